@@ -1,0 +1,25 @@
+# rifa_add_test(<name> SOURCES ... [LIBS ...] [LABELS ...])
+#   A GoogleTest executable registered as one CTest test.
+function(rifa_add_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE GTest::gtest_main GTest::gmock ${ARG_LIBS})
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT 300)
+endfunction()
+
+# rifa_add_db_test(<name> SOURCES ... [LIBS ...] [LABELS ...])
+#   A GoogleTest executable that needs a database, registered twice: <name>.sqlite and
+#   <name>.postgres (label `postgres`). tests/support/test_database.hpp reads RIFA_TEST_BACKEND.
+#   The postgres run needs RIFA_TEST_POSTGRES_URL (scripts/test.sh starts a server and sets it).
+function(rifa_add_db_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE GTest::gtest_main GTest::gmock rifa_test_support ${ARG_LIBS})
+  add_test(NAME ${name}.sqlite COMMAND ${name})
+  set_tests_properties(${name}.sqlite PROPERTIES
+    LABELS "integration;sqlite;${ARG_LABELS}" ENVIRONMENT "RIFA_TEST_BACKEND=sqlite" TIMEOUT 600)
+  add_test(NAME ${name}.postgres COMMAND ${name})
+  set_tests_properties(${name}.postgres PROPERTIES
+    LABELS "integration;postgres;${ARG_LABELS}" ENVIRONMENT "RIFA_TEST_BACKEND=postgres" TIMEOUT 600)
+endfunction()

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Rifa1122 needs to build, run and test.
+# Idempotent: asks dpkg first and only runs apt-get (update once, then install) for what is missing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git ca-certificates curl
+  libboost-dev libboost-filesystem-dev libboost-system-dev
+  libsoci-dev libpq-dev libsqlite3-dev sqlite3
+  libyaml-cpp-dev libspdlog-dev libfmt-dev
+  libgumbo-dev libxml2-dev libcurl4-openssl-dev libssl-dev
+  nlohmann-json3-dev libsodium-dev
+  libgtest-dev libgmock-dev
+  postgresql-15 postgresql-client-15 postgresql-contrib
+  clang ccache
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=()
+if [[ "$(id -u)" != 0 ]]; then sudo=(sudo); fi
+echo "setup: installing ${missing[*]}"
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
