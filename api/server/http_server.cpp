@@ -1,0 +1,299 @@
+#include "server/http_server.hpp"
+
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <optional>
+#include <random>
+
+namespace rifa::api {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+std::string new_request_id() {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  static const char* hex = "0123456789abcdef";
+  std::string id(16, '0');
+  uint64_t v = rng();
+  for (auto& c : id) {
+    c = hex[v & 0xF];
+    v >>= 4;
+  }
+  return id;
+}
+
+bool valid_request_id(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+  }
+  return true;
+}
+
+std::map<std::string, std::string> parse_query(const std::string& query) {
+  std::map<std::string, std::string> out;
+  size_t start = 0;
+  while (start < query.size()) {
+    size_t end = query.find('&', start);
+    if (end == std::string::npos) end = query.size();
+    std::string pair = query.substr(start, end - start);
+    start = end + 1;
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    std::string key = percent_decode(pair.substr(0, eq), true);
+    std::string value = eq == std::string::npos ? "" : percent_decode(pair.substr(eq + 1), true);
+    out.emplace(std::move(key), std::move(value));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string percent_decode(const std::string& s, bool plus_as_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else if (c == '+' && plus_as_space) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+struct HttpServer::Shared {
+  ServerOptions options;
+  const Router& router;
+  std::shared_ptr<spdlog::logger> logger;
+  MetricsRegistry* metrics;
+
+  Response dispatch(Request& request, std::string& route_name) {
+    auto match = router.match(request);
+    if (!match.handler) {
+      if (!match.allowed_methods.empty()) {
+        route_name = "method_not_allowed";
+        std::string allow;
+        for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
+        auto r = problem(405, "method-not-allowed", "Method not allowed",
+                         request.method + " is not allowed on " + request.path + "; allowed: " + allow);
+        r.headers.emplace_back("Allow", allow);
+        return r;
+      }
+      route_name = "not_found";
+      return problem(404, "not-found", "Not found", "no route for " + request.method + " " + request.path);
+    }
+    route_name = match.route_name;
+    try {
+      return (*match.handler)(request);
+    } catch (const std::exception& e) {
+      logger->error("request {} {} {} failed: {}", request.request_id, request.method, request.path, e.what());
+    } catch (...) {
+      logger->error("request {} {} {} failed with an unknown exception", request.request_id, request.method,
+                    request.path);
+    }
+    return problem(500, "internal", "Internal error",
+                   "the server failed to handle this request; quote request id " + request.request_id);
+  }
+};
+
+namespace {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, std::shared_ptr<HttpServer::Shared> shared)
+      : stream_(std::move(socket)), shared_(std::move(shared)) {}
+
+  void run() {
+    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::do_read, shared_from_this()));
+  }
+
+ private:
+  void do_read() {
+    parser_.emplace();
+    parser_->body_limit(shared_->options.body_limit_bytes);
+    parser_->header_limit(16 * 1024);
+    stream_.expires_after(std::chrono::seconds(shared_->options.read_timeout_s));
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::connection_reset ||
+        ec == asio::error::operation_aborted) {
+      return close();
+    }
+    const auto started = std::chrono::steady_clock::now();
+    Request request;
+    request.request_id = new_request_id();
+    Response response;
+    std::string route_name;
+    bool keep_alive = false;
+    unsigned version = 11;
+    if (ec == http::error::body_limit) {
+      route_name = "body_too_large";
+      response = problem(413, "payload-too-large", "Payload too large",
+                         "request body exceeds " + std::to_string(shared_->options.body_limit_bytes) + " bytes");
+    } else if (ec) {
+      route_name = "bad_request";
+      response = problem(400, "bad-request", "Bad request", "malformed HTTP request: " + ec.message());
+    } else {
+      auto msg = parser_->release();
+      version = msg.version();
+      keep_alive = msg.keep_alive();
+      fill_request(msg, request);
+      response = shared_->dispatch(request, route_name);
+    }
+    write(std::move(request), std::move(response), route_name, keep_alive, version, started);
+  }
+
+  void fill_request(http::request<http::string_body>& msg, Request& request) {
+    request.method = std::string(msg.method_string());
+    request.target = std::string(msg.target());
+    const auto q = request.target.find('?');
+    request.path = percent_decode(request.target.substr(0, q), false);
+    if (q != std::string::npos) request.query = parse_query(request.target.substr(q + 1));
+    for (const auto& field : msg) {
+      std::string name(field.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      request.headers[name] = std::string(field.value());
+    }
+    if (auto given = request.header("x-request-id"); valid_request_id(given)) request.request_id = given;
+    request.body = std::move(msg.body());
+    beast::error_code ec;
+    auto endpoint = stream_.socket().remote_endpoint(ec);
+    if (!ec) request.remote_address = endpoint.address().to_string();
+  }
+
+  void write(Request request, Response response, const std::string& route_name, bool keep_alive,
+             unsigned version, std::chrono::steady_clock::time_point started) {
+    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(response.status),
+                                                                    version);
+    res->set(http::field::server, "rifa1122");
+    res->set(http::field::content_type, response.content_type);
+    res->set("X-Request-Id", request.request_id);
+    res->set("X-Content-Type-Options", "nosniff");
+    res->set("X-Frame-Options", "DENY");
+    res->set("Referrer-Policy", "no-referrer");
+    res->set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    res->set(http::field::cache_control, "no-store");
+    for (const auto& [name, value] : response.headers) res->set(name, value);
+    res->keep_alive(keep_alive);
+    if (request.method == "HEAD") {
+      res->content_length(response.body.size());
+    } else {
+      res->body() = std::move(response.body);
+      res->prepare_payload();
+    }
+
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (shared_->metrics) {
+      const std::string method = request.method.empty() ? "-" : request.method;
+      shared_->metrics
+          ->counter("rifa_http_requests_total", "HTTP requests by route and status",
+                    {{"method", method}, {"route", route_name}, {"status", std::to_string(response.status)}})
+          .inc();
+      shared_->metrics
+          ->histogram("rifa_http_request_duration_seconds", "HTTP request latency by route",
+                      {{"method", method}, {"route", route_name}})
+          .observe(elapsed);
+    }
+    shared_->logger->debug("request {} {} {} -> {} in {:.3f} ms", request.request_id, request.method,
+                           request.target, response.status, elapsed * 1000);
+
+    const bool close_after = !keep_alive || response.status == 413 || response.status == 400;
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res, close_after](beast::error_code ec, std::size_t) {
+                        if (ec || close_after) return self->close();
+                        self->do_read();
+                      });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<HttpServer::Shared> shared_;
+};
+
+}  // namespace
+
+HttpServer::HttpServer(ServerOptions options, const Router& router, std::shared_ptr<spdlog::logger> logger,
+                       MetricsRegistry* metrics)
+    : options_(std::move(options)),
+      shared_(std::make_shared<Shared>(Shared{options_, router, std::move(logger), metrics})),
+      io_(std::max(1, options_.io_threads)) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+Result<void> HttpServer::start() {
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(options_.listen_address, ec);
+  if (ec) {
+    return make_error(ErrorCode::kConfigInvalid, "server.listen: '" + options_.listen_address +
+                                                     "' is not an IP address: " + ec.message());
+  }
+  const tcp::endpoint endpoint(address, options_.port);
+  acceptor_ = std::make_unique<tcp::acceptor>(asio::make_strand(io_));
+  auto fail = [&](const std::string& what) {
+    return make_error(ErrorCode::kUnavailable, "cannot " + what + " " + options_.listen_address + ":" +
+                                                   std::to_string(options_.port) + ": " + ec.message());
+  };
+  acceptor_->open(endpoint.protocol(), ec);
+  if (ec) return fail("open");
+  acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
+  acceptor_->bind(endpoint, ec);
+  if (ec) return fail("bind");
+  acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return fail("listen on");
+  bound_port_ = acceptor_->local_endpoint().port();
+  do_accept();
+  for (int i = 0; i < std::max(1, options_.io_threads); ++i) {
+    threads_.emplace_back([this] { io_.run(); });
+  }
+  return {};
+}
+
+void HttpServer::do_accept() {
+  acceptor_->async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
+    if (stopped_) return;
+    if (!ec) {
+      beast::error_code opt_ec;
+      socket.set_option(tcp::no_delay(true), opt_ec);
+      std::make_shared<Session>(std::move(socket), shared_)->run();
+    }
+    do_accept();
+  });
+}
+
+void HttpServer::stop() {
+  if (stopped_.exchange(true)) return;
+  if (acceptor_) {
+    asio::post(acceptor_->get_executor(), [this] {
+      beast::error_code ec;
+      acceptor_->close(ec);
+    });
+  }
+  io_.stop();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+}  // namespace rifa::api

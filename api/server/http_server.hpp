@@ -1,0 +1,59 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <spdlog/logger.h>
+
+#include "common/metrics.hpp"
+#include "common/result.hpp"
+#include "server/router.hpp"
+
+namespace rifa::api {
+
+struct ServerOptions {
+  std::string listen_address = "127.0.0.1";
+  uint16_t port = 8080;  // 0 picks a free port; see HttpServer::port()
+  int io_threads = 1;
+  size_t body_limit_bytes = 1024 * 1024;
+  int read_timeout_s = 30;
+};
+
+// An async Boost.Beast HTTP/1.1 server: keep-alive, a body limit (413), a request id on every
+// response and log line, security headers, request metrics, and a catch-all turning any exception
+// from a handler into a problem+json 500 with the request id.
+class HttpServer {
+ public:
+  HttpServer(ServerOptions options, const Router& router, std::shared_ptr<spdlog::logger> logger,
+             MetricsRegistry* metrics);
+  ~HttpServer();
+
+  // Binds and listens; fails with a message naming the address when the port is taken.
+  Result<void> start();
+  // Stops accepting, closes connections, joins the io threads. Idempotent.
+  void stop();
+  uint16_t port() const { return bound_port_; }
+
+  struct Shared;
+
+ private:
+  ServerOptions options_;
+  std::shared_ptr<Shared> shared_;
+  boost::asio::io_context io_;
+  std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
+  std::vector<std::thread> threads_;
+  std::atomic<bool> stopped_{false};
+  uint16_t bound_port_ = 0;
+
+  void do_accept();
+};
+
+std::string percent_decode(const std::string& s, bool plus_as_space);
+
+}  // namespace rifa::api

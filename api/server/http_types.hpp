@@ -1,0 +1,41 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace rifa::api {
+
+// A request as handlers see it: already read, size-checked and routed.
+struct Request {
+  std::string method;
+  std::string target;  // as sent: path + query
+  std::string path;    // decoded path without the query
+  std::map<std::string, std::string> query;
+  std::map<std::string, std::string> path_params;
+  // Header names lower-cased.
+  std::map<std::string, std::string> headers;
+  std::string body;
+  std::string request_id;
+  std::string remote_address;
+
+  std::string header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// An application/problem+json answer (RFC 9457) with a stable `type`.
+Response problem(int status, const std::string& type, const std::string& title, const std::string& detail,
+                 const std::string& field = "");
+
+Response json_response(int status, std::string body);
+
+}  // namespace rifa::api
