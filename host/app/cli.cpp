@@ -1,0 +1,144 @@
+#include "app/cli.hpp"
+
+#include <cstdlib>
+#include <map>
+
+namespace rifa::app {
+namespace {
+
+const std::map<std::string, std::string>& help_pages() {
+  static const std::map<std::string, std::string> pages = {
+      {"",
+       "Usage: rifa-host [--config FILE] COMMAND [ARGS]\n"
+       "\n"
+       "Rifa1122 host: loads lottery, payment and notifier plugins and serves the REST API.\n"
+       "\n"
+       "Commands:\n"
+       "  serve                     migrate (unless disabled), load seed data, load plugins, serve HTTP\n"
+       "  migrate                   apply pending database migrations and exit\n"
+       "  plugins list              load the configured plugins and list them\n"
+       "  plugins check LIB         run the conformance kit on a plugin library\n"
+       "  check-config FILE         validate a config file and exit (also: --check-config FILE)\n"
+       "\n"
+       "Options:\n"
+       "  --config FILE             config file (default: $RIFA_CONFIG, else config/rifa.yaml)\n"
+       "  -h, --help                show this help, or a command's help after the command\n"
+       "  --version                 print the host and plugin ABI versions\n"},
+      {"serve",
+       "Usage: rifa-host [--config FILE] serve\n\n"
+       "Applies pending migrations (database.migrate_on_start), loads the seed data folder when\n"
+       "database.seed is set, loads every plugin instance, and serves HTTP on server.listen:server.port\n"
+       "until SIGINT or SIGTERM. Exits non-zero when any of these steps fails, naming what and where.\n"},
+      {"migrate",
+       "Usage: rifa-host [--config FILE] migrate\n\n"
+       "Applies the pending migrations of migrations/ to database.url, each in its own transaction,\n"
+       "and refuses to run when an applied migration file was edited.\n"},
+      {"check-config",
+       "Usage: rifa-host check-config FILE   (or: rifa-host --check-config FILE)\n\n"
+       "Validates FILE and prints every error as FILE:LINE:COLUMN: error: PATH: MESSAGE.\n"
+       "Exit status 0 when valid, 2 when not.\n"},
+      {"plugins",
+       "Usage: rifa-host [--config FILE] plugins list\n"
+       "       rifa-host plugins check LIB [--config-json JSON]\n\n"
+       "list:  loads the configured plugin instances and prints id, kind, name, version, library.\n"
+       "check: the conformance kit. Loads LIB as the host would, checks its manifest and config\n"
+       "       schema, proves an invalid config is refused, creates an instance (with JSON or the\n"
+       "       schema's defaults) and exercises error paths. Exit status = number of failed checks.\n"},
+  };
+  return pages;
+}
+
+Error usage(const std::string& message) {
+  return make_error(ErrorCode::kInvalidArgument, message + " (see rifa-host --help)");
+}
+
+}  // namespace
+
+std::string help_text(const std::string& topic) {
+  const auto& pages = help_pages();
+  auto it = pages.find(topic);
+  return it == pages.end() ? pages.at("") : it->second;
+}
+
+Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
+  CliOptions options;
+  if (const char* env = std::getenv("RIFA_CONFIG"); env && *env) {
+    options.config_file = env;
+  } else {
+    options.config_file = "config/rifa.yaml";
+  }
+  std::vector<std::string> positional;
+  bool help = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](const std::string& flag) -> Result<std::string> {
+      if (i + 1 >= args.size()) return usage(flag + " needs a value");
+      return args[++i];
+    };
+    if (a == "-h" || a == "--help") {
+      help = true;
+    } else if (a == "--version") {
+      options.command = Command::kVersion;
+      return options;
+    } else if (a == "--config") {
+      auto v = value(a);
+      if (!v) return v.error();
+      options.config_file = *v;
+    } else if (a == "--check-config") {
+      auto v = value(a);
+      if (!v) return v.error();
+      positional = {"check-config", *v};
+    } else if (a == "--config-json") {
+      auto v = value(a);
+      if (!v) return v.error();
+      options.config_json = *v;
+    } else if (a == "--fixtures") {
+      auto v = value(a);
+      if (!v) return v.error();
+      options.fixtures_dir = std::filesystem::path(*v);
+    } else if (a.rfind("--", 0) == 0) {
+      return usage("unknown option '" + a + "'");
+    } else {
+      positional.push_back(a);
+    }
+  }
+
+  const std::string verb = positional.empty() ? "" : positional[0];
+  if (help || verb.empty() || verb == "help") {
+    options.command = Command::kHelp;
+    options.help_topic = verb == "help" && positional.size() > 1 ? positional[1] : (verb == "help" ? "" : verb);
+    return options;
+  }
+  auto expect_args = [&](size_t n) -> Result<void> {
+    if (positional.size() != n) {
+      return usage("'" + verb + "' takes " + std::to_string(n - 1) + " argument(s), got " +
+                   std::to_string(positional.size() - 1));
+    }
+    return {};
+  };
+  if (verb == "serve" || verb == "migrate") {
+    if (auto ok = expect_args(1); !ok) return ok.error();
+    options.command = verb == "serve" ? Command::kServe : Command::kMigrate;
+  } else if (verb == "check-config") {
+    if (auto ok = expect_args(2); !ok) return ok.error();
+    options.command = Command::kCheckConfig;
+    options.target = positional[1];
+  } else if (verb == "plugins") {
+    const std::string sub = positional.size() > 1 ? positional[1] : "";
+    if (sub == "list") {
+      if (auto ok = expect_args(2); !ok) return ok.error();
+      options.command = Command::kPluginsList;
+    } else if (sub == "check") {
+      if (auto ok = expect_args(3); !ok) return ok.error();
+      options.command = Command::kPluginsCheck;
+      options.target = positional[2];
+    } else {
+      return usage("'plugins' needs 'list' or 'check LIB'");
+    }
+  } else {
+    return usage("unknown command '" + verb + "'");
+  }
+  return options;
+}
+
+}  // namespace rifa::app

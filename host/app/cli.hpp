@@ -1,0 +1,40 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace rifa::app {
+
+enum class Command {
+  kHelp,
+  kVersion,
+  kServe,
+  kMigrate,
+  kCheckConfig,
+  kPluginsList,
+  kPluginsCheck,
+};
+
+struct CliOptions {
+  Command command = Command::kHelp;
+  // --config FILE (default: $RIFA_CONFIG, then config/rifa.yaml).
+  std::filesystem::path config_file;
+  // Positional argument: the library of `plugins check`, the file of `--check-config`.
+  std::filesystem::path target;
+  std::optional<std::string> config_json;
+  std::optional<std::filesystem::path> fixtures_dir;
+  // What --help should describe (empty: the overview).
+  std::string help_topic;
+};
+
+// Parses argv. Errors say which argument was wrong and point at --help.
+Result<CliOptions> parse_cli(const std::vector<std::string>& args);
+
+// The text of `rifa-host --help` or `rifa-host COMMAND --help`.
+std::string help_text(const std::string& topic);
+
+}  // namespace rifa::app
