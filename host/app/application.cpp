@@ -1,0 +1,231 @@
+#include "app/application.hpp"
+
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include "app/logging.hpp"
+#include "app/plugin_check.hpp"
+#include "app/plugin_wiring.hpp"
+#include "common/metrics.hpp"
+#include "handlers/system_handlers.hpp"
+#include "server/http_server.hpp"
+#include "settings/settings.hpp"
+#include "storage/database.hpp"
+#include "storage/migrations.hpp"
+#include "storage/seed.hpp"
+
+#ifndef RIFA_DEFAULT_MIGRATIONS_DIR
+#define RIFA_DEFAULT_MIGRATIONS_DIR "migrations"
+#endif
+
+namespace rifa::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kExitOk = 0;
+constexpr int kExitConfig = 2;
+constexpr int kExitStartup = 3;
+const char* kVersion = "1.0.0";
+
+settings::Environment process_environment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (!v) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+std::optional<settings::Settings> load_config(const fs::path& file, std::ostream& err) {
+  auto loaded = settings::load_settings_file(file, process_environment());
+  if (!loaded.ok()) {
+    err << settings::format_errors(loaded.errors());
+    return std::nullopt;
+  }
+  return std::move(loaded.settings());
+}
+
+fs::path migrations_dir() {
+  if (const char* env = std::getenv("RIFA_MIGRATIONS_DIR"); env && *env) return env;
+  return RIFA_DEFAULT_MIGRATIONS_DIR;
+}
+
+Result<std::unique_ptr<storage::Database>> open_database(const settings::Settings& config) {
+  auto url = storage::parse_database_url(config.database.url, config.base_dir);
+  if (!url) return url.error();
+  return storage::Database::open(*url, config.database.pool_size);
+}
+
+Result<void> migrate(storage::Database& db) {
+  storage::MigrationRunner runner(db, migrations_dir());
+  auto applied = runner.apply_all();
+  if (!applied) return applied.error();
+  for (const auto& name : *applied) spdlog::info("migration applied: {}", name);
+  return {};
+}
+
+volatile std::sig_atomic_t g_stop_signal = 0;
+
+// Blocks SIGINT/SIGTERM in every thread (set before any thread starts) and waits for one here, so
+// shutdown runs on the main thread with no async-signal-safety concerns.
+int wait_for_stop_signal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int sig = 0;
+  sigwait(&set, &sig);
+  return sig;
+}
+
+void block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int serve(const CliOptions& options, std::ostream& err) {
+  auto config = load_config(options.config_file, err);
+  if (!config) return kExitConfig;
+  setup_logging(config->logging.format == "text" ? LogFormat::kText : LogFormat::kJson, config->logging.level);
+  block_stop_signals();
+
+  MetricsRegistry metrics;
+  auto db = open_database(*config);
+  if (!db) {
+    spdlog::critical("database: {}", db.error().message);
+    return kExitStartup;
+  }
+  if (config->database.migrate_on_start) {
+    if (auto m = migrate(**db); !m) {
+      spdlog::critical("migrations: {}", m.error().message);
+      return kExitStartup;
+    }
+  }
+  if (!config->database.seed_dir.empty()) {
+    auto seeded = storage::load_seed(**db, config->database.seed_dir);
+    if (!seeded) {
+      spdlog::critical("seed data {}: {}", config->database.seed_dir.string(), seeded.error().message);
+      return kExitStartup;
+    }
+  }
+
+  plugin_runtime::PluginRegistry plugins;
+  auto plugin_errors = load_plugins(*config, metrics, plugins);
+  if (!plugin_errors.empty()) {
+    for (const auto& e : plugin_errors) spdlog::critical("{}", e.message);
+    return kExitStartup;
+  }
+
+  api::Router router;
+  storage::Database* database = db->get();
+  api::register_system_routes(
+      router,
+      [database, &plugins] {
+        std::vector<api::HealthCheck> checks;
+        api::HealthCheck db_check{"database", "database", false, "", -1};
+        auto ping = database->ping();
+        db_check.up = ping.ok();
+        db_check.detail = ping.ok() ? database->backend_name() : ping.error().message;
+        if (ping.ok()) db_check.latency_ms = *ping;
+        checks.push_back(db_check);
+        for (auto* p : plugins.list()) {
+          const auto& info = p->library().info();
+          checks.push_back({p->id(), plugin_runtime::kind_name(info.kind), true,
+                            info.name + " " + info.version, -1});
+        }
+        return checks;
+      },
+      metrics, kVersion);
+
+  api::ServerOptions server_options;
+  server_options.listen_address = config->server.listen;
+  server_options.port = config->server.port;
+  server_options.io_threads = config->server.io_threads;
+  server_options.body_limit_bytes = config->server.body_limit_bytes;
+  api::HttpServer server(server_options, router, make_logger("http"), &metrics);
+  if (auto started = server.start(); !started) {
+    spdlog::critical("server: {}", started.error().message);
+    return kExitStartup;
+  }
+  spdlog::info("rifa-host {} listening on http://{}:{} (database {}, {} plugin instance(s))", kVersion,
+               config->server.listen, server.port(), database->display_url(), plugins.list().size());
+  const int sig = wait_for_stop_signal();
+  spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  server.stop();
+  spdlog::info("stopped cleanly");
+  spdlog::default_logger()->flush();
+  return kExitOk;
+}
+
+int run_migrate(const CliOptions& options, std::ostream& out, std::ostream& err) {
+  auto config = load_config(options.config_file, err);
+  if (!config) return kExitConfig;
+  setup_logging(LogFormat::kText, "warn");
+  auto db = open_database(*config);
+  if (!db) {
+    err << "rifa-host: database: " << db.error().message << "\n";
+    return kExitStartup;
+  }
+  storage::MigrationRunner runner(**db, migrations_dir());
+  auto applied = runner.apply_all();
+  if (!applied) {
+    err << "rifa-host: migrations: " << applied.error().message << "\n";
+    return kExitStartup;
+  }
+  for (const auto& name : *applied) out << "applied " << name << "\n";
+  out << (applied->empty() ? "database is up to date\n" : "done\n");
+  return kExitOk;
+}
+
+int check_config(const CliOptions& options, std::ostream& out, std::ostream& err) {
+  auto config = load_config(options.target, err);
+  if (!config) return kExitConfig;
+  out << options.target.string() << ": OK (" << config->plugins.instances.size() << " plugin instance(s))\n";
+  return kExitOk;
+}
+
+int plugins_list(const CliOptions& options, std::ostream& out, std::ostream& err) {
+  auto config = load_config(options.config_file, err);
+  if (!config) return kExitConfig;
+  setup_logging(LogFormat::kText, "warn");
+  MetricsRegistry metrics;
+  plugin_runtime::PluginRegistry plugins;
+  auto errors = load_plugins(*config, metrics, plugins);
+  for (auto* p : plugins.list()) {
+    const auto& info = p->library().info();
+    out << p->id() << "\t" << plugin_runtime::kind_name(info.kind) << "\t" << info.name << " " << info.version
+        << "\tABI " << info.abi_major << "." << info.abi_minor << "\t" << p->library().path().string() << "\n";
+  }
+  for (const auto& e : errors) err << "rifa-host: " << e.message << "\n";
+  return errors.empty() ? kExitOk : kExitStartup;
+}
+
+}  // namespace
+
+int run_command(const CliOptions& options, std::ostream& out, std::ostream& err) {
+  switch (options.command) {
+    case Command::kHelp: out << help_text(options.help_topic); return kExitOk;
+    case Command::kVersion:
+      out << "rifa-host " << kVersion << " (plugin ABI " << RIFA_ABI_VERSION_MAJOR << "." << RIFA_ABI_VERSION_MINOR
+          << ")\n";
+      return kExitOk;
+    case Command::kServe: return serve(options, err);
+    case Command::kMigrate: return run_migrate(options, out, err);
+    case Command::kCheckConfig: return check_config(options, out, err);
+    case Command::kPluginsList: return plugins_list(options, out, err);
+    case Command::kPluginsCheck: {
+      setup_logging(LogFormat::kText, "warn");
+      PluginCheckOptions check{options.target, options.config_json, options.fixtures_dir};
+      return run_plugin_check(check, out) == 0 ? kExitOk : 1;
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace rifa::app
