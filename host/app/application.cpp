@@ -2,15 +2,19 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
 
 #include "app/logging.hpp"
+#include "app/lottery_cases.hpp"
 #include "app/plugin_check.hpp"
 #include "app/plugin_wiring.hpp"
 #include "common/metrics.hpp"
 #include "handlers/system_handlers.hpp"
+#include "plugin_runtime/cassette.hpp"
+#include "plugin_runtime/curl_transport.hpp"
 #include "server/http_server.hpp"
 #include "settings/settings.hpp"
 #include "storage/database.hpp"
@@ -183,6 +187,90 @@ int run_migrate(const CliOptions& options, std::ostream& out, std::ostream& err)
   return kExitOk;
 }
 
+// Where plugin libraries are looked up when no config says: $RIFA_PLUGIN_PATH, then the plugins
+// folder of the build tree this binary belongs to (build/host/main/rifa-host → build/plugins).
+std::vector<fs::path> default_plugin_search_path() {
+  std::vector<fs::path> path;
+  if (const char* env = std::getenv("RIFA_PLUGIN_PATH"); env && *env) {
+    std::string list = env;
+    size_t start = 0;
+    while (start <= list.size()) {
+      size_t end = list.find(':', start);
+      if (end == std::string::npos) end = list.size();
+      if (end > start) path.emplace_back(list.substr(start, end - start));
+      start = end + 1;
+    }
+  }
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) path.push_back(exe.parent_path().parent_path().parent_path() / "plugins");
+  return path;
+}
+
+int replay(const CliOptions& options, std::ostream& out) {
+  setup_logging(LogFormat::kText, "warn");
+  return run_lottery_cases(options.target, default_plugin_search_path(), out) == 0 ? kExitOk : 1;
+}
+
+int record(const CliOptions& options, std::ostream& out, std::ostream& err) {
+  auto config = load_config(options.config_file, err);
+  if (!config) return kExitConfig;
+  setup_logging(LogFormat::kText, "info");
+  const settings::PluginInstanceSettings* chosen = nullptr;
+  for (const auto& i : config->plugins.instances) {
+    if (i.id == options.instance) chosen = &i;
+  }
+  if (!chosen || chosen->kind != settings::PluginKind::kLottery) {
+    err << "rifa-host: record: no lottery instance '" << options.instance << "' in " << options.config_file.string()
+        << "\n";
+    return kExitConfig;
+  }
+  const fs::path library = chosen->resolved_library_path.empty() ? fs::path(chosen->library)
+                                                                 : chosen->resolved_library_path;
+  auto lib = plugin_runtime::PluginLibrary::load(library);
+  if (!lib) {
+    err << "rifa-host: " << lib.error().message << "\n";
+    return kExitStartup;
+  }
+  const fs::path root = options.fixtures_dir ? *options.fixtures_dir : fs::path("fixtures/lotteries");
+  const fs::path dir = root / (*lib)->info().name / (options.case_name.empty() ? options.date : options.case_name);
+  if (fs::exists(dir / "case.json")) {
+    err << "rifa-host: record: " << (dir / "case.json").string() << " exists; pick another --case name\n";
+    return kExitConfig;
+  }
+  const auto& http = config->plugins.http;
+  plugin_runtime::CurlTransportOptions live;
+  live.default_timeout_ms = http.timeout_ms;
+  live.retries = http.retries;
+  live.egress_allow = http.egress_allow;
+  plugin_runtime::HostServices services;
+  services.logger = make_logger("plugin." + chosen->id);
+  services.transport = std::make_shared<plugin_runtime::RecordingTransport>(
+      std::make_shared<plugin_runtime::CurlTransport>(live), dir);
+  plugin_runtime::PluginSpec spec{chosen->id, library, RIFA_KIND_LOTTERY, chosen->config};
+  auto instance = plugin_runtime::PluginInstance::create(*lib, spec, services);
+  if (!instance) {
+    err << "rifa-host: " << instance.error().message << "\n";
+    return kExitStartup;
+  }
+  const auto call = (*instance)->fetch_draw(options.date);
+  nlohmann::json expected = {{"status", plugin_runtime::status_name(call.status)}};
+  if (call.ok()) {
+    expected["result"] = nlohmann::json::parse(call.result, nullptr, false);
+  } else if (!call.error.empty()) {
+    expected["error_contains"] = call.error;
+  }
+  nlohmann::json doc = {{"library", chosen->library},
+                        {"config", chosen->config},
+                        {"date", options.date},
+                        {"description", "recorded from " + chosen->id + " for " + options.date},
+                        {"expected", expected}};
+  fs::create_directories(dir);
+  std::ofstream(dir / "case.json") << doc.dump(2) << "\n";
+  out << "recorded " << dir.string() << ": " << expected.dump() << "\n";
+  return kExitOk;
+}
+
 int check_config(const CliOptions& options, std::ostream& out, std::ostream& err) {
   auto config = load_config(options.target, err);
   if (!config) return kExitConfig;
@@ -222,8 +310,14 @@ int run_command(const CliOptions& options, std::ostream& out, std::ostream& err)
     case Command::kPluginsCheck: {
       setup_logging(LogFormat::kText, "warn");
       PluginCheckOptions check{options.target, options.config_json, options.fixtures_dir};
-      return run_plugin_check(check, out) == 0 ? kExitOk : 1;
+      int failures = run_plugin_check(check, out);
+      if (options.fixtures_dir) {
+        failures += run_lottery_cases(*options.fixtures_dir, {}, out, options.target);
+      }
+      return failures == 0 ? kExitOk : 1;
     }
+    case Command::kReplay: return replay(options, out);
+    case Command::kRecord: return record(options, out, err);
   }
   return kExitOk;
 }

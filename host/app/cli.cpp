@@ -19,6 +19,9 @@ const std::map<std::string, std::string>& help_pages() {
        "  plugins list              load the configured plugins and list them\n"
        "  plugins check LIB         run the conformance kit on a plugin library\n"
        "  check-config FILE         validate a config file and exit (also: --check-config FILE)\n"
+       "  replay DIR                run every recorded lottery case under DIR offline, pass/fail each\n"
+       "  record --instance ID --date YYYY-MM-DD [--case NAME] [--fixtures DIR]\n"
+       "                            record a new lottery case from the live source\n"
        "\n"
        "Options:\n"
        "  --config FILE             config file (default: $RIFA_CONFIG, else config/rifa.yaml)\n"
@@ -37,13 +40,26 @@ const std::map<std::string, std::string>& help_pages() {
        "Usage: rifa-host check-config FILE   (or: rifa-host --check-config FILE)\n\n"
        "Validates FILE and prints every error as FILE:LINE:COLUMN: error: PATH: MESSAGE.\n"
        "Exit status 0 when valid, 2 when not.\n"},
+      {"replay",
+       "Usage: rifa-host replay DIR\n\n"
+       "Finds every case.json under DIR (see fixtures/lotteries/README.md), runs each through its\n"
+       "plugin with the recorded exchanges instead of the network, and prints a table of case,\n"
+       "expected, got and PASS/FAIL. Exit status 1 when any case fails.\n"},
+      {"record",
+       "Usage: rifa-host [--config FILE] record --instance ID --date YYYY-MM-DD [--case NAME]\n"
+       "                 [--fixtures DIR]\n\n"
+       "Asks lottery instance ID for the draw of DATE through the live transport, records every\n"
+       "exchange into DIR/<plugin>/<NAME>/ (DIR defaults to fixtures/lotteries, NAME to DATE) and\n"
+       "writes case.json with what the plugin answered as the expected outcome. Review it before\n"
+       "committing: a recorded case is only as right as the page it captured.\n"},
       {"plugins",
        "Usage: rifa-host [--config FILE] plugins list\n"
-       "       rifa-host plugins check LIB [--config-json JSON]\n\n"
+       "       rifa-host plugins check LIB [--config-json JSON] [--fixtures DIR]\n\n"
        "list:  loads the configured plugin instances and prints id, kind, name, version, library.\n"
        "check: the conformance kit. Loads LIB as the host would, checks its manifest and config\n"
        "       schema, proves an invalid config is refused, creates an instance (with JSON or the\n"
-       "       schema's defaults) and exercises error paths. Exit status = number of failed checks.\n"},
+       "       schema's defaults), exercises error paths and runs the recorded cases under DIR with\n"
+       "       this library. Exit status 1 when any check fails.\n"},
   };
   return pages;
 }
@@ -96,6 +112,10 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
       auto v = value(a);
       if (!v) return v.error();
       options.fixtures_dir = std::filesystem::path(*v);
+    } else if (a == "--instance" || a == "--date" || a == "--case") {
+      auto v = value(a);
+      if (!v) return v.error();
+      (a == "--instance" ? options.instance : a == "--date" ? options.date : options.case_name) = *v;
     } else if (a.rfind("--", 0) == 0) {
       return usage("unknown option '" + a + "'");
     } else {
@@ -123,6 +143,14 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
     if (auto ok = expect_args(2); !ok) return ok.error();
     options.command = Command::kCheckConfig;
     options.target = positional[1];
+  } else if (verb == "replay") {
+    if (auto ok = expect_args(2); !ok) return ok.error();
+    options.command = Command::kReplay;
+    options.target = positional[1];
+  } else if (verb == "record") {
+    if (auto ok = expect_args(1); !ok) return ok.error();
+    if (options.instance.empty() || options.date.empty()) return usage("'record' needs --instance ID and --date YYYY-MM-DD");
+    options.command = Command::kRecord;
   } else if (verb == "plugins") {
     const std::string sub = positional.size() > 1 ? positional[1] : "";
     if (sub == "list") {

@@ -17,6 +17,8 @@ enum class Command {
   kCheckConfig,
   kPluginsList,
   kPluginsCheck,
+  kReplay,
+  kRecord,
 };
 
 struct CliOptions {
@@ -27,6 +29,10 @@ struct CliOptions {
   std::filesystem::path target;
   std::optional<std::string> config_json;
   std::optional<std::filesystem::path> fixtures_dir;
+  // record: which instance, which draw date, which case name.
+  std::string instance;
+  std::string date;
+  std::string case_name;
   // What --help should describe (empty: the overview).
   std::string help_topic;
 };
