@@ -1,0 +1,83 @@
+// rifa-host's command line: help, usage errors, check-config and the conformance kit, as a
+// newcomer or an integrator meets them.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "host_process.hpp"
+
+namespace rifa::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+RunResult host(const std::vector<std::string>& args) { return run_host(RIFA_HOST_BINARY, args, RIFA_SOURCE_DIR); }
+
+std::string plugin(const std::string& name) { return std::string(RIFA_PLUGIN_DIR) + "/lib" + name + ".so"; }
+std::string forged(const std::string& name) { return std::string(RIFA_FORGE_DIR) + "/lib" + name + ".so"; }
+
+TEST(Cli, HelpListsEveryCommand) {
+  auto r = host({"--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* command : {"serve", "migrate", "plugins list", "plugins check LIB", "check-config FILE", "replay DIR",
+                              "record --instance"}) {
+    EXPECT_NE(r.out.find(command), std::string::npos) << command;
+  }
+  auto sub = host({"plugins", "--help"});
+  EXPECT_EQ(sub.exit_code, 0);
+  EXPECT_NE(sub.out.find("conformance kit"), std::string::npos) << sub.out;
+}
+
+TEST(Cli, UsageErrorsSayWhatWasWrong) {
+  auto r = host({"serv"});
+  EXPECT_EQ(r.exit_code, 64);
+  EXPECT_EQ(r.err, "rifa-host: unknown command 'serv' (see rifa-host --help)\n");
+  auto flag = host({"serve", "--colour"});
+  EXPECT_EQ(flag.exit_code, 64);
+  EXPECT_EQ(flag.err, "rifa-host: unknown option '--colour' (see rifa-host --help)\n");
+  auto missing = host({"plugins", "check"});
+  EXPECT_EQ(missing.exit_code, 64);
+}
+
+TEST(Cli, CheckConfigAcceptsTheDefaultConfig) {
+  auto r = host({"--check-config", "config/rifa.yaml"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("config/rifa.yaml: OK"), std::string::npos) << r.out;
+}
+
+TEST(Cli, CheckConfigReportsErrorsWithPositionAndExitsTwo) {
+  const fs::path dir = fs::temp_directory_path() / "rifa-cli-test";
+  fs::create_directories(dir);
+  const fs::path file = dir / "bad.yaml";
+  std::ofstream(file) << "server:\n  prot: 8080\n";
+  auto r = host({"check-config", file.string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(file.string() + ":2:3: error: server.prot: unknown key 'prot' (did you mean 'port'?"),
+            std::string::npos)
+      << r.err;
+  fs::remove_all(dir);
+}
+
+TEST(Cli, ConformanceKitPassesTheShippedPlugins) {
+  for (const char* name : {"lottery_mock", "notifier_log"}) {
+    auto r = host({"plugins", "check", plugin(name)});
+    EXPECT_EQ(r.exit_code, 0) << name << "\n" << r.out << r.err;
+    EXPECT_NE(r.out.find("PASS  load"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("PASS  invalid config is refused"), std::string::npos) << r.out;
+  }
+  auto sandbox = host({"plugins", "check", plugin("payment_sandbox"), "--config-json",
+                       R"({"webhook_secret":"conformance-secret-0123456789"})"});
+  EXPECT_EQ(sandbox.exit_code, 0) << sandbox.out << sandbox.err;
+  EXPECT_NE(sandbox.out.find("PASS  verify_webhook rejects an unsigned body"), std::string::npos) << sandbox.out;
+}
+
+TEST(Cli, ConformanceKitFailsABrokenPlugin) {
+  auto r = host({"plugins", "check", forged("forge_major_new")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("FAIL  load: plugin library " + forged("forge_major_new") + ": ABI major 2"), std::string::npos)
+      << r.out;
+}
+
+}  // namespace
+}  // namespace rifa::testing

@@ -1,0 +1,171 @@
+// rifa-host as operators run it: a real process, a real database, real plugin libraries, real
+// sockets. Runs once on SQLite and once on PostgreSQL.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "host_process.hpp"
+#include "test_database.hpp"
+
+namespace rifa::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+class HostProcessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = TestDatabase::create_or_skip();
+    if (!db_) GTEST_SKIP() << skip_reason();
+    dir_ = fs::temp_directory_path() / ("rifa-host-test-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  fs::path write_config(const std::string& extra_instances = "", const std::string& database_url = "") {
+    const fs::path file = dir_ / "rifa.yaml";
+    std::ofstream(file) << "server:\n"
+                           "  listen: 127.0.0.1\n"
+                           "  port: 0\n"
+                           "database:\n"
+                           "  url: \""
+                        << (database_url.empty() ? db_->url() : database_url)
+                        << "\"\n"
+                           "  seed: "
+                        << RIFA_SOURCE_DIR
+                        << "/fixtures/seed\n"
+                           "logging:\n"
+                           "  level: info\n"
+                           "  format: json\n"
+                           "plugins:\n"
+                           "  search_path: ["
+                        << RIFA_PLUGIN_DIR
+                        << "]\n"
+                           "  instances:\n"
+                           "    mock:\n"
+                           "      library: lottery_mock\n"
+                           "      kind: lottery\n"
+                           "    sandbox:\n"
+                           "      library: payment_sandbox\n"
+                           "      kind: payment\n"
+                           "      config: {webhook_secret: test-only-secret-0123456789}\n"
+                           "    log:\n"
+                           "      library: notifier_log\n"
+                           "      kind: notifier\n"
+                        << extra_instances
+                        << "bindings:\n"
+                           "  defaults: {lottery: mock, payment: sandbox, notifiers: [log]}\n";
+    return file;
+  }
+
+  std::unique_ptr<TestDatabase> db_;
+  fs::path dir_;
+};
+
+TEST_F(HostProcessTest, ServesHealthAndMetricsThenStopsCleanlyOnSigterm) {
+  HostProcess host(RIFA_HOST_BINARY, {"--config", write_config().string(), "serve"}, dir_);
+  auto port = host.wait_for_log("listening on http://127.0.0.1:", std::chrono::seconds(60));
+  ASSERT_TRUE(port) << host.stderr_text();
+  const std::string base = "http://127.0.0.1:" + *port;
+
+  auto health = http_get(base + "/api/v1/health");
+  ASSERT_EQ(health.status, 200) << health.body;
+  const auto doc = json::parse(health.body);
+  EXPECT_EQ(doc["status"], "up");
+  EXPECT_EQ(doc["database"]["status"], "up");
+  EXPECT_EQ(doc["database"]["detail"], db_->backend_name());
+  ASSERT_EQ(doc["plugins"].size(), 3u) << health.body;
+  std::map<std::string, std::string> kinds;
+  for (const auto& p : doc["plugins"]) {
+    EXPECT_EQ(p["status"], "up");
+    kinds[p["id"]] = p["kind"];
+  }
+  EXPECT_EQ(kinds, (std::map<std::string, std::string>{{"log", "notifier"}, {"mock", "lottery"}, {"sandbox", "payment"}}));
+  EXPECT_NE(health.headers.find("X-Request-Id: "), std::string::npos) << health.headers;
+  EXPECT_NE(health.headers.find("X-Content-Type-Options: nosniff"), std::string::npos);
+
+  auto missing = http_get(base + "/api/v1/nope");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.content_type, "application/problem+json");
+  EXPECT_EQ(json::parse(missing.body)["status"], 404);
+
+  auto metrics = http_get(base + "/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find(R"(rifa_http_requests_total{method="GET",route="/api/v1/health",status="200"} 1)"),
+            std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find(R"(rifa_http_requests_total{method="GET",route="not_found",status="404"} 1)"),
+            std::string::npos);
+  EXPECT_NE(metrics.body.find("# TYPE rifa_http_request_duration_seconds histogram"), std::string::npos);
+
+  host.signal(SIGTERM);
+  auto code = host.wait(std::chrono::seconds(15));
+  ASSERT_TRUE(code) << "did not stop within 15 s of SIGTERM";
+  EXPECT_EQ(*code, 0) << host.stderr_text();
+  // Every log line is one JSON object.
+  std::istringstream lines(host.stderr_text());
+  std::string line;
+  int count = 0;
+  while (std::getline(lines, line)) {
+    ++count;
+    EXPECT_NO_THROW((void)json::parse(line)) << line;
+  }
+  EXPECT_GT(count, 1);
+  EXPECT_NE(host.stderr_text().find("stopped cleanly"), std::string::npos);
+}
+
+TEST_F(HostProcessTest, StopsOnSigintToo) {
+  HostProcess host(RIFA_HOST_BINARY, {"--config", write_config().string(), "serve"}, dir_);
+  ASSERT_TRUE(host.wait_for_log("listening on http://127.0.0.1:", std::chrono::seconds(60))) << host.stderr_text();
+  host.signal(SIGINT);
+  auto code = host.wait(std::chrono::seconds(15));
+  ASSERT_TRUE(code);
+  EXPECT_EQ(*code, 0);
+}
+
+TEST_F(HostProcessTest, APluginThatWillNotLoadStopsStartupNamingFileAndReason) {
+  const std::string ghost = "    ghost:\n      library: lottery_ghost\n      kind: lottery\n";
+  auto r = run_host(RIFA_HOST_BINARY, {"--config", write_config(ghost).string(), "serve"}, dir_);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  const std::string expected = std::string("plugin 'ghost': plugin library ") + RIFA_PLUGIN_DIR +
+                               "/liblottery_ghost.so: file not found";
+  EXPECT_NE(r.err.find(expected), std::string::npos) << r.err;
+}
+
+TEST_F(HostProcessTest, AnUnreachableDatabaseStopsStartup) {
+  auto r = run_host(RIFA_HOST_BINARY,
+                    {"--config", write_config("", "postgresql://nobody@127.0.0.1:1/nothing?connect_timeout=2").string(),
+                     "serve"},
+                    dir_);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("database"), std::string::npos) << r.err;
+}
+
+TEST_F(HostProcessTest, MigrateIsIdempotent) {
+  const auto config = write_config().string();
+  auto first = run_host(RIFA_HOST_BINARY, {"--config", config, "migrate"}, dir_);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("applied "), std::string::npos) << first.out;
+  auto second = run_host(RIFA_HOST_BINARY, {"--config", config, "migrate"}, dir_);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(second.out, "database is up to date\n");
+}
+
+TEST_F(HostProcessTest, PluginsListShowsEachInstance) {
+  auto r = run_host(RIFA_HOST_BINARY, {"--config", write_config().string(), "plugins", "list"}, dir_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("mock\tlottery\tmock "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("sandbox\tpayment\tsandbox "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("log\tnotifier\tlog "), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace rifa::testing
