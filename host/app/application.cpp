@@ -35,16 +35,8 @@ constexpr int kExitConfig = 2;
 constexpr int kExitStartup = 3;
 const char* kVersion = "1.0.0";
 
-settings::Environment process_environment() {
-  return [](const std::string& name) -> std::optional<std::string> {
-    const char* v = std::getenv(name.c_str());
-    if (!v) return std::nullopt;
-    return std::string(v);
-  };
-}
-
 std::optional<settings::Settings> load_config(const fs::path& file, std::ostream& err) {
-  auto loaded = settings::load_settings_file(file, process_environment());
+  auto loaded = settings::load_settings_file(file, settings::process_environment());
   if (!loaded.ok()) {
     err << settings::format_errors(loaded.errors());
     return std::nullopt;
@@ -117,6 +109,9 @@ int serve(const CliOptions& options, std::ostream& err) {
       spdlog::critical("seed data {}: {}", config->database.seed_dir.string(), seeded.error().message);
       return kExitStartup;
     }
+    spdlog::info("seed data {}: {} categorias, {} loterias, {} rifas, {} tickets added; {} rows already there",
+                 config->database.seed_dir.string(), seeded->categorias, seeded->loterias, seeded->rifas,
+                 seeded->tickets, seeded->skipped);
   }
 
   plugin_runtime::PluginRegistry plugins;
@@ -124,6 +119,11 @@ int serve(const CliOptions& options, std::ostream& err) {
   if (!plugin_errors.empty()) {
     for (const auto& e : plugin_errors) spdlog::critical("{}", e.message);
     return kExitStartup;
+  }
+  for (auto* p : plugins.list()) {
+    const auto& info = p->library().info();
+    spdlog::info("plugin '{}' loaded: {} {} ({}, ABI {}.{}) from {}", p->id(), info.name, info.version,
+                 plugin_runtime::kind_name(info.kind), info.abi_major, info.abi_minor, p->library().path().string());
   }
 
   api::Router router;

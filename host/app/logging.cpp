@@ -1,7 +1,7 @@
 #include "app/logging.hpp"
 
 #include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
@@ -20,11 +20,11 @@ class JsonFormatter final : public spdlog::formatter {
     char ts[40];
     const size_t n = std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
     std::snprintf(ts + n, sizeof ts - n, ".%03lldZ", static_cast<long long>(ms % 1000));
-    nlohmann::json line = {{"ts", ts},
+    nlohmann::ordered_json line = {{"ts", ts},
                            {"level", spdlog::level::to_string_view(msg.level).data()},
                            {"logger", std::string(msg.logger_name.begin(), msg.logger_name.end())},
                            {"msg", std::string(msg.payload.begin(), msg.payload.end())}};
-    const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    const std::string text = line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
     dest.append(text.data(), text.data() + text.size());
   }
   std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<JsonFormatter>(); }
