@@ -26,4 +26,12 @@ function(rifa_add_plugin target)
     # A plugin must not leave undefined symbols for the host to satisfy.
     target_link_options(${target} PRIVATE "LINKER:--no-undefined")
   endif()
+  if(NOT APPLE AND NOT WIN32)
+    # Hidden visibility does not hide the standard library's template instantiations (libstdc++
+    # marks namespace std default-visible), so a version script keeps the entry the only export.
+    set(_exports ${CMAKE_CURRENT_BINARY_DIR}/${target}.exports.map)
+    file(WRITE ${_exports} "{\n  global: rifa_plugin_manifest_v1;\n  local: *;\n};\n")
+    target_link_options(${target} PRIVATE "LINKER:--version-script=${_exports}")
+    set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${_exports})
+  endif()
 endfunction()

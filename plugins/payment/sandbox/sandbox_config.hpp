@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+
+namespace rifa::plugins::sandbox {
+
+enum class ConfirmMode { kImmediate, kDelayed, kManual };
+
+struct SandboxConfig {
+  std::string webhook_secret;
+  ConfirmMode confirm = ConfirmMode::kImmediate;
+  int64_t confirm_delay_ms = 2000;
+  std::string webhook_url;  // required for kDelayed
+  int64_t webhook_tolerance_s = 300;
+  std::set<int64_t> decline_amounts_cents;
+  std::string state_file;  // empty: state lives in memory only
+};
+
+// Reads the instance config (already validated against the schema) and applies the defaults.
+// Throws rifa::sdk::Error(RIFA_ERR_CONFIG) for what the schema cannot express.
+SandboxConfig parse_sandbox_config(const std::string& config_json);
+
+// The schema published in the manifest.
+extern const char* const kSandboxConfigSchema;
+
+}  // namespace rifa::plugins::sandbox

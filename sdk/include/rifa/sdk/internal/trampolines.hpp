@@ -1,0 +1,242 @@
+#pragma once
+/// @file
+/// Internal: the C functions the manifest points at, generated per plugin class. Each one is
+/// noexcept and turns every exception into a rifa_status plus a message on the call, so that no
+/// C++ exception ever crosses the C boundary. Use RIFA_PLUGIN (plugin.hpp), not this header.
+
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <type_traits>
+
+#include "rifa/sdk/abi.h"
+#include "rifa/sdk/error.hpp"
+#include "rifa/sdk/host.hpp"
+#include "rifa/sdk/internal/call_context.hpp"
+#include "rifa/sdk/lottery.hpp"
+#include "rifa/sdk/notifier.hpp"
+#include "rifa/sdk/payment.hpp"
+
+#if defined(__GNUC__)
+#pragma GCC visibility push(hidden)
+#endif
+
+namespace rifa::sdk::internal {
+
+inline void set_error(const rifa_host_api* api, rifa_call* call, const char* message) noexcept {
+  if (api && call && message) api->call_set_error(call, message, std::strlen(message));
+}
+
+inline void set_result(const rifa_host_api* api, rifa_call* call, const std::string& json) noexcept {
+  if (api && call) api->call_set_result(call, json.data(), json.size());
+}
+
+/// Runs `fn` (returning rifa_status) and maps whatever it throws. Messages for std::bad_alloc and
+/// unknown exceptions are literals so that reporting them cannot fail in turn.
+template <class Fn>
+rifa_status guarded(const rifa_host_api* api, rifa_call* call, Fn&& fn) noexcept {
+  try {
+    return fn();
+  } catch (const Error& e) {
+    if (e.status() == RIFA_OK) {
+      set_error(api, call, "plugin bug: rifa::sdk::Error thrown with status RIFA_OK");
+      return RIFA_ERR_INTERNAL;
+    }
+    if (!e.is_reported_by_host()) set_error(api, call, e.what());
+    return e.status();
+  } catch (const std::bad_alloc&) {
+    set_error(api, call, "out of memory");
+    return RIFA_ERR_INTERNAL;
+  } catch (const std::exception& e) {
+    try {
+      const std::string message = std::string("unexpected exception: ") + e.what();
+      set_error(api, call, message.c_str());
+    } catch (...) {
+      set_error(api, call, e.what());
+    }
+    return RIFA_ERR_INTERNAL;
+  } catch (...) {
+    set_error(api, call, "unexpected exception of unknown type");
+    return RIFA_ERR_INTERNAL;
+  }
+}
+
+inline std::string text_or_empty(const char* text) { return text ? std::string(text) : std::string(); }
+
+template <class T>
+struct Exports {
+  static_assert(std::is_base_of_v<PluginBase, T>,
+                "RIFA_PLUGIN: the class must derive from LotteryPlugin, PaymentPlugin or NotifierPlugin");
+  static_assert(std::is_constructible_v<T, Host, std::string, std::string>,
+                "RIFA_PLUGIN: the class needs a constructor (rifa::sdk::Host, std::string instance_id, "
+                "std::string config_json)");
+
+  static T* self(void* instance) noexcept { return static_cast<T*>(instance); }
+  static const rifa_host_api* api_of(void* instance) noexcept {
+    return instance ? self(instance)->host().api() : nullptr;
+  }
+
+  /// Calls `fn(T&)` on a live instance inside CallScope and guarded().
+  template <class Fn>
+  static rifa_status on_instance(void* instance, rifa_call* call, Fn&& fn) noexcept {
+    if (!instance) return RIFA_ERR_INVALID_ARGUMENT;  // no instance, so no api to report through
+    CallScope scope(call);
+    return guarded(api_of(instance), call, [&]() -> rifa_status { return fn(*self(instance)); });
+  }
+
+  static rifa_status create(const rifa_host_api* api, rifa_host* host, const char* instance_id,
+                            const char* config_json, rifa_call* call, void** out_instance) noexcept {
+    CallScope scope(call);
+    return guarded(api, call, [&]() -> rifa_status {
+      if (!api || !host || !out_instance) throw Error(RIFA_ERR_INVALID_ARGUMENT, "create: NULL api, host or out_instance");
+      *out_instance = nullptr;
+      auto plugin = std::make_unique<T>(Host(api, host), text_or_empty(instance_id),
+                                        config_json ? std::string(config_json) : std::string("{}"));
+      *out_instance = plugin.release();
+      return RIFA_OK;
+    });
+  }
+
+  static void destroy(void* instance) noexcept {
+    // A destructor that throws is a bug; swallowing keeps the host alive.
+    try {
+      delete self(instance);
+    } catch (...) {
+    }
+  }
+
+  static rifa_status answer(T& plugin, rifa_call* call, const DrawAnswer& draw) {
+    if (draw.published()) {
+      set_result(plugin.host().api(), call, draw.result_json());
+      return RIFA_OK;
+    }
+    if (!draw.reason().empty()) set_error(plugin.host().api(), call, draw.reason().c_str());
+    return RIFA_NOT_PUBLISHED;
+  }
+
+  static rifa_status reply(T& plugin, rifa_call* call, const std::string& json) {
+    set_result(plugin.host().api(), call, json);
+    return RIFA_OK;
+  }
+
+  // Lottery.
+  static rifa_status fetch_draw(void* instance, const char* date_iso, rifa_call* call) noexcept {
+    return on_instance(instance, call, [&](T& p) { return answer(p, call, p.fetch_draw(text_or_empty(date_iso))); });
+  }
+  static rifa_status parse_page(void* instance, const char* date_iso, const char* url, const char* body,
+                                size_t body_len, rifa_call* call) noexcept {
+    return on_instance(instance, call, [&](T& p) {
+      const std::string text = (body && body_len) ? std::string(body, body_len) : std::string();
+      return answer(p, call, p.parse_page(text_or_empty(date_iso), text_or_empty(url), text));
+    });
+  }
+  static rifa_status schedule(void* instance, rifa_call* call) noexcept {
+    return on_instance(instance, call, [&](T& p) { return reply(p, call, p.schedule()); });
+  }
+
+  // Payment.
+  static rifa_status create_payment(void* instance, const char* request_json, rifa_call* call) noexcept {
+    return on_instance(instance, call, [&](T& p) { return reply(p, call, p.create_payment(text_or_empty(request_json))); });
+  }
+  static rifa_status verify_webhook(void* instance, const char* method, const char* headers, const char* body,
+                                    size_t body_len, rifa_call* call) noexcept {
+    return on_instance(instance, call, [&](T& p) {
+      const std::string text = (body && body_len) ? std::string(body, body_len) : std::string();
+      return reply(p, call, p.verify_webhook(text_or_empty(method), text_or_empty(headers), text));
+    });
+  }
+  static rifa_status get_payment(void* instance, const char* provider_ref, rifa_call* call) noexcept {
+    return on_instance(instance, call, [&](T& p) { return reply(p, call, p.get_payment(text_or_empty(provider_ref))); });
+  }
+  static rifa_status refund(void* instance, const char* request_json, rifa_call* call) noexcept {
+    return on_instance(instance, call, [&](T& p) { return reply(p, call, p.refund(text_or_empty(request_json))); });
+  }
+  static rifa_status payout(void* instance, const char* request_json, rifa_call* call) noexcept {
+    return on_instance(instance, call, [&](T& p) { return reply(p, call, p.payout(text_or_empty(request_json))); });
+  }
+
+  // Notifier.
+  static rifa_status deliver(void* instance, const char* event_json, rifa_call* call) noexcept {
+    return on_instance(instance, call, [&](T& p) {
+      p.deliver(text_or_empty(event_json));
+      return RIFA_OK;
+    });
+  }
+};
+
+template <class T>
+constexpr rifa_plugin_kind kind_of() {
+  if constexpr (std::is_base_of_v<LotteryPlugin, T>) {
+    return RIFA_KIND_LOTTERY;
+  } else if constexpr (std::is_base_of_v<PaymentPlugin, T>) {
+    return RIFA_KIND_PAYMENT;
+  } else if constexpr (std::is_base_of_v<NotifierPlugin, T>) {
+    return RIFA_KIND_NOTIFIER;
+  } else {
+    return RIFA_KIND_INVALID;
+  }
+}
+
+// Only the vtable of T's kind is instantiated: the others would name methods T does not have.
+template <class T>
+const rifa_lottery_vtable* lottery_vtable_of() noexcept {
+  if constexpr (kind_of<T>() == RIFA_KIND_LOTTERY) {
+    static const rifa_lottery_vtable vtable = {sizeof(rifa_lottery_vtable), &Exports<T>::fetch_draw,
+                                               &Exports<T>::parse_page, &Exports<T>::schedule};
+    return &vtable;
+  } else {
+    return nullptr;
+  }
+}
+
+template <class T>
+const rifa_payment_vtable* payment_vtable_of() noexcept {
+  if constexpr (kind_of<T>() == RIFA_KIND_PAYMENT) {
+    static const rifa_payment_vtable vtable = {sizeof(rifa_payment_vtable), &Exports<T>::create_payment,
+                                               &Exports<T>::verify_webhook, &Exports<T>::get_payment,
+                                               &Exports<T>::refund, &Exports<T>::payout};
+    return &vtable;
+  } else {
+    return nullptr;
+  }
+}
+
+template <class T>
+const rifa_notifier_vtable* notifier_vtable_of() noexcept {
+  if constexpr (kind_of<T>() == RIFA_KIND_NOTIFIER) {
+    static const rifa_notifier_vtable vtable = {sizeof(rifa_notifier_vtable), &Exports<T>::deliver};
+    return &vtable;
+  } else {
+    return nullptr;
+  }
+}
+
+/// The static manifest of plugin class T. The strings must have static storage (literals).
+template <class T>
+const rifa_plugin_manifest* manifest_of(const char* name, const char* version, const char* description,
+                                        const char* config_schema_json) noexcept {
+  static const rifa_plugin_manifest manifest = {
+      sizeof(rifa_plugin_manifest),
+      RIFA_ABI_VERSION_MAJOR,
+      RIFA_ABI_VERSION_MINOR,
+      kind_of<T>(),
+      T::kPluginFlags,
+      name,
+      version,
+      description,
+      config_schema_json,
+      &Exports<T>::create,
+      &Exports<T>::destroy,
+      lottery_vtable_of<T>(),
+      payment_vtable_of<T>(),
+      notifier_vtable_of<T>(),
+  };
+  return &manifest;
+}
+
+}  // namespace rifa::sdk::internal
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif

@@ -1,0 +1,50 @@
+# See CMakeLists.txt. Each step stops the test with the failing command's output.
+function(run step)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _err)
+  if(NOT _rc EQUAL 0)
+    string(REPLACE ";" " " _command "${ARGN}")
+    message(FATAL_ERROR "${step} failed (exit ${_rc}): ${_command}\n${_out}\n${_err}")
+  endif()
+  message(STATUS "${step}: OK")
+  set(LAST_OUTPUT "${_out}" PARENT_SCOPE)
+endfunction()
+
+file(REMOVE_RECURSE "${WORK_DIR}")
+set(_prefix "${WORK_DIR}/prefix")
+set(_build "${WORK_DIR}/build")
+
+run("install the SDK" "${CMAKE_COMMAND}" --install "${BUILD_TREE}" --prefix "${_prefix}")
+foreach(_file include/rifa/sdk/abi.h include/rifa/sdk/plugin.hpp include/rifa/sdk/testing/fake_host.hpp)
+  if(NOT EXISTS "${_prefix}/${_file}")
+    message(FATAL_ERROR "the installed SDK lacks ${_file}")
+  endif()
+endforeach()
+
+# Only the temporary prefix may provide RifaSDK: no package registry, no system copy.
+run("configure the example" "${CMAKE_COMMAND}" -S "${EXAMPLE_DIR}" -B "${_build}" -G "${GENERATOR}"
+    "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_PREFIX_PATH=${_prefix}"
+    -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF)
+file(READ "${_build}/CMakeCache.txt" _cache)
+string(REGEX MATCH "RifaSDK_DIR:PATH=[^\n]*" _sdk_dir "${_cache}")
+string(FIND "${_sdk_dir}" "${_prefix}" _at)
+if(NOT _at GREATER -1)
+  message(FATAL_ERROR "the example found the SDK outside the temporary prefix: ${_sdk_dir}")
+endif()
+
+run("build the example" "${CMAKE_COMMAND}" --build "${_build}")
+set(_plugin "${_build}/liblottery_example.so")
+if(NOT EXISTS "${_plugin}")
+  message(FATAL_ERROR "the example built, but ${_plugin} is missing")
+endif()
+run("the example's unit test" "${CMAKE_CTEST_COMMAND}" --test-dir "${_build}" --output-on-failure)
+
+if(HOST_EXE)
+  if(NOT EXISTS "${HOST_EXE}")
+    message(FATAL_ERROR "rifa-host is part of this build but ${HOST_EXE} is not built yet: build everything first")
+  endif()
+  run("rifa-host plugins check" "${HOST_EXE}" plugins check "${_plugin}")
+  message(STATUS "${LAST_OUTPUT}")
+else()
+  message(STATUS "rifa-host is not part of this build: conformance check skipped")
+endif()
+file(REMOVE_RECURSE "${WORK_DIR}")
