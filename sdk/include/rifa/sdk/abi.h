@@ -147,7 +147,8 @@ typedef struct rifa_http_response {
 
 /**
  * Services the host gives each plugin instance. Stable for the life of the instance; safe to call
- * from any thread the host calls the plugin on.
+ * from any thread, including threads the plugin starts itself (e.g. to send a delayed webhook),
+ * until destroy returns.
  */
 typedef struct rifa_host_api {
   uint32_t struct_size;
