@@ -1,0 +1,135 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "settings/bindings.hpp"
+#include "settings/config_error.hpp"
+#include "settings/environment.hpp"
+
+// The host's YAML config (config/rifa.yaml is the commented reference). Loading validates the
+// whole file and reports every problem at once with file:line:column, the YAML path, what was
+// expected and a "did you mean" where one fits. Relative paths in the file (sqlite database,
+// seed folder, plugin search path and libraries, record/replay fixtures) are relative to the
+// folder holding the config file, never to the working directory.
+namespace rifa::settings {
+
+enum class PluginKind { kLottery, kPayment, kNotifier };
+enum class TransportMode { kLive, kRecord, kReplay };
+
+// "lottery" / "payment" / "notifier"
+const char* kind_name(PluginKind kind);
+// "live" / "record" / "replay"
+const char* mode_name(TransportMode mode);
+
+// Where something was written in the config; line and column are 1-based.
+struct SourceLocation {
+  std::string file;
+  int line = 0;
+  int column = 0;
+};
+
+struct ServerSettings {
+  std::string listen = "127.0.0.1";  // an IPv4 or IPv6 address
+  uint16_t port = 8080;              // 0 picks a free port
+  int io_threads = 1;
+  size_t body_limit_bytes = 1024 * 1024;
+  std::vector<std::string> cors_allowed_origins;  // "https://host[:port]" or "*"
+};
+
+struct DatabaseSettings {
+  // As written after ${ENV} expansion; storage::parse_database_url(url, Settings::base_dir)
+  // resolves a relative sqlite3:// path against the config folder.
+  std::string url;
+  int pool_size = 4;
+  bool migrate_on_start = true;
+  std::filesystem::path seed_dir;  // resolved; empty when the config names none
+};
+
+struct LoggingSettings {
+  std::string level = "info";   // trace|debug|info|warn|error|critical|off (spdlog's names)
+  std::string format = "json";  // json|text
+};
+
+// Defaults of the host HTTP transport that plugins fetch through.
+struct HttpTransportSettings {
+  uint32_t timeout_ms = 10000;
+  int retries = 1;
+  std::vector<std::string> egress_allow;  // host names or "*.suffix" globs; empty = no outside access
+  TransportMode mode = TransportMode::kLive;
+  std::filesystem::path fixtures_dir;  // resolved; required when mode is record or replay
+};
+
+struct PluginInstanceSettings {
+  std::string id;       // [a-z0-9_-]+
+  std::string library;  // as written: a bare name (lib<name>.so in the search path) or a path
+  // Where the library is: the first search folder holding it, or the path written (resolved
+  // against the config folder). Existence is the loader's business, so when a bare name is
+  // found nowhere this is where it was expected (in the first search folder), so that the
+  // loader's "file not found" names a real place; empty only when there is no search folder.
+  std::filesystem::path resolved_library_path;
+  PluginKind kind = PluginKind::kLottery;
+  // The instance's own config, converted from YAML with YAML 1.2 core-schema typing (quoted
+  // scalars stay strings); an empty object when absent. Validated later against the plugin's schema.
+  nlohmann::json config = nlohmann::json::object();
+  SourceLocation location;  // of the instance id key
+};
+
+struct PluginSettings {
+  // Effective lookup order for bare library names: $RIFA_PLUGIN_PATH (colon-separated) first,
+  // then plugins.search_path resolved against the config folder.
+  std::vector<std::filesystem::path> search_path;
+  HttpTransportSettings http;
+  std::vector<PluginInstanceSettings> instances;  // in file order
+};
+
+struct Settings {
+  std::filesystem::path config_file;  // as given (the display name for load_settings_text)
+  std::filesystem::path base_dir;     // the folder relative paths in the file are relative to
+  ServerSettings server;
+  DatabaseSettings database;
+  std::map<std::string, std::string, std::less<>> secrets;  // name → value after ${ENV} expansion
+  LoggingSettings logging;
+  PluginSettings plugins;
+  Bindings bindings;
+
+  // nullptr when no instance has that id.
+  const PluginInstanceSettings* find_instance(std::string_view id) const;
+};
+
+// Either the settings or at least one error (sorted by position).
+class LoadResult {
+ public:
+  explicit LoadResult(Settings settings) : state_(std::move(settings)) {}
+  explicit LoadResult(std::vector<ConfigError> errors) : state_(std::move(errors)) {}
+
+  bool ok() const { return state_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+
+  Settings& settings() & { return std::get<0>(state_); }
+  const Settings& settings() const& { return std::get<0>(state_); }
+  const std::vector<ConfigError>& errors() const { return std::get<1>(state_); }
+
+ private:
+  std::variant<Settings, std::vector<ConfigError>> state_;
+};
+
+// Reads and validates a config file. Errors name the file as given; relative paths inside are
+// resolved against the file's folder (made absolute). A missing or unreadable file is one error.
+LoadResult load_settings_file(const std::filesystem::path& file, const Environment& env);
+
+// Validates YAML text; display_name is the file name errors carry and base_dir the folder
+// relative paths are resolved against.
+LoadResult load_settings_text(std::string_view yaml, std::string display_name, const std::filesystem::path& base_dir,
+                              const Environment& env);
+
+}  // namespace rifa::settings

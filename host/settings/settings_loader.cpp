@@ -1,0 +1,454 @@
+// The config schema: which keys each section holds, their types and ranges, and the checks that
+// span sections (bindings against plugin instances).
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "settings/did_you_mean.hpp"
+#include "settings/plugin_library_path.hpp"
+#include "settings/settings.hpp"
+#include "settings/yaml_json.hpp"
+#include "settings/yaml_reader.hpp"
+
+namespace rifa::settings {
+namespace {
+
+namespace fs = std::filesystem;
+using Keys = std::vector<std::string>;
+
+const Keys kRootKeys = {"server", "database", "secrets", "logging", "plugins", "bindings"};
+const Keys kServerKeys = {"listen", "port", "io_threads", "body_limit_bytes", "cors_allowed_origins"};
+const Keys kDatabaseKeys = {"url", "pool_size", "migrate_on_start", "seed"};
+const Keys kLoggingKeys = {"level", "format"};
+const Keys kLogLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+const Keys kLogFormats = {"json", "text"};
+const Keys kPluginsKeys = {"search_path", "http", "instances"};
+const Keys kHttpKeys = {"timeout_ms", "retries", "egress_allow", "mode", "fixtures_dir"};
+const Keys kModes = {"live", "record", "replay"};
+const Keys kInstanceKeys = {"library", "kind", "config"};
+const Keys kKinds = {"lottery", "payment", "notifier"};
+const Keys kBindingsKeys = {"defaults", "categorias", "rifas"};
+const Keys kSlotKeys = {"lottery", "payment", "notifiers"};
+const Keys kAny = {};
+
+constexpr int64_t kMaxIoThreads = 256;
+constexpr int64_t kMaxBodyLimitBytes = int64_t{1} << 30;
+constexpr int64_t kMaxPoolSize = 1024;
+constexpr int64_t kMaxTimeoutMs = 600000;
+constexpr int64_t kMaxRetries = 10;
+
+PluginKind kind_from(const std::string& name) {
+  if (name == "payment") return PluginKind::kPayment;
+  if (name == "notifier") return PluginKind::kNotifier;
+  return PluginKind::kLottery;
+}
+
+TransportMode mode_from(const std::string& name) {
+  if (name == "record") return TransportMode::kRecord;
+  if (name == "replay") return TransportMode::kReplay;
+  return TransportMode::kLive;
+}
+
+bool is_ip_address(const std::string& text) {
+  unsigned char buffer[16];
+  return inet_pton(AF_INET, text.c_str(), buffer) == 1 || inet_pton(AF_INET6, text.c_str(), buffer) == 1;
+}
+
+bool is_instance_id(std::string_view id) {
+  return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+bool is_uuid(std::string_view id) {
+  if (id.size() != 36) return false;
+  for (size_t i = 0; i < id.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? id[i] != '-' : !std::isxdigit(static_cast<unsigned char>(id[i]))) return false;
+  }
+  return true;
+}
+
+std::string lowercase(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+bool is_host_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+}
+
+// What plugins::egress_allowed understands: "*", a host, or "*." followed by a host suffix.
+bool is_egress_glob(std::string_view glob) {
+  if (glob == "*") return true;
+  if (glob.rfind("*.", 0) == 0) glob.remove_prefix(2);
+  return !glob.empty() && std::all_of(glob.begin(), glob.end(), is_host_char);
+}
+
+// An origin as browsers send it: scheme://host[:port], no path.
+bool is_origin(std::string_view origin) {
+  if (origin == "*") return true;
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (origin.rfind(scheme, 0) == 0) {
+      const std::string_view rest = origin.substr(scheme.size());
+      return !rest.empty() && rest.find('/') == std::string_view::npos;
+    }
+  }
+  return false;
+}
+
+// A binding read from the file, checked once every instance is known.
+struct BindingReference {
+  Field field;
+  PluginKind slot;
+  std::string instance;
+};
+
+struct InstanceEntry {
+  std::optional<PluginKind> kind;  // unset when the instance's own kind was invalid
+  YAML::Mark mark;
+};
+
+class SettingsLoader {
+ public:
+  SettingsLoader(YamlReader& reader, Settings& settings, const Environment& env)
+      : reader_(reader), settings_(settings), env_(env) {}
+
+  void load(const YAML::Node& document) {
+    const Field root_field = YamlReader::root(document);
+    if (root_field.value.IsDefined() && !root_field.value.IsNull() && !root_field.value.IsMap()) {
+      reader_.error(root_field, "expected a mapping of sections (" + join(kRootKeys) + "), got " +
+                                    describe_node(root_field.value));
+      return;
+    }
+    auto root = reader_.mapping(root_field, kRootKeys);
+    if (!root) return;
+    reader_.require(*root, {"database", "plugins", "bindings"});
+    if (auto* f = root->find("server")) read_server(*f);
+    if (auto* f = root->find("database")) read_database(*f);
+    if (auto* f = root->find("secrets")) read_secrets(*f);
+    if (auto* f = root->find("logging")) read_logging(*f);
+    if (auto* f = root->find("plugins")) read_plugins(*f);
+    if (auto* f = root->find("bindings")) read_bindings(*f);
+    check_binding_references();
+  }
+
+ private:
+  void read_server(const Field& field) {
+    auto m = reader_.mapping(field, kServerKeys);
+    if (!m) return;
+    auto& server = settings_.server;
+    if (auto* f = m->find("listen")) {
+      if (auto v = reader_.string(*f)) {
+        if (is_ip_address(*v)) {
+          server.listen = *v;
+        } else {
+          reader_.error(*f, "expected an IPv4 or IPv6 address (e.g. 127.0.0.1, 0.0.0.0 or ::1), got '" + *v + "'");
+        }
+      }
+    }
+    if (auto* f = m->find("port")) {
+      if (auto v = reader_.integer(*f, 0, 65535)) server.port = static_cast<uint16_t>(*v);
+    }
+    if (auto* f = m->find("io_threads")) {
+      if (auto v = reader_.integer(*f, 1, kMaxIoThreads)) server.io_threads = static_cast<int>(*v);
+    }
+    if (auto* f = m->find("body_limit_bytes")) {
+      if (auto v = reader_.integer(*f, 1, kMaxBodyLimitBytes)) server.body_limit_bytes = static_cast<size_t>(*v);
+    }
+    if (auto* f = m->find("cors_allowed_origins")) {
+      if (auto items = reader_.list(*f, "a list of origins")) {
+        for (const auto& item : *items) {
+          auto origin = reader_.string(item);
+          if (!origin) continue;
+          if (is_origin(*origin)) {
+            server.cors_allowed_origins.push_back(*origin);
+          } else {
+            reader_.error(item, "expected an origin like https://app.example.com (scheme, host, optional port, no "
+                                "path) or '*', got '" + *origin + "'");
+          }
+        }
+      }
+    }
+  }
+
+  void read_database(const Field& field) {
+    auto m = reader_.mapping(field, kDatabaseKeys);
+    if (!m) return;
+    reader_.require(*m, {"url"});
+    auto& database = settings_.database;
+    if (auto* f = m->find("url")) {
+      if (auto v = reader_.string(*f)) {
+        // The URL is not echoed: it may hold a password expanded from the environment.
+        // postgres:// too: libpq and storage::parse_database_url take it as a synonym.
+        if (v->rfind("sqlite3://", 0) == 0 || v->rfind("postgresql://", 0) == 0 || v->rfind("postgres://", 0) == 0) {
+          database.url = *v;
+        } else {
+          reader_.error(*f, "unsupported database URL (expected sqlite3://PATH or "
+                            "postgresql://USER:PASSWORD@HOST:PORT/DBNAME)");
+        }
+      }
+    }
+    if (auto* f = m->find("pool_size")) {
+      if (auto v = reader_.integer(*f, 1, kMaxPoolSize)) database.pool_size = static_cast<int>(*v);
+    }
+    if (auto* f = m->find("migrate_on_start")) {
+      if (auto v = reader_.boolean(*f)) database.migrate_on_start = *v;
+    }
+    if (auto* f = m->find("seed")) {
+      if (auto v = reader_.string(*f)) database.seed_dir = resolve_relative(settings_.base_dir, *v);
+    }
+  }
+
+  void read_secrets(const Field& field) {
+    auto m = reader_.mapping(field, kAny);
+    if (!m) return;
+    for (const auto& f : m->fields) {
+      if (auto v = reader_.string(f)) settings_.secrets[f.key] = *v;
+    }
+  }
+
+  void read_logging(const Field& field) {
+    auto m = reader_.mapping(field, kLoggingKeys);
+    if (!m) return;
+    if (auto* f = m->find("level")) {
+      if (auto v = reader_.one_of(*f, kLogLevels)) settings_.logging.level = *v;
+    }
+    if (auto* f = m->find("format")) {
+      if (auto v = reader_.one_of(*f, kLogFormats)) settings_.logging.format = *v;
+    }
+  }
+
+  void read_plugins(const Field& field) {
+    auto m = reader_.mapping(field, kPluginsKeys);
+    if (!m) return;
+    reader_.require(*m, {"instances"});
+    std::vector<fs::path> configured;
+    if (auto* f = m->find("search_path")) {
+      if (auto v = reader_.string_list(*f)) configured.assign(v->begin(), v->end());
+    }
+    settings_.plugins.search_path = plugin_search_path(env_, configured, settings_.base_dir);
+    if (auto* f = m->find("http")) read_http(*f);
+    if (auto* f = m->find("instances")) read_instances(*f);
+  }
+
+  void read_http(const Field& field) {
+    auto m = reader_.mapping(field, kHttpKeys);
+    if (!m) return;
+    auto& http = settings_.plugins.http;
+    if (auto* f = m->find("timeout_ms")) {
+      if (auto v = reader_.integer(*f, 1, kMaxTimeoutMs)) http.timeout_ms = static_cast<uint32_t>(*v);
+    }
+    if (auto* f = m->find("retries")) {
+      if (auto v = reader_.integer(*f, 0, kMaxRetries)) http.retries = static_cast<int>(*v);
+    }
+    if (auto* f = m->find("egress_allow")) {
+      if (auto items = reader_.list(*f, "a list of host names or globs")) {
+        for (const auto& item : *items) {
+          auto glob = reader_.string(item);
+          if (!glob) continue;
+          if (is_egress_glob(*glob)) {
+            http.egress_allow.push_back(*glob);
+          } else {
+            reader_.error(item, "expected a host name or a glob like '*.baloto.com' (no scheme, port or path), got '" +
+                                    *glob + "'");
+          }
+        }
+      }
+    }
+    if (auto* f = m->find("fixtures_dir")) {
+      if (auto v = reader_.string(*f)) http.fixtures_dir = resolve_relative(settings_.base_dir, *v);
+    }
+    if (auto* f = m->find("mode")) {
+      if (auto v = reader_.one_of(*f, kModes)) {
+        http.mode = mode_from(*v);
+        if (http.mode != TransportMode::kLive && !m->find("fixtures_dir")) {
+          reader_.error(*f, "mode '" + *v + "' needs fixtures_dir (the folder of recorded exchanges)");
+        }
+      }
+    }
+  }
+
+  void read_instances(const Field& field) {
+    auto m = reader_.mapping(field, kAny, "instance id");
+    if (!m) return;
+    for (const auto& f : m->fields) {
+      instance_ids_.push_back(f.key);
+      InstanceEntry& entry = instances_[f.key];
+      entry.mark = f.key_node.Mark();
+      if (!is_instance_id(f.key)) {
+        reader_.error_at_key(f, "invalid instance id '" + f.key + "' (use lowercase letters, digits, '_' and '-')");
+      }
+      auto body = reader_.mapping(f, kInstanceKeys);
+      if (!body) continue;
+      reader_.require(*body, {"library", "kind"});
+      PluginInstanceSettings instance;
+      instance.id = f.key;
+      instance.location = {reader_.file(), f.key_node.Mark().line + 1, f.key_node.Mark().column + 1};
+      if (auto* lib = body->find("library")) {
+        if (auto v = reader_.string(*lib)) {
+          instance.library = *v;
+          instance.resolved_library_path =
+              resolve_plugin_library(*v, settings_.plugins.search_path, settings_.base_dir);
+        }
+      }
+      if (auto* kind = body->find("kind")) {
+        if (auto v = reader_.one_of(*kind, kKinds)) {
+          instance.kind = kind_from(*v);
+          entry.kind = instance.kind;
+        }
+      }
+      if (auto* config = body->find("config")) {
+        if (!config->value.IsNull() && !config->value.IsMap()) {
+          reader_.error(*config, "expected a mapping (the plugin's own settings), got " + describe_node(config->value));
+        } else if (auto json = reader_.json(*config)) {
+          instance.config = json->is_null() ? nlohmann::json::object() : std::move(*json);
+        }
+      }
+      settings_.plugins.instances.push_back(std::move(instance));
+    }
+  }
+
+  void read_bindings(const Field& field) {
+    auto m = reader_.mapping(field, kBindingsKeys);
+    if (!m) return;
+    reader_.require(*m, {"defaults"});
+    auto& bindings = settings_.bindings;
+    if (auto* f = m->find("defaults")) {
+      if (auto slots = reader_.mapping(*f, kSlotKeys)) {
+        reader_.require(*slots, kSlotKeys);
+        const BindingOverride read = read_slots(*slots);
+        bindings.defaults.lottery = read.lottery.value_or("");
+        bindings.defaults.payment = read.payment.value_or("");
+        bindings.defaults.notifiers = read.notifiers.value_or(std::vector<std::string>{});
+      }
+    }
+    if (auto* f = m->find("categorias")) {
+      if (auto categorias = reader_.mapping(*f, kAny, "categoria")) {
+        for (const auto& c : categorias->fields) {
+          if (auto slots = reader_.mapping(c, kSlotKeys)) bindings.categorias[c.key] = read_slots(*slots);
+        }
+      }
+    }
+    if (auto* f = m->find("rifas")) {
+      if (auto rifas = reader_.mapping(*f, kAny, "rifa id")) {
+        for (const auto& r : rifas->fields) {
+          if (!is_uuid(r.key)) {
+            reader_.error_at_key(r, "invalid rifa id '" + r.key +
+                                        "' (expected a UUID like 6f1c2b9e-0d4a-4c1e-9f3b-2a7d5e8c1b40)");
+            continue;
+          }
+          if (auto slots = reader_.mapping(r, kSlotKeys)) bindings.rifas[lowercase(r.key)] = read_slots(*slots);
+        }
+      }
+    }
+  }
+
+  BindingOverride read_slots(const Mapping& slots) {
+    BindingOverride out;
+    if (auto* f = slots.find("lottery")) out.lottery = read_reference(*f, PluginKind::kLottery);
+    if (auto* f = slots.find("payment")) out.payment = read_reference(*f, PluginKind::kPayment);
+    if (auto* f = slots.find("notifiers")) {
+      if (auto items = reader_.list(*f, "a list of notifier instance ids")) {
+        std::vector<std::string> notifiers;
+        for (const auto& item : *items) {
+          auto id = read_reference(item, PluginKind::kNotifier);
+          if (!id) continue;
+          if (std::find(notifiers.begin(), notifiers.end(), *id) != notifiers.end()) {
+            reader_.error(item, "instance '" + *id + "' is listed twice");
+            continue;
+          }
+          notifiers.push_back(*id);
+        }
+        out.notifiers = std::move(notifiers);
+      }
+    }
+    return out;
+  }
+
+  std::optional<std::string> read_reference(const Field& field, PluginKind slot) {
+    auto id = reader_.string(field);
+    if (id) references_.push_back({field, slot, *id});
+    return id;
+  }
+
+  void check_binding_references() {
+    for (const auto& ref : references_) {
+      auto it = instances_.find(ref.instance);
+      if (it == instances_.end()) {
+        const std::string note = instance_ids_.empty() ? "(no plugin instances are defined)"
+                                                       : suggestion_note(ref.instance, instance_ids_, "instances");
+        reader_.error(ref.field, "unknown plugin instance '" + ref.instance + "' " + note);
+        continue;
+      }
+      const auto& kind = it->second.kind;
+      if (kind && *kind != ref.slot) {
+        reader_.error(ref.field, "instance '" + ref.instance + "' is a " + kind_name(*kind) +
+                                     " plugin (plugins.instances." + ref.instance + " at line " +
+                                     std::to_string(it->second.mark.line + 1) + "), but this slot needs a " +
+                                     kind_name(ref.slot) + " plugin");
+      }
+    }
+  }
+
+  YamlReader& reader_;
+  Settings& settings_;
+  const Environment& env_;
+  std::vector<std::string> instance_ids_;  // file order, for "did you mean"
+  std::map<std::string, InstanceEntry> instances_;
+  std::vector<BindingReference> references_;
+};
+
+}  // namespace
+
+LoadResult load_settings_text(std::string_view yaml, std::string display_name, const fs::path& base_dir,
+                              const Environment& env) {
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(std::string(yaml));
+  } catch (const YAML::ParserException& e) {
+    return LoadResult(std::vector<ConfigError>{
+        {display_name, e.mark.line + 1, e.mark.column + 1, "", "YAML syntax error: " + e.msg}});
+  }
+  YamlReader reader(display_name, env);
+  if (documents.size() > 1) {
+    reader.error(documents[1].Mark(), "",
+                 "expected one YAML document, found " + std::to_string(documents.size()));
+    return LoadResult(reader.take_errors());
+  }
+  Settings settings;
+  settings.config_file = display_name;
+  settings.base_dir = base_dir;
+  SettingsLoader loader(reader, settings, env);
+  loader.load(documents.empty() ? YAML::Node() : documents.front());
+  if (reader.has_errors()) return LoadResult(reader.take_errors());
+  return LoadResult(std::move(settings));
+}
+
+LoadResult load_settings_file(const fs::path& file, const Environment& env) {
+  const std::string name = file.string();
+  auto fail = [&](std::string message) {
+    return LoadResult(std::vector<ConfigError>{{name, 0, 0, "", "cannot read the config file: " + message}});
+  };
+  std::error_code ec;
+  // exists() leaves ec clear for a plain "not there" and sets it for e.g. a folder we may not search.
+  if (!fs::exists(file, ec)) return fail(ec ? ec.message() : "no such file");
+  if (fs::is_directory(file, ec)) return fail("it is a directory");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return fail(std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return fail(std::strerror(errno));
+  const fs::path base_dir = fs::absolute(file, ec).parent_path().lexically_normal();
+  auto result = load_settings_text(text.str(), name, base_dir, env);
+  if (result.ok()) result.settings().config_file = file;
+  return result;
+}
+
+}  // namespace rifa::settings
