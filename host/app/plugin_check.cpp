@@ -74,7 +74,7 @@ void check_lottery(plugin_runtime::PluginInstance& instance, const TimingOutTran
                     (fetched.error.empty() ? "" : " (" + fetched.error + ")"));
   }
 
-  const std::string garbage = "<html><body><h1>Mantenimiento</h1><table><tr><td>??</td></tr></table></body></html>";
+  const std::string garbage = "<html><body><h1>Mantenimiento</h1><table><tr><td>-?-</td></tr></table></body></html>";
   CallOutcome parsed = instance.parse_page(date, "https://example.invalid/", garbage);
   if (parsed.status == RIFA_ERR_PARSE || parsed.status == RIFA_NOT_PUBLISHED) {
     report.pass("parse_page on a malformed page", status_name(parsed.status) + ": " + parsed.error);

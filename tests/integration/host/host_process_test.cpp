@@ -116,7 +116,7 @@ TEST_F(HostProcessTest, ServesHealthAndMetricsThenStopsCleanlyOnSigterm) {
   int count = 0;
   while (std::getline(lines, line)) {
     ++count;
-    EXPECT_NO_THROW((void)json::parse(line)) << line;
+    EXPECT_TRUE(json::accept(line)) << line;
   }
   EXPECT_GT(count, 1);
   EXPECT_NE(host.stderr_text().find("stopped cleanly"), std::string::npos);
