@@ -1,0 +1,221 @@
+#include "jobs/job_queue.hpp"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "storage/timestamps.hpp"
+
+namespace rifa::jobs {
+namespace {
+
+using storage::Backend;
+
+std::optional<JobStatus> parse_status(const std::string& s) {
+  if (s == "queued") return JobStatus::kQueued;
+  if (s == "running") return JobStatus::kRunning;
+  if (s == "succeeded") return JobStatus::kSucceeded;
+  if (s == "failed") return JobStatus::kFailed;
+  if (s == "dead") return JobStatus::kDead;
+  return std::nullopt;
+}
+
+std::string ts(TimePoint t) { return storage::format_timestamp(t); }
+
+}  // namespace
+
+const char* status_name(JobStatus status) {
+  switch (status) {
+    case JobStatus::kQueued: return "queued";
+    case JobStatus::kRunning: return "running";
+    case JobStatus::kSucceeded: return "succeeded";
+    case JobStatus::kFailed: return "failed";
+    case JobStatus::kDead: return "dead";
+  }
+  return "queued";
+}
+
+std::chrono::seconds backoff_after(int attempts) {
+  const int exponent = std::clamp(attempts, 1, 12);
+  return std::min(std::chrono::seconds(1L << exponent), std::chrono::seconds(3600));
+}
+
+std::string random_uuid() {
+  unsigned char b[16];
+  if (RAND_bytes(b, sizeof b) != 1) throw std::runtime_error("RAND_bytes failed");
+  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);  // version 4
+  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
+  char out[37];
+  std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  return out;
+}
+
+JobQueue::JobQueue(storage::Database& db, Clock clock) : db_(db), clock_(std::move(clock)) {}
+
+std::string JobQueue::timestamp_select(const std::string& column) const {
+  // PostgreSQL would print timestamptz in its own format; ask for the one SQLite stores.
+  if (db_.backend() == Backend::kPostgresql) {
+    return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+  }
+  return column;
+}
+
+Result<std::string> JobQueue::enqueue(const EnqueueRequest& request) {
+  if (request.kind.empty()) return make_error(ErrorCode::kInvalidArgument, "job kind is required");
+  const TimePoint now = clock_();
+  const std::string id = random_uuid();
+  const std::string payload = request.payload.dump();
+  const std::string run_at = ts(request.run_at.value_or(now));
+  const std::string now_text = ts(now);
+  return db_.transaction([&](soci::session& sql) -> Result<std::string> {
+    soci::indicator dedupe_ind = request.dedupe_key ? soci::i_ok : soci::i_null;
+    const std::string dedupe = request.dedupe_key.value_or("");
+    sql << "INSERT INTO jobs (id, kind, payload, status, run_at, attempts, max_attempts, dedupe_key, created_at, "
+           "updated_at) VALUES (:id, :kind, :payload, 'queued', :run_at, 0, :max, :dedupe, :now, :now2) "
+           "ON CONFLICT (dedupe_key) DO NOTHING",
+        soci::use(id), soci::use(request.kind), soci::use(payload), soci::use(run_at),
+        soci::use(request.max_attempts), soci::use(dedupe, dedupe_ind), soci::use(now_text), soci::use(now_text);
+    if (!request.dedupe_key) return id;
+    std::string existing;
+    sql << "SELECT id FROM jobs WHERE dedupe_key = :k", soci::use(dedupe), soci::into(existing);
+    return existing;
+  });
+}
+
+Result<std::optional<Job>> JobQueue::claim(const std::string& owner, std::chrono::seconds lease,
+                                           const std::vector<std::string>& kinds) {
+  const TimePoint now = clock_();
+  const std::string now_text = ts(now);
+  const std::string expires = ts(now + lease);
+  std::string kind_filter;
+  std::vector<std::string> kind_params;
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    kind_params.push_back(std::string("k").append(std::to_string(i)));
+    kind_filter.append(i ? ", :" : " AND kind IN (:").append(kind_params.back());
+  }
+  if (!kinds.empty()) kind_filter += ")";
+  const bool pg = db_.backend() == Backend::kPostgresql;
+  const std::string pick = "SELECT id FROM jobs WHERE ((status = 'queued' AND run_at <= :now) OR "
+                           "(status = 'running' AND lease_expires_at < :now2))" +
+                           kind_filter + " ORDER BY run_at, created_at LIMIT 1" +
+                           (pg ? " FOR UPDATE SKIP LOCKED" : "");
+
+  auto claimed = db_.transaction([&](soci::session& sql) -> Result<std::optional<std::string>> {
+    std::string id;
+    soci::indicator id_ind = soci::i_null;
+    soci::statement st = (sql.prepare << pick, soci::into(id, id_ind));
+    st.exchange(soci::use(now_text, "now"));
+    st.exchange(soci::use(now_text, "now2"));
+    for (size_t i = 0; i < kinds.size(); ++i) st.exchange(soci::use(kinds[i], kind_params[i]));
+    st.define_and_bind();
+    st.execute(true);
+    if (!st.got_data() || id_ind != soci::i_ok) return std::optional<std::string>();
+    sql << "UPDATE jobs SET status = 'running', lease_owner = :owner, lease_expires_at = :exp, "
+           "attempts = attempts + 1, updated_at = :now WHERE id = :id",
+        soci::use(owner), soci::use(expires), soci::use(now_text), soci::use(id);
+    return std::optional<std::string>(id);
+  });
+  if (!claimed) return claimed.error();
+  if (!*claimed) return std::optional<Job>();
+  return get(**claimed);
+}
+
+Result<void> JobQueue::complete(const Job& job, const std::string& owner) {
+  const std::string now_text = ts(clock_());
+  return db_.transaction([&](soci::session& sql) -> Result<void> {
+    soci::statement st = (sql.prepare << "UPDATE jobs SET status = 'succeeded', lease_owner = NULL, "
+                                         "lease_expires_at = NULL, last_error = NULL, updated_at = :now "
+                                         "WHERE id = :id AND status = 'running' AND lease_owner = :owner",
+                          soci::use(now_text), soci::use(job.id), soci::use(owner));
+    st.execute(true);
+    if (st.get_affected_rows() != 1) {
+      return make_error(ErrorCode::kConflict, "job " + job.id + ": lease lost by '" + owner + "'");
+    }
+    return {};
+  });
+}
+
+Result<JobStatus> JobQueue::fail(const Job& job, const std::string& owner, const std::string& error) {
+  const TimePoint now = clock_();
+  const bool dead = job.attempts >= job.max_attempts;
+  const JobStatus next = dead ? JobStatus::kDead : JobStatus::kQueued;
+  const std::string next_name = status_name(next);
+  const std::string run_at = ts(dead ? now : now + backoff_after(job.attempts));
+  const std::string now_text = ts(now);
+  const std::string message = error.substr(0, 2000);
+  return db_.transaction([&](soci::session& sql) -> Result<JobStatus> {
+    soci::statement st = (sql.prepare << "UPDATE jobs SET status = :status, run_at = :run_at, last_error = :err, "
+                                         "lease_owner = NULL, lease_expires_at = NULL, updated_at = :now "
+                                         "WHERE id = :id AND status = 'running' AND lease_owner = :owner",
+                          soci::use(next_name), soci::use(run_at), soci::use(message), soci::use(now_text),
+                          soci::use(job.id), soci::use(owner));
+    st.execute(true);
+    if (st.get_affected_rows() != 1) {
+      return make_error(ErrorCode::kConflict, "job " + job.id + ": lease lost by '" + owner + "'");
+    }
+    return next;
+  });
+}
+
+Result<void> JobQueue::retry(const std::string& job_id) {
+  const std::string now_text = ts(clock_());
+  return db_.transaction([&](soci::session& sql) -> Result<void> {
+    soci::statement st = (sql.prepare << "UPDATE jobs SET status = 'queued', attempts = 0, run_at = :now, "
+                                         "updated_at = :now2 WHERE id = :id AND status IN ('dead', 'failed')",
+                          soci::use(now_text), soci::use(now_text), soci::use(job_id));
+    st.execute(true);
+    if (st.get_affected_rows() != 1) {
+      return make_error(ErrorCode::kConflict, "job " + job_id + " is not dead or failed (or does not exist)");
+    }
+    return {};
+  });
+}
+
+Result<std::optional<Job>> JobQueue::get(const std::string& job_id) {
+  auto list_one = [&](soci::session& sql) -> Result<std::optional<Job>> {
+    Job job;
+    std::string payload, status, run_at, last_error, owner, dedupe;
+    soci::indicator err_ind, owner_ind, dedupe_ind;
+    const std::string payload_col = db_.backend() == Backend::kPostgresql ? "payload::text" : "payload";
+    sql << "SELECT id, kind, " + payload_col + ", status, " + timestamp_select("run_at") +
+               ", attempts, max_attempts, last_error, lease_owner, dedupe_key FROM jobs WHERE id = :id",
+        soci::use(job_id), soci::into(job.id), soci::into(job.kind), soci::into(payload), soci::into(status),
+        soci::into(run_at), soci::into(job.attempts), soci::into(job.max_attempts), soci::into(last_error, err_ind),
+        soci::into(owner, owner_ind), soci::into(dedupe, dedupe_ind);
+    if (!sql.got_data()) return std::optional<Job>();
+    job.payload = nlohmann::json::parse(payload, nullptr, false);
+    job.status = parse_status(status).value_or(JobStatus::kQueued);
+    auto parsed = storage::parse_timestamp(run_at);
+    if (!parsed) return parsed.error();
+    job.run_at = *parsed;
+    if (err_ind == soci::i_ok) job.last_error = last_error;
+    if (owner_ind == soci::i_ok) job.lease_owner = owner;
+    if (dedupe_ind == soci::i_ok) job.dedupe_key = dedupe;
+    return std::optional<Job>(std::move(job));
+  };
+  return db_.transaction(list_one, storage::TransactionMode::kRead);
+}
+
+Result<std::vector<Job>> JobQueue::list(std::optional<JobStatus> status, int limit, int offset) {
+  auto ids = db_.transaction(
+      [&](soci::session& sql) -> Result<std::vector<std::string>> {
+        std::vector<std::string> out(static_cast<size_t>(std::max(1, limit)));
+        const std::string filter = status ? std::string(" WHERE status = '") + status_name(*status) + "'" : "";
+        sql << "SELECT id FROM jobs" + filter + " ORDER BY created_at, id LIMIT :limit OFFSET :offset",
+            soci::use(limit), soci::use(offset), soci::into(out);
+        return out;
+      },
+      storage::TransactionMode::kRead);
+  if (!ids) return ids.error();
+  std::vector<Job> jobs;
+  for (const auto& id : *ids) {
+    auto job = get(id);
+    if (!job) return job.error();
+    if (*job) jobs.push_back(std::move(**job));
+  }
+  return jobs;
+}
+
+}  // namespace rifa::jobs
