@@ -1,0 +1,95 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.hpp"
+
+// Prize rules of a rifa (`rifas.reglas`) and the settlement plan they give for one draw. Pure
+// functions: no database, no plugin; money in integer cents, shares in basis points (1/10000).
+//
+// reglas JSON:
+//   {"tiers": [
+//      {"name": "primer premio",
+//       "match": {"field": "numero", "digits": "last", "count": 2},   // numero|serie|balota|superbalota
+//       "share_bp": 7000,               // share of the prize fund when every tier has a winner
+//       "share_bp_if_alone": 10000,     // optional: share when this is the only tier with a winner
+//       "prize": {"type": "cash"}},     // or {"type": "in_kind", "description": "...", "value_cents": N}
+//      {"name": "segundo premio", "match": {"field": "serie", "digits": "exact"}, "share_bp": 3000}],
+//    "unsold": "house"}                 // house | refund | carry_over: a winning number nobody bought
+//
+// `digits`: "last" / "first" take `count` digits of the field, "exact" the whole field; `balota`
+// needs an `index` (0-based position in the draw's numbers). The extracted digits must be exactly
+// as wide as the rifa's ticket numbers (100 tickets → 2 digits, 00..99), which is checked when the
+// rules are parsed, so a rule can never silently match nothing.
+namespace rifa::settlement {
+
+enum class MatchField { kNumero, kSerie, kBalota, kSuperbalota };
+enum class DigitSelection { kLast, kFirst, kExact };
+enum class UnsoldPolicy { kHouse, kRefund, kCarryOver };
+
+struct Tier {
+  std::string name;
+  MatchField field = MatchField::kNumero;
+  int index = 0;  // balota position
+  DigitSelection digits = DigitSelection::kLast;
+  int count = 0;  // for last/first
+  int share_bp = 0;
+  std::optional<int> share_bp_if_alone;
+  bool in_kind = false;
+  std::string in_kind_description;
+  int64_t in_kind_value_cents = 0;
+};
+
+struct PrizeRules {
+  std::vector<Tier> tiers;
+  UnsoldPolicy unsold = UnsoldPolicy::kHouse;
+};
+
+// Width in digits of ticket numbers 0..total_boletas-1 (at least 1).
+int ticket_number_width(int total_boletas);
+
+// Parses and validates reglas for a rifa of `total_boletas` tickets. Errors (kInvalidArgument)
+// name the JSON path, e.g. "reglas.tiers[1].match.count: must be 1..9".
+Result<PrizeRules> parse_prize_rules(const nlohmann::json& reglas, int total_boletas);
+
+// The draw as the lottery plugin reported it (abi.h result shape): numbers, series, extra.
+struct DrawNumbers {
+  std::vector<std::string> numbers;
+  std::string series;
+  std::map<std::string, std::string> extra;
+};
+Result<DrawNumbers> draw_numbers_from_json(const nlohmann::json& result);
+
+struct Award {
+  size_t tier = 0;
+  int numero = 0;            // the winning ticket number
+  int64_t amount_cents = 0;  // cash; 0 for in-kind prizes
+  bool in_kind = false;
+};
+
+struct SettlementPlan {
+  int64_t recaudo_cents = 0;
+  int64_t rake_cents = 0;
+  int64_t fondo_cents = 0;
+  std::vector<Award> awards;
+  // Per tier: the winning number, or nullopt when the draw gives none inside the rifa's range.
+  std::vector<std::optional<int>> winning_numbers;
+  int64_t house_cents = 0;       // rake + unawarded shares + rounding remainders
+  int64_t carry_over_cents = 0;  // unsold shares under UnsoldPolicy::kCarryOver
+  bool refund_all = false;       // UnsoldPolicy::kRefund and some winning number was not sold
+};
+
+// Which numbers win, and who gets what. `sold` holds the ticket numbers sold (vendido). Shares are
+// floored to whole cents; every remainder goes to the house, so
+// awards + house + carry_over == recaudo always holds.
+Result<SettlementPlan> plan_settlement(const PrizeRules& rules, const DrawNumbers& draw, int total_boletas,
+                                       const std::set<int>& sold, int64_t recaudo_cents, int rake_bp);
+
+}  // namespace rifa::settlement
