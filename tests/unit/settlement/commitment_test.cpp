@@ -1,0 +1,42 @@
+#include <gtest/gtest.h>
+
+#include "settlement/commitment.hpp"
+
+namespace rifa::settlement {
+namespace {
+
+Commitment sample() {
+  return Commitment{"6f1c2b9e-0d4a-4c1e-9f3b-2a7d5e8c1b40", "bogota", "2026-01-22",
+                    nlohmann::json::parse(R"({"tiers":[{"match":{"field":"numero","digits":"last","count":2},"share_bp":10000}],"unsold":"house"})"),
+                    100, "sequential", 1'000'000, 2500};
+}
+
+TEST(Commitment, CanonicalTextIsSortedCompactJson) {
+  EXPECT_EQ(canonical_text(sample()),
+            R"({"assignment":"sequential","draw_date":"2026-01-22","lottery_instance":"bogota","precio_cents":1000000,)"
+            R"("rake_bp":2500,"reglas":{"tiers":[{"match":{"count":2,"digits":"last","field":"numero"},"share_bp":10000}],)"
+            R"("unsold":"house"},"rifa_id":"6f1c2b9e-0d4a-4c1e-9f3b-2a7d5e8c1b40","total_boletas":100,"version":1})");
+}
+
+TEST(Commitment, HashMatchesSha256OfTheCanonicalText) {
+  // The canonical text above piped through coreutils' sha256sum.
+  EXPECT_EQ(commitment_hash(sample()), "5ec9419ed77bd3f20cd05b861f20dcaa791060d6684564120e8d3c612bebdfa8");
+  Commitment changed = sample();
+  changed.total_boletas = 101;
+  EXPECT_NE(commitment_hash(changed), commitment_hash(sample())) << "any field changes the hash";
+  auto round_trip = commitment_from_json(to_json(sample()));
+  ASSERT_TRUE(round_trip.ok());
+  EXPECT_EQ(commitment_hash(*round_trip), commitment_hash(sample()));
+}
+
+TEST(Commitment, RejectsUnknownVersionsAndMissingFields) {
+  auto j = to_json(sample());
+  j["version"] = 2;
+  EXPECT_FALSE(commitment_from_json(j).ok());
+  j = to_json(sample());
+  j.erase("reglas");
+  EXPECT_FALSE(commitment_from_json(j).ok());
+}
+
+}  // namespace
+}  // namespace rifa::settlement
