@@ -2,8 +2,18 @@
 # port. pg_start sets PGPORT and PGTMP; pg_stop stops it and removes the folder.
 # initdb and postgres refuse to run as root: run them as the `postgres` user then.
 
+# A port nothing listens on (bash's /dev/tcp: no Python or netcat needed on a fresh machine).
 pg_free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+  local port
+  for _ in $(seq 1 200); do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  echo "pg_throwaway: no free port found" >&2
+  return 1
 }
 
 pg_start() {
