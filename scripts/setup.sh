@@ -12,7 +12,7 @@ packages=(
   nlohmann-json3-dev libsodium-dev
   libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15 postgresql-contrib
-  clang ccache
+  ccache
 )
 
 missing=()
