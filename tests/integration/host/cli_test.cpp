@@ -59,6 +59,27 @@ TEST(Cli, CheckConfigReportsErrorsWithPositionAndExitsTwo) {
   fs::remove_all(dir);
 }
 
+TEST(Cli, CheckConfigValidatesEachPluginConfigAgainstThePluginsSchema) {
+  const fs::path dir = fs::temp_directory_path() / "rifa-cli-plugin-config-test";
+  fs::create_directories(dir);
+  const fs::path file = dir / "typo.yaml";
+  std::ofstream(file) << "database: {url: \"sqlite3://rifa.db\"}\n"
+                         "plugins:\n"
+                         "  search_path: [" << RIFA_PLUGIN_DIR << "]\n"
+                         "  instances:\n"
+                         "    mock: {library: lottery_mock, kind: lottery, config: {seeed: demo}}\n"
+                         "    sandbox: {library: payment_sandbox, kind: payment, config: {webhook_secret: s3cret-s3cret}}\n"
+                         "    log: {library: notifier_log, kind: notifier}\n"
+                         "bindings:\n"
+                         "  defaults: {lottery: mock, payment: sandbox, notifiers: [log]}\n";
+  auto r = host({"check-config", file.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find(file.string() + ":5:5: error: plugins.instances.mock.config"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("seeed"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("OK"), std::string::npos) << r.out;
+  fs::remove_all(dir);
+}
+
 TEST(Cli, ConformanceKitPassesTheShippedPlugins) {
   for (const char* name : {"lottery_mock", "notifier_log"}) {
     auto r = host({"plugins", "check", plugin(name)});
