@@ -1,0 +1,59 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "engine/audit_entry.hpp"
+#include "engine/catalog.hpp"
+#include "engine/page.hpp"
+
+namespace rifa::engine {
+
+// Storage failures come back as kDatabase; a duplicate unique key as kConflict.
+class CategoriaRepository {
+ public:
+  virtual ~CategoriaRepository() = default;
+  virtual Result<void> insert(const Categoria& categoria) = 0;
+  virtual Result<std::optional<Categoria>> find(const std::string& id) = 0;
+  virtual Result<Page<Categoria>> list(const PageRequest& page) = 0;  // ordered by nombre
+};
+
+class LoteriaRepository {
+ public:
+  virtual ~LoteriaRepository() = default;
+  virtual Result<void> insert(const Loteria& loteria) = 0;
+  virtual Result<std::optional<Loteria>> find(const std::string& id) = 0;
+  virtual Result<Page<Loteria>> list(const PageRequest& page) = 0;  // ordered by nombre
+  virtual Result<void> update(const Loteria& loteria) = 0;
+};
+
+// GET /rifas filters. An empty member does not filter. The date window keeps the rifas whose
+// [fecha_inicio, fecha_fin] overlaps [desde, hasta]: fecha_fin >= desde and fecha_inicio <= hasta.
+struct RifaFilter {
+  std::optional<RifaEstado> estado;
+  std::optional<std::string> categoria;  // a categoria id or its exact nombre
+  std::optional<TimePoint> desde;
+  std::optional<TimePoint> hasta;
+};
+
+class RifaRepository {
+ public:
+  virtual ~RifaRepository() = default;
+  // Inserts the rifa and its total_boletas tickets (numero 0..n-1, estado disponible, precio) in
+  // one transaction, with the audit entry.
+  virtual Result<void> create(const Rifa& rifa, int64_t precio, const AuditEntry& audit) = 0;
+  virtual Result<std::optional<RifaView>> find(const std::string& id) = 0;
+  virtual Result<Page<RifaView>> list(const RifaFilter& filter, const PageRequest& page) = 0;
+
+  enum class Lock { kNone, kRequireNoTicketsTaken };
+  // Writes the rifa's mutable columns. With kRequireNoTicketsTaken it fails with kConflict (naming
+  // `locked_field`) when any ticket is reservado, vendido or ganador — checked in the same
+  // transaction as the write, so a purchase cannot slip in between. With `precio`, the tickets are
+  // rebuilt (all are still disponible then) for the new total_boletas and price.
+  virtual Result<void> update(const Rifa& rifa, Lock lock, const std::string& locked_field,
+                              std::optional<int64_t> precio, const AuditEntry& audit) = 0;
+};
+
+}  // namespace rifa::engine

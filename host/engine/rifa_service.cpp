@@ -1,0 +1,182 @@
+#include "engine/rifa_service.hpp"
+
+#include "engine/iso_time.hpp"
+#include "engine/validation.hpp"
+
+namespace rifa::engine {
+namespace {
+
+nlohmann::json describe(const Rifa& r) {
+  return {{"nombre", r.nombre},
+          {"categoria_id", r.categoria_id},
+          {"loteria_id", r.loteria_id},
+          {"fecha_inicio", format_iso_time(r.fecha_inicio)},
+          {"fecha_fin", format_iso_time(r.fecha_fin)},
+          {"numero_ganadores", r.numero_ganadores},
+          {"estado", to_string(r.estado)},
+          {"reglas", r.reglas},
+          {"total_boletas", r.total_boletas},
+          {"assignment", to_string(r.assignment)}};
+}
+
+bool transition_allowed(RifaEstado from, RifaEstado to) {
+  if (from == to) return true;
+  if (from == RifaEstado::kPendiente) return to == RifaEstado::kActiva || to == RifaEstado::kCancelada;
+  if (from == RifaEstado::kActiva) return to == RifaEstado::kCancelada;
+  return false;
+}
+
+}  // namespace
+
+RifaService::RifaService(RifaRepository& rifas, CategoriaRepository& categorias, LoteriaRepository& loterias,
+                         const Clock& clock, IdGenerator& ids)
+    : rifas_(rifas), categorias_(categorias), loterias_(loterias), clock_(clock), ids_(ids) {}
+
+Result<void> RifaService::authorize_write(const Actor& actor) const {
+  if (!actor.is_staff()) {
+    return make_error(ErrorCode::kPermissionDenied, "creating or changing rifas requires the operador or admin role");
+  }
+  return {};
+}
+
+Result<Page<RifaView>> RifaService::list(const RifaFilter& filter, const PageRequest& page) {
+  if (filter.desde && filter.hasta && *filter.hasta < *filter.desde) {
+    return invalid_field("fecha_fin", "must not be before fecha_inicio");
+  }
+  return rifas_.list(filter, page);
+}
+
+Result<RifaView> RifaService::get(const std::string& id) {
+  auto found = rifas_.find(id);
+  if (!found) return found.error();
+  if (!*found) return make_error(ErrorCode::kNotFound, "rifa " + id + " does not exist");
+  return std::move(**found);
+}
+
+Result<void> RifaService::check(const Rifa& r) const {
+  if (r.nombre.empty()) return invalid_field("nombre", "must not be empty");
+  if (utf8_length(r.nombre) > kRifaNombreMaxLength) {
+    return invalid_field("nombre", "must be at most " + std::to_string(kRifaNombreMaxLength) + " characters");
+  }
+  if (r.fecha_fin <= r.fecha_inicio) return invalid_field("fecha_fin", "must be after fecha_inicio");
+  if (r.total_boletas < 1 || r.total_boletas > kMaxTotalBoletas) {
+    return invalid_field("total_boletas", "must be between 1 and " + std::to_string(kMaxTotalBoletas));
+  }
+  if (r.numero_ganadores < 1) return invalid_field("numero_ganadores", "must be at least 1");
+  if (r.numero_ganadores > r.total_boletas) {
+    return invalid_field("numero_ganadores", "must not exceed total_boletas (" + std::to_string(r.total_boletas) + ")");
+  }
+  if (!r.reglas.is_object()) return invalid_field("reglas", "must be a JSON object");
+  return {};
+}
+
+Result<int64_t> RifaService::price_of(const std::string& categoria_id) {
+  auto categoria = categorias_.find(categoria_id);
+  if (!categoria) return categoria.error();
+  if (!*categoria) return invalid_field("categoria_id", "categoria " + categoria_id + " does not exist");
+  return (*categoria)->valor_boleta;
+}
+
+Result<void> RifaService::check_loteria(const std::string& loteria_id) {
+  auto loteria = loterias_.find(loteria_id);
+  if (!loteria) return loteria.error();
+  if (!*loteria) return invalid_field("loteria_id", "loteria " + loteria_id + " does not exist");
+  return {};
+}
+
+Result<RifaView> RifaService::create(const Actor& actor, const NewRifa& input) {
+  if (auto ok = authorize_write(actor); !ok) return ok.error();
+  Rifa r;
+  r.id = ids_.next();
+  r.nombre = input.nombre;
+  r.categoria_id = input.categoria_id;
+  r.loteria_id = input.loteria_id;
+  r.fecha_inicio = input.fecha_inicio;
+  r.fecha_fin = input.fecha_fin;
+  r.numero_ganadores = input.numero_ganadores;
+  r.estado = RifaEstado::kPendiente;
+  r.reglas = input.reglas;
+  r.total_boletas = input.total_boletas;
+  r.creado_en = clock_.now();
+  r.assignment = input.assignment;
+  if (auto ok = check(r); !ok) return ok.error();
+  auto precio = price_of(r.categoria_id);
+  if (!precio) return precio.error();
+  if (auto ok = check_loteria(r.loteria_id); !ok) return ok.error();
+  nlohmann::json data = describe(r);
+  data["precio"] = *precio;
+  if (auto ok = rifas_.create(r, *precio, AuditEntry{actor.user_id, "rifa.created", "rifas", r.id, data}); !ok) {
+    return ok.error();
+  }
+  return RifaView{r, 0, r.total_boletas};
+}
+
+Result<RifaView> RifaService::update(const Actor& actor, const std::string& id, const RifaPatch& patch) {
+  if (auto ok = authorize_write(actor); !ok) return ok.error();
+  auto current = get(id);
+  if (!current) return current.error();
+  const Rifa before = current->rifa;
+  Rifa r = before;
+
+  // The first locked field that actually changes names the 409.
+  std::string locked_field;
+  const auto lock_if = [&](bool changed, const char* field) {
+    if (changed && locked_field.empty()) locked_field = field;
+  };
+  if (patch.nombre) r.nombre = *patch.nombre;
+  if (patch.fecha_inicio) r.fecha_inicio = *patch.fecha_inicio;
+  if (patch.fecha_fin) r.fecha_fin = *patch.fecha_fin;
+  if (patch.reglas) {
+    lock_if(*patch.reglas != r.reglas, "reglas");
+    r.reglas = *patch.reglas;
+  }
+  if (patch.total_boletas) {
+    lock_if(*patch.total_boletas != r.total_boletas, "total_boletas");
+    r.total_boletas = *patch.total_boletas;
+  }
+  if (patch.numero_ganadores) {
+    lock_if(*patch.numero_ganadores != r.numero_ganadores, "numero_ganadores");
+    r.numero_ganadores = *patch.numero_ganadores;
+  }
+  if (patch.loteria_id) {
+    lock_if(*patch.loteria_id != r.loteria_id, "loteria_id");
+    r.loteria_id = *patch.loteria_id;
+  }
+  if (patch.categoria_id) {
+    lock_if(*patch.categoria_id != r.categoria_id, "categoria_id");
+    r.categoria_id = *patch.categoria_id;
+  }
+  if (patch.estado && *patch.estado != r.estado) {
+    if (!transition_allowed(r.estado, *patch.estado)) {
+      return field_error(ErrorCode::kConflict, "estado",
+                         std::string("cannot change from ") + to_string(r.estado) + " to " + to_string(*patch.estado) +
+                             " (allowed here: pendiente→activa, pendiente→cancelada, activa→cancelada)");
+    }
+    if (*patch.estado == RifaEstado::kCancelada) lock_if(true, "estado");
+    r.estado = *patch.estado;
+  }
+  if (auto ok = check(r); !ok) return ok.error();
+  if (r.loteria_id != before.loteria_id) {
+    if (auto ok = check_loteria(r.loteria_id); !ok) return ok.error();
+  }
+  std::optional<int64_t> precio;
+  if (r.categoria_id != before.categoria_id || r.total_boletas != before.total_boletas) {
+    auto p = price_of(r.categoria_id);
+    if (!p) return p.error();
+    precio = *p;
+  }
+  nlohmann::json changes = nlohmann::json::object();
+  const nlohmann::json old_fields = describe(before), new_fields = describe(r);
+  for (auto it = new_fields.begin(); it != new_fields.end(); ++it) {
+    if (old_fields.at(it.key()) != it.value()) changes[it.key()] = {{"from", old_fields.at(it.key())}, {"to", it.value()}};
+  }
+  if (changes.empty()) return current;
+  const auto lock = locked_field.empty() ? RifaRepository::Lock::kNone : RifaRepository::Lock::kRequireNoTicketsTaken;
+  if (auto ok = rifas_.update(r, lock, locked_field, precio, AuditEntry{actor.user_id, "rifa.updated", "rifas", r.id, changes});
+      !ok) {
+    return ok.error();
+  }
+  return get(id);
+}
+
+}  // namespace rifa::engine

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/result.hpp"
+#include "engine/actor.hpp"
+#include "engine/catalog.hpp"
+#include "engine/catalog_repository.hpp"
+#include "engine/clock.hpp"
+#include "engine/id_generator.hpp"
+
+namespace rifa::engine {
+
+struct NewRifa {
+  std::string nombre;
+  std::string categoria_id;
+  std::string loteria_id;
+  TimePoint fecha_inicio;
+  TimePoint fecha_fin;
+  int32_t numero_ganadores = 1;
+  nlohmann::json reglas = nlohmann::json::object();
+  int32_t total_boletas = 100;
+  Assignment assignment = Assignment::kSequential;
+};
+
+struct RifaPatch {
+  std::optional<std::string> nombre;
+  std::optional<TimePoint> fecha_inicio;
+  std::optional<TimePoint> fecha_fin;
+  std::optional<RifaEstado> estado;
+  // Locked once a ticket is reservado, vendido or ganador: they change the odds or the money.
+  std::optional<std::string> categoria_id;  // the ticket price comes from the categoria
+  std::optional<std::string> loteria_id;
+  std::optional<int32_t> numero_ganadores;
+  std::optional<nlohmann::json> reglas;
+  std::optional<int32_t> total_boletas;
+};
+
+// Rifas: creation with their tickets, reads with counts, and edits with the locking rule. Only
+// the transitions pendiente→activa, pendiente→cancelada and activa→cancelada happen here; closing
+// and settling belong to settlement. Cancelling once tickets are taken is refused until refunds
+// exist (it would strand paid tickets).
+class RifaService {
+ public:
+  RifaService(RifaRepository& rifas, CategoriaRepository& categorias, LoteriaRepository& loterias,
+              const Clock& clock, IdGenerator& ids);
+
+  // The role rule on its own, so the API can refuse before reading a body.
+  Result<void> authorize_write(const Actor& actor) const;
+
+  Result<Page<RifaView>> list(const RifaFilter& filter, const PageRequest& page);
+  Result<RifaView> get(const std::string& id);
+  Result<RifaView> create(const Actor& actor, const NewRifa& input);
+  Result<RifaView> update(const Actor& actor, const std::string& id, const RifaPatch& patch);
+
+ private:
+  Result<void> check(const Rifa& rifa) const;
+  Result<int64_t> price_of(const std::string& categoria_id);
+  Result<void> check_loteria(const std::string& loteria_id);
+
+  RifaRepository& rifas_;
+  CategoriaRepository& categorias_;
+  LoteriaRepository& loterias_;
+  const Clock& clock_;
+  IdGenerator& ids_;
+};
+
+}  // namespace rifa::engine

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "engine/catalog_repository.hpp"
+#include "engine/clock.hpp"
+#include "storage/database.hpp"
+
+namespace rifa::storage {
+
+// engine::RifaRepository on rifas and tickets. The clock stamps audit rows.
+//
+// The lock rule of update() holds against concurrent purchases: on PostgreSQL it takes FOR UPDATE
+// on the rifa's ticket rows before counting the taken ones (a purchase holding a ticket makes it
+// wait, then it sees the new estado); on SQLite write transactions are serialised anyway.
+class SqlRifaRepository final : public engine::RifaRepository {
+ public:
+  SqlRifaRepository(Database& db, const engine::Clock& clock) : db_(db), clock_(clock) {}
+
+  Result<void> create(const engine::Rifa& rifa, int64_t precio, const engine::AuditEntry& audit) override;
+  Result<std::optional<engine::RifaView>> find(const std::string& id) override;
+  Result<engine::Page<engine::RifaView>> list(const engine::RifaFilter& filter,
+                                              const engine::PageRequest& page) override;
+  Result<void> update(const engine::Rifa& rifa, Lock lock, const std::string& locked_field,
+                      std::optional<int64_t> precio, const engine::AuditEntry& audit) override;
+
+ private:
+  Database& db_;
+  const engine::Clock& clock_;
+};
+
+// Inserts tickets numero 0..total-1 (estado disponible) for a rifa: shared with seed-like loaders.
+void insert_tickets(soci::session& sql, const std::string& rifa_id, int32_t total, int64_t precio);
+
+}  // namespace rifa::storage

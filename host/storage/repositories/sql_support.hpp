@@ -1,0 +1,48 @@
+#pragma once
+
+#include <exception>
+#include <optional>
+#include <string>
+
+#include <soci/soci.h>
+
+#include "common/result.hpp"
+#include "engine/audit_entry.hpp"
+#include "engine/clock.hpp"
+#include "storage/database.hpp"
+#include "storage/repositories/audit_writer.hpp"
+
+namespace rifa::storage {
+
+// Helpers shared by the SQL repositories (the SOCI boundary of the engine's interfaces).
+
+// A unique-constraint violation on either backend (SQLite "UNIQUE constraint failed", PostgreSQL
+// SQLSTATE 23505 "duplicate key value violates unique constraint").
+bool is_unique_violation(const Error& error);
+
+// An optional text column bound for writing: the value and its indicator kept together, because
+// soci::use keeps references to both until the statement runs.
+struct NullableText {
+  explicit NullableText(const std::optional<std::string>& v)
+      : value(v.value_or(std::string())), indicator(v ? soci::i_ok : soci::i_null) {}
+  std::string value;
+  soci::indicator indicator;
+};
+
+inline std::optional<std::string> optional_text(const std::string& value, soci::indicator ind) {
+  if (ind != soci::i_ok) return std::nullopt;
+  return value;
+}
+
+// Reads a timestamp column as text in either backend's form; an unreadable one is a bug in the
+// data, so it throws (the transaction helper turns it into an error).
+engine::TimePoint read_timestamp(const std::string& text);
+
+inline AuditRecord audit_record(const engine::AuditEntry& entry, engine::TimePoint at) {
+  return AuditRecord{entry.actor, entry.action, entry.entity, entry.entity_id, entry.data, at};
+}
+
+// "LIMIT n OFFSET m" from already validated numbers (never user text).
+std::string limit_clause(int per_page, long long offset);
+
+}  // namespace rifa::storage

@@ -1,0 +1,143 @@
+#pragma once
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/catalog_repository.hpp"
+#include "engine/clock.hpp"
+#include "engine/id_generator.hpp"
+#include "engine/password_policy.hpp"
+#include "engine/user_repository.hpp"
+#include "engine/validation.hpp"
+
+// In-memory stand-ins for the engine's ports, so the services' rules are tested alone. The SQL
+// implementations are tested against real databases in tests/integration/api.
+namespace rifa::engine::testing {
+
+class FixedClock final : public Clock {
+ public:
+  TimePoint now() const override { return now_; }
+  TimePoint now_ = std::chrono::sys_days{std::chrono::year{2030} / 1 / 1};
+};
+
+class CountingIds final : public IdGenerator {
+ public:
+  std::string next() override { return "id-" + std::to_string(++n_); }
+  int n_ = 0;
+};
+
+// "hash:<password>" — the rules under test do not depend on argon2.
+class PlainPasswords final : public PasswordPolicy {
+ public:
+  std::string weakness(const std::string& p) const override { return p.size() < 10 ? "too short" : ""; }
+  Result<std::string> hash(const std::string& p) const override { return "hash:" + p; }
+  bool verify(const std::string& encoded, const std::string& p) const override { return encoded == "hash:" + p; }
+};
+
+class MemoryUsers final : public UserRepository {
+ public:
+  Result<void> insert(const User& user, const std::optional<AuditEntry>& audit) override {
+    for (const auto& [id, u] : users_) {
+      if (ascii_lower(u.email) == ascii_lower(user.email)) return make_error(ErrorCode::kConflict, "email: taken");
+    }
+    users_[user.id] = user;
+    if (audit) audit_.push_back(*audit);
+    return {};
+  }
+  Result<std::optional<User>> find_by_id(const std::string& id) override {
+    auto it = users_.find(id);
+    if (it == users_.end()) return std::optional<User>();
+    return std::optional<User>(it->second);
+  }
+  Result<std::optional<User>> find_by_email(const std::string& email) override {
+    for (const auto& [id, u] : users_) {
+      if (u.email == ascii_lower(email)) return std::optional<User>(u);
+    }
+    return std::optional<User>();
+  }
+  Result<Page<User>> list(const PageRequest& page) override {
+    Page<User> out{{}, page.page, page.per_page, static_cast<int64_t>(users_.size())};
+    for (const auto& [id, u] : users_) out.items.push_back(u);
+    return out;
+  }
+  Result<void> update(const User& user, const std::vector<AuditEntry>& audit) override {
+    users_[user.id] = user;
+    audit_.insert(audit_.end(), audit.begin(), audit.end());
+    return {};
+  }
+
+  std::map<std::string, User> users_;
+  std::vector<AuditEntry> audit_;
+};
+
+class MemoryCategorias final : public CategoriaRepository {
+ public:
+  Result<void> insert(const Categoria& c) override {
+    items_[c.id] = c;
+    return {};
+  }
+  Result<std::optional<Categoria>> find(const std::string& id) override {
+    auto it = items_.find(id);
+    return it == items_.end() ? std::optional<Categoria>() : std::optional<Categoria>(it->second);
+  }
+  Result<Page<Categoria>> list(const PageRequest& page) override { return Page<Categoria>{{}, page.page, page.per_page, 0}; }
+  std::map<std::string, Categoria> items_;
+};
+
+class MemoryLoterias final : public LoteriaRepository {
+ public:
+  Result<void> insert(const Loteria& l) override {
+    items_[l.id] = l;
+    return {};
+  }
+  Result<std::optional<Loteria>> find(const std::string& id) override {
+    auto it = items_.find(id);
+    return it == items_.end() ? std::optional<Loteria>() : std::optional<Loteria>(it->second);
+  }
+  Result<Page<Loteria>> list(const PageRequest& page) override { return Page<Loteria>{{}, page.page, page.per_page, 0}; }
+  Result<void> update(const Loteria& l) override {
+    items_[l.id] = l;
+    return {};
+  }
+  std::map<std::string, Loteria> items_;
+};
+
+// Tickets are only counted: `taken_` stands for reservado + vendido + ganador.
+class MemoryRifas final : public RifaRepository {
+ public:
+  Result<void> create(const Rifa& rifa, int64_t precio, const AuditEntry& audit) override {
+    rifas_[rifa.id] = rifa;
+    precio_[rifa.id] = precio;
+    audit_.push_back(audit);
+    return {};
+  }
+  Result<std::optional<RifaView>> find(const std::string& id) override {
+    auto it = rifas_.find(id);
+    if (it == rifas_.end()) return std::optional<RifaView>();
+    return std::optional<RifaView>(RifaView{it->second, taken_[id], it->second.total_boletas - taken_[id]});
+  }
+  Result<Page<RifaView>> list(const RifaFilter&, const PageRequest& page) override {
+    return Page<RifaView>{{}, page.page, page.per_page, 0};
+  }
+  Result<void> update(const Rifa& rifa, Lock lock, const std::string& locked_field, std::optional<int64_t> precio,
+                      const AuditEntry& audit) override {
+    if (lock == Lock::kRequireNoTicketsTaken && taken_[rifa.id] > 0) {
+      return make_error(ErrorCode::kConflict, locked_field + ": locked");
+    }
+    rifas_[rifa.id] = rifa;
+    if (precio) precio_[rifa.id] = *precio;
+    audit_.push_back(audit);
+    last_lock_ = lock;
+    return {};
+  }
+
+  std::map<std::string, Rifa> rifas_;
+  std::map<std::string, int64_t> precio_;
+  std::map<std::string, int64_t> taken_;
+  std::vector<AuditEntry> audit_;
+  Lock last_lock_ = Lock::kNone;
+};
+
+}  // namespace rifa::engine::testing
