@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/api_wiring.hpp"
+#include "app/config_check.hpp"
 #include "app/logging.hpp"
 #include "app/lottery_cases.hpp"
 #include "app/plugin_check.hpp"
@@ -146,6 +148,8 @@ int serve(const CliOptions& options, std::ostream& err) {
         return checks;
       },
       metrics, kVersion);
+  ApiWiring api_wiring(*database, ApiWiring::options_from(*config));
+  api_wiring.register_routes(router);
 
   api::ServerOptions server_options;
   server_options.listen_address = config->server.listen;
@@ -274,6 +278,12 @@ int record(const CliOptions& options, std::ostream& out, std::ostream& err) {
 int check_config(const CliOptions& options, std::ostream& out, std::ostream& err) {
   auto config = load_config(options.target, err);
   if (!config) return kExitConfig;
+  const auto problems = check_plugin_configs(*config);
+  for (const auto& problem : problems) err << problem << "\n";
+  if (!problems.empty()) {
+    err << options.target.string() << ": " << problems.size() << " plugin problem(s)\n";
+    return kExitConfig;
+  }
   out << options.target.string() << ": OK (" << config->plugins.instances.size() << " plugin instance(s))\n";
   return kExitOk;
 }
@@ -292,6 +302,40 @@ int plugins_list(const CliOptions& options, std::ostream& out, std::ostream& err
   }
   for (const auto& e : errors) err << "rifa-host: " << e.message << "\n";
   return errors.empty() ? kExitOk : kExitStartup;
+}
+
+// The first admin cannot sign up through the API (sign-up makes jugadores), so it is made here.
+int users_create_admin(const CliOptions& options, std::ostream& out, std::ostream& err) {
+  auto config = load_config(options.config_file, err);
+  if (!config) return kExitConfig;
+  setup_logging(LogFormat::kText, "warn");
+  auto db = open_database(*config);
+  if (!db) {
+    err << "rifa-host: database: " << db.error().message << "\n";
+    return kExitStartup;
+  }
+  if (config->database.migrate_on_start) {
+    if (auto m = migrate(**db); !m) {
+      err << "rifa-host: migrations: " << m.error().message << "\n";
+      return kExitStartup;
+    }
+  }
+  std::string password;
+  if (const char* env = std::getenv("RIFA_ADMIN_PASSWORD"); env && *env) {
+    password = env;
+  } else {
+    std::getline(std::cin, password);
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+  }
+  ApiWiring wiring(**db, ApiWiring::options_from(*config));
+  engine::NewUser admin{options.nombre, options.email, password, std::nullopt};
+  auto created = wiring.accounts().create_user(admin, engine::Rol::kAdmin, engine::cli_actor());
+  if (!created) {
+    err << "rifa-host: users create-admin: " << created.error().message << "\n";
+    return 1;
+  }
+  out << "created admin " << created->email << " (" << created->id << ")\n";
+  return kExitOk;
 }
 
 }  // namespace
@@ -318,6 +362,7 @@ int run_command(const CliOptions& options, std::ostream& out, std::ostream& err)
     }
     case Command::kReplay: return replay(options, out);
     case Command::kRecord: return record(options, out, err);
+    case Command::kUsersCreateAdmin: return users_create_admin(options, out, err);
   }
   return kExitOk;
 }

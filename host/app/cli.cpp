@@ -22,6 +22,8 @@ const std::map<std::string, std::string>& help_pages() {
        "  replay DIR                run every recorded lottery case under DIR offline, pass/fail each\n"
        "  record --instance ID --date YYYY-MM-DD [--case NAME] [--fixtures DIR]\n"
        "                            record a new lottery case from the live source\n"
+       "  users create-admin --email E --nombre N\n"
+       "                            create an admin account (password from $RIFA_ADMIN_PASSWORD or stdin)\n"
        "\n"
        "Options:\n"
        "  --config FILE             config file (default: $RIFA_CONFIG, else config/rifa.yaml)\n"
@@ -52,6 +54,12 @@ const std::map<std::string, std::string>& help_pages() {
        "exchange into DIR/<plugin>/<NAME>/ (DIR defaults to fixtures/lotteries, NAME to DATE) and\n"
        "writes case.json with what the plugin answered as the expected outcome. Review it before\n"
        "committing: a recorded case is only as right as the page it captured.\n"},
+      {"users",
+       "Usage: rifa-host [--config FILE] users create-admin --email EMAIL --nombre NOMBRE\n\n"
+       "Creates an account with the admin role in database.url (applying pending migrations first when\n"
+       "database.migrate_on_start is set). The password is read from $RIFA_ADMIN_PASSWORD, else from the\n"
+       "first line of stdin; it must pass the password strength rule. The creation is audited with actor\n"
+       "'cli'. Exit status 0 on success, 1 when the account cannot be created (the reason is printed).\n"},
       {"plugins",
        "Usage: rifa-host [--config FILE] plugins list\n"
        "       rifa-host plugins check LIB [--config-json JSON] [--fixtures DIR]\n\n"
@@ -112,6 +120,10 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
       auto v = value(a);
       if (!v) return v.error();
       options.fixtures_dir = std::filesystem::path(*v);
+    } else if (a == "--email" || a == "--nombre") {
+      auto v = value(a);
+      if (!v) return v.error();
+      (a == "--email" ? options.email : options.nombre) = *v;
     } else if (a == "--instance" || a == "--date" || a == "--case") {
       auto v = value(a);
       if (!v) return v.error();
@@ -151,6 +163,14 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
     if (auto ok = expect_args(1); !ok) return ok.error();
     if (options.instance.empty() || options.date.empty()) return usage("'record' needs --instance ID and --date YYYY-MM-DD");
     options.command = Command::kRecord;
+  } else if (verb == "users") {
+    const std::string sub = positional.size() > 1 ? positional[1] : "";
+    if (sub != "create-admin") return usage("'users' needs 'create-admin'");
+    if (auto ok = expect_args(2); !ok) return ok.error();
+    if (options.email.empty() || options.nombre.empty()) {
+      return usage("'users create-admin' needs --email EMAIL and --nombre NOMBRE");
+    }
+    options.command = Command::kUsersCreateAdmin;
   } else if (verb == "plugins") {
     const std::string sub = positional.size() > 1 ? positional[1] : "";
     if (sub == "list") {

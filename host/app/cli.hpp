@@ -19,6 +19,7 @@ enum class Command {
   kPluginsCheck,
   kReplay,
   kRecord,
+  kUsersCreateAdmin,
 };
 
 struct CliOptions {
@@ -33,6 +34,10 @@ struct CliOptions {
   std::string instance;
   std::string date;
   std::string case_name;
+  // users create-admin: the new admin's email and nombre (the password comes from
+  // $RIFA_ADMIN_PASSWORD or stdin, never argv, which other users can read in ps).
+  std::string email;
+  std::string nombre;
   // What --help should describe (empty: the overview).
   std::string help_topic;
 };

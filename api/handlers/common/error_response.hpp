@@ -1,0 +1,16 @@
+#pragma once
+
+#include "common/result.hpp"
+#include "server/http_types.hpp"
+
+namespace rifa::api {
+
+// An engine or request-parsing Error as the HTTP answer, through server/error_mapping's table, with
+// three additions for request handling:
+//  * kParse here means the request body could not be parsed: 400 "malformed-json";
+//  * the `field` of validation (and locked-field) errors is lifted from the "<field>: ..." message;
+//  * 401 carries WWW-Authenticate: Bearer (RFC 6750).
+// 5xx errors are logged with the request id, since their message is withheld from the caller.
+Response error_response(const Error& error, const Request& request);
+
+}  // namespace rifa::api

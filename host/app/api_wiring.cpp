@@ -1,0 +1,71 @@
+#include "app/api_wiring.hpp"
+
+#include <array>
+
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+
+#include "handlers/auth_handlers.hpp"
+#include "handlers/categoria_handlers.hpp"
+#include "handlers/loteria_handlers.hpp"
+#include "handlers/rifa_handlers.hpp"
+#include "handlers/user_handlers.hpp"
+
+namespace rifa::app {
+namespace {
+
+// HS256 keys shorter than the hash output weaken the MAC (RFC 7518 §3.2).
+constexpr size_t kMinSecretBytes = 32;
+
+std::string random_secret() {
+  std::array<unsigned char, 32> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+    throw std::runtime_error("RAND_bytes failed: cannot make a JWT secret");
+  }
+  return api::base64url_encode(std::string(bytes.begin(), bytes.end()));
+}
+
+}  // namespace
+
+ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
+    : clock_(options.clock ? *options.clock : system_clock_),
+      passwords_(options.password_cost),
+      jwt_(options.jwt_secret),
+      users_repo_(db, clock_),
+      categorias_repo_(db),
+      loterias_repo_(db),
+      rifas_repo_(db, clock_),
+      accounts_(users_repo_, passwords_, clock_, ids_),
+      catalog_(categorias_repo_, loterias_repo_, ids_, std::move(options.lottery_instances)),
+      rifas_(rifas_repo_, categorias_repo_, loterias_repo_, clock_, ids_),
+      authenticator_(jwt_, clock_, accounts_),
+      context_{accounts_, catalog_, rifas_, authenticator_, jwt_, clock_, options.token_ttl_s} {}
+
+ApiWiringOptions ApiWiring::options_from(const settings::Settings& settings) {
+  ApiWiringOptions options;
+  if (auto it = settings.secrets.find("jwt_secret"); it != settings.secrets.end() && !it->second.empty()) {
+    options.jwt_secret = it->second;
+    if (options.jwt_secret.size() < kMinSecretBytes) {
+      spdlog::warn("secrets.jwt_secret is shorter than {} bytes: use a long random value in production",
+                   kMinSecretBytes);
+    }
+  } else {
+    spdlog::warn("secrets.jwt_secret is not set: using a random secret for this process; tokens stop working "
+                 "when it restarts");
+    options.jwt_secret = random_secret();
+  }
+  for (const auto& instance : settings.plugins.instances) {
+    if (instance.kind == settings::PluginKind::kLottery) options.lottery_instances.insert(instance.id);
+  }
+  return options;
+}
+
+void ApiWiring::register_routes(api::Router& router) const {
+  api::register_auth_routes(router, context_);
+  api::register_user_routes(router, context_);
+  api::register_categoria_routes(router, context_);
+  api::register_loteria_routes(router, context_);
+  api::register_rifa_routes(router, context_);
+}
+
+}  // namespace rifa::app

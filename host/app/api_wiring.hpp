@@ -1,0 +1,77 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "auth/jwt.hpp"
+#include "auth/password_hasher.hpp"
+#include "common/result.hpp"
+#include "engine/account_service.hpp"
+#include "engine/catalog_service.hpp"
+#include "engine/clock.hpp"
+#include "engine/id_generator.hpp"
+#include "engine/rifa_service.hpp"
+#include "handlers/common/api_context.hpp"
+#include "handlers/common/authenticator.hpp"
+#include "handlers/common/hasher_password_policy.hpp"
+#include "server/router.hpp"
+#include "settings/settings.hpp"
+#include "storage/database.hpp"
+#include "storage/repositories/sql_categoria_repository.hpp"
+#include "storage/repositories/sql_loteria_repository.hpp"
+#include "storage/repositories/sql_rifa_repository.hpp"
+#include "storage/repositories/sql_user_repository.hpp"
+
+namespace rifa::app {
+
+// Access tokens live one hour; there are no refresh tokens yet, so clients log in again.
+inline constexpr int64_t kDefaultTokenTtlS = 3600;
+
+struct ApiWiringOptions {
+  std::string jwt_secret;
+  std::set<std::string> lottery_instances;  // configured lottery plugin instance ids
+  int64_t token_ttl_s = kDefaultTokenTtlS;
+  // Tests pass their own clock (token expiry) and a cheap hashing cost; nullptr = the system clock.
+  const engine::Clock* clock = nullptr;
+  api::PasswordHasher::Cost password_cost = api::PasswordHasher::Cost::kInteractive;
+};
+
+// The composition root of the REST API: repositories on the Database, the engine services over
+// them, the authenticator, and the routes. Owns all of them; must outlive the HttpServer that
+// serves the router it registered routes on. Later parts (tickets, payments) add theirs here.
+class ApiWiring {
+ public:
+  ApiWiring(storage::Database& db, ApiWiringOptions options);
+
+  // Options from the settings: secrets.jwt_secret and the lottery instances. Without a
+  // jwt_secret a random one is made for this process (tokens then die with it), with a warning.
+  static ApiWiringOptions options_from(const settings::Settings& settings);
+
+  // Every route of accounts, users, categorias, loterias and rifas.
+  void register_routes(api::Router& router) const;
+
+  engine::AccountService& accounts() { return accounts_; }
+  engine::CatalogService& catalog() { return catalog_; }
+  engine::RifaService& rifas() { return rifas_; }
+  const api::JwtCodec& jwt() const { return jwt_; }
+
+ private:
+  engine::SystemClock system_clock_;
+  const engine::Clock& clock_;
+  engine::RandomIdGenerator ids_;
+  api::HasherPasswordPolicy passwords_;
+  api::JwtCodec jwt_;
+  storage::SqlUserRepository users_repo_;
+  storage::SqlCategoriaRepository categorias_repo_;
+  storage::SqlLoteriaRepository loterias_repo_;
+  storage::SqlRifaRepository rifas_repo_;
+  engine::AccountService accounts_;
+  engine::CatalogService catalog_;
+  engine::RifaService rifas_;
+  api::Authenticator authenticator_;
+  api::ApiContext context_;
+};
+
+}  // namespace rifa::app

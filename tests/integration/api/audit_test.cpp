@@ -1,0 +1,79 @@
+#include <gtest/gtest.h>
+
+#include "api_fixture.hpp"
+#include "storage/repositories/audit_writer.hpp"
+#include "storage/timestamps.hpp"
+
+namespace rifa::testing {
+namespace {
+
+using nlohmann::json;
+
+class AuditTest : public ApiTest {
+ protected:
+  struct Row {
+    std::string actor, action, entity, entity_id, data, occurred_at, prev_hash, hash;
+  };
+  std::vector<Row> rows() {
+    std::vector<Row> out;
+    auto lease = test_db_->db().lease();
+    Row r;
+    soci::statement st = (lease.session().prepare << "SELECT actor, action, entity, entity_id, data, occurred_at, "
+                                                     "prev_hash, hash FROM audit_log ORDER BY id",
+                          soci::into(r.actor), soci::into(r.action), soci::into(r.entity), soci::into(r.entity_id),
+                          soci::into(r.data), soci::into(r.occurred_at), soci::into(r.prev_hash), soci::into(r.hash));
+    st.execute();
+    while (st.fetch()) out.push_back(r);
+    return out;
+  }
+};
+
+TEST_F(AuditTest, RoleChangesDeactivationsAndRifaEditsFormOneHashChain) {
+  auto jugador = register_jugador("audit@example.com");
+  ASSERT_EQ(call("PATCH", "/api/v1/users/" + jugador.id, json{{"rol", "operador"}}, admin_.token).status, 200);
+  ASSERT_EQ(call("PATCH", "/api/v1/users/" + jugador.id, json{{"nombre", "sin auditoría"}}, admin_.token).status, 200);
+  const std::string rifa_id = create_rifa()["id"];
+  ASSERT_EQ(call("PATCH", "/api/v1/rifas/" + rifa_id, json{{"nombre", "Renombrada"}}, admin_.token).status, 200);
+  ASSERT_EQ(call("DELETE", "/api/v1/users/" + jugador.id, "", admin_.token).status, 204);
+
+  const auto log = rows();
+  ASSERT_EQ(log.size(), 5u);
+  // The fixture's admin was created through the CLI path: a privileged account is audited.
+  EXPECT_EQ(log[0].action, "user.created");
+  EXPECT_EQ(log[0].actor, "cli");
+  EXPECT_EQ(json::parse(log[0].data), (json{{"email", "admin@rifa.test"}, {"rol", "admin"}}));
+  EXPECT_EQ(log[1].action, "user.role_changed");
+  EXPECT_EQ(log[1].actor, admin_.id);
+  EXPECT_EQ(log[1].entity, "users");
+  EXPECT_EQ(log[1].entity_id, jugador.id);
+  EXPECT_EQ(json::parse(log[1].data), (json{{"from", "jugador"}, {"to", "operador"}}));
+  EXPECT_EQ(log[2].action, "rifa.created");
+  EXPECT_EQ(log[2].entity_id, rifa_id);
+  EXPECT_EQ(json::parse(log[2].data)["total_boletas"], 100);
+  EXPECT_EQ(json::parse(log[2].data)["precio"], 5000);
+  EXPECT_EQ(log[3].action, "rifa.updated");
+  EXPECT_EQ(json::parse(log[3].data), (json{{"nombre", {{"from", "Rifa de prueba"}, {"to", "Renombrada"}}}}));
+  EXPECT_EQ(log[4].action, "user.deactivated");
+
+  // hash = sha256(prev_hash + canonical row), starting from 64 zeros; each row points at the last.
+  std::string prev(64, '0');
+  for (const auto& row : log) {
+    EXPECT_EQ(row.prev_hash, prev);
+    auto at = storage::parse_timestamp(row.occurred_at);
+    ASSERT_TRUE(at.ok()) << row.occurred_at;
+    storage::AuditRecord record{row.actor, row.action, row.entity, row.entity_id, json::parse(row.data), *at};
+    EXPECT_EQ(row.hash, storage::audit_hash(row.prev_hash, record)) << row.action;
+    prev = row.hash;
+  }
+}
+
+TEST_F(AuditTest, CanonicalFormIsSortedCompactJson) {
+  storage::AuditRecord record{"u1", "rifa.created", "rifas", "r1", json{{"b", 1}, {"a", "x"}},
+                              *storage::parse_timestamp("2030-01-01T00:00:00.000Z")};
+  EXPECT_EQ(storage::canonical_audit_json(record),
+            R"({"action":"rifa.created","actor":"u1","data":{"a":"x","b":1},"entity":"rifas","entity_id":"r1",)"
+            R"("occurred_at":"2030-01-01T00:00:00.000Z"})");
+}
+
+}  // namespace
+}  // namespace rifa::testing
