@@ -38,12 +38,38 @@ struct SourceLocation {
   int column = 0;
 };
 
+// A token bucket: `burst` requests at once, refilled at `per_second`. per_second 0 = no limit.
+struct RateLimitSettings {
+  double per_second = 0;
+  double burst = 0;
+};
+
 struct ServerSettings {
   std::string listen = "127.0.0.1";  // an IPv4 or IPv6 address
   uint16_t port = 8080;              // 0 picks a free port
   int io_threads = 1;
   size_t body_limit_bytes = 1024 * 1024;
   std::vector<std::string> cors_allowed_origins;  // "https://host[:port]" or "*"
+  // Every request counts against its client IP; authenticated requests also against the user.
+  RateLimitSettings rate_limit_per_ip{100, 200};
+  RateLimitSettings rate_limit_per_user{20, 40};
+};
+
+// Ticket sales: how long numbers are held for a pending payment, when a pending payment is asked
+// about, and how long idempotency keys are remembered.
+struct SalesSettings {
+  int64_t hold_ttl_s = 900;
+  int64_t reconcile_pending_after_s = 300;
+  int64_t idempotency_key_ttl_s = 24 * 3600;  // at least 24 h
+};
+
+// The durable job queue and the scheduler that feeds it.
+struct JobsSettings {
+  int workers = 2;
+  int64_t poll_interval_ms = 500;
+  int64_t lease_s = 120;          // a claimed job whose host died is taken again after this
+  int max_attempts = 8;           // then the job is dead, visible in GET /admin/jobs
+  int64_t scheduler_interval_s = 15;  // how often closings, draws, holds and payments are looked at
 };
 
 struct DatabaseSettings {
@@ -99,6 +125,8 @@ struct Settings {
   DatabaseSettings database;
   std::map<std::string, std::string, std::less<>> secrets;  // name → value after ${ENV} expansion
   LoggingSettings logging;
+  SalesSettings sales;
+  JobsSettings jobs;
   PluginSettings plugins;
   Bindings bindings;
 

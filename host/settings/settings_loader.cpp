@@ -22,8 +22,12 @@ namespace {
 namespace fs = std::filesystem;
 using Keys = std::vector<std::string>;
 
-const Keys kRootKeys = {"server", "database", "secrets", "logging", "plugins", "bindings"};
-const Keys kServerKeys = {"listen", "port", "io_threads", "body_limit_bytes", "cors_allowed_origins"};
+const Keys kRootKeys = {"server", "database", "secrets", "logging", "sales", "jobs", "plugins", "bindings"};
+const Keys kServerKeys = {"listen", "port", "io_threads", "body_limit_bytes", "cors_allowed_origins", "rate_limit"};
+const Keys kRateLimitKeys = {"per_ip", "per_user"};
+const Keys kBucketKeys = {"per_second", "burst"};
+const Keys kSalesKeys = {"hold_ttl_s", "reconcile_pending_after_s", "idempotency_key_ttl_s"};
+const Keys kJobsKeys = {"workers", "poll_interval_ms", "lease_s", "max_attempts", "scheduler_interval_s"};
 const Keys kDatabaseKeys = {"url", "pool_size", "migrate_on_start", "seed"};
 const Keys kLoggingKeys = {"level", "format"};
 const Keys kLogLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
@@ -42,6 +46,8 @@ constexpr int64_t kMaxBodyLimitBytes = int64_t{1} << 30;
 constexpr int64_t kMaxPoolSize = 1024;
 constexpr int64_t kMaxTimeoutMs = 600000;
 constexpr int64_t kMaxRetries = 10;
+constexpr int64_t kDay = 24 * 3600;
+constexpr int64_t kMaxRequestsPerSecond = 1000000;
 
 PluginKind kind_from(const std::string& name) {
   if (name == "payment") return PluginKind::kPayment;
@@ -134,6 +140,8 @@ class SettingsLoader {
     if (auto* f = root->find("database")) read_database(*f);
     if (auto* f = root->find("secrets")) read_secrets(*f);
     if (auto* f = root->find("logging")) read_logging(*f);
+    if (auto* f = root->find("sales")) read_sales(*f);
+    if (auto* f = root->find("jobs")) read_jobs(*f);
     if (auto* f = root->find("plugins")) read_plugins(*f);
     if (auto* f = root->find("bindings")) read_bindings(*f);
     check_binding_references();
@@ -162,6 +170,7 @@ class SettingsLoader {
     if (auto* f = m->find("body_limit_bytes")) {
       if (auto v = reader_.integer(*f, 1, kMaxBodyLimitBytes)) server.body_limit_bytes = static_cast<size_t>(*v);
     }
+    if (auto* f = m->find("rate_limit")) read_rate_limit(*f);
     if (auto* f = m->find("cors_allowed_origins")) {
       if (auto items = reader_.list(*f, "a list of origins")) {
         for (const auto& item : *items) {
@@ -175,6 +184,63 @@ class SettingsLoader {
           }
         }
       }
+    }
+  }
+
+  void read_rate_limit(const Field& field) {
+    auto m = reader_.mapping(field, kRateLimitKeys);
+    if (!m) return;
+    if (auto* f = m->find("per_ip")) read_bucket(*f, settings_.server.rate_limit_per_ip);
+    if (auto* f = m->find("per_user")) read_bucket(*f, settings_.server.rate_limit_per_user);
+  }
+
+  void read_bucket(const Field& field, RateLimitSettings& bucket) {
+    auto m = reader_.mapping(field, kBucketKeys);
+    if (!m) return;
+    reader_.require(*m, {"per_second"});
+    if (auto* f = m->find("per_second")) {
+      if (auto v = reader_.integer(*f, 0, kMaxRequestsPerSecond)) bucket.per_second = static_cast<double>(*v);
+    }
+    bucket.burst = 2 * bucket.per_second;
+    if (auto* f = m->find("burst")) {
+      if (auto v = reader_.integer(*f, 1, kMaxRequestsPerSecond)) bucket.burst = static_cast<double>(*v);
+    }
+  }
+
+  void read_sales(const Field& field) {
+    auto m = reader_.mapping(field, kSalesKeys);
+    if (!m) return;
+    auto& sales = settings_.sales;
+    if (auto* f = m->find("hold_ttl_s")) {
+      if (auto v = reader_.integer(*f, 10, kDay)) sales.hold_ttl_s = *v;
+    }
+    if (auto* f = m->find("reconcile_pending_after_s")) {
+      if (auto v = reader_.integer(*f, 1, kDay)) sales.reconcile_pending_after_s = *v;
+    }
+    if (auto* f = m->find("idempotency_key_ttl_s")) {
+      // Clients retry for up to a day (Stripe keeps keys 24 h); shorter would replay charges.
+      if (auto v = reader_.integer(*f, kDay, 30 * kDay)) sales.idempotency_key_ttl_s = *v;
+    }
+  }
+
+  void read_jobs(const Field& field) {
+    auto m = reader_.mapping(field, kJobsKeys);
+    if (!m) return;
+    auto& jobs = settings_.jobs;
+    if (auto* f = m->find("workers")) {
+      if (auto v = reader_.integer(*f, 0, 64)) jobs.workers = static_cast<int>(*v);
+    }
+    if (auto* f = m->find("poll_interval_ms")) {
+      if (auto v = reader_.integer(*f, 10, 60000)) jobs.poll_interval_ms = *v;
+    }
+    if (auto* f = m->find("lease_s")) {
+      if (auto v = reader_.integer(*f, 1, kDay)) jobs.lease_s = *v;
+    }
+    if (auto* f = m->find("max_attempts")) {
+      if (auto v = reader_.integer(*f, 1, 100)) jobs.max_attempts = static_cast<int>(*v);
+    }
+    if (auto* f = m->find("scheduler_interval_s")) {
+      if (auto v = reader_.integer(*f, 1, 3600)) jobs.scheduler_interval_s = *v;
     }
   }
 
