@@ -1,0 +1,44 @@
+#pragma once
+
+#include "app/plugin_payment_gateway.hpp"
+#include "engine/clock.hpp"
+#include "engine/id_generator.hpp"
+#include "engine/payment_service.hpp"
+#include "engine/purchase_service.hpp"
+#include "engine/ticket_service.hpp"
+#include "handlers/common/api_context.hpp"
+#include "settings/settings.hpp"
+#include "storage/database.hpp"
+#include "storage/repositories/sql_rifa_repository.hpp"
+#include "storage/repositories/sql_sales_repository.hpp"
+
+namespace rifa::app {
+
+// Ticket sales and payments: the sales repository, the payment gateway over the plugin registry
+// and the YAML bindings, and the purchase, ticket and payment services. Part of ApiWiring; the
+// payment service is also what the "sales.expire_holds" / "payments.reconcile" jobs run
+// (app/sales_jobs.hpp). `registry` may be null: purchases then fail with 503 and release.
+class SalesWiring {
+ public:
+  SalesWiring(storage::Database& db, storage::SqlRifaRepository& rifas, const plugin_runtime::PluginRegistry* registry,
+              const settings::SalesSettings& sales, settings::Bindings bindings, const engine::Clock& clock,
+              engine::IdGenerator& ids);
+
+  // Points the context's purchases, tickets and payments at this wiring's services.
+  void attach(api::ApiContext& context);
+
+  engine::PurchaseService& purchases() { return purchases_; }
+  engine::PaymentService& payments() { return payments_; }
+  engine::TicketService& tickets() { return tickets_; }
+  // Where confirmed payments raise ticket_sold (storage/repositories/domain_event_sink.hpp).
+  void set_event_sink(storage::DomainEventSink sink) { sales_repo_.set_event_sink(std::move(sink)); }
+
+ private:
+  storage::SqlSalesRepository sales_repo_;
+  PluginPaymentGateway gateway_;
+  engine::PurchaseService purchases_;
+  engine::PaymentService payments_;
+  engine::TicketService tickets_;
+};
+
+}  // namespace rifa::app

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.hpp"
+#include "engine/sale.hpp"
+
+namespace rifa::engine {
+
+struct PaymentRequest {
+  int64_t amount_cents = 0;
+  std::string currency = "COP";
+  // The transaccion id: a repeated create with the same key is the same charge at the provider.
+  std::string idempotency_key;
+  std::string description;
+  nlohmann::json metadata = nlohmann::json::object();
+};
+
+// What the provider says about one payment (create and look-up).
+struct PaymentAnswer {
+  std::string provider_ref;
+  PaymentStatus status = PaymentStatus::kPending;
+  std::string reason;  // why it failed, when the provider says
+};
+
+// A verified webhook, decoded by the plugin.
+struct WebhookEvent {
+  std::string event_id;
+  std::string type;  // e.g. "payment.succeeded"; empty when the plugin does not say
+  std::string provider_ref;
+  std::string status;  // the provider's word: succeeded, failed, refunded, paid ...
+  std::string reason;
+};
+
+// The payment providers as the engine sees them: plugin instances by id. The engine never loads
+// plugins; host/app adapts the plugin registry and the YAML bindings to this.
+class PaymentGateway {
+ public:
+  virtual ~PaymentGateway() = default;
+
+  // The payment instance the config binds to this rifa (defaults < categoria < rifa).
+  virtual std::string instance_for(const std::string& rifa_id, const std::string& categoria_nombre) const = 0;
+
+  // kPaymentDeclined with the provider's reason when declined. kNotFound when no such instance;
+  // kInvalidArgument / kUnsupported when the provider refused the request (nothing was charged);
+  // kUnavailable / kTimeout / kInternal when the outcome is unknown (ask again later).
+  virtual Result<PaymentAnswer> create(const std::string& instance, const PaymentRequest& request) = 0;
+  // kSignature when the signature is missing, forged or stale; kNotFound for an unknown instance.
+  virtual Result<WebhookEvent> verify_webhook(const std::string& instance, const std::string& method,
+                                              const std::string& headers, const std::string& body) = 0;
+  // kNotFound when the provider does not know the payment.
+  virtual Result<PaymentAnswer> get_payment(const std::string& instance, const std::string& provider_ref) = 0;
+  // Gives the whole amount back; idempotent per key at the provider. Returns the refund's reference.
+  virtual Result<std::string> refund(const std::string& instance, const std::string& provider_ref, int64_t amount_cents,
+                                     const std::string& idempotency_key) = 0;
+};
+
+}  // namespace rifa::engine

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "engine/sales_repository.hpp"
+#include "storage/database.hpp"
+#include "storage/repositories/domain_event_sink.hpp"
+
+namespace rifa::storage {
+
+// engine::SalesRepository on tickets, transacciones, idempotency_keys and the audit log.
+//
+// No number is sold twice on either backend: on PostgreSQL the numbers are picked with
+// `FOR UPDATE SKIP LOCKED`, so concurrent buyers take different free rows without waiting on each
+// other, and the rifa row is held `FOR SHARE` so that closing it waits for purchases in progress;
+// on SQLite every write transaction is BEGIN IMMEDIATE, one writer at a time. Payment changes are
+// compare-and-set on transacciones.status, so a webhook, the reconciliation job, hold expiry and
+// the purchase itself can race and exactly one of them applies each move.
+class SqlSalesRepository final : public engine::SalesRepository {
+ public:
+  explicit SqlSalesRepository(Database& db) : db_(db) {}
+
+  // Raises "ticket_sold" (one per ticket) inside the transaction that confirms a payment.
+  void set_event_sink(DomainEventSink sink) { events_ = std::move(sink); }
+
+  Result<engine::BeginOutcome> begin_purchase(const engine::BeginPurchase& request) override;
+  Result<engine::SettleOutcome> settle(const engine::SettlePayment& change) override;
+  Result<std::optional<engine::Sale>> find_sale(const std::string& transaccion_id) override;
+  Result<std::optional<engine::Transaccion>> find_by_provider_ref(const std::string& provider,
+                                                                  const std::string& provider_ref) override;
+  Result<std::vector<engine::Transaccion>> list_expired_holds(engine::TimePoint now, int limit) override;
+  Result<std::vector<engine::Transaccion>> list_pending_before(engine::TimePoint cutoff, int limit) override;
+  Result<int64_t> purge_expired_keys(engine::TimePoint now) override;
+  Result<engine::Page<engine::Ticket>> list_tickets(const engine::TicketFilter& filter,
+                                                    const engine::PageRequest& page) override;
+
+ private:
+  Database& db_;
+  DomainEventSink events_;
+};
+
+}  // namespace rifa::storage

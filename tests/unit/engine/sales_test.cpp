@@ -1,0 +1,135 @@
+// The sales rules that need no database: the payment state machine, the purchase's input checks
+// (refused before any storage or provider call), and the receipt's shape.
+#include <gtest/gtest.h>
+
+#include "engine/purchase_service.hpp"
+#include "engine/validation.hpp"
+
+namespace rifa::engine {
+namespace {
+
+TEST(PaymentStateMachine, OnlyPendingToADecisionAndPaidToRefunded) {
+  using S = PaymentStatus;
+  EXPECT_TRUE(payment_transition_allowed(S::kPending, S::kSucceeded));
+  EXPECT_TRUE(payment_transition_allowed(S::kPending, S::kFailed));
+  EXPECT_TRUE(payment_transition_allowed(S::kSucceeded, S::kRefunded));
+  EXPECT_FALSE(payment_transition_allowed(S::kSucceeded, S::kFailed)) << "a late failure must not undo a sale";
+  EXPECT_FALSE(payment_transition_allowed(S::kFailed, S::kSucceeded)) << "released numbers are not resurrected";
+  EXPECT_FALSE(payment_transition_allowed(S::kSucceeded, S::kSucceeded)) << "a repeat changes nothing";
+  EXPECT_FALSE(payment_transition_allowed(S::kPending, S::kRefunded));
+  EXPECT_TRUE(payment_transition_allowed(S::kFailed, S::kRefunded)) << "a late payment, given back";
+  EXPECT_FALSE(payment_transition_allowed(S::kRefunded, S::kSucceeded));
+  for (auto s : {S::kPending, S::kSucceeded, S::kFailed, S::kRefunded}) EXPECT_EQ(parse_payment_status(to_string(s)), s);
+  EXPECT_FALSE(parse_payment_status("paid"));
+}
+
+// Any call means the input check let a bad request through.
+class UntouchableSales final : public SalesRepository {
+ public:
+  Result<BeginOutcome> begin_purchase(const BeginPurchase&) override { return touched(); }
+  Result<SettleOutcome> settle(const SettlePayment&) override { return touched(); }
+  Result<std::optional<Sale>> find_sale(const std::string&) override { return touched(); }
+  Result<std::optional<Transaccion>> find_by_provider_ref(const std::string&, const std::string&) override {
+    return touched();
+  }
+  Result<std::vector<Transaccion>> list_expired_holds(TimePoint, int) override { return touched(); }
+  Result<std::vector<Transaccion>> list_pending_before(TimePoint, int) override { return touched(); }
+  Result<int64_t> purge_expired_keys(TimePoint) override { return touched(); }
+  Result<Page<Ticket>> list_tickets(const TicketFilter&, const PageRequest&) override { return touched(); }
+
+ private:
+  static Error touched() {
+    ADD_FAILURE() << "the repository was called";
+    return make_error(ErrorCode::kInternal, "touched");
+  }
+};
+
+class UntouchableGateway final : public PaymentGateway {
+ public:
+  std::string instance_for(const std::string&, const std::string&) const override { return "x"; }
+  Result<PaymentAnswer> create(const std::string&, const PaymentRequest&) override { return touched(); }
+  Result<WebhookEvent> verify_webhook(const std::string&, const std::string&, const std::string&,
+                                      const std::string&) override {
+    return touched();
+  }
+  Result<PaymentAnswer> get_payment(const std::string&, const std::string&) override { return touched(); }
+  Result<std::string> refund(const std::string&, const std::string&, int64_t, const std::string&) override {
+    return touched();
+  }
+
+ private:
+  static Error touched() {
+    ADD_FAILURE() << "the provider was called";
+    return make_error(ErrorCode::kInternal, "touched");
+  }
+};
+
+class FixedClock final : public Clock {
+ public:
+  TimePoint now() const override { return TimePoint{}; }
+};
+
+class FixedIds final : public IdGenerator {
+ public:
+  std::string next() override { return "id"; }
+};
+
+TEST(PurchaseInputChecks, BadRequestsAreRefusedNamingTheFieldBeforeAnyWork) {
+  UntouchableSales sales;
+  UntouchableGateway gateway;
+  FixedClock clock;
+  FixedIds ids;
+  PurchaseService service(sales, gateway, clock, ids, SalesPolicy{});
+  const Actor jugador{"u1", Rol::kJugador};
+  const auto refused = [&](PurchaseInput in, ErrorCode code, const std::string& field) {
+    auto r = service.purchase(jugador, in);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, code) << r.error().message;
+    EXPECT_EQ(field_of(r.error()), field) << r.error().message;
+  };
+  PurchaseInput ok{"rifa", std::nullopt, 1, std::string("card"), "key"};
+  PurchaseInput in = ok;
+  in.user_id = "u2";
+  refused(in, ErrorCode::kPermissionDenied, "user_id");
+  for (int64_t q : {int64_t{0}, int64_t{-1}, kMaxTicketsPerPurchase + 1, INT64_MAX}) {
+    in = ok;
+    in.quantity = q;
+    refused(in, ErrorCode::kInvalidArgument, "quantity");
+  }
+  in = ok;
+  in.idempotency_key = "";
+  refused(in, ErrorCode::kInvalidArgument, "idempotency_key");
+  in.idempotency_key = std::string(kMaxIdempotencyKeyLength + 1, 'k');
+  refused(in, ErrorCode::kInvalidArgument, "idempotency_key");
+  in = ok;
+  in.payment_method = std::string(kMaxPaymentMethodLength + 1, 'm');
+  refused(in, ErrorCode::kInvalidArgument, "payment_method");
+  in.payment_method = "";
+  refused(in, ErrorCode::kInvalidArgument, "payment_method");
+}
+
+TEST(Receipt, ListsTheTicketsAndThePaymentAndTheHoldWhilePending) {
+  Sale sale;
+  sale.transaccion.id = "tx";
+  sale.transaccion.rifa_id = "r";
+  sale.transaccion.amount = 10000;
+  sale.transaccion.status = PaymentStatus::kPending;
+  Ticket t;
+  t.id = "t7";
+  t.numero = 7;
+  t.estado = "reservado";
+  t.hold_expires_at = TimePoint{} + std::chrono::hours(1);
+  sale.tickets = {t};
+  const auto pending = receipt_json(sale);
+  EXPECT_EQ(pending["tickets"], nlohmann::json::parse(R"([{"id":"t7","numero":7,"estado":"reservado"}])"));
+  EXPECT_EQ(pending["transaccion_id"], "tx");
+  EXPECT_EQ(pending["status"], "pending");
+  EXPECT_EQ(pending["amount"], 10000);
+  EXPECT_EQ(pending["currency"], "COP");
+  EXPECT_EQ(pending["hold_expires_at"], "1970-01-01T01:00:00.000Z");
+  sale.transaccion.status = PaymentStatus::kSucceeded;
+  EXPECT_FALSE(receipt_json(sale).contains("hold_expires_at"));
+}
+
+}  // namespace
+}  // namespace rifa::engine
