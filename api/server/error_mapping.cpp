@@ -1,20 +1,74 @@
 #include "server/error_mapping.hpp"
 
-namespace rifa::api {
+#include <array>
 
-ProblemKind problem_kind(ErrorCode code) {
+namespace rifa::api {
+namespace {
+
+using P = ProblemType;
+
+// In ProblemType order (problem_kind(ProblemType) indexes it; a static_assert below keeps the size).
+constexpr std::array<ProblemKind, 18> kCatalog = {{
+    {P::kValidation, 422, "validation", "Invalid request",
+     "a member or parameter is missing, of the wrong type or out of range; `field` names it: fix it and resend"},
+    {P::kMalformedJson, 400, "malformed-json", "Malformed JSON", "the body is not valid UTF-8 JSON: fix the syntax"},
+    {P::kBadRequest, 400, "bad-request", "Bad request", "the HTTP message itself is malformed"},
+    {P::kUnauthenticated, 401, "unauthenticated", "Authentication required",
+     "send a valid, unexpired `Authorization: Bearer <token>` (POST /api/v1/auth/login)"},
+    {P::kForbidden, 403, "forbidden", "Forbidden", "your role or ownership does not allow this; do not retry"},
+    {P::kNotFound, 404, "not-found", "Not found", "no such resource or route"},
+    {P::kMethodNotAllowed, 405, "method-not-allowed", "Method not allowed", "use one of the methods in `Allow`"},
+    {P::kConflict, 409, "conflict", "Conflict",
+     "the current state forbids it (sold out, rifa not activa, idempotency key in flight, duplicate): read the "
+     "state again before retrying"},
+    {P::kPaymentDeclined, 402, "payment-declined", "Payment declined",
+     "the payment provider declined; `detail` carries its reason; nothing was charged"},
+    {P::kInvalidSignature, 400, "invalid-signature", "Invalid signature",
+     "a webhook signature is missing, forged or stale; nothing was changed"},
+    {P::kPayloadTooLarge, 413, "payload-too-large", "Payload too large",
+     "the body exceeds server.body_limit_bytes; the connection is closed"},
+    {P::kRateLimited, 429, "rate-limited", "Too many requests",
+     "this address or user exceeded its rate limit: wait `Retry-After` seconds"},
+    {P::kCorsRejected, 403, "cors-rejected", "Origin not allowed",
+     "the Origin of this preflight is not in server.cors_allowed_origins"},
+    {P::kNotPublished, 409, "not-published", "Draw not published yet", "the lottery has not published it: ask later"},
+    {P::kInternal, 500, "internal", "Internal error",
+     "a server fault; quote the request id (X-Request-Id) when reporting it"},
+    {P::kUnsupported, 501, "unsupported", "Not supported", "the configured plugin does not implement this operation"},
+    {P::kUnavailable, 503, "unavailable", "Service unavailable", "a dependency is down: retry later"},
+    {P::kUpstreamTimeout, 504, "upstream-timeout", "Upstream timeout", "an outside service timed out: retry later"},
+}};
+
+constexpr bool catalog_in_order() {
+  for (size_t i = 0; i < kCatalog.size(); ++i) {
+    if (static_cast<size_t>(kCatalog[i].id) != i) return false;
+  }
+  return true;
+}
+static_assert(catalog_in_order(), "kCatalog rows must follow the ProblemType order");
+static_assert(kCatalog.size() == static_cast<size_t>(P::kUpstreamTimeout) + 1, "a ProblemType has no row");
+
+}  // namespace
+
+std::span<const ProblemKind> problem_catalog() { return kCatalog; }
+
+const ProblemKind& problem_kind(ProblemType type) { return kCatalog[static_cast<size_t>(type)]; }
+
+const ProblemKind& problem_kind(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return {422, "validation", "Invalid request"};
-    case ErrorCode::kNotFound: return {404, "not-found", "Not found"};
-    case ErrorCode::kConflict: return {409, "conflict", "Conflict"};
-    case ErrorCode::kUnauthenticated: return {401, "unauthenticated", "Authentication required"};
-    case ErrorCode::kPermissionDenied: return {403, "forbidden", "Forbidden"};
-    case ErrorCode::kUnavailable: return {503, "unavailable", "Service unavailable"};
-    case ErrorCode::kPaymentDeclined: return {402, "payment-declined", "Payment declined"};
-    case ErrorCode::kSignature: return {400, "invalid-signature", "Invalid signature"};
-    case ErrorCode::kTimeout: return {504, "upstream-timeout", "Upstream timeout"};
-    case ErrorCode::kNotPublished: return {409, "not-published", "Draw not published yet"};
-    case ErrorCode::kUnsupported: return {501, "unsupported", "Not supported"};
+    case ErrorCode::kInvalidArgument: return problem_kind(P::kValidation);
+    case ErrorCode::kNotFound: return problem_kind(P::kNotFound);
+    case ErrorCode::kConflict: return problem_kind(P::kConflict);
+    case ErrorCode::kUnauthenticated: return problem_kind(P::kUnauthenticated);
+    case ErrorCode::kPermissionDenied: return problem_kind(P::kForbidden);
+    case ErrorCode::kUnavailable: return problem_kind(P::kUnavailable);
+    case ErrorCode::kPaymentDeclined: return problem_kind(P::kPaymentDeclined);
+    case ErrorCode::kSignature: return problem_kind(P::kInvalidSignature);
+    case ErrorCode::kTimeout: return problem_kind(P::kUpstreamTimeout);
+    case ErrorCode::kNotPublished: return problem_kind(P::kNotPublished);
+    case ErrorCode::kUnsupported: return problem_kind(P::kUnsupported);
+    case ErrorCode::kRateLimited: return problem_kind(P::kRateLimited);
+    // Failures of the host itself: the caller cannot fix them, so they are all "internal".
     case ErrorCode::kConfigInvalid:
     case ErrorCode::kPluginLoad:
     case ErrorCode::kDatabase:
@@ -22,17 +76,24 @@ ProblemKind problem_kind(ErrorCode code) {
     case ErrorCode::kParse:
     case ErrorCode::kValidation:
     case ErrorCode::kNotRecorded:
-    case ErrorCode::kInternal: return {500, "internal", "Internal error"};
+    case ErrorCode::kInternal: return problem_kind(P::kInternal);
   }
-  return {500, "internal", "Internal error"};
+  return problem_kind(P::kInternal);
+}
+
+Response make_problem(ProblemType type, const std::string& detail, const std::string& field) {
+  const ProblemKind& kind = problem_kind(type);
+  return problem(kind.status, kind.type, kind.title, detail, field);
 }
 
 Response problem_from_error(const Error& error, const std::string& request_id, const std::string& field) {
-  const ProblemKind kind = problem_kind(error.code);
+  const ProblemKind& kind = problem_kind(error.code);
   const std::string detail = kind.status >= 500 && error.code != ErrorCode::kUnavailable
                                  ? "the server failed to handle this request; quote request id " + request_id
                                  : error.message;
-  return problem(kind.status, kind.type, kind.title, detail, field);
+  Response response = make_problem(kind.id, detail, field);
+  if (error.retry_after_s > 0) response.headers.emplace_back("Retry-After", std::to_string(error.retry_after_s));
+  return response;
 }
 
 }  // namespace rifa::api

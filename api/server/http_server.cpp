@@ -5,9 +5,14 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <random>
+
+#include "common/log_context.hpp"
+#include "server/cors_policy.hpp"
+#include "server/error_mapping.hpp"
 
 namespace rifa::api {
 namespace {
@@ -79,21 +84,38 @@ struct HttpServer::Shared {
   const Router& router;
   std::shared_ptr<spdlog::logger> logger;
   MetricsRegistry* metrics;
+  CorsPolicy cors;
 
-  Response dispatch(Request& request, std::string& route_name) {
+  Shared(ServerOptions o, const Router& r, std::shared_ptr<spdlog::logger> l, MetricsRegistry* m)
+      : options(std::move(o)), router(r), logger(std::move(l)), metrics(m), cors(options.cors_allowed_origins) {}
+
+  // Everything between a parsed request and its response, with the request id set for every log
+  // line written meanwhile (handlers run synchronously on this io thread).
+  Response handle(Request& request, std::string& route_name) {
+    ScopedLogRequestId log_id(request.request_id);
+    Response response = route(request, route_name);
+    if (route_name != "preflight") cors.decorate(request, response);
+    return response;
+  }
+
+  Response route(Request& request, std::string& route_name) {
+    if (auto limited = check_ip_limit(request)) {
+      route_name = "rate_limited";
+      return *limited;
+    }
+    if (request.method == "OPTIONS") return options_answer(request, route_name);
     auto match = router.match(request);
     if (!match.handler) {
       if (!match.allowed_methods.empty()) {
         route_name = "method_not_allowed";
-        std::string allow;
-        for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
-        auto r = problem(405, "method-not-allowed", "Method not allowed",
-                         request.method + " is not allowed on " + request.path + "; allowed: " + allow);
+        const std::string allow = join(match.allowed_methods);
+        auto r = make_problem(ProblemType::kMethodNotAllowed,
+                              request.method + " is not allowed on " + request.path + "; allowed: " + allow);
         r.headers.emplace_back("Allow", allow);
         return r;
       }
       route_name = "not_found";
-      return problem(404, "not-found", "Not found", "no route for " + request.method + " " + request.path);
+      return make_problem(ProblemType::kNotFound, "no route for " + request.method + " " + request.path);
     }
     route_name = match.route_name;
     try {
@@ -104,8 +126,49 @@ struct HttpServer::Shared {
       logger->error("request {} {} {} failed with an unknown exception", request.request_id, request.method,
                     request.path);
     }
-    return problem(500, "internal", "Internal error",
-                   "the server failed to handle this request; quote request id " + request.request_id);
+    return make_problem(ProblemType::kInternal,
+                        "the server failed to handle this request; quote request id " + request.request_id);
+  }
+
+  std::optional<Response> check_ip_limit(const Request& request) {
+    if (!options.rate_limits) return std::nullopt;
+    const auto& exempt = options.rate_limit_exempt_paths;
+    if (std::find(exempt.begin(), exempt.end(), request.path) != exempt.end()) return std::nullopt;
+    const auto decision = options.rate_limits->check_ip(request.remote_address);
+    if (decision.allowed) return std::nullopt;
+    auto r = make_problem(ProblemType::kRateLimited, "too many requests from " + request.remote_address +
+                                                         "; retry in " + std::to_string(decision.retry_after_s) + " s");
+    r.headers.emplace_back("Retry-After", std::to_string(decision.retry_after_s));
+    return r;
+  }
+
+  // A CORS preflight, or a plain OPTIONS (RFC 9110 §9.3.7: 204 with Allow).
+  Response options_answer(Request& request, std::string& route_name) {
+    Request probe = request;
+    probe.method = "OPTIONS";
+    const auto methods = router.match(probe).allowed_methods;
+    if (CorsPolicy::is_preflight(request)) {
+      route_name = "preflight";
+      return cors.preflight(request, methods);
+    }
+    if (methods.empty()) {
+      route_name = "not_found";
+      return make_problem(ProblemType::kNotFound, "no route for " + request.path);
+    }
+    route_name = "options";
+    auto with_options = methods;
+    with_options.push_back("OPTIONS");
+    Response r;
+    r.status = 204;
+    r.content_type.clear();
+    r.headers.emplace_back("Allow", join(with_options));
+    return r;
+  }
+
+  static std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+    return out;
   }
 };
 
@@ -143,22 +206,35 @@ class Session : public std::enable_shared_from_this<Session> {
     unsigned version = 11;
     if (ec == http::error::body_limit) {
       route_name = "body_too_large";
-      response = problem(413, "payload-too-large", "Payload too large",
-                         "request body exceeds " + std::to_string(shared_->options.body_limit_bytes) + " bytes");
+      // body_limit is only raised once every header field was parsed (a Content-Length over the limit is
+      // refused in finish_header, before is_header_done() turns true), so the head is complete here:
+      // echo the caller's request id and method even on this refusal.
+      fill_head(parser_->get(), request);
+      response = make_problem(ProblemType::kPayloadTooLarge, "request body exceeds " +
+                                                                 std::to_string(shared_->options.body_limit_bytes) +
+                                                                 " bytes");
     } else if (ec) {
       route_name = "bad_request";
-      response = problem(400, "bad-request", "Bad request", "malformed HTTP request: " + ec.message());
+      response = make_problem(ProblemType::kBadRequest, "malformed HTTP request: " + ec.message());
     } else {
       auto msg = parser_->release();
       version = msg.version();
       keep_alive = msg.keep_alive();
       fill_request(msg, request);
-      response = shared_->dispatch(request, route_name);
+      response = shared_->handle(request, route_name);
     }
     write(std::move(request), std::move(response), route_name, keep_alive, version, started);
   }
 
   void fill_request(http::request<http::string_body>& msg, Request& request) {
+    fill_head(msg, request);
+    request.body = std::move(msg.body());
+    beast::error_code ec;
+    auto endpoint = stream_.socket().remote_endpoint(ec);
+    if (!ec) request.remote_address = endpoint.address().to_string();
+  }
+
+  static void fill_head(const http::request<http::string_body>& msg, Request& request) {
     request.method = std::string(msg.method_string());
     request.target = std::string(msg.target());
     const auto q = request.target.find('?');
@@ -170,10 +246,6 @@ class Session : public std::enable_shared_from_this<Session> {
       request.headers[name] = std::string(field.value());
     }
     if (auto given = request.header("x-request-id"); valid_request_id(given)) request.request_id = given;
-    request.body = std::move(msg.body());
-    beast::error_code ec;
-    auto endpoint = stream_.socket().remote_endpoint(ec);
-    if (!ec) request.remote_address = endpoint.address().to_string();
   }
 
   void write(Request request, Response response, const std::string& route_name, bool keep_alive,
@@ -181,7 +253,7 @@ class Session : public std::enable_shared_from_this<Session> {
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(response.status),
                                                                     version);
     res->set(http::field::server, "rifa1122");
-    res->set(http::field::content_type, response.content_type);
+    if (!response.content_type.empty()) res->set(http::field::content_type, response.content_type);
     res->set("X-Request-Id", request.request_id);
     res->set("X-Content-Type-Options", "nosniff");
     res->set("X-Frame-Options", "DENY");
@@ -236,7 +308,7 @@ class Session : public std::enable_shared_from_this<Session> {
 HttpServer::HttpServer(ServerOptions options, const Router& router, std::shared_ptr<spdlog::logger> logger,
                        MetricsRegistry* metrics)
     : options_(std::move(options)),
-      shared_(std::make_shared<Shared>(Shared{options_, router, std::move(logger), metrics})),
+      shared_(std::make_shared<Shared>(options_, router, std::move(logger), metrics)),
       io_(std::max(1, options_.io_threads)) {}
 
 HttpServer::~HttpServer() { stop(); }

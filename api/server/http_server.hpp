@@ -13,6 +13,7 @@
 
 #include "common/metrics.hpp"
 #include "common/result.hpp"
+#include "server/client_rate_limits.hpp"
 #include "server/router.hpp"
 
 namespace rifa::api {
@@ -23,11 +24,28 @@ struct ServerOptions {
   int io_threads = 1;
   size_t body_limit_bytes = 1024 * 1024;
   int read_timeout_s = 30;
+  // Origins browsers may call from ("https://host[:port]" or "*"); empty = same-origin only.
+  std::vector<std::string> cors_allowed_origins;
+  // The per-IP limit is checked here on every request (the per-user one by the Authenticator).
+  // Not owned; nullptr = no limit.
+  ClientRateLimits* rate_limits = nullptr;
+  // Exempt from the per-IP limit: probes must report the instance's health, not how busy their
+  // address is — a load balancer or proxy sharing an address with client traffic would otherwise
+  // take a healthy instance out of rotation exactly when it is under load. Keep them off the
+  // public internet (bind /metrics to an internal network at the proxy).
+  std::vector<std::string> rate_limit_exempt_paths = {"/api/v1/health", "/metrics"};
 };
 
 // An async Boost.Beast HTTP/1.1 server: keep-alive, a body limit (413), a request id on every
-// response and log line, security headers, request metrics, and a catch-all turning any exception
-// from a handler into a problem+json 500 with the request id.
+// response and log line, security headers, the per-IP rate limit (429 + Retry-After), CORS
+// (preflights answered here, before routing), request metrics, and a catch-all turning any
+// exception from a handler into a problem+json 500 with the request id.
+//
+// Security headers on every response: X-Content-Type-Options nosniff, X-Frame-Options DENY and
+// CSP "default-src 'none'; frame-ancestors 'none'" (nothing here is meant to render or be framed),
+// Referrer-Policy no-referrer, Cache-Control no-store (answers carry personal data and tokens).
+// No Strict-Transport-Security: this server speaks plain HTTP behind a TLS-terminating proxy, and
+// HSTS is ignored over http; the proxy that owns the certificate sets it.
 class HttpServer {
  public:
   HttpServer(ServerOptions options, const Router& router, std::shared_ptr<spdlog::logger> logger,

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/error_mapping.hpp"
+
 namespace rifa::api {
 namespace {
 
@@ -39,7 +41,7 @@ bool match_segments(const std::vector<std::string>& pattern, const std::vector<s
 
 Response problem(int status, const std::string& type, const std::string& title, const std::string& detail,
                  const std::string& field) {
-  nlohmann::json body = {{"type", "https://rifa1122.dev/problems/" + type},
+  nlohmann::json body = {{"type", kProblemTypeBase + type},
                          {"title", title},
                          {"status", status},
                          {"detail", detail}};

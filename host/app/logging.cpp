@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/log_context.hpp"
+
 namespace rifa::app {
 namespace {
 
@@ -24,21 +26,39 @@ class JsonFormatter final : public spdlog::formatter {
                            {"level", spdlog::level::to_string_view(msg.level).data()},
                            {"logger", std::string(msg.logger_name.begin(), msg.logger_name.end())},
                            {"msg", std::string(msg.payload.begin(), msg.payload.end())}};
+    if (const auto& id = current_log_request_id(); !id.empty()) line["request_id"] = id;
     const std::string text = line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
     dest.append(text.data(), text.data() + text.size());
   }
   std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<JsonFormatter>(); }
 };
 
+// "%*" in a text pattern: " [req <id>]" while the thread handles a request, nothing otherwise.
+class RequestIdFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg&, const std::tm&, spdlog::memory_buf_t& dest) override {
+    const auto& id = current_log_request_id();
+    if (id.empty()) return;
+    constexpr std::string_view kOpen = " [req ";
+    dest.append(kOpen.data(), kOpen.data() + kOpen.size());
+    dest.append(id.data(), id.data() + id.size());
+    dest.push_back(']');
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<RequestIdFlag>(); }
+};
+
 }  // namespace
+
+std::unique_ptr<spdlog::formatter> make_log_formatter(LogFormat format) {
+  if (format == LogFormat::kJson) return std::make_unique<JsonFormatter>();
+  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  formatter->add_flag<RequestIdFlag>('*').set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [%n]%* %v");
+  return formatter;
+}
 
 std::shared_ptr<spdlog::logger> setup_logging(LogFormat format, const std::string& level) {
   auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-  if (format == LogFormat::kJson) {
-    sink->set_formatter(std::make_unique<JsonFormatter>());
-  } else {
-    sink->set_formatter(std::make_unique<spdlog::pattern_formatter>("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [%n] %v"));
-  }
+  sink->set_formatter(make_log_formatter(format));
   auto logger = std::make_shared<spdlog::logger>("rifa", sink);
   logger->set_level(spdlog::level::from_str(level));
   spdlog::set_default_logger(logger);

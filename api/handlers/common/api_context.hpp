@@ -9,6 +9,23 @@
 #include "engine/rifa_service.hpp"
 #include "handlers/common/authenticator.hpp"
 
+// Declared only: ApiContext holds pointers to them (see below).
+namespace rifa::engine {
+class AuditLogService;
+class PaymentService;
+class PurchaseService;
+class TicketService;
+class ReportService;
+class VerificationService;
+}  // namespace rifa::engine
+namespace rifa::jobs {
+class JobQueue;
+}  // namespace rifa::jobs
+namespace rifa::settlement {
+class PrizeDeliveryService;
+class SettlementService;
+}  // namespace rifa::settlement
+
 namespace rifa::api {
 
 // What the resource handlers need, built once by the composition root (host/app/api_wiring) and
@@ -21,6 +38,20 @@ struct ApiContext {
   const JwtCodec& jwt;
   const engine::Clock& clock;
   int64_t token_ttl_s;
+  // Admin reads and the public verificacion; pointers so the positional initialiser above stays
+  // as it is (ApiWiring sets them in its constructor body, never null once it has run).
+  engine::AuditLogService* audit_log = nullptr;
+  engine::ReportService* reports = nullptr;
+  engine::VerificationService* verification = nullptr;
+  jobs::JobQueue* jobs = nullptr;
+  // Ticket purchase, listings and payment webhooks (set by ApiWiring like the ones above).
+  engine::PurchaseService* purchases = nullptr;
+  engine::TicketService* tickets = nullptr;
+  engine::PaymentService* payments = nullptr;
+  // Prizes in kind marked delivered (set by ApiWiring like the ones above).
+  settlement::PrizeDeliveryService* prize_deliveries = nullptr;
+  // Closing, recalculating and the results of rifas (set by ApiWiring like the ones above).
+  settlement::SettlementService* settlement = nullptr;
 };
 
 inline constexpr const char* kApiPrefix = "/api/v1";

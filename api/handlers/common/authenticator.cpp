@@ -18,6 +18,14 @@ Result<Principal> Authenticator::authenticate(const Request& request) const {
       std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
   auto claims = jwt_.verify(token, now_s);
   if (!claims) return claims.error();
+  if (rate_limits_) {
+    if (auto decision = rate_limits_->check_user(claims->user_id); !decision.allowed) {
+      Error limited = make_error(ErrorCode::kRateLimited, "too many requests for this user; retry in " +
+                                                              std::to_string(decision.retry_after_s) + " s");
+      limited.retry_after_s = decision.retry_after_s;
+      return limited;
+    }
+  }
   auto user = accounts_.find(claims->user_id);
   if (!user) return user.error();
   if (!*user || !(*user)->is_active) {

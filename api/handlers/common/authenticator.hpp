@@ -8,6 +8,7 @@
 #include "engine/account_service.hpp"
 #include "engine/actor.hpp"
 #include "engine/clock.hpp"
+#include "server/client_rate_limits.hpp"
 #include "server/http_types.hpp"
 
 namespace rifa::api {
@@ -28,8 +29,12 @@ struct Principal {
 // frozen in the token (a demoted admin loses admin rights immediately).
 class Authenticator {
  public:
-  Authenticator(const JwtCodec& jwt, const engine::Clock& clock, engine::AccountService& accounts)
-      : jwt_(jwt), clock_(clock), accounts_(accounts) {}
+  // `rate_limits` (not owned; nullptr = none) applies the per-user limit: checked once the token
+  // is verified and before the user's row is read, so forged tokens never create buckets and a
+  // throttled user costs no database work. Over the limit: kRateLimited with retry_after_s (429).
+  Authenticator(const JwtCodec& jwt, const engine::Clock& clock, engine::AccountService& accounts,
+                ClientRateLimits* rate_limits = nullptr)
+      : jwt_(jwt), clock_(clock), accounts_(accounts), rate_limits_(rate_limits) {}
 
   Result<Principal> authenticate(const Request& request) const;
 
@@ -37,6 +42,7 @@ class Authenticator {
   const JwtCodec& jwt_;
   const engine::Clock& clock_;
   engine::AccountService& accounts_;
+  ClientRateLimits* rate_limits_;
 };
 
 // kPermissionDenied (403) unless the principal holds one of `roles`.

@@ -9,7 +9,7 @@ namespace rifa::api {
 
 Response error_response(const Error& error, const Request& request) {
   if (error.code == ErrorCode::kParse) {
-    return problem(400, "malformed-json", "Malformed JSON", error.message);
+    return make_problem(ProblemType::kMalformedJson, error.message);
   }
   const ProblemKind kind = problem_kind(error.code);
   if (kind.status >= 500) {

@@ -1,5 +1,8 @@
 #include "api_fixture.hpp"
 
+#include "app/http_routes.hpp"
+#include "openapi_conformance.hpp"
+
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
@@ -14,15 +17,25 @@ void ApiTest::SetUp() {
   options.lottery_instances = {"mock", "bogota"};
   options.clock = &clock_;
   options.password_cost = api::PasswordHasher::Cost::kMinimal;
+  configure_api(options);
   wiring_ = std::make_unique<app::ApiWiring>(test_db_->db(), options);
   router_ = std::make_unique<api::Router>();
-  wiring_->register_routes(*router_);
+  // The same routes `serve` registers (health, metrics, OpenAPI document and the REST resources).
+  app::register_http_routes(
+      *router_, *wiring_,
+      [this] {
+        auto ping = test_db_->db().ping();
+        return std::vector<api::HealthCheck>{
+            {"database", "database", ping.ok(), ping.ok() ? "test database" : ping.error().message, -1}};
+      },
+      metrics_, "test");
   api::ServerOptions server_options;
   server_options.port = 0;
   server_options.io_threads = 2;
+  configure_server(server_options);
   server_ = std::make_unique<api::HttpServer>(server_options, *router_,
                                               std::make_shared<spdlog::logger>("http", std::make_shared<spdlog::sinks::null_sink_mt>()),
-                                              nullptr);
+                                              &metrics_);
   auto started = server_->start();
   ASSERT_TRUE(started.ok()) << started.error().message;
   admin_ = make_user("admin@rifa.test", engine::Rol::kAdmin);
@@ -41,7 +54,12 @@ std::string ApiTest::url(const std::string& path) const {
 
 ApiReply ApiTest::call(const std::string& method, const std::string& path, const std::string& body,
                        const std::string& token) {
-  return http_call(method, url(path), body, token);
+  auto reply = http_call(method, url(path), body, token);
+  // Every reply a test sees is also held to the OpenAPI document.
+  for (const auto& problem : OpenApiConformance::instance().check(method, path, reply)) {
+    ADD_FAILURE() << "OpenAPI: " << problem;
+  }
+  return reply;
 }
 
 ApiTest::Account ApiTest::make_user(const std::string& email, engine::Rol rol) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/api_wiring.hpp"
+#include "common/metrics.hpp"
 #include "engine/clock.hpp"
 #include "http_client.hpp"
 #include "server/http_server.hpp"
@@ -72,6 +73,13 @@ class ApiTest : public ::testing::Test {
   long long count(const std::string& sql_text);
   void exec(const std::string& sql_text);
 
+  // Hooks for fixtures that need other API or server settings (e.g. the hygiene tests' low rate
+  // limits and CORS allow-list), called in SetUp before the wiring and the server are built.
+  // The defaults leave rate limits and CORS off, so other tests are never throttled.
+  virtual void configure_api(app::ApiWiringOptions& /*options*/) {}
+  virtual void configure_server(api::ServerOptions& /*options*/) {}
+
+  MetricsRegistry metrics_;  // the server's, rendered by GET /metrics
   std::unique_ptr<TestDatabase> test_db_;
   ManualClock clock_;
   std::unique_ptr<app::ApiWiring> wiring_;
