@@ -201,10 +201,17 @@ Result<std::optional<Job>> JobQueue::get(const std::string& job_id) {
 Result<std::vector<Job>> JobQueue::list(std::optional<JobStatus> status, int limit, int offset) {
   auto ids = db_.transaction(
       [&](soci::session& sql) -> Result<std::vector<std::string>> {
-        std::vector<std::string> out(static_cast<size_t>(std::max(1, limit)));
+        // Row by row: a bulk into(vector) of size 1 came back empty on SQLite (GET /admin/jobs?per_page=1).
+        std::vector<std::string> out;
+        std::string id;
         const std::string filter = status ? std::string(" WHERE status = '") + status_name(*status) + "'" : "";
-        sql << "SELECT id FROM jobs" + filter + " ORDER BY created_at, id LIMIT :limit OFFSET :offset",
-            soci::use(limit), soci::use(offset), soci::into(out);
+        soci::statement st = (sql.prepare << "SELECT id FROM jobs" + filter +
+                                                 " ORDER BY created_at, id LIMIT :limit OFFSET :offset",
+                              soci::use(limit), soci::use(offset), soci::into(id));
+        if (st.execute(true)) {
+          do out.push_back(id);
+          while (st.fetch());
+        }
         return out;
       },
       storage::TransactionMode::kRead);
@@ -216,6 +223,17 @@ Result<std::vector<Job>> JobQueue::list(std::optional<JobStatus> status, int lim
     if (*job) jobs.push_back(std::move(**job));
   }
   return jobs;
+}
+
+Result<int64_t> JobQueue::count(std::optional<JobStatus> status) {
+  return db_.transaction(
+      [&](soci::session& sql) -> int64_t {
+        long long n = 0;
+        const std::string filter = status ? std::string(" WHERE status = '") + status_name(*status) + "'" : "";
+        sql << "SELECT count(*) FROM jobs" + filter, soci::into(n);
+        return n;
+      },
+      storage::TransactionMode::kRead);
 }
 
 }  // namespace rifa::jobs

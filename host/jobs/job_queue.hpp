@@ -66,6 +66,8 @@ class JobQueue {
   Result<void> retry(const std::string& job_id);
   Result<std::optional<Job>> get(const std::string& job_id);
   Result<std::vector<Job>> list(std::optional<JobStatus> status, int limit, int offset);
+  // How many jobs list() would page through (the admin listing's total).
+  Result<int64_t> count(std::optional<JobStatus> status);
 
  private:
   std::string timestamp_select(const std::string& column) const;

@@ -184,6 +184,19 @@ Result<PrizeRules> parse_prize_rules(const json& reglas, int total_boletas) {
   return rules;
 }
 
+json default_reglas(int total_boletas) {
+  return {{"tiers",
+           {{{"name", "premio mayor"},
+             {"match", {{"field", "numero"}, {"digits", "last"}, {"count", ticket_number_width(total_boletas)}}},
+             {"share_bp", 10000}}}},
+          {"unsold", "house"}};
+}
+
+Result<PrizeRules> effective_prize_rules(const json& reglas, int total_boletas) {
+  if (reglas.is_object() && reglas.empty()) return parse_prize_rules(default_reglas(total_boletas), total_boletas);
+  return parse_prize_rules(reglas, total_boletas);
+}
+
 Result<DrawNumbers> draw_numbers_from_json(const json& result) {
   DrawNumbers draw;
   try {

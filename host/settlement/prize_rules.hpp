@@ -59,6 +59,13 @@ int ticket_number_width(int total_boletas);
 // name the JSON path, e.g. "reglas.tiers[1].match.count: must be 1..9".
 Result<PrizeRules> parse_prize_rules(const nlohmann::json& reglas, int total_boletas);
 
+// The rules of a rifa whose reglas is empty ({}): one prize, the last digits of the lottery's
+// number (as many as the ticket numbers have) take the whole fund; an unsold number leaves it to
+// the house.
+nlohmann::json default_reglas(int total_boletas);
+// The rules a rifa settles with: parse_prize_rules of its reglas, or of default_reglas when empty.
+Result<PrizeRules> effective_prize_rules(const nlohmann::json& reglas, int total_boletas);
+
 // The draw as the lottery plugin reported it (abi.h result shape): numbers, series, extra.
 struct DrawNumbers {
   std::vector<std::string> numbers;

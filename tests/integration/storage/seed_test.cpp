@@ -3,6 +3,7 @@
 
 #include <fstream>
 
+#include "settlement/prize_rules.hpp"
 #include "storage/seed.hpp"
 #include "test_database.hpp"
 
@@ -64,7 +65,7 @@ TEST_F(Seed, LoadsCategoriesLotteriesAndEightRifasWithTheirTickets) {
   auto lease = db.lease();
   lease.session() << "SELECT reglas, fecha_inicio, fecha_fin FROM rifas WHERE id = '70cedfc1-6d54-4bdb-bf6e-5ea4f3e16e1d'",
       soci::into(reglas), soci::into(inicio), soci::into(fin);
-  EXPECT_EQ(reglas, R"({"tiers":[{"digits":"last2","match":"numero","share_bp":10000}],"unsold":"house"})");
+  EXPECT_EQ(reglas, R"({"tiers":[{"match":{"count":2,"digits":"last","field":"numero"},"share_bp":10000}],"unsold":"house"})");
   auto fin_time = storage::parse_timestamp(fin);
   ASSERT_TRUE(fin_time.ok()) << fin;
   EXPECT_EQ(*fin_time, kNow - days(1)) << "the cerrada rifa ended a day before loading";
@@ -75,6 +76,27 @@ TEST_F(Seed, LoadsCategoriesLotteriesAndEightRifasWithTheirTickets) {
       soci::into(valor);
   EXPECT_EQ(rake_bp, 1500);
   EXPECT_EQ(valor, 1000000);
+}
+
+// Settlement parses reglas when a seed rifa closes; a seed rule it cannot read would only fail then.
+TEST_F(Seed, EverySeedRifasRulesAreAcceptedBySettlement) {
+  auto& db = test_db_->db();
+  ASSERT_TRUE(storage::load_seed(db, seed_dir(), kNow).ok());
+  auto lease = db.lease();
+  std::vector<std::string> ids;
+  soci::rowset<std::string> id_rows = (lease.session().prepare << "SELECT id FROM rifas");
+  for (const auto& id : id_rows) ids.push_back(id);
+  int checked = 0;
+  for (const auto& id : ids) {
+    std::string nombre, reglas;
+    int total = 0;
+    lease.session() << "SELECT nombre, reglas, total_boletas FROM rifas WHERE id = :id", soci::into(nombre),
+        soci::into(reglas), soci::into(total), soci::use(id);
+    auto rules = settlement::parse_prize_rules(nlohmann::json::parse(reglas), total);
+    EXPECT_TRUE(rules.ok()) << nombre << ": " << (rules.ok() ? "" : rules.error().message);
+    ++checked;
+  }
+  EXPECT_EQ(checked, 8);
 }
 
 TEST_F(Seed, LoadingTwiceChangesNothing) {

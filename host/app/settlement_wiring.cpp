@@ -1,0 +1,25 @@
+#include "app/settlement_wiring.hpp"
+
+#include "app/logging.hpp"
+
+namespace rifa::app {
+
+SettlementWiring::SettlementWiring(storage::Database& db, const plugin_runtime::PluginRegistry* plugins,
+                                   settings::Bindings bindings, const engine::Clock& clock, int job_max_attempts)
+    : repo_(db, clock) {
+  if (plugins) {
+    lotteries_ = std::make_unique<settlement::PluginLotteryGateway>(*plugins);
+    calendar_ = std::make_unique<settlement::LotteryDrawCalendar>(*lotteries_);
+  }
+  settlement::SettlementOptions options;
+  options.job_max_attempts = job_max_attempts;
+  service_ = std::make_unique<settlement::SettlementService>(repo_, lotteries_.get(), std::move(bindings), clock,
+                                                             make_logger("settlement"), nullptr, options);
+}
+
+void SettlementWiring::attach(api::ApiContext& context, engine::RifaService& rifas) {
+  context.settlement = service_.get();
+  rifas.set_draw_calendar(calendar_.get());
+}
+
+}  // namespace rifa::app

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <string>
+
+#include "common/result.hpp"
+#include "settlement/draw_timing.hpp"
+
+namespace rifa::plugin_runtime {
+class PluginRegistry;
+}
+
+namespace rifa::settlement {
+
+enum class DrawFetchStatus { kPublished, kNotPublished, kFailed };
+
+// One answer of a lottery instance for one date. `body` is the plugin's JSON text as returned,
+// unchecked: settlement validates it before anything is stored.
+struct DrawFetch {
+  DrawFetchStatus status = DrawFetchStatus::kFailed;
+  std::string body;
+  std::string message;  // why not published / why it failed
+};
+
+// What settlement asks of lottery plugins, so the service is testable and the plugin runtime
+// stays at the edge.
+class LotteryGateway {
+ public:
+  virtual ~LotteryGateway() = default;
+  virtual DrawFetch fetch_draw(const std::string& instance, const std::string& date_iso) = 0;
+  // kNotFound for an unknown instance; kUnsupported when the plugin has no schedule.
+  virtual Result<DrawSchedule> schedule(const std::string& instance) = 0;
+};
+
+// The gateway over the host's loaded plugin instances.
+class PluginLotteryGateway final : public LotteryGateway {
+ public:
+  explicit PluginLotteryGateway(const plugin_runtime::PluginRegistry& registry) : registry_(registry) {}
+  DrawFetch fetch_draw(const std::string& instance, const std::string& date_iso) override;
+  Result<DrawSchedule> schedule(const std::string& instance) override;
+
+ private:
+  const plugin_runtime::PluginRegistry& registry_;
+};
+
+}  // namespace rifa::settlement
