@@ -1,0 +1,62 @@
+#include "handlers/payout_handlers.hpp"
+
+#include "handlers/common/error_response.hpp"
+#include "handlers/common/json_body.hpp"
+#include "handlers/common/json_response.hpp"
+#include "settlement/prize_delivery_service.hpp"
+
+namespace rifa::api {
+namespace {
+
+constexpr size_t kIdMax = 64;
+
+// The shape of one entry of GET /rifas/{id}/resultados "ganadores", so apps read both alike.
+nlohmann::json delivered_json(const settlement::DeliveredPrize& d) {
+  const auto optional = [](const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
+  const settlement::PrizeContext& p = d.prize;
+  return {{"id", p.ganador_id},
+          {"ticket_id", p.ticket_id},
+          {"numero", p.numero},
+          {"tier", p.tier},
+          {"premio", p.tier_name},
+          {"tipo", d.payout.tipo},
+          {"monto_ganado", p.monto_ganado},
+          {"descripcion", p.in_kind_description},
+          {"pago",
+           {{"estado", d.payout.estado},
+            {"referencia", optional(d.payout.referencia)},
+            {"fecha_pago", optional(d.fecha_pago)},
+            {"motivo", optional(d.payout.motivo)},
+            {"entregado_por", optional(d.payout.entregado_por)}}}};
+}
+
+Response mark_delivered(const ApiContext& ctx, Request& req) {
+  auto who = ctx.authenticator.authenticate(req);
+  if (!who) return error_response(who.error(), req);
+  if (auto allowed = require_role(*who, {engine::Rol::kOperador, engine::Rol::kAdmin}); !allowed) {
+    return error_response(allowed.error(), req);
+  }
+  // Nothing to say but "delivered": an empty body, or an empty object (unknown members are refused).
+  if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    auto body = JsonBody::parse(req.body);
+    if (!body) return error_response(body.error(), req);
+    if (auto ok = body->finish(); !ok) return error_response(ok.error(), req);
+  }
+  const std::string& id = req.path_params.at("id");
+  if (id.empty() || id.size() > kIdMax) {
+    return error_response(make_error(ErrorCode::kNotFound, "ganador " + id.substr(0, kIdMax) + " does not exist"), req);
+  }
+  if (!ctx.prize_deliveries) return error_response(make_error(ErrorCode::kInternal, "prize deliveries not wired"), req);
+  auto delivered = ctx.prize_deliveries->mark_delivered(who->actor(), id);
+  if (!delivered) return error_response(delivered.error(), req);
+  return json_body_response(200, delivered_json(*delivered));
+}
+
+}  // namespace
+
+void register_payout_routes(Router& router, const ApiContext& context) {
+  router.add("POST", std::string(kApiPrefix) + "/ganadores/{id}/entregado",
+             [&context](Request& r) { return mark_delivered(context, r); });
+}
+
+}  // namespace rifa::api

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/result.hpp"
+#include "engine/clock.hpp"
+#include "jobs/job_queue.hpp"
+#include "plugin_runtime/plugin_registry.hpp"
+#include "settlement/notification_publisher.hpp"
+#include "settlement/payout_records.hpp"
+#include "storage/database.hpp"
+
+namespace rifa::settlement {
+
+// The job kind payout.send jobs run under: payload {"ganador_id": "<uuid>"}.
+inline constexpr const char* kPayoutSendJob = "payout.send";
+
+// Pays each ganador's cash prize through the rifa's payment plugin, once.
+//
+// "Once" rests on three things together. (1) The database: the payouts row holds the state; a
+// row found enviado is never sent again, and the provider instance is pinned in it before the
+// first call (a config reload that rebinds the rifa cannot send a retry through a second
+// provider). (2) The provider: the ganador id is the idempotency key, so a retry after a crash
+// between the plugin's answer and our write gets the same payout back instead of a new one (the
+// sandbox keeps its keys in its state_file across restarts). (3) The outcome is written in ONE
+// transaction: payouts row, ganadores.fecha_pago / referencia_pago, the audit row and the
+// payout_sent / payout_failed notifications commit together or not at all. Jobs hold a lease, so
+// two hosts do not run the same payout at once; if a lease expired mid-call anyway, (2) holds.
+//
+// A decline marks the row fallido (audit payout.failed and one payout_failed notification, the
+// first time) and fails the job, so the queue retries it with backoff and leaves it dead after
+// max_attempts, for an admin to see. Prizes in kind are never sent: an operador marks them
+// delivered (PrizeDeliveryService).
+//
+// Test-only crash points (common/crash_point.hpp, RIFA_TEST_CRASH_AT): payout.before_provider,
+// payout.after_provider (the plugin paid, nothing recorded yet), payout.before_commit.
+class PayoutService {
+ public:
+  PayoutService(storage::Database& db, const plugin_runtime::PluginRegistry& plugins,
+                NotificationPublisher::BindingResolver bindings, const NotificationPublisher& notifications,
+                const engine::Clock& clock);
+
+  // The payout.send handler.
+  Result<void> handle(const jobs::Job& job);
+  // Pays one ganador, or finds it paid. Returns its payouts row as it stands afterwards; a prize
+  // in kind comes back pendiente (nothing to send) until an operador delivers it.
+  Result<PayoutStatus> pay(const std::string& ganador_id);
+  // nullopt while nothing was attempted for this ganador.
+  Result<std::optional<PayoutStatus>> status(const std::string& ganador_id);
+
+ private:
+  Result<PayoutStatus> record_outcome(const PrizeContext& prize, const PayoutStatus& pinned,
+                                      const plugin_runtime::CallOutcome& outcome);
+
+  storage::Database& db_;
+  const plugin_runtime::PluginRegistry& plugins_;
+  NotificationPublisher::BindingResolver bindings_;
+  const NotificationPublisher& notifications_;
+  const engine::Clock& clock_;
+};
+
+}  // namespace rifa::settlement

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/result.hpp"
+#include "engine/clock.hpp"
+#include "jobs/job_queue.hpp"
+#include "plugin_runtime/plugin_registry.hpp"
+#include "settlement/notification_publisher.hpp"
+#include "storage/database.hpp"
+
+namespace rifa::settlement {
+
+// The job kind of a cancelled rifa's refunds: payload {"rifa_id": "<uuid>"}. Queued in the same
+// transaction that makes the rifa cancelada (SqlRifaRepository::update), dedupe "refund:<rifa_id>".
+inline constexpr const char* kRifaRefundJob = "rifa.refund";
+
+struct RefundSummary {
+  int refunded = 0;         // transacciones refunded by this run
+  int64_t refunded_cents = 0;
+  int released = 0;         // pending payments the provider reported failed: their numbers freed
+  int still_pending = 0;    // payments the provider has not decided yet
+  int failed = 0;           // refunds the provider refused or could not make this time
+};
+
+// Refunds every paid ticket of a cancelled rifa through the payment plugin that took the payment
+// (transacciones.provider), with the transaccion id as the idempotency key, so a retry after a
+// crash gets the same refund back instead of a second one. Per charge, one transaction records
+// the outcome: a reembolsos row (one per transaccion, ever), the transaccion refunded, its tickets
+// anulado, and an audit "refund" row.
+//
+// Payments still pending are asked about (get_payment): paid → refunded as above; failed → the
+// transaccion failed and its reserved numbers released; undecided → left for a later run. The job
+// fails while anything is left (retried with backoff), and when all is done publishes rifa_closed
+// with {"estado": "cancelada", ...} to the rifa's notifiers.
+class RefundService {
+ public:
+  RefundService(storage::Database& db, const plugin_runtime::PluginRegistry& plugins,
+                const NotificationPublisher& notifications, const engine::Clock& clock);
+
+  Result<void> handle(const jobs::Job& job);
+  Result<RefundSummary> refund_rifa(const std::string& rifa_id);
+
+ private:
+  storage::Database& db_;
+  const plugin_runtime::PluginRegistry& plugins_;
+  const NotificationPublisher& notifications_;
+  const engine::Clock& clock_;
+};
+
+}  // namespace rifa::settlement
