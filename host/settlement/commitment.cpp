@@ -12,6 +12,8 @@ nlohmann::json to_json(const Commitment& c) {
                         {"draw_date", c.draw_date},     {"reglas", c.reglas},
                         {"total_boletas", c.total_boletas}, {"assignment", c.assignment},
                         {"precio_cents", c.precio_cents}, {"rake_bp", c.rake_bp},
+                        {"loteria_id", c.loteria_id},     {"numero_ganadores", c.numero_ganadores},
+                        {"seed_sha256", c.seed_sha256.empty() ? nlohmann::json() : nlohmann::json(c.seed_sha256)},
                         {"version", 1}};
 }
 
@@ -42,6 +44,10 @@ Result<Commitment> commitment_from_json(const nlohmann::json& j) {
     c.assignment = j.at("assignment").get<std::string>();
     c.precio_cents = j.at("precio_cents").get<int64_t>();
     c.rake_bp = j.at("rake_bp").get<int>();
+    c.loteria_id = j.at("loteria_id").get<std::string>();
+    c.numero_ganadores = j.at("numero_ganadores").get<int>();
+    const auto& seed = j.at("seed_sha256");
+    c.seed_sha256 = seed.is_null() ? std::string() : seed.get<std::string>();
     return c;
   } catch (const nlohmann::json::exception& e) {
     return make_error(ErrorCode::kInvalidArgument, std::string("commitment: ") + e.what());

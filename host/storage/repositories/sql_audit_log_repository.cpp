@@ -1,0 +1,69 @@
+#include "storage/repositories/sql_audit_log_repository.hpp"
+
+#include "storage/repositories/sql_support.hpp"
+
+namespace rifa::storage {
+
+Result<engine::Page<engine::AuditLogEntry>> SqlAuditLogRepository::list(const engine::AuditLogFilter& filter,
+                                                                         const engine::PageRequest& page) {
+  const bool pg = db_.backend() == Backend::kPostgresql;
+  return db_.transaction(
+      [&](soci::session& sql) {
+        // Only the conditions asked for are in the SQL; values are always bound, never spliced.
+        std::string where;
+        std::vector<std::string> values;
+        const auto add = [&](const char* condition, const std::optional<std::string>& value) {
+          if (!value) return;
+          where += (where.empty() ? " WHERE " : " AND ") + std::string(condition);
+          values.push_back(*value);
+        };
+        add("entity = :entity", filter.entity);
+        add("entity_id = :entity_id", filter.entity_id);
+        add("action = :action", filter.action);
+
+        engine::Page<engine::AuditLogEntry> out;
+        out.page = page.page;
+        out.per_page = page.per_page;
+        out.total = count_rows(sql, "audit_log" + where, values);
+
+        long long id = 0;
+        std::string occurred_at, actor, action, entity, entity_id, data, prev_hash, hash;
+        soci::indicator entity_id_ind = soci::i_ok;
+        soci::statement st(sql);
+        st.exchange(soci::into(id));
+        st.exchange(soci::into(occurred_at));
+        st.exchange(soci::into(actor));
+        st.exchange(soci::into(action));
+        st.exchange(soci::into(entity));
+        st.exchange(soci::into(entity_id, entity_id_ind));
+        st.exchange(soci::into(data));
+        st.exchange(soci::into(prev_hash));
+        st.exchange(soci::into(hash));
+        for (const auto& v : values) st.exchange(soci::use(v));
+        st.alloc();
+        st.prepare(std::string("SELECT id, occurred_at, actor, action, entity, entity_id, ") +
+                   (pg ? "data::text" : "data") + ", prev_hash, hash FROM audit_log" + where + " ORDER BY id DESC" +
+                   limit_clause(page.per_page, page.offset()));
+        st.define_and_bind();
+        if (st.execute(true)) {
+          do {
+            engine::AuditLogEntry e;
+            e.id = id;
+            e.occurred_at = read_timestamp(occurred_at);
+            e.actor = actor;
+            e.action = action;
+            e.entity = entity;
+            e.entity_id = entity_id_ind == soci::i_ok ? entity_id : "";
+            e.data = nlohmann::json::parse(data, nullptr, false);
+            e.prev_hash = prev_hash;
+            e.hash = hash;
+            out.items.push_back(std::move(e));
+            entity_id_ind = soci::i_ok;
+          } while (st.fetch());
+        }
+        return out;
+      },
+      TransactionMode::kRead);
+}
+
+}  // namespace rifa::storage

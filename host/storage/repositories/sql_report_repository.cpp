@@ -1,0 +1,131 @@
+#include "storage/repositories/sql_report_repository.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+namespace rifa::storage {
+namespace {
+
+// America/Bogota has been UTC-5 all year since 1993 (no DST), so a fixed offset gives its
+// calendar day exactly; no time zone database is needed on either backend. Timestamps are UTC:
+// ISO-8601 text on SQLite (date() reads the trailing Z), TIMESTAMPTZ on PostgreSQL (sessions run
+// in UTC; AT TIME ZONE 'UTC' makes the wall-clock UTC time explicit before the shift).
+std::string bogota_day(bool pg, const std::string& column) {
+  return pg ? "to_char((" + column + " AT TIME ZONE 'UTC') - INTERVAL '5 hours', 'YYYY-MM-DD')"
+            : "date(" + column + ", '-5 hours')";
+}
+
+// The UTC instant a Bogotá day starts: 05:00Z that day. `plus_days` moves the day first.
+std::string bogota_day_start(const std::string& day, int plus_days) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  std::sscanf(day.c_str(), "%4d-%2u-%2u", &y, &m, &d);
+  const std::chrono::year_month_day ymd{std::chrono::sys_days(std::chrono::year_month_day{
+                                            std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)}) +
+                                        std::chrono::days(plus_days)};
+  char text[32];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02uT05:00:00.000Z", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return text;
+}
+
+// Runs a query whose columns are (day, rifa id, rifa nombre, categoria id, categoria nombre,
+// rake_bp, cents) with :from and :to bound.
+std::vector<engine::DailyAmount> grouped(soci::session& sql, const std::string& query, const std::string& from,
+                                         const std::string& to) {
+  std::vector<engine::DailyAmount> out;
+  engine::DailyAmount row;
+  long long cents = 0;
+  soci::statement st = (sql.prepare << query, soci::use(from, "from"), soci::use(to, "to"), soci::into(row.day),
+                        soci::into(row.rifa.rifa_id), soci::into(row.rifa.rifa_nombre),
+                        soci::into(row.rifa.categoria_id), soci::into(row.rifa.categoria_nombre),
+                        soci::into(row.rake_bp), soci::into(cents));
+  if (st.execute(true)) {
+    do {
+      row.cents = cents;
+      out.push_back(row);
+    } while (st.fetch());
+  }
+  return out;
+}
+
+const char* kRifaColumns = "r.id, r.nombre, c.id, c.nombre, c.rake_bp";
+const char* kRifaJoin = "JOIN categoria_rifa c ON c.id = r.categoria_id ";
+const char* kGroup = " GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2";
+
+}  // namespace
+
+Result<engine::IncomeRows> SqlReportRepository::income(const engine::DayRange& range) {
+  const bool pg = db_.backend() == Backend::kPostgresql;
+  const std::string from = bogota_day_start(range.desde, 0), to = bogota_day_start(range.hasta, 1);
+  return db_.transaction(
+      [&](soci::session& sql) {
+        engine::IncomeRows rows;
+        // A refunded payment was a sale first: it counts in ventas on its day and in reembolsos
+        // on the day it was refunded.
+        rows.sales = grouped(sql,
+                             "SELECT " + bogota_day(pg, "t.created_at") + ", " + kRifaColumns +
+                                 ", CAST(sum(t.amount) AS BIGINT) FROM transacciones t JOIN rifas r ON r.id = "
+                                 "t.rifa_id " + kRifaJoin +
+                                 "WHERE t.status IN ('succeeded', 'refunded') AND t.created_at >= :from AND "
+                                 "t.created_at < :to" + kGroup,
+                             from, to);
+        rows.refunds = grouped(sql,
+                               "SELECT " + bogota_day(pg, "t.updated_at") + ", " + kRifaColumns +
+                                   ", CAST(sum(t.amount) AS BIGINT) FROM transacciones t JOIN rifas r ON r.id = "
+                                   "t.rifa_id " + kRifaJoin +
+                                   "WHERE t.status = 'refunded' AND t.updated_at >= :from AND t.updated_at < :to" +
+                                   kGroup,
+                               from, to);
+        rows.prizes = grouped(sql,
+                              "SELECT " + bogota_day(pg, "s.tomado_en") + ", " + kRifaColumns +
+                                  ", CAST(sum(g.monto_ganado) AS BIGINT) FROM ganadores g JOIN tickets tk ON tk.id = "
+                                  "g.ticket_id JOIN rifas r ON r.id = tk.rifa_id " + kRifaJoin +
+                                  "JOIN resultados_sorteo s ON s.rifa_id = r.id "
+                                  "WHERE s.tomado_en >= :from AND s.tomado_en < :to" + kGroup,
+                              from, to);
+        return rows;
+      },
+      TransactionMode::kRead);
+}
+
+Result<std::optional<engine::ParticipationReport>> SqlReportRepository::participation(const std::string& rifa_id) {
+  const bool pg = db_.backend() == Backend::kPostgresql;
+  return db_.transaction(
+      [&](soci::session& sql) -> std::optional<engine::ParticipationReport> {
+        engine::ParticipationReport p;
+        int total = 0;
+        sql << "SELECT r.id, r.nombre, c.id, c.nombre, r.estado, r.total_boletas FROM rifas r " + std::string(kRifaJoin) +
+                   "WHERE r.id = :id",
+            soci::use(rifa_id), soci::into(p.rifa.rifa_id), soci::into(p.rifa.rifa_nombre),
+            soci::into(p.rifa.categoria_id), soci::into(p.rifa.categoria_nombre), soci::into(p.estado),
+            soci::into(total);
+        if (!sql.got_data()) return std::nullopt;
+        p.total_boletas = total;
+        long long vendidas = 0, jugadores = 0, ventas = 0;
+        sql << "SELECT count(*), count(DISTINCT usuario_id), CAST(COALESCE(sum(precio), 0) AS BIGINT) FROM tickets "
+               "WHERE rifa_id = :id AND estado IN ('vendido', 'ganador')",
+            soci::use(rifa_id), soci::into(vendidas), soci::into(jugadores), soci::into(ventas);
+        p.vendidas = vendidas;
+        p.jugadores = jugadores;
+        p.ventas = ventas;
+        engine::DailySales day;
+        long long boletas = 0, cents = 0;
+        soci::statement st =
+            (sql.prepare << "SELECT " + bogota_day(pg, "comprado_en") +
+                                ", count(*), CAST(sum(precio) AS BIGINT) FROM tickets WHERE rifa_id = :id AND estado IN "
+                                "('vendido', 'ganador') AND comprado_en IS NOT NULL GROUP BY 1 ORDER BY 1",
+             soci::use(rifa_id), soci::into(day.day), soci::into(boletas), soci::into(cents));
+        if (st.execute(true)) {
+          do {
+            day.boletas = boletas;
+            day.ventas = cents;
+            p.by_day.push_back(day);
+          } while (st.fetch());
+        }
+        return p;
+      },
+      TransactionMode::kRead);
+}
+
+}  // namespace rifa::storage

@@ -1,0 +1,73 @@
+#include "storage/repositories/sql_verification_repository.hpp"
+
+#include "storage/repositories/sql_support.hpp"
+
+namespace rifa::storage {
+
+Result<std::optional<engine::VerificationData>> SqlVerificationRepository::load(const std::string& rifa_id) {
+  // json and DATE columns are cast to text on PostgreSQL, so both backends give the same text.
+  const bool pg = db_.backend() == Backend::kPostgresql;
+  return db_.transaction(
+      [&](soci::session& sql) -> std::optional<engine::VerificationData> {
+        engine::VerificationData d;
+        std::string commitment, hash, activada, seed;
+        soci::indicator commitment_ind, hash_ind, activada_ind, seed_ind;
+        sql << "SELECT id, estado, " + (pg ? std::string("commitment::text") : "commitment") +
+                   ", commitment_hash, activada_en, assignment_seed FROM rifas WHERE id = :id",
+            soci::use(rifa_id), soci::into(d.rifa_id), soci::into(d.estado), soci::into(commitment, commitment_ind),
+            soci::into(hash, hash_ind), soci::into(activada, activada_ind), soci::into(seed, seed_ind);
+        if (!sql.got_data()) return std::nullopt;
+        if (commitment_ind == soci::i_ok) d.commitment = nlohmann::json::parse(commitment);
+        d.commitment_hash = optional_text(hash, hash_ind);
+        if (activada_ind == soci::i_ok) d.activada_en = read_timestamp(activada);
+        d.assignment_seed = optional_text(seed, seed_ind);
+
+        {
+          engine::PublishedDraw draw;
+          std::string resultado, source_url, raw_sha256, tomado;
+          long long sorteo = 0;
+          soci::indicator sorteo_ind, url_ind, raw_ind;
+          sql << std::string("SELECT plugin_instance, ") +
+                     (pg ? "to_char(fecha_sorteo, 'YYYY-MM-DD'), sorteo, resultado::text" : "fecha_sorteo, sorteo, resultado") +
+                     ", source_url, raw_sha256, tomado_en FROM resultados_sorteo WHERE rifa_id = :id",
+              soci::use(rifa_id), soci::into(draw.plugin_instance), soci::into(draw.fecha_sorteo),
+              soci::into(sorteo, sorteo_ind), soci::into(resultado), soci::into(source_url, url_ind),
+              soci::into(raw_sha256, raw_ind), soci::into(tomado);
+          if (sql.got_data()) {
+            if (sorteo_ind == soci::i_ok) draw.sorteo = sorteo;
+            draw.resultado = nlohmann::json::parse(resultado);
+            draw.source_url = optional_text(source_url, url_ind);
+            draw.raw_sha256 = optional_text(raw_sha256, raw_ind);
+            draw.tomado_en = read_timestamp(tomado);
+            d.draw = std::move(draw);
+          }
+        }
+        {
+          int numero = 0;
+          soci::statement st = (sql.prepare << "SELECT numero FROM tickets WHERE rifa_id = :id AND estado IN "
+                                               "('vendido', 'ganador') ORDER BY numero",
+                                soci::use(rifa_id), soci::into(numero));
+          if (st.execute(true)) {
+            do d.vendidos.push_back(numero);
+            while (st.fetch());
+          }
+        }
+        {
+          engine::PublishedWinner w;
+          long long monto = 0;
+          soci::statement st = (sql.prepare << "SELECT t.numero, g.tier, g.monto_ganado FROM ganadores g JOIN tickets t "
+                                               "ON t.id = g.ticket_id WHERE t.rifa_id = :id ORDER BY g.tier, t.numero",
+                                soci::use(rifa_id), soci::into(w.numero), soci::into(w.tier), soci::into(monto));
+          if (st.execute(true)) {
+            do {
+              w.monto_ganado = monto;
+              d.ganadores.push_back(w);
+            } while (st.fetch());
+          }
+        }
+        return d;
+      },
+      TransactionMode::kRead);
+}
+
+}  // namespace rifa::storage
