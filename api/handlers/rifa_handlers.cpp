@@ -12,6 +12,7 @@ namespace {
 
 constexpr size_t kIdMax = 64;
 constexpr size_t kDateMax = 40;
+constexpr size_t kDrawDateMax = 10;  // YYYY-MM-DD
 
 nlohmann::json rifa_json(const engine::RifaView& v) {
   const engine::Rifa& r = v.rifa;
@@ -28,7 +29,8 @@ nlohmann::json rifa_json(const engine::RifaView& v) {
           {"assignment", engine::to_string(r.assignment)},
           {"creado_en", engine::format_iso_time(r.creado_en)},
           {"vendidas", v.vendidas},
-          {"disponibles", v.disponibles}};
+          {"disponibles", v.disponibles},
+          {"fecha_sorteo", r.fecha_sorteo ? nlohmann::json(*r.fecha_sorteo) : nlohmann::json(nullptr)}};
 }
 
 Result<engine::RifaFilter> parse_filter(const Request& req) {
@@ -99,6 +101,7 @@ Response create_rifa(const ApiContext& ctx, Request& req) {
   auto reglas = body->object("reglas", Presence::kOptional);
   auto total = body->integer("total_boletas", Presence::kOptional, 1, engine::kMaxTotalBoletas);
   auto assignment = body->text("assignment", Presence::kOptional, 16);
+  in.fecha_sorteo = body->text("fecha_sorteo", Presence::kOptional, kDrawDateMax, 1);
   if (auto ok = body->finish(); !ok) return error_response(ok.error(), req);
   in.nombre = *nombre;
   in.categoria_id = *categoria;
@@ -138,6 +141,7 @@ Response patch_rifa(const ApiContext& ctx, Request& req) {
   auto ganadores = body->integer("numero_ganadores", Presence::kOptional, 1, engine::kMaxTotalBoletas);
   patch.reglas = body->object("reglas", Presence::kOptional);
   auto total = body->integer("total_boletas", Presence::kOptional, 1, engine::kMaxTotalBoletas);
+  patch.fecha_sorteo = body->text("fecha_sorteo", Presence::kOptional, kDrawDateMax, 1);
   if (auto ok = body->finish(); !ok) return error_response(ok.error(), req);
   if (estado) {
     patch.estado = engine::parse_rifa_estado(*estado);

@@ -8,8 +8,12 @@
 #include "handlers/auth_handlers.hpp"
 #include "handlers/categoria_handlers.hpp"
 #include "handlers/loteria_handlers.hpp"
+#include "handlers/payout_handlers.hpp"
 #include "handlers/rifa_handlers.hpp"
+#include "handlers/settlement_handlers.hpp"
+#include "handlers/ticket_handlers.hpp"
 #include "handlers/user_handlers.hpp"
+#include "handlers/webhook_handlers.hpp"
 
 namespace rifa::app {
 namespace {
@@ -38,8 +42,25 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
       accounts_(users_repo_, passwords_, clock_, ids_),
       catalog_(categorias_repo_, loterias_repo_, ids_, std::move(options.lottery_instances)),
       rifas_(rifas_repo_, categorias_repo_, loterias_repo_, clock_, ids_),
-      authenticator_(jwt_, clock_, accounts_),
-      context_{accounts_, catalog_, rifas_, authenticator_, jwt_, clock_, options.token_ttl_s} {}
+      authenticator_(jwt_, clock_, accounts_, options.rate_limits),
+      context_{accounts_, catalog_, rifas_, authenticator_, jwt_, clock_, options.token_ttl_s},
+      bindings_(options.bindings),
+      notifications_(bindings_, options.job_max_attempts) {
+  const storage::DomainEventSink notify = [this](soci::session& sql, const storage::DomainEvent& e) {
+    notifications_.publish(sql, settlement::NotificationEvent{e.type, e.rifa_id, e.entity_id, e.data, e.occurred_at});
+  };
+  rifas_repo_.set_event_sink(notify);
+  admin_ = std::make_unique<AdminWiring>(db, clock_);
+  admin_->attach(context_);
+  settlement_ = std::make_unique<SettlementWiring>(db, options.plugins, options.bindings, clock_, options.job_max_attempts);
+  settlement_->attach(context_, rifas_);
+  sales_ = std::make_unique<SalesWiring>(db, rifas_repo_, options.plugins, options.sales, std::move(options.bindings),
+                                         clock_, ids_);
+  sales_->attach(context_);
+  sales_->set_event_sink(notify);
+  prize_deliveries_ = std::make_unique<settlement::PrizeDeliveryService>(db, clock_);
+  context_.prize_deliveries = prize_deliveries_.get();
+}
 
 ApiWiringOptions ApiWiring::options_from(const settings::Settings& settings) {
   ApiWiringOptions options;
@@ -57,6 +78,9 @@ ApiWiringOptions ApiWiring::options_from(const settings::Settings& settings) {
   for (const auto& instance : settings.plugins.instances) {
     if (instance.kind == settings::PluginKind::kLottery) options.lottery_instances.insert(instance.id);
   }
+  options.sales = settings.sales;
+  options.bindings = settings.bindings;
+  options.job_max_attempts = settings.jobs.max_attempts;
   return options;
 }
 
@@ -66,6 +90,11 @@ void ApiWiring::register_routes(api::Router& router) const {
   api::register_categoria_routes(router, context_);
   api::register_loteria_routes(router, context_);
   api::register_rifa_routes(router, context_);
+  api::register_ticket_routes(router, context_);
+  api::register_webhook_routes(router, context_);
+  api::register_payout_routes(router, context_);
+  api::register_settlement_routes(router, context_);
+  AdminWiring::register_routes(router, context_);
 }
 
 }  // namespace rifa::app

@@ -5,6 +5,9 @@
 #include <set>
 #include <string>
 
+#include "app/admin_wiring.hpp"
+#include "app/sales_wiring.hpp"
+#include "app/settlement_wiring.hpp"
 #include "auth/jwt.hpp"
 #include "auth/password_hasher.hpp"
 #include "common/result.hpp"
@@ -18,6 +21,8 @@
 #include "handlers/common/hasher_password_policy.hpp"
 #include "server/router.hpp"
 #include "settings/settings.hpp"
+#include "settlement/notification_publisher.hpp"
+#include "settlement/prize_delivery_service.hpp"
 #include "storage/database.hpp"
 #include "storage/repositories/sql_categoria_repository.hpp"
 #include "storage/repositories/sql_loteria_repository.hpp"
@@ -36,6 +41,16 @@ struct ApiWiringOptions {
   // Tests pass their own clock (token expiry) and a cheap hashing cost; nullptr = the system clock.
   const engine::Clock* clock = nullptr;
   api::PasswordHasher::Cost password_cost = api::PasswordHasher::Cost::kInteractive;
+  // The per-user rate limit the Authenticator applies (not owned; nullptr = none).
+  api::ClientRateLimits* rate_limits = nullptr;
+  // Ticket sales: the loaded plugin instances payments go through (not owned; must outlive the
+  // wiring; nullptr = none, purchases then answer 503), the sales settings and the bindings that
+  // name each rifa's payment instance.
+  const plugin_runtime::PluginRegistry* plugins = nullptr;
+  settings::SalesSettings sales;
+  settings::Bindings bindings;
+  // Retries of the payout and notification jobs settlement enqueues (settings.jobs.max_attempts).
+  int job_max_attempts = 8;
 };
 
 // The composition root of the REST API: repositories on the Database, the engine services over
@@ -56,6 +71,9 @@ class ApiWiring {
   engine::CatalogService& catalog() { return catalog_; }
   engine::RifaService& rifas() { return rifas_; }
   const api::JwtCodec& jwt() const { return jwt_; }
+  // Purchases, ticket listings, webhooks; payments() is what the sales jobs run (app/sales_jobs.hpp).
+  SalesWiring& sales() { return *sales_; }
+  settlement::SettlementService& settlement() { return settlement_->service(); }
 
  private:
   engine::SystemClock system_clock_;
@@ -72,6 +90,17 @@ class ApiWiring {
   engine::RifaService rifas_;
   api::Authenticator authenticator_;
   api::ApiContext context_;
+  // Bindings kept for the notification publisher (SalesWiring takes its own copy).
+  settings::Bindings bindings_;
+  // rifa_opened and ticket_sold become notify.deliver jobs inside the transaction that activates
+  // the rifa / confirms the payment (the repositories' DomainEventSink).
+  settlement::NotificationPublisher notifications_;
+  // Audit log, jobs, reports, verificacion (built in the constructor body, after context_).
+  std::unique_ptr<AdminWiring> admin_;
+  std::unique_ptr<SalesWiring> sales_;
+  std::unique_ptr<settlement::PrizeDeliveryService> prize_deliveries_;  // in-kind prizes delivered
+  // Closing, recalculating and results of rifas (built in the constructor body).
+  std::unique_ptr<SettlementWiring> settlement_;
 };
 
 }  // namespace rifa::app

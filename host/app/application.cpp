@@ -8,7 +8,11 @@
 #include <spdlog/spdlog.h>
 
 #include "app/api_wiring.hpp"
+#include "app/job_wiring.hpp"
+#include "app/audit_verify_command.hpp"
+#include "app/verify_command.hpp"
 #include "app/config_check.hpp"
+#include "app/http_routes.hpp"
 #include "app/logging.hpp"
 #include "app/lottery_cases.hpp"
 #include "app/plugin_check.hpp"
@@ -128,10 +132,18 @@ int serve(const CliOptions& options, std::ostream& err) {
                  plugin_runtime::kind_name(info.kind), info.abi_major, info.abi_minor, p->library().path().string());
   }
 
-  api::Router router;
   storage::Database* database = db->get();
-  api::register_system_routes(
-      router,
+  // The per-IP limit is checked by the server, the per-user one by the Authenticator.
+  const auto& limits = config->server;
+  api::ClientRateLimits rate_limits({limits.rate_limit_per_ip.per_second, limits.rate_limit_per_ip.burst},
+                                    {limits.rate_limit_per_user.per_second, limits.rate_limit_per_user.burst}, &metrics);
+  ApiWiringOptions api_options = ApiWiring::options_from(*config);
+  api_options.plugins = &plugins;  // declared before api_wiring, so it outlives it
+  api_options.rate_limits = &rate_limits;
+  ApiWiring api_wiring(*database, std::move(api_options));
+  api::Router router;
+  register_http_routes(
+      router, api_wiring,
       [database, &plugins] {
         std::vector<api::HealthCheck> checks;
         api::HealthCheck db_check{"database", "database", false, "", -1};
@@ -148,14 +160,14 @@ int serve(const CliOptions& options, std::ostream& err) {
         return checks;
       },
       metrics, kVersion);
-  ApiWiring api_wiring(*database, ApiWiring::options_from(*config));
-  api_wiring.register_routes(router);
 
   api::ServerOptions server_options;
   server_options.listen_address = config->server.listen;
   server_options.port = config->server.port;
   server_options.io_threads = config->server.io_threads;
   server_options.body_limit_bytes = config->server.body_limit_bytes;
+  server_options.cors_allowed_origins = config->server.cors_allowed_origins;
+  server_options.rate_limits = &rate_limits;
   api::HttpServer server(server_options, router, make_logger("http"), &metrics);
   if (auto started = server.start(); !started) {
     spdlog::critical("server: {}", started.error().message);
@@ -163,8 +175,12 @@ int serve(const CliOptions& options, std::ostream& err) {
   }
   spdlog::info("rifa-host {} listening on http://{}:{} (database {}, {} plugin instance(s))", kVersion,
                config->server.listen, server.port(), database->display_url(), plugins.list().size());
+  // Background jobs and the scheduler; stopped before the server, the plugins and the database.
+  JobWiring job_wiring(*database, *config, plugins, &api_wiring.sales().payments(), &metrics);
+  job_wiring.start();
   const int sig = wait_for_stop_signal();
   spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  job_wiring.stop();
   server.stop();
   spdlog::info("stopped cleanly");
   spdlog::default_logger()->flush();
@@ -338,6 +354,18 @@ int users_create_admin(const CliOptions& options, std::ostream& out, std::ostrea
   return kExitOk;
 }
 
+int audit_verify(const CliOptions& options, std::ostream& out, std::ostream& err) {
+  auto config = load_config(options.config_file, err);
+  if (!config) return kExitConfig;
+  setup_logging(LogFormat::kText, "warn");
+  auto db = open_database(*config);
+  if (!db) {
+    err << "rifa-host: database: " << db.error().message << "\n";
+    return kExitStartup;
+  }
+  return run_audit_verify(**db, out, err);
+}
+
 }  // namespace
 
 int run_command(const CliOptions& options, std::ostream& out, std::ostream& err) {
@@ -363,6 +391,8 @@ int run_command(const CliOptions& options, std::ostream& out, std::ostream& err)
     case Command::kReplay: return replay(options, out);
     case Command::kRecord: return record(options, out, err);
     case Command::kUsersCreateAdmin: return users_create_admin(options, out, err);
+    case Command::kAuditVerify: return audit_verify(options, out, err);
+    case Command::kVerify: return run_verify(options.target.string(), out, err);
   }
   return kExitOk;
 }

@@ -24,6 +24,8 @@ const std::map<std::string, std::string>& help_pages() {
        "                            record a new lottery case from the live source\n"
        "  users create-admin --email E --nombre N\n"
        "                            create an admin account (password from $RIFA_ADMIN_PASSWORD or stdin)\n"
+       "  audit verify              walk the audit log's hash chain; non-zero exit naming the first bad entry\n"
+       "  verify FILE|URL           check a rifa's published verificacion: commitment hash and winners\n"
        "\n"
        "Options:\n"
        "  --config FILE             config file (default: $RIFA_CONFIG, else config/rifa.yaml)\n"
@@ -60,6 +62,21 @@ const std::map<std::string, std::string>& help_pages() {
        "database.migrate_on_start is set). The password is read from $RIFA_ADMIN_PASSWORD, else from the\n"
        "first line of stdin; it must pass the password strength rule. The creation is audited with actor\n"
        "'cli'. Exit status 0 on success, 1 when the account cannot be created (the reason is printed).\n"},
+      {"audit",
+       "Usage: rifa-host [--config FILE] audit verify\n\n"
+       "Reads audit_log in database.url in id order and recomputes each entry's hash\n"
+       "(sha256(prev_hash + canonical entry)) and its link to the entry before it. Prints the number of\n"
+       "entries and the head hash when the chain holds (keep the head hash elsewhere: removing entries\n"
+       "from the very end can only be caught against it). Exit status 0 when intact, 1 naming the first\n"
+       "edited, deleted or reordered entry, 2 for a bad config, 3 when the database cannot be read.\n"},
+      {"verify",
+       "Usage: rifa-host verify FILE|URL\n\n"
+       "Checks a rifa's verificacion document (GET /api/v1/rifas/{id}/verificacion, saved to FILE or\n"
+       "fetched from an http(s) URL) trusting nothing the host computed: recomputes the commitment hash\n"
+       "from the commitment, the seed hash when a seed is revealed, and the winners and amounts from the\n"
+       "committed rules, the published draw and the sold numbers. Prints OK or each difference.\n"
+       "Exit status 0 when everything matches, 1 on any difference, 2 when the document cannot be read.\n"
+       "The procedure is in docs/VERIFYING.md.\n"},
       {"plugins",
        "Usage: rifa-host [--config FILE] plugins list\n"
        "       rifa-host plugins check LIB [--config-json JSON] [--fixtures DIR]\n\n"
@@ -171,6 +188,15 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
       return usage("'users create-admin' needs --email EMAIL and --nombre NOMBRE");
     }
     options.command = Command::kUsersCreateAdmin;
+  } else if (verb == "audit") {
+    const std::string sub = positional.size() > 1 ? positional[1] : "";
+    if (sub != "verify") return usage("'audit' needs 'verify'");
+    if (auto ok = expect_args(2); !ok) return ok.error();
+    options.command = Command::kAuditVerify;
+  } else if (verb == "verify") {
+    if (auto ok = expect_args(2); !ok) return ok.error();
+    options.command = Command::kVerify;
+    options.target = positional[1];
   } else if (verb == "plugins") {
     const std::string sub = positional.size() > 1 ? positional[1] : "";
     if (sub == "list") {

@@ -20,6 +20,8 @@ enum class Command {
   kReplay,
   kRecord,
   kUsersCreateAdmin,
+  kAuditVerify,
+  kVerify,
 };
 
 struct CliOptions {

@@ -23,6 +23,7 @@ const char* to_string(ErrorCode code) {
     case ErrorCode::kTimeout: return "timeout";
     case ErrorCode::kNotRecorded: return "not_recorded";
     case ErrorCode::kUnsupported: return "unsupported";
+    case ErrorCode::kRateLimited: return "rate_limited";
   }
   return "unknown";
 }

@@ -29,6 +29,7 @@ enum class ErrorCode : int32_t {
   kTimeout = 17,          // an outside call timed out
   kNotRecorded = 18,      // replay mode: the request was never recorded
   kUnsupported = 19,      // the plugin does not implement that operation
+  kRateLimited = 20,      // too many requests from this client: wait Error::retry_after_s and retry
 };
 
 const char* to_string(ErrorCode code);
@@ -36,6 +37,7 @@ const char* to_string(ErrorCode code);
 struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
+  int retry_after_s = 0;  // > 0: when the caller may try again (HTTP Retry-After)
 };
 
 // A value or an Error. Domain outcomes travel as Result; exceptions are for bugs and

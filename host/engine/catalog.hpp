@@ -53,6 +53,8 @@ struct Rifa {
   int32_t total_boletas = 100;
   TimePoint creado_en;
   Assignment assignment = Assignment::kSequential;
+  // The lottery draw that decides it: "YYYY-MM-DD" in America/Bogota, on or after fecha_fin's date.
+  std::optional<std::string> fecha_sorteo;
 };
 
 // A rifa with its ticket counts, as GET /rifas/{id} shows it.

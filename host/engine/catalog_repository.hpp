@@ -49,9 +49,12 @@ class RifaRepository {
 
   enum class Lock { kNone, kRequireNoTicketsTaken };
   // Writes the rifa's mutable columns. With kRequireNoTicketsTaken it fails with kConflict (naming
-  // `locked_field`) when any ticket is reservado, vendido or ganador — checked in the same
+  // `locked_field`) when the stored rifa is no longer pendiente (unless the field is "estado": its
+  // commitment was frozen at activation), or when any ticket is reservado, vendido or ganador — checked in the same
   // transaction as the write, so a purchase cannot slip in between. With `precio`, the tickets are
   // rebuilt (all are still disponible then) for the new total_boletas and price.
+  // A write that takes the stored rifa from pendiente to activa also freezes its commitment
+  // (hash, activada_en, "rifa.activated" audit entry) in the same transaction.
   virtual Result<void> update(const Rifa& rifa, Lock lock, const std::string& locked_field,
                               std::optional<int64_t> precio, const AuditEntry& audit) = 0;
 };

@@ -2,6 +2,8 @@
 
 #include "engine/iso_time.hpp"
 #include "engine/validation.hpp"
+#include "settlement/draw_timing.hpp"
+#include "settlement/prize_rules.hpp"
 
 namespace rifa::engine {
 namespace {
@@ -16,7 +18,8 @@ nlohmann::json describe(const Rifa& r) {
           {"estado", to_string(r.estado)},
           {"reglas", r.reglas},
           {"total_boletas", r.total_boletas},
-          {"assignment", to_string(r.assignment)}};
+          {"assignment", to_string(r.assignment)},
+          {"fecha_sorteo", r.fecha_sorteo ? nlohmann::json(*r.fecha_sorteo) : nlohmann::json(nullptr)}};
 }
 
 bool transition_allowed(RifaEstado from, RifaEstado to) {
@@ -84,6 +87,41 @@ Result<void> RifaService::check_loteria(const std::string& loteria_id) {
   return {};
 }
 
+Result<void> RifaService::check_reglas(const Rifa& r) const {
+  // {} means the default rules (settlement::default_reglas); anything else must parse, and the
+  // error names the path inside reglas ("reglas.tiers[1].share_bp: ...").
+  if (r.reglas.empty()) return {};
+  if (auto rules = settlement::parse_prize_rules(r.reglas, r.total_boletas); !rules) return rules.error();
+  return {};
+}
+
+std::string RifaService::default_fecha_sorteo(const Rifa& r) {
+  if (calendar_) {
+    if (auto loteria = loterias_.find(r.loteria_id); loteria.ok() && *loteria) {
+      if (auto date = calendar_->first_draw_date((*loteria)->plugin_instance, r.fecha_fin)) return *date;
+    }
+  }
+  return settlement::bogota_date(r.fecha_fin);
+}
+
+Result<void> RifaService::check_fecha_sorteo(const Rifa& r) {
+  if (!r.fecha_sorteo) return {};
+  if (!settlement::is_iso_date(*r.fecha_sorteo)) return invalid_field("fecha_sorteo", "must be a date as YYYY-MM-DD");
+  const std::string fin_date = settlement::bogota_date(r.fecha_fin);
+  if (*r.fecha_sorteo < fin_date) {
+    return invalid_field("fecha_sorteo", "must be on or after the date of fecha_fin (" + fin_date + " America/Bogota)");
+  }
+  if (calendar_) {
+    if (auto loteria = loterias_.find(r.loteria_id); loteria.ok() && *loteria) {
+      if (calendar_->draws_on((*loteria)->plugin_instance, *r.fecha_sorteo) == false) {
+        return invalid_field("fecha_sorteo", "the lottery '" + (*loteria)->plugin_instance + "' has no draw on " +
+                                                 *r.fecha_sorteo);
+      }
+    }
+  }
+  return {};
+}
+
 Result<RifaView> RifaService::create(const Actor& actor, const NewRifa& input) {
   if (auto ok = authorize_write(actor); !ok) return ok.error();
   Rifa r;
@@ -97,12 +135,18 @@ Result<RifaView> RifaService::create(const Actor& actor, const NewRifa& input) {
   r.estado = RifaEstado::kPendiente;
   r.reglas = input.reglas;
   r.total_boletas = input.total_boletas;
+  // No rules given: the default ones are written out, so the rifa (and its commitment) says
+  // exactly how it will be settled.
+  if (r.reglas.is_object() && r.reglas.empty()) r.reglas = settlement::default_reglas(r.total_boletas);
   r.creado_en = clock_.now();
   r.assignment = input.assignment;
   if (auto ok = check(r); !ok) return ok.error();
+  if (auto ok = check_reglas(r); !ok) return ok.error();
   auto precio = price_of(r.categoria_id);
   if (!precio) return precio.error();
   if (auto ok = check_loteria(r.loteria_id); !ok) return ok.error();
+  r.fecha_sorteo = input.fecha_sorteo ? *input.fecha_sorteo : default_fecha_sorteo(r);
+  if (auto ok = check_fecha_sorteo(r); !ok) return ok.error();
   nlohmann::json data = describe(r);
   data["precio"] = *precio;
   if (auto ok = rifas_.create(r, *precio, AuditEntry{actor.user_id, "rifa.created", "rifas", r.id, data}); !ok) {
@@ -134,6 +178,11 @@ Result<RifaView> RifaService::update(const Actor& actor, const std::string& id, 
     lock_if(*patch.total_boletas != r.total_boletas, "total_boletas");
     r.total_boletas = *patch.total_boletas;
   }
+  // Default rules follow the size of the rifa (their digit count is the ticket numbers' width).
+  if ((!patch.reglas && r.reglas == settlement::default_reglas(before.total_boletas)) ||
+      (r.reglas.is_object() && r.reglas.empty())) {
+    r.reglas = settlement::default_reglas(r.total_boletas);
+  }
   if (patch.numero_ganadores) {
     lock_if(*patch.numero_ganadores != r.numero_ganadores, "numero_ganadores");
     r.numero_ganadores = *patch.numero_ganadores;
@@ -152,12 +201,33 @@ Result<RifaView> RifaService::update(const Actor& actor, const std::string& id, 
                          std::string("cannot change from ") + to_string(r.estado) + " to " + to_string(*patch.estado) +
                              " (allowed here: pendiente→activa, pendiente→cancelada, activa→cancelada)");
     }
-    if (*patch.estado == RifaEstado::kCancelada) lock_if(true, "estado");
     r.estado = *patch.estado;
   }
   if (auto ok = check(r); !ok) return ok.error();
+  // Only a pendiente rifa can take new rules or a new size (after activation both are frozen and
+  // the repository answers 409), so only then are the rules checked against them.
+  if (before.estado == RifaEstado::kPendiente && (r.reglas != before.reglas || r.total_boletas != before.total_boletas)) {
+    if (auto ok = check_reglas(r); !ok) return ok.error();
+  }
   if (r.loteria_id != before.loteria_id) {
     if (auto ok = check_loteria(r.loteria_id); !ok) return ok.error();
+  }
+  if (patch.fecha_sorteo) {
+    lock_if(*patch.fecha_sorteo != r.fecha_sorteo, "fecha_sorteo");
+    r.fecha_sorteo = *patch.fecha_sorteo;
+  } else if (patch.fecha_fin && r.fecha_sorteo && *r.fecha_sorteo < settlement::bogota_date(r.fecha_fin) &&
+             before.estado == RifaEstado::kPendiente) {
+    // Sales now end after the old draw: before activation the draw simply moves with them.
+    r.fecha_sorteo = default_fecha_sorteo(r);
+  }
+  if (r.fecha_sorteo != before.fecha_sorteo || r.fecha_fin != before.fecha_fin) {
+    if (auto ok = check_fecha_sorteo(r); !ok) {
+      if (!patch.fecha_sorteo && r.fecha_sorteo == before.fecha_sorteo) {
+        return invalid_field("fecha_fin", "sales must end before the draw of fecha_sorteo " +
+                                              r.fecha_sorteo.value_or("") + ", which is frozen");
+      }
+      return ok.error();
+    }
   }
   std::optional<int64_t> precio;
   if (r.categoria_id != before.categoria_id || r.total_boletas != before.total_boletas) {

@@ -8,6 +8,7 @@
 #include "engine/catalog.hpp"
 #include "engine/catalog_repository.hpp"
 #include "engine/clock.hpp"
+#include "engine/draw_calendar.hpp"
 #include "engine/id_generator.hpp"
 
 namespace rifa::engine {
@@ -22,6 +23,9 @@ struct NewRifa {
   nlohmann::json reglas = nlohmann::json::object();
   int32_t total_boletas = 100;
   Assignment assignment = Assignment::kSequential;
+  // Default: the first draw of the loteria's lottery after fecha_fin (DrawCalendar), else the
+  // date of fecha_fin in America/Bogota.
+  std::optional<std::string> fecha_sorteo;
 };
 
 struct RifaPatch {
@@ -29,18 +33,20 @@ struct RifaPatch {
   std::optional<TimePoint> fecha_inicio;
   std::optional<TimePoint> fecha_fin;
   std::optional<RifaEstado> estado;
-  // Locked once a ticket is reservado, vendido or ganador: they change the odds or the money.
+  // Locked once the rifa leaves pendiente (they are its commitment, frozen at activation) or a
+  // ticket is reservado, vendido or ganador: they change the odds or the money.
   std::optional<std::string> categoria_id;  // the ticket price comes from the categoria
   std::optional<std::string> loteria_id;
   std::optional<int32_t> numero_ganadores;
   std::optional<nlohmann::json> reglas;
   std::optional<int32_t> total_boletas;
+  std::optional<std::string> fecha_sorteo;  // frozen with the commitment at activation
 };
 
 // Rifas: creation with their tickets, reads with counts, and edits with the locking rule. Only
 // the transitions pendiente→activa, pendiente→cancelada and activa→cancelada happen here; closing
-// and settling belong to settlement. Cancelling once tickets are taken is refused until refunds
-// exist (it would strand paid tickets).
+// and settling belong to settlement. Cancelling queues the refund of every paid ticket in the same
+// transaction (SqlRifaRepository::update; settlement/refund_service.hpp does the refunds).
 class RifaService {
  public:
   RifaService(RifaRepository& rifas, CategoriaRepository& categorias, LoteriaRepository& loterias,
@@ -54,7 +60,14 @@ class RifaService {
   Result<RifaView> create(const Actor& actor, const NewRifa& input);
   Result<RifaView> update(const Actor& actor, const std::string& id, const RifaPatch& patch);
 
+  // Optional (not owned; must outlive the service): lottery schedules for fecha_sorteo.
+  void set_draw_calendar(DrawCalendar* calendar) { calendar_ = calendar; }
+
  private:
+  Result<void> check_reglas(const Rifa& rifa) const;
+  // fecha_sorteo's default and its checks against fecha_fin and the lottery's schedule.
+  std::string default_fecha_sorteo(const Rifa& rifa);
+  Result<void> check_fecha_sorteo(const Rifa& rifa);
   Result<void> check(const Rifa& rifa) const;
   Result<int64_t> price_of(const std::string& categoria_id);
   Result<void> check_loteria(const std::string& loteria_id);
@@ -64,6 +77,7 @@ class RifaService {
   LoteriaRepository& loterias_;
   const Clock& clock_;
   IdGenerator& ids_;
+  DrawCalendar* calendar_ = nullptr;
 };
 
 }  // namespace rifa::engine

@@ -17,7 +17,8 @@ std::string field_of(const Error& error) {
   if (colon == std::string::npos || colon == 0) return {};
   const std::string field = error.message.substr(0, colon);
   for (char c : field) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || c == '_' || c == '.' ||
+    // '[' and ']' for paths into JSON members: "reglas.tiers[1].share_bp".
+    if (!(std::islower(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '[' || c == ']' ||
           std::isdigit(static_cast<unsigned char>(c)))) {
       return {};
     }

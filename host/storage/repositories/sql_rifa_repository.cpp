@@ -1,5 +1,7 @@
 #include "storage/repositories/sql_rifa_repository.hpp"
 
+#include "jobs/job_outbox.hpp"
+#include "storage/repositories/commitment_freezer.hpp"
 #include "storage/repositories/sql_support.hpp"
 #include "storage/sha256.hpp"
 #include "storage/timestamps.hpp"
@@ -11,13 +13,16 @@ const char* kSelect =
     "SELECT r.id, r.nombre, r.categoria_id, r.loteria_id, r.fecha_inicio, r.fecha_fin, r.numero_ganadores, r.estado, "
     "r.reglas, r.total_boletas, r.creado_en, r.assignment, "
     "(SELECT count(*) FROM tickets t WHERE t.rifa_id = r.id AND t.estado IN ('vendido', 'ganador')), "
-    "(SELECT count(*) FROM tickets t WHERE t.rifa_id = r.id AND t.estado = 'disponible') "
+    "(SELECT count(*) FROM tickets t WHERE t.rifa_id = r.id AND t.estado = 'disponible'), "
+    "CAST(r.fecha_sorteo AS TEXT) "
     "FROM rifas r ";
 
 struct RifaRow {
   std::string id, nombre, categoria_id, loteria_id, fecha_inicio, fecha_fin, estado, reglas, creado_en, assignment;
   int numero_ganadores = 0, total_boletas = 0;
   long long vendidas = 0, disponibles = 0;
+  std::string fecha_sorteo;
+  soci::indicator fecha_sorteo_ind = soci::i_null;
 
   void bind(soci::statement& st) {
     st.exchange(soci::into(id));
@@ -34,6 +39,7 @@ struct RifaRow {
     st.exchange(soci::into(assignment));
     st.exchange(soci::into(vendidas));
     st.exchange(soci::into(disponibles));
+    st.exchange(soci::into(fecha_sorteo, fecha_sorteo_ind));
   }
 
   engine::RifaView get() const {
@@ -53,6 +59,7 @@ struct RifaRow {
     r.assignment = engine::parse_assignment(assignment).value_or(engine::Assignment::kSequential);
     v.vendidas = vendidas;
     v.disponibles = disponibles;
+    r.fecha_sorteo = optional_text(fecha_sorteo, fecha_sorteo_ind);
     return v;
   }
 };
@@ -91,12 +98,13 @@ Result<void> SqlRifaRepository::create(const engine::Rifa& r, int64_t precio, co
                       creado = format_timestamp(r.creado_en), estado = engine::to_string(r.estado),
                       reglas = r.reglas.dump(), assignment = engine::to_string(r.assignment);
     const int ganadores = r.numero_ganadores, total = r.total_boletas;
+    NullableText fecha_sorteo(r.fecha_sorteo);
     sql << "INSERT INTO rifas (id, nombre, categoria_id, loteria_id, fecha_inicio, fecha_fin, numero_ganadores, "
-           "estado, reglas, total_boletas, creado_en, assignment) VALUES (:id, :nombre, :categoria, :loteria, "
-           ":inicio, :fin, :ganadores, :estado, :reglas, :total, :creado, :assignment)",
+           "estado, reglas, total_boletas, creado_en, assignment, fecha_sorteo) VALUES (:id, :nombre, :categoria, "
+           ":loteria, :inicio, :fin, :ganadores, :estado, :reglas, :total, :creado, :assignment, :fecha_sorteo)",
         soci::use(r.id), soci::use(r.nombre), soci::use(r.categoria_id), soci::use(r.loteria_id), soci::use(inicio),
         soci::use(fin), soci::use(ganadores), soci::use(estado), soci::use(reglas), soci::use(total), soci::use(creado),
-        soci::use(assignment);
+        soci::use(assignment), soci::use(fecha_sorteo.value, fecha_sorteo.indicator);
     insert_tickets(sql, r.id, r.total_boletas, precio);
     append_audit(sql, backend, audit_record(audit, clock_.now()));
   });
@@ -141,17 +149,7 @@ Result<engine::Page<engine::RifaView>> SqlRifaRepository::list(const engine::Rif
         engine::Page<engine::RifaView> out;
         out.page = page.page;
         out.per_page = page.per_page;
-        long long total = 0;
-        {
-          soci::statement st(sql);
-          st.exchange(soci::into(total));
-          for (const auto& v : values) st.exchange(soci::use(v));
-          st.alloc();
-          st.prepare("SELECT count(*) FROM rifas r " + where);
-          st.define_and_bind();
-          st.execute(true);
-        }
-        out.total = total;
+        out.total = count_rows(sql, "rifas r " + where, values);
         RifaRow row;
         soci::statement st(sql);
         row.bind(st);
@@ -174,6 +172,17 @@ Result<void> SqlRifaRepository::update(const engine::Rifa& r, Lock lock, const s
                                        std::optional<int64_t> precio, const engine::AuditEntry& audit) {
   const Backend backend = db_.backend();
   return db_.transaction([&](soci::session& sql) -> Result<void> {
+    // The stored estado, locked for this transaction: activation and the commitment lock below
+    // must see the same state a concurrent PATCH would.
+    std::string stored_estado;
+    sql << std::string("SELECT estado FROM rifas WHERE id = :id") + (backend == Backend::kPostgresql ? " FOR UPDATE" : ""),
+        soci::use(r.id), soci::into(stored_estado);
+    if (!sql.got_data()) return make_error(ErrorCode::kNotFound, "rifa " + r.id + " does not exist");
+    // The fields that change the odds or the money are the commitment, frozen at activation.
+    if (lock == Lock::kRequireNoTicketsTaken && locked_field != "estado" && stored_estado != "pendiente") {
+      return make_error(ErrorCode::kConflict, locked_field + ": locked because the rifa is " + stored_estado +
+                                                  ": its commitment was frozen when it was activated");
+    }
     if (lock == Lock::kRequireNoTicketsTaken) {
       long long taken = 0;
       const std::string lock_clause = backend == Backend::kPostgresql ? " FOR UPDATE" : "";
@@ -188,12 +197,14 @@ Result<void> SqlRifaRepository::update(const engine::Rifa& r, Lock lock, const s
     const std::string inicio = format_timestamp(r.fecha_inicio), fin = format_timestamp(r.fecha_fin),
                       estado = engine::to_string(r.estado), reglas = r.reglas.dump();
     const int ganadores = r.numero_ganadores, total = r.total_boletas;
+    NullableText fecha_sorteo(r.fecha_sorteo);
     soci::statement st =
         (sql.prepare << "UPDATE rifas SET nombre = :nombre, categoria_id = :categoria, loteria_id = :loteria, "
                         "fecha_inicio = :inicio, fecha_fin = :fin, numero_ganadores = :ganadores, estado = :estado, "
-                        "reglas = :reglas, total_boletas = :total WHERE id = :id",
+                        "reglas = :reglas, total_boletas = :total, fecha_sorteo = :fecha_sorteo WHERE id = :id",
          soci::use(r.nombre), soci::use(r.categoria_id), soci::use(r.loteria_id), soci::use(inicio), soci::use(fin),
-         soci::use(ganadores), soci::use(estado), soci::use(reglas), soci::use(total), soci::use(r.id));
+         soci::use(ganadores), soci::use(estado), soci::use(reglas), soci::use(total),
+         soci::use(fecha_sorteo.value, fecha_sorteo.indicator), soci::use(r.id));
     st.execute(true);
     if (st.get_affected_rows() != 1) return make_error(ErrorCode::kNotFound, "rifa " + r.id + " does not exist");
     if (precio) {
@@ -201,6 +212,29 @@ Result<void> SqlRifaRepository::update(const engine::Rifa& r, Lock lock, const s
       insert_tickets(sql, r.id, r.total_boletas, *precio);
     }
     append_audit(sql, backend, audit_record(audit, clock_.now()));
+    if (stored_estado == "pendiente" && r.estado == engine::RifaEstado::kActiva) {
+      const std::string commitment_hash = freeze_commitment(sql, backend, r.id, audit.actor, clock_.now());
+      if (events_) {
+        events_(sql, DomainEvent{"rifa_opened", r.id, r.id,
+                                 {{"nombre", r.nombre}, {"fecha_fin", fin}, {"total_boletas", r.total_boletas},
+                                  {"commitment_sha256", commitment_hash}},
+                                 clock_.now()});
+      }
+    }
+    if (r.estado == engine::RifaEstado::kCancelada && stored_estado != "cancelada") {
+      // Checked on the locked row: a close that committed since the service read the rifa wins.
+      if (stored_estado != "pendiente" && stored_estado != "activa") {
+        return make_error(ErrorCode::kConflict, "estado: cannot cancel a rifa that is " + stored_estado);
+      }
+      // Transactional outbox: the refunds of every paid ticket (settlement/refund_service.hpp)
+      // are queued if and only if the cancellation commits.
+      jobs::EnqueueRequest refunds;
+      refunds.kind = "rifa.refund";
+      refunds.payload = {{"rifa_id", r.id}};
+      refunds.dedupe_key = "refund:" + r.id;
+      refunds.max_attempts = 20;  // waits out pending payments: backoff reaches an hour per try
+      jobs::enqueue_in_transaction(sql, backend, refunds, clock_.now());
+    }
     return {};
   });
 }

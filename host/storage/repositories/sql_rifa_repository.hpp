@@ -3,6 +3,7 @@
 #include "engine/catalog_repository.hpp"
 #include "engine/clock.hpp"
 #include "storage/database.hpp"
+#include "storage/repositories/domain_event_sink.hpp"
 
 namespace rifa::storage {
 
@@ -15,6 +16,9 @@ class SqlRifaRepository final : public engine::RifaRepository {
  public:
   SqlRifaRepository(Database& db, const engine::Clock& clock) : db_(db), clock_(clock) {}
 
+  // Raises "rifa_opened" inside the transaction that activates a rifa (and freezes its commitment).
+  void set_event_sink(DomainEventSink sink) { events_ = std::move(sink); }
+
   Result<void> create(const engine::Rifa& rifa, int64_t precio, const engine::AuditEntry& audit) override;
   Result<std::optional<engine::RifaView>> find(const std::string& id) override;
   Result<engine::Page<engine::RifaView>> list(const engine::RifaFilter& filter,
@@ -25,6 +29,7 @@ class SqlRifaRepository final : public engine::RifaRepository {
  private:
   Database& db_;
   const engine::Clock& clock_;
+  DomainEventSink events_;
 };
 
 // Inserts tickets numero 0..total-1 (estado disponible) for a rifa: shared with seed-like loaders.

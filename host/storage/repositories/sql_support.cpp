@@ -22,4 +22,16 @@ std::string limit_clause(int per_page, long long offset) {
   return " LIMIT " + std::to_string(per_page) + " OFFSET " + std::to_string(offset);
 }
 
+long long count_rows(soci::session& sql, const std::string& from_and_where, const std::vector<std::string>& values) {
+  long long total = 0;
+  soci::statement st(sql);
+  st.exchange(soci::into(total));
+  for (const auto& v : values) st.exchange(soci::use(v));
+  st.alloc();
+  st.prepare("SELECT count(*) FROM " + from_and_where);
+  st.define_and_bind();
+  st.execute(true);
+  return total;
+}
+
 }  // namespace rifa::storage

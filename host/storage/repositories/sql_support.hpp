@@ -3,6 +3,7 @@
 #include <exception>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <soci/soci.h>
 
@@ -44,5 +45,9 @@ inline AuditRecord audit_record(const engine::AuditEntry& entry, engine::TimePoi
 
 // "LIMIT n OFFSET m" from already validated numbers (never user text).
 std::string limit_clause(int per_page, long long offset);
+
+// SELECT count(*) FROM `from_and_where` (e.g. "tickets WHERE rifa_id = :rifa"), binding `values`
+// to its placeholders in order: the total of a filtered page.
+long long count_rows(soci::session& sql, const std::string& from_and_where, const std::vector<std::string>& values);
 
 }  // namespace rifa::storage

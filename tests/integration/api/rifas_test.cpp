@@ -17,7 +17,8 @@ class RifasTest : public ApiTest {
 };
 
 TEST_F(RifasTest, CreationMakesExactlyTotalBoletasTickets) {
-  auto rifa = create_rifa({{"total_boletas", 250}, {"reglas", {{"premios", {{{"puesto", 1}, {"monto", 100000}}}}}}});
+  const json serie_wins = {{"tiers", {{{"match", {{"field", "serie"}, {"digits", "exact"}}}, {"share_bp", 10000}}}}};
+  auto rifa = create_rifa({{"total_boletas", 250}, {"reglas", serie_wins}});
   EXPECT_EQ(rifa["total_boletas"], 250);
   EXPECT_EQ(rifa["estado"], "pendiente");
   EXPECT_EQ(rifa["assignment"], "sequential");
@@ -89,7 +90,8 @@ TEST_F(RifasTest, MoneyAndOddsFieldsLockOnceATicketIsTaken) {
   sell_one(id);
   const std::string other_loteria = create_loteria("Otra");
   const std::vector<std::pair<json, std::string>> locked = {
-      {{{"reglas", {{"premio", 1}}}}, "reglas"},
+      {{{"reglas", {{"tiers", {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 3}}}, {"share_bp", 9000}}}}}}},
+       "reglas"},
       {{{"total_boletas", 100}}, "total_boletas"},
       {{{"loteria_id", other_loteria}}, "loteria_id"},
       {{{"categoria_id", categoria_id_}}, "categoria_id"},
@@ -112,7 +114,8 @@ TEST_F(RifasTest, MoneyAndOddsFieldsLockOnceATicketIsTaken) {
 TEST_F(RifasTest, AReservedTicketLocksToo) {
   const std::string id = create_rifa()["id"];
   sell_one(id, "reservado");
-  expect_problem(call("PATCH", "/api/v1/rifas/" + id, json{{"reglas", {{"x", 1}}}}, admin_.token), 409, "reglas");
+  const json reglas = {{"tiers", {{{"match", {{"field", "numero"}, {"digits", "first"}, {"count", 2}}}, {"share_bp", 10000}}}}};
+  expect_problem(call("PATCH", "/api/v1/rifas/" + id, json{{"reglas", reglas}}, admin_.token), 409, "reglas");
 }
 
 TEST_F(RifasTest, EstadoTransitions) {
@@ -129,8 +132,10 @@ TEST_F(RifasTest, EstadoTransitions) {
   EXPECT_EQ(active.json()["estado"], "activa");
   expect_problem(call("PATCH", path, json{{"estado", "pendiente"}}, op.token), 409, "estado");
   sell_one(id);
-  expect_problem(call("PATCH", path, json{{"estado", "cancelada"}}, op.token), 409, "estado",
-                 "estado: locked because 1 ticket(s) are already reserved or sold");
+  // Cancelling with a ticket sold is allowed: the refunds are queued in the same transaction.
+  auto cancelled_sold = call("PATCH", path, json{{"estado", "cancelada"}}, op.token);
+  ASSERT_EQ(cancelled_sold.status, 200) << cancelled_sold.body;
+  EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE kind = 'rifa.refund' AND dedupe_key = 'refund:" + id + "'"), 1);
 
   const std::string id2 = create_rifa({{"nombre", "Otra"}})["id"];
   auto cancelled = call("PATCH", "/api/v1/rifas/" + id2, json{{"estado", "cancelada"}}, op.token);

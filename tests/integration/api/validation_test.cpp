@@ -138,7 +138,9 @@ TEST_F(ValidationTest, SqlMetacharactersAreStoredVerbatim) {
   ASSERT_EQ(l.status, 201) << l.body;
   auto rifa = call("POST", "/api/v1/rifas",
                    json{{"nombre", kSqlMeta + " ñandú 🎟"}, {"categoria_id", c.json()["id"]}, {"loteria_id", l.json()["id"]},
-                        {"fecha_inicio", "2030-01-01"}, {"fecha_fin", "2030-02-01"}, {"reglas", {{"nota", kSqlMeta}}}},
+                        {"fecha_inicio", "2030-01-01"}, {"fecha_fin", "2030-02-01"},
+                        {"reglas", {{"tiers", {{{"name", kSqlMeta}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}},
+                                                {"share_bp", 10000}}}}}}},
                    admin_.token);
   ASSERT_EQ(rifa.status, 201) << rifa.body;
 
@@ -153,7 +155,7 @@ TEST_F(ValidationTest, SqlMetacharactersAreStoredVerbatim) {
   EXPECT_EQ(lot["meta"]["k"], kSqlMeta);
   auto got = call("GET", "/api/v1/rifas/" + rifa.json()["id"].get<std::string>()).json();
   EXPECT_EQ(got["nombre"], kSqlMeta + " ñandú 🎟");
-  EXPECT_EQ(got["reglas"]["nota"], kSqlMeta);
+  EXPECT_EQ(got["reglas"]["tiers"][0]["name"], kSqlMeta);
   EXPECT_EQ(count("SELECT count(*) FROM users"), 2);
 }
 

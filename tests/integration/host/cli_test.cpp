@@ -21,7 +21,7 @@ TEST(Cli, HelpListsEveryCommand) {
   auto r = host({"--help"});
   EXPECT_EQ(r.exit_code, 0);
   for (const char* command : {"serve", "migrate", "plugins list", "plugins check LIB", "check-config FILE", "replay DIR",
-                              "record --instance"}) {
+                              "record --instance", "audit verify", "verify FILE|URL"}) {
     EXPECT_NE(r.out.find(command), std::string::npos) << command;
   }
   auto sub = host({"plugins", "--help"});

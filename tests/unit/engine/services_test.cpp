@@ -142,7 +142,8 @@ TEST_F(RifaServiceTest, OnlyChangedMoneyFieldsAskForTheLock) {
 
   rifas_.taken_[id] = 1;
   RifaPatch reglas;
-  reglas.reglas = nlohmann::json{{"x", 1}};
+  reglas.reglas = nlohmann::json{
+      {"tiers", {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 10000}}}}};
   EXPECT_EQ(service_.update(op_, id, reglas).error().message, "reglas: locked");
 }
 
