@@ -47,6 +47,7 @@ nlohmann::json verification_json(const engine::VerificationData& d) {
           {"sorteo", sorteo},
           {"vendidos", d.vendidos},
           {"ganadores", ganadores},
+          {"fondo_recibido", d.fondo_recibido},
           {"procedure", kProcedure}};
 }
 

@@ -41,6 +41,8 @@ struct VerificationData {
   std::optional<PublishedDraw> draw;
   std::vector<int> vendidos;  // ticket numbers sold (vendido or ganador), ascending
   std::vector<PublishedWinner> ganadores;
+  // Prize money carried over from earlier rifas of the categoria into this one's fund (cents).
+  int64_t fondo_recibido = 0;
 };
 
 class VerificationRepository {

@@ -214,15 +214,18 @@ Result<DrawNumbers> draw_numbers_from_json(const json& result) {
 }
 
 Result<SettlementPlan> plan_settlement(const PrizeRules& rules, const DrawNumbers& draw, int total_boletas,
-                                       const std::set<int>& sold, int64_t recaudo_cents, int rake_bp) {
-  if (recaudo_cents < 0 || rake_bp < 0 || rake_bp > 10000) {
-    return make_error(ErrorCode::kInvalidArgument, "recaudo must be >= 0 and rake 0..10000 bp");
+                                       const std::set<int>& sold, int64_t recaudo_cents, int rake_bp,
+                                       int64_t carried_in_cents) {
+  if (recaudo_cents < 0 || rake_bp < 0 || rake_bp > 10000 || carried_in_cents < 0) {
+    return make_error(ErrorCode::kInvalidArgument, "recaudo and carried-in must be >= 0 and rake 0..10000 bp");
   }
   SettlementPlan plan;
   plan.recaudo_cents = recaudo_cents;
   // Integer arithmetic only; the fund is floored and the rake takes the rounding.
   plan.fondo_cents = recaudo_cents / 10000 * (10000 - rake_bp) + recaudo_cents % 10000 * (10000 - rake_bp) / 10000;
   plan.rake_cents = recaudo_cents - plan.fondo_cents;
+  plan.carried_in_cents = carried_in_cents;
+  plan.fondo_cents += carried_in_cents;
 
   std::vector<bool> has_winner;
   for (const auto& tier : rules.tiers) {
@@ -236,6 +239,7 @@ Result<SettlementPlan> plan_settlement(const PrizeRules& rules, const DrawNumber
     plan.refund_all = true;
     plan.rake_cents = 0;
     plan.fondo_cents = 0;
+    plan.carried_in_cents = 0;  // left in the categoria's fund for the next rifa
     return plan;
   }
   const int winners = static_cast<int>(std::count_if(has_winner.begin(), has_winner.end(), [](bool b) { return b; }));
@@ -255,7 +259,7 @@ Result<SettlementPlan> plan_settlement(const PrizeRules& rules, const DrawNumber
   // A lone winner's larger share (share_bp_if_alone) comes out of the unsold tiers' shares, so the
   // carry-over is what is left of the fund, never more.
   plan.carry_over_cents = std::min(plan.carry_over_cents, plan.fondo_cents - awarded);
-  plan.house_cents = recaudo_cents - awarded - plan.carry_over_cents;
+  plan.house_cents = recaudo_cents + carried_in_cents - awarded - plan.carry_over_cents;
   return plan;
 }
 

@@ -84,7 +84,8 @@ struct Award {
 struct SettlementPlan {
   int64_t recaudo_cents = 0;
   int64_t rake_cents = 0;
-  int64_t fondo_cents = 0;
+  int64_t fondo_cents = 0;      // (recaudo - rake) + carried_in
+  int64_t carried_in_cents = 0;  // from earlier rifas' carry-over; 0 when the rifa is voided
   std::vector<Award> awards;
   // Per tier: the winning number, or nullopt when the draw gives none inside the rifa's range.
   std::vector<std::optional<int>> winning_numbers;
@@ -93,10 +94,12 @@ struct SettlementPlan {
   bool refund_all = false;       // UnsoldPolicy::kRefund and some winning number was not sold
 };
 
-// Which numbers win, and who gets what. `sold` holds the ticket numbers sold (vendido). Shares are
-// floored to whole cents; every remainder goes to the house, so
-// awards + house + carry_over == recaudo always holds.
+// Which numbers win, and who gets what. `sold` holds the ticket numbers sold (vendido);
+// `carried_in_cents` is prize money carried over by earlier rifas, added to this fund (the rake is
+// taken from the recaudo only). Shares are floored to whole cents; every remainder goes to the
+// house, so awards + house + carry_over == recaudo + carried_in always holds.
 Result<SettlementPlan> plan_settlement(const PrizeRules& rules, const DrawNumbers& draw, int total_boletas,
-                                       const std::set<int>& sold, int64_t recaudo_cents, int rake_bp);
+                                       const std::set<int>& sold, int64_t recaudo_cents, int rake_bp,
+                                       int64_t carried_in_cents = 0);
 
 }  // namespace rifa::settlement

@@ -28,6 +28,10 @@ struct RifaToSettle {
   engine::TimePoint fecha_fin;
   nlohmann::json reglas = nlohmann::json::object();
   int total_boletas = 0;
+  // Prize money carried over by earlier rifas of the categoria, waiting for the next settlement.
+  int64_t categoria_fund_cents = 0;
+  // What this rifa took of it when it settled (0 before): recalculating uses the same amount.
+  int64_t fondo_recibido_cents = 0;
 };
 
 struct SoldTicket {
@@ -87,6 +91,9 @@ struct SettlementWrite {
   std::vector<NewGanador> ganadores;
   engine::RifaEstado new_estado = engine::RifaEstado::kResuelta;
   int64_t carry_over_cents = 0;
+  // Taken from the categoria's carried-over fund into this rifa's prize fund. apply() takes it only
+  // if the fund still holds it; otherwise nothing is written and the settlement is planned again.
+  int64_t carried_in_cents = 0;
   std::vector<engine::AuditEntry> audit;
   std::vector<jobs::EnqueueRequest> jobs;
 };

@@ -163,13 +163,18 @@ Result<SettlementWrite> SettlementService::plan_write(const RifaToSettle& rifa, 
     sold_numbers.insert(t.numero);
     recaudo += t.precio;
   }
-  auto plan = plan_settlement(rules, numbers, rifa.total_boletas, sold_numbers, recaudo, rifa.rake_bp);
+  // A first settlement takes the whole carried-over fund of the categoria; a recalculation keeps
+  // what the rifa took then.
+  const int64_t carried_in =
+      rifa.estado == engine::RifaEstado::kCerrada ? rifa.categoria_fund_cents : rifa.fondo_recibido_cents;
+  auto plan = plan_settlement(rules, numbers, rifa.total_boletas, sold_numbers, recaudo, rifa.rake_bp, carried_in);
   if (!plan) return plan.error();
 
   SettlementWrite w;
   w.rifa_id = rifa.id;
   w.new_estado = plan->refund_all ? engine::RifaEstado::kCancelada : engine::RifaEstado::kResuelta;
   w.carry_over_cents = plan->carry_over_cents;
+  w.carried_in_cents = plan->carried_in_cents;
   json winning = json::array();
   for (const auto& n : plan->winning_numbers) winning.push_back(n ? json(*n) : json(nullptr));
   json taken = summary;
@@ -178,6 +183,7 @@ Result<SettlementWrite> SettlementService::plan_write(const RifaToSettle& rifa, 
                 {"fondo_cents", plan->fondo_cents},
                 {"house_cents", plan->house_cents},
                 {"carry_over_cents", plan->carry_over_cents},
+                {"carried_in_cents", plan->carried_in_cents},
                 {"refund_all", plan->refund_all},
                 {"winning_numbers", winning},
                 {"ganadores", plan->awards.size()}});

@@ -79,8 +79,14 @@ void check_winners(const Commitment& c, const json& doc, VerificationCheck& out)
     }
   }
   // The fund comes from what the sold tickets paid: the committed price times the count.
+  // plus any prize money carried over into it from earlier rifas of the categoria.
   const int64_t recaudo = c.precio_cents * static_cast<int64_t>(sold.size());
-  auto plan = plan_settlement(*rules, *draw, c.total_boletas, sold, recaudo, c.rake_bp);
+  const json& carried = doc.contains("fondo_recibido") ? doc["fondo_recibido"] : json(0);
+  if (!carried.is_number_integer() || carried.get<int64_t>() < 0) {
+    out.differences.push_back("fondo_recibido: must be a non-negative integer of cents");
+    return;
+  }
+  auto plan = plan_settlement(*rules, *draw, c.total_boletas, sold, recaudo, c.rake_bp, carried.get<int64_t>());
   if (!plan) {
     out.differences.push_back("settlement: " + plan.error().message);
     return;

@@ -55,14 +55,17 @@ Result<std::optional<settlement::RifaToSettle>> SqlSettlementRepository::find_ri
         settlement::RifaToSettle r;
         std::string estado, meta, fecha_sorteo, fecha_fin, reglas;
         soci::indicator sorteo_ind = soci::i_null;
+        long long categoria_fund = 0, fondo_recibido = 0;
         sql << "SELECT r.id, r.estado, c.nombre, c.rake_bp, r.loteria_id, l.plugin_instance, " + json_col(b, "l.meta") +
                    ", " + (b == Backend::kPostgresql ? "to_char(r.fecha_sorteo, 'YYYY-MM-DD')" : "r.fecha_sorteo") +
                    ", r.fecha_fin, " + json_col(b, "r.reglas") +
-                   ", r.total_boletas FROM rifas r JOIN categoria_rifa c ON c.id = r.categoria_id "
+                   ", r.total_boletas, c.fondo_premios, r.fondo_recibido FROM rifas r "
+                   "JOIN categoria_rifa c ON c.id = r.categoria_id "
                    "JOIN loterias l ON l.id = r.loteria_id WHERE r.id = :id",
             soci::use(rifa_id), soci::into(r.id), soci::into(estado), soci::into(r.categoria_nombre),
             soci::into(r.rake_bp), soci::into(r.loteria_id), soci::into(r.lottery_instance), soci::into(meta),
-            soci::into(fecha_sorteo, sorteo_ind), soci::into(fecha_fin), soci::into(reglas), soci::into(r.total_boletas);
+            soci::into(fecha_sorteo, sorteo_ind), soci::into(fecha_fin), soci::into(reglas), soci::into(r.total_boletas),
+            soci::into(categoria_fund), soci::into(fondo_recibido);
         if (!sql.got_data()) return std::nullopt;
         r.estado = engine::parse_rifa_estado(estado).value_or(engine::RifaEstado::kPendiente);
         r.loteria_meta = nlohmann::json::parse(meta, nullptr, false);
@@ -70,6 +73,8 @@ Result<std::optional<settlement::RifaToSettle>> SqlSettlementRepository::find_ri
         r.fecha_sorteo = optional_text(fecha_sorteo, sorteo_ind);
         r.fecha_fin = read_timestamp(fecha_fin);
         r.reglas = nlohmann::json::parse(reglas);
+        r.categoria_fund_cents = categoria_fund;
+        r.fondo_recibido_cents = fondo_recibido;
         return r;
       },
       TransactionMode::kRead);
@@ -224,6 +229,21 @@ Result<ApplyOutcome> SqlSettlementRepository::apply(const settlement::Settlement
           soci::use(id), soci::use(w.rifa_id), soci::use(d.plugin_instance), soci::use(d.fecha_sorteo),
           soci::use(sorteo, sorteo_ind), soci::use(resultado), soci::use(url.value, url.indicator),
           soci::use(sha.value, sha.indicator), soci::use(at);
+    }
+    if (w.carried_in_cents > 0) {
+      // Only if the fund still holds what was planned with: another rifa of the categoria may have
+      // taken it since (PostgreSQL re-checks the WHERE after waiting for that writer).
+      long long carried_in = w.carried_in_cents;
+      soci::statement take = (sql.prepare << "UPDATE categoria_rifa SET fondo_premios = fondo_premios - :amount "
+                                             "WHERE id = (SELECT categoria_id FROM rifas WHERE id = :id) "
+                                             "AND fondo_premios >= :amount2",
+                              soci::use(carried_in), soci::use(w.rifa_id), soci::use(carried_in));
+      take.execute(true);
+      if (take.get_affected_rows() != 1) {
+        return make_error(ErrorCode::kConflict, "the categoria's carried-over fund changed while rifa " + w.rifa_id +
+                                                    " was settling; nothing was written, settle it again");
+      }
+      sql << "UPDATE rifas SET fondo_recibido = :amount WHERE id = :id", soci::use(carried_in), soci::use(w.rifa_id);
     }
     write_ganadores(sql, b, w, now);
     const std::string new_estado = engine::to_string(w.new_estado);

@@ -12,10 +12,13 @@ Result<std::optional<engine::VerificationData>> SqlVerificationRepository::load(
         engine::VerificationData d;
         std::string commitment, hash, activada, seed;
         soci::indicator commitment_ind, hash_ind, activada_ind, seed_ind;
+        long long fondo_recibido = 0;
         sql << "SELECT id, estado, " + (pg ? std::string("commitment::text") : "commitment") +
-                   ", commitment_hash, activada_en, assignment_seed FROM rifas WHERE id = :id",
+                   ", commitment_hash, activada_en, assignment_seed, fondo_recibido FROM rifas WHERE id = :id",
             soci::use(rifa_id), soci::into(d.rifa_id), soci::into(d.estado), soci::into(commitment, commitment_ind),
-            soci::into(hash, hash_ind), soci::into(activada, activada_ind), soci::into(seed, seed_ind);
+            soci::into(hash, hash_ind), soci::into(activada, activada_ind), soci::into(seed, seed_ind),
+            soci::into(fondo_recibido);
+        d.fondo_recibido = fondo_recibido;
         if (!sql.got_data()) return std::nullopt;
         if (commitment_ind == soci::i_ok) d.commitment = nlohmann::json::parse(commitment);
         d.commitment_hash = optional_text(hash, hash_ind);

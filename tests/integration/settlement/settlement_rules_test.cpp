@@ -139,6 +139,50 @@ TEST_F(SettlementTest, UnsoldWinningNumberCarriesOverToTheCategoriaFund) {
   EXPECT_EQ(taken["house_cents"], 750'000);
 }
 
+TEST_F(SettlementTest, TheNextRifaOfTheCategoriaAwardsTheCarriedOverFund) {
+  const std::string first = add_rifa(one_tier(match("numero", "last", 2), "carry_over"));
+  sell(first, {1, 2, 3});  // 2,250,000 carried over
+  ASSERT_EQ(close_and_settle(first).status, SettleStatus::kSettled);
+  const std::string next = add_rifa(one_tier(match("numero", "last", 2)));
+  sell(next, {40, 41});  // own fund 1,500,000; 40 wins
+  ASSERT_EQ(close_and_settle(next).status, SettleStatus::kSettled);
+  EXPECT_EQ(winners(next), std::vector<std::string>({"40:0:3750000"}));
+  EXPECT_EQ(count("SELECT fondo_premios FROM categoria_rifa WHERE id = 'cat-oro'"), 0);
+  EXPECT_EQ(count("SELECT fondo_recibido FROM rifas WHERE id = '" + next + "'"), 2'250'000);
+  auto taken = json::parse(text("SELECT data FROM audit_log WHERE action = 'draw.taken' AND entity_id = '" + next + "'"));
+  EXPECT_EQ(taken["carried_in_cents"], 2'250'000);
+  EXPECT_EQ(taken["house_cents"], 500'000) << "the rake of the rifa's own sales";
+
+  // Recalculating keeps the fund the rifa took, not whatever the categoria holds now.
+  exec("UPDATE categoria_rifa SET fondo_premios = 999 WHERE id = 'cat-oro'");
+  auto again = service_->recalculate(admin_, next);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(winners(next), std::vector<std::string>({"40:0:3750000"}));
+  EXPECT_EQ(count("SELECT fondo_premios FROM categoria_rifa WHERE id = 'cat-oro'"), 999);
+}
+
+TEST_F(SettlementTest, AFundTakenByAnotherRifaMeanwhileMakesTheSettlementPlanAgain) {
+  const std::string first = add_rifa(one_tier(match("numero", "last", 2), "carry_over"));
+  sell(first, {1, 2, 3});
+  ASSERT_EQ(close_and_settle(first).status, SettleStatus::kSettled);
+  const std::string next = add_rifa(one_tier(match("numero", "last", 2)));
+  sell(next, {40});
+  auto rifa = repo_->find_rifa(next);
+  ASSERT_TRUE(rifa.ok() && rifa->has_value());
+  ASSERT_EQ((*rifa)->categoria_fund_cents, 2'250'000);
+  // Planned with 2,250,000 carried in, but the fund was emptied before the write.
+  exec("UPDATE rifas SET estado = 'cerrada' WHERE id = '" + next + "'");
+  settlement::SettlementWrite w;
+  w.rifa_id = next;
+  w.carried_in_cents = 2'250'000;
+  exec("UPDATE categoria_rifa SET fondo_premios = 0 WHERE id = 'cat-oro'");
+  auto applied = repo_->apply(w);
+  ASSERT_FALSE(applied.ok());
+  EXPECT_NE(applied.error().message.find("carried-over fund changed"), std::string::npos) << applied.error().message;
+  EXPECT_EQ(text("SELECT estado FROM rifas WHERE id = '" + next + "'"), "cerrada") << "nothing was written";
+  EXPECT_EQ(count("SELECT fondo_recibido FROM rifas WHERE id = '" + next + "'"), 0);
+}
+
 TEST_F(SettlementTest, UnsoldWinningNumberUnderRefundVoidsTheRifa) {
   const std::string id = add_rifa(one_tier(match("numero", "last", 2), "refund"));
   sell(id, {1, 2, 3});

@@ -148,7 +148,8 @@ TEST(PrizeRules, TicketWidth) {
   EXPECT_EQ(ticket_number_width(10000), 4);
 }
 
-// Whatever the amounts, shares and sales: awards + carry-over + house == recaudo, to the cent.
+// Whatever the amounts, shares, sales and money carried in: awards + carry-over + house == recaudo +
+// carried-in, to the cent, and the house never gets less than the rake.
 TEST(PrizeRules, SharesAlwaysAddUp) {
   std::mt19937_64 rng(1122);
   for (int round = 0; round < 5000; ++round) {
@@ -167,14 +168,15 @@ TEST(PrizeRules, SharesAlwaysAddUp) {
     const int64_t recaudo = static_cast<int64_t>(rng() % 100'000'000'000ULL);
     const int rake = static_cast<int>(rng() % 10001);
     const auto draw = bogota(std::to_string(1000 + rng() % 9000), std::to_string(100 + rng() % 900));
-    auto plan = plan_settlement(rules(reglas), draw, 100, sold, recaudo, rake);
+    const int64_t carried_in = rng() % 3 ? 0 : static_cast<int64_t>(rng() % 10'000'000'000ULL);
+    auto plan = plan_settlement(rules(reglas), draw, 100, sold, recaudo, rake, carried_in);
     ASSERT_TRUE(plan.ok()) << plan.error().message;
     int64_t awarded = 0;
     for (const auto& award : plan->awards) {
       EXPECT_GE(award.amount_cents, 0);
       awarded += award.amount_cents;
     }
-    ASSERT_EQ(awarded + plan->carry_over_cents + plan->house_cents, recaudo) << "round " << round;
+    ASSERT_EQ(awarded + plan->carry_over_cents + plan->house_cents, recaudo + carried_in) << "round " << round;
     ASSERT_LE(awarded + plan->carry_over_cents, plan->fondo_cents);
     ASSERT_GE(plan->house_cents, plan->rake_cents);
   }
