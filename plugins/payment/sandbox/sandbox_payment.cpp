@@ -84,6 +84,7 @@ class SandboxPayment final : public sdk::PaymentPlugin {
     const std::string key = require_string(request, "idempotency_key", "create_payment");
 
     std::lock_guard<std::mutex> lock(mutex_);
+    const auto shared = store_.lock();  // and what other hosts sharing the state file wrote
     if (const json* earlier = store_.find_by_key(RecordKind::kPayment, key)) {
       check_same_amount(*earlier, amount, key);
       return creation_answer(*earlier);
@@ -151,6 +152,7 @@ class SandboxPayment final : public sdk::PaymentPlugin {
 
   std::string get_payment(const std::string& provider_ref) override {
     std::lock_guard<std::mutex> lock(mutex_);
+    const auto shared = store_.lock();  // and what other hosts sharing the state file wrote
     const json* payment = store_.find(RecordKind::kPayment, provider_ref);
     if (!payment) throw Error(RIFA_ERR_NOT_FOUND, "no sandbox payment '" + provider_ref + "'");
     json answer = {{"provider_ref", provider_ref},
@@ -168,6 +170,7 @@ class SandboxPayment final : public sdk::PaymentPlugin {
     const std::string key = require_string(request, "idempotency_key", "refund");
 
     std::lock_guard<std::mutex> lock(mutex_);
+    const auto shared = store_.lock();  // and what other hosts sharing the state file wrote
     if (const json* earlier = store_.find_by_key(RecordKind::kRefund, key)) {
       check_same_amount(*earlier, amount, key);
       return refund_answer(*earlier);
@@ -204,6 +207,7 @@ class SandboxPayment final : public sdk::PaymentPlugin {
     const std::string key = require_string(request, "idempotency_key", "payout");
 
     std::lock_guard<std::mutex> lock(mutex_);
+    const auto shared = store_.lock();  // and what other hosts sharing the state file wrote
     if (const json* earlier = store_.find_by_key(RecordKind::kPayout, key)) {
       check_same_amount(*earlier, amount, key);
       if ((*earlier)["status"] == "failed") throw Error(RIFA_ERR_DECLINED, (*earlier)["reason"].get<std::string>());
@@ -263,6 +267,7 @@ class SandboxPayment final : public sdk::PaymentPlugin {
 
   void apply_payment_event(const std::string& ref, const std::string& status, const std::string& reason) {
     std::lock_guard<std::mutex> lock(mutex_);
+    const auto shared = store_.lock();  // and what other hosts sharing the state file wrote
     const json* found = store_.find(RecordKind::kPayment, ref);
     if (!found || (*found)["status"] != "pending") return;  // unknown or settled: a repeat changes nothing
     json payment = *found;
@@ -282,6 +287,7 @@ class SandboxPayment final : public sdk::PaymentPlugin {
       json payment;
       {
         std::lock_guard<std::mutex> lock(mutex_);
+        const auto shared = store_.lock();  // and what other hosts sharing the state file wrote
         const json* found = store_.find(RecordKind::kPayment, ref);
         if (!found || found->value("webhook_sent", false)) return;
         payment = *found;
@@ -304,6 +310,7 @@ class SandboxPayment final : public sdk::PaymentPlugin {
         host().warn("webhook for " + ref + " to " + config_.webhook_url + " answered HTTP " + std::to_string(response.status));
       }
       std::lock_guard<std::mutex> lock(mutex_);
+      const auto shared = store_.lock();  // and what other hosts sharing the state file wrote
       const json* found = store_.find(RecordKind::kPayment, ref);
       if (!found) return;
       json updated = *found;

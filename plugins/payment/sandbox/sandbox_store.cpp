@@ -2,7 +2,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "rifa/sdk/error.hpp"
 
@@ -32,32 +34,69 @@ bool kind_from_name(const std::string& name, RecordKind& kind) {
 
 SandboxStore::SandboxStore(std::string state_file) : state_file_(std::move(state_file)) {
   if (state_file_.empty()) return;
-  std::ifstream in(state_file_);
-  if (!in) {
-    if (errno == ENOENT) return;  // first start
-    throw sdk::Error(RIFA_ERR_CONFIG, "state_file " + state_file_ + ": " + std::strerror(errno));
+  fd_ = ::open(state_file_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw sdk::Error(RIFA_ERR_CONFIG, "state_file " + state_file_ + ": " + std::strerror(errno));
+  Lock lock(*this);  // reads the whole file; a bad line is a config error here
+}
+
+SandboxStore::~SandboxStore() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+SandboxStore::Lock::Lock(SandboxStore& store) : store_(store) {
+  if (store_.fd_ < 0) return;
+  int rc;
+  do {
+    rc = ::flock(store_.fd_, LOCK_EX);
+  } while (rc != 0 && errno == EINTR);
+  if (rc != 0) {
+    throw sdk::Error(RIFA_ERR_INTERNAL, "cannot lock state_file " + store_.state_file_ + ": " + std::strerror(errno));
   }
-  std::string line;
-  int line_number = 0;
-  while (std::getline(in, line)) {
-    ++line_number;
+  try {
+    store_.read_new_lines(store_.lines_read_ == 0 ? RIFA_ERR_CONFIG : RIFA_ERR_INTERNAL);
+  } catch (...) {
+    ::flock(store_.fd_, LOCK_UN);
+    throw;
+  }
+}
+
+SandboxStore::Lock::~Lock() {
+  if (store_.fd_ >= 0) ::flock(store_.fd_, LOCK_UN);
+}
+
+void SandboxStore::read_new_lines(rifa_status code) {
+  char buffer[64 * 1024];
+  for (;;) {
+    const ssize_t n = ::pread(fd_, buffer, sizeof buffer, read_offset_);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw sdk::Error(code, "cannot read state_file " + state_file_ + ": " + std::strerror(errno));
+    if (n == 0) break;
+    read_offset_ += n;
+    partial_line_.append(buffer, static_cast<size_t>(n));
+  }
+  size_t start = 0;
+  for (size_t end; (end = partial_line_.find('\n', start)) != std::string::npos; start = end + 1) {
+    const std::string line = partial_line_.substr(start, end - start);
+    ++lines_read_;
     if (line.empty()) continue;
-    const std::string where = "state_file " + state_file_ + ":" + std::to_string(line_number) + ": ";
+    const std::string where = "state_file " + state_file_ + ":" + std::to_string(lines_read_) + ": ";
     nlohmann::json entry;
     try {
       entry = nlohmann::json::parse(line);
     } catch (const nlohmann::json::parse_error& e) {
-      throw sdk::Error(RIFA_ERR_CONFIG, where + "not JSON (" + e.what() + ")");
+      throw sdk::Error(code, where + "not JSON (" + e.what() + ")");
     }
     RecordKind kind{};
     if (!entry.is_object() || !entry.contains("kind") || !entry["kind"].is_string() ||
         !kind_from_name(entry["kind"].get<std::string>(), kind) || !entry.contains("record") ||
         !entry["record"].is_object() || !entry["record"].contains("ref") ||
         !entry["record"].contains("idempotency_key")) {
-      throw sdk::Error(RIFA_ERR_CONFIG, where + "expected {\"kind\": \"payment|refund|payout\", \"record\": {\"ref\", \"idempotency_key\", ...}}");
+      throw sdk::Error(code, where + "expected {\"kind\": \"payment|refund|payout\", \"record\": {\"ref\", \"idempotency_key\", ...}}");
     }
     remember(kind, entry["record"]);
   }
+  // Writers append whole lines under the lock, so a tail without its newline is a torn write.
+  partial_line_.erase(0, start);
 }
 
 const nlohmann::json* SandboxStore::find(RecordKind kind, const std::string& ref) const {
@@ -75,13 +114,20 @@ const nlohmann::json* SandboxStore::find_by_key(RecordKind kind, const std::stri
 }
 
 void SandboxStore::put(RecordKind kind, const nlohmann::json& record) {
-  if (!state_file_.empty()) {
-    std::ofstream out(state_file_, std::ios::app);
-    const nlohmann::json entry = {{"kind", kind_name(kind)}, {"record", record}};
-    if (out) out << entry.dump() << "\n" << std::flush;
-    if (!out) {
-      throw sdk::Error(RIFA_ERR_INTERNAL, "cannot append to state_file " + state_file_ + ": " + std::strerror(errno));
+  if (fd_ >= 0) {
+    // One write(2) of the whole line under the caller's Lock: other processes see whole lines.
+    const std::string line = nlohmann::json({{"kind", kind_name(kind)}, {"record", record}}).dump() + "\n";
+    size_t written = 0;
+    while (written < line.size()) {
+      const ssize_t n = ::write(fd_, line.data() + written, line.size() - written);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        throw sdk::Error(RIFA_ERR_INTERNAL, "cannot append to state_file " + state_file_ + ": " + std::strerror(errno));
+      }
+      written += static_cast<size_t>(n);
     }
+    // Our own line is now known: skip it on the next read.
+    read_offset_ = ::lseek(fd_, 0, SEEK_CUR);
   }
   remember(kind, record);
 }

@@ -291,6 +291,33 @@ TEST_F(PaymentSandboxTest, StateFileSurvivesARestartAndPayoutsDoNotDouble) {
   EXPECT_EQ(payout_lines, 1);
 }
 
+// Two hosts running at once on one state file are one provider: a payout key sent to the first
+// and retried on the second (the first died before recording the answer) is paid once.
+TEST_F(PaymentSandboxTest, TwoLiveInstancesSharingAStateFileHonourEachOthersKeys) {
+  const fs::path state = temp_dir() / "shared-state.jsonl";
+  auto first = make({{"state_file", state.string()}});
+  auto second = make({{"state_file", state.string()}});
+  const std::string payout_request = R"({"amount_cents": 70000, "currency": "COP", "idempotency_key": "ganador-7"})";
+  const std::string answer = first->payout(payout_request).result;
+  ASSERT_FALSE(answer.empty());
+  EXPECT_EQ(second->payout(payout_request).result, answer);
+  const std::string payment = first->create_payment(payment_request(5000, "key-shared")).result;
+  EXPECT_EQ(second->create_payment(payment_request(5000, "key-shared")).result, payment);
+  // And the other way round, after the second wrote last.
+  const std::string payout_2 = R"({"amount_cents": 10000, "currency": "COP", "idempotency_key": "ganador-8"})";
+  const std::string answer_2 = second->payout(payout_2).result;
+  EXPECT_EQ(first->payout(payout_2).result, answer_2);
+
+  std::ifstream in(state);
+  std::string line;
+  int lines = 0;
+  while (std::getline(in, line)) {
+    ++lines;
+    EXPECT_FALSE(json::parse(line, nullptr, false).is_discarded()) << "torn line: " << line;
+  }
+  EXPECT_EQ(lines, 3);  // one payout, one payment, one payout: no record written twice
+}
+
 TEST_F(PaymentSandboxTest, CorruptStateFileRefusesTheInstance) {
   const fs::path state = temp_dir() / "broken.jsonl";
   std::ofstream(state) << "{not json\n";
