@@ -69,7 +69,7 @@ Response list_rifas(const ApiContext& ctx, Request& req) {
 }
 
 Response get_rifa(const ApiContext& ctx, Request& req) {
-  auto rifa = ctx.rifas.get(req.path_params.at("id"));
+  auto rifa = ctx.rifas.get_cached(req.path_params.at("id"));
   if (!rifa) return error_response(rifa.error(), req);
   return json_body_response(200, rifa_json(*rifa));
 }

@@ -50,6 +50,7 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
     notifications_.publish(sql, settlement::NotificationEvent{e.type, e.rifa_id, e.entity_id, e.data, e.occurred_at});
   };
   rifas_repo_.set_event_sink(notify);
+  rifas_.enable_read_cache(std::chrono::milliseconds(options.read_cache_ms), [&db] { return db.write_generation(); });
   admin_ = std::make_unique<AdminWiring>(db, clock_);
   admin_->attach(context_);
   settlement_ = std::make_unique<SettlementWiring>(db, options.plugins, options.bindings, clock_, options.job_max_attempts);
@@ -79,6 +80,7 @@ ApiWiringOptions ApiWiring::options_from(const settings::Settings& settings) {
     if (instance.kind == settings::PluginKind::kLottery) options.lottery_instances.insert(instance.id);
   }
   options.sales = settings.sales;
+  options.read_cache_ms = settings.server.read_cache_ms;
   options.bindings = settings.bindings;
   options.job_max_attempts = settings.jobs.max_attempts;
   return options;

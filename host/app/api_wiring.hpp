@@ -51,6 +51,8 @@ struct ApiWiringOptions {
   settings::Bindings bindings;
   // Retries of the payout and notification jobs settlement enqueues (settings.jobs.max_attempts).
   int job_max_attempts = 8;
+  // settings.server.read_cache_ms: how long GET /rifas/{id} may be answered from memory.
+  int64_t read_cache_ms = 0;
 };
 
 // The composition root of the REST API: repositories on the Database, the engine services over

@@ -56,6 +56,15 @@ Result<RifaView> RifaService::get(const std::string& id) {
   return std::move(**found);
 }
 
+Result<RifaView> RifaService::get_cached(const std::string& id) {
+  if (!cache_ || !cache_->enabled()) return get(id);
+  if (auto hit = cache_->find(id)) return std::move(*hit);
+  const uint64_t generation = cache_->generation_now();
+  auto found = get(id);
+  if (found) cache_->store(id, *found, generation);
+  return found;
+}
+
 Result<void> RifaService::check(const Rifa& r) const {
   if (r.nombre.empty()) return invalid_field("nombre", "must not be empty");
   if (utf8_length(r.nombre) > kRifaNombreMaxLength) {

@@ -1,5 +1,9 @@
 #pragma once
 
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -10,6 +14,7 @@
 #include "engine/clock.hpp"
 #include "engine/draw_calendar.hpp"
 #include "engine/id_generator.hpp"
+#include "engine/read_through_cache.hpp"
 
 namespace rifa::engine {
 
@@ -57,6 +62,14 @@ class RifaService {
 
   Result<Page<RifaView>> list(const RifaFilter& filter, const PageRequest& page);
   Result<RifaView> get(const std::string& id);
+  // get() through the read cache when one is enabled: for the public GET /rifas/{id}, the hottest
+  // read, whose sold and free counts cost a scan of the rifa's tickets. See ReadThroughCache for
+  // how fresh the answer is. Writes must keep using get().
+  Result<RifaView> get_cached(const std::string& id);
+  // ttl 0 = off. write_generation: storage::Database::write_generation of the rifas' database.
+  void enable_read_cache(std::chrono::milliseconds ttl, std::function<uint64_t()> write_generation) {
+    cache_ = std::make_unique<ReadThroughCache<RifaView>>(ttl, std::move(write_generation));
+  }
   Result<RifaView> create(const Actor& actor, const NewRifa& input);
   Result<RifaView> update(const Actor& actor, const std::string& id, const RifaPatch& patch);
 
@@ -78,6 +91,7 @@ class RifaService {
   const Clock& clock_;
   IdGenerator& ids_;
   DrawCalendar* calendar_ = nullptr;
+  std::unique_ptr<ReadThroughCache<RifaView>> cache_;
 };
 
 }  // namespace rifa::engine

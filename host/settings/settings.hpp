@@ -49,6 +49,9 @@ struct ServerSettings {
   uint16_t port = 8080;              // 0 picks a free port
   int io_threads = 1;
   size_t body_limit_bytes = 1024 * 1024;
+  // GET /rifas/{id} answers from memory for this long unless this process wrote to the database
+  // since; other hosts' writes show after at most this long. 0 = always read the database.
+  int64_t read_cache_ms = 1000;
   std::vector<std::string> cors_allowed_origins;  // "https://host[:port]" or "*"
   // Every request counts against its client IP; authenticated requests also against the user.
   RateLimitSettings rate_limit_per_ip{100, 200};

@@ -23,7 +23,8 @@ namespace fs = std::filesystem;
 using Keys = std::vector<std::string>;
 
 const Keys kRootKeys = {"server", "database", "secrets", "logging", "sales", "jobs", "plugins", "bindings"};
-const Keys kServerKeys = {"listen", "port", "io_threads", "body_limit_bytes", "cors_allowed_origins", "rate_limit"};
+const Keys kServerKeys = {"listen",        "port",         "io_threads",          "body_limit_bytes",
+                          "read_cache_ms", "cors_allowed_origins", "rate_limit"};
 const Keys kRateLimitKeys = {"per_ip", "per_user"};
 const Keys kBucketKeys = {"per_second", "burst"};
 const Keys kSalesKeys = {"hold_ttl_s", "reconcile_pending_after_s", "idempotency_key_ttl_s"};
@@ -42,6 +43,7 @@ const Keys kSlotKeys = {"lottery", "payment", "notifiers"};
 const Keys kAny = {};
 
 constexpr int64_t kMaxIoThreads = 256;
+constexpr int64_t kMaxReadCacheMs = 60000;  // a minute; staler than that is no longer a cache
 constexpr int64_t kMaxBodyLimitBytes = int64_t{1} << 30;
 constexpr int64_t kMaxPoolSize = 1024;
 constexpr int64_t kMaxTimeoutMs = 600000;
@@ -169,6 +171,9 @@ class SettingsLoader {
     }
     if (auto* f = m->find("body_limit_bytes")) {
       if (auto v = reader_.integer(*f, 1, kMaxBodyLimitBytes)) server.body_limit_bytes = static_cast<size_t>(*v);
+    }
+    if (auto* f = m->find("read_cache_ms")) {
+      if (auto v = reader_.integer(*f, 0, kMaxReadCacheMs)) server.read_cache_ms = *v;
     }
     if (auto* f = m->find("rate_limit")) read_rate_limit(*f);
     if (auto* f = m->find("cors_allowed_origins")) {

@@ -122,6 +122,7 @@ Result<void> Database::execute(const std::string& sql) {
   } catch (const std::exception& e) {
     return database_error(e);
   }
+  write_generation_.fetch_add(1, std::memory_order_acq_rel);
   return {};
 }
 

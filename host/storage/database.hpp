@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <exception>
@@ -82,6 +83,10 @@ class Database {
   template <typename Fn>
   auto transaction(Fn&& fn, TransactionMode mode = TransactionMode::kWrite);
 
+  // How many kWrite transactions (and execute() calls) committed through this Database so far.
+  // Caches of reads (engine::ReadThroughCache) compare it to know that this process wrote since.
+  uint64_t write_generation() const { return write_generation_.load(std::memory_order_acquire); }
+
  private:
   Database(DatabaseUrl url, std::size_t pool_size);
   void prepare_session(soci::session& session) const;
@@ -93,6 +98,7 @@ class Database {
   DatabaseUrl url_;
   std::size_t pool_size_;
   soci::connection_pool pool_;
+  std::atomic<uint64_t> write_generation_{0};
 };
 
 // soci::soci_error → kDatabase; anything else → kInternal. `what` says what was being done.
@@ -125,9 +131,13 @@ auto Database::transaction(Fn&& fn, TransactionMode mode) {
     return Out(database_error(e, "begin transaction"));
   }
   try {
+    const auto committed = [&] {
+      commit(session);
+      if (mode == TransactionMode::kWrite) write_generation_.fetch_add(1, std::memory_order_acq_rel);
+    };
     if constexpr (std::is_void_v<R>) {
       fn(session);
-      commit(session);
+      committed();
       return Out();
     } else if constexpr (detail::IsResult<R>::value) {
       R result = fn(session);
@@ -135,11 +145,11 @@ auto Database::transaction(Fn&& fn, TransactionMode mode) {
         rollback(session);
         return result;
       }
-      commit(session);
+      committed();
       return result;
     } else {
       R value = fn(session);
-      commit(session);
+      committed();
       return Out(std::move(value));
     }
   } catch (const soci::soci_error& e) {

@@ -432,8 +432,6 @@ Result<engine::SettleOutcome> SqlSalesRepository::settle(const engine::SettlePay
                              {"rifa_id", t.rifa_id}, {"tickets", out.sale.tickets.size()}};
       if (t.provider_ref) data["provider_ref"] = *t.provider_ref;
       if (!c.reason.empty()) data["reason"] = c.reason;
-      append_audit(sql, backend,
-                   AuditRecord{c.actor, std::string("payment.") + to, "transacciones", c.transaccion_id, data, c.now});
       if (events_ && c.to == PaymentStatus::kSucceeded) {
         for (const auto& ticket : out.sale.tickets) {
           if (ticket.estado != "vendido") continue;
@@ -443,6 +441,9 @@ Result<engine::SettleOutcome> SqlSalesRepository::settle(const engine::SettlePay
                                    c.now});
         }
       }
+      // Last: on PostgreSQL the audit chain's lock is then held only until the commit.
+      append_audit(sql, backend,
+                   AuditRecord{c.actor, std::string("payment.") + to, "transacciones", c.transaccion_id, data, c.now});
     }
     return out;
   });

@@ -176,7 +176,7 @@ TEST(LoadSettings, TheCliExampleNamesPositionPathAndSuggestion) {
             "test.yaml:1:1: error: missing required key 'plugins'\n"
             "test.yaml:1:1: error: missing required key 'bindings'\n"
             "test.yaml:2:3: error: server.prot: unknown key 'prot' (did you mean 'port'?; allowed: listen, port, "
-            "io_threads, body_limit_bytes, cors_allowed_origins, rate_limit)\n");
+            "io_threads, body_limit_bytes, read_cache_ms, cors_allowed_origins, rate_limit)\n");
 }
 
 TEST(LoadSettings, ErrorsAreSortedByPositionWhateverOrderTheyWereFoundIn) {
@@ -330,7 +330,7 @@ TEST_F(LoadSettingsFileTest, ErrorsNameTheFileAsGiven) {
   EXPECT_EQ(format(r.errors().back()),
             (dir_ / "config/bad.yaml").string() +
                 ":2:3: error: server.prot: unknown key 'prot' (did you mean 'port'?; allowed: listen, port, "
-                "io_threads, body_limit_bytes, cors_allowed_origins, rate_limit)");
+                "io_threads, body_limit_bytes, read_cache_ms, cors_allowed_origins, rate_limit)");
 }
 
 }  // namespace

@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# HTTP API benchmark: the real host (rifa-host serve) on PostgreSQL and on SQLite, driven over
+# loopback by wrk:
+#   - POST /api/v1/rifas/{id}/tickets (one ticket, a new idempotency key each, as 32 jugadores),
+#   - GET  /api/v1/rifas/{id},
+# then the sold/transaction consistency check, then the purchase's own SQL straight against the
+# same PostgreSQL with pgbench (bench/api/purchase.pgbench.sql) and the HTTP / raw-SQL ratio.
+#
+#   bash bench/api/run.sh
+# Environment (defaults): BUILD_DIR (build), BACKENDS ("postgresql sqlite"), DURATION (10s),
+# CONNECTIONS (64), WRK_THREADS (2), IO_THREADS (2), POOL_SIZE (8), USERS (32), TICKETS (200000).
+# The throwaway PostgreSQL runs with fsync=off (scripts/pg_throwaway.sh) for the HTTP run and
+# pgbench alike; SQLite runs as configured (WAL, synchronous FULL). Figures are for this machine
+# at this moment: compare them as ratios.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD_DIR=${BUILD_DIR:-$ROOT/build}
+BACKENDS=${BACKENDS:-postgresql sqlite}
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+WRK_THREADS=${WRK_THREADS:-2}
+IO_THREADS=${IO_THREADS:-2}
+POOL_SIZE=${POOL_SIZE:-8}
+USERS=${USERS:-32}
+TICKETS=${TICKETS:-200000}
+HOST_BIN="$BUILD_DIR/host/main/rifa-host"
+BENCH_DIR="$ROOT/bench/api"
+
+[[ -x "$HOST_BIN" ]] || { echo "bench/api: $HOST_BIN is missing; build first (bash scripts/build.sh)" >&2; exit 1; }
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v jq >/dev/null || missing+=(jq)
+command -v sqlite3 >/dev/null || missing+=(sqlite3)
+command -v curl >/dev/null || missing+=(curl)
+if ((${#missing[@]})); then
+  echo "bench/api: installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }
+fi
+
+source "$ROOT/scripts/pg_throwaway.sh"
+WORK=$(mktemp -d /tmp/rifa-bench-api.XXXXXX)
+HOST_PID=""
+stop_host() {
+  if [[ -n "$HOST_PID" ]]; then
+    kill -TERM "$HOST_PID" 2>/dev/null || true
+    wait "$HOST_PID" 2>/dev/null || true
+    HOST_PID=""
+  fi
+}
+cleanup() { stop_host; pg_stop; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+ADMIN_EMAIL=bench-admin@rifa1122.test
+ADMIN_PASSWORD='Bench-admin-password-2026!'
+PLAYER_PASSWORD='Bench-player-password-2026!'
+
+# The host's config for one backend: the default config with the bench's sizes, no rate limits
+# (one client address sends everything) and quiet logs.
+write_config() {
+  local url=$1 port=$2 file=$3
+  cat >"$file" <<YAML
+server:
+  listen: 127.0.0.1
+  port: $port
+  io_threads: $IO_THREADS
+  rate_limit: {per_ip: {per_second: 0, burst: 1}, per_user: {per_second: 0, burst: 1}}
+database:
+  url: "$url"
+  pool_size: $POOL_SIZE
+  migrate_on_start: true
+  seed: $ROOT/fixtures/seed
+secrets:
+  jwt_secret: bench-only-jwt-secret-0123456789abcdef0123456789
+logging: {level: warn, format: text}
+plugins:
+  search_path: [$BUILD_DIR/plugins]
+  instances:
+    mock: {library: lottery_mock, kind: lottery, config: {seed: bench}}
+    sandbox: {library: payment_sandbox, kind: payment, config: {webhook_secret: bench-only-sandbox-secret}}
+    log: {library: notifier_log, kind: notifier}
+bindings:
+  defaults: {lottery: mock, payment: sandbox, notifiers: [log]}
+YAML
+}
+
+api() {  # api METHOD PATH [TOKEN] [JSON]: the body; fails on a non-2xx answer
+  local method=$1 path=$2 token=${3:-} body=${4:-}
+  local args=(-sS --fail-with-body -X "$method" "http://127.0.0.1:$PORT/api/v1$path" -H 'Content-Type: application/json')
+  [[ -n "$token" ]] && args+=(-H "Authorization: Bearer $token")
+  [[ -n "$body" ]] && args+=(--data "$body")
+  curl "${args[@]}"
+}
+
+start_host() {
+  local url=$1 name=$2
+  PORT=$(pg_free_port)
+  write_config "$url" "$PORT" "$WORK/$name.yaml"
+  "$HOST_BIN" --config "$WORK/$name.yaml" serve >"$WORK/host-$name.log" 2>&1 &
+  HOST_PID=$!
+  for _ in $(seq 1 150); do
+    curl -sf "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1 && return 0
+    kill -0 "$HOST_PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  echo "bench/api: the host did not come up on $name; its log:" >&2
+  cat "$WORK/host-$name.log" >&2
+  exit 1
+}
+
+# A new activa rifa of $TICKETS numbers in the seed's first categoria, on the mock lottery.
+new_rifa() {
+  local token=$1 categoria loteria now fin id
+  categoria=$(api GET '/categorias?per_page=100' "$token" | jq -r '.items[0].id')
+  loteria=$(api GET '/loterias?per_page=100' "$token" | jq -r '[.items[] | select(.plugin_instance == "mock")][0].id')
+  now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  fin=$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)
+  id=$(api POST /rifas "$token" "$(jq -nc --arg c "$categoria" --arg l "$loteria" --arg i "$now" --arg f "$fin" \
+        --argjson n "$TICKETS" '{nombre: "Bench", categoria_id: $c, loteria_id: $l, fecha_inicio: $i,
+        fecha_fin: $f, total_boletas: $n}')" | jq -r .id)
+  api PATCH "/rifas/$id" "$token" '{"estado":"activa"}' >/dev/null
+  echo "$id"
+}
+
+# Registers $USERS jugadores (argon2id makes this take a moment) into $WORK/users.lua.
+register_players() {
+  local name=$1
+  echo "users = {" >"$WORK/users.lua"
+  for i in $(seq 1 "$USERS"); do
+    echo "$i"
+  done | xargs -P 4 -I{} curl -sS --fail-with-body -X POST "http://127.0.0.1:$PORT/api/v1/auth/register" \
+      -H 'Content-Type: application/json' \
+      --data "{\"nombre\":\"Jugador {}\",\"email\":\"bench-{}-$name@rifa1122.test\",\"password\":\"$PLAYER_PASSWORD\"}" \
+      -o "$WORK/player-{}.json"
+  for i in $(seq 1 "$USERS"); do
+    jq -r '"  {id = \"" + .user.id + "\", token = \"" + .access_token + "\"},"' "$WORK/player-$i.json" >>"$WORK/users.lua"
+  done
+  echo "}" >>"$WORK/users.lua"
+  FIRST_PLAYER=$(jq -r .user.id "$WORK/player-1.json")
+}
+
+field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$2"; }
+
+declare -A SUMMARY
+run_backend() {
+  local name=$1 url=$2 query=$3
+  echo
+  echo "== $name: io_threads $IO_THREADS, pool_size $POOL_SIZE, $CONNECTIONS connections, $DURATION each"
+  start_host "$url" "$name"
+  local admin_token rifa before out rifa_json
+  RIFA_ADMIN_PASSWORD=$ADMIN_PASSWORD "$HOST_BIN" --config "$WORK/$name.yaml" users create-admin \
+    --email "$ADMIN_EMAIL" --nombre Bench >/dev/null
+  admin_token=$(api POST /auth/login "" "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" | jq -r .access_token)
+  rifa=$(new_rifa "$admin_token")
+  register_players "$name"
+
+  out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -s "$BENCH_DIR/purchase.lua" \
+        "http://127.0.0.1:$PORT" -- "$rifa" "$$-$name" "$WORK/users.lua" | grep '^RESULT')
+  printf '  %-28s %s\n' "POST /rifas/{id}/tickets" "${out#RESULT }"
+  SUMMARY[$name.purchase_rps]=$(field rps "$out")
+  local created
+  created=$(field s201 "$out")
+  out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -s "$BENCH_DIR/read.lua" \
+        "http://127.0.0.1:$PORT/api/v1/rifas/$rifa" | grep '^RESULT')
+  printf '  %-28s %s\n' "GET /rifas/{id}" "${out#RESULT }"
+  SUMMARY[$name.read_rps]=$(field rps "$out")
+  rifa_json=$(api GET "/rifas/$rifa")
+  stop_host
+
+  # Consistency, read from the database itself: every 201 is a sold number, no number is held,
+  # and the succeeded transacciones add up to the sold numbers' prices.
+  local sold held sold_cents paid_cents succeeded
+  read -r sold held sold_cents paid_cents succeeded < <($query "
+    SELECT (SELECT count(*) FROM tickets WHERE rifa_id = '$rifa' AND estado = 'vendido'),
+           (SELECT count(*) FROM tickets WHERE rifa_id = '$rifa' AND estado = 'reservado'),
+           (SELECT COALESCE(sum(precio), 0) FROM tickets WHERE rifa_id = '$rifa' AND estado = 'vendido'),
+           (SELECT COALESCE(sum(amount), 0) FROM transacciones WHERE rifa_id = '$rifa' AND status = 'succeeded'),
+           (SELECT count(*) FROM transacciones WHERE rifa_id = '$rifa' AND status = 'succeeded')" | tr '|' ' ')
+  local verdict=ok
+  if [[ "$sold" != "$succeeded" || "$sold_cents" != "$paid_cents" || "$held" != 0 || "$created" -gt "$sold" ]]; then
+    verdict=FAILED
+  fi
+  printf '  %-28s sold=%s held=%s 201s=%s succeeded_tx=%s sold_cents=%s paid_cents=%s api_vendidas=%s -> %s\n' \
+    "consistency" "$sold" "$held" "$created" "$succeeded" "$sold_cents" "$paid_cents" \
+    "$(jq -r .vendidas <<<"$rifa_json")" "$verdict"
+  [[ $verdict == ok ]] || CONSISTENT=no
+  SUMMARY[$name.rifa]=$rifa
+}
+
+CONSISTENT=yes
+for backend in $BACKENDS; do
+  case $backend in
+    postgresql)
+      for attempt in 1 2 3; do
+        if pg_start >/dev/null; then break; fi
+        pg_stop
+        [[ $attempt == 3 ]] && exit 1
+      done
+      PGURL="postgresql://postgres@127.0.0.1:$PGPORT/postgres"
+      pg_query() { psql -X -q -t -A -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -c "$1"; }
+      run_backend postgresql "$PGURL" pg_query
+
+      # The same purchase as plain SQL on the same server, the host stopped: the ceiling the HTTP
+      # path is measured against. Its own rifa, so both start from the same state.
+      start_host "$PGURL" postgresql
+      admin_token=$(api POST /auth/login "" "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" | jq -r .access_token)
+      raw_rifa=$(new_rifa "$admin_token")
+      stop_host
+      seconds=${DURATION%s}
+      # At the host's own concurrency (pool_size sessions) and at the HTTP run's connection count;
+      # the ratio is taken against the better of the two, the database's real ceiling here.
+      best_tps=0
+      for clients in $(printf '%s\n' "$POOL_SIZE" "$CONNECTIONS" | sort -nu); do
+        out=$(pgbench -n -M prepared -h 127.0.0.1 -p "$PGPORT" -U postgres -c "$clients" -j "$WRK_THREADS" \
+              -T "$seconds" -r -D uid="$FIRST_PLAYER" -D rifa="$raw_rifa" -f "$BENCH_DIR/purchase.pgbench.sql" \
+              postgres 2>&1) || { echo "$out" >&2; exit 1; }
+        tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' <<<"$out")
+        lat=$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<<"$out")
+        printf '  %-28s tps=%.1f latency_avg_ms=%s (%s clients)\n' "pgbench purchase SQL" "$tps" "$lat" "$clients"
+        [[ -n "${VERBOSE:-}" ]] && echo "$out"
+        best_tps=$(awk -v a="$best_tps" -v b="$tps" 'BEGIN { print (b > a ? b : a) }')
+      done
+      SUMMARY[postgresql.sql_tps]=$best_tps
+      pg_stop
+      ;;
+    sqlite)
+      db="$WORK/bench.db"
+      sqlite_query() { sqlite3 -batch "$db" "$1"; }
+      run_backend sqlite "sqlite3://$db" sqlite_query
+      ;;
+    *) echo "bench/api: unknown backend '$backend' (postgresql, sqlite)" >&2; exit 2 ;;
+  esac
+done
+
+echo
+echo "== summary ($(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ))"
+for backend in $BACKENDS; do
+  printf '  %-11s purchases/s %-8s reads/s %s\n' "$backend" "${SUMMARY[$backend.purchase_rps]}" "${SUMMARY[$backend.read_rps]}"
+done
+if [[ -n "${SUMMARY[postgresql.sql_tps]:-}" ]]; then
+  awk -v h="${SUMMARY[postgresql.purchase_rps]}" -v s="${SUMMARY[postgresql.sql_tps]}" \
+    'BEGIN { printf "  HTTP purchases / raw SQL purchases on PostgreSQL: %.2f (%.1f / %.1f)\n", h / s, h, s }'
+fi
+[[ $CONSISTENT == yes ]] || { echo "bench/api: consistency check FAILED" >&2; exit 1; }
