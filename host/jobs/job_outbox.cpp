@@ -1,5 +1,6 @@
 #include "jobs/job_outbox.hpp"
 
+#include "storage/one_time_statement.hpp"
 #include "storage/timestamps.hpp"
 
 namespace rifa::jobs {
@@ -14,7 +15,7 @@ bool enqueue_in_transaction(soci::session& sql, storage::Backend /*backend*/, co
   const std::string dedupe = request.dedupe_key.value_or("");
   const int max_attempts = request.max_attempts;
   soci::statement st =
-      (sql.prepare << "INSERT INTO jobs (id, kind, payload, status, run_at, attempts, max_attempts, dedupe_key, "
+      storage::one_time_statement(sql, "INSERT INTO jobs (id, kind, payload, status, run_at, attempts, max_attempts, dedupe_key, "
                       "created_at, updated_at) VALUES (:id, :kind, :payload, 'queued', :run_at, 0, :max, :dedupe, "
                       ":now, :now2) ON CONFLICT (dedupe_key) DO NOTHING",
        soci::use(id), soci::use(request.kind), soci::use(payload), soci::use(run_at), soci::use(max_attempts),

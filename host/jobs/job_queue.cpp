@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "storage/one_time_statement.hpp"
 #include "storage/timestamps.hpp"
 
 namespace rifa::jobs {
@@ -125,7 +126,7 @@ Result<std::optional<Job>> JobQueue::claim(const std::string& owner, std::chrono
 Result<void> JobQueue::complete(const Job& job, const std::string& owner) {
   const std::string now_text = ts(clock_());
   return db_.transaction([&](soci::session& sql) -> Result<void> {
-    soci::statement st = (sql.prepare << "UPDATE jobs SET status = 'succeeded', lease_owner = NULL, "
+    soci::statement st = storage::one_time_statement(sql, "UPDATE jobs SET status = 'succeeded', lease_owner = NULL, "
                                          "lease_expires_at = NULL, last_error = NULL, updated_at = :now "
                                          "WHERE id = :id AND status = 'running' AND lease_owner = :owner",
                           soci::use(now_text), soci::use(job.id), soci::use(owner));
@@ -146,7 +147,7 @@ Result<JobStatus> JobQueue::fail(const Job& job, const std::string& owner, const
   const std::string now_text = ts(now);
   const std::string message = error.substr(0, 2000);
   return db_.transaction([&](soci::session& sql) -> Result<JobStatus> {
-    soci::statement st = (sql.prepare << "UPDATE jobs SET status = :status, run_at = :run_at, last_error = :err, "
+    soci::statement st = storage::one_time_statement(sql, "UPDATE jobs SET status = :status, run_at = :run_at, last_error = :err, "
                                          "lease_owner = NULL, lease_expires_at = NULL, updated_at = :now "
                                          "WHERE id = :id AND status = 'running' AND lease_owner = :owner",
                           soci::use(next_name), soci::use(run_at), soci::use(message), soci::use(now_text),
@@ -162,7 +163,7 @@ Result<JobStatus> JobQueue::fail(const Job& job, const std::string& owner, const
 Result<void> JobQueue::retry(const std::string& job_id) {
   const std::string now_text = ts(clock_());
   return db_.transaction([&](soci::session& sql) -> Result<void> {
-    soci::statement st = (sql.prepare << "UPDATE jobs SET status = 'queued', attempts = 0, run_at = :now, "
+    soci::statement st = storage::one_time_statement(sql, "UPDATE jobs SET status = 'queued', attempts = 0, run_at = :now, "
                                          "updated_at = :now2 WHERE id = :id AND status IN ('dead', 'failed')",
                           soci::use(now_text), soci::use(now_text), soci::use(job_id));
     st.execute(true);

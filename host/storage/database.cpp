@@ -27,7 +27,10 @@ SessionLease::~SessionLease() {
 }
 
 Database::Database(DatabaseUrl url, std::size_t pool_size)
-    : url_(std::move(url)), pool_size_(pool_size), pool_(pool_size) {}
+    : url_(std::move(url)),
+      pool_size_(pool_size),
+      pool_(pool_size),
+      last_checked_ms_(std::make_unique<std::atomic<int64_t>[]>(pool_size)) {}
 
 Database::~Database() = default;
 
@@ -78,6 +81,15 @@ void Database::prepare_session(soci::session& session) const {
 SessionLease Database::make_lease(std::size_t position) {
   SessionLease lease(&pool_, position, &pool_.at(position));
   soci::session& session = lease.session();
+  // is_connected() costs a round trip on PostgreSQL; a session checked less than kAliveBypass ago
+  // is taken as alive, as HikariCP's aliveBypassWindowMs does. A busy pool then never pays for
+  // the check, and an idle one still reconnects after a server restart.
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now().time_since_epoch())
+                             .count();
+  auto& last_checked = last_checked_ms_[position];
+  if (now_ms - last_checked.load(std::memory_order_relaxed) < kAliveBypass.count()) return lease;
+  last_checked.store(now_ms, std::memory_order_relaxed);
   if (!session.is_connected()) {
     // A PostgreSQL restart leaves pooled connections dead; one reconnect attempt per lease. If it
     // fails, the next statement reports the error.
@@ -85,6 +97,7 @@ SessionLease Database::make_lease(std::size_t position) {
       session.reconnect();
       prepare_session(session);
     } catch (const soci::soci_error&) {
+      last_checked.store(0, std::memory_order_relaxed);  // check again on the next lease
     }
   }
   return lease;

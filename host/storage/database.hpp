@@ -99,6 +99,9 @@ class Database {
   std::size_t pool_size_;
   soci::connection_pool pool_;
   std::atomic<uint64_t> write_generation_{0};
+  // Per pooled session: when make_lease last checked that it is connected (steady clock, ms).
+  static constexpr std::chrono::milliseconds kAliveBypass{500};
+  std::unique_ptr<std::atomic<int64_t>[]> last_checked_ms_;
 };
 
 // soci::soci_error → kDatabase; anything else → kInternal. `what` says what was being done.

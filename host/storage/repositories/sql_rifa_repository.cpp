@@ -1,3 +1,4 @@
+#include "storage/one_time_statement.hpp"
 #include "storage/repositories/sql_rifa_repository.hpp"
 
 #include "jobs/job_outbox.hpp"
@@ -118,7 +119,7 @@ Result<std::optional<engine::RifaView>> SqlRifaRepository::find(const std::strin
         row.bind(st);
         st.exchange(soci::use(id));
         st.alloc();
-        st.prepare(std::string(kSelect) + "WHERE r.id = :id");
+        st.prepare(std::string(kSelect) + "WHERE r.id = :id", soci::details::st_one_time_query);
         st.define_and_bind();
         if (!st.execute(true)) return std::nullopt;
         return row.get();
@@ -156,7 +157,7 @@ Result<engine::Page<engine::RifaView>> SqlRifaRepository::list(const engine::Rif
         for (const auto& v : values) st.exchange(soci::use(v));
         st.alloc();
         st.prepare(std::string(kSelect) + where + " ORDER BY r.fecha_fin, r.id" +
-                   limit_clause(page.per_page, page.offset()));
+                   limit_clause(page.per_page, page.offset()), soci::details::st_one_time_query);
         st.define_and_bind();
         if (st.execute(true)) {
           do {
@@ -199,7 +200,7 @@ Result<void> SqlRifaRepository::update(const engine::Rifa& r, Lock lock, const s
     const int ganadores = r.numero_ganadores, total = r.total_boletas;
     NullableText fecha_sorteo(r.fecha_sorteo);
     soci::statement st =
-        (sql.prepare << "UPDATE rifas SET nombre = :nombre, categoria_id = :categoria, loteria_id = :loteria, "
+        one_time_statement(sql, "UPDATE rifas SET nombre = :nombre, categoria_id = :categoria, loteria_id = :loteria, "
                         "fecha_inicio = :inicio, fecha_fin = :fin, numero_ganadores = :ganadores, estado = :estado, "
                         "reglas = :reglas, total_boletas = :total, fecha_sorteo = :fecha_sorteo WHERE id = :id",
          soci::use(r.nombre), soci::use(r.categoria_id), soci::use(r.loteria_id), soci::use(inicio), soci::use(fin),

@@ -1,3 +1,4 @@
+#include "storage/one_time_statement.hpp"
 #include "storage/repositories/sql_sales_repository.hpp"
 
 #include <algorithm>
@@ -102,7 +103,7 @@ std::vector<engine::Transaccion> query_transacciones(soci::session& sql, const s
   row.bind(st);
   for (const auto& v : values) st.exchange(soci::use(v));
   st.alloc();
-  st.prepare(std::string(kSelectTransaccion) + rest);
+  st.prepare(std::string(kSelectTransaccion) + rest, soci::details::st_one_time_query);
   st.define_and_bind();
   if (st.execute(true)) {
     do {
@@ -120,7 +121,7 @@ std::vector<engine::Ticket> query_tickets(soci::session& sql, const std::string&
   row.bind(st);
   for (const auto& v : values) st.exchange(soci::use(v));
   st.alloc();
-  st.prepare(std::string(kSelectTicket) + rest);
+  st.prepare(std::string(kSelectTicket) + rest, soci::details::st_one_time_query);
   st.define_and_bind();
   if (st.execute(true)) {
     do {
@@ -209,7 +210,7 @@ Result<engine::BeginOutcome> SqlSalesRepository::begin_purchase(const engine::Be
     // 1. The key: new, or taken over (expired, or in flight past the bound), or answered from.
     bool claimed = false;
     {
-      soci::statement st = (sql.prepare << "INSERT INTO idempotency_keys (key, user_id, request_hash, status, "
+      soci::statement st = one_time_statement(sql, "INSERT INTO idempotency_keys (key, user_id, request_hash, status, "
                                            "created_at, expires_at) VALUES (:k, :u, :h, 'in_flight', :now, :exp) "
                                            "ON CONFLICT (user_id, key) DO NOTHING",
                             soci::use(in.idempotency_key), soci::use(in.user_id), soci::use(in.request_hash),
@@ -237,7 +238,7 @@ Result<engine::BeginOutcome> SqlSalesRepository::begin_purchase(const engine::Be
       }
       // Take it over; the WHERE repeats the checks so that of two racing takers one wins.
       soci::statement st =
-          (sql.prepare << "UPDATE idempotency_keys SET request_hash = :h, status = 'in_flight', created_at = :now, "
+          one_time_statement(sql, "UPDATE idempotency_keys SET request_hash = :h, status = 'in_flight', created_at = :now, "
                           "expires_at = :exp, response_status = NULL, response_body = NULL, "
                           "transaccion_id = CASE WHEN expires_at < :now2 THEN NULL ELSE transaccion_id END "
                           "WHERE user_id = :u AND key = :k AND (expires_at < :now3 OR "
@@ -301,7 +302,7 @@ Result<engine::BeginOutcome> SqlSalesRepository::begin_purchase(const engine::Be
       std::string id;
       int numero = 0;
       long long precio = 0;
-      soci::statement st = (sql.prepare << pick_sql, soci::use(in.rifa_id), soci::into(id), soci::into(numero),
+      soci::statement st = one_time_statement(sql, pick_sql, soci::use(in.rifa_id), soci::into(id), soci::into(numero),
                             soci::into(precio));
       if (st.execute(true)) {
         do {
@@ -346,7 +347,7 @@ Result<engine::BeginOutcome> SqlSalesRepository::begin_purchase(const engine::Be
     const std::string hold = format_timestamp(in.hold_expires_at);
     std::vector<std::string> users(n, in.user_id), txs(n, t.id), holds(n, hold);
     {
-      soci::statement st = (sql.prepare << "UPDATE tickets SET estado = 'reservado', usuario_id = :u, "
+      soci::statement st = one_time_statement(sql, "UPDATE tickets SET estado = 'reservado', usuario_id = :u, "
                                            "transaccion_id = :t, hold_expires_at = :h "
                                            "WHERE id = :id AND estado = 'disponible'",
                             soci::use(users), soci::use(txs), soci::use(holds), soci::use(ids));
@@ -400,7 +401,7 @@ Result<engine::SettleOutcome> SqlSalesRepository::settle(const engine::SettlePay
     NullableText ref(c.provider_ref);
     NullableText reason(c.reason.empty() ? std::nullopt : std::optional<std::string>(c.reason));
     soci::statement st =
-        (sql.prepare << "UPDATE transacciones SET status = :to, provider_ref = COALESCE(:ref, provider_ref), "
+        one_time_statement(sql, "UPDATE transacciones SET status = :to, provider_ref = COALESCE(:ref, provider_ref), "
                         "failure_reason = COALESCE(:reason, failure_reason), updated_at = :now "
                         "WHERE id = :id AND status = :from",
          soci::use(to), soci::use(ref.value, ref.indicator), soci::use(reason.value, reason.indicator), soci::use(now),
@@ -489,7 +490,7 @@ Result<std::vector<engine::Transaccion>> SqlSalesRepository::list_pending_before
 Result<int64_t> SqlSalesRepository::purge_expired_keys(engine::TimePoint now) {
   return db_.transaction([&](soci::session& sql) -> int64_t {
     const std::string at = format_timestamp(now);
-    soci::statement st = (sql.prepare << "DELETE FROM idempotency_keys WHERE status = 'completed' AND expires_at < :now",
+    soci::statement st = one_time_statement(sql, "DELETE FROM idempotency_keys WHERE status = 'completed' AND expires_at < :now",
                           soci::use(at));
     st.execute(true);
     return affected(st);

@@ -28,7 +28,7 @@ long long count_rows(soci::session& sql, const std::string& from_and_where, cons
   st.exchange(soci::into(total));
   for (const auto& v : values) st.exchange(soci::use(v));
   st.alloc();
-  st.prepare("SELECT count(*) FROM " + from_and_where);
+  st.prepare("SELECT count(*) FROM " + from_and_where, soci::details::st_one_time_query);
   st.define_and_bind();
   st.execute(true);
   return total;

@@ -1,3 +1,4 @@
+#include "storage/one_time_statement.hpp"
 #include "storage/repositories/sql_user_repository.hpp"
 
 #include "storage/repositories/sql_support.hpp"
@@ -77,7 +78,7 @@ Result<std::optional<engine::User>> SqlUserRepository::find_where(const std::str
         row.bind(st);
         st.exchange(soci::use(value));
         st.alloc();
-        st.prepare(std::string(kColumns) + "WHERE " + condition);
+        st.prepare(std::string(kColumns) + "WHERE " + condition, soci::details::st_one_time_query);
         st.define_and_bind();
         if (!st.execute(true)) return std::nullopt;
         return row.to_user();
@@ -106,7 +107,7 @@ Result<engine::Page<engine::User>> SqlUserRepository::list(const engine::PageReq
         soci::statement st(sql);
         row.bind(st);
         st.alloc();
-        st.prepare(std::string(kColumns) + "ORDER BY creado_en, id" + limit_clause(page.per_page, page.offset()));
+        st.prepare(std::string(kColumns) + "ORDER BY creado_en, id" + limit_clause(page.per_page, page.offset()), soci::details::st_one_time_query);
         st.define_and_bind();
         if (st.execute(true)) {
           do {
@@ -124,7 +125,7 @@ Result<void> SqlUserRepository::update(const engine::User& user, const std::vect
     NullableText telefono(user.telefono);
     const std::string rol = engine::to_string(user.rol);
     const int active = user.is_active ? 1 : 0;
-    soci::statement st = (sql.prepare << "UPDATE users SET nombre = :nombre, telefono = :telefono, "
+    soci::statement st = one_time_statement(sql, "UPDATE users SET nombre = :nombre, telefono = :telefono, "
                                          "hashed_password = :hash, rol = :rol, is_active = (:active = 1) WHERE id = :id",
                           soci::use(user.nombre), soci::use(telefono.value, telefono.indicator),
                           soci::use(user.hashed_password), soci::use(rol), soci::use(active), soci::use(user.id));
