@@ -6,7 +6,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 #include <random>
 
@@ -85,6 +88,18 @@ struct HttpServer::Shared {
   std::shared_ptr<spdlog::logger> logger;
   MetricsRegistry* metrics;
   CorsPolicy cors;
+  // Requests read and not yet answered; stop() waits for none (graceful drain).
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> draining{false};
+  std::mutex drain_mutex;
+  std::condition_variable drained;
+
+  void request_done() {
+    if (in_flight.fetch_sub(1) == 1) {
+      std::lock_guard lock(drain_mutex);
+      drained.notify_all();
+    }
+  }
 
   Shared(ServerOptions o, const Router& r, std::shared_ptr<spdlog::logger> l, MetricsRegistry* m)
       : options(std::move(o)), router(r), logger(std::move(l)), metrics(m), cors(options.cors_allowed_origins) {}
@@ -198,6 +213,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return close();
     }
     const auto started = std::chrono::steady_clock::now();
+    shared_->in_flight.fetch_add(1);  // answered (or given up) in write()'s completion
     Request request;
     request.request_id = new_request_id();
     Response response;
@@ -261,7 +277,8 @@ class Session : public std::enable_shared_from_this<Session> {
     res->set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
     res->set(http::field::cache_control, "no-store");
     for (const auto& [name, value] : response.headers) res->set(name, value);
-    res->keep_alive(keep_alive);
+    // While the server drains, answer and close: no new request on this connection.
+    res->keep_alive(keep_alive && !shared_->draining);
     if (request.method == "HEAD") {
       res->content_length(response.body.size());
     } else {
@@ -284,9 +301,10 @@ class Session : public std::enable_shared_from_this<Session> {
     shared_->logger->debug("request {} {} {} -> {} in {:.3f} ms", request.request_id, request.method,
                            request.target, response.status, elapsed * 1000);
 
-    const bool close_after = !keep_alive || response.status == 413 || response.status == 400;
+    const bool close_after = !res->keep_alive() || response.status == 413 || response.status == 400;
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res, close_after](beast::error_code ec, std::size_t) {
+                        self->shared_->request_done();
                         if (ec || close_after) return self->close();
                         self->do_read();
                       });
@@ -355,11 +373,21 @@ void HttpServer::do_accept() {
 
 void HttpServer::stop() {
   if (stopped_.exchange(true)) return;
+  shared_->draining = true;
   if (acceptor_) {
     asio::post(acceptor_->get_executor(), [this] {
       beast::error_code ec;
       acceptor_->close(ec);
     });
+  }
+  if (!threads_.empty()) {
+    std::unique_lock lock(shared_->drain_mutex);
+    const bool drained = shared_->drained.wait_for(lock, std::chrono::milliseconds(options_.drain_timeout_ms),
+                                                   [this] { return shared_->in_flight.load() == 0; });
+    if (!drained) {
+      shared_->logger->warn("stopping with {} request(s) still being handled after {} ms", shared_->in_flight.load(),
+                            options_.drain_timeout_ms);
+    }
   }
   io_.stop();
   for (auto& t : threads_) {

@@ -24,6 +24,9 @@ struct ServerOptions {
   int io_threads = 1;
   size_t body_limit_bytes = 1024 * 1024;
   int read_timeout_s = 30;
+  // stop() lets requests being handled finish and answer for up to this long before it closes
+  // every connection: a SIGTERM must not cut off a purchase whose payment already went through.
+  int drain_timeout_ms = 10000;
   // Origins browsers may call from ("https://host[:port]" or "*"); empty = same-origin only.
   std::vector<std::string> cors_allowed_origins;
   // The per-IP limit is checked here on every request (the per-user one by the Authenticator).
@@ -54,7 +57,9 @@ class HttpServer {
 
   // Binds and listens; fails with a message naming the address when the port is taken.
   Result<void> start();
-  // Stops accepting, closes connections, joins the io threads. Idempotent.
+  // Stops accepting; lets the requests being handled finish and send their answers (with
+  // Connection: close) for up to drain_timeout_ms; then closes every connection and joins the io
+  // threads. Idempotent.
   void stop();
   uint16_t port() const { return bound_port_; }
 

@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 using Keys = std::vector<std::string>;
 
 const Keys kRootKeys = {"server", "database", "secrets", "logging", "sales", "jobs", "plugins", "bindings"};
-const Keys kServerKeys = {"listen",        "port",         "io_threads",          "body_limit_bytes",
+const Keys kServerKeys = {"listen",        "port",          "io_threads", "body_limit_bytes",
                           "read_cache_ms", "cors_allowed_origins", "rate_limit"};
 const Keys kRateLimitKeys = {"per_ip", "per_user"};
 const Keys kBucketKeys = {"per_second", "burst"};
