@@ -59,7 +59,7 @@ Result<std::optional<settlement::RifaToSettle>> SqlSettlementRepository::find_ri
         sql << "SELECT r.id, r.estado, c.nombre, c.rake_bp, r.loteria_id, l.plugin_instance, " + json_col(b, "l.meta") +
                    ", " + (b == Backend::kPostgresql ? "to_char(r.fecha_sorteo, 'YYYY-MM-DD')" : "r.fecha_sorteo") +
                    ", r.fecha_fin, " + json_col(b, "r.reglas") +
-                   ", r.total_boletas, c.fondo_premios, r.fondo_recibido FROM rifas r "
+                   ", r.total_boletas, c.fondo_acumulado, r.fondo_recibido FROM rifas r "
                    "JOIN categoria_rifa c ON c.id = r.categoria_id "
                    "JOIN loterias l ON l.id = r.loteria_id WHERE r.id = :id",
             soci::use(rifa_id), soci::into(r.id), soci::into(estado), soci::into(r.categoria_nombre),
@@ -234,9 +234,9 @@ Result<ApplyOutcome> SqlSettlementRepository::apply(const settlement::Settlement
       // Only if the fund still holds what was planned with: another rifa of the categoria may have
       // taken it since (PostgreSQL re-checks the WHERE after waiting for that writer).
       long long carried_in = w.carried_in_cents;
-      soci::statement take = (sql.prepare << "UPDATE categoria_rifa SET fondo_premios = fondo_premios - :amount "
+      soci::statement take = (sql.prepare << "UPDATE categoria_rifa SET fondo_acumulado = fondo_acumulado - :amount "
                                              "WHERE id = (SELECT categoria_id FROM rifas WHERE id = :id) "
-                                             "AND fondo_premios >= :amount2",
+                                             "AND fondo_acumulado >= :amount2",
                               soci::use(carried_in), soci::use(w.rifa_id), soci::use(carried_in));
       take.execute(true);
       if (take.get_affected_rows() != 1) {
@@ -250,7 +250,7 @@ Result<ApplyOutcome> SqlSettlementRepository::apply(const settlement::Settlement
     sql << "UPDATE rifas SET estado = :estado WHERE id = :id", soci::use(new_estado), soci::use(w.rifa_id);
     if (w.carry_over_cents > 0) {
       long long carry = w.carry_over_cents;
-      sql << "UPDATE categoria_rifa SET fondo_premios = fondo_premios + :carry WHERE id = "
+      sql << "UPDATE categoria_rifa SET fondo_acumulado = fondo_acumulado + :carry WHERE id = "
              "(SELECT categoria_id FROM rifas WHERE id = :id)",
           soci::use(carry), soci::use(w.rifa_id);
     }

@@ -125,7 +125,7 @@ TEST_F(SettlementTest, UnsoldWinningNumberGoesToTheHouse) {
   auto taken = json::parse(text("SELECT data FROM audit_log WHERE action = 'draw.taken'"));
   EXPECT_EQ(taken["house_cents"], 3'000'000);
   EXPECT_EQ(taken["carry_over_cents"], 0);
-  EXPECT_EQ(count("SELECT fondo_premios FROM categoria_rifa WHERE id = 'cat-oro'"), 0);
+  EXPECT_EQ(count("SELECT fondo_acumulado FROM categoria_rifa WHERE id = 'cat-oro'"), 0);
 }
 
 TEST_F(SettlementTest, UnsoldWinningNumberCarriesOverToTheCategoriaFund) {
@@ -133,7 +133,7 @@ TEST_F(SettlementTest, UnsoldWinningNumberCarriesOverToTheCategoriaFund) {
   sell(id, {1, 2, 3});  // fund 2,250,000 carried over
   EXPECT_EQ(close_and_settle(id).status, SettleStatus::kSettled);
   EXPECT_TRUE(winners(id).empty());
-  EXPECT_EQ(count("SELECT fondo_premios FROM categoria_rifa WHERE id = 'cat-oro'"), 2'250'000);
+  EXPECT_EQ(count("SELECT fondo_acumulado FROM categoria_rifa WHERE id = 'cat-oro'"), 2'250'000);
   auto taken = json::parse(text("SELECT data FROM audit_log WHERE action = 'draw.taken'"));
   EXPECT_EQ(taken["carry_over_cents"], 2'250'000);
   EXPECT_EQ(taken["house_cents"], 750'000);
@@ -147,18 +147,30 @@ TEST_F(SettlementTest, TheNextRifaOfTheCategoriaAwardsTheCarriedOverFund) {
   sell(next, {40, 41});  // own fund 1,500,000; 40 wins
   ASSERT_EQ(close_and_settle(next).status, SettleStatus::kSettled);
   EXPECT_EQ(winners(next), std::vector<std::string>({"40:0:3750000"}));
-  EXPECT_EQ(count("SELECT fondo_premios FROM categoria_rifa WHERE id = 'cat-oro'"), 0);
+  EXPECT_EQ(count("SELECT fondo_acumulado FROM categoria_rifa WHERE id = 'cat-oro'"), 0);
   EXPECT_EQ(count("SELECT fondo_recibido FROM rifas WHERE id = '" + next + "'"), 2'250'000);
   auto taken = json::parse(text("SELECT data FROM audit_log WHERE action = 'draw.taken' AND entity_id = '" + next + "'"));
   EXPECT_EQ(taken["carried_in_cents"], 2'250'000);
   EXPECT_EQ(taken["house_cents"], 500'000) << "the rake of the rifa's own sales";
 
   // Recalculating keeps the fund the rifa took, not whatever the categoria holds now.
-  exec("UPDATE categoria_rifa SET fondo_premios = 999 WHERE id = 'cat-oro'");
+  exec("UPDATE categoria_rifa SET fondo_acumulado = 999 WHERE id = 'cat-oro'");
   auto again = service_->recalculate(admin_, next);
   ASSERT_TRUE(again.ok()) << again.error().message;
   EXPECT_EQ(winners(next), std::vector<std::string>({"40:0:3750000"}));
-  EXPECT_EQ(count("SELECT fondo_premios FROM categoria_rifa WHERE id = 'cat-oro'"), 999);
+  EXPECT_EQ(count("SELECT fondo_acumulado FROM categoria_rifa WHERE id = 'cat-oro'"), 999);
+}
+
+// categoria_rifa.fondo_premios describes the categoria (the seed sets it to what a full rifa's
+// fund comes to): it is not money waiting to be paid, only fondo_acumulado is.
+TEST_F(SettlementTest, TheCategoriasDescriptiveFondoPremiosIsNeverPaidOut) {
+  exec("UPDATE categoria_rifa SET fondo_premios = 15000000 WHERE id = 'cat-oro'");
+  const std::string id = add_rifa(one_tier(match("numero", "last", 2)));
+  sell(id, {40, 41});  // own fund 1,500,000; 40 wins
+  ASSERT_EQ(close_and_settle(id).status, SettleStatus::kSettled);
+  EXPECT_EQ(winners(id), std::vector<std::string>({"40:0:1500000"}));
+  EXPECT_EQ(count("SELECT fondo_recibido FROM rifas WHERE id = '" + id + "'"), 0);
+  EXPECT_EQ(count("SELECT fondo_premios FROM categoria_rifa WHERE id = 'cat-oro'"), 15'000'000);
 }
 
 TEST_F(SettlementTest, AFundTakenByAnotherRifaMeanwhileMakesTheSettlementPlanAgain) {
@@ -175,7 +187,7 @@ TEST_F(SettlementTest, AFundTakenByAnotherRifaMeanwhileMakesTheSettlementPlanAga
   settlement::SettlementWrite w;
   w.rifa_id = next;
   w.carried_in_cents = 2'250'000;
-  exec("UPDATE categoria_rifa SET fondo_premios = 0 WHERE id = 'cat-oro'");
+  exec("UPDATE categoria_rifa SET fondo_acumulado = 0 WHERE id = 'cat-oro'");
   auto applied = repo_->apply(w);
   ASSERT_FALSE(applied.ok());
   EXPECT_NE(applied.error().message.find("carried-over fund changed"), std::string::npos) << applied.error().message;
