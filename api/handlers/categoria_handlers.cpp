@@ -25,7 +25,8 @@ nlohmann::json categoria_json(const engine::Categoria& c) {
           {"rake", engine::format_rake(c.rake_bp)},
           {"fondo_premios", c.fondo_premios},
           {"premio_por_ganador", c.premio_por_ganador},
-          {"comentario", optional_json(c.comentario)}};
+          {"comentario", optional_json(c.comentario)},
+          {"fondo_acumulado", c.fondo_acumulado}};
 }
 
 Response list_categorias(const ApiContext& ctx, Request& req) {

@@ -6,14 +6,14 @@ namespace rifa::storage {
 namespace {
 
 const char* kColumns =
-    "SELECT id, nombre, color, valor_boleta, total_recaudo, rake_bp, fondo_premios, premio_por_ganador, comentario "
-    "FROM categoria_rifa ";
+    "SELECT id, nombre, color, valor_boleta, total_recaudo, rake_bp, fondo_premios, premio_por_ganador, comentario, "
+    "fondo_acumulado FROM categoria_rifa ";
 
 struct CategoriaRow {
   engine::Categoria c;
   std::string color, comentario;
   soci::indicator color_ind = soci::i_null, comentario_ind = soci::i_null;
-  long long valor_boleta = 0, total_recaudo = 0, fondo_premios = 0, premio_por_ganador = 0;
+  long long valor_boleta = 0, total_recaudo = 0, fondo_premios = 0, premio_por_ganador = 0, fondo_acumulado = 0;
   int rake_bp = 0;
 
   void bind(soci::statement& st) {
@@ -26,6 +26,7 @@ struct CategoriaRow {
     st.exchange(soci::into(fondo_premios));
     st.exchange(soci::into(premio_por_ganador));
     st.exchange(soci::into(comentario, comentario_ind));
+    st.exchange(soci::into(fondo_acumulado));
   }
 
   engine::Categoria get() const {
@@ -37,6 +38,7 @@ struct CategoriaRow {
     out.rake_bp = rake_bp;
     out.fondo_premios = fondo_premios;
     out.premio_por_ganador = premio_por_ganador;
+    out.fondo_acumulado = fondo_acumulado;
     return out;
   }
 };

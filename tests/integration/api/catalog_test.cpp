@@ -23,6 +23,7 @@ TEST_F(CatalogTest, AdminCreatesCategoriasWithAnExactRake) {
   EXPECT_EQ(c["premio_por_ganador"], 1500000);
   EXPECT_EQ(c["total_recaudo"], 0);
   EXPECT_EQ(c["fondo_premios"], 0);
+  EXPECT_EQ(c["fondo_acumulado"], 0) << "nothing carried over yet; settlement alone writes it";
   EXPECT_EQ(c["comentario"], "la mejor");
   EXPECT_EQ(count("SELECT rake_bp FROM categoria_rifa WHERE nombre = 'Platino'"), 1234);
 
