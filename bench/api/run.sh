@@ -8,7 +8,9 @@
 #
 #   bash bench/api/run.sh
 # Environment (defaults): BUILD_DIR (build), BACKENDS ("postgresql sqlite"), DURATION (10s),
-# CONNECTIONS (64), WRK_THREADS (2), IO_THREADS (2), POOL_SIZE (8), USERS (32), TICKETS (200000).
+# CONNECTIONS (64), WRK_THREADS (2), IO_THREADS (2), POOL_SIZE (8), USERS (32), TICKETS (200000),
+# JOB_WORKERS (2: the host's job threads, which run the notification each sale queues),
+# PGBENCH_MODE (prepared; extended or simple parse every statement, as the host's one-time ones do).
 # The throwaway PostgreSQL runs with fsync=off (scripts/pg_throwaway.sh) for the HTTP run and
 # pgbench alike; SQLite runs as configured (WAL, synchronous FULL). Figures are for this machine
 # at this moment: compare them as ratios.
@@ -23,6 +25,8 @@ IO_THREADS=${IO_THREADS:-2}
 POOL_SIZE=${POOL_SIZE:-8}
 USERS=${USERS:-32}
 TICKETS=${TICKETS:-200000}
+JOB_WORKERS=${JOB_WORKERS:-2}
+PGBENCH_MODE=${PGBENCH_MODE:-prepared}
 HOST_BIN="$BUILD_DIR/host/main/rifa-host"
 BENCH_DIR="$ROOT/bench/api"
 
@@ -73,6 +77,7 @@ database:
 secrets:
   jwt_secret: bench-only-jwt-secret-0123456789abcdef0123456789
 logging: {level: warn, format: text}
+jobs: {workers: $JOB_WORKERS}
 plugins:
   search_path: [$BUILD_DIR/plugins]
   instances:
@@ -131,7 +136,9 @@ register_players() {
   done | xargs -P 4 -I{} curl -sS --fail-with-body -X POST "http://127.0.0.1:$PORT/api/v1/auth/register" \
       -H 'Content-Type: application/json' \
       --data "{\"nombre\":\"Jugador {}\",\"email\":\"bench-{}-$name@rifa1122.test\",\"password\":\"$PLAYER_PASSWORD\"}" \
-      -o "$WORK/player-{}.json"
+      -o "$WORK/player-{}.json" \
+    || { echo "bench/api: registering the jugadores failed; answers, then the host's log:" >&2
+         cat "$WORK"/player-*.json "$WORK/host-$name.log" >&2; exit 1; }
   for i in $(seq 1 "$USERS"); do
     jq -r '"  {id = \"" + .user.id + "\", token = \"" + .access_token + "\"},"' "$WORK/player-$i.json" >>"$WORK/users.lua"
   done
@@ -145,7 +152,7 @@ declare -A SUMMARY
 run_backend() {
   local name=$1 url=$2 query=$3
   echo
-  echo "== $name: io_threads $IO_THREADS, pool_size $POOL_SIZE, $CONNECTIONS connections, $DURATION each"
+  echo "== $name: io_threads $IO_THREADS, pool_size $POOL_SIZE, job workers $JOB_WORKERS, $CONNECTIONS connections, $DURATION each"
   start_host "$url" "$name"
   local admin_token rifa before out rifa_json
   RIFA_ADMIN_PASSWORD=$ADMIN_PASSWORD "$HOST_BIN" --config "$WORK/$name.yaml" users create-admin \
@@ -211,12 +218,13 @@ for backend in $BACKENDS; do
       # the ratio is taken against the better of the two, the database's real ceiling here.
       best_tps=0
       for clients in $(printf '%s\n' "$POOL_SIZE" "$CONNECTIONS" | sort -nu); do
-        out=$(pgbench -n -M prepared -h 127.0.0.1 -p "$PGPORT" -U postgres -c "$clients" -j "$WRK_THREADS" \
+        out=$(pgbench -n -M "$PGBENCH_MODE" -h 127.0.0.1 -p "$PGPORT" -U postgres -c "$clients" -j "$WRK_THREADS" \
               -T "$seconds" -r -D uid="$FIRST_PLAYER" -D rifa="$raw_rifa" -f "$BENCH_DIR/purchase.pgbench.sql" \
               postgres 2>&1) || { echo "$out" >&2; exit 1; }
         tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' <<<"$out")
         lat=$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<<"$out")
-        printf '  %-28s tps=%.1f latency_avg_ms=%s (%s clients)\n' "pgbench purchase SQL" "$tps" "$lat" "$clients"
+        printf '  %-28s tps=%.1f latency_avg_ms=%s (%s clients, %s mode)\n' "pgbench purchase SQL" "$tps" "$lat" \
+          "$clients" "$PGBENCH_MODE"
         [[ -n "${VERBOSE:-}" ]] && echo "$out"
         best_tps=$(awk -v a="$best_tps" -v b="$tps" 'BEGIN { print (b > a ? b : a) }')
       done

@@ -1,7 +1,9 @@
-#include "storage/one_time_statement.hpp"
 #include "storage/repositories/sql_rifa_repository.hpp"
 
+#include <algorithm>
+
 #include "jobs/job_outbox.hpp"
+#include "storage/one_time_statement.hpp"
 #include "storage/repositories/commitment_freezer.hpp"
 #include "storage/repositories/sql_support.hpp"
 #include "storage/sha256.hpp"
@@ -72,7 +74,7 @@ std::string ticket_id(const std::string& rifa_id, int numero, const std::string&
 
 }  // namespace
 
-void insert_tickets(soci::session& sql, const std::string& rifa_id, int32_t total, int64_t precio) {
+void insert_tickets(soci::session& sql, Backend backend, const std::string& rifa_id, int32_t total, int64_t precio) {
   // Batches bound as vectors: one round trip per chunk instead of one per ticket.
   constexpr int32_t kChunk = 5000;
   const std::string salt = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
@@ -90,6 +92,12 @@ void insert_tickets(soci::session& sql, const std::string& rifa_id, int32_t tota
     sql << "INSERT INTO tickets (id, rifa_id, numero, precio) VALUES (:id, :rifa, :numero, :precio)", soci::use(ids),
         soci::use(rifa_ids), soci::use(numeros), soci::use(precios);
   }
+  if (backend == Backend::kPostgresql) {
+    // reltuples: the row count of the last ANALYZE (-1 = never), not a count(*).
+    double known_rows = 0;
+    sql << "SELECT reltuples FROM pg_class WHERE oid = 'tickets'::regclass", soci::into(known_rows);
+    if (total >= 0.1 * std::max(known_rows, 0.0)) sql << "ANALYZE tickets";
+  }
 }
 
 Result<void> SqlRifaRepository::create(const engine::Rifa& r, int64_t precio, const engine::AuditEntry& audit) {
@@ -106,7 +114,7 @@ Result<void> SqlRifaRepository::create(const engine::Rifa& r, int64_t precio, co
         soci::use(r.id), soci::use(r.nombre), soci::use(r.categoria_id), soci::use(r.loteria_id), soci::use(inicio),
         soci::use(fin), soci::use(ganadores), soci::use(estado), soci::use(reglas), soci::use(total), soci::use(creado),
         soci::use(assignment), soci::use(fecha_sorteo.value, fecha_sorteo.indicator);
-    insert_tickets(sql, r.id, r.total_boletas, precio);
+    insert_tickets(sql, backend, r.id, r.total_boletas, precio);
     append_audit(sql, backend, audit_record(audit, clock_.now()));
   });
 }
@@ -210,7 +218,7 @@ Result<void> SqlRifaRepository::update(const engine::Rifa& r, Lock lock, const s
     if (st.get_affected_rows() != 1) return make_error(ErrorCode::kNotFound, "rifa " + r.id + " does not exist");
     if (precio) {
       sql << "DELETE FROM tickets WHERE rifa_id = :id", soci::use(r.id);
-      insert_tickets(sql, r.id, r.total_boletas, *precio);
+      insert_tickets(sql, db_.backend(), r.id, r.total_boletas, *precio);
     }
     append_audit(sql, backend, audit_record(audit, clock_.now()));
     if (stored_estado == "pendiente" && r.estado == engine::RifaEstado::kActiva) {

@@ -1,6 +1,7 @@
 #include "storage/repositories/sql_settlement_repository.hpp"
 
 #include "jobs/job_outbox.hpp"
+#include "storage/one_time_statement.hpp"
 #include "storage/repositories/sql_support.hpp"
 #include "storage/sha256.hpp"
 #include "storage/timestamps.hpp"
@@ -234,10 +235,11 @@ Result<ApplyOutcome> SqlSettlementRepository::apply(const settlement::Settlement
       // Only if the fund still holds what was planned with: another rifa of the categoria may have
       // taken it since (PostgreSQL re-checks the WHERE after waiting for that writer).
       long long carried_in = w.carried_in_cents;
-      soci::statement take = (sql.prepare << "UPDATE categoria_rifa SET fondo_acumulado = fondo_acumulado - :amount "
-                                             "WHERE id = (SELECT categoria_id FROM rifas WHERE id = :id) "
-                                             "AND fondo_acumulado >= :amount2",
-                              soci::use(carried_in), soci::use(w.rifa_id), soci::use(carried_in));
+      soci::statement take = one_time_statement(sql,
+                                                "UPDATE categoria_rifa SET fondo_acumulado = fondo_acumulado - :amount "
+                                                "WHERE id = (SELECT categoria_id FROM rifas WHERE id = :id) "
+                                                "AND fondo_acumulado >= :amount2",
+                                                soci::use(carried_in), soci::use(w.rifa_id), soci::use(carried_in));
       take.execute(true);
       if (take.get_affected_rows() != 1) {
         return make_error(ErrorCode::kConflict, "the categoria's carried-over fund changed while rifa " + w.rifa_id +

@@ -36,14 +36,14 @@ SandboxStore::SandboxStore(std::string state_file) : state_file_(std::move(state
   if (state_file_.empty()) return;
   fd_ = ::open(state_file_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd_ < 0) throw sdk::Error(RIFA_ERR_CONFIG, "state_file " + state_file_ + ": " + std::strerror(errno));
-  Lock lock(*this);  // reads the whole file; a bad line is a config error here
+  Lock lock(*this, RIFA_ERR_CONFIG);  // reads the whole file; a bad line refuses the instance
 }
 
 SandboxStore::~SandboxStore() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-SandboxStore::Lock::Lock(SandboxStore& store) : store_(store) {
+SandboxStore::Lock::Lock(SandboxStore& store, rifa_status on_bad_line) : store_(store) {
   if (store_.fd_ < 0) return;
   int rc;
   do {
@@ -53,7 +53,7 @@ SandboxStore::Lock::Lock(SandboxStore& store) : store_(store) {
     throw sdk::Error(RIFA_ERR_INTERNAL, "cannot lock state_file " + store_.state_file_ + ": " + std::strerror(errno));
   }
   try {
-    store_.read_new_lines(store_.lines_read_ == 0 ? RIFA_ERR_CONFIG : RIFA_ERR_INTERNAL);
+    store_.read_new_lines(on_bad_line);
   } catch (...) {
     ::flock(store_.fd_, LOCK_UN);
     throw;
@@ -77,23 +77,32 @@ void SandboxStore::read_new_lines(rifa_status code) {
   size_t start = 0;
   for (size_t end; (end = partial_line_.find('\n', start)) != std::string::npos; start = end + 1) {
     const std::string line = partial_line_.substr(start, end - start);
-    ++lines_read_;
-    if (line.empty()) continue;
-    const std::string where = "state_file " + state_file_ + ":" + std::to_string(lines_read_) + ": ";
+    const int line_number = lines_read_ + 1;
+    // A bad line is reported with its own number on every later read too: what came before it is
+    // consumed, the bad line is not.
+    const auto fail = [&](const std::string& what) {
+      partial_line_.erase(0, start);
+      throw sdk::Error(code, "state_file " + state_file_ + ":" + std::to_string(line_number) + ": " + what);
+    };
+    if (line.empty()) {
+      lines_read_ = line_number;
+      continue;
+    }
     nlohmann::json entry;
     try {
       entry = nlohmann::json::parse(line);
     } catch (const nlohmann::json::parse_error& e) {
-      throw sdk::Error(code, where + "not JSON (" + e.what() + ")");
+      fail(std::string("not JSON (") + e.what() + ")");
     }
     RecordKind kind{};
     if (!entry.is_object() || !entry.contains("kind") || !entry["kind"].is_string() ||
         !kind_from_name(entry["kind"].get<std::string>(), kind) || !entry.contains("record") ||
         !entry["record"].is_object() || !entry["record"].contains("ref") ||
         !entry["record"].contains("idempotency_key")) {
-      throw sdk::Error(code, where + "expected {\"kind\": \"payment|refund|payout\", \"record\": {\"ref\", \"idempotency_key\", ...}}");
+      fail("expected {\"kind\": \"payment|refund|payout\", \"record\": {\"ref\", \"idempotency_key\", ...}}");
     }
     remember(kind, entry["record"]);
+    lines_read_ = line_number;
   }
   // Writers append whole lines under the lock, so a tail without its newline is a torn write.
   partial_line_.erase(0, start);
@@ -126,8 +135,9 @@ void SandboxStore::put(RecordKind kind, const nlohmann::json& record) {
       }
       written += static_cast<size_t>(n);
     }
-    // Our own line is now known: skip it on the next read.
+    // Our own line is now known: skip it on the next read, but count it (error line numbers).
     read_offset_ = ::lseek(fd_, 0, SEEK_CUR);
+    ++lines_read_;
   }
   remember(kind, record);
 }

@@ -32,7 +32,8 @@ class SandboxStore {
 
   class Lock {
    public:
-    explicit Lock(SandboxStore& store);
+    // on_bad_line: the error a malformed line raises (RIFA_ERR_CONFIG while the instance starts).
+    explicit Lock(SandboxStore& store, rifa_status on_bad_line = RIFA_ERR_INTERNAL);
     ~Lock();
     Lock(const Lock&) = delete;
     Lock& operator=(const Lock&) = delete;

@@ -110,7 +110,7 @@ std::string SettlementTest::add_rifa(const nlohmann::json& reglas, int total, co
            ":reglas, :total, :fecha)",
         soci::use(id), soci::use(loteria), soci::use(inicio), soci::use(fin), soci::use(estado), soci::use(reglas_text),
         soci::use(total), soci::use(fecha);
-    storage::insert_tickets(sql, id, total, kPrecio);
+    storage::insert_tickets(sql, db().backend(), id, total, kPrecio);
   });
   EXPECT_TRUE(done.ok()) << done.error().message;
   return id;

@@ -316,6 +316,14 @@ TEST_F(PaymentSandboxTest, TwoLiveInstancesSharingAStateFileHonourEachOthersKeys
     EXPECT_FALSE(json::parse(line, nullptr, false).is_discarded()) << "torn line: " << line;
   }
   EXPECT_EQ(lines, 3);  // one payout, one payment, one payout: no record written twice
+
+  // A line another writer broke is refused by every later call, named by its own line number.
+  std::ofstream(state, std::ios::app) << "{broken\n";
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const auto refused = first->payout(R"({"amount_cents": 1, "currency": "COP", "idempotency_key": "ganador-9"})");
+    EXPECT_EQ(refused.status, RIFA_ERR_INTERNAL);
+    EXPECT_NE(refused.error.find("state_file " + state.string() + ":4: not JSON"), std::string::npos) << refused.error;
+  }
 }
 
 TEST_F(PaymentSandboxTest, CorruptStateFileRefusesTheInstance) {
