@@ -82,7 +82,7 @@ plugins:
   search_path: [$BUILD_DIR/plugins]
   instances:
     mock: {library: lottery_mock, kind: lottery, config: {seed: bench}}
-    sandbox: {library: payment_sandbox, kind: payment, config: {webhook_secret: bench-only-sandbox-secret}}
+    sandbox: {library: payment_sandbox, kind: payment, config: {webhook_secret: bench-only-sandbox-secret-0123456789abcdef}}
     log: {library: notifier_log, kind: notifier}
 bindings:
   defaults: {lottery: mock, payment: sandbox, notifiers: [log]}

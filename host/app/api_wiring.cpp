@@ -18,9 +18,6 @@
 namespace rifa::app {
 namespace {
 
-// HS256 keys shorter than the hash output weaken the MAC (RFC 7518 §3.2).
-constexpr size_t kMinSecretBytes = 32;
-
 std::string random_secret() {
   std::array<unsigned char, 32> bytes{};
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
@@ -66,11 +63,8 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
 ApiWiringOptions ApiWiring::options_from(const settings::Settings& settings) {
   ApiWiringOptions options;
   if (auto it = settings.secrets.find("jwt_secret"); it != settings.secrets.end() && !it->second.empty()) {
+    // Its strength is checked before serving (app/secret_policy.hpp).
     options.jwt_secret = it->second;
-    if (options.jwt_secret.size() < kMinSecretBytes) {
-      spdlog::warn("secrets.jwt_secret is shorter than {} bytes: use a long random value in production",
-                   kMinSecretBytes);
-    }
   } else {
     spdlog::warn("secrets.jwt_secret is not set: using a random secret for this process; tokens stop working "
                  "when it restarts");

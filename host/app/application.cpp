@@ -17,6 +17,7 @@
 #include "app/lottery_cases.hpp"
 #include "app/plugin_check.hpp"
 #include "app/plugin_wiring.hpp"
+#include "app/secret_policy.hpp"
 #include "common/metrics.hpp"
 #include "handlers/system_handlers.hpp"
 #include "plugin_runtime/cassette.hpp"
@@ -91,10 +92,30 @@ void block_stop_signals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
+// Public example secrets let anyone mint an admin token or confirm an unpaid purchase, so a
+// production host refuses them before it opens the database; a development host only warns.
+bool secrets_fit_to_serve(const settings::Settings& config, RunMode mode) {
+  const auto weak = find_weak_secrets(config);
+  for (const auto& w : weak) {
+    if (mode == RunMode::kDevelopment) {
+      spdlog::warn("{} {} (allowed: development mode)", w.path, w.reason);
+    } else {
+      spdlog::critical("{} {}", w.path, w.reason);
+    }
+  }
+  if (weak.empty() || mode == RunMode::kDevelopment) return true;
+  spdlog::critical("refusing to serve with {} weak secret(s): set them from the environment to at least {} random "
+                   "bytes (e.g. `openssl rand -hex 32`), or pass --dev (RIFA_ENV=development) on a development "
+                   "machine; scripts/run.sh generates them into var/secrets.env",
+                   weak.size(), kMinSecretBytes);
+  return false;
+}
+
 int serve(const CliOptions& options, std::ostream& err) {
   auto config = load_config(options.config_file, err);
   if (!config) return kExitConfig;
   setup_logging(config->logging.format == "text" ? LogFormat::kText : LogFormat::kJson, config->logging.level);
+  if (!secrets_fit_to_serve(*config, run_mode(options.dev, std::getenv("RIFA_ENV")))) return kExitStartup;
   block_stop_signals();
 
   MetricsRegistry metrics;

@@ -29,13 +29,18 @@ const std::map<std::string, std::string>& help_pages() {
        "\n"
        "Options:\n"
        "  --config FILE             config file (default: $RIFA_CONFIG, else config/rifa.yaml)\n"
+       "  --dev                     development mode: serve even with shipped or short secrets\n"
+       "                            (also RIFA_ENV=development); never in production\n"
        "  -h, --help                show this help, or a command's help after the command\n"
        "  --version                 print the host and plugin ABI versions\n"},
       {"serve",
-       "Usage: rifa-host [--config FILE] serve\n\n"
+       "Usage: rifa-host [--config FILE] [--dev] serve\n\n"
        "Applies pending migrations (database.migrate_on_start), loads the seed data folder when\n"
        "database.seed is set, loads every plugin instance, and serves HTTP on server.listen:server.port\n"
-       "until SIGINT or SIGTERM. Exits non-zero when any of these steps fails, naming what and where.\n"},
+       "until SIGINT or SIGTERM. Exits non-zero when any of these steps fails, naming what and where.\n"
+       "Refuses to start (exit 3) while secrets.jwt_secret or any plugin secret (a config member whose\n"
+       "name contains 'secret') is a shipped example value ('dev-only-...') or shorter than 32 bytes,\n"
+       "unless --dev or RIFA_ENV=development says this is a development machine.\n"},
       {"migrate",
        "Usage: rifa-host [--config FILE] migrate\n\n"
        "Applies the pending migrations of migrations/ to database.url, each in its own transaction,\n"
@@ -118,6 +123,8 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
     };
     if (a == "-h" || a == "--help") {
       help = true;
+    } else if (a == "--dev") {
+      options.dev = true;
     } else if (a == "--version") {
       options.command = Command::kVersion;
       return options;

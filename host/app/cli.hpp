@@ -40,6 +40,8 @@ struct CliOptions {
   // $RIFA_ADMIN_PASSWORD or stdin, never argv, which other users can read in ps).
   std::string email;
   std::string nombre;
+  // --dev: serve even with the shipped example secrets or short ones (also RIFA_ENV=development).
+  bool dev = false;
   // What --help should describe (empty: the overview).
   std::string help_topic;
 };

@@ -45,7 +45,8 @@ class HostProcessTest : public ::testing::Test {
                            "logging:\n"
                            "  level: info\n"
                            "  format: json\n"
-                           "plugins:\n"
+                        << secrets_block_
+                        << "plugins:\n"
                            "  search_path: ["
                         << RIFA_PLUGIN_DIR
                         << "]\n"
@@ -56,7 +57,9 @@ class HostProcessTest : public ::testing::Test {
                            "    sandbox:\n"
                            "      library: payment_sandbox\n"
                            "      kind: payment\n"
-                           "      config: {webhook_secret: test-only-secret-0123456789}\n"
+                           "      config: {webhook_secret: "
+                        << sandbox_secret_
+                        << "}\n"
                            "    log:\n"
                            "      library: notifier_log\n"
                            "      kind: notifier\n"
@@ -68,6 +71,23 @@ class HostProcessTest : public ::testing::Test {
 
   std::unique_ptr<TestDatabase> db_;
   fs::path dir_;
+  // Strong enough for a production host (app/secret_policy.hpp); tests of weak ones change them.
+  std::string sandbox_secret_ = "test-only-secret-0123456789abcdef0123456789";
+  std::string secrets_block_ = "secrets:\n  jwt_secret: test-only-jwt-secret-0123456789abcdef0123456789\n";
+};
+
+// The shipped examples, as config/rifa.yaml has them without RIFA_JWT_SECRET and
+// RIFA_SANDBOX_WEBHOOK_SECRET: public, so a token or a payment confirmation signed with them is forgeable.
+constexpr const char* kShippedJwtSecret = "dev-only-insecure-jwt-secret";
+constexpr const char* kShippedSandboxSecret = "dev-only-sandbox-secret";
+
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) { ::setenv(name, value, 1); }
+  ~ScopedEnv() { ::unsetenv(name_); }
+
+ private:
+  const char* name_;
 };
 
 TEST_F(HostProcessTest, ServesHealthAndMetricsThenStopsCleanlyOnSigterm) {
@@ -129,6 +149,47 @@ TEST_F(HostProcessTest, StopsOnSigintToo) {
   auto code = host.wait(std::chrono::seconds(15));
   ASSERT_TRUE(code);
   EXPECT_EQ(*code, 0);
+}
+
+TEST_F(HostProcessTest, RefusesToServeWithTheShippedSecretsNamingEachOne) {
+  secrets_block_ = std::string("secrets:\n  jwt_secret: ") + kShippedJwtSecret + "\n";
+  sandbox_secret_ = kShippedSandboxSecret;
+  HostProcess host(RIFA_HOST_BINARY, {"--config", write_config().string(), "serve"}, dir_);
+  auto code = host.wait(std::chrono::seconds(30));
+  ASSERT_TRUE(code) << "served with public secrets: " << host.stderr_text();
+  EXPECT_EQ(*code, 3);
+  const std::string err = host.stderr_text();
+  EXPECT_NE(err.find("secrets.jwt_secret is a shipped example value"), std::string::npos) << err;
+  EXPECT_NE(err.find("plugins.instances.sandbox.config.webhook_secret is a shipped example value"), std::string::npos)
+      << err;
+  EXPECT_NE(err.find("refusing to serve with 2 weak secret(s)"), std::string::npos) << err;
+}
+
+TEST_F(HostProcessTest, RefusesShortSecrets) {
+  secrets_block_ = "secrets:\n  jwt_secret: x\n";
+  sandbox_secret_ = "0123456789abcdef0123456789abcde";  // 31 bytes
+  auto r = run_host(RIFA_HOST_BINARY, {"--config", write_config().string(), "serve"}, dir_);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("secrets.jwt_secret is 1 bytes; use at least 32 random bytes"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("plugins.instances.sandbox.config.webhook_secret is 31 bytes"), std::string::npos) << r.err;
+}
+
+TEST_F(HostProcessTest, DevelopmentModeServesWithTheShippedSecretsAndSaysSo) {
+  secrets_block_ = std::string("secrets:\n  jwt_secret: ") + kShippedJwtSecret + "\n";
+  sandbox_secret_ = kShippedSandboxSecret;
+  const auto config = write_config().string();
+  {
+    HostProcess host(RIFA_HOST_BINARY, {"--config", config, "--dev", "serve"}, dir_);
+    ASSERT_TRUE(host.wait_for_log("listening on http://127.0.0.1:", std::chrono::seconds(60))) << host.stderr_text();
+    EXPECT_NE(host.stderr_text().find("(allowed: development mode)"), std::string::npos) << host.stderr_text();
+    host.signal(SIGTERM);
+    EXPECT_EQ(host.wait(std::chrono::seconds(15)), 0);
+  }
+  ScopedEnv development("RIFA_ENV", "development");
+  HostProcess host(RIFA_HOST_BINARY, {"--config", config, "serve"}, dir_);
+  ASSERT_TRUE(host.wait_for_log("listening on http://127.0.0.1:", std::chrono::seconds(60))) << host.stderr_text();
+  host.signal(SIGTERM);
+  EXPECT_EQ(host.wait(std::chrono::seconds(15)), 0);
 }
 
 TEST_F(HostProcessTest, APluginThatWillNotLoadStopsStartupNamingFileAndReason) {

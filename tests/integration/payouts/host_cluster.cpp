@@ -34,7 +34,7 @@ HostCluster::HostCluster(TestDatabase& db, const fs::path& dir) : db_(db), dir_(
                             "    sandbox:\n"
                             "      library: payment_sandbox\n"
                             "      kind: payment\n"
-                            "      config: {webhook_secret: crash-test-sandbox-secret, state_file: \""
+                            "      config: {webhook_secret: crash-test-sandbox-secret-0123456789abcdef, state_file: \""
                          << (dir_ / "sandbox.jsonl").string() << "\"}\n"
                             "    log: {library: notifier_log, kind: notifier, config: {path: \""
                          << (dir_ / "events.jsonl").string() << "\"}}\n"
