@@ -466,5 +466,33 @@ TEST(BalotoOfficialPage, RawSavedListingWithSwappedRowsIsRefused) {
   EXPECT_TRUE(parse_baloto_listing(swapped, {ymd(2025, 12, 29), kListingUrl}, Juego::kBaloto, config()).is_ok());
 }
 
+TEST(BalotoDrawPage, APageShowingBothGamesIsRefusedNotReadByPosition) {
+  const BalotoRow baloto = sample_row(Juego::kBaloto);
+  const BalotoRow revancha = sample_row(Juego::kRevancha);
+  const std::string page = testing::render_baloto_draw_page(baloto);
+  const std::string url = "https://www.baloto.com/resultados-baloto/2576/";
+  const PageRequest request{baloto.date, url};
+  // Revancha's balls block put before Baloto's, inside the Baloto page's container.
+  const std::string revancha_page = testing::render_baloto_draw_page(revancha);
+  const auto balls_of = [](const std::string& body) {
+    const auto from = body.find("<div class=\"container-balls-results\">");
+    const std::string close = "        </div>\n";  // the container's own end tag
+    const auto to = body.find(close + "      </div>\n    </div>", from) + close.size();
+    return body.substr(from, to - from);
+  };
+  const std::string two_blocks = replace_all(page, balls_of(page), balls_of(revancha_page) + balls_of(page));
+  const Outcome blocks = parse_baloto_draw_page(two_blocks, request, Juego::kBaloto, config());
+  EXPECT_EQ(blocks.kind(), OutcomeKind::kParseError);
+  EXPECT_EQ(blocks.message(), "baloto draw page: 2 .container-balls-results in #balotoBgNew, expected 1: layout changed");
+  // Both logos: the page no longer says which game it shows.
+  const std::string logo = "src=\"https://www.baloto.com/static/img/baloto.png\">";
+  ASSERT_NE(page.find(logo), std::string::npos);
+  const std::string two_logos = replace_all(
+      page, logo, "src=\"https://www.baloto.com/static/img/baloto.png\"><img src=\"https://www.baloto.com/static/img/revancha.png\">");
+  const Outcome logos = parse_baloto_draw_page(two_logos, request, Juego::kBaloto, config());
+  EXPECT_EQ(logos.kind(), OutcomeKind::kParseError);
+  EXPECT_EQ(logos.message(), "baloto draw page: both a Baloto and a Revancha logo in #balotoBgNew: layout changed");
+}
+
 }  // namespace
 }  // namespace rifa::lottery::baloto
