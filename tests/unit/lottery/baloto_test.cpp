@@ -209,9 +209,10 @@ TEST(BalotoOfficialPage, EmptyAggregatorYearPageIsNotPublished) {
 TEST(BalotoAggregator, ReadsARowAndPinsTheSorteoFromTheCalendar) {
   const std::string page =
       "<table><thead><tr><th>Fecha</th><th>5 + 1</th></tr></thead><tbody><tr><td>99</td><td>1</td></tr></tbody></table>"
+      "<div class='panel'><div class='panel-heading'><h3>Combinación Ganadora de la Baloto del año 2025</h3></div>"
       "<table class='table'><thead><tr><th>Fecha</th><th>Combinación Ganadora</th><th>Super Balota.</th></tr></thead>"
       "<tbody><tr><td>Sábado 8 de noviembre de 2025</td><td><span>01</span> <span>06</span> <span>18</span> "
-      "<span>21</span> <span>24</span></td><td>12</td></tr></tbody></table></html>";
+      "<span>21</span> <span>24</span></td><td>12</td></tr></tbody></table></div></html>";
   const Outcome outcome = parse_resultadobaloto_year(page, {ymd(2025, 11, 8), "u"}, Juego::kBaloto, config());
   ASSERT_TRUE(outcome.is_ok()) << outcome.message();
   EXPECT_EQ(outcome.draw().draw_number, "2576");
@@ -492,6 +493,34 @@ TEST(BalotoDrawPage, APageShowingBothGamesIsRefusedNotReadByPosition) {
   const Outcome logos = parse_baloto_draw_page(two_logos, request, Juego::kBaloto, config());
   EXPECT_EQ(logos.kind(), OutcomeKind::kParseError);
   EXPECT_EQ(logos.message(), "baloto draw page: both a Baloto and a Revancha logo in #balotoBgNew: layout changed");
+}
+
+TEST(BalotoAggregator, TheTableReadIsTheOneItsHeadingSaysIsBaloto) {
+  const auto panel = [](const std::string& heading, const std::string& balls, const std::string& superbalota) {
+    return "<div class='panel'><div class='panel-heading'><h3>" + heading + "</h3></div><div class='panel-body'>"
+           "<table class='table'><thead><tr><th>Fecha</th><th>Combinación Ganadora</th><th>Super Balota.</th></tr>"
+           "</thead><tbody><tr><td>Sábado 8 de noviembre de 2025</td><td>" + balls + "</td><td>" + superbalota +
+           "</td></tr></tbody></table></div></div>";
+  };
+  const std::string baloto = panel("Combinación Ganadora de la Baloto del año 2025", "01 06 18 21 24", "12");
+  const std::string revancha = panel("Combinación Ganadora de la Revancha del año 2025", "03 09 17 26 38", "11");
+  const PageRequest request{ymd(2025, 11, 8), "u"};
+  // Revancha's table first: still Baloto's balls.
+  const std::string page = "<html><body>" + revancha + baloto + "</body></html>";
+  const Outcome outcome = parse_resultadobaloto_year(page, request, Juego::kBaloto, config());
+  ASSERT_TRUE(outcome.is_ok()) << outcome.message();
+  EXPECT_EQ(joined(outcome.draw()), "01 06 18 21 24 12");
+  // Only Revancha's table, or one no heading names: refused.
+  const Outcome only_revancha =
+      parse_resultadobaloto_year("<html><body>" + revancha + "</body></html>", request, Juego::kBaloto, config());
+  EXPECT_EQ(only_revancha.kind(), OutcomeKind::kParseError);
+  EXPECT_EQ(only_revancha.message(),
+            "resultadobaloto: no 'Combinación Ganadora' table under a heading naming Baloto alone (found "
+            "'Combinación Ganadora de la Revancha del año 2025'): layout changed");
+  const Outcome unnamed = parse_resultadobaloto_year(
+      "<html><body>" + panel("Combinación Ganadora del año 2025", "01 06 18 21 24", "12") + "</body></html>", request,
+      Juego::kBaloto, config());
+  EXPECT_EQ(unnamed.kind(), OutcomeKind::kParseError);
 }
 
 }  // namespace
