@@ -120,11 +120,12 @@ std::vector<Seed> seeds() {
   const std::string aggregator =
       "<html><body><h2>Resultados del año 2025</h2><table class='table table-bordered'><thead><tr>"
       "<th>Fecha</th><th>5 + 1</th></tr></thead><tbody><tr><td>08/11/2025</td><td>1</td></tr></tbody></table>"
+      "<div class='panel'><div class='panel-heading'><h3>Combinación Ganadora de la Baloto del año 2025</h3></div>"
       "<table class='table table-bordered'><thead><tr><th>Fecha</th><th>Combinación Ganadora</th>"
       "<th>Super Balota.</th></tr></thead><tbody><tr><td>Sábado 8 de noviembre de 2025</td><td>"
       "<span class='bola'>01</span> <span class='bola'>06</span> <span class='bola'>18</span> "
       "<span class='bola'>21</span> <span class='bola'>24</span></td><td>12</td></tr>"
-      "<tr><td>Miércoles 5 de noviembre de 2025</td><td>02 11 19 30 41</td><td>05</td></tr></tbody></table>"
+      "<tr><td>Miércoles 5 de noviembre de 2025</td><td>02 11 19 30 41</td><td>05</td></tr></tbody></table></div>"
       "</body></html>";
   return {
       {"baloto listing", Target::kBalotoListing, "2025-12-27", testing::render_baloto_listing(rows)},

@@ -126,6 +126,21 @@ std::string replace_all(std::string text, const std::string& from, const std::st
   return text;
 }
 
+// `a` where `b` was and `b` where `a` was (each appears once in `text`).
+std::string swap_texts(std::string text, const std::string& a, const std::string& b) {
+  const auto at_a = text.find(a);
+  const auto at_b = text.find(b);
+  if (at_a == std::string::npos || at_b == std::string::npos) throw std::runtime_error("swap_texts: text not found");
+  if (at_a < at_b) {
+    text.replace(at_b, b.size(), a);
+    text.replace(at_a, a.size(), b);
+  } else {
+    text.replace(at_a, a.size(), b);
+    text.replace(at_b, b.size(), a);
+  }
+  return text;
+}
+
 // ---- Baloto ---------------------------------------------------------------------------------
 
 ltt::BalotoRow row_of(const ltt::BalotoDraw& draw) {
@@ -210,6 +225,26 @@ void write_baloto(CaseWriter& out) {
             "Revancha per-draw page /resultados-revancha/2508/",
             ok_result(baloto_result(revancha_mon, draw_url(revancha_mon), revancha_page)),
             {page(draw_url(revancha_mon), revancha_page)});
+
+  // Adversarial (issue 11): on a listing whose newest night is 2025-06-02, the balls of that
+  // night's Baloto and Revancha rows are swapped. Each row keeps its own image and link, so the
+  // table alone reads Revancha's balls as Baloto's; the banner, where each game's balls sit under
+  // its own logo, gives it away.
+  const auto listing_cell = [](const ltt::BalotoRow& row) {
+    std::string cell;
+    for (const auto& ball : row.numbers) cell += ball + " - ";
+    return cell + "<span class=\"balota-red-results\">" + row.superbalota + "</span>";
+  };
+  const std::string swapped = swap_texts(older, listing_cell(monday), listing_cell(revancha_mon));
+  out.write("baloto", "adversarial-swapped-rows-listing", only_listing, "2025-06-02",
+            "the night's Baloto and Revancha rows carry each other's balls (each row still has its own image and "
+            "link): refused, never Revancha's numbers as Baloto's",
+            failing("validation", "the banner's Baloto block reads 02 18 27 31 35 + 12: rows swapped or page damaged"),
+            {page(page1, swapped)});
+  out.write("baloto", "adversarial-swapped-rows-falls-back-to-draw-page", json::object(), "2025-06-02",
+            "default policy first_that_answers: the swapped listing is refused and the per-draw page answers",
+            ok_result(baloto_result(monday, draw_url(monday), monday_page)),
+            {page(page1, swapped), page(draw_url(monday), monday_page)});
 
   // Not published: the night's row is there with placeholder balls and the draw page is not up.
   auto pending_rows = rows_between("2025-05-28", "2025-06-07");
@@ -337,6 +372,20 @@ void write_bogota(CaseWriter& out) {
             "tbody.mayor renamed: a parse error naming it", failing("parse", "no tbody.mayor row in page"),
             {page(url, replace_all(recent_page, "class=\"mayor\"", "class=\"premio-mayor\""))});
 
+  // Adversarial (issue 11): the Quindío, drawn the same Thursday night, in the result block under
+  // Bogotá's title and header; the block's logo names the Quindío.
+  for (const auto& quindio : ltt::load_premio_mayor_draws("Quindío")) {
+    if (quindio.date != recent->date) continue;
+    const std::string foreign = replace_all(
+        ltt::render_bogota_page({recent->sorteo, recent->date, quindio.numero, quindio.serie, {}}),
+        "logo-loteria-de-bogota.png\" alt=\"Lotería de Bogotá\"", "logo-loteria-del-quindio.png\" alt=\"Lotería del Quindío\"");
+    out.write("bogota", "adversarial-foreign-block", json::object(), "2025-10-30",
+              "the Quindío's result (" + quindio.numero + " serie " + quindio.serie +
+                  ", same night) in the result block under Bogotá's header: refused, never the Quindío's number",
+              failing("parse", "the result block names Lotería del Quindío, expected only Lotería de Bogotá"),
+              {page(url, foreign)});
+  }
+
   out.write("bogota", "network-error", json::object(), "2025-10-30", "connection refused",
             failing("transport", "loteriadebogota.com"), {failure("GET", url, "", "unavailable")});
   out.write("bogota", "timeout", json::object(), "2025-10-30", "the site times out",
@@ -434,6 +483,22 @@ void write_valle(CaseWriter& out) {
   out.write("valle", "wrong-date-home-shows-later-draw", only_home, "2026-08-26",
             "asked for 2026-08-26 while the home page shows 2026-09-02 (it only shows the latest draw)",
             failing("validation", "2026-09-02"), {page(home_url, home)});
+
+  // Adversarial (issue 11): Manizales, drawn the same Wednesday night, in the result block under
+  // Valle's title, nav and footer; the block's logo names Manizales.
+  for (const auto& manizales : ltt::load_premio_mayor_draws("Manizales")) {
+    const auto valle = std::find_if(draws.begin(), draws.end(), [&](const auto& d) { return d.date == manizales.date; });
+    if (valle == draws.end() || lt::format_iso(manizales.date) != "2025-10-29") continue;
+    const std::string foreign = replace_all(
+        ltt::render_valle_home({valle->sorteo, valle->date, manizales.numero, manizales.serie, {}}),
+        "logo-loteria-del-valle.png\" alt=\"Lotería del Valle\"", "logo-loteria-de-manizales.png\" alt=\"Lotería de Manizales\"");
+    out.write("valle", "adversarial-foreign-block-home", only_home, "2025-10-29",
+              "Manizales' result (" + manizales.numero + " serie " + manizales.serie +
+                  ", same night) in the result block under Valle's header: refused, never Manizales' number",
+              failing("parse", "no PREMIO MAYOR block names Lotería del Valle (found a PREMIO MAYOR block naming "
+                               "Lotería de Manizales)"),
+              {page(home_url, foreign)});
+  }
 
   out.write("valle", "future-date-no-request", json::object(), "2099-01-07",
             "a draw still ahead by the host clock: not published, and no request is made (the cassette is empty)",

@@ -209,9 +209,10 @@ TEST(BalotoOfficialPage, EmptyAggregatorYearPageIsNotPublished) {
 TEST(BalotoAggregator, ReadsARowAndPinsTheSorteoFromTheCalendar) {
   const std::string page =
       "<table><thead><tr><th>Fecha</th><th>5 + 1</th></tr></thead><tbody><tr><td>99</td><td>1</td></tr></tbody></table>"
+      "<div class='panel'><div class='panel-heading'><h3>Combinación Ganadora de la Baloto del año 2025</h3></div>"
       "<table class='table'><thead><tr><th>Fecha</th><th>Combinación Ganadora</th><th>Super Balota.</th></tr></thead>"
       "<tbody><tr><td>Sábado 8 de noviembre de 2025</td><td><span>01</span> <span>06</span> <span>18</span> "
-      "<span>21</span> <span>24</span></td><td>12</td></tr></tbody></table></html>";
+      "<span>21</span> <span>24</span></td><td>12</td></tr></tbody></table></div></html>";
   const Outcome outcome = parse_resultadobaloto_year(page, {ymd(2025, 11, 8), "u"}, Juego::kBaloto, config());
   ASSERT_TRUE(outcome.is_ok()) << outcome.message();
   EXPECT_EQ(outcome.draw().draw_number, "2576");
@@ -347,6 +348,179 @@ TEST(BalotoDrawPage, LayoutChangesWrongDateAndPlaceholders) {
   }
   const Outcome revancha = parse_baloto_draw_page(page, request, Juego::kRevancha, config());
   EXPECT_EQ(revancha.message(), "baloto draw page: page is for Baloto, asked for Revancha");
+}
+
+// ---- Adversarial listings (issue 11) ---------------------------------------------------------
+
+// The result cell of a rendered or real listing row: "01 - 06 - … - <span …>12</span>".
+std::string result_cell(const BalotoRow& row) {
+  std::string cell;
+  for (const auto& ball : row.numbers) cell += ball + " - ";
+  return cell + "<span class=\"balota-red-results\">" + row.superbalota + "</span>";
+}
+
+std::string swap_texts(std::string text, const std::string& a, const std::string& b) {
+  return replace_all(replace_all(replace_all(text, a, "\x01"), b, a), "\x01", b);
+}
+
+TEST(BalotoListing, RowsWithEachOthersBallsAreRefusedNeverReadAsTheOtherGame) {
+  const BalotoRow baloto = sample_row(Juego::kBaloto);
+  const BalotoRow revancha = sample_row(Juego::kRevancha);
+  const std::string page = testing::render_baloto_listing({baloto, revancha});
+  const PageRequest request{ymd(2025, 11, 8), kListingUrl};
+  // Each row keeps its own image and link; only the balls moved.
+  const std::string swapped = swap_texts(page, result_cell(baloto), result_cell(revancha));
+  ASSERT_NE(swapped, page);
+  const Outcome as_baloto = parse_baloto_listing(swapped, request, Juego::kBaloto, config());
+  EXPECT_EQ(as_baloto.kind(), OutcomeKind::kValidationError);
+  EXPECT_EQ(as_baloto.message(),
+            "baloto listing: banner: the Baloto row for 2025-11-08 reads 03 09 17 26 38 + 11 but the banner's "
+            "Baloto block reads 01 06 18 21 24 + 12: rows swapped or page damaged");
+  const Outcome as_revancha = parse_baloto_listing(swapped, request, Juego::kRevancha, config());
+  EXPECT_EQ(as_revancha.kind(), OutcomeKind::kValidationError);
+  EXPECT_EQ(as_revancha.message(),
+            "baloto listing: banner: the Revancha row for 2025-11-08 reads 01 06 18 21 24 + 12 but the banner's "
+            "Revancha block reads 03 09 17 26 38 + 11: rows swapped or page damaged");
+  // The same with the rows' images and links swapped instead of their balls.
+  const std::string relabelled =
+      swap_texts(swap_texts(page, "/resultados-baloto/2576", "/resultados-revancha/2576"), "img/baloto-kind.png",
+                 "img/revancha-kind.png");
+  EXPECT_EQ(parse_baloto_listing(relabelled, request, Juego::kBaloto, config()).kind(),
+            OutcomeKind::kValidationError);
+}
+
+TEST(BalotoListing, WhichGameARowIsComesFromItsImageAndLinkNotItsPosition) {
+  const BalotoRow baloto = sample_row(Juego::kBaloto);
+  const BalotoRow revancha = sample_row(Juego::kRevancha);
+  // Revancha's row first: a different order, the same draws.
+  const std::string page = testing::render_baloto_listing({revancha, baloto});
+  const PageRequest request{ymd(2025, 11, 8), kListingUrl};
+  for (const BalotoRow& row : {baloto, revancha}) {
+    const Outcome outcome = parse_baloto_listing(page, request, row.juego, config());
+    ASSERT_TRUE(outcome.is_ok()) << outcome.message();
+    EXPECT_EQ(outcome.draw(), expected_draw(row, kListingUrl, page));
+  }
+  // One of the two marks missing is not enough to say which game the balls are.
+  const std::string ordered = testing::render_baloto_listing({baloto, revancha});
+  const Outcome no_image = parse_baloto_listing(
+      replace_all(ordered, "img/baloto-kind.png", "img/kind.png"), request, Juego::kBaloto, config());
+  EXPECT_EQ(no_image.kind(), OutcomeKind::kParseError);
+  EXPECT_EQ(no_image.message(),
+            "baloto listing: row 1: no baloto-kind/revancha-kind image (the link alone says Baloto): layout changed");
+  const Outcome no_link = parse_baloto_listing(replace_all(ordered, "href=\"/resultados-baloto/2576\"", ""), request,
+                                               Juego::kBaloto, config());
+  EXPECT_EQ(no_link.kind(), OutcomeKind::kParseError);
+  EXPECT_EQ(no_link.message(), "baloto listing: row 1: no detail link (the image alone says Baloto): layout changed");
+}
+
+TEST(BalotoListing, TheBannerCountsOnlyByItsLogos) {
+  const BalotoRow baloto = sample_row(Juego::kBaloto);
+  const BalotoRow revancha = sample_row(Juego::kRevancha);
+  const std::string page = testing::render_baloto_listing({baloto, revancha});
+  const PageRequest request{ymd(2025, 11, 8), kListingUrl};
+  const std::string baloto_logo = "que-es-baloto/baloto.png";
+  const std::string revancha_logo = "que-es-baloto/revancha.png";
+  ASSERT_NE(page.find(baloto_logo), std::string::npos);
+  // Logos gone: nothing says whose balls the banner shows.
+  const Outcome no_logos = parse_baloto_listing(
+      replace_all(replace_all(page, baloto_logo, "que-es-baloto/a.png"), revancha_logo, "que-es-baloto/b.png"),
+      request, Juego::kBaloto, config());
+  EXPECT_EQ(no_logos.kind(), OutcomeKind::kParseError);
+  EXPECT_EQ(no_logos.message(),
+            "baloto listing: banner: shows 2025-11-08 but no block in it carries the Baloto logo alone: layout changed");
+  // The banner's logos swapped: the banner now contradicts the table.
+  const Outcome logos_swapped =
+      parse_baloto_listing(swap_texts(page, baloto_logo, revancha_logo), request, Juego::kBaloto, config());
+  EXPECT_EQ(logos_swapped.kind(), OutcomeKind::kValidationError);
+  // The banner's sorteo must be the row's.
+  const Outcome other_sorteo = parse_baloto_listing(replace_all(page, "Resultado sorteo #2576", "Resultado sorteo #2577"),
+                                                    request, Juego::kBaloto, config());
+  EXPECT_EQ(other_sorteo.kind(), OutcomeKind::kValidationError);
+  EXPECT_EQ(other_sorteo.message(), "baloto listing: banner: shows sorteo 2577 for 2025-11-08, the Baloto row links sorteo 2576");
+  // A night the banner does not show is read from its row alone.
+  BalotoRow older = baloto;
+  older.date = ymd(2025, 11, 5);
+  older.sorteo = 2575;
+  const std::string two_nights = testing::render_baloto_listing({baloto, revancha, older});
+  const Outcome earlier = parse_baloto_listing(two_nights, {older.date, kListingUrl}, Juego::kBaloto, config());
+  ASSERT_TRUE(earlier.is_ok()) << earlier.message();
+  EXPECT_EQ(earlier.draw(), expected_draw(older, kListingUrl, two_nights));
+}
+
+TEST(BalotoOfficialPage, RawSavedListingWithSwappedRowsIsRefused) {
+  if (const auto why = testing::missing_data_reason(); !why.empty()) GTEST_SKIP() << why;
+  const std::string page = testing::read_file(testing::lottery_data_dir() / "validador-balotos" /
+                                              "baloto.com_resultados_page1_2025-12-31.html");
+  const std::string baloto_cell = "22 - 24 - 27 - 37 - 40 - <span class=\"balota-red-results\">08</span>";
+  const std::string revancha_cell = "09 - 13 - 19 - 41 - 43 - <span class=\"balota-red-results\">16</span>";
+  ASSERT_NE(page.find(baloto_cell), std::string::npos);
+  ASSERT_NE(page.find(revancha_cell), std::string::npos);
+  const std::string swapped = swap_texts(page, baloto_cell, revancha_cell);
+  const PageRequest request{ymd(2025, 12, 31), kListingUrl};
+  const Outcome outcome = parse_baloto_listing(swapped, request, Juego::kBaloto, config());
+  EXPECT_EQ(outcome.kind(), OutcomeKind::kValidationError);
+  EXPECT_EQ(outcome.message(),
+            "baloto listing: banner: the Baloto row for 2025-12-31 reads 09 13 19 41 43 + 16 but the banner's "
+            "Baloto block reads 22 24 27 37 40 + 08: rows swapped or page damaged");
+  EXPECT_EQ(parse_baloto_listing(swapped, request, Juego::kRevancha, config()).kind(), OutcomeKind::kValidationError);
+  // Older nights are not in the banner: their rows are read as they are.
+  EXPECT_TRUE(parse_baloto_listing(swapped, {ymd(2025, 12, 29), kListingUrl}, Juego::kBaloto, config()).is_ok());
+}
+
+TEST(BalotoDrawPage, APageShowingBothGamesIsRefusedNotReadByPosition) {
+  const BalotoRow baloto = sample_row(Juego::kBaloto);
+  const BalotoRow revancha = sample_row(Juego::kRevancha);
+  const std::string page = testing::render_baloto_draw_page(baloto);
+  const std::string url = "https://www.baloto.com/resultados-baloto/2576/";
+  const PageRequest request{baloto.date, url};
+  // Revancha's balls block put before Baloto's, inside the Baloto page's container.
+  const std::string revancha_page = testing::render_baloto_draw_page(revancha);
+  const auto balls_of = [](const std::string& body) {
+    const auto from = body.find("<div class=\"container-balls-results\">");
+    const std::string close = "        </div>\n";  // the container's own end tag
+    const auto to = body.find(close + "      </div>\n    </div>", from) + close.size();
+    return body.substr(from, to - from);
+  };
+  const std::string two_blocks = replace_all(page, balls_of(page), balls_of(revancha_page) + balls_of(page));
+  const Outcome blocks = parse_baloto_draw_page(two_blocks, request, Juego::kBaloto, config());
+  EXPECT_EQ(blocks.kind(), OutcomeKind::kParseError);
+  EXPECT_EQ(blocks.message(), "baloto draw page: 2 .container-balls-results in #balotoBgNew, expected 1: layout changed");
+  // Both logos: the page no longer says which game it shows.
+  const std::string logo = "src=\"https://www.baloto.com/static/img/baloto.png\">";
+  ASSERT_NE(page.find(logo), std::string::npos);
+  const std::string two_logos = replace_all(
+      page, logo, "src=\"https://www.baloto.com/static/img/baloto.png\"><img src=\"https://www.baloto.com/static/img/revancha.png\">");
+  const Outcome logos = parse_baloto_draw_page(two_logos, request, Juego::kBaloto, config());
+  EXPECT_EQ(logos.kind(), OutcomeKind::kParseError);
+  EXPECT_EQ(logos.message(), "baloto draw page: both a Baloto and a Revancha logo in #balotoBgNew: layout changed");
+}
+
+TEST(BalotoAggregator, TheTableReadIsTheOneItsHeadingSaysIsBaloto) {
+  const auto panel = [](const std::string& heading, const std::string& balls, const std::string& superbalota) {
+    return "<div class='panel'><div class='panel-heading'><h3>" + heading + "</h3></div><div class='panel-body'>"
+           "<table class='table'><thead><tr><th>Fecha</th><th>Combinación Ganadora</th><th>Super Balota.</th></tr>"
+           "</thead><tbody><tr><td>Sábado 8 de noviembre de 2025</td><td>" + balls + "</td><td>" + superbalota +
+           "</td></tr></tbody></table></div></div>";
+  };
+  const std::string baloto = panel("Combinación Ganadora de la Baloto del año 2025", "01 06 18 21 24", "12");
+  const std::string revancha = panel("Combinación Ganadora de la Revancha del año 2025", "03 09 17 26 38", "11");
+  const PageRequest request{ymd(2025, 11, 8), "u"};
+  // Revancha's table first: still Baloto's balls.
+  const std::string page = "<html><body>" + revancha + baloto + "</body></html>";
+  const Outcome outcome = parse_resultadobaloto_year(page, request, Juego::kBaloto, config());
+  ASSERT_TRUE(outcome.is_ok()) << outcome.message();
+  EXPECT_EQ(joined(outcome.draw()), "01 06 18 21 24 12");
+  // Only Revancha's table, or one no heading names: refused.
+  const Outcome only_revancha =
+      parse_resultadobaloto_year("<html><body>" + revancha + "</body></html>", request, Juego::kBaloto, config());
+  EXPECT_EQ(only_revancha.kind(), OutcomeKind::kParseError);
+  EXPECT_EQ(only_revancha.message(),
+            "resultadobaloto: no 'Combinación Ganadora' table under a heading naming Baloto alone (found "
+            "'Combinación Ganadora de la Revancha del año 2025'): layout changed");
+  const Outcome unnamed = parse_resultadobaloto_year(
+      "<html><body>" + panel("Combinación Ganadora del año 2025", "01 06 18 21 24", "12") + "</body></html>", request,
+      Juego::kBaloto, config());
+  EXPECT_EQ(unnamed.kind(), OutcomeKind::kParseError);
 }
 
 }  // namespace

@@ -141,5 +141,55 @@ TEST(BogotaPage, UnrelatedTablesAndTheNextDrawAreIgnored) {
   EXPECT_EQ(outcome.draw().draw_number, "2830");
 }
 
+// Adversarial pages (issue 11): the result block is Bogotá's only when it names Lotería de Bogotá
+// (and no other lottery); the page's title and header around it do not count.
+TEST(BogotaPage, AnotherLotterysBlockUnderBogotasHeaderIsRefused) {
+  const auto page = sample_page();
+  const std::string body = testing::render_bogota_page(page);
+  const std::string logo = "src=\"https://loteriadebogota.com/wp-content/uploads/logo-loteria-de-bogota.png\""
+                           " alt=\"Lotería de Bogotá\"";
+  ASSERT_NE(body.find(logo), std::string::npos);
+  // The Quindío draws the same Thursday night: its block, logo and all, under Bogotá's header.
+  const std::string quindio = replace_all(
+      testing::render_bogota_page({2830, page.date, "4715", "139", {}}), logo,
+      "src=\"https://loteriadebogota.com/wp-content/uploads/logo-loteria-del-quindio.png\" alt=\"Lotería del Quindío\"");
+  ASSERT_NE(quindio.find("<title>Resultados – Lotería de Bogotá</title>"), std::string::npos);
+  const Outcome foreign = parse_bogota_results(quindio, {page.date, kUrl}, rules());
+  EXPECT_EQ(foreign.kind(), OutcomeKind::kParseError);
+  EXPECT_EQ(foreign.message(),
+            "bogota: the result block names Lotería del Quindío, expected only Lotería de Bogotá: layout changed "
+            "or another lottery's result");
+
+  const std::string no_logo = replace_all(body, "<img class=\"resultado-logo\" " + logo + ">", "");
+  ASSERT_NE(no_logo, body);
+  const Outcome unnamed = parse_bogota_results(no_logo, {page.date, kUrl}, rules());
+  EXPECT_EQ(unnamed.kind(), OutcomeKind::kParseError);
+  EXPECT_EQ(unnamed.message(),
+            "bogota: the result block names no lottery (expected Lotería de Bogotá in its text or a logo's alt): "
+            "layout changed");
+
+  const Outcome both = parse_bogota_results(
+      replace_all(body, "<div class=\"premiomayor2\">", "<div class=\"premiomayor2\">Lotería del Tolima "),
+      {page.date, kUrl}, rules());
+  EXPECT_EQ(both.kind(), OutcomeKind::kParseError);
+  EXPECT_EQ(both.message(),
+            "bogota: the result block names Lotería de Bogotá and Lotería del Tolima, expected only Lotería de "
+            "Bogotá: layout changed or another lottery's result");
+
+  // The sorteo and date of the page's header, the mayor in a block elsewhere: nothing ties them.
+  const std::string split = replace_all(body, "<table class=\"tabla-resultado\">",
+                                        "</section><section><table class=\"tabla-resultado\">");
+  const Outcome loose = parse_bogota_results(split, {page.date, kUrl}, rules());
+  EXPECT_EQ(loose.kind(), OutcomeKind::kParseError);
+  EXPECT_EQ(loose.message(),
+            "bogota: tbody.mayor, .resultado-sorteo and .resultado-fecha are not in one result block: layout changed");
+
+  // Named by text rather than a logo, any case and accents.
+  const Outcome by_text = parse_bogota_results(
+      replace_all(no_logo, "<h2 class=\"resultado-sorteo\">", "<h1>LOTERIA DE BOGOTA</h1><h2 class=\"resultado-sorteo\">"),
+      {page.date, kUrl}, rules());
+  EXPECT_TRUE(by_text.is_ok()) << by_text.message();
+}
+
 }  // namespace
 }  // namespace rifa::lottery::bogota

@@ -166,5 +166,81 @@ TEST(ValleHome, LayoutChangesWrongDateAndPlaceholders) {
   }
 }
 
+// Adversarial home pages (issue 11): what names the result block decides whose result it is; the
+// page's title, nav and footer ("Lotería del Valle", "Beneficencia del Valle") do not.
+constexpr const char* kValleLogo =
+    "<img class=\"logo-resultado\" src=\"https://loteriadelvalle.com/wp-content/uploads/logo-loteria-del-valle.png\""
+    " alt=\"Lotería del Valle\">";
+constexpr const char* kManizalesLogo =
+    "<img class=\"logo-resultado\" src=\"https://loteriadelvalle.com/wp-content/uploads/logo-loteria-de-manizales.png\""
+    " alt=\"Lotería de Manizales\">";
+
+// The result section of a rendered home page, from <section> to </section>.
+std::string section_of(const std::string& body) {
+  const auto from = body.find("<section");
+  const auto to = body.find("</section>") + std::string("</section>").size();
+  return body.substr(from, to - from);
+}
+
+TEST(ValleHome, AnotherLotterysBlockUnderVallesHeaderIsRefused) {
+  const testing::BilletePage page{4864, ymd(2026, 9, 2), "9164", "113", {}};
+  const std::string body = testing::render_valle_home(page);
+  ASSERT_NE(body.find(kValleLogo), std::string::npos);
+  // Manizales draws the same Wednesday night: its block, logo and all, under Valle's header.
+  const std::string manizales = replace_all(
+      testing::render_valle_home({4864, page.date, "2371", "045", {}}), kValleLogo, kManizalesLogo);
+  ASSERT_NE(manizales.find("<title>Lotería del Valle</title>"), std::string::npos);
+  const Outcome foreign = parse_valle_home(manizales, {page.date, kHomeUrl}, rules());
+  EXPECT_EQ(foreign.kind(), OutcomeKind::kParseError);
+  EXPECT_EQ(foreign.message(),
+            "valle home: no PREMIO MAYOR block names Lotería del Valle (found a PREMIO MAYOR block naming "
+            "Lotería de Manizales): layout changed or another lottery's result");
+
+  const Outcome unnamed = parse_valle_home(replace_all(body, kValleLogo, ""), {page.date, kHomeUrl}, rules());
+  EXPECT_EQ(unnamed.kind(), OutcomeKind::kParseError);
+  EXPECT_EQ(unnamed.message(),
+            "valle home: no PREMIO MAYOR block names Lotería del Valle (found a PREMIO MAYOR block naming no "
+            "lottery): layout changed or another lottery's result");
+
+  const Outcome both = parse_valle_home(
+      replace_all(body, kValleLogo, std::string(kValleLogo) + "<p>Juega también la Lotería de Manizales</p>"),
+      {page.date, kHomeUrl}, rules());
+  EXPECT_EQ(both.kind(), OutcomeKind::kParseError);
+  EXPECT_EQ(both.message(),
+            "valle home: no PREMIO MAYOR block names Lotería del Valle (found a PREMIO MAYOR block naming "
+            "Lotería de Manizales and Lotería del Valle): layout changed or another lottery's result");
+
+  // No block of its own: only the page around it names Valle.
+  const std::string flat = replace_all(replace_all(body, "<section class=\"ultimo-resultado\">", ""),
+                                       "</section>", "");
+  const Outcome loose = parse_valle_home(flat, {page.date, kHomeUrl}, rules());
+  EXPECT_EQ(loose.kind(), OutcomeKind::kParseError);
+  EXPECT_EQ(loose.message(),
+            "valle home: no PREMIO MAYOR block names Lotería del Valle (found a PREMIO MAYOR outside any result "
+            "block): layout changed or another lottery's result");
+}
+
+TEST(ValleHome, VallesBlockIsFoundByItsNameWhereverItSits) {
+  const testing::BilletePage page{4864, ymd(2026, 9, 2), "9164", "113", {}};
+  const std::string body = testing::render_valle_home(page);
+  const std::string valle = section_of(body);
+  const std::string manizales =
+      replace_all(section_of(testing::render_valle_home({4864, page.date, "2371", "045", {}})), kValleLogo,
+                  kManizalesLogo);
+  for (const std::string& sections : {manizales + valle, valle + manizales}) {
+    const std::string two = replace_all(body, valle, sections);
+    const Outcome outcome = parse_valle_home(two, {page.date, kHomeUrl}, rules());
+    ASSERT_TRUE(outcome.is_ok()) << outcome.message();
+    EXPECT_EQ(outcome.draw(), expected(page, kHomeUrl, two));
+  }
+  const Outcome twice = parse_valle_home(replace_all(body, valle, valle + valle), {page.date, kHomeUrl}, rules());
+  EXPECT_EQ(twice.kind(), OutcomeKind::kParseError);
+  EXPECT_EQ(twice.message(), "valle home: 2 PREMIO MAYOR blocks name Lotería del Valle, expected one");
+  // The name may be the block's text or a title instead of a logo's alt; accents and case do not matter.
+  const Outcome by_text = parse_valle_home(replace_all(body, kValleLogo, "<h2>LOTERIA DEL VALLE</h2>"),
+                                           {page.date, kHomeUrl}, rules());
+  EXPECT_TRUE(by_text.is_ok()) << by_text.message();
+}
+
 }  // namespace
 }  // namespace rifa::lottery::valle

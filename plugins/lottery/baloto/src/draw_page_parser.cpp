@@ -29,13 +29,20 @@ Outcome parse_baloto_draw_page(std::string_view body, const PageRequest& request
   xmlNode* container = doc.first("//*[@id='balotoBgNew']");
   if (container == nullptr) return Outcome::parse_error(where + "no #balotoBgNew in page");
 
+  // The page is for the game its logo names. Both logos, or two sets of balls, and the page no
+  // longer says whose balls are whose: the first one found is not a guess worth a payout.
   std::optional<Juego> page_juego;
   for (xmlNode* image : doc.select(".//img[@src]", container)) {
     const std::string src = ascii_lower(HtmlDocument::attribute(image, "src"));
     const std::string file = src.substr(src.find_last_of('/') == std::string::npos ? 0 : src.find_last_of('/') + 1);
-    if (file.find("revancha") != std::string::npos) page_juego = Juego::kRevancha;
-    else if (file.find("baloto") != std::string::npos) page_juego = Juego::kBaloto;
-    if (page_juego) break;
+    std::optional<Juego> named;
+    if (file.find("revancha") != std::string::npos) named = Juego::kRevancha;
+    else if (file.find("baloto") != std::string::npos) named = Juego::kBaloto;
+    if (!named) continue;
+    if (page_juego && *page_juego != *named) {
+      return Outcome::parse_error(where + "both a Baloto and a Revancha logo in #balotoBgNew: layout changed");
+    }
+    page_juego = named;
   }
   if (!page_juego) {
     return Outcome::parse_error(where + "no Baloto/Revancha logo image in #balotoBgNew");
@@ -61,8 +68,13 @@ Outcome parse_baloto_draw_page(std::string_view body, const PageRequest& request
   if (sorteo.empty()) return Outcome::parse_error(where + "no 'SORTEO <n>' in #balotoBgNew");
   if (!date) return Outcome::parse_error(where + "no draw date in #balotoBgNew");
 
-  xmlNode* balls = doc.first(".//*[" + xpath_has_class("container-balls-results") + "]", container);
-  if (balls == nullptr) return Outcome::parse_error(where + "no .container-balls-results in #balotoBgNew");
+  const auto ball_blocks = doc.select(".//*[" + xpath_has_class("container-balls-results") + "]", container);
+  if (ball_blocks.empty()) return Outcome::parse_error(where + "no .container-balls-results in #balotoBgNew");
+  if (ball_blocks.size() != 1) {
+    return Outcome::parse_error(where + std::to_string(ball_blocks.size()) +
+                                " .container-balls-results in #balotoBgNew, expected 1: layout changed");
+  }
+  xmlNode* balls = ball_blocks.front();
   const auto yellow = doc.select(".//*[" + xpath_has_class("yellow-ball") + "]", balls);
   const auto red = doc.select(".//*[" + xpath_has_class("red-ball") + "]", balls);
   const bool red_blank = std::all_of(red.begin(), red.end(), [](xmlNode* node) {

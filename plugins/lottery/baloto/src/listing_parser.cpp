@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "ball_text.hpp"
+#include "listing_banner.hpp"
 #include "rifa/lottery/html_document.hpp"
 #include "rifa/lottery/sha256.hpp"
 #include "rifa/lottery/spanish_date.hpp"
@@ -68,14 +70,22 @@ Outcome parse_baloto_listing(std::string_view body, const PageRequest& request, 
     row.link = HtmlDocument::attribute(doc.first(".//a[@href]", cells[3]), "href");
     const auto by_image = juego_from(image, "baloto-kind", "revancha-kind");
     const auto by_link = juego_from(row.link, "/resultados-baloto/", "/resultados-revancha/");
+    // Which game a row is comes only from its own image and link, never from where it sits
+    // (Baloto first is the site's habit, not a rule); both must be there and agree.
     if (!by_image && !by_link) {
       return Outcome::parse_error(at + "no baloto-kind/revancha-kind image and no detail link");
     }
-    if (by_image && by_link && *by_image != *by_link) {
+    if (!by_image || !by_link) {
+      const Juego said = by_image ? *by_image : *by_link;
+      return Outcome::parse_error(at + (by_image ? "no detail link" : "no baloto-kind/revancha-kind image") +
+                                  " (the " + (by_image ? "image" : "link") + " alone says " +
+                                  std::string(to_string(said)) + "): layout changed");
+    }
+    if (*by_image != *by_link) {
       return Outcome::parse_error(at + "image says " + std::string(to_string(*by_image)) +
                                   " but the link says " + std::string(to_string(*by_link)));
     }
-    row.juego = by_image ? *by_image : *by_link;
+    row.juego = *by_image;
     const std::string date_text = HtmlDocument::text(cells[1]);
     const auto date = find_spanish_date(date_text);
     if (!date) return Outcome::parse_error(at + "unreadable date '" + date_text + "'");
@@ -174,7 +184,10 @@ Outcome parse_baloto_listing(std::string_view body, const PageRequest& request, 
     chosen = std::move(draw);
   }
   chosen->raw_sha256 = sha256_hex(body);
-  return validate_baloto_draw(*chosen, request.date, juego, config);
+  Outcome validated = validate_baloto_draw(*chosen, request.date, juego, config);
+  if (!validated.is_ok()) return validated;
+  if (auto refusal = detail::check_listing_banner(doc, validated.draw(), juego)) return std::move(*refusal);
+  return validated;
 }
 
 }  // namespace rifa::lottery::baloto

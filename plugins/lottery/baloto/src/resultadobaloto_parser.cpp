@@ -10,6 +10,34 @@
 #include "rifa/lottery/weekly_validation.hpp"
 
 namespace rifa::lottery::baloto {
+namespace {
+
+// The headings that title `table`: those of the nearest ancestor holding any heading outside the
+// table itself ("Combinación Ganadora de la Baloto del año 2026" in the table's panel).
+std::string heading_of(const HtmlDocument& doc, xmlNode* table) {
+  // A panel heading counts when it holds no h1–h5 of its own (those are read already).
+  const std::string headings = ".//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or (" +
+                               xpath_has_class("panel-heading") + " and not(.//h1 or .//h2 or .//h3 or .//h4 or .//h5))]";
+  for (xmlNode* node = table->parent; node != nullptr && node->type == XML_ELEMENT_NODE; node = node->parent) {
+    std::string text;
+    for (xmlNode* heading : doc.select(headings, node)) {
+      bool inside_table = false;
+      for (xmlNode* up = heading; up != nullptr && !inside_table; up = up->parent) inside_table = up == table;
+      if (!inside_table) text += HtmlDocument::text(heading) + " ";
+    }
+    if (!text.empty()) return text;
+  }
+  return {};
+}
+
+std::string ascii_lower(std::string text) {
+  for (char& c : text) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return text;
+}
+
+}  // namespace
 
 Outcome parse_resultadobaloto_year(std::string_view body, const PageRequest& request, Juego juego,
                                    const BalotoConfig& config) {
@@ -22,11 +50,32 @@ Outcome parse_resultadobaloto_year(std::string_view body, const PageRequest& req
   }
   const HtmlDocument doc = HtmlDocument::parse(body);
   // The prize table on the same page also has a Fecha column; only the winning-combination
-  // table holds balls.
-  xmlNode* table = doc.first("//table[.//th[contains(., 'Combinaci')]]");
-  if (table == nullptr) {
+  // table holds balls. Which game a table lists is what its heading says, not where it sits.
+  const auto tables = doc.select("//table[.//th[contains(., 'Combinaci')]]");
+  if (tables.empty()) {
     return Outcome::parse_error(where + "no table headed 'Combinación Ganadora' in page");
   }
+  std::vector<xmlNode*> baloto_tables;
+  std::string found;
+  for (xmlNode* candidate : tables) {
+    const std::string heading = ascii_lower(heading_of(doc, candidate));
+    const bool names_baloto = heading.find("baloto") != std::string::npos;
+    const bool names_revancha = heading.find("revancha") != std::string::npos;
+    if (names_baloto && !names_revancha) {
+      baloto_tables.push_back(candidate);
+    } else {
+      found += std::string(found.empty() ? "" : ", ") + "'" + collapse_whitespace(heading_of(doc, candidate)) + "'";
+    }
+  }
+  if (baloto_tables.size() != 1) {
+    return Outcome::parse_error(
+        where + (baloto_tables.empty() ? "no 'Combinación Ganadora' table under a heading naming Baloto alone (found " +
+                                             (found.empty() ? std::string("none") : found) + ")"
+                                       : std::to_string(baloto_tables.size()) +
+                                             " 'Combinación Ganadora' tables under headings naming Baloto, expected one") +
+        ": layout changed");
+  }
+  xmlNode* table = baloto_tables.front();
   const auto rows = doc.select(".//tbody/tr", table);
   if (rows.empty()) {
     return Outcome::not_published(where + "the 'Combinación Ganadora' table is empty");

@@ -1,5 +1,8 @@
 #include "rifa/lottery/bogota/results_page_parser.hpp"
 
+#include <vector>
+
+#include "lottery_names.hpp"
 #include "rifa/lottery/digits.hpp"
 #include "rifa/lottery/html_document.hpp"
 #include "rifa/lottery/sha256.hpp"
@@ -14,6 +17,19 @@ constexpr const char* kWhere = "bogota: ";
 // refusing anything but digits and spaces) cannot double-count or skip a digit when the span
 // markup is damaged.
 std::string cell_digits_text(const HtmlDocument& /*doc*/, xmlNode* cell) { return HtmlDocument::text(cell); }
+
+// The result block: the nearest element around tbody.mayor that also holds the sorteo and the
+// date. Null when only the whole page does (then nothing ties the three together).
+xmlNode* result_block(const HtmlDocument& doc, xmlNode* mayor_body) {
+  const std::string sorteo = ".//*[" + xpath_has_class("resultado-sorteo") + "]";
+  const std::string fecha = ".//*[" + xpath_has_class("resultado-fecha") + "]";
+  for (xmlNode* node = mayor_body->parent; node != nullptr && node->type == XML_ELEMENT_NODE; node = node->parent) {
+    const std::string tag = reinterpret_cast<const char*>(node->name);
+    if (tag == "body" || tag == "html") return nullptr;
+    if (doc.first(sorteo, node) != nullptr && doc.first(fecha, node) != nullptr) return node;
+  }
+  return nullptr;
+}
 
 }  // namespace
 
@@ -35,6 +51,24 @@ Outcome parse_bogota_results(std::string_view body, const PageRequest& request,
     return Outcome::parse_error(where + std::to_string(mayor_rows.size()) + " tbody.mayor rows, expected 1");
   }
   xmlNode* mayor = mayor_rows.front();
+  // A page can carry another lottery's result under Bogotá's header (the Quindío draws the same
+  // night): the block is taken for what it names, never for where it sits.
+  xmlNode* block = result_block(doc, mayor->parent);
+  if (block == nullptr) {
+    return Outcome::parse_error(where + "tbody.mayor, .resultado-sorteo and .resultado-fecha are not in one result "
+                                        "block: layout changed");
+  }
+  const std::vector<std::string> named = detail::lotteries_named(block);
+  if (named.empty()) {
+    return Outcome::parse_error(where + "the result block names no lottery (expected " +
+                                std::string(detail::kLoteriaDeBogota) + " in its text or a logo's alt): layout changed");
+  }
+  if (named.size() != 1 || named.front() != detail::kLoteriaDeBogota) {
+    return Outcome::parse_error(where + "the result block names " + detail::joined_names(named) + ", expected only " +
+                                std::string(detail::kLoteriaDeBogota) + ": layout changed or another lottery's result");
+  }
+  sorteo_node = doc.first(".//*[" + xpath_has_class("resultado-sorteo") + "]", block);
+  date_node = doc.first(".//*[" + xpath_has_class("resultado-fecha") + "]", block);
 
   const std::string date_text = HtmlDocument::text(date_node);
   const auto date = find_spanish_date(date_text);

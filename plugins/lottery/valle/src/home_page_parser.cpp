@@ -1,8 +1,10 @@
 #include "rifa/lottery/valle/home_page_parser.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
+#include "lottery_names.hpp"
 #include "rifa/lottery/digits.hpp"
 #include "rifa/lottery/html_document.hpp"
 #include "rifa/lottery/sha256.hpp"
@@ -50,16 +52,22 @@ DigitCell digits_after(const std::vector<std::string>& blocks, std::size_t label
   return {CellKind::kDigits, text};
 }
 
-}  // namespace
-
-Outcome parse_valle_home(std::string_view body, const PageRequest& request, const BilleteRules& rules) {
-  const std::string where = "valle home: ";
-  if (std::string problem = html_body_problem(body); !problem.empty()) {
-    return Outcome::parse_error(where + problem);
+// A "PREMIO MAYOR" label and the result it heads: the nearest element around the label that also
+// holds a "Sorteo" line. Null when that is the whole page (no block of its own to identify).
+xmlNode* result_block(xmlNode* label) {
+  for (xmlNode* node = label->parent; node != nullptr && node->type == XML_ELEMENT_NODE; node = node->parent) {
+    const std::string tag = reinterpret_cast<const char*>(node->name);
+    if (tag == "body" || tag == "html") return nullptr;
+    if (fold_case(HtmlDocument::text(node)).find("sorteo") != std::string::npos) return node;
   }
-  const HtmlDocument doc = HtmlDocument::parse(body);
-  const std::vector<std::string> blocks = doc.text_blocks();
+  return nullptr;
+}
 
+// The premio mayor of one result block, read from the block's own text blocks.
+Outcome read_block(const HtmlDocument& doc, xmlNode* block, std::string_view body, const PageRequest& request,
+                   const BilleteRules& rules) {
+  const std::string where = "valle home: ";
+  const std::vector<std::string> blocks = doc.text_blocks(block);
   const auto mayor = find_block(blocks, 0, "premio mayor");
   if (!mayor) return Outcome::parse_error(where + "no 'PREMIO MAYOR' block in page");
   // The sorteo and the date are printed just before the PREMIO MAYOR block.
@@ -105,6 +113,52 @@ Outcome parse_valle_home(std::string_view body, const PageRequest& request, cons
   draw.source_url = request.source_url;
   draw.raw_sha256 = sha256_hex(body);
   return validate_billete_draw(draw, request.date, rules);
+}
+
+}  // namespace
+
+Outcome parse_valle_home(std::string_view body, const PageRequest& request, const BilleteRules& rules) {
+  const std::string where = "valle home: ";
+  if (std::string problem = html_body_problem(body); !problem.empty()) {
+    return Outcome::parse_error(where + problem);
+  }
+  const HtmlDocument doc = HtmlDocument::parse(body);
+  // Every "PREMIO MAYOR" on the page heads some lottery's result; the page's header, title and
+  // footer say nothing about which. Valle's is the block that names Lotería del Valle (and no
+  // other lottery), wherever it sits on the page.
+  std::vector<xmlNode*> valle_blocks;
+  std::vector<std::string> found;  // what the other blocks turned out to be, for the message
+  for (xmlNode* label : doc.select("//text()")) {
+    if (label->content == nullptr) continue;
+    if (fold_case(collapse_whitespace(reinterpret_cast<const char*>(label->content))) != "premio mayor") continue;
+    xmlNode* block = result_block(label);
+    if (block == nullptr) {
+      found.push_back("a PREMIO MAYOR outside any result block");
+      continue;
+    }
+    if (std::find(valle_blocks.begin(), valle_blocks.end(), block) != valle_blocks.end()) continue;
+    const std::vector<std::string> named = detail::lotteries_named(block);
+    if (named.size() == 1 && named.front() == detail::kLoteriaDelValle) {
+      valle_blocks.push_back(block);
+    } else {
+      found.push_back(named.empty() ? "a PREMIO MAYOR block naming no lottery"
+                                    : "a PREMIO MAYOR block naming " + detail::joined_names(named));
+    }
+  }
+  if (valle_blocks.empty() && found.empty()) {
+    return Outcome::parse_error(where + "no 'PREMIO MAYOR' block in page");
+  }
+  if (valle_blocks.empty()) {
+    std::string list;
+    for (const auto& what : found) list += (list.empty() ? "" : "; ") + what;
+    return Outcome::parse_error(where + "no PREMIO MAYOR block names " + std::string(detail::kLoteriaDelValle) +
+                                " (found " + list + "): layout changed or another lottery's result");
+  }
+  if (valle_blocks.size() > 1) {
+    return Outcome::parse_error(where + std::to_string(valle_blocks.size()) + " PREMIO MAYOR blocks name " +
+                                std::string(detail::kLoteriaDelValle) + ", expected one");
+  }
+  return read_block(doc, valle_blocks.front(), body, request, rules);
 }
 
 }  // namespace rifa::lottery::valle

@@ -178,11 +178,13 @@ std::vector<BilleteDraw> load_bogota_draws() {
   return out;
 }
 
-std::vector<BilleteDraw> load_valle_draws() {
+std::vector<BilleteDraw> load_valle_draws() { return load_premio_mayor_draws("Valle"); }
+
+std::vector<BilleteDraw> load_premio_mayor_draws(const std::string& lottery) {
   const json analisis = read_json(lottery_data_dir() / "analisis-loterias-colombia" /
                                   "resultados_loterias.json");
   std::vector<BilleteDraw> out;
-  for (const auto& draw : analisis.at("Valle")) {
+  for (const auto& draw : analisis.at(lottery)) {
     out.push_back({"resultados_loterias.json", iso(draw.at("fecha")), std::nullopt,
                    draw.at("numero").get<std::string>(), draw.at("serie").get<std::string>(), {}});
   }

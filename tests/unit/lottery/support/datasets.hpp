@@ -50,6 +50,10 @@ std::vector<BilleteDraw> load_bogota_draws();
 /// The Valle entries of analisis-loterias-colombia/resultados_loterias.json.
 std::vector<BilleteDraw> load_valle_draws();
 
+/// The premio mayor draws of any lottery of analisis-loterias-colombia/resultados_loterias.json
+/// ("Manizales", "Quindío", …: the key as the file spells it); throws when it has none.
+std::vector<BilleteDraw> load_premio_mayor_draws(const std::string& lottery);
+
 /// Splits one CSV line (quotes doubled inside quoted fields).
 std::vector<std::string> split_csv_line(const std::string& line, char separator);
 

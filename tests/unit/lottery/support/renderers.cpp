@@ -64,13 +64,32 @@ std::string render_baloto_listing(const std::vector<BalotoRow>& rows) {
       "<!DOCTYPE html>\n<html lang=\"es\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<title>Resultados Baloto</title>\n</head>\n<body>\n";
   if (!rows.empty()) {
-    // The banner repeats the newest draw with its own balls: a parser must not read them.
+    // The banner repeats the newest night: each game's balls under its own logo, Baloto then
+    // Revancha, as on the saved official page.
     const BalotoRow& top = rows.front();
     out += "<div id=\"container-banner-results\" class=\"pt-5 pb-5 mt-4\">\n"
            "  <div class=\"text-center mb-4\">\n"
            "    <h2 class=\"gotham-black white-color\">Resultado sorteo #" + std::to_string(top.sorteo) +
            "</h2>\n    <h3 class=\"gotham-book white-color\">" + capitalized_weekday(top.date) + " " +
-           format_spanish_long(top.date) + "</h3>\n  </div>\n" + balls_block(top) + "</div>\n";
+           format_spanish_long(top.date) + "</h3>\n  </div>\n  <div class=\"row mx-0 px-md-5 px-lg-5 pe-3\">\n";
+    bool first_block = true;
+    for (baloto::Juego juego : {baloto::Juego::kBaloto, baloto::Juego::kRevancha}) {
+      for (const auto& row : rows) {
+        if (row.date != top.date || row.juego != juego) continue;
+        if (!first_block) {
+          out += "    <div class=\"col-md-2\">\n      <div id=\"verticalSeparator\" class=\"no-mobile\"></div>\n"
+                 "    </div>\n";
+        }
+        first_block = false;
+        out += "    <div class=\"col-md-5\">\n      <div class=\"text-center mb-4\">\n"
+               "        <img style=\"max-height: 80px\" class=\"img-fluid\" "
+               "src=\"https://www.codificatuidea.com/baloto/static/img/que-es-baloto/" +
+               std::string(juego == baloto::Juego::kRevancha ? "revancha" : "baloto") +
+               ".png\" />\n      </div>\n      <div>\n" + balls_block(row) + "      </div>\n    </div>\n";
+        break;
+      }
+    }
+    out += "  </div>\n</div>\n";
   }
   out += "<div class=\"table-responsive\">\n"
          "    <table class=\"table table-hover gotham-book\" id=\"results-table\">\n"
@@ -137,6 +156,8 @@ std::string render_bogota_page(const BilletePage& page) {
       "<!DOCTYPE html>\n<html lang=\"es\">\n<head><meta charset=\"utf-8\">"
       "<title>Resultados – Lotería de Bogotá</title></head>\n<body>\n"
       "<section class=\"resultados\">\n  <div class=\"resultado-header\">\n"
+      "    <img class=\"resultado-logo\" src=\"https://loteriadebogota.com/wp-content/uploads/logo-loteria-de-bogota.png\""
+      " alt=\"Lotería de Bogotá\">\n"
       "    <h2 class=\"resultado-sorteo\">Sorteo " + std::to_string(page.sorteo) + "</h2>\n"
       "    <p class=\"resultado-fecha\">" + std::string(spanish_weekday(weekday_of(page.date))) + ", " +
       format_spanish_long(page.date) + "</p>\n  </div>\n"
@@ -191,7 +212,9 @@ std::string render_valle_home(const BilletePage& page) {
   return "<!DOCTYPE html>\n<html lang=\"es\">\n<head><meta charset=\"utf-8\">"
          "<title>Lotería del Valle</title><script>var sorteo = 1234;</script></head>\n<body>\n"
          "<nav><a href=\"/plan-de-premios\">Plan de premios 2026</a> <a href=\"/billete\">Billete $18.000</a></nav>\n"
-         "<section class=\"ultimo-resultado\">\n  <div class=\"sorteo\">Sorteo " +
+         "<section class=\"ultimo-resultado\">\n"
+         "  <img class=\"logo-resultado\" src=\"https://loteriadelvalle.com/wp-content/uploads/logo-loteria-del-valle.png\""
+         " alt=\"Lotería del Valle\">\n  <div class=\"sorteo\">Sorteo " +
          std::to_string(page.sorteo) + "</div>\n  <div class=\"fecha\">" + month + " " + day + " " +
          std::to_string(static_cast<int>(page.date.year())) + "</div>\n"
          "  <h3>PREMIO MAYOR</h3>\n  <div class=\"label\">Número</div>\n  <div class=\"row\">" + digits +

@@ -21,8 +21,10 @@ struct BalotoRow {
   std::string superbalota;           ///< as printed ("05")
 };
 
-/// https://baloto.com/resultados?page=N: banner with the newest draw, table#results-table with
-/// one row per entry of `rows` (newest first, Baloto before Revancha), pagination.
+/// https://baloto.com/resultados?page=N: banner with the newest night of `rows` (Baloto's and
+/// Revancha's balls, each under its logo que-es-baloto/baloto.png or revancha.png),
+/// table#results-table with one row per entry of `rows` (newest first, Baloto before Revancha),
+/// pagination.
 std::string render_baloto_listing(const std::vector<BalotoRow>& rows);
 
 /// https://www.baloto.com/resultados-<juego>/<sorteo>/: #balotoBgNew with logo, "SORTEO 2.576",
@@ -37,8 +39,9 @@ struct BilletePage {
   std::vector<SecondaryPrize> secos;
 };
 
-/// https://loteriadebogota.com/resultados/: .resultado-sorteo, .resultado-fecha, tbody.mayor,
-/// tbody.secos, plus an unrelated "otras loterías" table and a "próximo sorteo" block.
+/// https://loteriadebogota.com/resultados/: a result block with the lottery's logo (alt "Lotería
+/// de Bogotá"), .resultado-sorteo, .resultado-fecha, tbody.mayor, tbody.secos, plus an unrelated
+/// "otras loterías" table and a "próximo sorteo" block outside it.
 std::string render_bogota_page(const BilletePage& page);
 
 /// The tabla_normal JSON array of loteriadelvalle.com for `draws` (in the order given).
@@ -47,7 +50,8 @@ std::string render_valle_tabla_normal(const std::vector<BilletePage>& draws);
 /// The complemento_secos JSON array for one draw.
 std::string render_valle_secos(const std::vector<SecondaryPrize>& secos);
 
-/// The static home page of loteriadelvalle.com showing `page` as its latest draw.
+/// The static home page of loteriadelvalle.com showing `page` as its latest draw; the result
+/// block carries the lottery's logo (alt "Lotería del Valle"), which is what names it.
 std::string render_valle_home(const BilletePage& page);
 
 /// "2.576" — Baloto's thousands dot.
