@@ -16,6 +16,7 @@
 #include "common/log_context.hpp"
 #include "server/cors_policy.hpp"
 #include "server/error_mapping.hpp"
+#include "server/request_metrics.hpp"
 
 namespace rifa::api {
 namespace {
@@ -287,17 +288,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (shared_->metrics) {
-      const std::string method = request.method.empty() ? "-" : request.method;
-      shared_->metrics
-          ->counter("rifa_http_requests_total", "HTTP requests by route and status",
-                    {{"method", method}, {"route", route_name}, {"status", std::to_string(response.status)}})
-          .inc();
-      shared_->metrics
-          ->histogram("rifa_http_request_duration_seconds", "HTTP request latency by route",
-                      {{"method", method}, {"route", route_name}})
-          .observe(elapsed);
-    }
+    if (shared_->metrics) record_request(*shared_->metrics, request.method, route_name, response.status, elapsed);
     shared_->logger->debug("request {} {} {} -> {} in {:.3f} ms", request.request_id, request.method,
                            request.target, response.status, elapsed * 1000);
 
