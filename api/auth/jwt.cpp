@@ -6,6 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
+#include <cstdint>
+
 namespace rifa::api {
 namespace {
 
@@ -20,6 +23,39 @@ std::string hmac_sha256(const std::string& key, const std::string& data) {
 }
 
 Error unauthenticated(const std::string& why) { return make_error(ErrorCode::kUnauthenticated, why); }
+
+constexpr int64_t kClockLeeway_s = 30;
+
+// RFC 7519 §5.1: "JWT" is the recommended value and, as a media type name, compared without case.
+bool is_jwt_type(const nlohmann::json& typ) {
+  if (!typ.is_string()) return false;
+  std::string value = typ.get<std::string>();
+  for (auto& c : value) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return value == "JWT";
+}
+
+bool string_claim(const nlohmann::json& payload, const char* name, std::string& out) {
+  const auto it = payload.find(name);
+  if (it == payload.end() || !it->is_string()) return false;
+  out = it->get<std::string>();
+  return true;
+}
+
+// NumericDate (RFC 7519 §2): whole seconds here; fractions, strings and values beyond int64 are
+// refused rather than rounded or wrapped.
+bool time_claim(const nlohmann::json& payload, const char* name, int64_t& out) {
+  const auto it = payload.find(name);
+  if (it == payload.end()) return false;
+  if (it->is_number_integer() && !it->is_number_unsigned()) {
+    out = it->get<int64_t>();
+    return true;
+  }
+  if (it->is_number_unsigned() && it->get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX)) {
+    out = static_cast<int64_t>(it->get<uint64_t>());
+    return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -95,25 +131,41 @@ Result<TokenClaims> JwtCodec::verify(const std::string& token, int64_t now_s) co
   } catch (const nlohmann::json::exception&) {
     return unauthenticated("malformed token");
   }
-  if (!header.is_object() || header.value("alg", "") != "HS256") {
+  // Every member is looked at by type before its value: json::value() and get<>() throw on a
+  // wrong type, and an exception here was a 500 (and an error log line) per forged request.
+  if (!header.is_object()) return unauthenticated("malformed token");
+  const auto alg = header.find("alg");
+  if (alg == header.end() || !alg->is_string() || alg->get<std::string>() != "HS256") {
     return unauthenticated("unsupported token algorithm");
   }
+  if (const auto typ = header.find("typ"); typ != header.end() && !is_jwt_type(*typ)) {
+    return unauthenticated("unsupported token type");
+  }
+  // RFC 7515 §4.1.11: a token naming extensions the verifier must understand is refused when it
+  // does not understand them, and this one understands none.
+  if (header.contains("crit")) return unauthenticated("unsupported critical token header");
   const std::string expected = hmac_sha256(secret_, header_b64 + "." + payload_b64);
   if (signature.size() != expected.size() ||
       CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0) {
     return unauthenticated("invalid token signature");
   }
+  if (!payload.is_object()) return unauthenticated("malformed token");
   TokenClaims claims;
-  try {
-    claims.sub = payload.at("sub").get<std::string>();
-    claims.user_id = payload.at("user_id").get<std::string>();
-    claims.rol = payload.at("rol").get<std::string>();
-    claims.iat = payload.at("iat").get<int64_t>();
-    claims.exp = payload.at("exp").get<int64_t>();
-  } catch (const nlohmann::json::exception&) {
+  if (!string_claim(payload, "sub", claims.sub) || !string_claim(payload, "user_id", claims.user_id) ||
+      !string_claim(payload, "rol", claims.rol) || !time_claim(payload, "iat", claims.iat) ||
+      !time_claim(payload, "exp", claims.exp)) {
     return unauthenticated("token lacks required claims");
   }
+  int64_t not_before = 0;
+  if (payload.contains("nbf") && !time_claim(payload, "nbf", not_before)) {
+    return unauthenticated("token has an invalid nbf claim");
+  }
   if (now_s >= claims.exp) return unauthenticated("token expired");
+  // A token issued or valid only in the future is not valid yet (RFC 7519 §4.1.5); the leeway
+  // covers clocks of hosts sharing one database that disagree by a few seconds.
+  if (not_before > now_s + kClockLeeway_s || claims.iat > now_s + kClockLeeway_s) {
+    return unauthenticated("token not valid yet");
+  }
   return claims;
 }
 

@@ -16,10 +16,13 @@ struct TokenClaims {
   int64_t exp = 0;      // expires at, Unix seconds
 };
 
-// HS256 JSON Web Tokens (RFC 7519) with OpenSSL's HMAC. Verification accepts exactly
-// {"alg":"HS256","typ":"JWT"} headers — "none" and every other algorithm are refused — compares
-// signatures in constant time and checks exp against `now_s` (with no leeway: clocks on one
-// host agree). Every failure is kUnauthenticated with a reason safe to show the caller.
+// HS256 JSON Web Tokens (RFC 7519) with OpenSSL's HMAC. Verification accepts only headers whose
+// `alg` is the string "HS256" — "none", every other algorithm and non-string values are refused —
+// whose `typ`, when present, is "JWT", and that name no `crit` extension; it compares signatures in
+// constant time and checks exp against `now_s` (no leeway: a token is never honoured late), and
+// nbf and iat (30 s leeway for hosts whose clocks differ slightly: a token is never honoured
+// early). Claims of the wrong JSON type are refused, never thrown. Every failure is
+// kUnauthenticated with a reason safe to show the caller.
 class JwtCodec {
  public:
   explicit JwtCodec(std::string secret);

@@ -1,11 +1,14 @@
 #include "server/http_server.hpp"
 
+#include <sys/resource.h>
+
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -14,8 +17,10 @@
 #include <random>
 
 #include "common/log_context.hpp"
+#include "server/connection_table.hpp"
 #include "server/cors_policy.hpp"
 #include "server/error_mapping.hpp"
+#include "server/request_metrics.hpp"
 
 namespace rifa::api {
 namespace {
@@ -88,6 +93,15 @@ struct HttpServer::Shared {
   std::shared_ptr<spdlog::logger> logger;
   MetricsRegistry* metrics;
   CorsPolicy cors;
+  // Made in start(), once the descriptor limit is known; outlives every Session (they share this).
+  std::unique_ptr<ConnectionTable> connections;
+  Gauge* open_connections = nullptr;
+  Counter* admitted = nullptr;
+  Counter* admitted_by_eviction = nullptr;
+  Counter* refused_per_ip = nullptr;
+  Counter* refused_host_full = nullptr;
+  Counter* accept_fd_exhausted = nullptr;
+  Counter* accept_other_errors = nullptr;
   // Requests read and not yet answered; stop() waits for none (graceful drain).
   std::atomic<int> in_flight{0};
   std::atomic<bool> draining{false};
@@ -102,7 +116,29 @@ struct HttpServer::Shared {
   }
 
   Shared(ServerOptions o, const Router& r, std::shared_ptr<spdlog::logger> l, MetricsRegistry* m)
-      : options(std::move(o)), router(r), logger(std::move(l)), metrics(m), cors(options.cors_allowed_origins) {}
+      : options(std::move(o)), router(r), logger(std::move(l)), metrics(m), cors(options.cors_allowed_origins) {
+    if (!metrics) return;
+    open_connections = &metrics->gauge("rifa_http_connections_open", "HTTP connections open now");
+    auto connections_total = [this](const char* outcome) {
+      return &metrics->counter("rifa_http_connections_total",
+                               "Accepted TCP connections by outcome (admitted, or refused by a connection cap)",
+                               {{"outcome", outcome}});
+    };
+    admitted = connections_total("admitted");
+    admitted_by_eviction = connections_total("admitted_by_evicting_idle");
+    refused_per_ip = connections_total("refused_per_ip_cap");
+    refused_host_full = connections_total("refused_host_cap");
+    auto accept_errors = [this](const char* reason) {
+      return &metrics->counter("rifa_http_accept_errors_total",
+                               "accept() failures; each one pauses accepting (no busy retry)", {{"reason", reason}});
+    };
+    accept_fd_exhausted = accept_errors("out_of_descriptors");
+    accept_other_errors = accept_errors("other");
+  }
+
+  static void inc(Counter* counter) {
+    if (counter) counter->inc();
+  }
 
   // Everything between a parsed request and its response, with the request id set for every log
   // line written meanwhile (handlers run synchronously on this io thread).
@@ -191,10 +227,21 @@ namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<HttpServer::Shared> shared)
-      : stream_(std::move(socket)), shared_(std::move(shared)) {}
+  Session(tcp::socket socket, std::shared_ptr<HttpServer::Shared> shared, ConnectionTable::Id id)
+      : stream_(std::move(socket)), shared_(std::move(shared)), id_(id) {
+    if (shared_->open_connections) shared_->open_connections->add(1);
+  }
+
+  ~Session() {
+    shared_->connections->remove(id_);
+    if (shared_->open_connections) shared_->open_connections->add(-1);
+  }
 
   void run() {
+    std::weak_ptr<Session> weak = shared_from_this();
+    shared_->connections->attach(id_, [weak] {
+      if (auto self = weak.lock()) asio::post(self->stream_.get_executor(), [self] { self->stream_.close(); });
+    });
     asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::do_read, shared_from_this()));
   }
 
@@ -212,8 +259,10 @@ class Session : public std::enable_shared_from_this<Session> {
         ec == asio::error::operation_aborted) {
       return close();
     }
+    if (ec == asio::error::bad_descriptor) return close();  // evicted while idle
     const auto started = std::chrono::steady_clock::now();
     shared_->in_flight.fetch_add(1);  // answered (or given up) in write()'s completion
+    shared_->connections->activity(id_, true);
     Request request;
     request.request_id = new_request_id();
     Response response;
@@ -287,17 +336,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (shared_->metrics) {
-      const std::string method = request.method.empty() ? "-" : request.method;
-      shared_->metrics
-          ->counter("rifa_http_requests_total", "HTTP requests by route and status",
-                    {{"method", method}, {"route", route_name}, {"status", std::to_string(response.status)}})
-          .inc();
-      shared_->metrics
-          ->histogram("rifa_http_request_duration_seconds", "HTTP request latency by route",
-                      {{"method", method}, {"route", route_name}})
-          .observe(elapsed);
-    }
+    if (shared_->metrics) record_request(*shared_->metrics, request.method, route_name, response.status, elapsed);
     shared_->logger->debug("request {} {} {} -> {} in {:.3f} ms", request.request_id, request.method,
                            request.target, response.status, elapsed * 1000);
 
@@ -305,6 +344,7 @@ class Session : public std::enable_shared_from_this<Session> {
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res, close_after](beast::error_code ec, std::size_t) {
                         self->shared_->request_done();
+                        self->shared_->connections->activity(self->id_, false);
                         if (ec || close_after) return self->close();
                         self->do_read();
                       });
@@ -319,7 +359,43 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<HttpServer::Shared> shared_;
+  ConnectionTable::Id id_;
 };
+
+// A connection over a cap gets a short problem+json answer, written without waiting (a reply this
+// small fits the new socket's send buffer), and is closed before any of its request is read.
+void refuse(tcp::socket& socket, ProblemType type, const std::string& detail) {
+  const Response problem = make_problem(type, detail);
+  http::response<http::string_body> res(static_cast<http::status>(problem.status), 11);
+  res.set(http::field::server, "rifa1122");
+  res.set(http::field::content_type, problem.content_type);
+  res.set(http::field::retry_after, "1");
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(false);
+  res.body() = problem.body;
+  res.prepare_payload();
+  beast::error_code ec;
+  socket.non_blocking(true, ec);
+  http::write(socket, res, ec);
+  socket.shutdown(tcp::socket::shutdown_both, ec);
+  socket.close(ec);
+}
+
+bool out_of_descriptors(const beast::error_code& ec) {
+  if (ec.category() != boost::system::system_category()) return false;
+  const int e = ec.value();
+  return e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM;
+}
+
+// Descriptors kept for everything that is not a client connection (database pool, plugins,
+// their HTTP transfers, log files): a quarter of the limit, at least 16, at most 1024.
+size_t connection_room_in_descriptor_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 0;
+  const auto soft = static_cast<size_t>(limit.rlim_cur);
+  const size_t reserve = std::clamp<size_t>(soft / 4, 16, 1024);
+  return soft > reserve ? soft - reserve : 1;
+}
 
 }  // namespace
 
@@ -352,6 +428,15 @@ Result<void> HttpServer::start() {
   acceptor_->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return fail("listen on");
   bound_port_ = acceptor_->local_endpoint().port();
+  size_t max_connections = options_.max_connections;
+  if (const size_t room = connection_room_in_descriptor_limit();
+      room && (max_connections == 0 || max_connections > room)) {
+    shared_->logger->info("server.max_connections lowered from {} to {} to fit the open-files limit (ulimit -n)",
+                          max_connections, room);
+    max_connections = room;
+  }
+  shared_->connections = std::make_unique<ConnectionTable>(max_connections, options_.max_connections_per_ip);
+  accept_pause_timer_ = std::make_unique<asio::steady_timer>(acceptor_->get_executor());
   do_accept();
   for (int i = 0; i < std::max(1, options_.io_threads); ++i) {
     threads_.emplace_back([this] { io_.run(); });
@@ -362,13 +447,62 @@ Result<void> HttpServer::start() {
 void HttpServer::do_accept() {
   acceptor_->async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
     if (stopped_) return;
-    if (!ec) {
-      beast::error_code opt_ec;
-      socket.set_option(tcp::no_delay(true), opt_ec);
-      std::make_shared<Session>(std::move(socket), shared_)->run();
-    }
+    if (ec) return on_accept_error(ec);
+    accept_pause_ = std::chrono::milliseconds(0);
+    admit(std::move(socket));
     do_accept();
   });
+}
+
+void HttpServer::on_accept_error(const boost::system::error_code& ec) {
+  using std::chrono::milliseconds;
+  if (ec == asio::error::connection_aborted) return do_accept();  // that client left; the next may be fine
+  milliseconds pause;
+  if (out_of_descriptors(ec)) {
+    Shared::inc(shared_->accept_fd_exhausted);
+    if (accept_pause_ == milliseconds(0)) {
+      shared_->logger->warn("accept: {}; closing idle connections and pausing accepts", ec.message());
+    }
+    // An evicted connection frees its descriptor as soon as its strand runs the close.
+    pause = shared_->connections->evict_idle() ? milliseconds(5)
+                                                : std::clamp(accept_pause_ * 2, milliseconds(10), milliseconds(1000));
+  } else {
+    Shared::inc(shared_->accept_other_errors);
+    shared_->logger->warn("accept: {}", ec.message());
+    pause = std::clamp(accept_pause_ * 2, milliseconds(10), milliseconds(1000));
+  }
+  accept_pause_ = pause;
+  accept_pause_timer_->expires_after(pause);
+  accept_pause_timer_->async_wait([this](beast::error_code wait_ec) {
+    if (wait_ec || stopped_) return;
+    do_accept();
+  });
+}
+
+void HttpServer::admit(tcp::socket socket) {
+  beast::error_code ec;
+  const auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return;  // the client is already gone
+  const std::string address = endpoint.address().to_string();
+  const auto admission = shared_->connections->admit(address);
+  switch (admission.outcome) {
+    case ConnectionTable::Outcome::kRefusedPerAddress:
+      Shared::inc(shared_->refused_per_ip);
+      return refuse(socket, ProblemType::kRateLimited,
+                    "too many open connections from " + address + " (server.max_connections_per_ip is " +
+                        std::to_string(shared_->connections->max_per_address()) + "); reuse a keep-alive connection");
+    case ConnectionTable::Outcome::kRefusedHostFull:
+      Shared::inc(shared_->refused_host_full);
+      return refuse(socket, ProblemType::kUnavailable, "the server holds its maximum of open connections; retry later");
+    case ConnectionTable::Outcome::kAdmittedByEviction:
+      Shared::inc(shared_->admitted_by_eviction);
+      break;
+    case ConnectionTable::Outcome::kAdmitted:
+      Shared::inc(shared_->admitted);
+      break;
+  }
+  socket.set_option(tcp::no_delay(true), ec);
+  std::make_shared<Session>(std::move(socket), shared_, admission.id)->run();
 }
 
 void HttpServer::stop() {
@@ -378,6 +512,7 @@ void HttpServer::stop() {
     asio::post(acceptor_->get_executor(), [this] {
       beast::error_code ec;
       acceptor_->close(ec);
+      if (accept_pause_timer_) accept_pause_timer_->cancel();
     });
   }
   if (!threads_.empty()) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <spdlog/logger.h>
 
@@ -37,12 +39,25 @@ struct ServerOptions {
   // take a healthy instance out of rotation exactly when it is under load. Keep them off the
   // public internet (bind /metrics to an internal network at the proxy).
   std::vector<std::string> rate_limit_exempt_paths = {"/api/v1/health", "/metrics"};
+  // Connections open at once, in all and per client address; 0 = no cap. At the host cap the least
+  // recently active idle connection is closed to make room (a flood of idle sockets must not lock
+  // out a health probe); over the per-address cap a new connection is answered 429 and closed.
+  // start() lowers max_connections to what RLIMIT_NOFILE leaves once a reserve of descriptors is
+  // kept for the database, plugins and logs.
+  size_t max_connections = 10000;
+  size_t max_connections_per_ip = 256;
 };
 
 // An async Boost.Beast HTTP/1.1 server: keep-alive, a body limit (413), a request id on every
 // response and log line, security headers, the per-IP rate limit (429 + Retry-After), CORS
-// (preflights answered here, before routing), request metrics, and a catch-all turning any
+// (preflights answered here, before routing), request metrics with labels from closed sets
+// (request_metrics.hpp), connection caps (ConnectionTable), and a catch-all turning any
 // exception from a handler into a problem+json 500 with the request id.
+//
+// When accept() fails for lack of file descriptors (EMFILE, ENFILE) or kernel memory, the server
+// closes its least recently active idle connection and pauses accepting (5 ms after an eviction,
+// else 10 ms doubling to 1 s): retrying at once would spin a core, because the connection waiting
+// in the backlog keeps the listening socket readable.
 //
 // Security headers on every response: X-Content-Type-Options nosniff, X-Frame-Options DENY and
 // CSP "default-src 'none'; frame-ancestors 'none'" (nothing here is meant to render or be framed),
@@ -70,11 +85,15 @@ class HttpServer {
   std::shared_ptr<Shared> shared_;
   boost::asio::io_context io_;
   std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
+  std::unique_ptr<boost::asio::steady_timer> accept_pause_timer_;  // on the acceptor's strand
+  std::chrono::milliseconds accept_pause_{0};
   std::vector<std::thread> threads_;
   std::atomic<bool> stopped_{false};
   uint16_t bound_port_ = 0;
 
   void do_accept();
+  void on_accept_error(const boost::system::error_code& ec);
+  void admit(boost::asio::ip::tcp::socket socket);
 };
 
 std::string percent_decode(const std::string& s, bool plus_as_space);

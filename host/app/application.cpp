@@ -188,6 +188,8 @@ int serve(const CliOptions& options, std::ostream& err) {
   server_options.io_threads = config->server.io_threads;
   server_options.body_limit_bytes = config->server.body_limit_bytes;
   server_options.cors_allowed_origins = config->server.cors_allowed_origins;
+  server_options.max_connections = config->server.max_connections;
+  server_options.max_connections_per_ip = config->server.max_connections_per_ip;
   server_options.rate_limits = &rate_limits;
   api::HttpServer server(server_options, router, make_logger("http"), &metrics);
   if (auto started = server.start(); !started) {

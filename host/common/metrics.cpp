@@ -35,6 +35,8 @@ std::string with_le(const std::string& labels, const std::string& le) {
   return labels.substr(0, labels.size() - 1) + ",le=\"" + le + "\"}";
 }
 
+const char* const kOverflowFamily = "rifa_metrics_series_overflow_total";
+
 std::string format_double(double v) {
   std::ostringstream out;
   out << v;
@@ -68,14 +70,42 @@ Histogram::Snapshot Histogram::snapshot() const {
   return s;
 }
 
+MetricsRegistry::MetricsRegistry(size_t max_series_per_family)
+    : max_series_per_family_(std::max<size_t>(1, max_series_per_family)) {}
+
+template <typename Series>
+std::string MetricsRegistry::series_key(const std::string& name, const Series& series, const Labels& labels) {
+  std::string key = render_labels(labels);
+  if (series.size() < max_series_per_family_ || series.count(key)) return key;
+  Labels folded = labels;
+  for (auto& label : folded) label.second = "other";
+  auto& overflow = families_[kOverflowFamily];
+  overflow.help = "New label sets folded into the overflow series because their metric held too many";
+  overflow.type = "counter";
+  auto& slot = overflow.counters[render_labels({{"metric", name}})];
+  if (!slot) slot = std::make_unique<Counter>();
+  slot->inc();
+  return render_labels(folded);
+}
+
 Counter& MetricsRegistry::counter(const std::string& name, const std::string& help,
                                   const Labels& labels) {
   std::lock_guard lock(mutex_);
   auto& family = families_[name];
   family.help = help;
   family.type = "counter";
-  auto& slot = family.counters[render_labels(labels)];
+  auto& slot = family.counters[series_key(name, family.counters, labels)];
   if (!slot) slot = std::make_unique<Counter>();
+  return *slot;
+}
+
+Gauge& MetricsRegistry::gauge(const std::string& name, const std::string& help, const Labels& labels) {
+  std::lock_guard lock(mutex_);
+  auto& family = families_[name];
+  family.help = help;
+  family.type = "gauge";
+  auto& slot = family.gauges[series_key(name, family.gauges, labels)];
+  if (!slot) slot = std::make_unique<Gauge>();
   return *slot;
 }
 
@@ -85,7 +115,7 @@ Histogram& MetricsRegistry::histogram(const std::string& name, const std::string
   auto& family = families_[name];
   family.help = help;
   family.type = "histogram";
-  auto& slot = family.histograms[render_labels(labels)];
+  auto& slot = family.histograms[series_key(name, family.histograms, labels)];
   if (!slot) slot = std::make_unique<Histogram>(default_latency_buckets_s());
   return *slot;
 }
@@ -98,6 +128,9 @@ std::string MetricsRegistry::render() const {
     out << "# TYPE " << name << ' ' << family.type << '\n';
     for (const auto& [labels, counter] : family.counters) {
       out << name << labels << ' ' << counter->value() << '\n';
+    }
+    for (const auto& [labels, gauge] : family.gauges) {
+      out << name << labels << ' ' << gauge->value() << '\n';
     }
     for (const auto& [labels, histogram] : family.histograms) {
       const auto snap = histogram->snapshot();

@@ -43,11 +43,31 @@ class Histogram {
   uint64_t count_ = 0;
 };
 
+// A value that goes up and down (open connections).
+class Gauge {
+ public:
+  void add(int64_t n) { value_.fetch_add(n, std::memory_order_relaxed); }
+  void set(int64_t v) { value_.store(v, std::memory_order_relaxed); }
+  int64_t value() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<int64_t> value_{0};
+};
+
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
+// Label values must come from closed sets (callers map anything a client chose — an HTTP method,
+// a path — to a fixed vocabulary first). As a second line of defence each family holds at most
+// max_series_per_family label sets: a new label set beyond that is folded into one overflow series
+// whose every label value is "other", and rifa_metrics_series_overflow_total{metric=...} counts
+// the folds, so one unbounded label can neither grow memory nor the /metrics answer without bound.
 class MetricsRegistry {
  public:
+  static constexpr size_t kDefaultMaxSeriesPerFamily = 2000;
+  explicit MetricsRegistry(size_t max_series_per_family = kDefaultMaxSeriesPerFamily);
+
   Counter& counter(const std::string& name, const std::string& help, const Labels& labels = {});
+  Gauge& gauge(const std::string& name, const std::string& help, const Labels& labels = {});
   Histogram& histogram(const std::string& name, const std::string& help, const Labels& labels = {});
   // Prometheus text format 0.0.4.
   std::string render() const;
@@ -57,8 +77,15 @@ class MetricsRegistry {
     std::string help;
     std::string type;
     std::map<std::string, std::unique_ptr<Counter>> counters;
+    std::map<std::string, std::unique_ptr<Gauge>> gauges;
     std::map<std::string, std::unique_ptr<Histogram>> histograms;
   };
+  // The key under which `labels` are stored in `series`: their rendering, or the overflow key
+  // once the family is full. Called with mutex_ held.
+  template <typename Series>
+  std::string series_key(const std::string& name, const Series& series, const Labels& labels);
+
+  size_t max_series_per_family_;
   mutable std::mutex mutex_;
   std::map<std::string, Family> families_;
 };

@@ -56,6 +56,10 @@ struct ServerSettings {
   // Every request counts against its client IP; authenticated requests also against the user.
   RateLimitSettings rate_limit_per_ip{100, 200};
   RateLimitSettings rate_limit_per_user{20, 40};
+  // Connections open at once, in all (lowered to fit `ulimit -n` at start) and per client
+  // address; 0 = no cap.
+  size_t max_connections = 10000;
+  size_t max_connections_per_ip = 256;
 };
 
 // Ticket sales: how long numbers are held for a pending payment, when a pending payment is asked

@@ -23,8 +23,9 @@ namespace fs = std::filesystem;
 using Keys = std::vector<std::string>;
 
 const Keys kRootKeys = {"server", "database", "secrets", "logging", "sales", "jobs", "plugins", "bindings"};
-const Keys kServerKeys = {"listen",        "port",          "io_threads", "body_limit_bytes",
-                          "read_cache_ms", "cors_allowed_origins", "rate_limit"};
+const Keys kServerKeys = {"listen",          "port",          "io_threads", "body_limit_bytes",
+                          "read_cache_ms",   "cors_allowed_origins", "rate_limit", "max_connections",
+                          "max_connections_per_ip"};
 const Keys kRateLimitKeys = {"per_ip", "per_user"};
 const Keys kBucketKeys = {"per_second", "burst"};
 const Keys kSalesKeys = {"hold_ttl_s", "reconcile_pending_after_s", "idempotency_key_ttl_s"};
@@ -50,6 +51,7 @@ constexpr int64_t kMaxTimeoutMs = 600000;
 constexpr int64_t kMaxRetries = 10;
 constexpr int64_t kDay = 24 * 3600;
 constexpr int64_t kMaxRequestsPerSecond = 1000000;
+constexpr int64_t kMaxConnections = 1000000;
 
 PluginKind kind_from(const std::string& name) {
   if (name == "payment") return PluginKind::kPayment;
@@ -176,6 +178,12 @@ class SettingsLoader {
       if (auto v = reader_.integer(*f, 0, kMaxReadCacheMs)) server.read_cache_ms = *v;
     }
     if (auto* f = m->find("rate_limit")) read_rate_limit(*f);
+    if (auto* f = m->find("max_connections")) {
+      if (auto v = reader_.integer(*f, 0, kMaxConnections)) server.max_connections = static_cast<size_t>(*v);
+    }
+    if (auto* f = m->find("max_connections_per_ip")) {
+      if (auto v = reader_.integer(*f, 0, kMaxConnections)) server.max_connections_per_ip = static_cast<size_t>(*v);
+    }
     if (auto* f = m->find("cors_allowed_origins")) {
       if (auto items = reader_.list(*f, "a list of origins")) {
         for (const auto& item : *items) {

@@ -39,6 +39,8 @@ TEST(LoadSettings, DefaultsFillEverythingNotWritten) {
   EXPECT_EQ(s.server.io_threads, 1);
   EXPECT_EQ(s.server.body_limit_bytes, 1048576u);
   EXPECT_TRUE(s.server.cors_allowed_origins.empty());
+  EXPECT_EQ(s.server.max_connections, 10000u);
+  EXPECT_EQ(s.server.max_connections_per_ip, 256u);
   EXPECT_EQ(s.database.url, "sqlite3://rifa.db");
   EXPECT_EQ(s.database.pool_size, 4);
   EXPECT_TRUE(s.database.migrate_on_start);
@@ -168,6 +170,13 @@ TEST(LoadSettings, OverridesLoadAndResolve) {
             (ResolvedBinding{"mock", "sandbox", {}}));
 }
 
+TEST(LoadSettings, ConnectionCapsAreReadAndZeroMeansNoCap) {
+  auto r = load("server:\n  max_connections: 0\n  max_connections_per_ip: 12\n" + kRequired);
+  ASSERT_TRUE(r.ok()) << errors_of(r);
+  EXPECT_EQ(r.settings().server.max_connections, 0u);
+  EXPECT_EQ(r.settings().server.max_connections_per_ip, 12u);
+}
+
 TEST(LoadSettings, TheCliExampleNamesPositionPathAndSuggestion) {
   auto r = load("server:\n  prot: 8080\n");
   ASSERT_FALSE(r.ok());
@@ -176,7 +185,8 @@ TEST(LoadSettings, TheCliExampleNamesPositionPathAndSuggestion) {
             "test.yaml:1:1: error: missing required key 'plugins'\n"
             "test.yaml:1:1: error: missing required key 'bindings'\n"
             "test.yaml:2:3: error: server.prot: unknown key 'prot' (did you mean 'port'?; allowed: listen, port, "
-            "io_threads, body_limit_bytes, read_cache_ms, cors_allowed_origins, rate_limit)\n");
+            "io_threads, body_limit_bytes, read_cache_ms, cors_allowed_origins, rate_limit, max_connections, "
+            "max_connections_per_ip)\n");
 }
 
 TEST(LoadSettings, ErrorsAreSortedByPositionWhateverOrderTheyWereFoundIn) {
@@ -330,7 +340,8 @@ TEST_F(LoadSettingsFileTest, ErrorsNameTheFileAsGiven) {
   EXPECT_EQ(format(r.errors().back()),
             (dir_ / "config/bad.yaml").string() +
                 ":2:3: error: server.prot: unknown key 'prot' (did you mean 'port'?; allowed: listen, port, "
-                "io_threads, body_limit_bytes, read_cache_ms, cors_allowed_origins, rate_limit)");
+                "io_threads, body_limit_bytes, read_cache_ms, cors_allowed_origins, rate_limit, max_connections, "
+                "max_connections_per_ip)");
 }
 
 }  // namespace
