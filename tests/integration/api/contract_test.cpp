@@ -91,10 +91,17 @@ TEST_F(ContractTest, NoContentRepliesCarryNoContentLength) {
   auto deleted = raw_exchange(server_->port(), "DELETE /api/v1/users/" + jugador.id +
                                                    " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " +
                                                    admin_.token + "\r\n\r\n");
+  for (const auto& problem : OpenApiConformance::instance().check(
+           {"DELETE", "/api/v1/users/" + jugador.id, {{"authorization", "Bearer " + admin_.token}}, ""}, deleted)) {
+    ADD_FAILURE() << "OpenAPI: " << problem;
+  }
   EXPECT_EQ(deleted.status, 204);
   EXPECT_FALSE(deleted.headers.count("content-length")) << deleted.headers["content-length"];
   EXPECT_TRUE(deleted.body.empty());
   auto options = raw_exchange(server_->port(), "OPTIONS /api/v1/rifas HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  for (const auto& problem : OpenApiConformance::instance().check({"OPTIONS", "/api/v1/rifas", {}, ""}, options)) {
+    ADD_FAILURE() << "OpenAPI: " << problem;
+  }
   EXPECT_EQ(options.status, 204);
   EXPECT_FALSE(options.headers.count("content-length")) << options.headers["content-length"];
   EXPECT_TRUE(options.headers.count("allow"));

@@ -379,9 +379,12 @@ std::vector<std::string> OpenApiConformance::check(const SentRequest& request, c
   std::vector<std::string> problems;
   if (!item.contains(lower)) {
     // An undocumented method on a documented path must be refused as such, the way the document's
-    // MethodNotAllowed response says.
-    if (reply.status != 405) return {where + ": the method is not documented for this path"};
-    const json response = impl_->resolve(json{{"$ref", "#/components/responses/MethodNotAllowed"}});
+    // MethodNotAllowed response says; OPTIONS is answered for every path (components/responses/Options).
+    const char* shared = reply.status == 405                      ? "#/components/responses/MethodNotAllowed"
+                         : lower == "options" && reply.status == 204 ? "#/components/responses/Options"
+                                                                     : nullptr;
+    if (!shared) return {where + ": the method is not documented for this path"};
+    const json response = impl_->resolve(json{{"$ref", shared}});
     impl_->check_headers(where, response, reply, problems);
     impl_->check_body(where, response, reply, problems);
     return problems;
