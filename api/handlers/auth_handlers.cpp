@@ -20,7 +20,7 @@ std::string issue_token(const ApiContext& ctx, const engine::User& user) {
 }
 
 Response register_user(const ApiContext& ctx, Request& req) {
-  auto body = JsonBody::parse(req.body);
+  auto body = JsonBody::parse(req);
   if (!body) return error_response(body.error(), req);
   engine::NewUser in;
   auto nombre = body->text("nombre", Presence::kRequired, engine::kNombreMaxLength, 1);
@@ -39,7 +39,7 @@ Response register_user(const ApiContext& ctx, Request& req) {
 }
 
 Response login(const ApiContext& ctx, Request& req) {
-  auto body = JsonBody::parse(req.body);
+  auto body = JsonBody::parse(req);
   if (!body) return error_response(body.error(), req);
   auto email = body->text("email", Presence::kRequired, engine::kEmailMaxLength);
   auto password = body->text("password", Presence::kRequired, kPasswordReadMax);

@@ -41,13 +41,13 @@ Response create_categoria(const ApiContext& ctx, Request& req) {
   auto who = ctx.authenticator.authenticate(req);
   if (!who) return error_response(who.error(), req);
   if (auto allowed = ctx.catalog.authorize_categoria_write(who->actor()); !allowed) return error_response(allowed.error(), req);
-  auto body = JsonBody::parse(req.body);
+  auto body = JsonBody::parse(req);
   if (!body) return error_response(body.error(), req);
   engine::NewCategoria in;
   auto nombre = body->text("nombre", Presence::kRequired, engine::kCatalogNombreMaxLength, 1);
   auto color = body->nullable_text("color", engine::kColorMaxLength);
   auto valor = body->integer("valor_boleta", Presence::kRequired, 0, kMaxCents);
-  auto rake = body->text("rake", Presence::kOptional, 16);
+  auto rake = body->decimal_text("rake", Presence::kOptional, 16);
   auto premio = body->integer("premio_por_ganador", Presence::kOptional, 0, kMaxCents);
   auto comentario = body->nullable_text("comentario", engine::kComentarioMaxLength);
   if (auto ok = body->finish(); !ok) return error_response(ok.error(), req);

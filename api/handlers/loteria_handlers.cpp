@@ -42,7 +42,7 @@ Response create_loteria(const ApiContext& ctx, Request& req) {
   auto who = ctx.authenticator.authenticate(req);
   if (!who) return error_response(who.error(), req);
   if (auto allowed = ctx.catalog.authorize_loteria_write(who->actor()); !allowed) return error_response(allowed.error(), req);
-  auto body = JsonBody::parse(req.body);
+  auto body = JsonBody::parse(req);
   if (!body) return error_response(body.error(), req);
   engine::NewLoteria in;
   auto nombre = body->text("nombre", Presence::kRequired, engine::kCatalogNombreMaxLength, 1);
@@ -67,7 +67,7 @@ Response patch_loteria(const ApiContext& ctx, Request& req) {
   auto who = ctx.authenticator.authenticate(req);
   if (!who) return error_response(who.error(), req);
   if (auto allowed = ctx.catalog.authorize_loteria_write(who->actor()); !allowed) return error_response(allowed.error(), req);
-  auto body = JsonBody::parse(req.body);
+  auto body = JsonBody::parse(req);
   if (!body) return error_response(body.error(), req);
   engine::LoteriaPatch patch;
   patch.nombre = body->text("nombre", Presence::kOptional, engine::kCatalogNombreMaxLength, 1);

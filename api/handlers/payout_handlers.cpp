@@ -38,7 +38,7 @@ Response mark_delivered(const ApiContext& ctx, Request& req) {
   }
   // Nothing to say but "delivered": an empty body, or an empty object (unknown members are refused).
   if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
-    auto body = JsonBody::parse(req.body);
+    auto body = JsonBody::parse(req);
     if (!body) return error_response(body.error(), req);
     if (auto ok = body->finish(); !ok) return error_response(ok.error(), req);
   }

@@ -87,7 +87,7 @@ Response create_rifa(const ApiContext& ctx, Request& req) {
   auto who = ctx.authenticator.authenticate(req);
   if (!who) return error_response(who.error(), req);
   if (auto allowed = ctx.rifas.authorize_write(who->actor()); !allowed) return error_response(allowed.error(), req);
-  auto body = JsonBody::parse(req.body);
+  auto body = JsonBody::parse(req);
   if (!body) return error_response(body.error(), req);
   engine::NewRifa in;
   auto nombre = body->text("nombre", Presence::kRequired, engine::kRifaNombreMaxLength, 1);
@@ -125,7 +125,7 @@ Response patch_rifa(const ApiContext& ctx, Request& req) {
   auto who = ctx.authenticator.authenticate(req);
   if (!who) return error_response(who.error(), req);
   if (auto allowed = ctx.rifas.authorize_write(who->actor()); !allowed) return error_response(allowed.error(), req);
-  auto body = JsonBody::parse(req.body);
+  auto body = JsonBody::parse(req);
   if (!body) return error_response(body.error(), req);
   engine::RifaPatch patch;
   patch.nombre = body->text("nombre", Presence::kOptional, engine::kRifaNombreMaxLength, 1);

@@ -17,7 +17,7 @@ json optional_json(const std::optional<std::string>& v) { return v ? json(*v) : 
 // The body of cerrar and recalcular carries nothing: empty, or an empty object.
 Result<void> empty_body(const Request& req) {
   if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return {};
-  auto body = JsonBody::parse(req.body);
+  auto body = JsonBody::parse(req);
   if (!body) return body.error();
   return body->finish();
 }

@@ -35,7 +35,7 @@ nlohmann::json ticket_json(const engine::Ticket& t) {
 Response buy_tickets(const ApiContext& ctx, Request& req) {
   auto who = ctx.authenticator.authenticate(req);
   if (!who) return error_response(who.error(), req);
-  auto body = JsonBody::parse(req.body);
+  auto body = JsonBody::parse(req);
   if (!body) return error_response(body.error(), req);
   engine::PurchaseInput in;
   in.rifa_id = req.path_params.at("id");

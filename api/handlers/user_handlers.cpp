@@ -31,7 +31,7 @@ Response get_user(const ApiContext& ctx, Request& req) {
 Response patch_user(const ApiContext& ctx, Request& req) {
   auto who = ctx.authenticator.authenticate(req);
   if (!who) return error_response(who.error(), req);
-  auto body = JsonBody::parse(req.body);
+  auto body = JsonBody::parse(req);
   if (!body) return error_response(body.error(), req);
   engine::UserPatch patch;
   patch.nombre = body->text("nombre", Presence::kOptional, engine::kNombreMaxLength, 1);

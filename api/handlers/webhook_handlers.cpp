@@ -4,6 +4,7 @@
 
 #include "engine/payment_service.hpp"
 #include "handlers/common/error_response.hpp"
+#include "handlers/common/json_body.hpp"
 #include "handlers/common/json_response.hpp"
 
 namespace rifa::api {
@@ -18,6 +19,8 @@ std::string header_lines(const Request& req) {
 
 Response receive_webhook(const ApiContext& ctx, Request& req) {
   const std::string& instance = req.path_params.at("instance");
+  // The plugin parses and copies the body; a tree that deep would overflow the stack in there.
+  if (auto deep = json_nesting_error(req.body)) return error_response(*deep, req);
   auto outcome = ctx.payments->handle_webhook(instance, req.method, header_lines(req), req.body);
   if (!outcome) {
     spdlog::warn("webhook {} refused (request {}): {}", instance, req.request_id, outcome.error().message);

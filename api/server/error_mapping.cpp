@@ -8,7 +8,7 @@ namespace {
 using P = ProblemType;
 
 // In ProblemType order (problem_kind(ProblemType) indexes it; a static_assert below keeps the size).
-constexpr std::array<ProblemKind, 18> kCatalog = {{
+constexpr std::array<ProblemKind, 19> kCatalog = {{
     {P::kValidation, 422, "validation", "Invalid request",
      "a member or parameter is missing, of the wrong type or out of range; `field` names it: fix it and resend"},
     {P::kMalformedJson, 400, "malformed-json", "Malformed JSON", "the body is not valid UTF-8 JSON: fix the syntax"},
@@ -37,6 +37,8 @@ constexpr std::array<ProblemKind, 18> kCatalog = {{
     {P::kUnsupported, 501, "unsupported", "Not supported", "the configured plugin does not implement this operation"},
     {P::kUnavailable, 503, "unavailable", "Service unavailable", "a dependency is down: retry later"},
     {P::kUpstreamTimeout, 504, "upstream-timeout", "Upstream timeout", "an outside service timed out: retry later"},
+    {P::kUnsupportedMediaType, 415, "unsupported-media-type", "Unsupported media type",
+     "send the body as JSON with `Content-Type: application/json`"},
 }};
 
 constexpr bool catalog_in_order() {
@@ -46,7 +48,7 @@ constexpr bool catalog_in_order() {
   return true;
 }
 static_assert(catalog_in_order(), "kCatalog rows must follow the ProblemType order");
-static_assert(kCatalog.size() == static_cast<size_t>(P::kUpstreamTimeout) + 1, "a ProblemType has no row");
+static_assert(kCatalog.size() == static_cast<size_t>(P::kUnsupportedMediaType) + 1, "a ProblemType has no row");
 
 }  // namespace
 

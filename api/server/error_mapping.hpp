@@ -30,6 +30,7 @@ enum class ProblemType {
   kUnsupported,
   kUnavailable,
   kUpstreamTimeout,
+  kUnsupportedMediaType,
 };
 
 // The `type` member is kProblemTypeBase + slug. Slugs are stable: clients branch on them.

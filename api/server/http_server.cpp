@@ -328,8 +328,12 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& [name, value] : response.headers) res->set(name, value);
     // While the server drains, answer and close: no new request on this connection.
     res->keep_alive(keep_alive && !shared_->draining);
+    const bool bodiless_status = response.status < 200 || response.status == 204 || response.status == 304;
     if (request.method == "HEAD") {
       res->content_length(response.body.size());
+    } else if (bodiless_status) {
+      // No body and, unlike prepare_payload()'s "Content-Length: 0", no Content-Length: RFC 9110 §8.6
+      // forbids it on 1xx and 204.
     } else {
       res->body() = std::move(response.body);
       res->prepare_payload();

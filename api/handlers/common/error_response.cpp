@@ -3,14 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/validation.hpp"
+#include "handlers/common/json_body.hpp"
 #include "server/error_mapping.hpp"
 
 namespace rifa::api {
 
 Response error_response(const Error& error, const Request& request) {
-  if (error.code == ErrorCode::kParse) {
-    return make_problem(ProblemType::kMalformedJson, error.message);
-  }
+  if (error.code == ErrorCode::kParse) return make_problem(body_problem(error), error.message);
   const ProblemKind kind = problem_kind(error.code);
   if (kind.status >= 500) {
     spdlog::error("request {} {} {}: {}: {}", request.request_id, request.method, request.path,

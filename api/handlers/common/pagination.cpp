@@ -28,7 +28,7 @@ Result<int> small_positive(const Request& request, const char* name, int fallbac
 
 Result<engine::PageRequest> parse_pagination(const Request& request) {
   engine::PageRequest page;
-  auto p = small_positive(request, "page", 1, 100000000);
+  auto p = small_positive(request, "page", 1, kMaxPage);
   if (!p) return p.error();
   auto per = small_positive(request, "per_page", engine::PageRequest::kDefaultPerPage, engine::PageRequest::kMaxPerPage);
   if (!per) return per.error();

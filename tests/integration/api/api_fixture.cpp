@@ -56,7 +56,8 @@ ApiReply ApiTest::call(const std::string& method, const std::string& path, const
                        const std::string& token) {
   auto reply = http_call(method, url(path), body, token);
   // Every reply a test sees is also held to the OpenAPI document.
-  for (const auto& problem : OpenApiConformance::instance().check(method, path, reply)) {
+  for (const auto& problem :
+       OpenApiConformance::instance().check(SentRequest::of_http_call(method, path, body, token), reply)) {
     ADD_FAILURE() << "OpenAPI: " << problem;
   }
   return reply;

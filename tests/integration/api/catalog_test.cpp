@@ -45,8 +45,8 @@ TEST_F(CatalogTest, AdminCreatesCategoriasWithAnExactRake) {
 
 TEST_F(CatalogTest, CategoriaInputIsValidated) {
   const std::string rake_detail =
-      "rake: must be a decimal string between \"0\" and \"1\" with at most 4 decimals, e.g. \"0.2500\"";
-  for (const json& rake : {json(0.25), json("0.25001"), json("1.0001"), json("-0.1"), json("2.5E-1"), json(".25"),
+      "rake: must be a decimal between 0 and 1 with at most 4 decimals, as a string (\"0.2500\") or a number (0.25)";
+  for (const json& rake : {json(true), json("0.25001"), json("1.0001"), json("-0.1"), json("2.5E-1"), json(".25"),
                            json("0."), json("")}) {
     auto r = call("POST", "/api/v1/categorias", json{{"nombre", "X"}, {"valor_boleta", 1}, {"rake", rake}}, admin_.token);
     if (rake.is_string()) {
