@@ -38,6 +38,27 @@ std::string string_member(const nlohmann::json& doc, const char* key) {
   return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// The optional amount members of an answer or event. A member that is there but malformed is an
+// error: a confirmation must never be believed on an amount that could not be read.
+Result<void> read_amount(const std::string& instance, const char* operation, const nlohmann::json& doc,
+                         std::optional<int64_t>& amount_cents, std::optional<std::string>& currency) {
+  if (auto it = doc.find("amount_cents"); it != doc.end() && !it->is_null()) {
+    if (!it->is_number_integer()) {
+      return make_error(ErrorCode::kInvalidArgument, "payment instance '" + instance + "' " + operation +
+                                                         ": amount_cents must be an integer number of cents");
+    }
+    amount_cents = it->get<int64_t>();
+  }
+  if (auto it = doc.find("currency"); it != doc.end() && !it->is_null()) {
+    if (!it->is_string()) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "payment instance '" + instance + "' " + operation + ": currency must be a string");
+    }
+    currency = it->get<std::string>();
+  }
+  return {};
+}
+
 Result<engine::PaymentAnswer> payment_answer(const std::string& instance, const char* operation,
                                              const plugin_runtime::CallOutcome& call) {
   if (!call.ok()) return call_error(instance, operation, call);
@@ -52,6 +73,9 @@ Result<engine::PaymentAnswer> payment_answer(const std::string& instance, const 
   }
   answer.status = *status;
   answer.reason = string_member(*doc, "reason");
+  if (auto read = read_amount(instance, operation, *doc, answer.amount_cents, answer.currency); !read) {
+    return make_error(ErrorCode::kInternal, read.error().message);
+  }
   return answer;
 }
 
@@ -102,6 +126,9 @@ Result<engine::WebhookEvent> PluginPaymentGateway::verify_webhook(const std::str
   event.provider_ref = string_member(*doc, "provider_ref");
   event.status = string_member(*doc, "status");
   event.reason = string_member(*doc, "reason");
+  if (auto read = read_amount(instance, "verify_webhook", *doc, event.amount_cents, event.currency); !read) {
+    return read.error();
+  }
   return event;
 }
 

@@ -7,6 +7,7 @@ engine::SalesPolicy policy_from(const settings::SalesSettings& sales) {
   engine::SalesPolicy policy;
   policy.hold_ttl = std::chrono::seconds(sales.hold_ttl_s);
   policy.idempotency_key_ttl = std::chrono::seconds(sales.idempotency_key_ttl_s);
+  policy.max_held_per_buyer = static_cast<int32_t>(sales.max_held_per_buyer);
   return policy;
 }
 

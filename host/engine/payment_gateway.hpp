@@ -25,6 +25,9 @@ struct PaymentAnswer {
   std::string provider_ref;
   PaymentStatus status = PaymentStatus::kPending;
   std::string reason;  // why it failed, when the provider says
+  // What the provider says was paid, when it says (sdk/abi.h: optional members of the answer).
+  std::optional<int64_t> amount_cents;
+  std::optional<std::string> currency;
 };
 
 // A verified webhook, decoded by the plugin.
@@ -34,6 +37,11 @@ struct WebhookEvent {
   std::string provider_ref;
   std::string status;  // the provider's word: succeeded, failed, refunded, paid ...
   std::string reason;
+  // What the event says was paid, when the plugin reports it; a confirmation whose amount or
+  // currency differs from the transaccion's is refused (PaymentService::handle_webhook). When the
+  // event does not say, the payment is looked up (get_payment) before it is believed.
+  std::optional<int64_t> amount_cents;
+  std::optional<std::string> currency;
 };
 
 // The payment providers as the engine sees them: plugin instances by id. The engine never loads

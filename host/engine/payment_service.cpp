@@ -15,16 +15,69 @@ std::optional<PaymentStatus> wanted_status(const WebhookEvent& event) {
 
 }  // namespace
 
+std::optional<std::string> confirmation_mismatch(const Transaccion& tx, const std::optional<int64_t>& amount_cents,
+                                                 const std::optional<std::string>& currency) {
+  std::string differs;
+  if (amount_cents && *amount_cents != tx.amount) {
+    differs = "amount_cents " + std::to_string(*amount_cents) + " is not the transaccion's " + std::to_string(tx.amount);
+  }
+  if (currency && *currency != tx.currency) {
+    if (!differs.empty()) differs += "; ";
+    differs += "currency " + *currency + " is not the transaccion's " + tx.currency;
+  }
+  if (differs.empty()) return std::nullopt;
+  return differs;
+}
+
+Result<void> record_mismatch(SalesRepository& sales, const Clock& clock, const Transaccion& tx,
+                             const std::string& mismatch, const std::string& actor, const std::string& source) {
+  nlohmann::json data = {{"rifa_id", tx.rifa_id},   {"provider", tx.provider}, {"amount", tx.amount},
+                         {"currency", tx.currency}, {"status", to_string(tx.status)}, {"source", source},
+                         {"mismatch", mismatch}};
+  if (tx.provider_ref) data["provider_ref"] = *tx.provider_ref;
+  return sales.record_audit(AuditEntry{actor, "payment.mismatch", "transacciones", tx.id, data}, clock.now());
+}
+
+Result<std::optional<std::string>> refund_late_payment(SalesRepository& sales, PaymentGateway& payments,
+                                                       const Clock& clock, const Transaccion& tx,
+                                                       const std::string& provider_ref, const std::string& why,
+                                                       const std::string& actor, const std::string& source) {
+  // Only money the provider itself says it holds is given back; an event it contradicts is ignored.
+  auto actual = payments.get_payment(tx.provider, provider_ref);
+  if (!actual && actual.error().code != ErrorCode::kNotFound) return actual.error();
+  if (!actual || actual->status != PaymentStatus::kSucceeded) return std::optional<std::string>();
+  auto refunded = payments.refund(tx.provider, provider_ref, tx.amount, "late-payment:" + tx.id);
+  if (!refunded) return refunded.error();
+  // failed → refunded once; a repeat finds it refunded and changes nothing (the provider's key
+  // already made the refund itself a no-op).
+  SettlePayment change;
+  change.transaccion_id = tx.id;
+  change.from = PaymentStatus::kFailed;
+  change.to = PaymentStatus::kRefunded;
+  change.provider_ref = provider_ref;
+  change.reason = why + "; refunded (" + *refunded + ")";
+  change.now = clock.now();
+  change.actor = actor;
+  change.source = source;
+  auto settled = sales.settle(change);
+  if (!settled) return settled.error();
+  return std::optional<std::string>(*refunded);
+}
+
 PaymentService::PaymentService(SalesRepository& sales, PaymentGateway& payments, const Clock& clock,
                                std::chrono::seconds reconcile_pending_after)
     : sales_(sales), payments_(payments), clock_(clock), reconcile_after_(reconcile_pending_after) {}
 
-Result<bool> PaymentService::apply(Transaccion tx, PaymentStatus to, const std::optional<std::string>& provider_ref,
-                                   const std::string& reason, const std::string& actor, const std::string& source) {
+Result<PaymentService::Applied> PaymentService::apply(Transaccion tx, PaymentStatus to,
+                                                      const std::optional<std::string>& provider_ref,
+                                                      const std::string& reason, const std::string& actor,
+                                                      const std::string& source) {
   // Another writer may move the row between our read and our write; the compare-and-set then
   // changes nothing and the decision is taken again on the fresh status.
+  Applied out;
+  out.after = tx;
   for (int attempt = 0; attempt < 3; ++attempt) {
-    if (!payment_transition_allowed(tx.status, to)) return false;
+    if (!payment_transition_allowed(tx.status, to)) return out;
     SettlePayment change;
     change.transaccion_id = tx.id;
     change.from = tx.status;
@@ -36,10 +89,25 @@ Result<bool> PaymentService::apply(Transaccion tx, PaymentStatus to, const std::
     change.source = source;
     auto settled = sales_.settle(change);
     if (!settled) return settled.error();
-    if (settled->changed) return true;
+    out.after = settled->sale.transaccion;
+    if (settled->changed) {
+      out.moved = true;
+      out.sale_refused = settled->sale_refused;
+      return out;
+    }
     tx = settled->sale.transaccion;
   }
-  return false;
+  return out;
+}
+
+Result<void> PaymentService::refund_if_refused(const Applied& applied, const std::string& actor,
+                                               const std::string& source) {
+  if (applied.after.status != PaymentStatus::kFailed || !applied.after.provider_ref) return {};
+  auto refunded = refund_late_payment(sales_, payments_, clock_, applied.after, *applied.after.provider_ref,
+                                      applied.sale_refused.value_or("paid after the numbers were released"), actor,
+                                      source);
+  if (!refunded) return refunded.error();
+  return {};
 }
 
 Result<WebhookOutcome> PaymentService::handle_webhook(const std::string& instance, const std::string& method,
@@ -64,44 +132,77 @@ Result<WebhookOutcome> PaymentService::handle_webhook(const std::string& instanc
   }
   out.transaccion_id = (*tx)->id;
   const PaymentStatus before = (*tx)->status;
-  if (*to == PaymentStatus::kSucceeded && before == PaymentStatus::kFailed) return refund_late_payment(**tx, *event);
-  auto moved = apply(**tx, *to, std::nullopt, event->reason, "webhook:" + instance, "webhook");
-  if (!moved) return moved.error();
-  auto after = sales_.find_sale((*tx)->id);
-  if (!after) return after.error();
-  out.status = *after ? to_string((*after)->transaccion.status) : to_string(before);
-  out.result = *moved ? "applied" : "ignored";
-  if (!*moved) {
+  const std::string actor = "webhook:" + instance;
+
+  if (*to == PaymentStatus::kSucceeded) {
+    // A confirmation sells numbers only for the amount and currency that were asked for. What
+    // the event does not say is asked of the provider, whose answer also has to say paid.
+    std::optional<int64_t> amount = event->amount_cents;
+    std::optional<std::string> currency = event->currency;
+    if (!amount || !currency) {
+      auto actual = payments_.get_payment(instance, event->provider_ref);
+      if (!actual && actual.error().code != ErrorCode::kNotFound) return actual.error();
+      if (!actual || (actual->status != PaymentStatus::kSucceeded && actual->status != PaymentStatus::kRefunded)) {
+        out.result = "ignored";
+        out.status = to_string(before);
+        out.detail = "event " + event->event_id + " says succeeded but the provider reports the payment " +
+                     (actual ? to_string(actual->status) : "unknown");
+        return out;
+      }
+      if (!amount) amount = actual->amount_cents;
+      if (!currency) currency = actual->currency;
+    }
+    if (auto mismatch = confirmation_mismatch(**tx, amount, currency)) {
+      if (auto audited = record_mismatch(sales_, clock_, **tx, *mismatch, actor, "webhook"); !audited) {
+        return audited.error();
+      }
+      out.result = "refused";
+      out.status = to_string(before);
+      out.detail = "event " + event->event_id + " refused: " + *mismatch + "; nothing was sold";
+      return out;
+    }
+    if (before == PaymentStatus::kFailed) {
+      return refund_webhook_payment(**tx, *event, "paid after the numbers were released");
+    }
+  }
+
+  auto applied = apply(**tx, *to, std::nullopt, event->reason, actor, "webhook");
+  if (!applied) return applied.error();
+  if (*to == PaymentStatus::kSucceeded && applied->after.status == PaymentStatus::kFailed) {
+    // The rifa stopped selling (closed, or past fecha_fin) before this confirmation: the money
+    // goes back instead.
+    return refund_webhook_payment(applied->after, *event,
+                                  applied->sale_refused.value_or("paid after the numbers were released"));
+  }
+  out.status = to_string(applied->after.status);
+  out.result = applied->moved ? "applied" : "ignored";
+  if (!applied->moved) {
     out.detail = std::string("event ") + event->event_id + " asks " + to_string(*to) + " but the transaccion is " +
                  out.status + ": not an allowed move (repeat or out of order)";
   }
   return out;
 }
 
-Result<WebhookOutcome> PaymentService::refund_late_payment(const Transaccion& tx, const WebhookEvent& event) {
-  // The buyer paid after the numbers were released (hold expired, or a failure came first): there
-  // is nothing to sell them any more, so the money goes back. The key makes a repeat a no-op.
+Result<WebhookOutcome> PaymentService::refund_webhook_payment(const Transaccion& tx, const WebhookEvent& event,
+                                                              const std::string& why) {
+  // The buyer paid after the numbers were released (hold expired, a failure came first, or the
+  // rifa closed): there is nothing to sell them any more, so the money goes back.
   WebhookOutcome out;
   out.transaccion_id = tx.id;
-  // Only money the provider itself says it holds is given back; an event it contradicts is ignored.
-  auto actual = payments_.get_payment(tx.provider, event.provider_ref);
-  if (!actual && actual.error().code != ErrorCode::kNotFound) return actual.error();
-  if (!actual || actual->status != PaymentStatus::kSucceeded) {
+  auto refunded = refund_late_payment(sales_, payments_, clock_, tx, event.provider_ref, why,
+                                      "webhook:" + tx.provider, "webhook");
+  if (!refunded) return refunded.error();
+  auto after = sales_.find_sale(tx.id);
+  if (!after) return after.error();
+  out.status = *after ? to_string((*after)->transaccion.status) : to_string(tx.status);
+  if (!*refunded) {
     out.result = "ignored";
-    out.status = to_string(tx.status);
-    out.detail = "event " + event.event_id + " says succeeded but the transaccion is failed and the provider does "
-                 "not report it paid";
+    out.detail = "event " + event.event_id + " says succeeded but the transaccion is " + out.status +
+                 " and the provider does not report it paid";
     return out;
   }
-  auto refunded = payments_.refund(tx.provider, event.provider_ref, tx.amount, "late-payment:" + tx.id);
-  if (!refunded) return refunded.error();
-  auto moved = apply(tx, PaymentStatus::kRefunded, std::nullopt,
-                     "paid after the numbers were released; refunded (" + *refunded + ")", "webhook:" + tx.provider,
-                     "webhook");
-  if (!moved) return moved.error();
-  out.result = *moved ? "refunded" : "ignored";
-  out.status = to_string(*moved ? PaymentStatus::kRefunded : tx.status);
-  out.detail = "event " + event.event_id + ": payment arrived for a released purchase; refund " + *refunded;
+  out.result = "refunded";
+  out.detail = "event " + event.event_id + ": " + why + "; refund " + **refunded;
   return out;
 }
 
@@ -109,8 +210,10 @@ Result<SweepOutcome> PaymentService::expire_holds(TimePoint now) {
   SweepOutcome out;
   auto expired = sales_.list_expired_holds(now, kBatch);
   if (!expired) return expired.error();
+  constexpr const char* kActor = "job:sales.expire_holds";
   for (const Transaccion& tx : *expired) {
     ++out.examined;
+    std::string reason = "hold expired";
     if (tx.provider_ref) {
       auto answer = payments_.get_payment(tx.provider, *tx.provider_ref);
       if (!answer && answer.error().code != ErrorCode::kNotFound) {
@@ -118,15 +221,23 @@ Result<SweepOutcome> PaymentService::expire_holds(TimePoint now) {
         continue;
       }
       if (answer && answer->status == PaymentStatus::kSucceeded) {
-        auto moved = apply(tx, PaymentStatus::kSucceeded, std::nullopt, "", "job:sales.expire_holds", "hold_expiry");
-        if (!moved) return moved.error();
-        if (*moved) ++out.changed;
-        continue;
+        if (auto mismatch = confirmation_mismatch(tx, answer->amount_cents, answer->currency)) {
+          if (auto audited = record_mismatch(sales_, clock_, tx, *mismatch, kActor, "hold_expiry"); !audited) {
+            return audited.error();
+          }
+          reason = "hold expired; the provider's payment does not match: " + *mismatch;
+        } else {
+          auto applied = apply(tx, PaymentStatus::kSucceeded, std::nullopt, "", kActor, "hold_expiry");
+          if (!applied) return applied.error();
+          if (applied->moved) ++out.changed;
+          if (auto refunded = refund_if_refused(*applied, kActor, "hold_expiry"); !refunded) return refunded.error();
+          continue;
+        }
       }
     }
-    auto moved = apply(tx, PaymentStatus::kFailed, std::nullopt, "hold expired", "job:sales.expire_holds", "hold_expiry");
-    if (!moved) return moved.error();
-    if (*moved) ++out.changed;
+    auto applied = apply(tx, PaymentStatus::kFailed, std::nullopt, reason, kActor, "hold_expiry");
+    if (!applied) return applied.error();
+    if (applied->moved) ++out.changed;
   }
   auto purged = sales_.purge_expired_keys(now);
   if (!purged) return purged.error();
@@ -137,6 +248,7 @@ Result<SweepOutcome> PaymentService::reconcile_pending(TimePoint now) {
   SweepOutcome out;
   auto pending = sales_.list_pending_before(now - reconcile_after_, kBatch);
   if (!pending) return pending.error();
+  constexpr const char* kActor = "job:payments.reconcile";
   for (const Transaccion& tx : *pending) {
     ++out.examined;
     Result<PaymentAnswer> answer = make_error(ErrorCode::kInternal, "not asked");
@@ -160,6 +272,16 @@ Result<SweepOutcome> PaymentService::reconcile_pending(TimePoint now) {
         to = answer->status;
         reason = answer->reason;
       }
+      if (to == PaymentStatus::kSucceeded) {
+        if (auto mismatch = confirmation_mismatch(tx, answer->amount_cents, answer->currency)) {
+          // Not sold; left pending for a person to look at (and for hold expiry to release).
+          if (auto audited = record_mismatch(sales_, clock_, tx, *mismatch, kActor, "reconcile"); !audited) {
+            return audited.error();
+          }
+          ++out.skipped;
+          continue;
+        }
+      }
     } else if (answer.error().code == ErrorCode::kPaymentDeclined) {
       to = PaymentStatus::kFailed;
       reason = answer.error().message;
@@ -177,16 +299,19 @@ Result<SweepOutcome> PaymentService::reconcile_pending(TimePoint now) {
         change.transaccion_id = tx.id;
         change.provider_ref = ref;
         change.now = clock_.now();
-        change.actor = "job:payments.reconcile";
+        change.actor = kActor;
         change.source = "reconcile";
         if (auto s = sales_.settle(change); !s) return s.error();
       }
       continue;
     }
     if (*to == PaymentStatus::kFailed && reason.empty()) reason = "failed at the provider";
-    auto moved = apply(tx, *to, ref, reason, "job:payments.reconcile", "reconcile");
-    if (!moved) return moved.error();
-    if (*moved) ++out.changed;
+    auto applied = apply(tx, *to, ref, reason, kActor, "reconcile");
+    if (!applied) return applied.error();
+    if (applied->moved) ++out.changed;
+    if (*to == PaymentStatus::kSucceeded) {
+      if (auto refunded = refund_if_refused(*applied, kActor, "reconcile"); !refunded) return refunded.error();
+    }
   }
   return out;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "common/result.hpp"
@@ -11,8 +12,9 @@
 namespace rifa::engine {
 
 // What a webhook did: "applied" (the transaccion moved), "ignored" (a repeat, a reordered or an
-// unrelated event: nothing changed), "refunded" (a payment for numbers already released was given
-// back through the provider).
+// unrelated event: nothing changed), "refunded" (a payment for numbers already released, or for a
+// rifa no longer on sale, was given back through the provider), "refused" (a confirmation whose
+// amount or currency is not the transaccion's: nothing sold, audited as payment.mismatch).
 struct WebhookOutcome {
   std::string result;
   std::string transaccion_id;
@@ -26,6 +28,26 @@ struct SweepOutcome {
   int changed = 0;
   int skipped = 0;  // the provider could not be asked; tried again next run
 };
+
+// A confirmation's amount and currency against the transaccion's: nullopt when they agree,
+// otherwise what differs. A value the provider does not report is not compared.
+std::optional<std::string> confirmation_mismatch(const Transaccion& tx, const std::optional<int64_t>& amount_cents,
+                                                 const std::optional<std::string>& currency);
+
+// Audits a refused confirmation ("payment.mismatch" on the transaccion).
+Result<void> record_mismatch(SalesRepository& sales, const Clock& clock, const Transaccion& tx,
+                             const std::string& mismatch, const std::string& actor, const std::string& source);
+
+// Gives back the money of a transaccion that is failed although its provider took the payment
+// (paid after the hold was released, or after the rifa stopped selling): only when the provider
+// itself reports the payment succeeded; the refund goes through the payment plugin with the key
+// "late-payment:<transaccion id>" and the transaccion moves failed → refunded (compare and set),
+// so however many confirmations, jobs and retries arrive, the money goes back once. Returns the
+// refund reference, or nullopt when the provider does not report the payment paid (nothing done).
+Result<std::optional<std::string>> refund_late_payment(SalesRepository& sales, PaymentGateway& payments,
+                                                       const Clock& clock, const Transaccion& tx,
+                                                       const std::string& provider_ref, const std::string& why,
+                                                       const std::string& actor, const std::string& source);
 
 // Payment state after the purchase: provider webhooks, hold expiry and reconciliation of pending
 // payments. Every move goes through the state machine (pending → succeeded | failed, succeeded →
@@ -54,10 +76,18 @@ class PaymentService {
   static constexpr int kBatch = 200;
 
  private:
-  Result<WebhookOutcome> refund_late_payment(const Transaccion& tx, const WebhookEvent& event);
-  // Moves `tx` to `to` unless the state machine forbids it; true when this call moved it.
-  Result<bool> apply(Transaccion tx, PaymentStatus to, const std::optional<std::string>& provider_ref,
-                     const std::string& reason, const std::string& actor, const std::string& source);
+  struct Applied {
+    bool moved = false;  // this call moved the transaccion
+    Transaccion after;   // as it stands afterwards
+    std::optional<std::string> sale_refused;  // a success refused: the rifa is no longer on sale
+  };
+  Result<WebhookOutcome> refund_webhook_payment(const Transaccion& tx, const WebhookEvent& event,
+                                                const std::string& why);
+  // Moves `tx` to `to` unless the state machine forbids it.
+  Result<Applied> apply(Transaccion tx, PaymentStatus to, const std::optional<std::string>& provider_ref,
+                        const std::string& reason, const std::string& actor, const std::string& source);
+  // A success that left the transaccion failed (the rifa stopped selling) is given back.
+  Result<void> refund_if_refused(const Applied& applied, const std::string& actor, const std::string& source);
 
   SalesRepository& sales_;
   PaymentGateway& payments_;

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include "engine/iso_time.hpp"
+#include "engine/payment_service.hpp"
 #include "engine/validation.hpp"
 
 namespace rifa::engine {
@@ -119,6 +120,7 @@ Result<PurchaseResult> PurchaseService::purchase(const Actor& actor, const Purch
   begin.hold_expires_at = now + policy_.hold_ttl;
   begin.key_expires_at = now + policy_.idempotency_key_ttl;
   begin.takeover_before = now - policy_.in_flight_takeover;
+  begin.max_held_per_buyer = policy_.max_held_per_buyer;
   begin.provider_for = [this](const std::string& rifa_id, const std::string& categoria) {
     return payments_.instance_for(rifa_id, categoria);
   };
@@ -169,6 +171,18 @@ Result<PurchaseResult> PurchaseService::finish(const Actor& actor, const std::st
     if (answer) {
       change.provider_ref = answer->provider_ref;
       change.to = answer->status;
+      if (answer->status == PaymentStatus::kSucceeded) {
+        if (auto mismatch = confirmation_mismatch(tx, answer->amount_cents, answer->currency)) {
+          // Not sold on a charge of another amount: held as pending for reconciliation and hold
+          // expiry to settle, and audited for a person to look at.
+          Transaccion charged = tx;
+          charged.provider_ref = answer->provider_ref;
+          if (auto audited = record_mismatch(sales_, clock_, charged, *mismatch, actor.user_id, "purchase"); !audited) {
+            return audited.error();
+          }
+          change.to = PaymentStatus::kPending;
+        }
+      }
       if (answer->status == PaymentStatus::kFailed) {
         change.reason = answer->reason.empty() ? "declined by the provider" : answer->reason;
       }
@@ -190,9 +204,16 @@ Result<PurchaseResult> PurchaseService::finish(const Actor& actor, const std::st
                             "idempotency key");
     }
   }
-  const auto respond = [refused](const Sale& s) {
+  const std::string rifa_id = tx.rifa_id;
+  const auto respond = [refused, rifa_id](const SettleOutcome& outcome) {
+    const Sale& s = outcome.sale;
     if (s.transaccion.status == PaymentStatus::kFailed) {
       if (refused) return encode_error(*refused);
+      if (outcome.sale_refused) {
+        return encode_error(make_error(ErrorCode::kConflict, "rifa " + rifa_id +
+                                                                 " stopped selling while the payment was being made: " +
+                                                                 *outcome.sale_refused));
+      }
       return encode_error(make_error(ErrorCode::kPaymentDeclined,
                                      "payment declined by the provider: " +
                                          s.transaccion.failure_reason.value_or("no reason given")));
@@ -201,9 +222,19 @@ Result<PurchaseResult> PurchaseService::finish(const Actor& actor, const std::st
   };
   change.now = clock_.now();
   change.complete_key = SettlePayment::KeyCompletion{buyer, key, respond};
+  const bool charged = change.to == PaymentStatus::kSucceeded;
   auto settled = sales_.settle(change);
   if (!settled) return settled.error();
-  return decode(respond(settled->sale), false);
+  const Transaccion& after = settled->sale.transaccion;
+  if (charged && after.status == PaymentStatus::kFailed && after.provider_ref) {
+    // Charged, but the rifa stopped selling (or closed and released the hold) meanwhile: the
+    // money goes back now; a failure here is retried by the next confirmation or by hand.
+    auto refunded = refund_late_payment(sales_, payments_, clock_, after, *after.provider_ref,
+                                        settled->sale_refused.value_or("the numbers were released"),
+                                        actor.user_id, "purchase");
+    if (!refunded) return refunded.error();
+  }
+  return decode(respond(*settled), false);
 }
 
 }  // namespace rifa::engine

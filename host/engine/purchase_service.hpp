@@ -37,6 +37,8 @@ struct SalesPolicy {
   // An in_flight key older than this is taken over: the request that claimed it died between
   // reserving and recording the payment (the provider call is bounded far below this).
   std::chrono::seconds in_flight_takeover{120};
+  // Numbers one buyer may hold at once in a rifa (settings sales.max_held_per_buyer).
+  int32_t max_held_per_buyer = 10;
 };
 
 inline constexpr int64_t kMaxTicketsPerPurchase = 100;

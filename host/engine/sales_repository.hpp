@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "engine/audit_entry.hpp"
 #include "engine/clock.hpp"
 #include "engine/page.hpp"
 #include "engine/sale.hpp"
@@ -34,6 +35,9 @@ struct BeginPurchase {
   TimePoint key_expires_at;
   // An in_flight key claimed before this is taken over: its first request died half way.
   TimePoint takeover_before;
+  // Numbers one buyer may hold (reservado, payment pending) in one rifa at a time, this purchase's
+  // included: one player cannot block a rifa by holding its numbers with a payment left pending.
+  int32_t max_held_per_buyer = 10;
   // The payment instance bound to the rifa (called with its id and categoria nombre).
   std::function<std::string(const std::string& rifa_id, const std::string& categoria_nombre)> provider_for;
   // The answer stored for the key when the purchase is refused (rifa not activa, sold out ...).
@@ -56,9 +60,20 @@ struct BeginOutcome {
   Error refusal;
 };
 
+struct SettleOutcome {
+  bool changed = false;  // false: the transaccion was no longer in `from`; nothing was written
+  Sale sale;             // as it stands after the transaction
+  // Set when a move to succeeded was refused because the rifa is no longer on sale (not activa,
+  // or at or after its fecha_fin): the transaccion was failed instead and its numbers released, so
+  // the money the provider took must be given back (PaymentService::refund_paid_failure).
+  std::optional<std::string> sale_refused;
+};
+
 // A payment status change, applied only if the transaccion is still in `from` (compare and set).
-// Moving to succeeded sells its reserved tickets; to failed releases them; to refunded annuls the
-// sold ones. `to == from == pending` only records the provider_ref.
+// Moving to succeeded sells its reserved tickets, but only while the rifa is on sale (activa and
+// `now` before fecha_fin, checked under the rifa's lock): otherwise the transaccion moves to
+// failed and SettleOutcome::sale_refused says why. To failed releases the numbers; to refunded
+// annuls the sold (or won) ones. `to == from == pending` only records the provider_ref.
 struct SettlePayment {
   std::string transaccion_id;
   PaymentStatus from = PaymentStatus::kPending;
@@ -73,14 +88,9 @@ struct SettlePayment {
   struct KeyCompletion {
     std::string user_id;
     std::string key;
-    std::function<StoredResponse(const Sale&)> respond;
+    std::function<StoredResponse(const SettleOutcome&)> respond;
   };
   std::optional<KeyCompletion> complete_key;
-};
-
-struct SettleOutcome {
-  bool changed = false;  // false: the transaccion was no longer in `from`; nothing was written
-  Sale sale;             // as it stands after the transaction
 };
 
 struct TicketFilter {
@@ -106,6 +116,8 @@ class SalesRepository {
   virtual Result<std::vector<Transaccion>> list_expired_holds(TimePoint now, int limit) = 0;
   // Pending transacciones created before `cutoff`, oldest first.
   virtual Result<std::vector<Transaccion>> list_pending_before(TimePoint cutoff, int limit) = 0;
+  // Appends one audit row on its own (a refused confirmation changes nothing else).
+  virtual Result<void> record_audit(const AuditEntry& entry, TimePoint at) = 0;
   // Completed idempotency keys past their expiry; returns how many were removed.
   virtual Result<int64_t> purge_expired_keys(TimePoint now) = 0;
 

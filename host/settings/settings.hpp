@@ -68,6 +68,9 @@ struct SalesSettings {
   int64_t hold_ttl_s = 900;
   int64_t reconcile_pending_after_s = 300;
   int64_t idempotency_key_ttl_s = 24 * 3600;  // at least 24 h
+  // Numbers one buyer may hold (reservado, payment pending) in one rifa at a time, a purchase's
+  // own numbers included: no player can block a rifa with payments left pending.
+  int64_t max_held_per_buyer = 10;
 };
 
 // The durable job queue and the scheduler that feeds it.

@@ -28,7 +28,7 @@ const Keys kServerKeys = {"listen",          "port",          "io_threads", "bod
                           "max_connections_per_ip"};
 const Keys kRateLimitKeys = {"per_ip", "per_user"};
 const Keys kBucketKeys = {"per_second", "burst"};
-const Keys kSalesKeys = {"hold_ttl_s", "reconcile_pending_after_s", "idempotency_key_ttl_s"};
+const Keys kSalesKeys = {"hold_ttl_s", "reconcile_pending_after_s", "idempotency_key_ttl_s", "max_held_per_buyer"};
 const Keys kJobsKeys = {"workers", "poll_interval_ms", "lease_s", "max_attempts", "scheduler_interval_s"};
 const Keys kDatabaseKeys = {"url", "pool_size", "migrate_on_start", "seed"};
 const Keys kLoggingKeys = {"level", "format"};
@@ -233,6 +233,9 @@ class SettingsLoader {
     if (auto* f = m->find("idempotency_key_ttl_s")) {
       // Clients retry for up to a day (Stripe keeps keys 24 h); shorter would replay charges.
       if (auto v = reader_.integer(*f, kDay, 30 * kDay)) sales.idempotency_key_ttl_s = *v;
+    }
+    if (auto* f = m->find("max_held_per_buyer")) {
+      if (auto v = reader_.integer(*f, 1, 100000)) sales.max_held_per_buyer = *v;
     }
   }
 

@@ -18,22 +18,23 @@ std::optional<PrizeContext> load_prize(soci::session& sql, storage::Backend back
   // json columns come back as text only when asked for on PostgreSQL.
   const std::string reglas_col = backend == storage::Backend::kPostgresql ? "r.reglas::text" : "r.reglas";
   PrizeContext p;
-  std::string referencia, usuario, nombre, email, telefono, reglas;
-  soci::indicator referencia_ind, usuario_ind, nombre_ind, email_ind, telefono_ind;
+  std::string referencia, usuario, nombre, email, telefono, reglas, tx_status;
+  soci::indicator referencia_ind, usuario_ind, nombre_ind, email_ind, telefono_ind, tx_ind;
   long long monto = 0;
   int total_boletas = 0;
   sql << "SELECT g.id, g.tier, g.monto_ganado, g.referencia_pago, t.id, t.numero, t.usuario_id, r.id, r.estado, " +
              reglas_col +
-             ", r.total_boletas, c.nombre, u.nombre, u.email, u.telefono "
+             ", r.total_boletas, c.nombre, u.nombre, u.email, u.telefono, t.estado, x.status "
              "FROM ganadores g JOIN tickets t ON t.id = g.ticket_id JOIN rifas r ON r.id = t.rifa_id "
              "JOIN categoria_rifa c ON c.id = r.categoria_id LEFT JOIN users u ON u.id = t.usuario_id "
-             "WHERE g.id = :id",
+             "LEFT JOIN transacciones x ON x.id = t.transaccion_id WHERE g.id = :id",
       soci::use(ganador_id), soci::into(p.ganador_id), soci::into(p.tier), soci::into(monto),
       soci::into(referencia, referencia_ind), soci::into(p.ticket_id), soci::into(p.numero),
       soci::into(usuario, usuario_ind), soci::into(p.rifa_id), soci::into(p.rifa_estado), soci::into(reglas), soci::into(total_boletas),
       soci::into(p.categoria_nombre), soci::into(nombre, nombre_ind), soci::into(email, email_ind),
-      soci::into(telefono, telefono_ind);
+      soci::into(telefono, telefono_ind), soci::into(p.ticket_estado), soci::into(tx_status, tx_ind);
   if (!sql.got_data()) return std::nullopt;
+  p.transaccion_status = optional_text(tx_status, tx_ind);
   p.monto_ganado = monto;
   p.referencia_pago = optional_text(referencia, referencia_ind);
   p.usuario_id = optional_text(usuario, usuario_ind);

@@ -86,6 +86,15 @@ Result<PayoutStatus> PayoutService::pay(const std::string& ganador_id) {
       out.row = *existing;
       return out;
     }
+    if (prize->ticket_estado == "anulado" ||
+        (prize->transaccion_status && *prize->transaccion_status != "succeeded")) {
+      // The purchase was refunded or reversed (disputed): the buyer has their money back, so the
+      // ticket wins nothing; paying the prize too would pay out money that never came in.
+      return make_error(ErrorCode::kConflict, "ganador " + ganador_id + ": its ticket is " + prize->ticket_estado +
+                                                  " and its purchase " +
+                                                  prize->transaccion_status.value_or("unknown") +
+                                                  "; no prize is paid for a refunded ticket");
+    }
     if (prize->rifa_estado != "resuelta") {
       // A cancelled (voided) rifa refunds every ticket instead; paying its prizes too would pay twice.
       return make_error(ErrorCode::kConflict, "ganador " + ganador_id + ": its rifa is " + prize->rifa_estado +

@@ -32,6 +32,9 @@ struct RifaToSettle {
   int64_t categoria_fund_cents = 0;
   // What this rifa took of it when it settled (0 before): recalculating uses the same amount.
   int64_t fondo_recibido_cents = 0;
+  // rifas.commitment as stored when the rifa became activa (settlement/commitment.hpp); null for
+  // a rifa never activated. Settlement decides on its frozen values, not on the live rows above.
+  nlohmann::json commitment;
 };
 
 struct SoldTicket {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "engine/validation.hpp"
+#include "settlement/commitment.hpp"
 #include "settlement/draw_validation.hpp"
 #include "storage/sha256.hpp"
 #include "storage/timestamps.hpp"
@@ -54,6 +55,28 @@ SettlementService::SettlementService(SettlementRepository& repo, LotteryGateway*
       logger_(std::move(logger)),
       metrics_(metrics),
       options_(options) {}
+
+Result<std::optional<RifaToSettle>> SettlementService::load(const std::string& rifa_id) {
+  auto found = repo_.find_rifa(rifa_id);
+  if (!found) return found.error();
+  if (!*found || (*found)->commitment.is_null()) return found;
+  RifaToSettle rifa = std::move(**found);
+  auto frozen = commitment_from_json(rifa.commitment);
+  if (!frozen) {
+    return make_error(ErrorCode::kInternal, "rifa " + rifa_id + ": its stored commitment cannot be read (" +
+                                                frozen.error().message + "); not settling on live values");
+  }
+  if (frozen->lottery_instance != rifa.lottery_instance) {
+    logger_->warn("rifa {}: its loteria now names lottery instance '{}'; settling on the committed '{}'", rifa_id,
+                  rifa.lottery_instance, frozen->lottery_instance);
+  }
+  rifa.lottery_instance = frozen->lottery_instance;
+  rifa.fecha_sorteo = frozen->draw_date;
+  rifa.reglas = frozen->reglas;
+  rifa.total_boletas = frozen->total_boletas;
+  rifa.rake_bp = frozen->rake_bp;
+  return std::optional<RifaToSettle>(std::move(rifa));
+}
 
 void SettlementService::count(const std::string& outcome) {
   if (!metrics_) return;
@@ -115,7 +138,7 @@ Result<engine::RifaEstado> SettlementService::close_due(const std::string& rifa_
 }
 
 Result<engine::RifaEstado> SettlementService::close_as(const std::string& actor_id, const std::string& rifa_id) {
-  auto found = repo_.find_rifa(rifa_id);
+  auto found = load(rifa_id);
   if (!found) return found.error();
   if (!*found) return make_error(ErrorCode::kNotFound, "rifa " + rifa_id + " does not exist");
   const RifaToSettle& rifa = **found;
@@ -230,7 +253,7 @@ Result<SettlementWrite> SettlementService::plan_write(const RifaToSettle& rifa, 
 }
 
 Result<SettleOutcome> SettlementService::settle(const std::string& rifa_id) {
-  auto found = repo_.find_rifa(rifa_id);
+  auto found = load(rifa_id);
   if (!found) return found.error();
   if (!*found) return make_error(ErrorCode::kNotFound, "rifa " + rifa_id + " does not exist");
   const RifaToSettle& rifa = **found;
@@ -298,7 +321,7 @@ Result<SettleOutcome> SettlementService::settle(const std::string& rifa_id) {
 }
 
 Result<ResultsView> SettlementService::results(const std::string& rifa_id) {
-  auto found = repo_.find_rifa(rifa_id);
+  auto found = load(rifa_id);
   if (!found) return found.error();
   if (!*found) return make_error(ErrorCode::kNotFound, "rifa " + rifa_id + " does not exist");
   ResultsView v;
@@ -328,7 +351,7 @@ Result<ResultsView> SettlementService::results(const std::string& rifa_id) {
 
 Result<ResultsView> SettlementService::recalculate(const engine::Actor& actor, const std::string& rifa_id) {
   if (!actor.is_admin()) return make_error(ErrorCode::kPermissionDenied, "recalculating prizes requires the admin role");
-  auto found = repo_.find_rifa(rifa_id);
+  auto found = load(rifa_id);
   if (!found) return found.error();
   if (!*found) return make_error(ErrorCode::kNotFound, "rifa " + rifa_id + " does not exist");
   const RifaToSettle& rifa = **found;

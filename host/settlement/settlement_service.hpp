@@ -96,6 +96,10 @@ class SettlementService {
   engine::TimePoint settle_run_at(const std::string& lottery_instance, const std::string& draw_date);
 
  private:
+  // The rifa with what decides its winners taken from its frozen commitment (lottery instance,
+  // draw date, reglas, total_boletas, rake): a loteria re-pointed or a categoria edited after
+  // activation changes nothing. Rifas without a commitment (never activated) keep the live rows.
+  Result<std::optional<RifaToSettle>> load(const std::string& rifa_id);
   Result<engine::RifaEstado> close_as(const std::string& actor_id, const std::string& rifa_id);
   Result<SettlementWrite> plan_write(const RifaToSettle& rifa, const PrizeRules& rules, const DrawNumbers& numbers,
                                      const std::string& actor_id, const nlohmann::json& draw_summary);

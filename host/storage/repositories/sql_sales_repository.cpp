@@ -268,18 +268,43 @@ Result<engine::BeginOutcome> SqlSalesRepository::begin_purchase(const engine::Be
     };
 
     // 2. The rifa, held FOR SHARE on PostgreSQL: closing it (an UPDATE) waits for this purchase.
-    std::string estado, assignment, categoria_nombre, seed;
+    std::string estado, assignment, categoria_nombre, seed, fecha_fin;
     soci::indicator seed_ind = soci::i_null;
     int total = 0;
-    sql << std::string("SELECT r.estado, r.assignment, r.total_boletas, c.nombre, r.assignment_seed FROM rifas r "
-                       "JOIN categoria_rifa c ON c.id = r.categoria_id WHERE r.id = :id") +
+    sql << std::string("SELECT r.estado, r.assignment, r.total_boletas, c.nombre, r.assignment_seed, r.fecha_fin "
+                       "FROM rifas r JOIN categoria_rifa c ON c.id = r.categoria_id WHERE r.id = :id") +
                (pg ? " FOR SHARE OF r" : ""),
         soci::use(in.rifa_id), soci::into(estado), soci::into(assignment), soci::into(total),
-        soci::into(categoria_nombre), soci::into(seed, seed_ind);
+        soci::into(categoria_nombre), soci::into(seed, seed_ind), soci::into(fecha_fin);
     if (!sql.got_data()) return refuse(make_error(ErrorCode::kNotFound, "rifa " + in.rifa_id + " does not exist"));
     if (estado != "activa") {
       return refuse(make_error(ErrorCode::kConflict, "rifa " + in.rifa_id + " is " + estado +
                                                          ": tickets are sold only while it is activa"));
+    }
+    // Sales end at fecha_fin whether or not the closing job has run yet (it may lag, or jobs may be
+    // off on this host): after it the draw may be known.
+    if (const auto ends = read_timestamp(fecha_fin); in.now >= ends) {
+      return refuse(make_error(ErrorCode::kConflict, "fecha_fin: sales of rifa " + in.rifa_id + " ended at " +
+                                                         format_timestamp(ends)));
+    }
+
+    // 2b. The buyer's held numbers in this rifa, this purchase's included, stay under the cap. The
+    // count and the reservation below must not interleave with another purchase of the same buyer
+    // in the same rifa: PostgreSQL serialises them on a transaction-scoped advisory lock (SQLite's
+    // BEGIN IMMEDIATE already runs one writer at a time).
+    if (pg) {
+      const std::string lock_key = "rifa1122-held:" + in.rifa_id + ":" + in.user_id;
+      sql << "SELECT pg_advisory_xact_lock(hashtext(:k))", soci::use(lock_key);
+    }
+    long long held = 0;
+    sql << "SELECT count(*) FROM tickets WHERE rifa_id = :r AND usuario_id = :u AND estado = 'reservado'",
+        soci::use(in.rifa_id), soci::use(in.user_id), soci::into(held);
+    if (held + in.quantity > in.max_held_per_buyer) {
+      return refuse(make_error(
+          ErrorCode::kConflict,
+          "quantity: a buyer may hold at most " + std::to_string(in.max_held_per_buyer) +
+              " number(s) of a rifa while their payments are pending; " + std::to_string(held) +
+              " already held, asked for " + std::to_string(in.quantity) + " more"));
     }
 
     // 3. Pick the numbers. SKIP LOCKED can come up short while another buyer's rows are locked and
@@ -397,9 +422,31 @@ Result<engine::SettleOutcome> SqlSalesRepository::settle(const engine::SettlePay
   const Backend backend = db_.backend();
   return db_.transaction([&](soci::session& sql) -> Result<engine::SettleOutcome> {
     engine::SettleOutcome out;
-    const std::string now = format_timestamp(c.now), from = engine::to_string(c.from), to = engine::to_string(c.to);
+    PaymentStatus target = c.to;
+    std::string why = c.reason;
+    if (c.to == PaymentStatus::kSucceeded && c.from != c.to) {
+      // Only a rifa still on sale sells; the lock makes a close wait for this confirmation (and
+      // this one wait for a close, then see it).
+      std::string estado, fecha_fin;
+      sql << std::string("SELECT r.estado, r.fecha_fin FROM rifas r JOIN transacciones t ON t.rifa_id = r.id "
+                         "WHERE t.id = :id") +
+                 (backend == Backend::kPostgresql ? " FOR SHARE OF r" : ""),
+          soci::use(c.transaccion_id), soci::into(estado), soci::into(fecha_fin);
+      if (sql.got_data()) {
+        const auto ends = read_timestamp(fecha_fin);
+        if (estado != "activa" || c.now >= ends) {
+          out.sale_refused = estado != "activa"
+                                 ? "the rifa is " + estado + ": the payment came too late and is refunded"
+                                 : "sales ended at fecha_fin " + format_timestamp(ends) +
+                                       ": the payment came too late and is refunded";
+          target = PaymentStatus::kFailed;
+          why = *out.sale_refused;
+        }
+      }
+    }
+    const std::string now = format_timestamp(c.now), from = engine::to_string(c.from), to = engine::to_string(target);
     NullableText ref(c.provider_ref);
-    NullableText reason(c.reason.empty() ? std::nullopt : std::optional<std::string>(c.reason));
+    NullableText reason(why.empty() ? std::nullopt : std::optional<std::string>(why));
     soci::statement st =
         one_time_statement(sql, "UPDATE transacciones SET status = :to, provider_ref = COALESCE(:ref, provider_ref), "
                         "failure_reason = COALESCE(:reason, failure_reason), updated_at = :now "
@@ -407,33 +454,37 @@ Result<engine::SettleOutcome> SqlSalesRepository::settle(const engine::SettlePay
          soci::use(to), soci::use(ref.value, ref.indicator), soci::use(reason.value, reason.indicator), soci::use(now),
          soci::use(c.transaccion_id), soci::use(from));
     st.execute(true);
-    out.changed = affected(st) == 1 && c.from != c.to;
+    out.changed = affected(st) == 1 && c.from != target;
+    if (!out.changed) out.sale_refused.reset();
     if (out.changed) {
-      if (c.to == PaymentStatus::kSucceeded) {
+      if (target == PaymentStatus::kSucceeded) {
         sql << "UPDATE tickets SET estado = 'vendido', comprado_en = :now, hold_expires_at = NULL "
                "WHERE transaccion_id = :id AND estado = 'reservado'",
             soci::use(now), soci::use(c.transaccion_id);
-      } else if (c.to == PaymentStatus::kFailed) {
+      } else if (target == PaymentStatus::kFailed) {
         sql << "UPDATE tickets SET estado = 'disponible', usuario_id = NULL, transaccion_id = NULL, "
                "hold_expires_at = NULL WHERE transaccion_id = :id AND estado = 'reservado'",
             soci::use(c.transaccion_id);
-      } else if (c.to == PaymentStatus::kRefunded) {
-        sql << "UPDATE tickets SET estado = 'anulado' WHERE transaccion_id = :id AND estado IN ('vendido', 'reservado')",
+      } else if (target == PaymentStatus::kRefunded) {
+        // A winning ticket given back is no longer a winner: its payout is refused (PayoutService).
+        sql << "UPDATE tickets SET estado = 'anulado', hold_expires_at = NULL WHERE transaccion_id = :id AND "
+               "estado IN ('vendido', 'reservado', 'ganador')",
             soci::use(c.transaccion_id);
       }
     }
     auto sale = load_sale(sql, c.transaccion_id);
     if (!sale) return make_error(ErrorCode::kNotFound, "transaccion " + c.transaccion_id + " does not exist");
     out.sale = std::move(*sale);
-    if (c.complete_key) complete_key(sql, c.complete_key->user_id, c.complete_key->key, c.complete_key->respond(out.sale));
+    if (c.complete_key) complete_key(sql, c.complete_key->user_id, c.complete_key->key, c.complete_key->respond(out));
     if (out.changed) {
       const auto& t = out.sale.transaccion;
       nlohmann::json data = {{"from", from},         {"to", to},           {"source", c.source},
                              {"amount", t.amount},   {"currency", t.currency}, {"provider", t.provider},
                              {"rifa_id", t.rifa_id}, {"tickets", out.sale.tickets.size()}};
       if (t.provider_ref) data["provider_ref"] = *t.provider_ref;
-      if (!c.reason.empty()) data["reason"] = c.reason;
-      if (events_ && c.to == PaymentStatus::kSucceeded) {
+      if (!why.empty()) data["reason"] = why;
+      if (out.sale_refused) data["sale_refused"] = true;
+      if (events_ && target == PaymentStatus::kSucceeded) {
         for (const auto& ticket : out.sale.tickets) {
           if (ticket.estado != "vendido") continue;
           events_(sql, DomainEvent{"ticket_sold", t.rifa_id, ticket.id,
@@ -485,6 +536,11 @@ Result<std::vector<engine::Transaccion>> SqlSalesRepository::list_pending_before
                                    {format_timestamp(cutoff)});
       },
       TransactionMode::kRead);
+}
+
+Result<void> SqlSalesRepository::record_audit(const engine::AuditEntry& entry, engine::TimePoint at) {
+  const Backend backend = db_.backend();
+  return db_.transaction([&](soci::session& sql) { append_audit(sql, backend, audit_record(entry, at)); });
 }
 
 Result<int64_t> SqlSalesRepository::purge_expired_keys(engine::TimePoint now) {

@@ -13,7 +13,10 @@ namespace rifa::storage {
 // other, and the rifa row is held `FOR SHARE` so that closing it waits for purchases in progress;
 // on SQLite every write transaction is BEGIN IMMEDIATE, one writer at a time. Payment changes are
 // compare-and-set on transacciones.status, so a webhook, the reconciliation job, hold expiry and
-// the purchase itself can race and exactly one of them applies each move.
+// the purchase itself can race and exactly one of them applies each move. A sale is confirmed only
+// under the rifa's lock (FOR SHARE) while it is activa and before its fecha_fin, so a rifa being
+// closed never gains a sold ticket after its close (SqlSettlementRepository::close releases the
+// holds under FOR UPDATE).
 class SqlSalesRepository final : public engine::SalesRepository {
  public:
   explicit SqlSalesRepository(Database& db) : db_(db) {}
@@ -28,6 +31,7 @@ class SqlSalesRepository final : public engine::SalesRepository {
                                                                   const std::string& provider_ref) override;
   Result<std::vector<engine::Transaccion>> list_expired_holds(engine::TimePoint now, int limit) override;
   Result<std::vector<engine::Transaccion>> list_pending_before(engine::TimePoint cutoff, int limit) override;
+  Result<void> record_audit(const engine::AuditEntry& entry, engine::TimePoint at) override;
   Result<int64_t> purge_expired_keys(engine::TimePoint now) override;
   Result<engine::Page<engine::Ticket>> list_tickets(const engine::TicketFilter& filter,
                                                     const engine::PageRequest& page) override;

@@ -44,6 +44,45 @@ void write_ganadores(soci::session& sql, Backend backend, const settlement::Sett
   for (const auto& j : w.jobs) jobs::enqueue_in_transaction(sql, backend, j, now);
 }
 
+// Payments still pending when sales close are failed and their numbers released before the draw
+// can be known, so no pending hold can turn into a sale (or a free option on the result) later. A
+// confirmation arriving afterwards finds the transaccion failed and is refunded through the
+// payment plugin (PaymentService). Runs under the rifa's FOR UPDATE lock; confirmations take it
+// FOR SHARE (SqlSalesRepository::settle), so none slips in between.
+void release_pending_holds(soci::session& sql, Backend backend, const std::string& rifa_id, engine::TimePoint now) {
+  std::vector<std::string> pending;
+  {
+    std::string id;
+    soci::statement st = one_time_statement(sql, "SELECT id FROM transacciones WHERE rifa_id = :r AND status = "
+                                                 "'pending' ORDER BY created_at, id",
+                                            soci::use(rifa_id), soci::into(id));
+    if (st.execute(true)) {
+      do {
+        pending.push_back(id);
+      } while (st.fetch());
+    }
+  }
+  if (pending.empty()) return;
+  const std::string at = format_timestamp(now);
+  const std::string reason = "the rifa closed before the payment was confirmed; its numbers were released";
+  for (const auto& id : pending) {
+    soci::statement st = one_time_statement(sql,
+                                            "UPDATE transacciones SET status = 'failed', failure_reason = :reason, "
+                                            "updated_at = :now WHERE id = :id AND status = 'pending'",
+                                            soci::use(reason), soci::use(at), soci::use(id));
+    st.execute(true);
+    if (st.get_affected_rows() != 1) continue;
+    sql << "UPDATE tickets SET estado = 'disponible', usuario_id = NULL, transaccion_id = NULL, "
+           "hold_expires_at = NULL WHERE transaccion_id = :id AND estado = 'reservado'",
+        soci::use(id);
+    append_audit(sql, backend,
+                 AuditRecord{"settlement", "payment.failed", "transacciones", id,
+                             {{"from", "pending"}, {"to", "failed"}, {"source", "rifa_close"},
+                              {"rifa_id", rifa_id}, {"reason", reason}},
+                             now});
+  }
+}
+
 const char* kPayoutKeysOfRifa =
     "SELECT 'payout:' || g.id FROM ganadores g JOIN tickets t ON t.id = g.ticket_id WHERE t.rifa_id = :rifa";
 
@@ -54,19 +93,20 @@ Result<std::optional<settlement::RifaToSettle>> SqlSettlementRepository::find_ri
   return db_.transaction(
       [&](soci::session& sql) -> std::optional<settlement::RifaToSettle> {
         settlement::RifaToSettle r;
-        std::string estado, meta, fecha_sorteo, fecha_fin, reglas;
-        soci::indicator sorteo_ind = soci::i_null;
+        std::string estado, meta, fecha_sorteo, fecha_fin, reglas, commitment;
+        soci::indicator sorteo_ind = soci::i_null, commitment_ind = soci::i_null;
         long long categoria_fund = 0, fondo_recibido = 0;
         sql << "SELECT r.id, r.estado, c.nombre, c.rake_bp, r.loteria_id, l.plugin_instance, " + json_col(b, "l.meta") +
                    ", " + (b == Backend::kPostgresql ? "to_char(r.fecha_sorteo, 'YYYY-MM-DD')" : "r.fecha_sorteo") +
                    ", r.fecha_fin, " + json_col(b, "r.reglas") +
-                   ", r.total_boletas, c.fondo_acumulado, r.fondo_recibido FROM rifas r "
+                   ", r.total_boletas, c.fondo_acumulado, r.fondo_recibido, " + json_col(b, "r.commitment") +
+                   " FROM rifas r "
                    "JOIN categoria_rifa c ON c.id = r.categoria_id "
                    "JOIN loterias l ON l.id = r.loteria_id WHERE r.id = :id",
             soci::use(rifa_id), soci::into(r.id), soci::into(estado), soci::into(r.categoria_nombre),
             soci::into(r.rake_bp), soci::into(r.loteria_id), soci::into(r.lottery_instance), soci::into(meta),
             soci::into(fecha_sorteo, sorteo_ind), soci::into(fecha_fin), soci::into(reglas), soci::into(r.total_boletas),
-            soci::into(categoria_fund), soci::into(fondo_recibido);
+            soci::into(categoria_fund), soci::into(fondo_recibido), soci::into(commitment, commitment_ind);
         if (!sql.got_data()) return std::nullopt;
         r.estado = engine::parse_rifa_estado(estado).value_or(engine::RifaEstado::kPendiente);
         r.loteria_meta = nlohmann::json::parse(meta, nullptr, false);
@@ -76,6 +116,11 @@ Result<std::optional<settlement::RifaToSettle>> SqlSettlementRepository::find_ri
         r.reglas = nlohmann::json::parse(reglas);
         r.categoria_fund_cents = categoria_fund;
         r.fondo_recibido_cents = fondo_recibido;
+        // Unparsable stays a string: the service refuses it rather than fall back to live values.
+        if (commitment_ind == soci::i_ok) {
+          r.commitment = nlohmann::json::parse(commitment, nullptr, false);
+          if (r.commitment.is_discarded()) r.commitment = commitment;
+        }
         return r;
       },
       TransactionMode::kRead);
@@ -91,6 +136,7 @@ Result<engine::RifaEstado> SqlSettlementRepository::close(const std::string& rif
     if (*estado != "activa") return engine::parse_rifa_estado(*estado).value_or(engine::RifaEstado::kPendiente);
     sql << "UPDATE rifas SET estado = 'cerrada' WHERE id = :id AND estado = 'activa'", soci::use(rifa_id);
     append_audit(sql, b, audit_record(audit, now));
+    release_pending_holds(sql, b, rifa_id, now);
     for (const auto& j : jobs) jobs::enqueue_in_transaction(sql, b, j, now);
     return engine::RifaEstado::kCerrada;
   });

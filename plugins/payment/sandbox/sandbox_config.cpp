@@ -20,7 +20,9 @@ const char* const kSandboxConfigSchema = R"json({
     "webhook_tolerance_s": {"type": "integer", "minimum": 1, "maximum": 86400, "default": 300},
     "decline_amounts_cents": {"type": "array", "items": {"type": "integer", "minimum": 1}, "default": []},
     "state_file": {"type": "string", "minLength": 1,
-                   "description": "JSON-lines file that keeps payments, refunds and payouts across restarts"}
+                   "description": "JSON-lines file that keeps payments, refunds and payouts across restarts"},
+    "development": {"type": "boolean", "default": false,
+                    "description": "Development mode: accept the shipped example webhook_secret (dev-only-sandbox-secret); never in production"}
   }
 })json";
 
@@ -40,11 +42,19 @@ SandboxConfig parse_sandbox_config(const std::string& config_json) {
       config.decline_amounts_cents.insert(amount.get<int64_t>());
     }
     config.state_file = doc.value("state_file", "");
+    config.development = doc.value("development", false);
   } catch (const nlohmann::json::exception& e) {
     // The host validates against the schema first; this only catches a host that did not.
     throw sdk::Error(RIFA_ERR_CONFIG, std::string("invalid config: ") + e.what());
   }
   if (config.webhook_secret.size() < 16) throw sdk::Error(RIFA_ERR_CONFIG, "webhook_secret must have at least 16 characters");
+  if (config.webhook_secret == kShippedWebhookSecret && !config.development) {
+    throw sdk::Error(RIFA_ERR_CONFIG, std::string("webhook_secret is the shipped example secret '") +
+                                          kShippedWebhookSecret +
+                                          "': anyone could sign confirmations with it; set a secret of your own "
+                                          "(e.g. from RIFA_SANDBOX_WEBHOOK_SECRET), or development: true on a "
+                                          "development machine");
+  }
   if (config.confirm == ConfirmMode::kDelayed && config.webhook_url.empty()) {
     throw sdk::Error(RIFA_ERR_CONFIG, "webhook_url is required when confirm is 'delayed'");
   }

@@ -16,7 +16,14 @@ struct SandboxConfig {
   int64_t webhook_tolerance_s = 300;
   std::set<int64_t> decline_amounts_cents;
   std::string state_file;  // empty: state lives in memory only
+  // Development mode: the shipped example secret (kShippedWebhookSecret) is accepted. Off by
+  // default, so a host started with the example config and no real secret cannot be sent forged
+  // confirmations signed with a secret anyone can read in the repository.
+  bool development = false;
 };
+
+// The webhook secret written in the shipped example configs.
+inline constexpr const char* kShippedWebhookSecret = "dev-only-sandbox-secret";
 
 // Reads the instance config (already validated against the schema) and applies the defaults.
 // Throws rifa::sdk::Error(RIFA_ERR_CONFIG) for what the schema cannot express.

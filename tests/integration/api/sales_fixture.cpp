@@ -51,6 +51,9 @@ void SalesApiTest::configure_api(app::ApiWiringOptions& options) {
   add("sandbox", {{"confirm", "immediate"}, {"decline_amounts_cents", {kDeclinedPrice}}});
   add("sandbox_manual", {{"confirm", "manual"}});
   options.plugins = plugins_.get();
+  // Bulk purchases (a whole rifa at once) are what these suites test; the per-buyer cap on held
+  // numbers has its own tests (money_holes_test.cpp).
+  options.sales.max_held_per_buyer = 100;
   options.bindings.defaults.payment = "sandbox";
   options.bindings.categorias["Manual"].payment = "sandbox_manual";
   // Loaded by the test that needs it, once the server's port is known (add_delayed_sandbox).
