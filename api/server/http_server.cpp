@@ -385,6 +385,15 @@ void refuse(tcp::socket& socket, ProblemType type, const std::string& detail) {
   socket.close(ec);
 }
 
+// Whom the per-address cap counts: an IPv4 address, or the /64 of an IPv6 one (one host gets a
+// whole /64 and could otherwise open its cap from each of 2^64 addresses).
+std::string connection_cap_key(const asio::ip::address& address) {
+  if (!address.is_v6() || address.to_v6().is_v4_mapped()) return address.to_string();
+  auto bytes = address.to_v6().to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), 0);
+  return asio::ip::address_v6(bytes).to_string() + "/64";
+}
+
 bool out_of_descriptors(const beast::error_code& ec) {
   if (ec.category() != boost::system::system_category()) return false;
   const int e = ec.value();
@@ -472,7 +481,7 @@ void HttpServer::on_accept_error(const boost::system::error_code& ec) {
                                                 : std::clamp(accept_pause_ * 2, milliseconds(10), milliseconds(1000));
   } else {
     Shared::inc(shared_->accept_other_errors);
-    shared_->logger->warn("accept: {}", ec.message());
+    if (accept_pause_ == milliseconds(0)) shared_->logger->warn("accept: {}; pausing accepts", ec.message());
     pause = std::clamp(accept_pause_ * 2, milliseconds(10), milliseconds(1000));
   }
   accept_pause_ = pause;
@@ -487,7 +496,7 @@ void HttpServer::admit(tcp::socket socket) {
   beast::error_code ec;
   const auto endpoint = socket.remote_endpoint(ec);
   if (ec) return;  // the client is already gone
-  const std::string address = endpoint.address().to_string();
+  const std::string address = connection_cap_key(endpoint.address());
   const auto admission = shared_->connections->admit(address);
   switch (admission.outcome) {
     case ConnectionTable::Outcome::kRefusedPerAddress:

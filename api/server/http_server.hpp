@@ -41,7 +41,8 @@ struct ServerOptions {
   std::vector<std::string> rate_limit_exempt_paths = {"/api/v1/health", "/metrics"};
   // Connections open at once, in all and per client address; 0 = no cap. At the host cap the least
   // recently active idle connection is closed to make room (a flood of idle sockets must not lock
-  // out a health probe); over the per-address cap a new connection is answered 429 and closed.
+  // out a health probe); over the per-address cap (per /64 for IPv6) a new connection is answered
+  // 429 and closed.
   // start() lowers max_connections to what RLIMIT_NOFILE leaves once a reserve of descriptors is
   // kept for the database, plugins and logs.
   size_t max_connections = 10000;
