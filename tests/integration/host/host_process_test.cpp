@@ -57,8 +57,8 @@ class HostProcessTest : public ::testing::Test {
                            "    sandbox:\n"
                            "      library: payment_sandbox\n"
                            "      kind: payment\n"
-                           "      config: {webhook_secret: "
-                        << sandbox_secret_
+                           "      config: {"
+                        << sandbox_config_
                         << "}\n"
                            "    log:\n"
                            "      library: notifier_log\n"
@@ -72,7 +72,7 @@ class HostProcessTest : public ::testing::Test {
   std::unique_ptr<TestDatabase> db_;
   fs::path dir_;
   // Strong enough for a production host (app/secret_policy.hpp); tests of weak ones change them.
-  std::string sandbox_secret_ = "test-only-secret-0123456789abcdef0123456789";
+  std::string sandbox_config_ = "webhook_secret: test-only-secret-0123456789abcdef0123456789";
   std::string secrets_block_ = "secrets:\n  jwt_secret: test-only-jwt-secret-0123456789abcdef0123456789\n";
 };
 
@@ -153,7 +153,7 @@ TEST_F(HostProcessTest, StopsOnSigintToo) {
 
 TEST_F(HostProcessTest, RefusesToServeWithTheShippedSecretsNamingEachOne) {
   secrets_block_ = std::string("secrets:\n  jwt_secret: ") + kShippedJwtSecret + "\n";
-  sandbox_secret_ = kShippedSandboxSecret;
+  sandbox_config_ = std::string("webhook_secret: ") + kShippedSandboxSecret;
   HostProcess host(RIFA_HOST_BINARY, {"--config", write_config().string(), "serve"}, dir_);
   auto code = host.wait(std::chrono::seconds(30));
   ASSERT_TRUE(code) << "served with public secrets: " << host.stderr_text();
@@ -167,7 +167,7 @@ TEST_F(HostProcessTest, RefusesToServeWithTheShippedSecretsNamingEachOne) {
 
 TEST_F(HostProcessTest, RefusesShortSecrets) {
   secrets_block_ = "secrets:\n  jwt_secret: x\n";
-  sandbox_secret_ = "0123456789abcdef0123456789abcde";  // 31 bytes
+  sandbox_config_ = "webhook_secret: 0123456789abcdef0123456789abcde";  // 31 bytes
   auto r = run_host(RIFA_HOST_BINARY, {"--config", write_config().string(), "serve"}, dir_);
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find("secrets.jwt_secret is 1 bytes; use at least 32 random bytes"), std::string::npos) << r.err;
@@ -176,7 +176,8 @@ TEST_F(HostProcessTest, RefusesShortSecrets) {
 
 TEST_F(HostProcessTest, DevelopmentModeServesWithTheShippedSecretsAndSaysSo) {
   secrets_block_ = std::string("secrets:\n  jwt_secret: ") + kShippedJwtSecret + "\n";
-  sandbox_secret_ = kShippedSandboxSecret;
+  // The sandbox itself also refuses its shipped secret unless its own config says development.
+  sandbox_config_ = std::string("webhook_secret: ") + kShippedSandboxSecret + ", development: true";
   const auto config = write_config().string();
   {
     HostProcess host(RIFA_HOST_BINARY, {"--config", config, "--dev", "serve"}, dir_);
