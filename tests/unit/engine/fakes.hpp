@@ -75,7 +75,9 @@ class MemoryUsers final : public UserRepository {
     audit_.insert(audit_.end(), audit.begin(), audit.end());
     return u;
   }
-  Result<std::vector<std::pair<std::string, std::string>>> without_email_skeleton() override { return {}; }
+  Result<std::vector<std::pair<std::string, std::string>>> without_email_skeleton() override {
+    return std::vector<std::pair<std::string, std::string>>();
+  }
   Result<void> set_email_skeleton(const std::string&, const std::string&) override { return {}; }
 
   std::map<std::string, User> users_;
