@@ -229,6 +229,21 @@ TEST_F(AccountSecurityTest, LookAlikesOfAnExistingEmailAreNotRegistered) {
   EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
 }
 
+TEST_F(AccountSecurityTest, AccountsWrittenBeforeTheSkeletonExistedGetOneAtStart) {
+  // A row as migration 0009 finds it (or as written by hand): no skeleton.
+  exec("INSERT INTO users (id, nombre, email, hashed_password) VALUES ('legacy-1', 'Antigua', 'legacy@example.com', 'x')");
+  ASSERT_EQ(count("SELECT count(*) FROM users WHERE email_skeleton IS NULL"), 1);
+  app::ApiWiringOptions options;
+  options.jwt_secret = kTestJwtSecret;
+  options.clock = &clock_;
+  options.password_cost = api::PasswordHasher::Cost::kMinimal;
+  app::ApiWiring restarted(test_db_->db(), options);  // what `serve` builds at start
+  EXPECT_EQ(count("SELECT count(*) FROM users WHERE email_skeleton IS NULL"), 0);
+  // Cyrillic 'е' (U+0435) for the Latin 'e' of legacy@example.com.
+  EXPECT_EQ(register_account("l\xD0\xB5gacy@example.com").status, 202);
+  EXPECT_EQ(count("SELECT count(*) FROM users WHERE nombre = 'Nueva'"), 0);
+}
+
 TEST_F(AccountSecurityTest, EmailsAreStoredNormalised) {
   // Fullwidth 'ＪＵＡＮ' and a German sharp s: NFKC and case folding give juan.strasse@example.com.
   ASSERT_EQ(register_account("\xEF\xBC\xAA\xEF\xBC\xB5\xEF\xBC\xA1\xEF\xBC\xAE.Stra\xC3\x9F" "e@example.com").status, 202);
