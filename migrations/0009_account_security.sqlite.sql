@@ -21,3 +21,5 @@ CREATE TABLE login_throttle (
   last_failure_ms INTEGER NOT NULL,
   blocked_until_ms INTEGER NOT NULL DEFAULT 0
 );
+-- Old keys are deleted by their last failure (LoginThrottle's pruning).
+CREATE INDEX login_throttle_last_failure_idx ON login_throttle (last_failure_ms);

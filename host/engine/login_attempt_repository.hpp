@@ -21,6 +21,8 @@ class LoginAttemptRepository {
   virtual Result<void> block(const std::string& key, int64_t until_ms) = 0;
   // Forgets `key` (a successful log-in of the account).
   virtual Result<void> clear(const std::string& key) = 0;
+  // Forgets every key whose last failure is older than before_ms (its count would restart anyway).
+  virtual Result<void> forget_before(int64_t before_ms) = 0;
 };
 
 }  // namespace rifa::engine

@@ -53,6 +53,10 @@ Result<void> LoginThrottle::fail(const std::string& key, int free_failures, int6
 
 Result<void> LoginThrottle::record_failure(const std::string& normalized_email, const std::string& client_address) {
   const int64_t now_ms = to_ms(clock_.now());
+  if (failures_since_prune_.fetch_add(1) + 1 >= policy_.prune_every_failures) {
+    failures_since_prune_ = 0;
+    if (auto pruned = attempts_.forget_before(now_ms - policy_.forget_after.count()); !pruned) return pruned;
+  }
   if (auto done = fail(account_key(normalized_email), policy_.account_free_failures, now_ms); !done) return done;
   if (client_address.empty()) return {};
   return fail(ip_key(client_address), policy_.ip_free_failures, now_ms);

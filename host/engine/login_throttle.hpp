@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <string>
 
@@ -21,6 +22,9 @@ struct LoginThrottlePolicy {
   std::chrono::milliseconds max_block{std::chrono::minutes(15)};
   // A key with no failure for this long starts counting from zero again.
   std::chrono::milliseconds forget_after{std::chrono::hours(1)};
+  // Every this many failures (counted by this process) the keys past forget_after are deleted, so
+  // guesses at made-up emails leave no rows behind for long.
+  int prune_every_failures = 256;
 };
 
 // Exponential backoff of failed log-ins per account (the normalised email, whether or not an
@@ -47,6 +51,7 @@ class LoginThrottle {
   LoginAttemptRepository& attempts_;
   const Clock& clock_;
   LoginThrottlePolicy policy_;
+  std::atomic<int> failures_since_prune_{0};
 };
 
 }  // namespace rifa::engine

@@ -49,4 +49,11 @@ Result<void> SqlLoginAttemptRepository::clear(const std::string& key) {
   });
 }
 
+Result<void> SqlLoginAttemptRepository::forget_before(int64_t before_ms) {
+  return db_.transaction([&](soci::session& sql) {
+    const long long before = before_ms;
+    sql << "DELETE FROM login_throttle WHERE last_failure_ms < :before", soci::use(before);
+  });
+}
+
 }  // namespace rifa::storage

@@ -15,6 +15,7 @@ class SqlLoginAttemptRepository final : public engine::LoginAttemptRepository {
   Result<int> record_failure(const std::string& key, int64_t now_ms, int64_t forget_before_ms) override;
   Result<void> block(const std::string& key, int64_t until_ms) override;
   Result<void> clear(const std::string& key) override;
+  Result<void> forget_before(int64_t before_ms) override;
 
  private:
   Database& db_;

@@ -125,6 +125,20 @@ TEST_F(AccountSecurityTest, TheThrottleHoldsAcrossHostsSharingTheDatabase) {
   expect_throttled(r);
 }
 
+class PrunedLoginThrottleTest : public AccountSecurityTest {
+ protected:
+  void configure_api(app::ApiWiringOptions& options) override { options.login_throttle.prune_every_failures = 1; }
+};
+
+TEST_F(PrunedLoginThrottleTest, KeysWithNoRecentFailureAreDeleted) {
+  expect_problem(login("inventado@example.com", kWrongPassword), 401);
+  EXPECT_EQ(count("SELECT count(*) FROM login_throttle WHERE throttle_key = 'account:inventado@example.com'"), 1);
+  clock_.advance(std::chrono::hours(2));
+  expect_problem(login("otro.inventado@example.com", kWrongPassword), 401);
+  EXPECT_EQ(count("SELECT count(*) FROM login_throttle WHERE throttle_key = 'account:inventado@example.com'"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM login_throttle WHERE throttle_key = 'account:otro.inventado@example.com'"), 1);
+}
+
 // ---- item 9: password changes and token revocation ------------------------------------------
 
 TEST_F(AccountSecurityTest, ChangingOnesOwnPasswordNeedsTheCurrentOne) {
