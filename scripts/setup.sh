@@ -9,7 +9,7 @@ packages=(
   libsoci-dev libpq-dev libsqlite3-dev sqlite3
   libyaml-cpp-dev libspdlog-dev libfmt-dev
   libgumbo-dev libxml2-dev libcurl4-openssl-dev libssl-dev
-  nlohmann-json3-dev libsodium-dev
+  nlohmann-json3-dev libsodium-dev libicu-dev
   libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15 postgresql-contrib
   ccache

@@ -37,6 +37,7 @@ Response patch_user(const ApiContext& ctx, Request& req) {
   patch.nombre = body->text("nombre", Presence::kOptional, engine::kNombreMaxLength, 1);
   patch.telefono = body->nullable_text("telefono", engine::kTelefonoMaxLength);
   patch.password = body->text("password", Presence::kOptional, 1024);
+  patch.current_password = body->text("current_password", Presence::kOptional, 1024);
   auto rol = body->text("rol", Presence::kOptional, 16);
   patch.is_active = body->boolean("is_active", Presence::kOptional);
   if (auto ok = body->finish(); !ok) return error_response(ok.error(), req);

@@ -127,7 +127,16 @@ new_rifa() {
   echo "$id"
 }
 
-# Registers $USERS jugadores (argon2id makes this take a moment) into $WORK/users.lua.
+# The user id in an access token's claims (base64url JSON between the two dots).
+token_user_id() {
+  local payload
+  payload=$(cut -d. -f2 <<<"$1" | tr '_-' '/+')
+  while (( ${#payload} % 4 )); do payload+='='; done
+  base64 -d <<<"$payload" | jq -r .user_id
+}
+
+# Registers $USERS jugadores (argon2id makes this take a moment) into $WORK/users.lua. Sign-up
+# answers 202 without the account (it never tells which emails exist), so each then logs in.
 register_players() {
   local name=$1
   echo "users = {" >"$WORK/users.lua"
@@ -140,10 +149,20 @@ register_players() {
     || { echo "bench/api: registering the jugadores failed; answers, then the host's log:" >&2
          cat "$WORK"/player-*.json "$WORK/host-$name.log" >&2; exit 1; }
   for i in $(seq 1 "$USERS"); do
-    jq -r '"  {id = \"" + .user.id + "\", token = \"" + .access_token + "\"},"' "$WORK/player-$i.json" >>"$WORK/users.lua"
+    echo "$i"
+  done | xargs -P 4 -I{} curl -sS --fail-with-body -X POST "http://127.0.0.1:$PORT/api/v1/auth/login" \
+      -H 'Content-Type: application/json' \
+      --data "{\"email\":\"bench-{}-$name@rifa1122.test\",\"password\":\"$PLAYER_PASSWORD\"}" \
+      -o "$WORK/player-{}.json" \
+    || { echo "bench/api: logging the jugadores in failed; answers, then the host's log:" >&2
+         cat "$WORK"/player-*.json "$WORK/host-$name.log" >&2; exit 1; }
+  local token
+  for i in $(seq 1 "$USERS"); do
+    token=$(jq -r .access_token "$WORK/player-$i.json")
+    echo "  {id = \"$(token_user_id "$token")\", token = \"$token\"}," >>"$WORK/users.lua"
   done
   echo "}" >>"$WORK/users.lua"
-  FIRST_PLAYER=$(jq -r .user.id "$WORK/player-1.json")
+  FIRST_PLAYER=$(token_user_id "$(jq -r .access_token "$WORK/player-1.json")")
 }
 
 field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$2"; }

@@ -36,13 +36,23 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
       categorias_repo_(db),
       loterias_repo_(db),
       rifas_repo_(db, clock_),
-      accounts_(users_repo_, passwords_, clock_, ids_),
+      login_attempts_repo_(db),
+      login_throttle_(login_attempts_repo_, clock_, options.login_throttle),
+      accounts_(users_repo_, passwords_, clock_, ids_, &login_throttle_),
       catalog_(categorias_repo_, loterias_repo_, ids_, std::move(options.lottery_instances)),
       rifas_(rifas_repo_, categorias_repo_, loterias_repo_, clock_, ids_),
       authenticator_(jwt_, clock_, accounts_, options.rate_limits),
       context_{accounts_, catalog_, rifas_, authenticator_, jwt_, clock_, options.token_ttl_s},
       bindings_(options.bindings),
       notifications_(bindings_, options.job_max_attempts) {
+  // Accounts written before migration 0009 (or by hand) get the skeleton the look-alike check needs.
+  if (auto unresolved = accounts_.backfill_email_skeletons(); !unresolved) {
+    spdlog::warn("could not compute the email skeletons of existing accounts: {}", unresolved.error().message);
+  } else if (*unresolved > 0) {
+    spdlog::warn("{} existing account(s) have an email that looks like another account's: look-alike sign-ups of "
+                 "them are not refused until an admin resolves it",
+                 *unresolved);
+  }
   const storage::DomainEventSink notify = [this](soci::session& sql, const storage::DomainEvent& e) {
     notifications_.publish(sql, settlement::NotificationEvent{e.type, e.rifa_id, e.entity_id, e.data, e.occurred_at});
   };

@@ -15,6 +15,7 @@
 #include "engine/catalog_service.hpp"
 #include "engine/clock.hpp"
 #include "engine/id_generator.hpp"
+#include "engine/login_throttle.hpp"
 #include "engine/rifa_service.hpp"
 #include "handlers/common/api_context.hpp"
 #include "handlers/common/authenticator.hpp"
@@ -25,6 +26,7 @@
 #include "settlement/prize_delivery_service.hpp"
 #include "storage/database.hpp"
 #include "storage/repositories/sql_categoria_repository.hpp"
+#include "storage/repositories/sql_login_attempt_repository.hpp"
 #include "storage/repositories/sql_loteria_repository.hpp"
 #include "storage/repositories/sql_rifa_repository.hpp"
 #include "storage/repositories/sql_user_repository.hpp"
@@ -43,6 +45,8 @@ struct ApiWiringOptions {
   api::PasswordHasher::Cost password_cost = api::PasswordHasher::Cost::kInteractive;
   // The per-user rate limit the Authenticator applies (not owned; nullptr = none).
   api::ClientRateLimits* rate_limits = nullptr;
+  // Backoff of failed log-ins per account and per IP (kept in the database, shared by all hosts).
+  engine::LoginThrottlePolicy login_throttle;
   // Ticket sales: the loaded plugin instances payments go through (not owned; must outlive the
   // wiring; nullptr = none, purchases then answer 503), the sales settings and the bindings that
   // name each rifa's payment instance.
@@ -87,6 +91,8 @@ class ApiWiring {
   storage::SqlCategoriaRepository categorias_repo_;
   storage::SqlLoteriaRepository loterias_repo_;
   storage::SqlRifaRepository rifas_repo_;
+  storage::SqlLoginAttemptRepository login_attempts_repo_;
+  engine::LoginThrottle login_throttle_;
   engine::AccountService accounts_;
   engine::CatalogService catalog_;
   engine::RifaService rifas_;

@@ -1,5 +1,8 @@
 #include "engine/account_service.hpp"
 
+#include <chrono>
+
+#include "engine/email_identity.hpp"
 #include "engine/validation.hpp"
 
 namespace rifa::engine {
@@ -20,13 +23,22 @@ Result<void> check_telefono(const std::optional<std::string>& telefono) {
   return {};
 }
 
+int64_t unix_seconds(TimePoint t) { return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count(); }
+
+constexpr const char* kEmailTaken = "email: an account with this email already exists (or with one that looks like it)";
+
 }  // namespace
 
 AccountService::AccountService(UserRepository& users, const PasswordPolicy& passwords, const Clock& clock,
-                               IdGenerator& ids)
-    : users_(users), passwords_(passwords), clock_(clock), ids_(ids) {}
+                               IdGenerator& ids, LoginThrottle* throttle)
+    : users_(users), passwords_(passwords), clock_(clock), ids_(ids), throttle_(throttle) {}
 
-Result<User> AccountService::register_user(const NewUser& input) { return create(input, Rol::kJugador, std::nullopt); }
+Result<Registration> AccountService::register_user(const NewUser& input) {
+  auto created = create(input, Rol::kJugador, std::nullopt);
+  if (created) return Registration::kCreated;
+  if (created.error().code == ErrorCode::kConflict) return Registration::kAlreadyRegistered;
+  return created.error();
+}
 
 Result<User> AccountService::create_user(const NewUser& input, Rol rol, const Actor& actor) {
   return create(input, rol, actor);
@@ -34,7 +46,8 @@ Result<User> AccountService::create_user(const NewUser& input, Rol rol, const Ac
 
 Result<User> AccountService::create(const NewUser& input, Rol rol, const std::optional<Actor>& actor) {
   if (auto ok = check_nombre(input.nombre); !ok) return ok.error();
-  if (!is_valid_email(input.email)) return invalid_field("email", "is not a valid email address");
+  auto email = email_identity(input.email);
+  if (!email) return email.error();
   if (auto ok = check_telefono(input.telefono); !ok) return ok.error();
   if (const std::string why = passwords_.weakness(input.password); !why.empty()) {
     return invalid_field("password", why);
@@ -45,7 +58,8 @@ Result<User> AccountService::create(const NewUser& input, Rol rol, const std::op
   User user;
   user.id = ids_.next();
   user.nombre = input.nombre;
-  user.email = ascii_lower(input.email);
+  user.email = std::move(email->normalized);
+  user.email_skeleton = std::move(email->skeleton);
   user.telefono = input.telefono;
   user.hashed_password = std::move(*hashed);
   user.rol = rol;
@@ -58,27 +72,46 @@ Result<User> AccountService::create(const NewUser& input, Rol rol, const std::op
     audit = AuditEntry{actor->user_id, "user.created", "users", user.id,
                        {{"email", user.email}, {"rol", to_string(rol)}}};
   }
-  if (auto inserted = users_.insert(user, audit); !inserted) return inserted.error();
+  if (auto inserted = users_.insert(user, audit); !inserted) {
+    if (inserted.error().code == ErrorCode::kConflict) return make_error(ErrorCode::kConflict, kEmailTaken);
+    return inserted.error();
+  }
   return user;
 }
 
-Result<User> AccountService::login(const std::string& email, const std::string& password) {
-  auto found = users_.find_by_email(ascii_lower(email));
+bool AccountService::verify_or_dummy(const std::optional<User>& user, const std::string& password) {
+  if (user) return passwords_.verify(user->hashed_password, password);
+  // An unknown email still pays for a hash check, so the timing does not reveal which emails exist.
+  std::call_once(dummy_once_, [this] {
+    auto h = passwords_.hash("rifa1122-no-such-user-Password-1");
+    if (h) dummy_hash_ = std::move(*h);
+  });
+  (void)passwords_.verify(dummy_hash_, password);
+  return false;
+}
+
+Result<User> AccountService::login(const std::string& email, const std::string& password,
+                                   const std::string& client_address) {
+  // An address that does not normalise has no account; it is still throttled like any other.
+  auto identity = email_identity(email);
+  const std::string key = identity ? identity->normalized : ascii_lower(email);
+  if (throttle_) {
+    if (auto open = throttle_->check(key, client_address); !open) return open.error();
+  }
+  auto found = users_.find_by_email(key);
   if (!found) return found.error();
-  // One message and one cost for every failure: an unknown email still pays for a hash check, so
-  // neither the answer nor its timing reveals which emails exist.
-  if (!*found) {
-    std::call_once(dummy_once_, [this] {
-      auto h = passwords_.hash("rifa1122-no-such-user-Password-1");
-      if (h) dummy_hash_ = std::move(*h);
-    });
-    (void)passwords_.verify(dummy_hash_, password);
+  // One message and one cost for every failure (unknown email, wrong password, inactive account).
+  const bool password_ok = verify_or_dummy(*found, password);
+  if (!password_ok || !(*found)->is_active) {
+    if (throttle_) {
+      if (auto counted = throttle_->record_failure(key, client_address); !counted) return counted.error();
+    }
     return make_error(ErrorCode::kUnauthenticated, kBadCredentials);
   }
-  const User& user = **found;
-  const bool password_ok = passwords_.verify(user.hashed_password, password);
-  if (!password_ok || !user.is_active) return make_error(ErrorCode::kUnauthenticated, kBadCredentials);
-  return user;
+  if (throttle_) {
+    if (auto reset = throttle_->record_success(key); !reset) return reset.error();
+  }
+  return std::move(**found);
 }
 
 Result<void> AccountService::check_self_or_admin(const Actor& actor, const std::string& id) const {
@@ -105,6 +138,13 @@ Result<User> AccountService::update(const Actor& actor, const std::string& id, c
   if (!actor.is_admin() && patch.is_active) {
     return field_error(ErrorCode::kPermissionDenied, "is_active", "only an admin may activate or deactivate accounts");
   }
+  const bool own_account = actor.user_id == id;
+  if (patch.current_password && !patch.password) {
+    return invalid_field("current_password", "is only accepted together with password");
+  }
+  if (patch.password && own_account && !patch.current_password) {
+    return invalid_field("current_password", "is required to change your own password");
+  }
   if (patch.nombre) {
     if (auto ok = check_nombre(*patch.nombre); !ok) return ok.error();
   }
@@ -119,28 +159,44 @@ Result<User> AccountService::update(const Actor& actor, const std::string& id, c
   auto found = users_.find_by_id(id);
   if (!found) return found.error();
   if (!*found) return make_error(ErrorCode::kNotFound, "user " + id + " does not exist");
-  User user = std::move(**found);
+  const User& current = **found;
 
+  UserChanges changes;
   std::vector<AuditEntry> audit;
-  if (patch.nombre) user.nombre = *patch.nombre;
-  if (patch.telefono) user.telefono = *patch.telefono;
+  changes.nombre = patch.nombre;
+  changes.telefono = patch.telefono;
   if (patch.password) {
+    if (own_account) {
+      // Guessing the current password through this endpoint is throttled like log-in guesses.
+      if (throttle_) {
+        if (auto open = throttle_->check(current.email, ""); !open) return open.error();
+      }
+      if (!passwords_.verify(current.hashed_password, *patch.current_password)) {
+        if (throttle_) {
+          if (auto counted = throttle_->record_failure(current.email, ""); !counted) return counted.error();
+        }
+        return field_error(ErrorCode::kPermissionDenied, "current_password", "does not match the account's password");
+      }
+    } else {
+      audit.push_back({actor.user_id, "user.password_reset", "users", id, nlohmann::json::object()});
+    }
     auto hashed = passwords_.hash(*patch.password);
     if (!hashed) return hashed.error();
-    user.hashed_password = std::move(*hashed);
+    changes.hashed_password = std::move(*hashed);
   }
-  if (patch.rol && *patch.rol != user.rol) {
-    audit.push_back({actor.user_id, "user.role_changed", "users", user.id,
-                     {{"from", to_string(user.rol)}, {"to", to_string(*patch.rol)}}});
-    user.rol = *patch.rol;
+  if (patch.rol && *patch.rol != current.rol) {
+    audit.push_back({actor.user_id, "user.role_changed", "users", id,
+                     {{"from", to_string(current.rol)}, {"to", to_string(*patch.rol)}}});
+    changes.rol = *patch.rol;
   }
-  if (patch.is_active && *patch.is_active != user.is_active) {
-    audit.push_back({actor.user_id, *patch.is_active ? "user.reactivated" : "user.deactivated", "users", user.id,
+  if (patch.is_active && *patch.is_active != current.is_active) {
+    audit.push_back({actor.user_id, *patch.is_active ? "user.reactivated" : "user.deactivated", "users", id,
                      nlohmann::json::object()});
-    user.is_active = *patch.is_active;
+    changes.is_active = *patch.is_active;
   }
-  if (auto updated = users_.update(user, audit); !updated) return updated.error();
-  return user;
+  // Tokens carry no password, role or status of their own worth trusting after these change.
+  if (changes.hashed_password || changes.rol || changes.is_active) changes.revoke_tokens_at_s = unix_seconds(clock_.now());
+  return users_.update(id, changes, audit);
 }
 
 Result<void> AccountService::deactivate(const Actor& actor, const std::string& id) {
@@ -153,5 +209,23 @@ Result<void> AccountService::deactivate(const Actor& actor, const std::string& i
 }
 
 Result<std::optional<User>> AccountService::find(const std::string& id) { return users_.find_by_id(id); }
+
+Result<int> AccountService::backfill_email_skeletons() {
+  auto missing = users_.without_email_skeleton();
+  if (!missing) return missing.error();
+  int collisions = 0;
+  for (const auto& [id, email] : *missing) {
+    auto identity = email_identity(email);
+    // A row written by hand with an address that does not normalise keeps no skeleton.
+    if (!identity) continue;
+    auto set = users_.set_email_skeleton(id, identity->skeleton);
+    if (!set && set.error().code == ErrorCode::kConflict) {
+      ++collisions;
+      continue;
+    }
+    if (!set) return set.error();
+  }
+  return collisions;
+}
 
 }  // namespace rifa::engine

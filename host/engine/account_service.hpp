@@ -8,6 +8,7 @@
 #include "engine/actor.hpp"
 #include "engine/clock.hpp"
 #include "engine/id_generator.hpp"
+#include "engine/login_throttle.hpp"
 #include "engine/page.hpp"
 #include "engine/password_policy.hpp"
 #include "engine/user.hpp"
@@ -27,9 +28,17 @@ struct UserPatch {
   std::optional<std::string> nombre;
   std::optional<std::optional<std::string>> telefono;
   std::optional<std::string> password;
+  // Required with `password` when the caller changes their own password (admins included), so a
+  // stolen token alone cannot take the account over. An admin setting another user's password (a
+  // reset, audited as user.password_reset) does not know it and need not give it.
+  std::optional<std::string> current_password;
   std::optional<Rol> rol;
   std::optional<bool> is_active;
 };
+
+// What a sign-up did. The public reply is the same for both, so it never tells which emails have
+// accounts; the caller tells the address's owner by mail instead (through the notifier, later).
+enum class Registration { kCreated, kAlreadyRegistered };
 
 // Accounts: registration, log-in and the users resource with its access rules:
 //  * admin may read, list, patch and deactivate anyone;
@@ -38,17 +47,25 @@ struct UserPatch {
 // answer never reveals which ids exist.
 class AccountService {
  public:
-  AccountService(UserRepository& users, const PasswordPolicy& passwords, const Clock& clock, IdGenerator& ids);
+  // `throttle` (not owned) throttles failed log-ins and current_password checks; nullptr only in
+  // unit tests of the other rules.
+  AccountService(UserRepository& users, const PasswordPolicy& passwords, const Clock& clock, IdGenerator& ids,
+                 LoginThrottle* throttle = nullptr);
 
-  // Public sign-up: always rol jugador.
-  Result<User> register_user(const NewUser& input);
+  // Public sign-up: always rol jugador. An email that is taken, or only looks like one that is
+  // taken (same confusable skeleton), creates nothing and answers kAlreadyRegistered after the
+  // same work (the password is hashed either way), so neither the reply nor its timing differ.
+  Result<Registration> register_user(const NewUser& input);
   // The CLI's `users create-admin` (and tests): any role, audited as actor.
   Result<User> create_user(const NewUser& input, Rol rol, const Actor& actor);
-  // kUnauthenticated with one message for unknown email, wrong password and inactive account.
-  Result<User> login(const std::string& email, const std::string& password);
+  // kUnauthenticated with one message for unknown email, wrong password and inactive account;
+  // kRateLimited while the throttle blocks the email or `client_address` (may be empty).
+  Result<User> login(const std::string& email, const std::string& password, const std::string& client_address = "");
 
   Result<User> get(const Actor& actor, const std::string& id);
   Result<Page<User>> list(const Actor& actor, const PageRequest& page);
+  // Writes only the members present in `patch`. A password, role or is_active change refuses
+  // every token issued before it (User::tokens_valid_from_s).
   Result<User> update(const Actor& actor, const std::string& id, const UserPatch& patch);
   // Sets is_active = false: log-in fails from then on and tokens already issued stop working.
   Result<void> deactivate(const Actor& actor, const std::string& id);
@@ -56,14 +73,20 @@ class AccountService {
   // For the authenticator: the user's current row (nullopt when the id is unknown).
   Result<std::optional<User>> find(const std::string& id);
 
+  // Computes the email_skeleton of rows that lack one (written before migration 0009 or by
+  // hand); answers how many could not get one because another account already has that skeleton.
+  Result<int> backfill_email_skeletons();
+
  private:
   Result<User> create(const NewUser& input, Rol rol, const std::optional<Actor>& actor);
+  bool verify_or_dummy(const std::optional<User>& user, const std::string& password);
   Result<void> check_self_or_admin(const Actor& actor, const std::string& id) const;
 
   UserRepository& users_;
   const PasswordPolicy& passwords_;
   const Clock& clock_;
   IdGenerator& ids_;
+  LoginThrottle* throttle_;
   std::once_flag dummy_once_;
   std::string dummy_hash_;  // what an unknown email's password is checked against
 };

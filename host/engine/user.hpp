@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,12 +17,16 @@ std::optional<Rol> parse_rol(std::string_view text);
 struct User {
   std::string id;
   std::string nombre;
-  std::string email;  // always stored lower-cased
+  std::string email;  // stored normalised: NFKC + case fold (engine/email_identity.hpp)
+  std::string email_skeleton;  // its confusable skeleton; empty when not computed yet
   std::optional<std::string> telefono;
   std::string hashed_password;
   Rol rol = Rol::kJugador;
   TimePoint creado_en;
   bool is_active = true;
+  // Access tokens issued (iat, Unix seconds) before this are refused: moved past the current
+  // second by a password change, a role change and a (de)activation.
+  int64_t tokens_valid_from_s = 0;
 };
 
 // Column limits of the users table (DESIGN.md data model).

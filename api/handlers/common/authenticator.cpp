@@ -31,6 +31,10 @@ Result<Principal> Authenticator::authenticate(const Request& request) const {
   if (!*user || !(*user)->is_active) {
     return make_error(ErrorCode::kUnauthenticated, "the token's account is deactivated or no longer exists");
   }
+  if (claims->iat < (*user)->tokens_valid_from_s) {
+    return make_error(ErrorCode::kUnauthenticated,
+                      "the token was issued before the account's password, role or status changed: log in again");
+  }
   return Principal{(*user)->id, (*user)->email, (*user)->rol};
 }
 

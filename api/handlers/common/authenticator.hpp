@@ -26,7 +26,9 @@ struct Principal {
 // header, a token that is malformed, expired, tampered with or not HS256 (alg none included), and
 // a token of a user that no longer exists or is deactivated. The user's row is read on every
 // request, so deactivation takes effect at once and the role used is the current one, not the one
-// frozen in the token (a demoted admin loses admin rights immediately).
+// frozen in the token (a demoted admin loses admin rights immediately). A token issued (iat)
+// before the account's last password, role or status change (User::tokens_valid_from_s) is
+// refused too, so a reactivated account does not revive the tokens of before its deactivation.
 class Authenticator {
  public:
   // `rate_limits` (not owned; nullptr = none) applies the per-user limit: checked once the token

@@ -9,13 +9,15 @@ namespace {
 
 // Booleans are read through CASE so both backends hand SOCI a plain integer.
 const char* kColumns =
-    "SELECT id, nombre, email, telefono, hashed_password, rol, creado_en, CASE WHEN is_active THEN 1 ELSE 0 END "
-    "FROM users ";
+    "SELECT id, nombre, email, telefono, hashed_password, rol, creado_en, CASE WHEN is_active THEN 1 ELSE 0 END, "
+    "email_skeleton, tokens_valid_from_s FROM users ";
 
 struct UserRow {
-  std::string id, nombre, email, telefono, hashed_password, rol, creado_en;
+  std::string id, nombre, email, telefono, hashed_password, rol, creado_en, email_skeleton;
   soci::indicator telefono_ind = soci::i_null;
+  soci::indicator skeleton_ind = soci::i_null;
   int is_active = 0;
+  long long tokens_valid_from_s = 0;
 
   void bind(soci::statement& st) {
     st.exchange(soci::into(id));
@@ -26,6 +28,8 @@ struct UserRow {
     st.exchange(soci::into(rol));
     st.exchange(soci::into(creado_en));
     st.exchange(soci::into(is_active));
+    st.exchange(soci::into(email_skeleton, skeleton_ind));
+    st.exchange(soci::into(tokens_valid_from_s));
   }
 
   engine::User to_user() const {
@@ -38,9 +42,25 @@ struct UserRow {
     u.rol = engine::parse_rol(rol).value_or(engine::Rol::kJugador);
     u.creado_en = read_timestamp(creado_en);
     u.is_active = is_active != 0;
+    u.email_skeleton = skeleton_ind == soci::i_ok ? email_skeleton : std::string();
+    u.tokens_valid_from_s = tokens_valid_from_s;
     return u;
   }
 };
+
+std::optional<engine::User> select_user(soci::session& sql, const std::string& condition, const std::string& value) {
+  UserRow row;
+  soci::statement st(sql);
+  row.bind(st);
+  st.exchange(soci::use(value));
+  st.alloc();
+  st.prepare(std::string(kColumns) + "WHERE " + condition, soci::details::st_one_time_query);
+  st.define_and_bind();
+  if (!st.execute(true)) return std::nullopt;
+  return row.to_user();
+}
+
+constexpr const char* kEmailTaken = "email: an account with this email already exists (or with one that looks like it)";
 
 }  // namespace
 
@@ -48,42 +68,33 @@ Result<void> SqlUserRepository::insert(const engine::User& user, const std::opti
   const Backend backend = db_.backend();
   auto done = db_.transaction([&](soci::session& sql) -> Result<void> {
     long long taken = 0;
-    sql << "SELECT count(*) FROM users WHERE lower(email) = lower(:email)", soci::use(user.email), soci::into(taken);
-    if (taken > 0) return make_error(ErrorCode::kConflict, "email: an account with this email already exists");
+    sql << "SELECT count(*) FROM users WHERE lower(email) = lower(:email) OR email_skeleton = :skeleton",
+        soci::use(user.email), soci::use(user.email_skeleton), soci::into(taken);
+    if (taken > 0) return make_error(ErrorCode::kConflict, kEmailTaken);
     NullableText telefono(user.telefono);
+    NullableText skeleton(user.email_skeleton.empty() ? std::nullopt : std::optional<std::string>(user.email_skeleton));
     const std::string creado_en = format_timestamp(user.creado_en);
     const std::string rol = engine::to_string(user.rol);
     const int active = user.is_active ? 1 : 0;
-    sql << "INSERT INTO users (id, nombre, email, telefono, hashed_password, rol, creado_en, is_active) "
-           "VALUES (:id, :nombre, :email, :telefono, :hash, :rol, :creado_en, (:active = 1))",
+    const long long valid_from = user.tokens_valid_from_s;
+    sql << "INSERT INTO users (id, nombre, email, telefono, hashed_password, rol, creado_en, is_active, "
+           "email_skeleton, tokens_valid_from_s) "
+           "VALUES (:id, :nombre, :email, :telefono, :hash, :rol, :creado_en, (:active = 1), :skeleton, :valid_from)",
         soci::use(user.id), soci::use(user.nombre), soci::use(user.email),
         soci::use(telefono.value, telefono.indicator), soci::use(user.hashed_password), soci::use(rol),
-        soci::use(creado_en), soci::use(active);
+        soci::use(creado_en), soci::use(active), soci::use(skeleton.value, skeleton.indicator), soci::use(valid_from);
     if (audit) append_audit(sql, backend, audit_record(*audit, clock_.now()));
     return {};
   });
-  // Two sign-ups racing past the count both reach the unique index; the loser lands here.
-  if (!done && is_unique_violation(done.error())) {
-    return make_error(ErrorCode::kConflict, "email: an account with this email already exists");
-  }
+  // Two sign-ups racing past the count both reach a unique index; the loser lands here.
+  if (!done && is_unique_violation(done.error())) return make_error(ErrorCode::kConflict, kEmailTaken);
   return done;
 }
 
 Result<std::optional<engine::User>> SqlUserRepository::find_where(const std::string& condition,
                                                                   const std::string& value) {
-  return db_.transaction(
-      [&](soci::session& sql) -> std::optional<engine::User> {
-        UserRow row;
-        soci::statement st(sql);
-        row.bind(st);
-        st.exchange(soci::use(value));
-        st.alloc();
-        st.prepare(std::string(kColumns) + "WHERE " + condition, soci::details::st_one_time_query);
-        st.define_and_bind();
-        if (!st.execute(true)) return std::nullopt;
-        return row.to_user();
-      },
-      TransactionMode::kRead);
+  return db_.transaction([&](soci::session& sql) { return select_user(sql, condition, value); },
+                         TransactionMode::kRead);
 }
 
 Result<std::optional<engine::User>> SqlUserRepository::find_by_id(const std::string& id) {
@@ -119,21 +130,85 @@ Result<engine::Page<engine::User>> SqlUserRepository::list(const engine::PageReq
       TransactionMode::kRead);
 }
 
-Result<void> SqlUserRepository::update(const engine::User& user, const std::vector<engine::AuditEntry>& audit) {
+Result<engine::User> SqlUserRepository::update(const std::string& id, const engine::UserChanges& changes,
+                                              const std::vector<engine::AuditEntry>& audit) {
   const Backend backend = db_.backend();
-  return db_.transaction([&](soci::session& sql) -> Result<void> {
-    NullableText telefono(user.telefono);
-    const std::string rol = engine::to_string(user.rol);
-    const int active = user.is_active ? 1 : 0;
-    soci::statement st = one_time_statement(sql, "UPDATE users SET nombre = :nombre, telefono = :telefono, "
-                                         "hashed_password = :hash, rol = :rol, is_active = (:active = 1) WHERE id = :id",
-                          soci::use(user.nombre), soci::use(telefono.value, telefono.indicator),
-                          soci::use(user.hashed_password), soci::use(rol), soci::use(active), soci::use(user.id));
-    st.execute(true);
-    if (st.get_affected_rows() != 1) return make_error(ErrorCode::kNotFound, "user " + user.id + " does not exist");
+  return db_.transaction([&](soci::session& sql) -> Result<engine::User> {
+    // Only the columns asked for: a stale copy of the others must never be written back.
+    std::string set;
+    soci::statement st(sql);
+    const auto assign = [&set](const std::string& column_and_value) {
+      set += (set.empty() ? "" : ", ") + column_and_value;
+    };
+    NullableText telefono(changes.telefono.value_or(std::nullopt));
+    const std::string rol = changes.rol ? engine::to_string(*changes.rol) : "";
+    const int active = changes.is_active.value_or(false) ? 1 : 0;
+    const long long revoke_from = changes.revoke_tokens_at_s.value_or(0) + 1;
+    if (changes.nombre) {
+      assign("nombre = :nombre");
+      st.exchange(soci::use(*changes.nombre));
+    }
+    if (changes.telefono) {
+      assign("telefono = :telefono");
+      st.exchange(soci::use(telefono.value, telefono.indicator));
+    }
+    if (changes.hashed_password) {
+      assign("hashed_password = :hash");
+      st.exchange(soci::use(*changes.hashed_password));
+    }
+    if (changes.rol) {
+      assign("rol = :rol");
+      st.exchange(soci::use(rol));
+    }
+    if (changes.is_active) {
+      assign("is_active = (:active = 1)");
+      st.exchange(soci::use(active));
+    }
+    if (changes.revoke_tokens_at_s) {
+      // max(old + 1, now + 1) in one statement, so two changes in one second still move it.
+      assign("tokens_valid_from_s = CASE WHEN tokens_valid_from_s + 1 >= :revoke_from THEN tokens_valid_from_s + 1 "
+             "ELSE :revoke_from_again END");
+      st.exchange(soci::use(revoke_from));
+      st.exchange(soci::use(revoke_from));
+    }
+    if (!set.empty()) {
+      st.exchange(soci::use(id));
+      st.alloc();
+      st.prepare("UPDATE users SET " + set + " WHERE id = :id", soci::details::st_one_time_query);
+      st.define_and_bind();
+      st.execute(true);
+      if (st.get_affected_rows() != 1) return make_error(ErrorCode::kNotFound, "user " + id + " does not exist");
+    }
+    auto after = select_user(sql, "id = :id", id);
+    if (!after) return make_error(ErrorCode::kNotFound, "user " + id + " does not exist");
     for (const auto& entry : audit) append_audit(sql, backend, audit_record(entry, clock_.now()));
-    return {};
+    return std::move(*after);
   });
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> SqlUserRepository::without_email_skeleton() {
+  return db_.transaction(
+      [&](soci::session& sql) {
+        std::vector<std::pair<std::string, std::string>> out;
+        std::string id, email;
+        soci::statement st = one_time_statement(sql, "SELECT id, email FROM users WHERE email_skeleton IS NULL ORDER BY creado_en, id",
+                                                soci::into(id), soci::into(email));
+        if (st.execute(true)) {
+          do {
+            out.emplace_back(id, email);
+          } while (st.fetch());
+        }
+        return out;
+      },
+      TransactionMode::kRead);
+}
+
+Result<void> SqlUserRepository::set_email_skeleton(const std::string& id, const std::string& skeleton) {
+  auto done = db_.transaction([&](soci::session& sql) {
+    sql << "UPDATE users SET email_skeleton = :skeleton WHERE id = :id", soci::use(skeleton), soci::use(id);
+  });
+  if (!done && is_unique_violation(done.error())) return make_error(ErrorCode::kConflict, kEmailTaken);
+  return done;
 }
 
 }  // namespace rifa::storage

@@ -15,7 +15,10 @@ class SqlUserRepository final : public engine::UserRepository {
   Result<std::optional<engine::User>> find_by_id(const std::string& id) override;
   Result<std::optional<engine::User>> find_by_email(const std::string& email) override;
   Result<engine::Page<engine::User>> list(const engine::PageRequest& page) override;
-  Result<void> update(const engine::User& user, const std::vector<engine::AuditEntry>& audit) override;
+  Result<engine::User> update(const std::string& id, const engine::UserChanges& changes,
+                              const std::vector<engine::AuditEntry>& audit) override;
+  Result<std::vector<std::pair<std::string, std::string>>> without_email_skeleton() override;
+  Result<void> set_email_skeleton(const std::string& id, const std::string& skeleton) override;
 
  private:
   Result<std::optional<engine::User>> find_where(const std::string& condition, const std::string& value);

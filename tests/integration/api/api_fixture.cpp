@@ -76,10 +76,18 @@ ApiTest::Account ApiTest::make_user(const std::string& email, engine::Rol rol) {
 ApiTest::Account ApiTest::register_jugador(const std::string& email, const std::string& nombre) {
   auto r = call("POST", "/api/v1/auth/register",
                 nlohmann::json{{"nombre", nombre}, {"email", email}, {"password", kStrongPassword}}, "");
-  EXPECT_EQ(r.status, 201) << r.body;
-  const auto j = r.json();
-  if (!j.is_object() || !j.contains("user")) return {};
-  return Account{j["user"].value("id", ""), j["user"].value("email", ""), j.value("access_token", "")};
+  EXPECT_EQ(r.status, 202) << r.body;
+  return login_as(email);
+}
+
+ApiTest::Account ApiTest::login_as(const std::string& email, const std::string& password) {
+  auto login = call("POST", "/api/v1/auth/login", nlohmann::json{{"email", email}, {"password", password}}, "");
+  EXPECT_EQ(login.status, 200) << login.body;
+  const std::string token = login.json().value("access_token", "");
+  auto claims = api::JwtCodec(kTestJwtSecret).verify(token, std::chrono::duration_cast<std::chrono::seconds>(
+                                                                 clock_.now().time_since_epoch()).count());
+  if (!claims.ok()) return {};
+  return Account{claims->user_id, claims->sub, token};
 }
 
 std::string ApiTest::create_categoria(const std::string& nombre, int64_t valor_boleta) {

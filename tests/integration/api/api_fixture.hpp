@@ -62,8 +62,10 @@ class ApiTest : public ::testing::Test {
   };
   // A user made by the service (any role), logged in over HTTP.
   Account make_user(const std::string& email, engine::Rol rol);
-  // Register over HTTP (a jugador).
+  // Register over HTTP (a jugador), then log in (sign-up answers the same for every email).
   Account register_jugador(const std::string& email, const std::string& nombre = "Jugador");
+  // Log in over HTTP; the id comes from the token's claims.
+  Account login_as(const std::string& email, const std::string& password = kStrongPassword);
 
   // Catalog objects through the API as the admin; fail the test when refused.
   std::string create_categoria(const std::string& nombre, int64_t valor_boleta = 5000);

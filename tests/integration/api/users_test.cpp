@@ -103,14 +103,21 @@ TEST_F(UsersTest, AJugadorReadsAndPatchesThemself) {
   ASSERT_EQ(cleared.status, 200) << cleared.body;
   EXPECT_TRUE(cleared.json()["telefono"].is_null());
   // A new password works for log-in and the old one stops working.
-  ASSERT_EQ(call("PATCH", path, json{{"password", "Otra-Clave-2025"}}, jugador.token).status, 200);
+  ASSERT_EQ(call("PATCH", path, json{{"password", "Otra-Clave-2025"}, {"current_password", kStrongPassword}},
+                 jugador.token)
+                .status,
+            200);
   EXPECT_EQ(call("POST", "/api/v1/auth/login", json{{"email", jugador.email}, {"password", "Otra-Clave-2025"}}, "").status,
             200);
   EXPECT_EQ(call("POST", "/api/v1/auth/login", json{{"email", jugador.email}, {"password", kStrongPassword}}, "").status,
             401);
-  expect_problem(call("PATCH", path, json{{"password", "weak"}}, jugador.token), 422, "password",
-                 "password: must be at least 10 characters long");
-  expect_problem(call("PATCH", path, json{{"email", "x@example.com"}}, jugador.token), 422, "email",
+  // The password change logged the old token out.
+  const std::string token = call("POST", "/api/v1/auth/login",
+                                 json{{"email", jugador.email}, {"password", "Otra-Clave-2025"}}, "")
+                                .json()["access_token"];
+  expect_problem(call("PATCH", path, json{{"password", "weak"}, {"current_password", "Otra-Clave-2025"}}, token), 422,
+                 "password", "password: must be at least 10 characters long");
+  expect_problem(call("PATCH", path, json{{"email", "x@example.com"}}, token), 422, "email",
                  "email: unknown field");
 }
 

@@ -62,11 +62,23 @@ class MemoryUsers final : public UserRepository {
     for (const auto& [id, u] : users_) out.items.push_back(u);
     return out;
   }
-  Result<void> update(const User& user, const std::vector<AuditEntry>& audit) override {
-    users_[user.id] = user;
+  Result<User> update(const std::string& id, const UserChanges& changes, const std::vector<AuditEntry>& audit) override {
+    auto it = users_.find(id);
+    if (it == users_.end()) return make_error(ErrorCode::kNotFound, "user " + id + " does not exist");
+    User& u = it->second;
+    if (changes.nombre) u.nombre = *changes.nombre;
+    if (changes.telefono) u.telefono = *changes.telefono;
+    if (changes.hashed_password) u.hashed_password = *changes.hashed_password;
+    if (changes.rol) u.rol = *changes.rol;
+    if (changes.is_active) u.is_active = *changes.is_active;
+    if (changes.revoke_tokens_at_s) u.tokens_valid_from_s = std::max(u.tokens_valid_from_s, *changes.revoke_tokens_at_s) + 1;
     audit_.insert(audit_.end(), audit.begin(), audit.end());
-    return {};
+    return u;
   }
+  Result<std::vector<std::pair<std::string, std::string>>> without_email_skeleton() override {
+    return std::vector<std::pair<std::string, std::string>>();
+  }
+  Result<void> set_email_skeleton(const std::string&, const std::string&) override { return {}; }
 
   std::map<std::string, User> users_;
   std::vector<AuditEntry> audit_;

@@ -26,8 +26,11 @@ class AccountServiceTest : public ::testing::Test {
 };
 
 TEST_F(AccountServiceTest, RegisterMakesALowerCasedJugador) {
-  auto u = service_.register_user({"Ana", "Ana@X.CO", "long-enough-pw", "123"});
-  ASSERT_TRUE(u.ok()) << u.error().message;
+  auto outcome = service_.register_user({"Ana", "Ana@X.CO", "long-enough-pw", "123"});
+  ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+  EXPECT_EQ(*outcome, Registration::kCreated);
+  ASSERT_EQ(users_.users_.size(), 1u);
+  const User* u = &users_.users_.begin()->second;
   EXPECT_EQ(u->email, "ana@x.co");
   EXPECT_EQ(u->rol, Rol::kJugador);
   EXPECT_EQ(u->creado_en, clock_.now_);
