@@ -20,8 +20,7 @@ const nlohmann::json& registration_accepted() {
   static const nlohmann::json body = {
       {"status", "accepted"},
       {"detail",
-       "if this email had no account, it has one now: log in with it and this password; a mail to the address "
-       "follows either way"}};
+       "if this email had no account, it has one now: log in with it and this password"}};
   return body;
 }
 
