@@ -298,8 +298,8 @@ Result<RifaView> RifaService::update(const Actor& actor, const std::string& id, 
                        std::string("locked because the rifa is ") + to_string(before.estado) +
                            ": its commitment was frozen when it was activated");
   }
-  const bool draw_inputs_changed =
-      r.fecha_fin != before.fecha_fin || r.loteria_id != before.loteria_id || patch.fecha_sorteo.has_value();
+  const bool draw_inputs_changed = r.fecha_fin != before.fecha_fin || r.loteria_id != before.loteria_id ||
+                                   (patch.fecha_sorteo && *patch.fecha_sorteo != before.fecha_sorteo);
   const bool activating = before.estado == RifaEstado::kPendiente && r.estado == RifaEstado::kActiva;
   if (patch.fecha_sorteo) {
     r.fecha_sorteo = *patch.fecha_sorteo;
