@@ -1,5 +1,7 @@
 #include "handlers/loteria_handlers.hpp"
 
+#include "engine/iso_time.hpp"
+#include "engine/validation.hpp"
 #include "handlers/common/error_response.hpp"
 #include "handlers/common/json_body.hpp"
 #include "handlers/common/json_response.hpp"
@@ -82,6 +84,32 @@ Response patch_loteria(const ApiContext& ctx, Request& req) {
   return json_body_response(200, loteria_json(*updated));
 }
 
+// The draws of the loteria's lottery in [desde, hasta], by its plugin's own calendar: the dates a
+// rifa's fecha_sorteo may take, with the instant sales must end before.
+Response list_sorteos(const ApiContext& ctx, Request& req) {
+  const auto param = [&](const char* name) -> std::string {
+    auto it = req.query.find(name);
+    return it == req.query.end() ? std::string() : it->second;
+  };
+  const std::string desde = param("desde"), hasta = param("hasta");
+  if (desde.empty()) return error_response(engine::invalid_field("desde", "is required (YYYY-MM-DD)"), req);
+  if (hasta.empty()) return error_response(engine::invalid_field("hasta", "is required (YYYY-MM-DD)"), req);
+  auto found = ctx.rifas.loteria_draws(req.path_params.at("id"), desde, hasta);
+  if (!found) return error_response(found.error(), req);
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& draw : found->draws) {
+    items.push_back({{"fecha", draw.date},
+                     {"hora", draw.time},
+                     {"zona_horaria", "America/Bogota"},
+                     {"instante", engine::format_iso_time(draw.at)}});
+  }
+  return json_body_response(200, {{"loteria_id", found->loteria_id},
+                                  {"plugin_instance", found->plugin_instance},
+                                  {"desde", desde},
+                                  {"hasta", hasta},
+                                  {"items", items}});
+}
+
 }  // namespace
 
 void register_loteria_routes(Router& router, const ApiContext& context) {
@@ -90,6 +118,7 @@ void register_loteria_routes(Router& router, const ApiContext& context) {
   router.add("POST", p + "/loterias", [&context](Request& r) { return create_loteria(context, r); });
   router.add("GET", p + "/loterias/{id}", [&context](Request& r) { return get_loteria(context, r); });
   router.add("PATCH", p + "/loterias/{id}", [&context](Request& r) { return patch_loteria(context, r); });
+  router.add("GET", p + "/loterias/{id}/sorteos", [&context](Request& r) { return list_sorteos(context, r); });
 }
 
 }  // namespace rifa::api

@@ -18,6 +18,20 @@ Result<void> check_optional_text(const char* field, const std::optional<std::str
   return check_text(field, *value, max_length, true);
 }
 
+nlohmann::json optional_text_json(const std::optional<std::string>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+// A loteria as its audit entries record it.
+nlohmann::json describe(const Loteria& l) {
+  return {{"nombre", l.nombre},
+          {"descripcion", optional_text_json(l.descripcion)},
+          {"frecuencia", l.frecuencia},
+          {"url_resultados", optional_text_json(l.url_resultados)},
+          {"meta", l.meta},
+          {"plugin_instance", l.plugin_instance}};
+}
+
 }  // namespace
 
 CatalogService::CatalogService(CategoriaRepository& categorias, LoteriaRepository& loterias, IdGenerator& ids,
@@ -54,7 +68,13 @@ Result<Categoria> CatalogService::create_categoria(const Actor& actor, const New
   c.rake_bp = input.rake_bp;
   c.premio_por_ganador = input.premio_por_ganador;
   c.comentario = input.comentario;
-  if (auto ok = categorias_.insert(c); !ok) {
+  const nlohmann::json data = {{"nombre", c.nombre},
+                                {"color", optional_text_json(c.color)},
+                                {"valor_boleta", c.valor_boleta},
+                                {"rake_bp", c.rake_bp},
+                                {"premio_por_ganador", c.premio_por_ganador},
+                                {"comentario", optional_text_json(c.comentario)}};
+  if (auto ok = categorias_.insert(c, AuditEntry{actor.user_id, "categoria.created", "categoria_rifa", c.id, data}); !ok) {
     if (ok.error().code == ErrorCode::kConflict) {
       return field_error(ErrorCode::kConflict, "nombre", "a categoria named '" + c.nombre + "' already exists");
     }
@@ -98,7 +118,9 @@ Result<Loteria> CatalogService::create_loteria(const Actor& actor, const NewLote
   l.meta = input.meta;
   l.plugin_instance = input.plugin_instance;
   if (auto ok = check_loteria(l); !ok) return ok.error();
-  if (auto ok = loterias_.insert(l); !ok) return ok.error();
+  if (auto ok = loterias_.insert(l, AuditEntry{actor.user_id, "loteria.created", "loterias", l.id, describe(l)}); !ok) {
+    return ok.error();
+  }
   return l;
 }
 
@@ -106,6 +128,7 @@ Result<Loteria> CatalogService::update_loteria(const Actor& actor, const std::st
   if (auto ok = authorize_loteria_write(actor); !ok) return ok.error();
   auto current = get_loteria(id);
   if (!current) return current.error();
+  const Loteria before = *current;
   Loteria l = std::move(*current);
   if (patch.nombre) l.nombre = *patch.nombre;
   if (patch.descripcion) l.descripcion = *patch.descripcion;
@@ -114,7 +137,21 @@ Result<Loteria> CatalogService::update_loteria(const Actor& actor, const std::st
   if (patch.meta) l.meta = *patch.meta;
   if (patch.plugin_instance) l.plugin_instance = *patch.plugin_instance;
   if (auto ok = check_loteria(l); !ok) return ok.error();
-  if (auto ok = loterias_.update(l); !ok) return ok.error();
+  // Which plugin answers the draw and the meta that validates it (cifras, series) decide the
+  // result of every rifa using the loteria: they may not move under a rifa that is not final.
+  std::vector<std::string> draw_fields;
+  if (l.plugin_instance != before.plugin_instance) draw_fields.push_back("plugin_instance");
+  if (l.meta != before.meta) draw_fields.push_back("meta");
+  nlohmann::json changes = nlohmann::json::object();
+  const nlohmann::json old_fields = describe(before), new_fields = describe(l);
+  for (auto it = new_fields.begin(); it != new_fields.end(); ++it) {
+    if (old_fields.at(it.key()) != it.value()) changes[it.key()] = {{"from", old_fields.at(it.key())}, {"to", it.value()}};
+  }
+  if (changes.empty()) return l;
+  if (auto ok = loterias_.update(l, draw_fields, AuditEntry{actor.user_id, "loteria.updated", "loterias", l.id, changes});
+      !ok) {
+    return ok.error();
+  }
   return l;
 }
 

@@ -43,6 +43,8 @@ struct LoteriaPatch {
 // Categorias and loterias. Reads are public; writes need admin (categorias) or admin/operador
 // (loterias). A loteria must name a configured lottery plugin instance: the set is given at
 // construction from the settings, so a loteria can never point at a plugin that is not loaded.
+// Every create and change is written to the audit log with the change itself; plugin_instance and
+// meta (they decide a draw) cannot change while a rifa that is not final uses the loteria (409).
 class CatalogService {
  public:
   CatalogService(CategoriaRepository& categorias, LoteriaRepository& loterias, IdGenerator& ids,

@@ -1,23 +1,37 @@
 #pragma once
 
-#include <optional>
 #include <string>
+#include <vector>
 
+#include "common/result.hpp"
 #include "engine/clock.hpp"
 
 namespace rifa::engine {
 
-// When a lottery draws, as far as its plugin's schedule says. Lets RifaService default a rifa's
-// fecha_sorteo to the first draw after sales end and refuse a date the lottery never draws on,
-// without the engine knowing about plugins. Dates are "YYYY-MM-DD" in America/Bogota.
+// One draw of a lottery: its date ("YYYY-MM-DD", America/Bogota), its local time ("HH:MM") and
+// the instant it is held. Sales of a rifa decided by it must end before `at`: from then on the
+// result may be public.
+struct ScheduledDraw {
+  std::string date;
+  std::string time;
+  TimePoint at;
+};
+
+// The most days one draws_between call may span (inclusive), so a caller cannot make a plugin
+// walk an unbounded calendar; within what draw_dates promises plugins (sdk/ABI.md, 400).
+inline constexpr int kMaxDrawRangeDays = 366;
+
+// When a lottery draws, by its plugin's own calendar (holidays and moved draws included). Lets
+// RifaService default a rifa's fecha_sorteo to the first draw after sales end and check that
+// fecha_fin is before the draw instant, without the engine knowing about plugins.
 class DrawCalendar {
  public:
   virtual ~DrawCalendar() = default;
-  // The first draw date of the instance whose draw time is at or after `not_before`; nullopt when
-  // the schedule is unknown.
-  virtual std::optional<std::string> first_draw_date(const std::string& lottery_instance, TimePoint not_before) = 0;
-  // Whether the instance draws on that date; nullopt when the schedule is unknown.
-  virtual std::optional<bool> draws_on(const std::string& lottery_instance, const std::string& date_iso) = 0;
+  // The draws of the instance on the dates from `from_iso` to `to_iso` (inclusive, at most
+  // kMaxDrawRangeDays), in date order. kNotFound for an unknown instance, kUnsupported when its
+  // plugin gives no calendar at all, kInvalidArgument for a bad range.
+  virtual Result<std::vector<ScheduledDraw>> draws_between(const std::string& lottery_instance,
+                                                           const std::string& from_iso, const std::string& to_iso) = 0;
 };
 
 }  // namespace rifa::engine

@@ -104,31 +104,85 @@ Result<void> RifaService::check_reglas(const Rifa& r) const {
   return {};
 }
 
-std::string RifaService::default_fecha_sorteo(const Rifa& r) {
-  if (calendar_) {
-    if (auto loteria = loterias_.find(r.loteria_id); loteria.ok() && *loteria) {
-      if (auto date = calendar_->first_draw_date((*loteria)->plugin_instance, r.fecha_fin)) return *date;
-    }
+Result<std::string> RifaService::lottery_of(const std::string& loteria_id) {
+  auto loteria = loterias_.find(loteria_id);
+  if (!loteria) return loteria.error();
+  if (!*loteria) return make_error(ErrorCode::kNotFound, "loteria " + loteria_id + " does not exist");
+  return (*loteria)->plugin_instance;
+}
+
+Result<std::optional<std::vector<ScheduledDraw>>> RifaService::known_draws(const std::string& lottery_instance,
+                                                                           const std::string& from_iso,
+                                                                           const std::string& to_iso) {
+  using Known = std::optional<std::vector<ScheduledDraw>>;
+  if (!calendar_) return Known();
+  auto draws = calendar_->draws_between(lottery_instance, from_iso, to_iso);
+  if (draws) return Known(std::move(*draws));
+  const ErrorCode code = draws.error().code;
+  if (code == ErrorCode::kNotFound || code == ErrorCode::kUnsupported) return Known();
+  return draws.error();
+}
+
+Result<std::string> RifaService::default_fecha_sorteo(const Rifa& r) {
+  const std::string fin_date = settlement::bogota_date(r.fecha_fin);
+  auto instance = lottery_of(r.loteria_id);
+  if (!instance) return instance.error();
+  // Six weeks cover a lottery that skips a week (Holy Week) several times over.
+  constexpr int kLookAheadDays = 42;
+  auto draws = known_draws(*instance, fin_date, settlement::add_days(fin_date, kLookAheadDays).value_or(fin_date));
+  if (!draws) return draws.error();
+  if (!*draws) return settlement::add_days(fin_date, 1).value_or(fin_date);
+  for (const auto& draw : **draws) {
+    if (draw.at > r.fecha_fin) return draw.date;
   }
-  return settlement::bogota_date(r.fecha_fin);
+  return invalid_field("fecha_fin", "the lottery '" + *instance + "' has no draw in the " + std::to_string(kLookAheadDays) +
+                                        " days after " + fin_date);
+}
+
+Result<TimePoint> RifaService::draw_instant(const Rifa& r) {
+  auto instance = lottery_of(r.loteria_id);
+  if (!instance) return instance.error();
+  auto draws = known_draws(*instance, *r.fecha_sorteo, *r.fecha_sorteo);
+  if (!draws) return draws.error();
+  if (!*draws) return settlement::bogota_midnight(*r.fecha_sorteo).value_or(TimePoint{});
+  if ((*draws)->empty()) {
+    return invalid_field("fecha_sorteo", "the lottery '" + *instance + "' has no draw on " + *r.fecha_sorteo +
+                                             " (GET /api/v1/loterias/" + r.loteria_id + "/sorteos lists its draws)");
+  }
+  return (*draws)->front().at;
 }
 
 Result<void> RifaService::check_fecha_sorteo(const Rifa& r) {
-  if (!r.fecha_sorteo) return {};
+  if (!r.fecha_sorteo) return invalid_field("fecha_sorteo", "must be a date as YYYY-MM-DD");
   if (!settlement::is_iso_date(*r.fecha_sorteo)) return invalid_field("fecha_sorteo", "must be a date as YYYY-MM-DD");
   const std::string fin_date = settlement::bogota_date(r.fecha_fin);
   if (*r.fecha_sorteo < fin_date) {
     return invalid_field("fecha_sorteo", "must be on or after the date of fecha_fin (" + fin_date + " America/Bogota)");
   }
-  if (calendar_) {
-    if (auto loteria = loterias_.find(r.loteria_id); loteria.ok() && *loteria) {
-      if (calendar_->draws_on((*loteria)->plugin_instance, *r.fecha_sorteo) == false) {
-        return invalid_field("fecha_sorteo", "the lottery '" + (*loteria)->plugin_instance + "' has no draw on " +
-                                                 *r.fecha_sorteo);
-      }
-    }
+  auto at = draw_instant(r);
+  if (!at) return at.error();
+  if (r.fecha_fin >= *at) {
+    return invalid_field("fecha_fin", "sales must end before the draw of fecha_sorteo " + *r.fecha_sorteo + " at " +
+                                          format_iso_time(*at) + ": the result may be public from then on");
   }
   return {};
+}
+
+Result<LoteriaDraws> RifaService::loteria_draws(const std::string& loteria_id, const std::string& desde,
+                                                const std::string& hasta) {
+  if (!settlement::is_iso_date(desde)) return invalid_field("desde", "must be a date as YYYY-MM-DD");
+  if (!settlement::is_iso_date(hasta)) return invalid_field("hasta", "must be a date as YYYY-MM-DD");
+  const int span = settlement::days_between(desde, hasta).value_or(-1);
+  if (span < 0) return invalid_field("hasta", "must not be before desde");
+  if (span >= kMaxDrawRangeDays) {
+    return invalid_field("hasta", "must be less than " + std::to_string(kMaxDrawRangeDays) + " days after desde");
+  }
+  auto instance = lottery_of(loteria_id);
+  if (!instance) return instance.error();
+  if (!calendar_) return make_error(ErrorCode::kUnsupported, "no lottery calendars are loaded in this host");
+  auto draws = calendar_->draws_between(*instance, desde, hasta);
+  if (!draws) return draws.error();
+  return LoteriaDraws{loteria_id, *instance, std::move(*draws)};
 }
 
 Result<RifaView> RifaService::create(const Actor& actor, const NewRifa& input) {
@@ -154,7 +208,16 @@ Result<RifaView> RifaService::create(const Actor& actor, const NewRifa& input) {
   auto precio = price_of(r.categoria_id);
   if (!precio) return precio.error();
   if (auto ok = check_loteria(r.loteria_id); !ok) return ok.error();
-  r.fecha_sorteo = input.fecha_sorteo ? *input.fecha_sorteo : default_fecha_sorteo(r);
+  if (r.fecha_fin <= clock_.now()) {
+    return invalid_field("fecha_fin", "must be in the future (sales would already be over)");
+  }
+  if (input.fecha_sorteo) {
+    r.fecha_sorteo = *input.fecha_sorteo;
+  } else {
+    auto draw = default_fecha_sorteo(r);
+    if (!draw) return draw.error();
+    r.fecha_sorteo = *draw;
+  }
   if (auto ok = check_fecha_sorteo(r); !ok) return ok.error();
   nlohmann::json data = describe(r);
   data["precio"] = *precio;
@@ -178,7 +241,13 @@ Result<RifaView> RifaService::update(const Actor& actor, const std::string& id, 
   };
   if (patch.nombre) r.nombre = *patch.nombre;
   if (patch.fecha_inicio) r.fecha_inicio = *patch.fecha_inicio;
-  if (patch.fecha_fin) r.fecha_fin = *patch.fecha_fin;
+  // Frozen at activation (with the draw it must precede: moving it later would sell after the
+  // draw's time, moving it earlier is a close, settlement's cerrar) but free before, tickets or not.
+  std::string frozen_field;
+  if (patch.fecha_fin) {
+    if (*patch.fecha_fin != r.fecha_fin) frozen_field = "fecha_fin";
+    r.fecha_fin = *patch.fecha_fin;
+  }
   if (patch.reglas) {
     lock_if(*patch.reglas != r.reglas, "reglas");
     r.reglas = *patch.reglas;
@@ -221,22 +290,44 @@ Result<RifaView> RifaService::update(const Actor& actor, const std::string& id, 
   if (r.loteria_id != before.loteria_id) {
     if (auto ok = check_loteria(r.loteria_id); !ok) return ok.error();
   }
-  if (patch.fecha_sorteo) {
-    lock_if(*patch.fecha_sorteo != r.fecha_sorteo, "fecha_sorteo");
-    r.fecha_sorteo = *patch.fecha_sorteo;
-  } else if (patch.fecha_fin && r.fecha_sorteo && *r.fecha_sorteo < settlement::bogota_date(r.fecha_fin) &&
-             before.estado == RifaEstado::kPendiente) {
-    // Sales now end after the old draw: before activation the draw simply moves with them.
-    r.fecha_sorteo = default_fecha_sorteo(r);
+  if (patch.fecha_sorteo) lock_if(*patch.fecha_sorteo != r.fecha_sorteo, "fecha_sorteo");
+  if (frozen_field.empty()) frozen_field = locked_field;
+  if (!frozen_field.empty() && before.estado != RifaEstado::kPendiente) {
+    // The commitment (and the draw rule above) froze it at activation.
+    return field_error(ErrorCode::kConflict, frozen_field,
+                       std::string("locked because the rifa is ") + to_string(before.estado) +
+                           ": its commitment was frozen when it was activated");
   }
-  if (r.fecha_sorteo != before.fecha_sorteo || r.fecha_fin != before.fecha_fin) {
-    if (auto ok = check_fecha_sorteo(r); !ok) {
-      if (!patch.fecha_sorteo && r.fecha_sorteo == before.fecha_sorteo) {
-        return invalid_field("fecha_fin", "sales must end before the draw of fecha_sorteo " +
-                                              r.fecha_sorteo.value_or("") + ", which is frozen");
-      }
-      return ok.error();
+  const bool draw_inputs_changed = r.fecha_fin != before.fecha_fin || r.loteria_id != before.loteria_id ||
+                                   (patch.fecha_sorteo && *patch.fecha_sorteo != before.fecha_sorteo);
+  const bool activating = before.estado == RifaEstado::kPendiente && r.estado == RifaEstado::kActiva;
+  if (patch.fecha_sorteo) {
+    r.fecha_sorteo = *patch.fecha_sorteo;
+  } else if (draw_inputs_changed && before.estado == RifaEstado::kPendiente) {
+    // Sales now end after the old draw, or another lottery decides: before activation the draw
+    // simply moves to the first one after fecha_fin.
+    if (!r.fecha_sorteo || !check_fecha_sorteo(r).ok()) {
+      auto draw = default_fecha_sorteo(r);
+      if (!draw) return draw.error();
+      r.fecha_sorteo = *draw;
     }
+  } else if (activating && !r.fecha_sorteo) {
+    // A rifa from before fecha_sorteo existed (the seed's): its draw is fixed now, with the commitment.
+    auto draw = default_fecha_sorteo(r);
+    if (!draw) return draw.error();
+    r.fecha_sorteo = *draw;
+  }
+  if (draw_inputs_changed || activating) {
+    if (r.fecha_fin <= clock_.now()) {
+      if (activating && !patch.fecha_fin) {
+        return field_error(ErrorCode::kConflict, "fecha_fin",
+                           "sales ended at " + format_iso_time(r.fecha_fin) +
+                               ": a rifa cannot be activated after its sales end (or once its draw is held); move "
+                               "fecha_fin and fecha_sorteo first");
+      }
+      return invalid_field("fecha_fin", "must be in the future (sales would already be over)");
+    }
+    if (auto ok = check_fecha_sorteo(r); !ok) return ok.error();
   }
   std::optional<int64_t> precio;
   if (r.categoria_id != before.categoria_id || r.total_boletas != before.total_boletas) {
@@ -251,7 +342,7 @@ Result<RifaView> RifaService::update(const Actor& actor, const std::string& id, 
   }
   if (changes.empty()) return current;
   const auto lock = locked_field.empty() ? RifaRepository::Lock::kNone : RifaRepository::Lock::kRequireNoTicketsTaken;
-  if (auto ok = rifas_.update(r, lock, locked_field, precio, AuditEntry{actor.user_id, "rifa.updated", "rifas", r.id, changes});
+  if (auto ok = rifas_.update(before, r, lock, locked_field, precio, AuditEntry{actor.user_id, "rifa.updated", "rifas", r.id, changes});
       !ok) {
     return ok.error();
   }

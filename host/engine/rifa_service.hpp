@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 #include "engine/actor.hpp"
@@ -29,7 +30,8 @@ struct NewRifa {
   int32_t total_boletas = 100;
   Assignment assignment = Assignment::kSequential;
   // Default: the first draw of the loteria's lottery after fecha_fin (DrawCalendar), else the
-  // date of fecha_fin in America/Bogota.
+  // day after fecha_fin's date in America/Bogota (see RifaService: an unknown draw time counts as
+  // the start of the draw's day).
   std::optional<std::string> fecha_sorteo;
 };
 
@@ -48,7 +50,27 @@ struct RifaPatch {
   std::optional<std::string> fecha_sorteo;  // frozen with the commitment at activation
 };
 
-// Rifas: creation with their tickets, reads with counts, and edits with the locking rule. Only
+// The draws a loteria's lottery holds in a date range (GET /loterias/{id}/sorteos).
+struct LoteriaDraws {
+  std::string loteria_id;
+  std::string plugin_instance;
+  std::vector<ScheduledDraw> draws;
+};
+
+// Rifas: creation with their tickets, reads with counts, and edits with the locking rule.
+//
+// The draw rule (issue 11): sales end before the draw that decides the rifa is held, so nobody can
+// buy a number already drawn. fecha_sorteo must be a draw date of the loteria's lottery by its
+// plugin's own calendar (DrawCalendar: holidays and moved draws included), and fecha_fin must be
+// before that draw's instant, at creation and on every edit; fecha_fin must be in the future at
+// creation, on an edit and at activation, so a rifa cannot open once its draw is held (or
+// published). fecha_fin, fecha_sorteo and loteria_id are frozen at activation (409). When the
+// lottery gives no calendar at all, its draw time is unknown and taken as the start (00:00
+// America/Bogota) of the draw's day: the safe side.
+//
+// Edits are compare-and-set: the repository writes only the columns that change, and only while
+// the stored estado is still the one this service read (409 otherwise), so a concurrent close or
+// cancel is never undone by a PATCH that read the rifa before it. Only
 // the transitions pendiente→activa, pendiente→cancelada and activa→cancelada happen here; closing
 // and settling belong to settlement. Cancelling queues the refund of every paid ticket in the same
 // transaction (SqlRifaRepository::update; settlement/refund_service.hpp does the refunds).
@@ -73,13 +95,27 @@ class RifaService {
   Result<RifaView> create(const Actor& actor, const NewRifa& input);
   Result<RifaView> update(const Actor& actor, const std::string& id, const RifaPatch& patch);
 
-  // Optional (not owned; must outlive the service): lottery schedules for fecha_sorteo.
+  // The draws of the loteria's lottery on the dates desde..hasta ("YYYY-MM-DD", inclusive, at most
+  // kMaxDrawRangeDays): 422 naming desde or hasta for a bad range, 404 for an unknown loteria,
+  // kUnsupported when its lottery gives no calendar.
+  Result<LoteriaDraws> loteria_draws(const std::string& loteria_id, const std::string& desde, const std::string& hasta);
+
+  // Optional (not owned; must outlive the service): lottery calendars for fecha_sorteo.
   void set_draw_calendar(DrawCalendar* calendar) { calendar_ = calendar; }
 
  private:
   Result<void> check_reglas(const Rifa& rifa) const;
-  // fecha_sorteo's default and its checks against fecha_fin and the lottery's schedule.
-  std::string default_fecha_sorteo(const Rifa& rifa);
+  // The lottery plugin instance of a loteria; kNotFound when the loteria does not exist.
+  Result<std::string> lottery_of(const std::string& loteria_id);
+  // The lottery's draws on from..to; nullopt when its calendar is unknown (no calendar, or a
+  // plugin without one), an error when the calendar failed.
+  Result<std::optional<std::vector<ScheduledDraw>>> known_draws(const std::string& lottery_instance,
+                                                                const std::string& from_iso, const std::string& to_iso);
+  // fecha_sorteo's default: the first draw after fecha_fin.
+  Result<std::string> default_fecha_sorteo(const Rifa& rifa);
+  // The draw instant of the rifa's fecha_sorteo (422 when the lottery holds no draw that day).
+  Result<TimePoint> draw_instant(const Rifa& rifa);
+  // fecha_sorteo well formed, a draw date of the lottery, and fecha_fin before its instant.
   Result<void> check_fecha_sorteo(const Rifa& rifa);
   Result<void> check(const Rifa& rifa) const;
   Result<int64_t> price_of(const std::string& categoria_id);

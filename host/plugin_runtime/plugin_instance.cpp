@@ -172,6 +172,19 @@ CallOutcome PluginInstance::schedule() {
   return invoke("schedule", [&](rifa_call* c) { return v->schedule(instance_, c); });
 }
 
+CallOutcome PluginInstance::draw_dates(const std::string& from_iso, const std::string& to_iso) {
+  const auto* v = library_->manifest().lottery;
+  if (!v) return wrong_kind("draw_dates", id());
+  // A 1.0 plugin's vtable ends before draw_dates: reading it would read past the plugin's struct.
+  if (!RIFA_HAS_FIELD(rifa_lottery_vtable, v, draw_dates) || !v->draw_dates) {
+    CallOutcome o;
+    o.status = RIFA_ERR_UNSUPPORTED;
+    o.error = "plugin '" + id() + "' publishes no draw calendar";
+    return o;
+  }
+  return invoke("draw_dates", [&](rifa_call* c) { return v->draw_dates(instance_, from_iso.c_str(), to_iso.c_str(), c); });
+}
+
 CallOutcome PluginInstance::create_payment(const std::string& request_json) {
   const auto* v = library_->manifest().payment;
   if (!v) return wrong_kind("create_payment", id());

@@ -66,6 +66,9 @@ class PluginInstance {
   CallOutcome fetch_draw(const std::string& date_iso);
   CallOutcome parse_page(const std::string& date_iso, const std::string& url, const std::string& body);
   CallOutcome schedule();
+  // ABI 1.1: the lottery's own draw calendar for [from_iso, to_iso]. RIFA_ERR_UNSUPPORTED (never
+  // a call) when the plugin's vtable predates draw_dates or leaves it NULL.
+  CallOutcome draw_dates(const std::string& from_iso, const std::string& to_iso);
   // Payment.
   CallOutcome create_payment(const std::string& request_json);
   CallOutcome verify_webhook(const std::string& method, const std::string& headers, const std::string& body);

@@ -5,13 +5,15 @@
 
 namespace rifa::settlement {
 
-// engine::DrawCalendar from the lottery plugins' schedule() answers. A plugin without a schedule
-// (or an unknown instance) makes every answer "unknown", so RifaService falls back to fecha_fin's date.
+// engine::DrawCalendar from the lottery plugins' own calendars (draw_dates, else schedule()'s
+// weekdays). A plugin with neither, or an unknown instance, answers an error, and RifaService
+// then treats the draw instant as unknown (see RifaService).
 class LotteryDrawCalendar final : public engine::DrawCalendar {
  public:
   explicit LotteryDrawCalendar(LotteryGateway& lotteries) : lotteries_(lotteries) {}
-  std::optional<std::string> first_draw_date(const std::string& lottery_instance, engine::TimePoint not_before) override;
-  std::optional<bool> draws_on(const std::string& lottery_instance, const std::string& date_iso) override;
+  Result<std::vector<engine::ScheduledDraw>> draws_between(const std::string& lottery_instance,
+                                                           const std::string& from_iso,
+                                                           const std::string& to_iso) override;
 
  private:
   LotteryGateway& lotteries_;

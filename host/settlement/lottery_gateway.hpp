@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 #include "settlement/draw_timing.hpp"
@@ -29,6 +30,12 @@ class LotteryGateway {
   virtual DrawFetch fetch_draw(const std::string& instance, const std::string& date_iso) = 0;
   // kNotFound for an unknown instance; kUnsupported when the plugin has no schedule.
   virtual Result<DrawSchedule> schedule(const std::string& instance) = 0;
+  // The instance's draws on the dates from..to (inclusive), by its plugin's own calendar
+  // (draw_dates, ABI 1.1), else by schedule()'s weekdays. kInvalidArgument for a bad range,
+  // kNotFound / kUnsupported as schedule(), kUnavailable when the plugin's calendar fails.
+  virtual Result<std::vector<engine::ScheduledDraw>> draws_between(const std::string& instance,
+                                                                   const std::string& from_iso,
+                                                                   const std::string& to_iso) = 0;
 };
 
 // The gateway over the host's loaded plugin instances.
@@ -37,6 +44,8 @@ class PluginLotteryGateway final : public LotteryGateway {
   explicit PluginLotteryGateway(const plugin_runtime::PluginRegistry& registry) : registry_(registry) {}
   DrawFetch fetch_draw(const std::string& instance, const std::string& date_iso) override;
   Result<DrawSchedule> schedule(const std::string& instance) override;
+  Result<std::vector<engine::ScheduledDraw>> draws_between(const std::string& instance, const std::string& from_iso,
+                                                           const std::string& to_iso) override;
 
  private:
   const plugin_runtime::PluginRegistry& registry_;

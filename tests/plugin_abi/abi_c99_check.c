@@ -22,6 +22,7 @@ static rifa_status no_deliver(void* instance, const char* event_json, rifa_call*
 
 int main(void) {
   rifa_notifier_vtable notifier;
+  rifa_lottery_vtable lottery;
   rifa_plugin_manifest manifest;
 
   /* The first three manifest fields never move: any host can read the ABI version. */
@@ -47,6 +48,13 @@ int main(void) {
   expect(RIFA_HAS_FIELD(rifa_notifier_vtable, &notifier, deliver), "deliver inside a full vtable");
   notifier.struct_size = (uint32_t)offsetof(rifa_notifier_vtable, deliver);
   expect(!RIFA_HAS_FIELD(rifa_notifier_vtable, &notifier, deliver), "deliver outside a truncated vtable");
+  /* 1.1 appended draw_dates to the lottery vtable: a 1.0 plugin's vtable ends before it. */
+  expect(offsetof(rifa_lottery_vtable, draw_dates) == offsetof(rifa_lottery_vtable, schedule) + sizeof(void (*)(void)),
+         "lottery.draw_dates appended right after schedule");
+  lottery.struct_size = (uint32_t)offsetof(rifa_lottery_vtable, draw_dates);
+  expect(!RIFA_HAS_FIELD(rifa_lottery_vtable, &lottery, draw_dates), "draw_dates outside a 1.0 lottery vtable");
+  lottery.struct_size = (uint32_t)sizeof(lottery);
+  expect(RIFA_HAS_FIELD(rifa_lottery_vtable, &lottery, draw_dates), "draw_dates inside a 1.1 lottery vtable");
   manifest.struct_size = (uint32_t)sizeof(manifest);
   expect(RIFA_HAS_FIELD(rifa_plugin_manifest, &manifest, notifier), "last manifest field inside sizeof");
 

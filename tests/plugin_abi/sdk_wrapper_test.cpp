@@ -88,6 +88,25 @@ TEST_F(SdkWrapperTest, ScheduleDefaultsToUnsupported) {
   EXPECT_EQ(schedule.error, "this plugin publishes no schedule");
 }
 
+// ABI 1.1: the vtable carries draw_dates, a class that does not override it answers UNSUPPORTED
+// (the host then reads schedule()), and a 1.0-sized vtable is read as not having it at all.
+TEST_F(SdkWrapperTest, DrawDatesDefaultsToUnsupportedAndIsAbsentFromA10Vtable) {
+  ASSERT_TRUE(RIFA_HAS_FIELD(rifa_lottery_vtable, manifest_->lottery, draw_dates));
+  ASSERT_NE(manifest_->lottery->draw_dates, nullptr);
+  auto dates = probe_.draw_dates("2025-12-22", "2025-12-28");
+  EXPECT_EQ(dates.status, RIFA_ERR_UNSUPPORTED);
+  EXPECT_EQ(dates.error, "this plugin publishes no draw calendar");
+
+  rifa_lottery_vtable old_vtable = *manifest_->lottery;
+  old_vtable.struct_size = static_cast<uint32_t>(offsetof(rifa_lottery_vtable, draw_dates));
+  rifa_plugin_manifest old_manifest = *manifest_;
+  old_manifest.lottery = &old_vtable;
+  PluginHarness old_plugin(&old_manifest, host_, "old");
+  auto absent = old_plugin.draw_dates("2025-12-22", "2025-12-28");
+  EXPECT_EQ(absent.status, RIFA_ERR_UNSUPPORTED);
+  EXPECT_EQ(absent.error, "the manifest has no lottery draw_dates");
+}
+
 TEST_F(SdkWrapperTest, ConstructorFailuresRefuseTheInstance) {
   PluginHarness refused(manifest_, host_, "p2", R"({"refuse": true})");
   EXPECT_FALSE(refused.created());

@@ -45,7 +45,8 @@ struct CategoriaRow {
 
 }  // namespace
 
-Result<void> SqlCategoriaRepository::insert(const engine::Categoria& c) {
+Result<void> SqlCategoriaRepository::insert(const engine::Categoria& c, const engine::AuditEntry& audit) {
+  const Backend backend = db_.backend();
   auto done = db_.transaction([&](soci::session& sql) {
     NullableText color(c.color), comentario(c.comentario);
     const long long valor = c.valor_boleta, recaudo = c.total_recaudo, fondo = c.fondo_premios,
@@ -57,6 +58,7 @@ Result<void> SqlCategoriaRepository::insert(const engine::Categoria& c) {
         soci::use(c.id), soci::use(c.nombre), soci::use(color.value, color.indicator), soci::use(valor),
         soci::use(recaudo), soci::use(rake), soci::use(fondo), soci::use(premio),
         soci::use(comentario.value, comentario.indicator);
+    append_audit(sql, backend, audit_record(audit, clock_.now()));
   });
   if (!done && is_unique_violation(done.error())) {
     return make_error(ErrorCode::kConflict, "nombre: a categoria with this nombre already exists");

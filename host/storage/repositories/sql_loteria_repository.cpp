@@ -1,5 +1,6 @@
 #include "storage/repositories/sql_loteria_repository.hpp"
 
+#include "storage/one_time_statement.hpp"
 #include "storage/repositories/sql_support.hpp"
 
 namespace rifa::storage {
@@ -34,7 +35,8 @@ struct LoteriaRow {
 
 }  // namespace
 
-Result<void> SqlLoteriaRepository::insert(const engine::Loteria& l) {
+Result<void> SqlLoteriaRepository::insert(const engine::Loteria& l, const engine::AuditEntry& audit) {
+  const Backend backend = db_.backend();
   return db_.transaction([&](soci::session& sql) {
     NullableText descripcion(l.descripcion), url(l.url_resultados);
     const std::string meta = l.meta.dump();
@@ -42,21 +44,42 @@ Result<void> SqlLoteriaRepository::insert(const engine::Loteria& l) {
            "VALUES (:id, :nombre, :descripcion, :frecuencia, :url, :meta, :plugin_instance)",
         soci::use(l.id), soci::use(l.nombre), soci::use(descripcion.value, descripcion.indicator),
         soci::use(l.frecuencia), soci::use(url.value, url.indicator), soci::use(meta), soci::use(l.plugin_instance);
+    append_audit(sql, backend, audit_record(audit, clock_.now()));
   });
 }
 
-Result<void> SqlLoteriaRepository::update(const engine::Loteria& l) {
+Result<void> SqlLoteriaRepository::update(const engine::Loteria& l, const std::vector<std::string>& draw_fields,
+                                          const engine::AuditEntry& audit) {
+  const Backend backend = db_.backend();
   return db_.transaction([&](soci::session& sql) -> Result<void> {
+    // The row lock conflicts with the key-share lock a rifa insert or update referencing this
+    // loteria takes on PostgreSQL, so the count below cannot miss a rifa committed in between
+    // (SQLite write transactions are serialised anyway).
+    std::string found;
+    sql << std::string("SELECT id FROM loterias WHERE id = :id") + (backend == Backend::kPostgresql ? " FOR UPDATE" : ""),
+        soci::use(l.id), soci::into(found);
+    if (!sql.got_data()) return make_error(ErrorCode::kNotFound, "loteria " + l.id + " does not exist");
+    if (!draw_fields.empty()) {
+      long long in_use = 0;
+      sql << "SELECT count(*) FROM rifas WHERE loteria_id = :id AND estado IN ('pendiente', 'activa', 'cerrada')",
+          soci::use(l.id), soci::into(in_use);
+      if (in_use > 0) {
+        return make_error(ErrorCode::kConflict, draw_fields.front() + ": cannot change while " + std::to_string(in_use) +
+                                                    " rifa(s) that are not resolved or cancelled use this loteria: "
+                                                    "it decides their draw");
+      }
+    }
     NullableText descripcion(l.descripcion), url(l.url_resultados);
     const std::string meta = l.meta.dump();
-    soci::statement st = (sql.prepare << "UPDATE loterias SET nombre = :nombre, descripcion = :descripcion, "
-                                         "frecuencia = :frecuencia, url_resultados = :url, meta = :meta, "
-                                         "plugin_instance = :plugin_instance WHERE id = :id",
-                          soci::use(l.nombre), soci::use(descripcion.value, descripcion.indicator),
-                          soci::use(l.frecuencia), soci::use(url.value, url.indicator), soci::use(meta),
-                          soci::use(l.plugin_instance), soci::use(l.id));
+    soci::statement st = one_time_statement(
+        sql,
+        "UPDATE loterias SET nombre = :nombre, descripcion = :descripcion, frecuencia = :frecuencia, "
+        "url_resultados = :url, meta = :meta, plugin_instance = :plugin_instance WHERE id = :id",
+        soci::use(l.nombre), soci::use(descripcion.value, descripcion.indicator), soci::use(l.frecuencia),
+        soci::use(url.value, url.indicator), soci::use(meta), soci::use(l.plugin_instance), soci::use(l.id));
     st.execute(true);
     if (st.get_affected_rows() != 1) return make_error(ErrorCode::kNotFound, "loteria " + l.id + " does not exist");
+    append_audit(sql, backend, audit_record(audit, clock_.now()));
     return {};
   });
 }

@@ -177,8 +177,9 @@ Result<engine::Page<engine::RifaView>> SqlRifaRepository::list(const engine::Rif
       TransactionMode::kRead);
 }
 
-Result<void> SqlRifaRepository::update(const engine::Rifa& r, Lock lock, const std::string& locked_field,
-                                       std::optional<int64_t> precio, const engine::AuditEntry& audit) {
+Result<void> SqlRifaRepository::update(const engine::Rifa& before, const engine::Rifa& r, Lock lock,
+                                       const std::string& locked_field, std::optional<int64_t> precio,
+                                       const engine::AuditEntry& audit) {
   const Backend backend = db_.backend();
   return db_.transaction([&](soci::session& sql) -> Result<void> {
     // The stored estado, locked for this transaction: activation and the commitment lock below
@@ -187,6 +188,12 @@ Result<void> SqlRifaRepository::update(const engine::Rifa& r, Lock lock, const s
     sql << std::string("SELECT estado FROM rifas WHERE id = :id") + (backend == Backend::kPostgresql ? " FOR UPDATE" : ""),
         soci::use(r.id), soci::into(stored_estado);
     if (!sql.got_data()) return make_error(ErrorCode::kNotFound, "rifa " + r.id + " does not exist");
+    // Compare-and-set: every check the caller made was made against before.estado.
+    const std::string read_estado = engine::to_string(before.estado);
+    if (stored_estado != read_estado) {
+      return make_error(ErrorCode::kConflict, "estado: the rifa is now " + stored_estado + " (it was " + read_estado +
+                                                  " when this change was read): read it again and retry");
+    }
     // The fields that change the odds or the money are the commitment, frozen at activation.
     if (lock == Lock::kRequireNoTicketsTaken && locked_field != "estado" && stored_estado != "pendiente") {
       return make_error(ErrorCode::kConflict, locked_field + ": locked because the rifa is " + stored_estado +
@@ -203,19 +210,40 @@ Result<void> SqlRifaRepository::update(const engine::Rifa& r, Lock lock, const s
                                                     " ticket(s) are already reserved or sold");
       }
     }
+    // Only the columns that change are written: a column this change did not touch keeps
+    // whatever a concurrent writer put there.
     const std::string inicio = format_timestamp(r.fecha_inicio), fin = format_timestamp(r.fecha_fin),
                       estado = engine::to_string(r.estado), reglas = r.reglas.dump();
     const int ganadores = r.numero_ganadores, total = r.total_boletas;
     NullableText fecha_sorteo(r.fecha_sorteo);
-    soci::statement st =
-        one_time_statement(sql, "UPDATE rifas SET nombre = :nombre, categoria_id = :categoria, loteria_id = :loteria, "
-                        "fecha_inicio = :inicio, fecha_fin = :fin, numero_ganadores = :ganadores, estado = :estado, "
-                        "reglas = :reglas, total_boletas = :total, fecha_sorteo = :fecha_sorteo WHERE id = :id",
-         soci::use(r.nombre), soci::use(r.categoria_id), soci::use(r.loteria_id), soci::use(inicio), soci::use(fin),
-         soci::use(ganadores), soci::use(estado), soci::use(reglas), soci::use(total),
-         soci::use(fecha_sorteo.value, fecha_sorteo.indicator), soci::use(r.id));
-    st.execute(true);
-    if (st.get_affected_rows() != 1) return make_error(ErrorCode::kNotFound, "rifa " + r.id + " does not exist");
+    soci::statement st(sql);
+    std::string set;
+    const auto column = [&](const char* name, bool changed, auto&& use) {
+      if (!changed) return;
+      set += std::string(set.empty() ? "" : ", ") + name + " = :" + name;
+      st.exchange(std::forward<decltype(use)>(use));
+    };
+    column("nombre", r.nombre != before.nombre, soci::use(r.nombre));
+    column("categoria_id", r.categoria_id != before.categoria_id, soci::use(r.categoria_id));
+    column("loteria_id", r.loteria_id != before.loteria_id, soci::use(r.loteria_id));
+    column("fecha_inicio", r.fecha_inicio != before.fecha_inicio, soci::use(inicio));
+    column("fecha_fin", r.fecha_fin != before.fecha_fin, soci::use(fin));
+    column("numero_ganadores", r.numero_ganadores != before.numero_ganadores, soci::use(ganadores));
+    column("estado", r.estado != before.estado, soci::use(estado));
+    column("reglas", r.reglas != before.reglas, soci::use(reglas));
+    column("total_boletas", r.total_boletas != before.total_boletas, soci::use(total));
+    column("fecha_sorteo", r.fecha_sorteo != before.fecha_sorteo, soci::use(fecha_sorteo.value, fecha_sorteo.indicator));
+    if (!set.empty()) {
+      st.exchange(soci::use(r.id));
+      st.exchange(soci::use(read_estado));
+      st.alloc();
+      st.prepare("UPDATE rifas SET " + set + " WHERE id = :id AND estado = :read_estado", soci::details::st_one_time_query);
+      st.define_and_bind();
+      st.execute(true);
+      if (st.get_affected_rows() != 1) {
+        return make_error(ErrorCode::kConflict, "estado: the rifa changed while this change was written: read it again and retry");
+      }
+    }
     if (precio) {
       sql << "DELETE FROM tickets WHERE rifa_id = :id", soci::use(r.id);
       insert_tickets(sql, db_.backend(), r.id, r.total_boletas, *precio);

@@ -23,7 +23,7 @@ class SqlRifaRepository final : public engine::RifaRepository {
   Result<std::optional<engine::RifaView>> find(const std::string& id) override;
   Result<engine::Page<engine::RifaView>> list(const engine::RifaFilter& filter,
                                               const engine::PageRequest& page) override;
-  Result<void> update(const engine::Rifa& rifa, Lock lock, const std::string& locked_field,
+  Result<void> update(const engine::Rifa& before, const engine::Rifa& rifa, Lock lock, const std::string& locked_field,
                       std::optional<int64_t> precio, const engine::AuditEntry& audit) override;
 
  private:

@@ -1,5 +1,6 @@
 // lottery_mock: deterministic draws per (date, seed), with publication rules judged by the host
 // clock and scripted answers so that the host's retry and validation paths can be tested.
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
@@ -22,6 +23,7 @@ using sdk::NotPublished;
 
 constexpr int64_t kBogotaUtcOffsetMinutes = -5 * 60;  // America/Bogota has no DST
 constexpr const char* kDefaultPublishTime = "22:30";
+constexpr int64_t kMaxDrawDatesRangeDays = 400;  // sdk/ABI.md: the host asks for at most 400 days
 
 enum class Step { kOk, kNotPublished, kGarbage, kWrongDate };
 
@@ -108,6 +110,25 @@ class MockLottery final : public sdk::LotteryPlugin {
                            {"time", publish_time_text_},
                            {"publish_delay_minutes", 0}};
     return schedule.dump();
+  }
+
+  // Daily from draw_epoch on, at publish_after_local_time (the mock draws and publishes at once).
+  std::string draw_dates(const std::string& from_text, const std::string& to_text) override {
+    const CivilDate from = require_date(from_text, "from", RIFA_ERR_INVALID_ARGUMENT);
+    const CivilDate to = require_date(to_text, "to", RIFA_ERR_INVALID_ARGUMENT);
+    if (to.days_since_epoch < from.days_since_epoch) {
+      throw Error(RIFA_ERR_INVALID_ARGUMENT, "to (" + to_text + ") is before from (" + from_text + ")");
+    }
+    if (to.days_since_epoch - from.days_since_epoch >= kMaxDrawDatesRangeDays) {
+      throw Error(RIFA_ERR_INVALID_ARGUMENT, "the range " + from_text + ".." + to_text + " is longer than " +
+                                                 std::to_string(kMaxDrawDatesRangeDays) + " days");
+    }
+    json draws = json::array();
+    for (int64_t day = std::max(from.days_since_epoch, settings_.epoch.days_since_epoch); day <= to.days_since_epoch;
+         ++day) {
+      draws.push_back({{"date", to_iso(CivilDate{day})}, {"time", publish_time_text_}, {"timezone", "America/Bogota"}});
+    }
+    return draws.dump();
   }
 
  private:

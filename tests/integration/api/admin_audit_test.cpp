@@ -22,8 +22,8 @@ struct HostRun {
 
 class AdminAuditTest : public ApiTest {
  protected:
-  // A few audited actions through the API: user.created (fixture admin), rifa.created x2,
-  // rifa.updated, user.role_changed.
+  // A few audited actions through the API: user.created (fixture admin), categoria.created and
+  // loteria.created (the fixture's), rifa.created x2, rifa.updated, user.role_changed.
   void make_history() {
     rifa_a_ = create_rifa({{"nombre", "A"}})["id"];
     rifa_b_ = create_rifa({{"nombre", "B"}})["id"];
@@ -84,7 +84,7 @@ TEST_F(AdminAuditTest, AdminPagesTheLogNewestFirstWithFilters) {
   auto all = call("GET", "/api/v1/admin/audit?per_page=2", "", admin_.token);
   ASSERT_EQ(all.status, 200) << all.body;
   const auto page1 = all.json();
-  EXPECT_EQ(page1["total"], 5);
+  EXPECT_EQ(page1["total"], 7);
   EXPECT_EQ(page1["per_page"], 2);
   ASSERT_EQ(page1["items"].size(), 2u);
   EXPECT_EQ(page1["items"][0]["action"], "user.role_changed");
@@ -92,10 +92,10 @@ TEST_F(AdminAuditTest, AdminPagesTheLogNewestFirstWithFilters) {
   EXPECT_GT(page1["items"][0]["id"].get<long long>(), page1["items"][1]["id"].get<long long>());
   // Each entry shows its link in the chain.
   EXPECT_EQ(page1["items"][0]["prev_hash"], page1["items"][1]["hash"]);
-  const auto page3 = call("GET", "/api/v1/admin/audit?per_page=2&page=3", "", admin_.token).json();
-  ASSERT_EQ(page3["items"].size(), 1u);
-  EXPECT_EQ(page3["items"][0]["action"], "user.created");
-  EXPECT_EQ(page3["items"][0]["prev_hash"], std::string(64, '0'));
+  const auto page4 = call("GET", "/api/v1/admin/audit?per_page=2&page=4", "", admin_.token).json();
+  ASSERT_EQ(page4["items"].size(), 1u);
+  EXPECT_EQ(page4["items"][0]["action"], "user.created");
+  EXPECT_EQ(page4["items"][0]["prev_hash"], std::string(64, '0'));
 
   const auto created = call("GET", "/api/v1/admin/audit?action=rifa.created", "", admin_.token).json();
   EXPECT_EQ(created["total"], 2);
@@ -129,24 +129,24 @@ TEST_F(AdminAuditTest, AuditVerifyPassesOnAnUntouchedLog) {
   auto report = storage::verify_audit_chain(test_db_->db());
   ASSERT_TRUE(report.ok()) << report.error().message;
   EXPECT_TRUE(report->intact());
-  EXPECT_EQ(report->entries, 5);
-  EXPECT_EQ(run.output, "audit log OK: 5 entries, head hash " + report->head_hash + "\n");
+  EXPECT_EQ(report->entries, 7);
+  EXPECT_EQ(run.output, "audit log OK: 7 entries, head hash " + report->head_hash + "\n");
 }
 
 TEST_F(AdminAuditTest, AuditVerifyNamesAnEditedEntry) {
   make_history();
   const auto log = ids();
-  ASSERT_EQ(log.size(), 5u);
+  ASSERT_EQ(log.size(), 7u);
   allow_tampering();
   // Someone rewrites who renamed the rifa; the hashes are left as they were.
-  exec("UPDATE audit_log SET actor = 'someone-else' WHERE id = " + std::to_string(log[3]));
+  exec("UPDATE audit_log SET actor = 'someone-else' WHERE id = " + std::to_string(log[5]));
   auto run = audit_verify();
   EXPECT_EQ(run.exit_code, 1) << run.output;
-  EXPECT_NE(run.output.find("audit log BROKEN at entry " + std::to_string(log[3]) + ": stored hash "),
+  EXPECT_NE(run.output.find("audit log BROKEN at entry " + std::to_string(log[5]) + ": stored hash "),
             std::string::npos)
       << run.output;
   EXPECT_NE(run.output.find("does not match its content"), std::string::npos) << run.output;
-  EXPECT_NE(run.output.find("(3 entries before it verified)"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("(5 entries before it verified)"), std::string::npos) << run.output;
 }
 
 TEST_F(AdminAuditTest, AuditVerifyNamesAnEntryWhoseDataWasEdited) {

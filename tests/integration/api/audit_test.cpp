@@ -37,7 +37,7 @@ TEST_F(AuditTest, RoleChangesDeactivationsAndRifaEditsFormOneHashChain) {
   ASSERT_EQ(call("DELETE", "/api/v1/users/" + jugador.id, "", admin_.token).status, 204);
 
   const auto log = rows();
-  ASSERT_EQ(log.size(), 5u);
+  ASSERT_EQ(log.size(), 7u);
   // The fixture's admin was created through the CLI path: a privileged account is audited.
   EXPECT_EQ(log[0].action, "user.created");
   EXPECT_EQ(log[0].actor, "cli");
@@ -47,13 +47,18 @@ TEST_F(AuditTest, RoleChangesDeactivationsAndRifaEditsFormOneHashChain) {
   EXPECT_EQ(log[1].entity, "users");
   EXPECT_EQ(log[1].entity_id, jugador.id);
   EXPECT_EQ(json::parse(log[1].data), (json{{"from", "jugador"}, {"to", "operador"}}));
-  EXPECT_EQ(log[2].action, "rifa.created");
-  EXPECT_EQ(log[2].entity_id, rifa_id);
-  EXPECT_EQ(json::parse(log[2].data)["total_boletas"], 100);
-  EXPECT_EQ(json::parse(log[2].data)["precio"], 5000);
-  EXPECT_EQ(log[3].action, "rifa.updated");
-  EXPECT_EQ(json::parse(log[3].data), (json{{"nombre", {{"from", "Rifa de prueba"}, {"to", "Renombrada"}}}}));
-  EXPECT_EQ(log[4].action, "user.deactivated");
+  // create_rifa() makes its categoria and loteria first: catalog writes are audited too.
+  EXPECT_EQ(log[2].action, "categoria.created");
+  EXPECT_EQ(log[2].entity, "categoria_rifa");
+  EXPECT_EQ(log[3].action, "loteria.created");
+  EXPECT_EQ(log[3].entity, "loterias");
+  EXPECT_EQ(log[4].action, "rifa.created");
+  EXPECT_EQ(log[4].entity_id, rifa_id);
+  EXPECT_EQ(json::parse(log[4].data)["total_boletas"], 100);
+  EXPECT_EQ(json::parse(log[4].data)["precio"], 5000);
+  EXPECT_EQ(log[5].action, "rifa.updated");
+  EXPECT_EQ(json::parse(log[5].data), (json{{"nombre", {{"from", "Rifa de prueba"}, {"to", "Renombrada"}}}}));
+  EXPECT_EQ(log[6].action, "user.deactivated");
 
   // hash = sha256(prev_hash + canonical row), starting from 64 zeros; each row points at the last.
   std::string prev(64, '0');

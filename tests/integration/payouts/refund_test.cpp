@@ -20,8 +20,8 @@ class RefundTest : public PayoutTest {
   // PATCH /rifas/{id} {"estado": "cancelada"} as the API runs it: RifaService over the SQL
   // repositories.
   Result<engine::RifaView> cancel(const std::string& rifa_id) {
-    storage::SqlCategoriaRepository categorias(db());
-    storage::SqlLoteriaRepository loterias(db());
+    storage::SqlCategoriaRepository categorias(db(), clock_);
+    storage::SqlLoteriaRepository loterias(db(), clock_);
     storage::SqlRifaRepository rifas(db(), clock_);
     engine::RandomIdGenerator ids;
     engine::RifaService service(rifas, categorias, loterias, clock_, ids);

@@ -86,7 +86,7 @@ class MemoryUsers final : public UserRepository {
 
 class MemoryCategorias final : public CategoriaRepository {
  public:
-  Result<void> insert(const Categoria& c) override {
+  Result<void> insert(const Categoria& c, const AuditEntry&) override {
     items_[c.id] = c;
     return {};
   }
@@ -100,7 +100,7 @@ class MemoryCategorias final : public CategoriaRepository {
 
 class MemoryLoterias final : public LoteriaRepository {
  public:
-  Result<void> insert(const Loteria& l) override {
+  Result<void> insert(const Loteria& l, const AuditEntry&) override {
     items_[l.id] = l;
     return {};
   }
@@ -109,7 +109,7 @@ class MemoryLoterias final : public LoteriaRepository {
     return it == items_.end() ? std::optional<Loteria>() : std::optional<Loteria>(it->second);
   }
   Result<Page<Loteria>> list(const PageRequest& page) override { return Page<Loteria>{{}, page.page, page.per_page, 0}; }
-  Result<void> update(const Loteria& l) override {
+  Result<void> update(const Loteria& l, const std::vector<std::string>&, const AuditEntry&) override {
     items_[l.id] = l;
     return {};
   }
@@ -133,8 +133,9 @@ class MemoryRifas final : public RifaRepository {
   Result<Page<RifaView>> list(const RifaFilter&, const PageRequest& page) override {
     return Page<RifaView>{{}, page.page, page.per_page, 0};
   }
-  Result<void> update(const Rifa& rifa, Lock lock, const std::string& locked_field, std::optional<int64_t> precio,
-                      const AuditEntry& audit) override {
+  Result<void> update(const Rifa& before, const Rifa& rifa, Lock lock, const std::string& locked_field,
+                      std::optional<int64_t> precio, const AuditEntry& audit) override {
+    if (rifas_[rifa.id].estado != before.estado) return make_error(ErrorCode::kConflict, "estado: changed");
     if (lock == Lock::kRequireNoTicketsTaken && taken_[rifa.id] > 0) {
       return make_error(ErrorCode::kConflict, locked_field + ": locked");
     }

@@ -77,6 +77,10 @@ class BalotoLottery final : public sdk::LotteryPlugin {
     return lp::answer(lt::baloto::parse_baloto_listing(body, request, juego_, config_));
   }
 
+  std::string draw_dates(const std::string& from_iso, const std::string& to_iso) override {
+    return lp::draw_dates_json(config_.schedule, from_iso, to_iso);
+  }
+
   std::string schedule() override {
     json schedule = lp::schedule_json(config_.schedule, lp::today_in_bogota(host()), publish_delay_minutes_);
     schedule["juego"] = juego_ == Juego::kRevancha ? "revancha" : "baloto";

@@ -59,6 +59,10 @@ class BogotaLottery final : public sdk::LotteryPlugin {
     return lp::answer(lt::bogota::parse_bogota_results(body, {lp::require_date(date_iso), url}, rules_));
   }
 
+  std::string draw_dates(const std::string& from_iso, const std::string& to_iso) override {
+    return lp::draw_dates_json(rules_.schedule, from_iso, to_iso);
+  }
+
   std::string schedule() override {
     json schedule = lp::schedule_json(rules_.schedule, lp::today_in_bogota(host()), publish_delay_minutes_);
     schedule["serie_range"] = {lt::pad_digits(rules_.serie_min, 3), lt::pad_digits(rules_.serie_max, 3)};

@@ -114,25 +114,33 @@ std::optional<SorteoRange> DrawSchedule::expected_sorteo(const Date& date) const
   return range;
 }
 
+bool DrawSchedule::is_expected_draw_day(const Date& date) const {
+  if (is_regular_day(date) && slot_is_certain(date)) return true;
+  if (config_.holiday_policy != HolidayPolicy::kMovesWithinWeekOrSkips || !is_draw_day(date)) return false;
+  // Only the first possible day after the holiday counts as the estimate.
+  const Date holiday_slot = *slot_of(date);
+  if (to_days(date) <= to_days(holiday_slot)) return false;
+  for (Date d = add_days(holiday_slot, 1); to_days(d) < to_days(date); d = add_days(d, 1)) {
+    if (is_draw_day(d)) return false;
+  }
+  return true;
+}
+
+std::vector<Date> DrawSchedule::expected_draw_dates(const Date& from, const Date& to) const {
+  std::vector<Date> dates;
+  for (Date day = from; to_days(day) <= to_days(to); day = add_days(day, 1)) {
+    if (is_expected_draw_day(day)) dates.push_back(day);
+  }
+  return dates;
+}
+
 std::chrono::sys_seconds DrawSchedule::next_draw_after(std::chrono::sys_seconds instant) const {
   Date day = bogota_date_of(instant);
   // A week has at least one regular day, so two weeks of looking always finds a draw unless every
   // regular day is a holiday, which no calendar has; bound the walk anyway.
   for (int i = 0; i < 400; ++i, day = add_days(day, 1)) {
     const auto draw_at = bogota_instant(day, config_.draw_minute_of_day);
-    if (draw_at <= instant) continue;
-    if (is_regular_day(day) && slot_is_certain(day)) return draw_at;
-    if (config_.holiday_policy == HolidayPolicy::kMovesWithinWeekOrSkips && is_draw_day(day)) {
-      // Only the first possible day after the holiday counts as the estimate.
-      const Date holiday_slot = *slot_of(day);
-      if (to_days(day) > to_days(holiday_slot)) {
-        bool earlier_candidate = false;
-        for (Date d = add_days(holiday_slot, 1); to_days(d) < to_days(day); d = add_days(d, 1)) {
-          if (is_draw_day(d)) earlier_candidate = true;
-        }
-        if (!earlier_candidate) return draw_at;
-      }
-    }
+    if (draw_at > instant && is_expected_draw_day(day)) return draw_at;
   }
   throw std::logic_error("draw schedule: no draw day within 400 days");
 }

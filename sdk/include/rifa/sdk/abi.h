@@ -33,7 +33,7 @@ extern "C" {
 /** ABI version of this header. Bump MINOR when appending fields or enum values; bump MAJOR for
  *  anything else. tests/plugin_abi checks that this header never changes without a bump. */
 #define RIFA_ABI_VERSION_MAJOR 1
-#define RIFA_ABI_VERSION_MINOR 0
+#define RIFA_ABI_VERSION_MINOR 1
 
 /** Name of the single symbol every plugin exports. */
 #define RIFA_PLUGIN_ENTRY_SYMBOL "rifa_plugin_manifest_v1"
@@ -205,6 +205,18 @@ typedef struct rifa_lottery_vtable {
   /** The draw schedule as JSON: {"timezone": "America/Bogota", "days": ["thursday"],
    *  "time": "22:30", "publish_delay_minutes": 60}. May be NULL (the host then asks daily). */
   rifa_status (*schedule)(void* instance, rifa_call* call);
+  /**
+   * Since 1.1 (check RIFA_HAS_FIELD(rifa_lottery_vtable, vtable, draw_dates); may also be NULL).
+   * The draws the lottery holds on the dates from `from_iso` to `to_iso` ("YYYY-MM-DD", both
+   * inclusive, America/Bogota) by its own calendar: holidays, draws moved to another day of the
+   * week and rule changes included. RIFA_OK with a JSON array in date order, one element a draw:
+   *   [{"date": "2025-12-26", "time": "22:30", "timezone": "America/Bogota"}, ...]
+   * ("time" is the local draw time HH:MM; an empty array when no draw falls in the range).
+   * RIFA_ERR_INVALID_ARGUMENT for a malformed or reversed range; a plugin may refuse a range longer
+   * than 400 days the same way (the host never asks for more). RIFA_ERR_UNSUPPORTED (or an absent
+   * or NULL pointer) makes the host fall back to schedule()'s weekdays.
+   */
+  rifa_status (*draw_dates)(void* instance, const char* from_iso, const char* to_iso, rifa_call* call);
 } rifa_lottery_vtable;
 
 /**
@@ -212,8 +224,12 @@ typedef struct rifa_lottery_vtable {
  *   create_payment  in  {"amount_cents", "currency", "idempotency_key", "description", "metadata"}
  *                   out {"provider_ref", "status": "pending"|"succeeded"|"failed", "reason"?,
  *                        "checkout_url"?}
- *   verify_webhook  out {"event_id", "provider_ref", "status", "reason"?}   (RIFA_ERR_SIGNATURE when
- *                        the signature is missing, forged or stale)
+ *   verify_webhook  out {"event_id", "provider_ref", "status", "type"?, "amount_cents"?, "currency"?,
+ *                        "reason"?}   (RIFA_ERR_SIGNATURE when the signature is missing, forged or
+ *                        stale). "amount_cents" (integer) and "currency" (ISO 4217), when the
+ *                        provider's event carries them, are what the provider says was paid: the
+ *                        host compares them with the transaccion and refuses a confirmation that
+ *                        differs.
  *   get_payment     out {"provider_ref", "status", "amount_cents", "currency", "reason"?}
  *   refund          in  {"provider_ref", "amount_cents", "idempotency_key"}  out {"refund_ref", "status"}
  *   payout          in  {"amount_cents", "currency", "idempotency_key", "beneficiary": {...}}

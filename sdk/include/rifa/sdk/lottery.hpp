@@ -64,6 +64,17 @@ class LotteryPlugin : public PluginBase {
   /// "22:30", "publish_delay_minutes": 60}. The default answers RIFA_ERR_UNSUPPORTED and the host
   /// then asks daily.
   virtual std::string schedule() { throw Error(RIFA_ERR_UNSUPPORTED, "this plugin publishes no schedule"); }
+
+  /// Since ABI 1.1. The draws held on the dates from `from_iso` to `to_iso` ("YYYY-MM-DD", both
+  /// inclusive, America/Bogota) by the lottery's own calendar (holidays and moved draws included),
+  /// as a JSON array in date order: [{"date": "2025-12-26", "time": "22:30", "timezone":
+  /// "America/Bogota"}]. Throw RIFA_ERR_INVALID_ARGUMENT for a malformed or reversed range. The
+  /// default answers RIFA_ERR_UNSUPPORTED and the host then reads schedule()'s weekdays.
+  virtual std::string draw_dates(const std::string& from_iso, const std::string& to_iso) {
+    (void)from_iso;
+    (void)to_iso;
+    throw Error(RIFA_ERR_UNSUPPORTED, "this plugin publishes no draw calendar");
+  }
 };
 
 }  // namespace rifa::sdk

@@ -134,6 +134,11 @@ struct Exports {
   static rifa_status schedule(void* instance, rifa_call* call) noexcept {
     return on_instance(instance, call, [&](T& p) { return reply(p, call, p.schedule()); });
   }
+  static rifa_status draw_dates(void* instance, const char* from_iso, const char* to_iso, rifa_call* call) noexcept {
+    return on_instance(instance, call, [&](T& p) {
+      return reply(p, call, p.draw_dates(text_or_empty(from_iso), text_or_empty(to_iso)));
+    });
+  }
 
   // Payment.
   static rifa_status create_payment(void* instance, const char* request_json, rifa_call* call) noexcept {
@@ -183,7 +188,8 @@ template <class T>
 const rifa_lottery_vtable* lottery_vtable_of() noexcept {
   if constexpr (kind_of<T>() == RIFA_KIND_LOTTERY) {
     static const rifa_lottery_vtable vtable = {sizeof(rifa_lottery_vtable), &Exports<T>::fetch_draw,
-                                               &Exports<T>::parse_page, &Exports<T>::schedule};
+                                               &Exports<T>::parse_page, &Exports<T>::schedule,
+                                               &Exports<T>::draw_dates};
     return &vtable;
   } else {
     return nullptr;

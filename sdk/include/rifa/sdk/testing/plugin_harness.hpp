@@ -73,6 +73,14 @@ class PluginHarness {
     if (!v || !v->schedule) return missing("lottery schedule");
     return invoke([&](rifa_call* c) { return v->schedule(instance_, c); });
   }
+  /// draw_dates (ABI 1.1): RIFA_ERR_UNSUPPORTED when the plugin's vtable predates it or leaves it NULL.
+  Outcome draw_dates(const std::string& from_iso, const std::string& to_iso) {
+    const rifa_lottery_vtable* v = manifest_->lottery;
+    if (!v || !RIFA_HAS_FIELD(rifa_lottery_vtable, v, draw_dates) || !v->draw_dates) {
+      return missing("lottery draw_dates");
+    }
+    return invoke([&](rifa_call* c) { return v->draw_dates(instance_, from_iso.c_str(), to_iso.c_str(), c); });
+  }
 
   // Payment.
   Outcome create_payment(const std::string& request_json) {

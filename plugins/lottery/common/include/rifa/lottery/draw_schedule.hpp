@@ -64,6 +64,12 @@ class DrawSchedule {
   /// estimate, the official calendar may pick another day or none.
   std::chrono::sys_seconds next_draw_after(std::chrono::sys_seconds instant) const;
 
+  /// The dates from `from` to `to` (inclusive) a draw is expected on, in order: every regular day
+  /// that surely has a draw, and — under kMovesWithinWeekOrSkips — for a regular day that is a
+  /// holiday, the first possible day after it in the same week (the day next_draw_after names;
+  /// none when the week has no such day). This is the calendar a rifa's draw date is checked with.
+  std::vector<Date> expected_draw_dates(const Date& from, const Date& to) const;
+
   /// Sorteo numbers a draw held on `date` may carry, from the nearest anchors; nullopt when
   /// `date` is not a draw day.
   std::optional<SorteoRange> expected_sorteo(const Date& date) const;
@@ -77,6 +83,9 @@ class DrawSchedule {
   bool slot_is_certain(const Date& slot) const;
   // The regular day a draw held on `date` stands for (itself, or its week's regular day).
   std::optional<Date> slot_of(const Date& date) const;
+  // Whether `date` is in expected_draw_dates (a certain regular day, or the day a holiday's draw
+  // is estimated to move to).
+  bool is_expected_draw_day(const Date& date) const;
   // Regular slots in (from, to]: how many are certain and how many optional.
   void count_slots(const Date& from, const Date& to, int& certain, int& optional) const;
 

@@ -166,6 +166,32 @@ inline nlohmann::json schedule_json(const DrawSchedule& schedule, const Date& to
           {"periods", periods}};
 }
 
+/// The longest range draw_dates answers (the host asks for at most 400 days, ABI.md).
+inline constexpr int kMaxDrawDatesRangeDays = 400;
+
+/// draw_dates (ABI 1.1) from a schedule: [{"date", "time", "timezone"}] for every expected draw
+/// from `from_iso` to `to_iso` inclusive (DrawSchedule::expected_draw_dates). A malformed, reversed
+/// or too long range is RIFA_ERR_INVALID_ARGUMENT naming it.
+inline std::string draw_dates_json(const DrawSchedule& schedule, const std::string& from_iso, const std::string& to_iso) {
+  const auto from = parse_iso_date(from_iso);
+  if (!from) throw sdk::Error(RIFA_ERR_INVALID_ARGUMENT, "from must be a real date as YYYY-MM-DD, got '" + from_iso + "'");
+  const auto to = parse_iso_date(to_iso);
+  if (!to) throw sdk::Error(RIFA_ERR_INVALID_ARGUMENT, "to must be a real date as YYYY-MM-DD, got '" + to_iso + "'");
+  if (to_days(*to) < to_days(*from)) {
+    throw sdk::Error(RIFA_ERR_INVALID_ARGUMENT, "to (" + to_iso + ") is before from (" + from_iso + ")");
+  }
+  if ((to_days(*to) - to_days(*from)).count() >= kMaxDrawDatesRangeDays) {
+    throw sdk::Error(RIFA_ERR_INVALID_ARGUMENT,
+                     "the range " + from_iso + ".." + to_iso + " is longer than " + std::to_string(kMaxDrawDatesRangeDays) + " days");
+  }
+  const std::string time = hh_mm(schedule.config().draw_minute_of_day);
+  nlohmann::json draws = nlohmann::json::array();
+  for (const Date& date : schedule.expected_draw_dates(*from, *to)) {
+    draws.push_back({{"date", format_iso(date)}, {"time", time}, {"timezone", kBogotaTimeZone}});
+  }
+  return draws.dump();
+}
+
 inline Date today_in_bogota(const sdk::Host& host) {
   return bogota_date_of(std::chrono::sys_seconds{std::chrono::seconds{host.now_unix_ms() / 1000}});
 }
