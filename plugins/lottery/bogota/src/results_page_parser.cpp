@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "lottery_names.hpp"
+#include "rifa/lottery/lottery_names.hpp"
 #include "rifa/lottery/digits.hpp"
 #include "rifa/lottery/html_document.hpp"
 #include "rifa/lottery/sha256.hpp"
@@ -58,14 +58,14 @@ Outcome parse_bogota_results(std::string_view body, const PageRequest& request,
     return Outcome::parse_error(where + "tbody.mayor, .resultado-sorteo and .resultado-fecha are not in one result "
                                         "block: layout changed");
   }
-  const std::vector<std::string> named = detail::lotteries_named(block);
+  const std::vector<std::string> named = lotteries_named(block);
   if (named.empty()) {
     return Outcome::parse_error(where + "the result block names no lottery (expected " +
-                                std::string(detail::kLoteriaDeBogota) + " in its text or a logo's alt): layout changed");
+                                std::string(kLoteriaDeBogota) + " in its text or a logo's alt): layout changed");
   }
-  if (named.size() != 1 || named.front() != detail::kLoteriaDeBogota) {
-    return Outcome::parse_error(where + "the result block names " + detail::joined_names(named) + ", expected only " +
-                                std::string(detail::kLoteriaDeBogota) + ": layout changed or another lottery's result");
+  if (named.size() != 1 || named.front() != kLoteriaDeBogota) {
+    return Outcome::parse_error(where + "the result block names " + joined_names(named) + ", expected only " +
+                                std::string(kLoteriaDeBogota) + ": layout changed or another lottery's result");
   }
   sorteo_node = doc.first(".//*[" + xpath_has_class("resultado-sorteo") + "]", block);
   date_node = doc.first(".//*[" + xpath_has_class("resultado-fecha") + "]", block);

@@ -4,7 +4,7 @@
 #include <optional>
 #include <vector>
 
-#include "lottery_names.hpp"
+#include "rifa/lottery/lottery_names.hpp"
 #include "rifa/lottery/digits.hpp"
 #include "rifa/lottery/html_document.hpp"
 #include "rifa/lottery/sha256.hpp"
@@ -137,12 +137,12 @@ Outcome parse_valle_home(std::string_view body, const PageRequest& request, cons
       continue;
     }
     if (std::find(valle_blocks.begin(), valle_blocks.end(), block) != valle_blocks.end()) continue;
-    const std::vector<std::string> named = detail::lotteries_named(block);
-    if (named.size() == 1 && named.front() == detail::kLoteriaDelValle) {
+    const std::vector<std::string> named = lotteries_named(block);
+    if (named.size() == 1 && named.front() == kLoteriaDelValle) {
       valle_blocks.push_back(block);
     } else {
       found.push_back(named.empty() ? "a PREMIO MAYOR block naming no lottery"
-                                    : "a PREMIO MAYOR block naming " + detail::joined_names(named));
+                                    : "a PREMIO MAYOR block naming " + joined_names(named));
     }
   }
   if (valle_blocks.empty() && found.empty()) {
@@ -151,12 +151,12 @@ Outcome parse_valle_home(std::string_view body, const PageRequest& request, cons
   if (valle_blocks.empty()) {
     std::string list;
     for (const auto& what : found) list += (list.empty() ? "" : "; ") + what;
-    return Outcome::parse_error(where + "no PREMIO MAYOR block names " + std::string(detail::kLoteriaDelValle) +
+    return Outcome::parse_error(where + "no PREMIO MAYOR block names " + std::string(kLoteriaDelValle) +
                                 " (found " + list + "): layout changed or another lottery's result");
   }
   if (valle_blocks.size() > 1) {
     return Outcome::parse_error(where + std::to_string(valle_blocks.size()) + " PREMIO MAYOR blocks name " +
-                                std::string(detail::kLoteriaDelValle) + ", expected one");
+                                std::string(kLoteriaDelValle) + ", expected one");
   }
   return read_block(doc, valle_blocks.front(), body, request, rules);
 }

@@ -1,6 +1,6 @@
-#include "lottery_names.hpp"
+#include "rifa/lottery/lottery_names.hpp"
 
-namespace rifa::lottery::bogota::detail {
+namespace rifa::lottery {
 namespace {
 
 struct KnownLottery {
@@ -112,4 +112,4 @@ std::string joined_names(const std::vector<std::string>& names) {
   return out;
 }
 
-}  // namespace rifa::lottery::bogota::detail
+}  // namespace rifa::lottery
