@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "rifa/lottery/lottery_names.hpp"
@@ -132,18 +133,20 @@ Outcome parse_valle_home(std::string_view body, const PageRequest& request, cons
     if (label->content == nullptr) continue;
     if (fold_case(collapse_whitespace(reinterpret_cast<const char*>(label->content))) != "premio mayor") continue;
     xmlNode* block = result_block(label);
+    std::string what;
     if (block == nullptr) {
-      found.push_back("a PREMIO MAYOR outside any result block");
+      what = "a PREMIO MAYOR outside any result block";
+    } else if (std::find(valle_blocks.begin(), valle_blocks.end(), block) != valle_blocks.end()) {
       continue;
-    }
-    if (std::find(valle_blocks.begin(), valle_blocks.end(), block) != valle_blocks.end()) continue;
-    const std::vector<std::string> named = lotteries_named(block);
-    if (named.size() == 1 && named.front() == kLoteriaDelValle) {
+    } else if (const auto named = lotteries_named(block);
+               named.size() == 1 && named.front() == kLoteriaDelValle) {
       valle_blocks.push_back(block);
+      continue;
     } else {
-      found.push_back(named.empty() ? "a PREMIO MAYOR block naming no lottery"
-                                    : "a PREMIO MAYOR block naming " + joined_names(named));
+      what = named.empty() ? "a PREMIO MAYOR block naming no lottery"
+                           : "a PREMIO MAYOR block naming " + joined_names(named);
     }
+    if (std::find(found.begin(), found.end(), what) == found.end()) found.push_back(std::move(what));
   }
   if (valle_blocks.empty() && found.empty()) {
     return Outcome::parse_error(where + "no 'PREMIO MAYOR' block in page");
