@@ -104,7 +104,9 @@ TEST_F(HttpServerDrainTest, ARequestBeingHandledWhenStopIsCalledGetsItsWholeAnsw
   EXPECT_EQ(a.status, 200);
   EXPECT_EQ(a.body.size(), kBodyBytes + 2) << "the answer was cut off";
   EXPECT_FALSE(a.keep_alive) << "an answer sent while draining must close the connection";
-  if (server) EXPECT_NE(get(port, "/slow").error, "") << "a stopped server must not take new requests";
+  if (server) {
+    EXPECT_NE(get(port, "/slow").error, "") << "a stopped server must not take new requests";
+  }
 }
 
 }  // namespace

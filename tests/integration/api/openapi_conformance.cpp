@@ -230,6 +230,10 @@ struct OpenApiConformance::Impl {
     for (const json& param : parameters_of(item, operation)) {
       if (param.value("name", "") == field && param.value("required", false)) return true;
     }
+    // Required only in some cases the schema cannot express (who the caller is): still documented.
+    for (const auto& conditional : operation.value("x-required-when", json::array())) {
+      if (conditional.value("name", "") == field) return true;
+    }
     for (const auto& group : operation.value("x-required-one-of", json::array())) {
       for (const auto& alternative : group) {
         if (alternative.value("name", "") == field) return true;

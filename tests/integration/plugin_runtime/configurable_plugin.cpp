@@ -68,7 +68,8 @@ rifa_status parse_page(void*, const char*, const char*, const char*, size_t, rif
 }
 
 const rifa_notifier_vtable kNotifier = {sizeof(rifa_notifier_vtable), deliver};
-const rifa_lottery_vtable kLottery = {sizeof(rifa_lottery_vtable), fetch_draw, parse_page, nullptr};
+// No schedule and no draw calendar: the host falls back to asking daily.
+const rifa_lottery_vtable kLottery = {sizeof(rifa_lottery_vtable), fetch_draw, parse_page, nullptr, nullptr};
 
 const char* kSchema = R"({"type":"object","additionalProperties":false,
   "properties":{"prefix":{"type":"string","minLength":1},"level":{"type":"integer","minimum":1,"maximum":5}}})";
