@@ -313,6 +313,27 @@ Result<SweepOutcome> PaymentService::reconcile_pending(TimePoint now) {
       if (auto refunded = refund_if_refused(*applied, kActor, "reconcile"); !refunded) return refunded.error();
     }
   }
+  return recheck_released(now, out);
+}
+
+Result<SweepOutcome> PaymentService::recheck_released(TimePoint now, SweepOutcome out) {
+  // A payment failed by the close may still have succeeded at the provider, and its webhook may
+  // never come: after the same delay as a pending one, the provider is asked once, and money it
+  // holds goes back (the refund's key makes a webhook arriving meanwhile harmless).
+  auto released = sales_.list_released_before(now - reconcile_after_, kBatch);
+  if (!released) return released.error();
+  for (const Transaccion& tx : *released) {
+    ++out.examined;
+    auto refunded = refund_late_payment(sales_, payments_, clock_, tx, *tx.provider_ref,
+                                        "paid after the rifa closed and released its numbers",
+                                        "job:payments.reconcile", "reconcile");
+    if (!refunded) {
+      ++out.skipped;  // the provider did not answer: asked again on the next sweep
+      continue;
+    }
+    if (*refunded) ++out.changed;
+    if (auto checked = sales_.mark_release_checked(tx.id); !checked) return checked.error();
+  }
   return out;
 }
 

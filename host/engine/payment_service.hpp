@@ -70,7 +70,8 @@ class PaymentService {
 
   // Asks the provider about transacciones pending for longer than reconcile_pending_after and
   // applies the answer. One without a provider_ref (the host died before recording it) is created
-  // again with the same provider idempotency key, which returns the original payment.
+  // again with the same provider idempotency key, which returns the original payment. Then asks,
+  // once each, about payments the close failed as long ago: one the provider holds is refunded.
   Result<SweepOutcome> reconcile_pending(TimePoint now);
 
   static constexpr int kBatch = 200;
@@ -88,6 +89,8 @@ class PaymentService {
                         const std::string& reason, const std::string& actor, const std::string& source);
   // A success that left the transaccion failed (the rifa stopped selling) is given back.
   Result<void> refund_if_refused(const Applied& applied, const std::string& actor, const std::string& source);
+  // The second half of reconcile_pending: payments released by a close, asked about once.
+  Result<SweepOutcome> recheck_released(TimePoint now, SweepOutcome out);
 
   SalesRepository& sales_;
   PaymentGateway& payments_;

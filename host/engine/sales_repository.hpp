@@ -116,6 +116,11 @@ class SalesRepository {
   virtual Result<std::vector<Transaccion>> list_expired_holds(TimePoint now, int limit) = 0;
   // Pending transacciones created before `cutoff`, oldest first.
   virtual Result<std::vector<Transaccion>> list_pending_before(TimePoint cutoff, int limit) = 0;
+  // Failed payments the host released itself (the rifa closed while they were pending) before
+  // `cutoff`, with a provider reference, not yet asked about again.
+  virtual Result<std::vector<Transaccion>> list_released_before(TimePoint cutoff, int limit) = 0;
+  // The provider was asked about a released payment: it is not listed again.
+  virtual Result<void> mark_release_checked(const std::string& transaccion_id) = 0;
   // Appends one audit row on its own (a refused confirmation changes nothing else).
   virtual Result<void> record_audit(const AuditEntry& entry, TimePoint at) = 0;
   // Completed idempotency keys past their expiry; returns how many were removed.

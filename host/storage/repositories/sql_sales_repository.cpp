@@ -538,6 +538,25 @@ Result<std::vector<engine::Transaccion>> SqlSalesRepository::list_pending_before
       TransactionMode::kRead);
 }
 
+Result<std::vector<engine::Transaccion>> SqlSalesRepository::list_released_before(engine::TimePoint cutoff,
+                                                                                   int limit) {
+  return db_.transaction(
+      [&](soci::session& sql) {
+        return query_transacciones(sql,
+                                   "WHERE released_at IS NOT NULL AND released_at < :cutoff AND status = 'failed' "
+                                   "AND provider_ref IS NOT NULL ORDER BY released_at, id" +
+                                       limit_clause(limit, 0),
+                                   {format_timestamp(cutoff)});
+      },
+      TransactionMode::kRead);
+}
+
+Result<void> SqlSalesRepository::mark_release_checked(const std::string& transaccion_id) {
+  return db_.transaction([&](soci::session& sql) {
+    sql << "UPDATE transacciones SET released_at = NULL WHERE id = :id", soci::use(transaccion_id);
+  });
+}
+
 Result<void> SqlSalesRepository::record_audit(const engine::AuditEntry& entry, engine::TimePoint at) {
   const Backend backend = db_.backend();
   return db_.transaction([&](soci::session& sql) { append_audit(sql, backend, audit_record(entry, at)); });

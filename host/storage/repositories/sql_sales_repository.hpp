@@ -31,6 +31,8 @@ class SqlSalesRepository final : public engine::SalesRepository {
                                                                   const std::string& provider_ref) override;
   Result<std::vector<engine::Transaccion>> list_expired_holds(engine::TimePoint now, int limit) override;
   Result<std::vector<engine::Transaccion>> list_pending_before(engine::TimePoint cutoff, int limit) override;
+  Result<std::vector<engine::Transaccion>> list_released_before(engine::TimePoint cutoff, int limit) override;
+  Result<void> mark_release_checked(const std::string& transaccion_id) override;
   Result<void> record_audit(const engine::AuditEntry& entry, engine::TimePoint at) override;
   Result<int64_t> purge_expired_keys(engine::TimePoint now) override;
   Result<engine::Page<engine::Ticket>> list_tickets(const engine::TicketFilter& filter,

@@ -47,7 +47,8 @@ void write_ganadores(soci::session& sql, Backend backend, const settlement::Sett
 // Payments still pending when sales close are failed and their numbers released before the draw
 // can be known, so no pending hold can turn into a sale (or a free option on the result) later. A
 // confirmation arriving afterwards finds the transaccion failed and is refunded through the
-// payment plugin (PaymentService). Runs under the rifa's FOR UPDATE lock; confirmations take it
+// payment plugin (PaymentService); released_at makes reconciliation ask the provider once later,
+// for a success whose webhook never arrives. Runs under the rifa's FOR UPDATE lock; confirmations take it
 // FOR SHARE (SqlSalesRepository::settle), so none slips in between.
 void release_pending_holds(soci::session& sql, Backend backend, const std::string& rifa_id, engine::TimePoint now) {
   std::vector<std::string> pending;
@@ -68,8 +69,8 @@ void release_pending_holds(soci::session& sql, Backend backend, const std::strin
   for (const auto& id : pending) {
     soci::statement st = one_time_statement(sql,
                                             "UPDATE transacciones SET status = 'failed', failure_reason = :reason, "
-                                            "updated_at = :now WHERE id = :id AND status = 'pending'",
-                                            soci::use(reason), soci::use(at), soci::use(id));
+                                            "updated_at = :now, released_at = :now2 WHERE id = :id AND status = 'pending'",
+                                            soci::use(reason), soci::use(at), soci::use(at), soci::use(id));
     st.execute(true);
     if (st.get_affected_rows() != 1) continue;
     sql << "UPDATE tickets SET estado = 'disponible', usuario_id = NULL, transaccion_id = NULL, "

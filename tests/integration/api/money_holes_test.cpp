@@ -271,6 +271,46 @@ TEST_F(MoneyHolesTest, ClosingReleasesPendingHoldsAndALateSuccessIsRefundedOnce)
   EXPECT_EQ(audits("payment.refunded", tx), 1);
 }
 
+// Item 11: the same late success with its webhook lost on the way (the provider took the money,
+// the host never heard): reconciliation asks the provider about the released payment once and
+// gives the money back once.
+TEST_F(MoneyHolesTest, ALateSuccessWhoseWebhookIsLostIsFoundByReconciliationAndRefundedOnce) {
+  const std::string rifa = open_rifa("Manual");
+  const auto ana = register_jugador("ana@rifa.test");
+  const json p = pending(ana, rifa, 2, "k1");
+  const std::string tx = p["transaccion_id"];
+  const std::string ref = provider_ref_of(tx);
+  ASSERT_EQ(call("POST", "/api/v1/rifas/" + rifa + "/cerrar", "", admin_.token).status, 200);
+  ASSERT_EQ(status_of(tx), "failed");
+
+  // The provider's side only: the plugin records the success, the host's PaymentService never runs.
+  const std::string lost = event("payment.succeeded", ref, "evt_lost");
+  const int64_t now_s =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const std::string headers = "rifa-sandbox-signature: t=" + std::to_string(now_s) +
+                              ",v1=" + hmac_sha256_hex(kSandboxSecret, std::to_string(now_s) + "." + lost);
+  auto seen = plugins_->find("sandbox_manual")->verify_webhook("POST", headers, lost);
+  ASSERT_TRUE(seen.ok()) << seen.error;
+  ASSERT_EQ(at_provider("sandbox_manual", ref)["status"], "succeeded");
+  ASSERT_EQ(status_of(tx), "failed");
+
+  auto& payments = wiring_->sales().payments();
+  ASSERT_TRUE(payments.reconcile_pending(clock_.now()).ok());
+  EXPECT_EQ(status_of(tx), "failed") << "asked before the reconciliation delay";
+  clock_.advance(std::chrono::seconds(3600));
+  auto swept = payments.reconcile_pending(clock_.now());
+  ASSERT_TRUE(swept.ok()) << swept.error().message;
+  EXPECT_EQ(swept->changed, 1);
+  EXPECT_EQ(status_of(tx), "refunded");
+  EXPECT_EQ(at_provider("sandbox_manual", ref)["status"], "refunded");
+  EXPECT_EQ(tickets_in(rifa, "vendido"), 0);
+
+  auto again = payments.reconcile_pending(clock_.now());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->examined, 0) << "a released payment is asked about once";
+  EXPECT_EQ(audits("payment.refunded", tx), 1);
+}
+
 // Item 11: a winning ticket whose purchase was refunded wins nothing.
 TEST_F(MoneyHolesTest, NoPrizeIsPaidForAWinningTicketWhosePurchaseWasRefunded) {
   const std::string rifa = open_rifa("Oro");

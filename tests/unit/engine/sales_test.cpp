@@ -34,6 +34,8 @@ class UntouchableSales final : public SalesRepository {
   }
   Result<std::vector<Transaccion>> list_expired_holds(TimePoint, int) override { return touched(); }
   Result<std::vector<Transaccion>> list_pending_before(TimePoint, int) override { return touched(); }
+  Result<std::vector<Transaccion>> list_released_before(TimePoint, int) override { return touched(); }
+  Result<void> mark_release_checked(const std::string&) override { return touched(); }
   Result<void> record_audit(const AuditEntry&, TimePoint) override { return touched(); }
   Result<int64_t> purge_expired_keys(TimePoint) override { return touched(); }
   Result<Page<Ticket>> list_tickets(const TicketFilter&, const PageRequest&) override { return touched(); }
