@@ -4,16 +4,23 @@
 #   - POST /api/v1/rifas/{id}/tickets (one ticket, a new idempotency key each, as 32 jugadores),
 #   - GET  /api/v1/rifas/{id},
 # then the sold/transaction consistency check, then the purchase's own SQL straight against the
-# same PostgreSQL with pgbench (bench/api/purchase.pgbench.sql) and the HTTP / raw-SQL ratio.
+# same PostgreSQL with pgbench (bench/api/purchase.pgbench.sql), then the references of
+# ../shared/bench-peers run back to back on this machine under the same synchronous_commit:
+#   - the seed's own stack (FastAPI + uvicorn + psycopg2) doing the same purchase,
+#   - the one-transaction purchase under pgbench (the database's floor),
+#   - a bare Boost.Beast server (the HTTP ceiling for a read),
+# and the ratios the purchase-speed goals are stated in. Figures alone mean little on a shared
+# machine; the ratios, measured in one run, are what to compare.
 #
 #   bash bench/api/run.sh
 # Environment (defaults): BUILD_DIR (build), BACKENDS ("postgresql sqlite"), DURATION (10s),
 # CONNECTIONS (64), WRK_THREADS (2), IO_THREADS (2), POOL_SIZE (8), USERS (32), TICKETS (200000),
 # JOB_WORKERS (2: the host's job threads, which run the notification each sale queues),
-# PGBENCH_MODE (prepared; extended or simple parse every statement, as the host's one-time ones do).
-# The throwaway PostgreSQL runs with fsync=off (scripts/pg_throwaway.sh) for the HTTP run and
-# pgbench alike; SQLite runs as configured (WAL, synchronous FULL). Figures are for this machine
-# at this moment: compare them as ratios.
+# PGBENCH_MODE (prepared; extended or simple parse every statement),
+# SYNC (on: PostgreSQL with fsync and synchronous_commit on, as production runs; "off" for the
+# fsync-off variant, labelled as such), PEERS (../shared/bench-peers; skipped with a note when
+# absent or when RUN_PEERS=0).
+# SQLite runs as configured (WAL, synchronous FULL).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$ROOT/build}
@@ -27,6 +34,9 @@ USERS=${USERS:-32}
 TICKETS=${TICKETS:-200000}
 JOB_WORKERS=${JOB_WORKERS:-2}
 PGBENCH_MODE=${PGBENCH_MODE:-prepared}
+SYNC=${SYNC:-on}
+PEERS=${PEERS:-$ROOT/../shared/bench-peers}
+RUN_PEERS=${RUN_PEERS:-1}
 HOST_BIN="$BUILD_DIR/host/main/rifa-host"
 BENCH_DIR="$ROOT/bench/api"
 
@@ -42,7 +52,11 @@ if ((${#missing[@]})); then
     || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }
 fi
 
+case $SYNC in on|off) ;; *) echo "bench/api: SYNC is on or off, not '$SYNC'" >&2; exit 2 ;; esac
 source "$ROOT/scripts/pg_throwaway.sh"
+# The host's PostgreSQL: fsync and synchronous_commit as SYNC says, the peers' shared_buffers.
+export RIFA_PG_FSYNC=$SYNC
+export RIFA_PG_OPTS="-c synchronous_commit=$SYNC -c shared_buffers=256MB"
 WORK=$(mktemp -d /tmp/rifa-bench-api.XXXXXX)
 HOST_PID=""
 stop_host() {
@@ -171,7 +185,7 @@ declare -A SUMMARY
 run_backend() {
   local name=$1 url=$2 query=$3
   echo
-  echo "== $name: io_threads $IO_THREADS, pool_size $POOL_SIZE, job workers $JOB_WORKERS, $CONNECTIONS connections, $DURATION each"
+  echo "== $name$([[ $name == postgresql ]] && echo " (fsync + synchronous_commit $SYNC)"): io_threads $IO_THREADS, pool_size $POOL_SIZE, job workers $JOB_WORKERS, $CONNECTIONS connections, $DURATION each"
   start_host "$url" "$name"
   local admin_token rifa before out rifa_json
   RIFA_ADMIN_PASSWORD=$ADMIN_PASSWORD "$HOST_BIN" --config "$WORK/$name.yaml" users create-admin \
@@ -184,12 +198,15 @@ run_backend() {
         "http://127.0.0.1:$PORT" -- "$rifa" "$$-$name" "$WORK/users.lua" | grep '^RESULT')
   printf '  %-28s %s\n' "POST /rifas/{id}/tickets" "${out#RESULT }"
   SUMMARY[$name.purchase_rps]=$(field rps "$out")
+  SUMMARY[$name.purchase_p50]=$(field p50_ms "$out")
+  SUMMARY[$name.purchase_p99]=$(field p99_ms "$out")
   local created
   created=$(field s201 "$out")
   out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -s "$BENCH_DIR/read.lua" \
         "http://127.0.0.1:$PORT/api/v1/rifas/$rifa" | grep '^RESULT')
   printf '  %-28s %s\n' "GET /rifas/{id}" "${out#RESULT }"
   SUMMARY[$name.read_rps]=$(field rps "$out")
+  SUMMARY[$name.read_p99]=$(field p99_ms "$out")
   rifa_json=$(api GET "/rifas/$rifa")
   stop_host
 
@@ -259,11 +276,76 @@ for backend in $BACKENDS; do
   esac
 done
 
+# ---- The peers, back to back on this machine -------------------------------------------------
+# wrk's --latency lines read "    99%   12.34ms": in milliseconds whatever the unit.
+wrk_ms() {
+  awk -v p="$1" '$1 == p { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+    m = (u == "us") ? v / 1000 : (u == "s") ? v * 1000 : (u == "m") ? v * 60000 : v; printf "%.2f", m }'
+}
+if [[ $RUN_PEERS != 1 ]]; then
+  echo; echo "== peers: skipped (RUN_PEERS=$RUN_PEERS)"
+elif [[ ! -d $PEERS ]]; then
+  echo; echo "== peers: skipped ($PEERS is absent): the ratios below need it"
+else
+  missing=()
+  for p in python3-fastapi python3-uvicorn python3-psycopg2 python3-jwt python3-uvloop python3-httptools; do
+    [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" == "install ok installed" ]] || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "bench/api: installing ${missing[*]} for the seed peer"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }
+  fi
+  seconds=${DURATION%s}
+  echo
+  echo "== peers ($PEERS), synchronous_commit=$SYNC"
+  out=$(bash "$PEERS/run_seed_peer.sh" "$seconds" "$CONNECTIONS" "$SYNC" 2>&1) || { echo "$out" >&2; exit 1; }
+  SUMMARY[seed.rps]=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
+  SUMMARY[seed.p50]=$(wrk_ms 50% <<<"$out")
+  SUMMARY[seed.p99]=$(wrk_ms 99% <<<"$out")
+  printf '  %-28s rps=%s p50_ms=%s p99_ms=%s %s\n' "seed peer (FastAPI) purchase" "${SUMMARY[seed.rps]}" \
+    "${SUMMARY[seed.p50]}" "${SUMMARY[seed.p99]}" "$(grep '^check:' <<<"$out" || true)"
+  out=$(bash "$PEERS/run_pgbench_floor.sh" "$seconds" "$CONNECTIONS" "$WRK_THREADS" 2>&1) || { echo "$out" >&2; exit 1; }
+  SUMMARY[floor.tps]=$(awk -v sc="$SYNC" '/^== floor: synchronous_commit=/ { on = index($0, "synchronous_commit=" sc " ") > 0 }
+    on && /^tps = / { print $3; exit }' <<<"$out")
+  printf '  %-28s tps=%s (%s clients)\n' "pgbench floor, one tx" "${SUMMARY[floor.tps]}" "$CONNECTIONS"
+  out=$(BUILD_DIR="$BUILD_DIR/bench-peers/beast_hello" bash "$PEERS/run_beast_hello.sh" "$seconds" "$CONNECTIONS" \
+        "$IO_THREADS" 2>&1) || { echo "$out" >&2; exit 1; }
+  SUMMARY[beast.rps]=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
+  SUMMARY[beast.p99]=$(wrk_ms 99% <<<"$out")
+  printf '  %-28s rps=%s p99_ms=%s (%s threads)\n' "bare Beast GET /hello" "${SUMMARY[beast.rps]}" \
+    "${SUMMARY[beast.p99]}" "$IO_THREADS"
+fi
+
 echo
 echo "== summary ($(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ))"
 for backend in $BACKENDS; do
-  printf '  %-11s purchases/s %-8s reads/s %s\n' "$backend" "${SUMMARY[$backend.purchase_rps]}" "${SUMMARY[$backend.read_rps]}"
+  printf '  %-11s purchases/s %-8s p50/p99 %s/%s ms   reads/s %-9s p99 %s ms\n' "$backend" \
+    "${SUMMARY[$backend.purchase_rps]}" "${SUMMARY[$backend.purchase_p50]}" "${SUMMARY[$backend.purchase_p99]}" \
+    "${SUMMARY[$backend.read_rps]}" "${SUMMARY[$backend.read_p99]}"
 done
+# The goals of the purchase-speed work, as ratios to the peers measured above.
+goal() {  # goal LABEL VALUE OP TARGET
+  awk -v l="$1" -v v="$2" -v op="$3" -v t="$4" 'BEGIN {
+    ok = (op == ">=") ? v >= t : v <= t
+    printf "  %-58s %8.2f %s %-6s %s\n", l, v, op, t, ok ? "met" : "MISSED" }'
+}
+if [[ -n "${SUMMARY[seed.rps]:-}" ]]; then
+  echo "== ratios (synchronous_commit=$SYNC on PostgreSQL; seed peer ${SUMMARY[seed.rps]} purchases/s)"
+  ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }'; }
+  if [[ -n "${SUMMARY[postgresql.purchase_rps]:-}" ]]; then
+    goal "PostgreSQL purchases/s / seed peer" "$(ratio "${SUMMARY[postgresql.purchase_rps]}" "${SUMMARY[seed.rps]}")" ">=" 2
+    goal "PostgreSQL purchase p99 (ms)" "${SUMMARY[postgresql.purchase_p99]}" "<=" 40
+    goal "PostgreSQL purchases/s / pgbench floor (information)" \
+      "$(ratio "${SUMMARY[postgresql.purchase_rps]}" "${SUMMARY[floor.tps]}")" ">=" 0
+    goal "PostgreSQL GET /rifas/{id} / bare Beast" "$(ratio "${SUMMARY[postgresql.read_rps]}" "${SUMMARY[beast.rps]}")" ">=" 0.6
+    goal "PostgreSQL GET /rifas/{id} p99 (ms)" "${SUMMARY[postgresql.read_p99]}" "<=" 10
+  fi
+  if [[ -n "${SUMMARY[sqlite.purchase_rps]:-}" ]]; then
+    goal "SQLite purchases/s / seed peer" "$(ratio "${SUMMARY[sqlite.purchase_rps]}" "${SUMMARY[seed.rps]}")" ">=" 1.5
+    goal "SQLite GET /rifas/{id} / bare Beast" "$(ratio "${SUMMARY[sqlite.read_rps]}" "${SUMMARY[beast.rps]}")" ">=" 0.6
+  fi
+fi
 if [[ -n "${SUMMARY[postgresql.sql_tps]:-}" ]]; then
   awk -v h="${SUMMARY[postgresql.purchase_rps]}" -v s="${SUMMARY[postgresql.sql_tps]}" \
     'BEGIN { printf "  HTTP purchases / raw SQL purchases on PostgreSQL: %.2f (%.1f / %.1f)\n", h / s, h, s }'
