@@ -5,7 +5,7 @@
 #include "engine/report_service.hpp"
 #include "engine/verification_service.hpp"
 #include "handlers/common/api_context.hpp"
-#include "jobs/job_queue.hpp"
+#include "storage/sql_job_queue.hpp"
 #include "server/router.hpp"
 #include "storage/database.hpp"
 #include "storage/repositories/sql_audit_log_repository.hpp"
@@ -28,7 +28,7 @@ class AdminWiring {
  private:
   storage::SqlAuditLogRepository audit_log_repo_;
   engine::AuditLogService audit_log_;
-  jobs::JobQueue jobs_;
+  storage::SqlJobQueue jobs_;
   storage::SqlVerificationRepository verification_repo_;
   engine::VerificationService verification_;
   storage::SqlReportRepository report_repo_;

@@ -60,13 +60,15 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
   rifas_.enable_read_cache(std::chrono::milliseconds(options.read_cache_ms), [&db] { return db.write_generation(); });
   admin_ = std::make_unique<AdminWiring>(db, clock_);
   admin_->attach(context_);
-  settlement_ = std::make_unique<SettlementWiring>(db, options.plugins, options.bindings, clock_, options.job_max_attempts);
+  settlement_ = std::make_unique<SettlementWiring>(db, options.plugins, options.bindings, clock_, options.job_max_attempts,
+                                                   options.metrics);
   settlement_->attach(context_, rifas_);
   sales_ = std::make_unique<SalesWiring>(db, rifas_repo_, options.plugins, options.sales, std::move(options.bindings),
                                          clock_, ids_);
   sales_->attach(context_);
   sales_->set_event_sink(notify);
-  prize_deliveries_ = std::make_unique<settlement::PrizeDeliveryService>(db, clock_);
+  prize_delivery_repo_ = std::make_unique<storage::SqlPrizeDeliveryRepository>(db);
+  prize_deliveries_ = std::make_unique<settlement::PrizeDeliveryService>(*prize_delivery_repo_, clock_);
   context_.prize_deliveries = prize_deliveries_.get();
 }
 

@@ -23,11 +23,12 @@
 #include "server/router.hpp"
 #include "settings/settings.hpp"
 #include "settlement/notification_publisher.hpp"
-#include "settlement/prize_delivery_service.hpp"
+#include "engine/settlement/prize_delivery_service.hpp"
 #include "storage/database.hpp"
 #include "storage/repositories/sql_categoria_repository.hpp"
 #include "storage/repositories/sql_login_attempt_repository.hpp"
 #include "storage/repositories/sql_loteria_repository.hpp"
+#include "storage/repositories/sql_prize_delivery_repository.hpp"
 #include "storage/repositories/sql_rifa_repository.hpp"
 #include "storage/repositories/sql_user_repository.hpp"
 
@@ -57,6 +58,8 @@ struct ApiWiringOptions {
   int job_max_attempts = 8;
   // settings.server.read_cache_ms: how long GET /rifas/{id} may be answered from memory.
   int64_t read_cache_ms = 0;
+  // Where settlement counts its outcomes (not owned; nullptr = nowhere).
+  MetricsRegistry* metrics = nullptr;
 };
 
 // The composition root of the REST API: repositories on the Database, the engine services over
@@ -80,6 +83,9 @@ class ApiWiring {
   // Purchases, ticket listings, webhooks; payments() is what the sales jobs run (app/sales_jobs.hpp).
   SalesWiring& sales() { return *sales_; }
   settlement::SettlementService& settlement() { return settlement_->service(); }
+  settlement::SettlementRepository& settlement_repository() { return settlement_->repository(); }
+  // The one clock of the process (options.clock, else the system clock): JobWiring runs on it too.
+  const engine::Clock& clock() const { return clock_; }
 
  private:
   engine::SystemClock system_clock_;
@@ -106,6 +112,7 @@ class ApiWiring {
   // Audit log, jobs, reports, verificacion (built in the constructor body, after context_).
   std::unique_ptr<AdminWiring> admin_;
   std::unique_ptr<SalesWiring> sales_;
+  std::unique_ptr<storage::SqlPrizeDeliveryRepository> prize_delivery_repo_;
   std::unique_ptr<settlement::PrizeDeliveryService> prize_deliveries_;  // in-kind prizes delivered
   // Closing, recalculating and results of rifas (built in the constructor body).
   std::unique_ptr<SettlementWiring> settlement_;

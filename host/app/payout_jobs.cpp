@@ -1,4 +1,5 @@
 #include "app/payout_jobs.hpp"
+#include "engine/jobs/job_kinds.hpp"
 
 #include <memory>
 
@@ -13,8 +14,10 @@ namespace {
 
 // The services behind the three job kinds, built once and shared by their handler closures.
 struct PayoutJobs {
-  PayoutJobs(storage::Database& db, const settings::Settings& settings, const plugin_runtime::PluginRegistry& plugins)
-      : notifications(settings.bindings, settings.jobs.max_attempts),
+  PayoutJobs(storage::Database& db, const settings::Settings& settings, const plugin_runtime::PluginRegistry& plugins,
+             const engine::Clock* given_clock)
+      : clock(given_clock ? *given_clock : system_clock),
+        notifications(settings.bindings, settings.jobs.max_attempts),
         deliveries(plugins, clock),
         payouts(
             db, plugins,
@@ -24,7 +27,8 @@ struct PayoutJobs {
             notifications, clock),
         refunds(db, plugins, notifications, clock) {}
 
-  engine::SystemClock clock;
+  engine::SystemClock system_clock;
+  const engine::Clock& clock;
   settlement::NotificationPublisher notifications;
   settlement::NotificationService deliveries;
   settlement::PayoutService payouts;
@@ -34,11 +38,11 @@ struct PayoutJobs {
 }  // namespace
 
 void register_payout_jobs(jobs::JobRunner& runner, storage::Database& db, const settings::Settings& settings,
-                          const plugin_runtime::PluginRegistry& plugins) {
-  auto services = std::make_shared<PayoutJobs>(db, settings, plugins);
-  runner.handle(settlement::kPayoutSendJob, [services](const jobs::Job& job) { return services->payouts.handle(job); });
-  runner.handle(settlement::kRifaRefundJob, [services](const jobs::Job& job) { return services->refunds.handle(job); });
-  runner.handle(settlement::kNotifyDeliverJob,
+                          const plugin_runtime::PluginRegistry& plugins, const engine::Clock* clock) {
+  auto services = std::make_shared<PayoutJobs>(db, settings, plugins, clock);
+  runner.handle(jobs::kPayoutSend, [services](const jobs::Job& job) { return services->payouts.handle(job); });
+  runner.handle(jobs::kRifaRefund, [services](const jobs::Job& job) { return services->refunds.handle(job); });
+  runner.handle(jobs::kNotifyDeliver,
                 [services](const jobs::Job& job) { return services->deliveries.deliver(job); });
 }
 

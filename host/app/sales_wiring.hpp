@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/plugin_payment_gateway.hpp"
+#include "plugin_runtime/plugin_payment_gateway.hpp"
 #include "engine/clock.hpp"
 #include "engine/id_generator.hpp"
 #include "engine/payment_service.hpp"
@@ -35,7 +35,7 @@ class SalesWiring {
 
  private:
   storage::SqlSalesRepository sales_repo_;
-  PluginPaymentGateway gateway_;
+  plugin_runtime::PluginPaymentGateway gateway_;
   engine::PurchaseService purchases_;
   engine::PaymentService payments_;
   engine::TicketService tickets_;

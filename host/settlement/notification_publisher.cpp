@@ -1,6 +1,7 @@
 #include "settlement/notification_publisher.hpp"
+#include "engine/jobs/job_kinds.hpp"
 
-#include "jobs/job_outbox.hpp"
+#include "storage/job_outbox.hpp"
 #include "storage/sha256.hpp"
 #include "storage/timestamps.hpp"
 
@@ -37,7 +38,7 @@ int NotificationPublisher::publish(soci::session& sql, const NotificationEvent& 
   int queued = 0;
   for (const std::string& notifier : binding.notifiers) {
     jobs::EnqueueRequest job;
-    job.kind = kNotifyDeliverJob;
+    job.kind = jobs::kNotifyDeliver;
     job.payload = {{"event", event.type},           {"event_id", event_id},
                    {"rifa_id", event.rifa_id},       {"notifier", notifier},
                    {"occurred_at", event_time(event.occurred_at)}, {"data", event.data}};

@@ -8,14 +8,12 @@
 #include <soci/soci.h>
 
 #include "common/result.hpp"
+#include "engine/jobs/job_kinds.hpp"
 #include "engine/clock.hpp"
 #include "settings/bindings.hpp"
 #include "storage/database.hpp"
 
 namespace rifa::settlement {
-
-// The job kind notify.deliver jobs run under (NotificationService handles it).
-inline constexpr const char* kNotifyDeliverJob = "notify.deliver";
 
 // One event for the notifiers of a rifa. `type` is one of the ABI's event types (sdk/ABI.md,
 // "Notifier"): rifa_opened, rifa_closed, ticket_sold, result_published, winner, payout_sent,

@@ -2,7 +2,7 @@
 
 #include "common/result.hpp"
 #include "engine/clock.hpp"
-#include "jobs/job_queue.hpp"
+#include "engine/jobs/job_queue.hpp"
 #include "plugin_runtime/plugin_registry.hpp"
 
 namespace rifa::settlement {

@@ -4,17 +4,15 @@
 #include <string>
 
 #include "common/result.hpp"
+#include "engine/jobs/job_kinds.hpp"
 #include "engine/clock.hpp"
-#include "jobs/job_queue.hpp"
+#include "engine/jobs/job_queue.hpp"
 #include "plugin_runtime/plugin_registry.hpp"
 #include "settlement/notification_publisher.hpp"
-#include "settlement/payout_records.hpp"
+#include "storage/repositories/payout_records.hpp"
 #include "storage/database.hpp"
 
 namespace rifa::settlement {
-
-// The job kind payout.send jobs run under: payload {"ganador_id": "<uuid>"}.
-inline constexpr const char* kPayoutSendJob = "payout.send";
 
 // Pays each ganador's cash prize through the rifa's payment plugin, once.
 //

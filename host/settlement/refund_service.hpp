@@ -4,17 +4,14 @@
 #include <string>
 
 #include "common/result.hpp"
+#include "engine/jobs/job_kinds.hpp"
 #include "engine/clock.hpp"
-#include "jobs/job_queue.hpp"
+#include "engine/jobs/job_queue.hpp"
 #include "plugin_runtime/plugin_registry.hpp"
 #include "settlement/notification_publisher.hpp"
 #include "storage/database.hpp"
 
 namespace rifa::settlement {
-
-// The job kind of a cancelled rifa's refunds: payload {"rifa_id": "<uuid>"}. Queued in the same
-// transaction that makes the rifa cancelada (SqlRifaRepository::update), dedupe "refund:<rifa_id>".
-inline constexpr const char* kRifaRefundJob = "rifa.refund";
 
 struct RefundSummary {
   int refunded = 0;         // transacciones refunded by this run

@@ -1,6 +1,6 @@
 #include "storage/repositories/sql_settlement_repository.hpp"
 
-#include "jobs/job_outbox.hpp"
+#include "storage/job_outbox.hpp"
 #include "storage/one_time_statement.hpp"
 #include "storage/repositories/sql_support.hpp"
 #include "storage/sha256.hpp"

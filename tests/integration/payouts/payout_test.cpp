@@ -2,6 +2,7 @@
 #include <set>
 
 #include "engine/clock.hpp"
+#include "engine/jobs/job_kinds.hpp"
 #include "payout_fixture.hpp"
 #include "settlement/notification_publisher.hpp"
 #include "settlement/payout_service.hpp"
@@ -23,7 +24,7 @@ class PayoutServiceTest : public PayoutTest {
         publisher_, clock_);
   }
   void enqueue_payout(const std::string& ganador_id) {
-    auto id = queue_->enqueue({settlement::kPayoutSendJob, {{"ganador_id", ganador_id}}, std::nullopt,
+    auto id = queue_->enqueue({jobs::kPayoutSend, {{"ganador_id", ganador_id}}, std::nullopt,
                                "payout:" + ganador_id, kMaxAttempts});
     ASSERT_TRUE(id.ok()) << id.error().message;
   }
@@ -88,7 +89,7 @@ TEST_F(PayoutServiceTest, RunningThePayoutAgainNeverSendsItTwice) {
 
   // The job again (a second copy without dedupe, as a second host or a retry would run it), and
   // the service called directly twice more.
-  ASSERT_TRUE(queue_->enqueue({settlement::kPayoutSendJob, {{"ganador_id", g}}, std::nullopt, std::nullopt, 3}).ok());
+  ASSERT_TRUE(queue_->enqueue({jobs::kPayoutSend, {{"ganador_id", g}}, std::nullopt, std::nullopt, 3}).ok());
   drain();
   auto svc = service();
   for (int i = 0; i < 2; ++i) {
