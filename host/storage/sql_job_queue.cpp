@@ -187,10 +187,7 @@ Result<std::vector<Job>> SqlJobQueue::list(std::optional<JobStatus> status, int 
         soci::statement st = (sql.prepare << "SELECT id FROM jobs" + filter +
                                                  " ORDER BY created_at, id LIMIT :limit OFFSET :offset",
                               soci::use(limit), soci::use(offset), soci::into(id));
-        if (st.execute(true)) {
-          do out.push_back(id);
-          while (st.fetch());
-        }
+        for_each_row(st, [&] { out.push_back(id); });
         return out;
       },
       storage::TransactionMode::kRead);

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "storage/one_time_statement.hpp"
+
 namespace rifa::storage {
 namespace {
 
@@ -40,12 +42,10 @@ std::vector<engine::DailyAmount> grouped(soci::session& sql, const std::string& 
                         soci::into(row.rifa.rifa_id), soci::into(row.rifa.rifa_nombre),
                         soci::into(row.rifa.categoria_id), soci::into(row.rifa.categoria_nombre),
                         soci::into(row.rake_bp), soci::into(cents));
-  if (st.execute(true)) {
-    do {
-      row.cents = cents;
-      out.push_back(row);
-    } while (st.fetch());
-  }
+  for_each_row(st, [&] {
+    row.cents = cents;
+    out.push_back(row);
+  });
   return out;
 }
 
@@ -116,13 +116,11 @@ Result<std::optional<engine::ParticipationReport>> SqlReportRepository::particip
                                 ", count(*), CAST(sum(precio) AS BIGINT) FROM tickets WHERE rifa_id = :id AND estado IN "
                                 "('vendido', 'ganador') AND comprado_en IS NOT NULL GROUP BY 1 ORDER BY 1",
              soci::use(rifa_id), soci::into(day.day), soci::into(boletas), soci::into(cents));
-        if (st.execute(true)) {
-          do {
-            day.boletas = boletas;
-            day.ventas = cents;
-            p.by_day.push_back(day);
-          } while (st.fetch());
-        }
+        for_each_row(st, [&] {
+          day.boletas = boletas;
+          day.ventas = cents;
+          p.by_day.push_back(day);
+        });
         return p;
       },
       TransactionMode::kRead);

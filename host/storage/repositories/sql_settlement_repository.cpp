@@ -57,11 +57,9 @@ void release_pending_holds(soci::session& sql, Backend backend, const std::strin
     soci::statement st = one_time_statement(sql, "SELECT id FROM transacciones WHERE rifa_id = :r AND status = "
                                                  "'pending' ORDER BY created_at, id",
                                             soci::use(rifa_id), soci::into(id));
-    if (st.execute(true)) {
-      do {
-        pending.push_back(id);
-      } while (st.fetch());
-    }
+    for_each_row(st, [&] {
+      pending.push_back(id);
+    });
   }
   if (pending.empty()) return;
   const std::string at = format_timestamp(now);
