@@ -7,6 +7,7 @@
 
 #include "common/crash_point.hpp"
 #include "storage/repositories/audit_writer.hpp"
+#include "storage/sql_estados.hpp"
 #include "storage/timestamps.hpp"
 
 namespace rifa::settlement {
@@ -26,7 +27,9 @@ std::vector<Charge> open_charges(soci::session& sql, const std::string& rifa_id)
   std::vector<Charge> out;
   soci::rowset<soci::row> rows =
       (sql.prepare << "SELECT id, user_id, amount, currency, provider, provider_ref, status FROM transacciones "
-                      "WHERE rifa_id = :id AND status IN ('succeeded', 'pending') ORDER BY created_at, id",
+                      "WHERE rifa_id = :id AND status IN " +
+                          storage::sql_in({engine::PaymentStatus::kSucceeded, engine::PaymentStatus::kPending}) +
+                          " ORDER BY created_at, id",
        soci::use(rifa_id));
   for (const soci::row& r : rows) {
     Charge c;
@@ -101,14 +104,18 @@ Result<RefundSummary> RefundService::refund_rifa(const std::string& rifa_id) {
         const engine::TimePoint now = clock_.now();
         const std::string now_text = storage::format_timestamp(now);
         auto released = db_.transaction([&](soci::session& sql) {
-          soci::statement st = (sql.prepare << "UPDATE transacciones SET status = 'failed', failure_reason = "
-                                               "'rifa cancelada; the provider reports the payment failed', "
-                                               "updated_at = :now WHERE id = :id AND status = 'pending'",
+          soci::statement st = (sql.prepare << "UPDATE transacciones SET status = " +
+                                                   storage::sql_literal(engine::PaymentStatus::kFailed) +
+                                                   ", failure_reason = "
+                                                   "'rifa cancelada; the provider reports the payment failed', "
+                                                   "updated_at = :now WHERE id = :id AND status = " +
+                                                   storage::sql_literal(engine::PaymentStatus::kPending),
                                 soci::use(now_text), soci::use(charge.id));
           st.execute(true);
           if (st.get_affected_rows() != 1) return;
-          sql << "UPDATE tickets SET estado = 'disponible', usuario_id = NULL, transaccion_id = NULL, "
-                 "hold_expires_at = NULL, comprado_en = NULL WHERE transaccion_id = :id AND estado = 'reservado'",
+          sql << "UPDATE tickets SET estado = " + storage::sql_literal(engine::TicketEstado::kDisponible) +
+                     ", usuario_id = NULL, transaccion_id = NULL, hold_expires_at = NULL, comprado_en = NULL WHERE "
+                     "transaccion_id = :id AND estado = " + storage::sql_literal(engine::TicketEstado::kReservado),
               soci::use(charge.id);
           storage::append_audit(sql, backend,
                                 storage::AuditRecord{kActor, "payment.released", "transacciones", charge.id,
@@ -163,13 +170,18 @@ Result<RefundSummary> RefundService::refund_rifa(const std::string& rifa_id) {
              "reason = NULL, updated_at = excluded.updated_at",
           soci::use(charge.id), soci::use(rifa_id), soci::use(amount), soci::use(charge.provider),
           soci::use(refund_ref), soci::use(refund_status), soci::use(now_text), soci::use(now_text);
-      soci::statement st = (sql.prepare << "UPDATE transacciones SET status = 'refunded', updated_at = :now "
-                                           "WHERE id = :id AND status IN ('succeeded', 'pending')",
+      soci::statement st = (sql.prepare << "UPDATE transacciones SET status = " +
+                                               storage::sql_literal(engine::PaymentStatus::kRefunded) +
+                                               ", updated_at = :now WHERE id = :id AND status IN " +
+                                               storage::sql_in({engine::PaymentStatus::kSucceeded,
+                                                                engine::PaymentStatus::kPending}),
                             soci::use(now_text), soci::use(charge.id));
       st.execute(true);
       if (st.get_affected_rows() != 1) return false;
-      sql << "UPDATE tickets SET estado = 'anulado', hold_expires_at = NULL WHERE transaccion_id = :id AND estado IN "
-             "('vendido', 'ganador', 'reservado')",
+      sql << "UPDATE tickets SET estado = " + storage::sql_literal(engine::TicketEstado::kAnulado) +
+                 ", hold_expires_at = NULL WHERE transaccion_id = :id AND estado IN " +
+                 storage::sql_in({engine::TicketEstado::kVendido, engine::TicketEstado::kGanador,
+                                  engine::TicketEstado::kReservado}),
           soci::use(charge.id);
       storage::append_audit(sql, backend,
                             storage::AuditRecord{kActor, "refund", "transacciones", charge.id,

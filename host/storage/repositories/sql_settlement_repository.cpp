@@ -2,6 +2,7 @@
 
 #include "storage/job_outbox.hpp"
 #include "storage/one_time_statement.hpp"
+#include "storage/sql_estados.hpp"
 #include "storage/repositories/sql_support.hpp"
 #include "storage/sha256.hpp"
 #include "storage/timestamps.hpp"
@@ -37,7 +38,8 @@ void write_ganadores(soci::session& sql, Backend backend, const settlement::Sett
     int tier = g.tier;
     sql << "INSERT INTO ganadores (id, ticket_id, tier, monto_ganado) VALUES (:id, :ticket, :tier, :monto)",
         soci::use(g.id), soci::use(g.ticket_id), soci::use(tier), soci::use(monto);
-    sql << "UPDATE tickets SET estado = 'ganador' WHERE id = :id AND estado IN ('vendido', 'ganador')",
+    sql << "UPDATE tickets SET estado = " + sql_literal(engine::TicketEstado::kGanador) +
+               " WHERE id = :id AND estado IN " + sql_sold_tickets(),
         soci::use(g.ticket_id);
   }
   for (const auto& a : w.audit) append_audit(sql, backend, audit_record(a, now));
@@ -54,8 +56,9 @@ void release_pending_holds(soci::session& sql, Backend backend, const std::strin
   std::vector<std::string> pending;
   {
     std::string id;
-    soci::statement st = one_time_statement(sql, "SELECT id FROM transacciones WHERE rifa_id = :r AND status = "
-                                                 "'pending' ORDER BY created_at, id",
+    soci::statement st = one_time_statement(sql, "SELECT id FROM transacciones WHERE rifa_id = :r AND status = " +
+                                                     sql_literal(engine::PaymentStatus::kPending) +
+                                                     " ORDER BY created_at, id",
                                             soci::use(rifa_id), soci::into(id));
     for_each_row(st, [&] {
       pending.push_back(id);
@@ -66,13 +69,17 @@ void release_pending_holds(soci::session& sql, Backend backend, const std::strin
   const std::string reason = "the rifa closed before the payment was confirmed; its numbers were released";
   for (const auto& id : pending) {
     soci::statement st = one_time_statement(sql,
-                                            "UPDATE transacciones SET status = 'failed', failure_reason = :reason, "
-                                            "updated_at = :now, released_at = :now2 WHERE id = :id AND status = 'pending'",
+                                            "UPDATE transacciones SET status = " +
+                                                sql_literal(engine::PaymentStatus::kFailed) +
+                                                ", failure_reason = :reason, updated_at = :now, released_at = :now2 "
+                                                "WHERE id = :id AND status = " +
+                                                sql_literal(engine::PaymentStatus::kPending),
                                             soci::use(reason), soci::use(at), soci::use(at), soci::use(id));
     st.execute(true);
     if (st.get_affected_rows() != 1) continue;
-    sql << "UPDATE tickets SET estado = 'disponible', usuario_id = NULL, transaccion_id = NULL, "
-           "hold_expires_at = NULL WHERE transaccion_id = :id AND estado = 'reservado'",
+    sql << "UPDATE tickets SET estado = " + sql_literal(engine::TicketEstado::kDisponible) +
+               ", usuario_id = NULL, transaccion_id = NULL, hold_expires_at = NULL WHERE transaccion_id = :id AND "
+               "estado = " + sql_literal(engine::TicketEstado::kReservado),
         soci::use(id);
     append_audit(sql, backend,
                  AuditRecord{"settlement", "payment.failed", "transacciones", id,
@@ -151,7 +158,8 @@ Result<std::vector<settlement::SoldTicket>> SqlSettlementRepository::sold_ticket
         std::vector<long long> precios(kBatch);
         std::vector<soci::indicator> user_ind(kBatch);
         soci::statement st = (sql.prepare << "SELECT id, numero, CAST(precio AS BIGINT), usuario_id FROM tickets "
-                                             "WHERE rifa_id = :rifa AND estado IN ('vendido', 'ganador') ORDER BY numero",
+                                             "WHERE rifa_id = :rifa AND estado IN " + sql_sold_tickets() +
+                                             " ORDER BY numero",
                               soci::use(rifa_id), soci::into(ids), soci::into(numeros), soci::into(precios),
                               soci::into(users, user_ind));
         st.execute();
@@ -333,7 +341,9 @@ Result<void> SqlSettlementRepository::replace_ganadores(const settlement::Settle
            "WHERE t.rifa_id = :rifa)",
         soci::use(w.rifa_id);
     sql << "DELETE FROM ganadores WHERE ticket_id IN (SELECT id FROM tickets WHERE rifa_id = :rifa)", soci::use(w.rifa_id);
-    sql << "UPDATE tickets SET estado = 'vendido' WHERE rifa_id = :rifa AND estado = 'ganador'", soci::use(w.rifa_id);
+    sql << "UPDATE tickets SET estado = " + sql_literal(engine::TicketEstado::kVendido) +
+               " WHERE rifa_id = :rifa AND estado = " + sql_literal(engine::TicketEstado::kGanador),
+        soci::use(w.rifa_id);
     write_ganadores(sql, b, w, now);
     return {};
   });

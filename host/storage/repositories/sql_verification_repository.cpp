@@ -1,6 +1,7 @@
 #include "storage/repositories/sql_verification_repository.hpp"
 
 #include "storage/one_time_statement.hpp"
+#include "storage/sql_estados.hpp"
 #include "storage/repositories/sql_support.hpp"
 
 namespace rifa::storage {
@@ -48,8 +49,8 @@ Result<std::optional<engine::VerificationData>> SqlVerificationRepository::load(
         }
         {
           int numero = 0;
-          soci::statement st = (sql.prepare << "SELECT numero FROM tickets WHERE rifa_id = :id AND estado IN "
-                                               "('vendido', 'ganador') ORDER BY numero",
+          soci::statement st = (sql.prepare << "SELECT numero FROM tickets WHERE rifa_id = :id AND estado IN " +
+                                               sql_sold_tickets() + " ORDER BY numero",
                                 soci::use(rifa_id), soci::into(numero));
           for_each_row(st, [&] { d.vendidos.push_back(numero); });
         }
