@@ -1,9 +1,10 @@
 #include "app/payout_jobs.hpp"
-#include "engine/jobs/job_kinds.hpp"
 
 #include <memory>
 
+#include "engine/jobs/job_kinds.hpp"
 #include "engine/clock.hpp"
+#include "plugin_runtime/plugin_payment_gateway.hpp"
 #include "settlement/notification_publisher.hpp"
 #include "settlement/notification_service.hpp"
 #include "settlement/payout_service.hpp"
@@ -17,18 +18,21 @@ struct PayoutJobs {
   PayoutJobs(storage::Database& db, const settings::Settings& settings, const plugin_runtime::PluginRegistry& plugins,
              const engine::Clock* given_clock)
       : clock(given_clock ? *given_clock : system_clock),
+        payments(&plugins, settings.bindings),
         notifications(settings.bindings, settings.jobs.max_attempts),
         deliveries(plugins, clock),
         payouts(
-            db, plugins,
+            db, payments,
             [&settings](std::string_view rifa_id, std::string_view categoria) {
               return settings::resolve_bindings(settings.bindings, rifa_id, categoria);
             },
             notifications, clock),
-        refunds(db, plugins, notifications, clock) {}
+        refunds(db, payments, notifications, clock) {}
 
   engine::SystemClock system_clock;
   const engine::Clock& clock;
+  // Payouts and refunds reach the payment plugins through the engine's port.
+  plugin_runtime::PluginPaymentGateway payments;
   settlement::NotificationPublisher notifications;
   settlement::NotificationService deliveries;
   settlement::PayoutService payouts;

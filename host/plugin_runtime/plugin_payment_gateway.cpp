@@ -79,6 +79,25 @@ Result<engine::PaymentAnswer> payment_answer(const std::string& instance, const 
   return answer;
 }
 
+// The plugin's answer as it is: the payout and refund services record every outcome themselves.
+engine::ProviderOutcome provider_outcome(const CallOutcome& call, const char* reference_member) {
+  engine::ProviderOutcome out;
+  out.delivered = call.ok();
+  out.status_name = status_name(call.status);
+  if (!call.ok()) {
+    out.declined = call.status == RIFA_ERR_DECLINED;
+    out.error = call.error;
+    return out;
+  }
+  out.raw = call.result;
+  const nlohmann::json doc = nlohmann::json::parse(call.result, nullptr, false);
+  if (doc.is_object()) {
+    out.reference = doc.value(reference_member, "");
+    out.status = doc.value("status", "");
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string PluginPaymentGateway::instance_for(const std::string& rifa_id, const std::string& categoria_nombre) const {
@@ -150,6 +169,29 @@ Result<std::string> PluginPaymentGateway::refund(const std::string& instance, co
   auto doc = parse_answer(instance, "refund", call.result);
   if (!doc) return doc.error();
   return string_member(*doc, "refund_ref");
+}
+
+Result<engine::ProviderOutcome> PluginPaymentGateway::send_payout(const std::string& instance,
+                                                                  const engine::PayoutRequest& request) {
+  auto p = payment_instance(instance);
+  if (!p) return p.error();
+  const nlohmann::json body = {{"amount_cents", request.amount_cents},
+                               {"currency", request.currency},
+                               {"idempotency_key", request.idempotency_key},
+                               {"beneficiary", request.beneficiary},
+                               {"description", request.description},
+                               {"metadata", request.metadata}};
+  return provider_outcome((*p)->payout(body.dump()), "payout_ref");
+}
+
+Result<engine::ProviderOutcome> PluginPaymentGateway::send_refund(const std::string& instance,
+                                                                  const std::string& provider_ref, int64_t amount_cents,
+                                                                  const std::string& idempotency_key) {
+  auto p = payment_instance(instance);
+  if (!p) return p.error();
+  const nlohmann::json body = {
+      {"provider_ref", provider_ref}, {"amount_cents", amount_cents}, {"idempotency_key", idempotency_key}};
+  return provider_outcome((*p)->refund(body.dump()), "refund_ref");
 }
 
 }  // namespace rifa::plugin_runtime

@@ -21,6 +21,10 @@ class PluginPaymentGateway final : public engine::PaymentGateway {
   Result<engine::PaymentAnswer> get_payment(const std::string& instance, const std::string& provider_ref) override;
   Result<std::string> refund(const std::string& instance, const std::string& provider_ref, int64_t amount_cents,
                              const std::string& idempotency_key) override;
+  bool has_instance(const std::string& instance) const override { return payment_instance(instance).ok(); }
+  Result<engine::ProviderOutcome> send_payout(const std::string& instance, const engine::PayoutRequest& request) override;
+  Result<engine::ProviderOutcome> send_refund(const std::string& instance, const std::string& provider_ref,
+                                              int64_t amount_cents, const std::string& idempotency_key) override;
 
  private:
   Result<PluginInstance*> payment_instance(const std::string& id) const;

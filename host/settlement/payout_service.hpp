@@ -7,7 +7,7 @@
 #include "engine/jobs/job_kinds.hpp"
 #include "engine/clock.hpp"
 #include "engine/jobs/job_queue.hpp"
-#include "plugin_runtime/plugin_registry.hpp"
+#include "engine/payment_gateway.hpp"
 #include "settlement/notification_publisher.hpp"
 #include "storage/repositories/payout_records.hpp"
 #include "storage/database.hpp"
@@ -35,7 +35,8 @@ namespace rifa::settlement {
 // payout.after_provider (the plugin paid, nothing recorded yet), payout.before_commit.
 class PayoutService {
  public:
-  PayoutService(storage::Database& db, const plugin_runtime::PluginRegistry& plugins,
+  // `payments` reaches the payment plugins (plugin_runtime::PluginPaymentGateway).
+  PayoutService(storage::Database& db, engine::PaymentGateway& payments,
                 NotificationPublisher::BindingResolver bindings, const NotificationPublisher& notifications,
                 const engine::Clock& clock);
 
@@ -49,10 +50,10 @@ class PayoutService {
 
  private:
   Result<PayoutStatus> record_outcome(const PrizeContext& prize, const PayoutStatus& pinned,
-                                      const plugin_runtime::CallOutcome& outcome);
+                                      const engine::ProviderOutcome& outcome);
 
   storage::Database& db_;
-  const plugin_runtime::PluginRegistry& plugins_;
+  engine::PaymentGateway& payments_;
   NotificationPublisher::BindingResolver bindings_;
   const NotificationPublisher& notifications_;
   const engine::Clock& clock_;

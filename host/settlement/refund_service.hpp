@@ -7,7 +7,7 @@
 #include "engine/jobs/job_kinds.hpp"
 #include "engine/clock.hpp"
 #include "engine/jobs/job_queue.hpp"
-#include "plugin_runtime/plugin_registry.hpp"
+#include "engine/payment_gateway.hpp"
 #include "settlement/notification_publisher.hpp"
 #include "storage/database.hpp"
 
@@ -33,7 +33,8 @@ struct RefundSummary {
 // with {"estado": "cancelada", ...} to the rifa's notifiers.
 class RefundService {
  public:
-  RefundService(storage::Database& db, const plugin_runtime::PluginRegistry& plugins,
+  // `payments` reaches the payment plugins (plugin_runtime::PluginPaymentGateway).
+  RefundService(storage::Database& db, engine::PaymentGateway& payments,
                 const NotificationPublisher& notifications, const engine::Clock& clock);
 
   Result<void> handle(const jobs::Job& job);
@@ -41,7 +42,7 @@ class RefundService {
 
  private:
   storage::Database& db_;
-  const plugin_runtime::PluginRegistry& plugins_;
+  engine::PaymentGateway& payments_;
   const NotificationPublisher& notifications_;
   const engine::Clock& clock_;
 };

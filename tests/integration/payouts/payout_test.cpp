@@ -3,6 +3,7 @@
 
 #include "engine/clock.hpp"
 #include "engine/jobs/job_kinds.hpp"
+#include "plugin_runtime/plugin_payment_gateway.hpp"
 #include "payout_fixture.hpp"
 #include "settlement/notification_publisher.hpp"
 #include "settlement/payout_service.hpp"
@@ -16,8 +17,9 @@ class PayoutServiceTest : public PayoutTest {
  protected:
   // A PayoutService like the job's, for calling pay() directly.
   settlement::PayoutService service() {
+    if (!payments_) payments_ = std::make_unique<plugin_runtime::PluginPaymentGateway>(plugins_.get(), settings_.bindings);
     return settlement::PayoutService(
-        db(), *plugins_,
+        db(), *payments_,
         [this](std::string_view rifa_id, std::string_view categoria) {
           return settings::resolve_bindings(settings_.bindings, rifa_id, categoria);
         },
@@ -33,6 +35,7 @@ class PayoutServiceTest : public PayoutTest {
   }
 
   engine::SystemClock clock_;
+  std::unique_ptr<plugin_runtime::PluginPaymentGateway> payments_;  // made once the plugins are loaded
   settlement::NotificationPublisher publisher_{settings_.bindings, kMaxAttempts};
 };
 
