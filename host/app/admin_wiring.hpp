@@ -5,12 +5,12 @@
 #include "engine/report_service.hpp"
 #include "engine/verification_service.hpp"
 #include "handlers/common/api_context.hpp"
-#include "storage/sql_job_queue.hpp"
 #include "server/router.hpp"
 #include "storage/database.hpp"
 #include "storage/repositories/sql_audit_log_repository.hpp"
 #include "storage/repositories/sql_report_repository.hpp"
 #include "storage/repositories/sql_verification_repository.hpp"
+#include "storage/sql_job_queue.hpp"
 
 namespace rifa::app {
 

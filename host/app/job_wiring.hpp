@@ -7,15 +7,15 @@
 
 #include "app/api_wiring.hpp"
 #include "common/metrics.hpp"
-#include "engine/payment_service.hpp"
 #include "engine/clock.hpp"
-#include "storage/sql_job_queue.hpp"
+#include "engine/payment_service.hpp"
+#include "engine/settlement/settlement_service.hpp"
 #include "jobs/job_runner.hpp"
+#include "jobs/settlement_scheduler.hpp"
 #include "plugin_runtime/plugin_registry.hpp"
 #include "settings/settings.hpp"
-#include "jobs/settlement_scheduler.hpp"
-#include "engine/settlement/settlement_service.hpp"
 #include "storage/database.hpp"
+#include "storage/sql_job_queue.hpp"
 
 namespace rifa::app {
 

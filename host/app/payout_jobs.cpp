@@ -2,11 +2,12 @@
 
 #include <memory>
 
-#include "engine/jobs/job_kinds.hpp"
 #include "engine/clock.hpp"
+#include "engine/jobs/job_kinds.hpp"
+#include "engine/settlement/notification_service.hpp"
+#include "plugin_runtime/plugin_notifier_gateway.hpp"
 #include "plugin_runtime/plugin_payment_gateway.hpp"
 #include "settlement/notification_publisher.hpp"
-#include "settlement/notification_service.hpp"
 #include "settlement/payout_service.hpp"
 #include "settlement/refund_service.hpp"
 
@@ -19,8 +20,9 @@ struct PayoutJobs {
              const engine::Clock* given_clock)
       : clock(given_clock ? *given_clock : system_clock),
         payments(&plugins, settings.bindings),
+        notifiers(plugins),
         notifications(settings.bindings, settings.jobs.max_attempts),
-        deliveries(plugins, clock),
+        deliveries(notifiers, clock),
         payouts(
             db, payments,
             [&settings](std::string_view rifa_id, std::string_view categoria) {
@@ -33,6 +35,7 @@ struct PayoutJobs {
   const engine::Clock& clock;
   // Payouts and refunds reach the payment plugins through the engine's port.
   plugin_runtime::PluginPaymentGateway payments;
+  plugin_runtime::PluginNotifierGateway notifiers;
   settlement::NotificationPublisher notifications;
   settlement::NotificationService deliveries;
   settlement::PayoutService payouts;

@@ -4,8 +4,8 @@
 
 #include <spdlog/logger.h>
 
-#include "engine/jobs/job_kinds.hpp"
 #include "engine/clock.hpp"
+#include "engine/jobs/job_kinds.hpp"
 #include "engine/payment_service.hpp"
 #include "jobs/job_runner.hpp"
 

@@ -1,12 +1,12 @@
 #pragma once
 
-#include "plugin_runtime/plugin_payment_gateway.hpp"
 #include "engine/clock.hpp"
 #include "engine/id_generator.hpp"
 #include "engine/payment_service.hpp"
 #include "engine/purchase_service.hpp"
 #include "engine/ticket_service.hpp"
 #include "handlers/common/api_context.hpp"
+#include "plugin_runtime/plugin_payment_gateway.hpp"
 #include "settings/settings.hpp"
 #include "storage/database.hpp"
 #include "storage/repositories/sql_rifa_repository.hpp"

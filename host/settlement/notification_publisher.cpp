@@ -1,17 +1,9 @@
 #include "settlement/notification_publisher.hpp"
-#include "engine/jobs/job_kinds.hpp"
 
+#include "engine/jobs/job_kinds.hpp"
 #include "storage/job_outbox.hpp"
-#include "storage/sha256.hpp"
-#include "storage/timestamps.hpp"
 
 namespace rifa::settlement {
-
-std::string event_time(engine::TimePoint t) { return storage::format_timestamp(t); }
-
-std::string event_uuid(const std::string& type_and_entity) {
-  return storage::name_based_uuid("rifa1122-event:" + type_and_entity);
-}
 
 NotificationPublisher::NotificationPublisher(const settings::Bindings& bindings, int max_attempts)
     : NotificationPublisher(

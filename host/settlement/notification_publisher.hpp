@@ -8,8 +8,9 @@
 #include <soci/soci.h>
 
 #include "common/result.hpp"
-#include "engine/jobs/job_kinds.hpp"
 #include "engine/clock.hpp"
+#include "engine/jobs/job_kinds.hpp"
+#include "engine/settlement/notification_event.hpp"
 #include "settings/bindings.hpp"
 #include "storage/database.hpp"
 
@@ -52,10 +53,5 @@ class NotificationPublisher {
   BindingResolver resolver_;
   int max_attempts_;
 };
-
-// "2026-01-22T23:00:00.000Z": the ABI's occurred_at form.
-std::string event_time(engine::TimePoint t);
-// The event_id of "<type>:<entity_id>": a UUID derived from it, the same every time.
-std::string event_uuid(const std::string& type_and_entity);
 
 }  // namespace rifa::settlement

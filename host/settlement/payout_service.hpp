@@ -4,13 +4,13 @@
 #include <string>
 
 #include "common/result.hpp"
-#include "engine/jobs/job_kinds.hpp"
 #include "engine/clock.hpp"
+#include "engine/jobs/job_kinds.hpp"
 #include "engine/jobs/job_queue.hpp"
 #include "engine/payment_gateway.hpp"
 #include "settlement/notification_publisher.hpp"
-#include "storage/repositories/payout_records.hpp"
 #include "storage/database.hpp"
+#include "storage/repositories/payout_records.hpp"
 
 namespace rifa::settlement {
 

@@ -4,11 +4,12 @@
 #include <map>
 #include <set>
 
-#include "engine/validation.hpp"
-#include "engine/settlement/commitment.hpp"
-#include "engine/settlement/draw_validation.hpp"
 #include "common/sha256.hpp"
 #include "engine/iso_time.hpp"
+#include "engine/settlement/commitment.hpp"
+#include "engine/settlement/draw_validation.hpp"
+#include "engine/settlement/notification_event.hpp"
+#include "engine/validation.hpp"
 
 namespace rifa::settlement {
 namespace {
@@ -111,10 +112,10 @@ void SettlementService::notify(std::vector<jobs::EnqueueRequest>& out, const Rif
     job.kind = jobs::kNotifyDeliver;
     // The payload NotificationService reads (settlement/notification_publisher.hpp).
     job.payload = {{"event", event},
-                   {"event_id", name_based_uuid("rifa1122-event:" + event + ":" + entity_id)},
+                   {"event_id", event_uuid(event + ":" + entity_id)},
                    {"rifa_id", rifa.id},
                    {"notifier", notifier},
-                   {"occurred_at", engine::format_iso_time(clock_.now())},
+                   {"occurred_at", event_time(clock_.now())},
                    {"data", data}};
     job.dedupe_key = event + ":" + entity_id + ":" + notifier;
     job.max_attempts = options_.job_max_attempts;

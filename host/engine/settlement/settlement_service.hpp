@@ -11,9 +11,9 @@
 
 #include "common/metrics.hpp"
 #include "common/result.hpp"
-#include "engine/jobs/job_kinds.hpp"
 #include "engine/actor.hpp"
 #include "engine/clock.hpp"
+#include "engine/jobs/job_kinds.hpp"
 #include "engine/jobs/job_queue.hpp"
 #include "engine/settlement/lottery_gateway.hpp"
 #include "engine/settlement/prize_rules.hpp"

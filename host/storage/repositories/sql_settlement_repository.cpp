@@ -2,9 +2,9 @@
 
 #include "storage/job_outbox.hpp"
 #include "storage/one_time_statement.hpp"
-#include "storage/sql_estados.hpp"
 #include "storage/repositories/sql_support.hpp"
 #include "storage/sha256.hpp"
+#include "storage/sql_estados.hpp"
 #include "storage/timestamps.hpp"
 
 namespace rifa::storage {

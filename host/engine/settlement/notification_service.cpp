@@ -1,6 +1,6 @@
-#include "settlement/notification_service.hpp"
+#include "engine/settlement/notification_service.hpp"
 
-#include "settlement/notification_publisher.hpp"
+#include "engine/settlement/notification_event.hpp"
 
 namespace rifa::settlement {
 namespace {
@@ -12,8 +12,8 @@ std::string text_field(const nlohmann::json& payload, const char* name) {
 
 }  // namespace
 
-NotificationService::NotificationService(const plugin_runtime::PluginRegistry& plugins, const engine::Clock& clock)
-    : plugins_(plugins), clock_(clock) {}
+NotificationService::NotificationService(NotifierGateway& notifiers, const engine::Clock& clock)
+    : notifiers_(notifiers), clock_(clock) {}
 
 Result<void> NotificationService::deliver(const jobs::Job& job) {
   const nlohmann::json& payload = job.payload;
@@ -24,14 +24,6 @@ Result<void> NotificationService::deliver(const jobs::Job& job) {
   const std::string notifier = text_field(payload, "notifier");
   if (type.empty()) return make_error(ErrorCode::kInvalidArgument, "notify.deliver: payload.event is required");
   if (notifier.empty()) return make_error(ErrorCode::kInvalidArgument, "notify.deliver: payload.notifier is required");
-
-  plugin_runtime::PluginInstance* instance = plugins_.find(notifier);
-  if (!instance) {
-    return make_error(ErrorCode::kConfigInvalid, "notify.deliver: no plugin instance '" + notifier + "' is loaded");
-  }
-  if (instance->kind() != RIFA_KIND_NOTIFIER) {
-    return make_error(ErrorCode::kConfigInvalid, "notify.deliver: plugin instance '" + notifier + "' is not a notifier");
-  }
 
   std::string event_id = text_field(payload, "event_id");
   if (event_id.empty()) {
@@ -51,12 +43,7 @@ Result<void> NotificationService::deliver(const jobs::Job& job) {
                                 {"occurred_at", occurred_at},
                                 {"rifa_id", payload.value("rifa_id", nlohmann::json())},
                                 {"data", payload.value("data", nlohmann::json::object())}};
-  const auto outcome = instance->deliver(event.dump());
-  if (!outcome.ok()) {
-    return make_error(ErrorCode::kUnavailable, "notifier '" + notifier + "' could not deliver " + type + " (" +
-                                                   plugin_runtime::status_name(outcome.status) + "): " + outcome.error);
-  }
-  return {};
+  return notifiers_.deliver(notifier, type, event);
 }
 
 }  // namespace rifa::settlement
