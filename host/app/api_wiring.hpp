@@ -84,6 +84,8 @@ class ApiWiring {
   SalesWiring& sales() { return *sales_; }
   settlement::SettlementService& settlement() { return settlement_->service(); }
   settlement::SettlementRepository& settlement_repository() { return settlement_->repository(); }
+  // The one notification publisher (the repositories' events, and the payout jobs').
+  const settlement::NotificationPublisher& notifications() const { return notifications_; }
   // The one clock of the process (options.clock, else the system clock): JobWiring runs on it too.
   const engine::Clock& clock() const { return clock_; }
 

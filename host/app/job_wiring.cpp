@@ -49,7 +49,8 @@ JobWiring::JobWiring(storage::Database& db, const settings::Settings& settings,
       settlement_(api.settlement()),
       scheduler_(api.settlement_repository(), clock_, make_logger("scheduler"), scheduler_options(settings.jobs)) {
   register_handlers();
-  register_payout_jobs(runner_, db_, settings_, plugins, &clock_);
+  register_payout_jobs(runner_, db_, settings_, plugins,
+                       PayoutJobsShared{&clock_, &api.sales().gateway(), &api.notifications()});
 }
 
 JobWiring::~JobWiring() { stop(); }

@@ -17,11 +17,13 @@ namespace {
 // The services behind the three job kinds, built once and shared by their handler closures.
 struct PayoutJobs {
   PayoutJobs(storage::Database& db, const settings::Settings& settings, const plugin_runtime::PluginRegistry& plugins,
-             const engine::Clock* given_clock)
-      : clock(given_clock ? *given_clock : system_clock),
-        payments(&plugins, settings.bindings),
+             const PayoutJobsShared& shared)
+      : clock(shared.clock ? *shared.clock : system_clock),
+        own_payments(&plugins, settings.bindings),
+        payments(shared.payments ? *shared.payments : own_payments),
         notifiers(plugins),
-        notifications(settings.bindings, settings.jobs.max_attempts),
+        own_notifications(settings.bindings, settings.jobs.max_attempts),
+        notifications(shared.notifications ? *shared.notifications : own_notifications),
         deliveries(notifiers, clock),
         payouts(
             db, payments,
@@ -34,9 +36,11 @@ struct PayoutJobs {
   engine::SystemClock system_clock;
   const engine::Clock& clock;
   // Payouts and refunds reach the payment plugins through the engine's port.
-  plugin_runtime::PluginPaymentGateway payments;
+  plugin_runtime::PluginPaymentGateway own_payments;
+  engine::PaymentGateway& payments;
   plugin_runtime::PluginNotifierGateway notifiers;
-  settlement::NotificationPublisher notifications;
+  settlement::NotificationPublisher own_notifications;
+  const settlement::NotificationPublisher& notifications;
   settlement::NotificationService deliveries;
   settlement::PayoutService payouts;
   settlement::RefundService refunds;
@@ -45,8 +49,8 @@ struct PayoutJobs {
 }  // namespace
 
 void register_payout_jobs(jobs::JobRunner& runner, storage::Database& db, const settings::Settings& settings,
-                          const plugin_runtime::PluginRegistry& plugins, const engine::Clock* clock) {
-  auto services = std::make_shared<PayoutJobs>(db, settings, plugins, clock);
+                          const plugin_runtime::PluginRegistry& plugins, PayoutJobsShared shared) {
+  auto services = std::make_shared<PayoutJobs>(db, settings, plugins, shared);
   runner.handle(jobs::kPayoutSend, [services](const jobs::Job& job) { return services->payouts.handle(job); });
   runner.handle(jobs::kRifaRefund, [services](const jobs::Job& job) { return services->refunds.handle(job); });
   runner.handle(jobs::kNotifyDeliver,
