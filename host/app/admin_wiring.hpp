@@ -21,8 +21,11 @@ class AdminWiring {
  public:
   AdminWiring(storage::Database& db, const engine::Clock& clock);
 
-  // Points the context's admin services at the ones owned here.
-  void attach(api::ApiContext& context);
+  engine::AuditLogService& audit_log() { return audit_log_; }
+  engine::ReportService& reports() { return reports_; }
+  engine::VerificationService& verification() { return verification_; }
+  // The one job queue of the host: the admin API lists it, JobWiring's runner claims from it.
+  jobs::JobQueue& jobs() { return jobs_; }
   static void register_routes(api::Router& router, const api::ApiContext& context);
 
  private:

@@ -88,6 +88,8 @@ class ApiWiring {
   const settlement::NotificationPublisher& notifications() const { return notifications_; }
   // The one clock of the process (options.clock, else the system clock): JobWiring runs on it too.
   const engine::Clock& clock() const { return clock_; }
+  // The one job queue (the admin API lists it; JobWiring's runner claims from it).
+  jobs::JobQueue& job_queue() { return admin_->jobs(); }
 
  private:
   engine::SystemClock system_clock_;
@@ -105,19 +107,20 @@ class ApiWiring {
   engine::CatalogService catalog_;
   engine::RifaService rifas_;
   api::Authenticator authenticator_;
-  api::ApiContext context_;
   // Bindings kept for the notification publisher (SalesWiring takes its own copy).
   settings::Bindings bindings_;
   // rifa_opened and ticket_sold become notify.deliver jobs inside the transaction that activates
   // the rifa / confirms the payment (the repositories' DomainEventSink).
   settlement::NotificationPublisher notifications_;
-  // Audit log, jobs, reports, verificacion (built in the constructor body, after context_).
+  // Audit log, the job queue, reports, verificacion.
   std::unique_ptr<AdminWiring> admin_;
-  std::unique_ptr<SalesWiring> sales_;
-  std::unique_ptr<storage::SqlPrizeDeliveryRepository> prize_delivery_repo_;
-  std::unique_ptr<settlement::PrizeDeliveryService> prize_deliveries_;  // in-kind prizes delivered
-  // Closing, recalculating and results of rifas (built in the constructor body).
+  // Closing, recalculating and results of rifas.
   std::unique_ptr<SettlementWiring> settlement_;
+  std::unique_ptr<SalesWiring> sales_;
+  storage::SqlPrizeDeliveryRepository prize_delivery_repo_;
+  settlement::PrizeDeliveryService prize_deliveries_;  // in-kind prizes delivered
+  // Built last, once, from the services above: the handlers' view of them.
+  api::ApiContext context_;
 };
 
 }  // namespace rifa::app

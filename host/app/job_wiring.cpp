@@ -44,7 +44,7 @@ JobWiring::JobWiring(storage::Database& db, const settings::Settings& settings,
       metrics_(metrics),
       clock_(api.clock()),
       logger_(make_logger("jobs")),
-      queue_(db, [&clock = clock_] { return clock.now(); }),
+      queue_(api.job_queue()),
       runner_(queue_, runner_options(settings.jobs, std::move(owner)), logger_, metrics),
       settlement_(api.settlement()),
       scheduler_(api.settlement_repository(), clock_, make_logger("scheduler"), scheduler_options(settings.jobs)) {

@@ -8,6 +8,7 @@
 #include "app/api_wiring.hpp"
 #include "common/metrics.hpp"
 #include "engine/clock.hpp"
+#include "engine/jobs/job_queue.hpp"
 #include "engine/payment_service.hpp"
 #include "engine/settlement/settlement_service.hpp"
 #include "jobs/job_runner.hpp"
@@ -15,7 +16,6 @@
 #include "plugin_runtime/plugin_registry.hpp"
 #include "settings/settings.hpp"
 #include "storage/database.hpp"
-#include "storage/sql_job_queue.hpp"
 
 namespace rifa::app {
 
@@ -57,7 +57,7 @@ class JobWiring {
   MetricsRegistry* metrics_;
   const engine::Clock& clock_;
   std::shared_ptr<spdlog::logger> logger_;
-  storage::SqlJobQueue queue_;
+  jobs::JobQueue& queue_;  // ApiWiring's, the one of the host
   jobs::JobRunner runner_;
   settlement::SettlementService& settlement_;
   settlement::SettlementScheduler scheduler_;

@@ -24,9 +24,6 @@ class SalesWiring {
               const settings::SalesSettings& sales, settings::Bindings bindings, const engine::Clock& clock,
               engine::IdGenerator& ids);
 
-  // Points the context's purchases, tickets and payments at this wiring's services.
-  void attach(api::ApiContext& context);
-
   engine::PurchaseService& purchases() { return purchases_; }
   engine::PaymentService& payments() { return payments_; }
   engine::TicketService& tickets() { return tickets_; }

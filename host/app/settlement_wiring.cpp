@@ -18,9 +18,4 @@ SettlementWiring::SettlementWiring(storage::Database& db, const plugin_runtime::
                                                              make_logger("settlement"), metrics, options);
 }
 
-void SettlementWiring::attach(api::ApiContext& context, engine::RifaService& rifas) {
-  context.settlement = service_.get();
-  rifas.set_draw_calendar(calendar_.get());
-}
-
 }  // namespace rifa::app

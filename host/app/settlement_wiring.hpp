@@ -25,8 +25,8 @@ class SettlementWiring {
   SettlementWiring(storage::Database& db, const plugin_runtime::PluginRegistry* plugins, settings::Bindings bindings,
                    const engine::Clock& clock, int job_max_attempts, MetricsRegistry* metrics = nullptr);
 
-  // Points the context at the service and gives `rifas` the lottery calendar.
-  void attach(api::ApiContext& context, engine::RifaService& rifas);
+  // The lottery calendar RifaService checks fecha_sorteo against; null without plugins.
+  engine::DrawCalendar* calendar() { return calendar_.get(); }
   settlement::SettlementService& service() { return *service_; }
   // What the scheduler reads (the one repository; JobWiring builds no second one).
   settlement::SettlementRepository& repository() { return repo_; }
