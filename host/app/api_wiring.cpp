@@ -43,7 +43,7 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
       rifas_(rifas_repo_, categorias_repo_, loterias_repo_, clock_, ids_),
       authenticator_(jwt_, clock_, accounts_, options.rate_limits),
       bindings_(options.bindings),
-      notifications_(bindings_, options.job_max_attempts),
+      notifications_(settings::notifier_resolver(bindings_), options.job_max_attempts),
       admin_(std::make_unique<AdminWiring>(db, clock_)),
       settlement_(std::make_unique<SettlementWiring>(db, options.plugins, options.bindings, clock_,
                                                      options.job_max_attempts, options.metrics)),

@@ -23,7 +23,7 @@
 #include "handlers/common/hasher_password_policy.hpp"
 #include "server/router.hpp"
 #include "settings/settings.hpp"
-#include "settlement/notification_publisher.hpp"
+#include "storage/notification_publisher.hpp"
 #include "storage/database.hpp"
 #include "storage/repositories/sql_categoria_repository.hpp"
 #include "storage/repositories/sql_login_attempt_repository.hpp"

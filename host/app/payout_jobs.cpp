@@ -7,7 +7,7 @@
 #include "engine/settlement/notification_service.hpp"
 #include "plugin_runtime/plugin_notifier_gateway.hpp"
 #include "plugin_runtime/plugin_payment_gateway.hpp"
-#include "settlement/notification_publisher.hpp"
+#include "storage/notification_publisher.hpp"
 #include "settlement/payout_service.hpp"
 #include "settlement/refund_service.hpp"
 
@@ -22,7 +22,7 @@ struct PayoutJobs {
         own_payments(&plugins, settings.bindings),
         payments(shared.payments ? *shared.payments : own_payments),
         notifiers(plugins),
-        own_notifications(settings.bindings, settings.jobs.max_attempts),
+        own_notifications(settings::notifier_resolver(settings.bindings), settings.jobs.max_attempts),
         notifications(shared.notifications ? *shared.notifications : own_notifications),
         deliveries(notifiers, clock),
         payouts(

@@ -5,7 +5,7 @@
 #include "jobs/job_runner.hpp"
 #include "plugin_runtime/plugin_registry.hpp"
 #include "settings/settings.hpp"
-#include "settlement/notification_publisher.hpp"
+#include "storage/notification_publisher.hpp"
 #include "storage/database.hpp"
 
 namespace rifa::app {

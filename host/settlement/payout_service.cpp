@@ -41,7 +41,7 @@ json event_data(const PrizeContext& prize, const PayoutStatus& row) {
 }  // namespace
 
 PayoutService::PayoutService(storage::Database& db, engine::PaymentGateway& payments,
-                             NotificationPublisher::BindingResolver bindings,
+                             PaymentBindingResolver bindings,
                              const NotificationPublisher& notifications, const engine::Clock& clock)
     : db_(db), payments_(payments), bindings_(std::move(bindings)), notifications_(notifications), clock_(clock) {}
 

@@ -8,7 +8,8 @@
 #include "engine/jobs/job_kinds.hpp"
 #include "engine/jobs/job_queue.hpp"
 #include "engine/payment_gateway.hpp"
-#include "settlement/notification_publisher.hpp"
+#include "settings/bindings.hpp"
+#include "storage/notification_publisher.hpp"
 #include "storage/database.hpp"
 #include "storage/repositories/payout_records.hpp"
 
@@ -33,11 +34,15 @@ namespace rifa::settlement {
 //
 // Test-only crash points (common/crash_point.hpp, RIFA_TEST_CRASH_AT): payout.before_provider,
 // payout.after_provider (the plugin paid, nothing recorded yet), payout.before_commit.
+// The plugin instances bound to a rifa (settings::resolve_bindings); payouts use its payment one.
+using PaymentBindingResolver =
+    std::function<settings::ResolvedBinding(std::string_view rifa_id, std::string_view categoria)>;
+
 class PayoutService {
  public:
   // `payments` reaches the payment plugins (plugin_runtime::PluginPaymentGateway).
   PayoutService(storage::Database& db, engine::PaymentGateway& payments,
-                NotificationPublisher::BindingResolver bindings, const NotificationPublisher& notifications,
+                PaymentBindingResolver bindings, const NotificationPublisher& notifications,
                 const engine::Clock& clock);
 
   // The payout.send handler.
@@ -54,7 +59,7 @@ class PayoutService {
 
   storage::Database& db_;
   engine::PaymentGateway& payments_;
-  NotificationPublisher::BindingResolver bindings_;
+  PaymentBindingResolver bindings_;
   const NotificationPublisher& notifications_;
   const engine::Clock& clock_;
 };

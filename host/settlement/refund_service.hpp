@@ -8,7 +8,7 @@
 #include "engine/jobs/job_kinds.hpp"
 #include "engine/jobs/job_queue.hpp"
 #include "engine/payment_gateway.hpp"
-#include "settlement/notification_publisher.hpp"
+#include "storage/notification_publisher.hpp"
 #include "storage/database.hpp"
 
 namespace rifa::settlement {

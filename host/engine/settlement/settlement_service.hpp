@@ -16,6 +16,7 @@
 #include "engine/jobs/job_kinds.hpp"
 #include "engine/jobs/job_queue.hpp"
 #include "engine/settlement/lottery_gateway.hpp"
+#include "engine/settlement/notification_event.hpp"
 #include "engine/settlement/prize_rules.hpp"
 #include "engine/settlement/settlement_repository.hpp"
 
@@ -62,10 +63,6 @@ struct ResultsView {
 // rifa), audit "draw.taken" and "winner", and the payout / notification / refund jobs. Running it
 // again after a crash at any point writes nothing twice: the estado check and the unique keys
 // (resultados_sorteo.rifa_id, ganadores (ticket_id, tier), jobs.dedupe_key) are in that transaction.
-// The notifier instances bound to a rifa (by id, and its categoria's nombre): host/app hands in
-// the config's bindings (settings::notifier_resolver); an empty function means no notifiers.
-using NotifierResolver = std::function<std::vector<std::string>(std::string_view rifa_id, std::string_view categoria)>;
-
 class SettlementService {
  public:
   SettlementService(SettlementRepository& repo, LotteryGateway* lotteries, NotifierResolver notifiers,

@@ -5,7 +5,7 @@
 #include "engine/jobs/job_kinds.hpp"
 #include "plugin_runtime/plugin_payment_gateway.hpp"
 #include "payout_fixture.hpp"
-#include "settlement/notification_publisher.hpp"
+#include "storage/notification_publisher.hpp"
 #include "settlement/payout_service.hpp"
 
 namespace rifa::testing {
@@ -36,7 +36,12 @@ class PayoutServiceTest : public PayoutTest {
 
   engine::SystemClock clock_;
   std::unique_ptr<plugin_runtime::PluginPaymentGateway> payments_;  // made once the plugins are loaded
-  settlement::NotificationPublisher publisher_{settings_.bindings, kMaxAttempts};
+  // Resolved when it publishes: settings_ is loaded in SetUp, after this member is made.
+  settlement::NotificationPublisher publisher_{
+      [this](std::string_view rifa_id, std::string_view categoria) {
+        return settings::resolve_bindings(settings_.bindings, rifa_id, categoria).notifiers;
+      },
+      kMaxAttempts};
 };
 
 TEST_F(PayoutServiceTest, PaysEachCashPrizeOnceAndRecordsItWithAuditAndNotifications) {

@@ -11,7 +11,6 @@
 #include "engine/clock.hpp"
 #include "engine/jobs/job_kinds.hpp"
 #include "engine/settlement/notification_event.hpp"
-#include "settings/bindings.hpp"
 #include "storage/database.hpp"
 
 namespace rifa::settlement {
@@ -37,11 +36,9 @@ struct NotificationEvent {
 // event_id is the same for every notifier and every retry, so notifiers can drop repeats.
 class NotificationPublisher {
  public:
-  using BindingResolver = std::function<settings::ResolvedBinding(std::string_view rifa_id, std::string_view categoria)>;
-
-  // Resolves against `bindings`, which must outlive the publisher.
-  NotificationPublisher(const settings::Bindings& bindings, int max_attempts);
-  NotificationPublisher(BindingResolver resolver, int max_attempts);
+  // `notifiers` names the notifier instances bound to a rifa (settings::notifier_resolver over the
+  // config's bindings; defaults < categoria < rifa).
+  NotificationPublisher(NotifierResolver notifiers, int max_attempts);
 
   // Inside the caller's open transaction, so the events commit with the change they report (the
   // winner written, the payout recorded). Returns how many jobs are queued (0: no notifiers).
@@ -50,7 +47,7 @@ class NotificationPublisher {
   Result<int> publish(storage::Database& db, const NotificationEvent& event) const;
 
  private:
-  BindingResolver resolver_;
+  NotifierResolver resolver_;
   int max_attempts_;
 };
 

@@ -1,19 +1,12 @@
-#include "settlement/notification_publisher.hpp"
+#include "storage/notification_publisher.hpp"
 
 #include "engine/jobs/job_kinds.hpp"
 #include "storage/job_outbox.hpp"
 
 namespace rifa::settlement {
 
-NotificationPublisher::NotificationPublisher(const settings::Bindings& bindings, int max_attempts)
-    : NotificationPublisher(
-          [&bindings](std::string_view rifa_id, std::string_view categoria) {
-            return settings::resolve_bindings(bindings, rifa_id, categoria);
-          },
-          max_attempts) {}
-
-NotificationPublisher::NotificationPublisher(BindingResolver resolver, int max_attempts)
-    : resolver_(std::move(resolver)), max_attempts_(max_attempts) {}
+NotificationPublisher::NotificationPublisher(NotifierResolver notifiers, int max_attempts)
+    : resolver_(std::move(notifiers)), max_attempts_(max_attempts) {}
 
 int NotificationPublisher::publish(soci::session& sql, const NotificationEvent& event) const {
   // Bindings may override per categoria (by nombre), so the rifa's categoria is looked up here.
@@ -22,13 +15,13 @@ int NotificationPublisher::publish(soci::session& sql, const NotificationEvent& 
   sql << "SELECT c.nombre FROM rifas r JOIN categoria_rifa c ON c.id = r.categoria_id WHERE r.id = :id",
       soci::use(event.rifa_id), soci::into(categoria, categoria_ind);
   if (!sql.got_data() || categoria_ind != soci::i_ok) categoria.clear();
-  const settings::ResolvedBinding binding = resolver_(event.rifa_id, categoria);
+  const std::vector<std::string> notifiers = resolver_ ? resolver_(event.rifa_id, categoria) : std::vector<std::string>{};
 
   const storage::Backend backend =
       sql.get_backend_name() == "postgresql" ? storage::Backend::kPostgresql : storage::Backend::kSqlite;
   const std::string event_id = event_uuid(event.type + ":" + event.entity_id);
   int queued = 0;
-  for (const std::string& notifier : binding.notifiers) {
+  for (const std::string& notifier : notifiers) {
     jobs::EnqueueRequest job;
     job.kind = jobs::kNotifyDeliver;
     job.payload = {{"event", event.type},           {"event_id", event_id},
