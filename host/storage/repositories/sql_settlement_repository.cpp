@@ -1,5 +1,6 @@
 #include "storage/repositories/sql_settlement_repository.hpp"
 
+#include "engine/jobs/job_kinds.hpp"
 #include "storage/job_outbox.hpp"
 #include "storage/one_time_statement.hpp"
 #include "storage/repositories/sql_support.hpp"
@@ -327,15 +328,15 @@ Result<void> SqlSettlementRepository::replace_ganadores(const settlement::Settle
            "p.ganador_id = g.id WHERE t.rifa_id = :rifa AND (g.fecha_pago IS NOT NULL OR g.referencia_pago IS NOT NULL "
            "OR p.estado IN ('enviado', 'entregado') OR (p.estado = 'pendiente' AND p.intentos > 0))",
         soci::use(w.rifa_id), soci::into(paid);
-    sql << std::string("SELECT count(*) FROM jobs WHERE kind = 'payout.send' AND status IN ('running', 'succeeded') "
-                       "AND dedupe_key IN (") + kPayoutKeysOfRifa + ")",
+    sql << std::string("SELECT count(*) FROM jobs WHERE kind = '") + jobs::kPayoutSend +
+               "' AND status IN ('running', 'succeeded') AND dedupe_key IN (" + kPayoutKeysOfRifa + ")",
         soci::use(w.rifa_id), soci::into(sending);
     if (paid > 0 || sending > 0) {
       return make_error(ErrorCode::kConflict, "prizes cannot be recalculated: " + std::to_string(paid + sending) +
                                                   " payout(s) were already sent or are being sent");
     }
-    sql << std::string("DELETE FROM jobs WHERE kind = 'payout.send' AND status IN ('queued', 'failed', 'dead') AND "
-                       "dedupe_key IN (") + kPayoutKeysOfRifa + ")",
+    sql << std::string("DELETE FROM jobs WHERE kind = '") + jobs::kPayoutSend +
+               "' AND status IN ('queued', 'failed', 'dead') AND dedupe_key IN (" + kPayoutKeysOfRifa + ")",
         soci::use(w.rifa_id);
     sql << "DELETE FROM payouts WHERE ganador_id IN (SELECT g.id FROM ganadores g JOIN tickets t ON t.id = g.ticket_id "
            "WHERE t.rifa_id = :rifa)",
