@@ -5,7 +5,7 @@
 #include "handlers/common/error_response.hpp"
 #include "handlers/common/json_response.hpp"
 #include "handlers/common/pagination.hpp"
-#include "jobs/job_queue.hpp"
+#include "engine/jobs/job_queue.hpp"
 
 namespace rifa::api {
 namespace {

@@ -3,7 +3,7 @@
 #include "handlers/common/error_response.hpp"
 #include "handlers/common/json_body.hpp"
 #include "handlers/common/json_response.hpp"
-#include "settlement/settlement_service.hpp"
+#include "engine/settlement/settlement_service.hpp"
 
 namespace rifa::api {
 namespace {

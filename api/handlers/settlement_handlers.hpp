@@ -5,7 +5,7 @@
 
 namespace rifa::api {
 
-// Settlement of rifas (settlement/settlement_service.hpp):
+// Settlement of rifas (engine/settlement/settlement_service.hpp):
 //   POST /api/v1/rifas/{id}/cerrar       operador/admin; empty body or {}. activa → cerrada: sales
 //        stop and the draw is awaited. 200 {"id", "estado", "fecha_sorteo"}; repeating it answers
 //        the same (cerrada, or resuelta once settled); 409 for a pendiente or cancelada rifa.

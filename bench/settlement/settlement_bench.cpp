@@ -23,12 +23,13 @@
 
 #include "app/payout_jobs.hpp"
 #include "engine/clock.hpp"
-#include "jobs/job_queue.hpp"
+#include "engine/jobs/job_queue.hpp"
+#include "storage/sql_job_queue.hpp"
 #include "jobs/job_runner.hpp"
 #include "plugin_runtime/plugin_registry.hpp"
 #include "settings/settings.hpp"
-#include "settlement/lottery_gateway.hpp"
-#include "settlement/settlement_service.hpp"
+#include "plugin_runtime/plugin_lottery_gateway.hpp"
+#include "engine/settlement/settlement_service.hpp"
 #include "storage/database.hpp"
 #include "storage/database_url.hpp"
 #include "storage/migrations.hpp"
@@ -164,8 +165,8 @@ void run(const std::string& label, const std::string& url, int rifas, int ticket
 
   engine::SystemClock clock;
   storage::SqlSettlementRepository repo(*db, clock);
-  settlement::PluginLotteryGateway lotteries(plugins);
-  settlement::SettlementService service(repo, &lotteries, settings.bindings, clock, quiet("settlement"), nullptr);
+  plugin_runtime::PluginLotteryGateway lotteries(plugins);
+  settlement::SettlementService service(repo, &lotteries, settings::notifier_resolver(settings.bindings), clock, quiet("settlement"), nullptr);
 
   const long long jobs_before = count(*db, "SELECT count(*) FROM jobs");
   const long long audit_before = count(*db, "SELECT count(*) FROM audit_log");
@@ -190,7 +191,7 @@ void run(const std::string& label, const std::string& url, int rifas, int ticket
   const long long scanned = static_cast<long long>(rifas) * tickets;
 
   // Then the payouts (and their notifications) through the job queue and the sandbox plugin.
-  jobs::JobQueue queue(*db, [] { return std::chrono::system_clock::now(); });
+  storage::SqlJobQueue queue(*db, [] { return std::chrono::system_clock::now(); });
   jobs::RunnerOptions options;
   options.owner = "bench";
   jobs::JobRunner runner(queue, options, quiet("jobs"));

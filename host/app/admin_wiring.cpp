@@ -14,13 +14,6 @@ AdminWiring::AdminWiring(storage::Database& db, const engine::Clock& clock)
       report_repo_(db),
       reports_(report_repo_) {}
 
-void AdminWiring::attach(api::ApiContext& context) {
-  context.audit_log = &audit_log_;
-  context.jobs = &jobs_;
-  context.verification = &verification_;
-  context.reports = &reports_;
-}
-
 void AdminWiring::register_routes(api::Router& router, const api::ApiContext& context) {
   api::register_audit_routes(router, context);
   api::register_admin_job_routes(router, context);

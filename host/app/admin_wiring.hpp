@@ -5,12 +5,12 @@
 #include "engine/report_service.hpp"
 #include "engine/verification_service.hpp"
 #include "handlers/common/api_context.hpp"
-#include "jobs/job_queue.hpp"
 #include "server/router.hpp"
 #include "storage/database.hpp"
 #include "storage/repositories/sql_audit_log_repository.hpp"
 #include "storage/repositories/sql_report_repository.hpp"
 #include "storage/repositories/sql_verification_repository.hpp"
+#include "storage/sql_job_queue.hpp"
 
 namespace rifa::app {
 
@@ -21,14 +21,17 @@ class AdminWiring {
  public:
   AdminWiring(storage::Database& db, const engine::Clock& clock);
 
-  // Points the context's admin services at the ones owned here.
-  void attach(api::ApiContext& context);
+  engine::AuditLogService& audit_log() { return audit_log_; }
+  engine::ReportService& reports() { return reports_; }
+  engine::VerificationService& verification() { return verification_; }
+  // The one job queue of the host: the admin API lists it, JobWiring's runner claims from it.
+  jobs::JobQueue& jobs() { return jobs_; }
   static void register_routes(api::Router& router, const api::ApiContext& context);
 
  private:
   storage::SqlAuditLogRepository audit_log_repo_;
   engine::AuditLogService audit_log_;
-  jobs::JobQueue jobs_;
+  storage::SqlJobQueue jobs_;
   storage::SqlVerificationRepository verification_repo_;
   engine::VerificationService verification_;
   storage::SqlReportRepository report_repo_;

@@ -42,9 +42,31 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
       catalog_(categorias_repo_, loterias_repo_, ids_, std::move(options.lottery_instances)),
       rifas_(rifas_repo_, categorias_repo_, loterias_repo_, clock_, ids_),
       authenticator_(jwt_, clock_, accounts_, options.rate_limits),
-      context_{accounts_, catalog_, rifas_, authenticator_, jwt_, clock_, options.token_ttl_s},
       bindings_(options.bindings),
-      notifications_(bindings_, options.job_max_attempts) {
+      notifications_(settings::notifier_resolver(bindings_), options.job_max_attempts),
+      admin_(std::make_unique<AdminWiring>(db, clock_)),
+      settlement_(std::make_unique<SettlementWiring>(db, options.plugins, options.bindings, clock_,
+                                                     options.job_max_attempts, options.metrics)),
+      sales_(std::make_unique<SalesWiring>(db, rifas_repo_, options.plugins, options.sales, std::move(options.bindings),
+                                           clock_, ids_)),
+      prize_delivery_repo_(db),
+      prize_deliveries_(prize_delivery_repo_, clock_),
+      context_{.accounts = accounts_,
+               .catalog = catalog_,
+               .rifas = rifas_,
+               .authenticator = authenticator_,
+               .jwt = jwt_,
+               .clock = clock_,
+               .token_ttl_s = options.token_ttl_s,
+               .audit_log = &admin_->audit_log(),
+               .reports = &admin_->reports(),
+               .verification = &admin_->verification(),
+               .jobs = &admin_->jobs(),
+               .purchases = &sales_->purchases(),
+               .tickets = &sales_->tickets(),
+               .payments = &sales_->payments(),
+               .prize_deliveries = &prize_deliveries_,
+               .settlement = &settlement_->service()} {
   // Accounts written before migration 0009 (or by hand) get the skeleton the look-alike check needs.
   if (auto unresolved = accounts_.backfill_email_skeletons(); !unresolved) {
     spdlog::warn("could not compute the email skeletons of existing accounts: {}", unresolved.error().message);
@@ -58,16 +80,8 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
   };
   rifas_repo_.set_event_sink(notify);
   rifas_.enable_read_cache(std::chrono::milliseconds(options.read_cache_ms), [&db] { return db.write_generation(); });
-  admin_ = std::make_unique<AdminWiring>(db, clock_);
-  admin_->attach(context_);
-  settlement_ = std::make_unique<SettlementWiring>(db, options.plugins, options.bindings, clock_, options.job_max_attempts);
-  settlement_->attach(context_, rifas_);
-  sales_ = std::make_unique<SalesWiring>(db, rifas_repo_, options.plugins, options.sales, std::move(options.bindings),
-                                         clock_, ids_);
-  sales_->attach(context_);
+  rifas_.set_draw_calendar(settlement_->calendar());
   sales_->set_event_sink(notify);
-  prize_deliveries_ = std::make_unique<settlement::PrizeDeliveryService>(db, clock_);
-  context_.prize_deliveries = prize_deliveries_.get();
 }
 
 ApiWiringOptions ApiWiring::options_from(const settings::Settings& settings) {

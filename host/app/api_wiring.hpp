@@ -17,17 +17,18 @@
 #include "engine/id_generator.hpp"
 #include "engine/login_throttle.hpp"
 #include "engine/rifa_service.hpp"
+#include "engine/settlement/prize_delivery_service.hpp"
 #include "handlers/common/api_context.hpp"
 #include "handlers/common/authenticator.hpp"
 #include "handlers/common/hasher_password_policy.hpp"
 #include "server/router.hpp"
 #include "settings/settings.hpp"
-#include "settlement/notification_publisher.hpp"
-#include "settlement/prize_delivery_service.hpp"
+#include "storage/notification_publisher.hpp"
 #include "storage/database.hpp"
 #include "storage/repositories/sql_categoria_repository.hpp"
 #include "storage/repositories/sql_login_attempt_repository.hpp"
 #include "storage/repositories/sql_loteria_repository.hpp"
+#include "storage/repositories/sql_prize_delivery_repository.hpp"
 #include "storage/repositories/sql_rifa_repository.hpp"
 #include "storage/repositories/sql_user_repository.hpp"
 
@@ -57,6 +58,8 @@ struct ApiWiringOptions {
   int job_max_attempts = 8;
   // settings.server.read_cache_ms: how long GET /rifas/{id} may be answered from memory.
   int64_t read_cache_ms = 0;
+  // Where settlement counts its outcomes (not owned; nullptr = nowhere).
+  MetricsRegistry* metrics = nullptr;
 };
 
 // The composition root of the REST API: repositories on the Database, the engine services over
@@ -80,6 +83,13 @@ class ApiWiring {
   // Purchases, ticket listings, webhooks; payments() is what the sales jobs run (app/sales_jobs.hpp).
   SalesWiring& sales() { return *sales_; }
   settlement::SettlementService& settlement() { return settlement_->service(); }
+  settlement::SettlementRepository& settlement_repository() { return settlement_->repository(); }
+  // The one notification publisher (the repositories' events, and the payout jobs').
+  const settlement::NotificationPublisher& notifications() const { return notifications_; }
+  // The one clock of the process (options.clock, else the system clock): JobWiring runs on it too.
+  const engine::Clock& clock() const { return clock_; }
+  // The one job queue (the admin API lists it; JobWiring's runner claims from it).
+  jobs::JobQueue& job_queue() { return admin_->jobs(); }
 
  private:
   engine::SystemClock system_clock_;
@@ -97,18 +107,20 @@ class ApiWiring {
   engine::CatalogService catalog_;
   engine::RifaService rifas_;
   api::Authenticator authenticator_;
-  api::ApiContext context_;
   // Bindings kept for the notification publisher (SalesWiring takes its own copy).
   settings::Bindings bindings_;
   // rifa_opened and ticket_sold become notify.deliver jobs inside the transaction that activates
   // the rifa / confirms the payment (the repositories' DomainEventSink).
   settlement::NotificationPublisher notifications_;
-  // Audit log, jobs, reports, verificacion (built in the constructor body, after context_).
+  // Audit log, the job queue, reports, verificacion.
   std::unique_ptr<AdminWiring> admin_;
-  std::unique_ptr<SalesWiring> sales_;
-  std::unique_ptr<settlement::PrizeDeliveryService> prize_deliveries_;  // in-kind prizes delivered
-  // Closing, recalculating and results of rifas (built in the constructor body).
+  // Closing, recalculating and results of rifas.
   std::unique_ptr<SettlementWiring> settlement_;
+  std::unique_ptr<SalesWiring> sales_;
+  storage::SqlPrizeDeliveryRepository prize_delivery_repo_;
+  settlement::PrizeDeliveryService prize_deliveries_;  // in-kind prizes delivered
+  // Built last, once, from the services above: the handlers' view of them.
+  api::ApiContext context_;
 };
 
 }  // namespace rifa::app

@@ -161,6 +161,7 @@ int serve(const CliOptions& options, std::ostream& err) {
   ApiWiringOptions api_options = ApiWiring::options_from(*config);
   api_options.plugins = &plugins;  // declared before api_wiring, so it outlives it
   api_options.rate_limits = &rate_limits;
+  api_options.metrics = &metrics;
   ApiWiring api_wiring(*database, std::move(api_options));
   api::Router router;
   register_http_routes(
@@ -199,7 +200,7 @@ int serve(const CliOptions& options, std::ostream& err) {
   spdlog::info("rifa-host {} listening on http://{}:{} (database {}, {} plugin instance(s))", kVersion,
                config->server.listen, server.port(), database->display_url(), plugins.list().size());
   // Background jobs and the scheduler; stopped before the server, the plugins and the database.
-  JobWiring job_wiring(*database, *config, plugins, &api_wiring.sales().payments(), &metrics);
+  JobWiring job_wiring(*database, *config, plugins, api_wiring, &metrics);
   job_wiring.start();
   const int sig = wait_for_stop_signal();
   spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");

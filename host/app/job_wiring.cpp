@@ -1,4 +1,5 @@
 #include "app/job_wiring.hpp"
+#include "engine/jobs/job_kinds.hpp"
 
 #include <unistd.h>
 
@@ -25,12 +26,6 @@ jobs::RunnerOptions runner_options(const settings::JobsSettings& s, std::string 
   return o;
 }
 
-settlement::SettlementOptions settlement_options(const settings::Settings& s) {
-  settlement::SettlementOptions o;
-  o.job_max_attempts = s.jobs.max_attempts;
-  return o;
-}
-
 settlement::SchedulerOptions scheduler_options(const settings::JobsSettings& s) {
   settlement::SchedulerOptions o;
   o.interval = std::chrono::seconds(std::max<int64_t>(1, s.scheduler_interval_s));
@@ -41,22 +36,21 @@ settlement::SchedulerOptions scheduler_options(const settings::JobsSettings& s) 
 }  // namespace
 
 JobWiring::JobWiring(storage::Database& db, const settings::Settings& settings,
-                     const plugin_runtime::PluginRegistry& plugins, engine::PaymentService* payments,
-                     MetricsRegistry* metrics, std::string owner)
+                     const plugin_runtime::PluginRegistry& plugins, ApiWiring& api, MetricsRegistry* metrics,
+                     std::string owner)
     : db_(db),
       settings_(settings),
-      payments_(payments),
+      payments_(&api.sales().payments()),
       metrics_(metrics),
+      clock_(api.clock()),
       logger_(make_logger("jobs")),
-      queue_(db, [] { return std::chrono::system_clock::now(); }),
+      queue_(api.job_queue()),
       runner_(queue_, runner_options(settings.jobs, std::move(owner)), logger_, metrics),
-      settlement_repo_(db, clock_),
-      lotteries_(plugins),
-      settlement_(settlement_repo_, &lotteries_, settings.bindings, clock_, make_logger("settlement"), metrics,
-                  settlement_options(settings)),
-      scheduler_(settlement_repo_, clock_, make_logger("scheduler"), scheduler_options(settings.jobs)) {
+      settlement_(api.settlement()),
+      scheduler_(api.settlement_repository(), clock_, make_logger("scheduler"), scheduler_options(settings.jobs)) {
   register_handlers();
-  register_payout_jobs(runner_, db_, settings_, plugins);
+  register_payout_jobs(runner_, db_, settings_, plugins,
+                       PayoutJobsShared{&clock_, &api.sales().gateway(), &api.notifications()});
 }
 
 JobWiring::~JobWiring() { stop(); }
@@ -71,7 +65,7 @@ void JobWiring::register_handlers() {
   // Sales: hold expiry and payment reconciliation, enqueued by the scheduler every interval.
   if (payments_) {
     register_sales_jobs(runner_, *payments_, clock_, make_logger("sales"));
-    scheduler_.set_periodic_kinds({kExpireHoldsJob, kReconcilePaymentsJob});
+    scheduler_.set_periodic_kinds({jobs::kExpireHolds, jobs::kReconcilePayments});
   }
 }
 

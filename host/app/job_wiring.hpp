@@ -5,18 +5,17 @@
 
 #include <spdlog/logger.h>
 
+#include "app/api_wiring.hpp"
 #include "common/metrics.hpp"
-#include "engine/payment_service.hpp"
 #include "engine/clock.hpp"
-#include "jobs/job_queue.hpp"
+#include "engine/jobs/job_queue.hpp"
+#include "engine/payment_service.hpp"
+#include "engine/settlement/settlement_service.hpp"
 #include "jobs/job_runner.hpp"
+#include "jobs/settlement_scheduler.hpp"
 #include "plugin_runtime/plugin_registry.hpp"
 #include "settings/settings.hpp"
-#include "settlement/lottery_gateway.hpp"
-#include "settlement/settlement_scheduler.hpp"
-#include "settlement/settlement_service.hpp"
 #include "storage/database.hpp"
-#include "storage/repositories/sql_settlement_repository.hpp"
 
 namespace rifa::app {
 
@@ -30,9 +29,10 @@ std::string default_job_owner();
 // SKIP LOCKED and every handler is idempotent.
 class JobWiring {
  public:
-  // `payments` (may be null) runs the sales jobs; every reference must outlive this object.
+  // Runs the services `api` built (settlement, payments) on its clock: nothing is built twice.
+  // Every reference must outlive this object.
   JobWiring(storage::Database& db, const settings::Settings& settings, const plugin_runtime::PluginRegistry& plugins,
-            engine::PaymentService* payments, MetricsRegistry* metrics, std::string owner = default_job_owner());
+            ApiWiring& api, MetricsRegistry* metrics, std::string owner = default_job_owner());
   ~JobWiring();
   JobWiring(const JobWiring&) = delete;
   JobWiring& operator=(const JobWiring&) = delete;
@@ -55,13 +55,11 @@ class JobWiring {
   const settings::Settings& settings_;
   engine::PaymentService* payments_;
   MetricsRegistry* metrics_;
-  engine::SystemClock clock_;
+  const engine::Clock& clock_;
   std::shared_ptr<spdlog::logger> logger_;
-  jobs::JobQueue queue_;
+  jobs::JobQueue& queue_;  // ApiWiring's, the one of the host
   jobs::JobRunner runner_;
-  storage::SqlSettlementRepository settlement_repo_;
-  settlement::PluginLotteryGateway lotteries_;
-  settlement::SettlementService settlement_;
+  settlement::SettlementService& settlement_;
   settlement::SettlementScheduler scheduler_;
   bool started_ = false;
 };

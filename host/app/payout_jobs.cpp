@@ -3,8 +3,11 @@
 #include <memory>
 
 #include "engine/clock.hpp"
-#include "settlement/notification_publisher.hpp"
-#include "settlement/notification_service.hpp"
+#include "engine/jobs/job_kinds.hpp"
+#include "engine/settlement/notification_service.hpp"
+#include "plugin_runtime/plugin_notifier_gateway.hpp"
+#include "plugin_runtime/plugin_payment_gateway.hpp"
+#include "storage/notification_publisher.hpp"
 #include "settlement/payout_service.hpp"
 #include "settlement/refund_service.hpp"
 
@@ -13,19 +16,31 @@ namespace {
 
 // The services behind the three job kinds, built once and shared by their handler closures.
 struct PayoutJobs {
-  PayoutJobs(storage::Database& db, const settings::Settings& settings, const plugin_runtime::PluginRegistry& plugins)
-      : notifications(settings.bindings, settings.jobs.max_attempts),
-        deliveries(plugins, clock),
+  PayoutJobs(storage::Database& db, const settings::Settings& settings, const plugin_runtime::PluginRegistry& plugins,
+             const PayoutJobsShared& shared)
+      : clock(shared.clock ? *shared.clock : system_clock),
+        own_payments(&plugins, settings.bindings),
+        payments(shared.payments ? *shared.payments : own_payments),
+        notifiers(plugins),
+        own_notifications(settings::notifier_resolver(settings.bindings), settings.jobs.max_attempts),
+        notifications(shared.notifications ? *shared.notifications : own_notifications),
+        deliveries(notifiers, clock),
         payouts(
-            db, plugins,
+            db, payments,
             [&settings](std::string_view rifa_id, std::string_view categoria) {
               return settings::resolve_bindings(settings.bindings, rifa_id, categoria);
             },
             notifications, clock),
-        refunds(db, plugins, notifications, clock) {}
+        refunds(db, payments, notifications, clock) {}
 
-  engine::SystemClock clock;
-  settlement::NotificationPublisher notifications;
+  engine::SystemClock system_clock;
+  const engine::Clock& clock;
+  // Payouts and refunds reach the payment plugins through the engine's port.
+  plugin_runtime::PluginPaymentGateway own_payments;
+  engine::PaymentGateway& payments;
+  plugin_runtime::PluginNotifierGateway notifiers;
+  settlement::NotificationPublisher own_notifications;
+  const settlement::NotificationPublisher& notifications;
   settlement::NotificationService deliveries;
   settlement::PayoutService payouts;
   settlement::RefundService refunds;
@@ -34,11 +49,11 @@ struct PayoutJobs {
 }  // namespace
 
 void register_payout_jobs(jobs::JobRunner& runner, storage::Database& db, const settings::Settings& settings,
-                          const plugin_runtime::PluginRegistry& plugins) {
-  auto services = std::make_shared<PayoutJobs>(db, settings, plugins);
-  runner.handle(settlement::kPayoutSendJob, [services](const jobs::Job& job) { return services->payouts.handle(job); });
-  runner.handle(settlement::kRifaRefundJob, [services](const jobs::Job& job) { return services->refunds.handle(job); });
-  runner.handle(settlement::kNotifyDeliverJob,
+                          const plugin_runtime::PluginRegistry& plugins, PayoutJobsShared shared) {
+  auto services = std::make_shared<PayoutJobs>(db, settings, plugins, shared);
+  runner.handle(jobs::kPayoutSend, [services](const jobs::Job& job) { return services->payouts.handle(job); });
+  runner.handle(jobs::kRifaRefund, [services](const jobs::Job& job) { return services->refunds.handle(job); });
+  runner.handle(jobs::kNotifyDeliver,
                 [services](const jobs::Job& job) { return services->deliveries.deliver(job); });
 }
 

@@ -1,10 +1,11 @@
 #include "app/sales_jobs.hpp"
+#include "engine/jobs/job_kinds.hpp"
 
 namespace rifa::app {
 
 void register_sales_jobs(jobs::JobRunner& runner, engine::PaymentService& payments, const engine::Clock& clock,
                          std::shared_ptr<spdlog::logger> logger) {
-  runner.handle(kExpireHoldsJob, [&payments, &clock, logger](const jobs::Job&) -> Result<void> {
+  runner.handle(jobs::kExpireHolds, [&payments, &clock, logger](const jobs::Job&) -> Result<void> {
     auto swept = payments.expire_holds(clock.now());
     if (!swept) return swept.error();
     if (swept->examined > 0) {
@@ -13,7 +14,7 @@ void register_sales_jobs(jobs::JobRunner& runner, engine::PaymentService& paymen
     }
     return {};
   });
-  runner.handle(kReconcilePaymentsJob, [&payments, &clock, logger](const jobs::Job&) -> Result<void> {
+  runner.handle(jobs::kReconcilePayments, [&payments, &clock, logger](const jobs::Job&) -> Result<void> {
     auto swept = payments.reconcile_pending(clock.now());
     if (!swept) return swept.error();
     if (swept->examined > 0) {

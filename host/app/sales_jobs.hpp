@@ -5,13 +5,11 @@
 #include <spdlog/logger.h>
 
 #include "engine/clock.hpp"
+#include "engine/jobs/job_kinds.hpp"
 #include "engine/payment_service.hpp"
 #include "jobs/job_runner.hpp"
 
 namespace rifa::app {
-
-inline constexpr const char* kExpireHoldsJob = "sales.expire_holds";
-inline constexpr const char* kReconcilePaymentsJob = "payments.reconcile";
 
 // Registers the handlers of "sales.expire_holds" (release numbers whose hold passed, after asking
 // the provider) and "payments.reconcile" (ask the provider about payments pending too long). Both

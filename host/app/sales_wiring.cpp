@@ -22,10 +22,4 @@ SalesWiring::SalesWiring(storage::Database& db, storage::SqlRifaRepository& rifa
       payments_(sales_repo_, gateway_, clock, std::chrono::seconds(sales.reconcile_pending_after_s)),
       tickets_(sales_repo_, rifas) {}
 
-void SalesWiring::attach(api::ApiContext& context) {
-  context.purchases = &purchases_;
-  context.tickets = &tickets_;
-  context.payments = &payments_;
-}
-
 }  // namespace rifa::app

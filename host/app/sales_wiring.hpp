@@ -1,12 +1,12 @@
 #pragma once
 
-#include "app/plugin_payment_gateway.hpp"
 #include "engine/clock.hpp"
 #include "engine/id_generator.hpp"
 #include "engine/payment_service.hpp"
 #include "engine/purchase_service.hpp"
 #include "engine/ticket_service.hpp"
 #include "handlers/common/api_context.hpp"
+#include "plugin_runtime/plugin_payment_gateway.hpp"
 #include "settings/settings.hpp"
 #include "storage/database.hpp"
 #include "storage/repositories/sql_rifa_repository.hpp"
@@ -24,18 +24,17 @@ class SalesWiring {
               const settings::SalesSettings& sales, settings::Bindings bindings, const engine::Clock& clock,
               engine::IdGenerator& ids);
 
-  // Points the context's purchases, tickets and payments at this wiring's services.
-  void attach(api::ApiContext& context);
-
   engine::PurchaseService& purchases() { return purchases_; }
   engine::PaymentService& payments() { return payments_; }
   engine::TicketService& tickets() { return tickets_; }
+  // The payment plugins as the engine sees them; the payout jobs pay through it too.
+  engine::PaymentGateway& gateway() { return gateway_; }
   // Where confirmed payments raise ticket_sold (storage/repositories/domain_event_sink.hpp).
   void set_event_sink(storage::DomainEventSink sink) { sales_repo_.set_event_sink(std::move(sink)); }
 
  private:
   storage::SqlSalesRepository sales_repo_;
-  PluginPaymentGateway gateway_;
+  plugin_runtime::PluginPaymentGateway gateway_;
   engine::PurchaseService purchases_;
   engine::PaymentService payments_;
   engine::TicketService tickets_;

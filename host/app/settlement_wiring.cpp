@@ -5,21 +5,17 @@
 namespace rifa::app {
 
 SettlementWiring::SettlementWiring(storage::Database& db, const plugin_runtime::PluginRegistry* plugins,
-                                   settings::Bindings bindings, const engine::Clock& clock, int job_max_attempts)
+                                   settings::Bindings bindings, const engine::Clock& clock, int job_max_attempts,
+                                   MetricsRegistry* metrics)
     : repo_(db, clock) {
   if (plugins) {
-    lotteries_ = std::make_unique<settlement::PluginLotteryGateway>(*plugins);
+    lotteries_ = std::make_unique<plugin_runtime::PluginLotteryGateway>(*plugins);
     calendar_ = std::make_unique<settlement::LotteryDrawCalendar>(*lotteries_);
   }
   settlement::SettlementOptions options;
   options.job_max_attempts = job_max_attempts;
-  service_ = std::make_unique<settlement::SettlementService>(repo_, lotteries_.get(), std::move(bindings), clock,
-                                                             make_logger("settlement"), nullptr, options);
-}
-
-void SettlementWiring::attach(api::ApiContext& context, engine::RifaService& rifas) {
-  context.settlement = service_.get();
-  rifas.set_draw_calendar(calendar_.get());
+  service_ = std::make_unique<settlement::SettlementService>(repo_, lotteries_.get(), settings::notifier_resolver(std::move(bindings)), clock,
+                                                             make_logger("settlement"), metrics, options);
 }
 
 }  // namespace rifa::app

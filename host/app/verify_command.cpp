@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/result.hpp"
-#include "settlement/verification_check.hpp"
+#include "engine/settlement/verification_check.hpp"
 
 namespace rifa::app {
 namespace {

@@ -44,6 +44,32 @@ struct WebhookEvent {
   std::optional<std::string> currency;
 };
 
+// A prize paid out to a ganador (the payment plugin's payout call).
+struct PayoutRequest {
+  int64_t amount_cents = 0;
+  std::string currency;
+  // The ganador id: a repeated payout with the same key is the same payout at the provider.
+  std::string idempotency_key;
+  nlohmann::json beneficiary = nlohmann::json::object();  // user_id, nombre, email[, telefono]
+  std::string description;
+  nlohmann::json metadata = nlohmann::json::object();
+};
+
+// What the provider said to a payout or a refund, as it said it, for the services that record
+// every answer (settlement's PayoutService and RefundService). When the call failed, `delivered`
+// is false, `declined` says whether the provider refused it, `error` is the plugin's message and
+// `status_name` the call's status ("timeout", "declined" ...). Otherwise `reference` is the
+// payout_ref / refund_ref (empty when missing), `status` the provider's word and `raw` the answer.
+struct ProviderOutcome {
+  bool delivered = false;
+  std::string reference;
+  std::string status;
+  std::string raw;
+  bool declined = false;
+  std::string error;
+  std::string status_name;
+};
+
 // The payment providers as the engine sees them: plugin instances by id. The engine never loads
 // plugins; host/app adapts the plugin registry and the YAML bindings to this.
 class PaymentGateway {
@@ -65,6 +91,27 @@ class PaymentGateway {
   // Gives the whole amount back; idempotent per key at the provider. Returns the refund's reference.
   virtual Result<std::string> refund(const std::string& instance, const std::string& provider_ref, int64_t amount_cents,
                                      const std::string& idempotency_key) = 0;
+
+  // Whether a payment instance of that id is loaded.
+  virtual bool has_instance(const std::string& instance) const {
+    (void)instance;
+    return false;
+  }
+  // Payouts and refunds with the provider's whole answer (ProviderOutcome). kNotFound when no
+  // payment instance `instance` is loaded; kUnsupported from a gateway that does not pay out.
+  virtual Result<ProviderOutcome> send_payout(const std::string& instance, const PayoutRequest& request) {
+    (void)instance;
+    (void)request;
+    return make_error(ErrorCode::kUnsupported, "this payment gateway sends no payouts");
+  }
+  virtual Result<ProviderOutcome> send_refund(const std::string& instance, const std::string& provider_ref,
+                                              int64_t amount_cents, const std::string& idempotency_key) {
+    (void)instance;
+    (void)provider_ref;
+    (void)amount_cents;
+    (void)idempotency_key;
+    return make_error(ErrorCode::kUnsupported, "this payment gateway sends no refunds");
+  }
 };
 
 }  // namespace rifa::engine

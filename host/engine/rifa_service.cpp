@@ -2,8 +2,8 @@
 
 #include "engine/iso_time.hpp"
 #include "engine/validation.hpp"
-#include "settlement/draw_timing.hpp"
-#include "settlement/prize_rules.hpp"
+#include "engine/settlement/draw_timing.hpp"
+#include "engine/settlement/prize_rules.hpp"
 
 namespace rifa::engine {
 namespace {

@@ -13,7 +13,7 @@
 #include <spdlog/logger.h>
 
 #include "common/metrics.hpp"
-#include "jobs/job_queue.hpp"
+#include "engine/jobs/job_queue.hpp"
 
 namespace rifa::jobs {
 

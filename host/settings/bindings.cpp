@@ -23,4 +23,10 @@ ResolvedBinding resolve_bindings(const Bindings& bindings, std::string_view rifa
   return binding;
 }
 
+std::function<std::vector<std::string>(std::string_view, std::string_view)> notifier_resolver(Bindings bindings) {
+  return [bindings = std::move(bindings)](std::string_view rifa_id, std::string_view categoria) {
+    return resolve_bindings(bindings, rifa_id, categoria).notifiers;
+  };
+}
+
 }  // namespace rifa::settings

@@ -38,4 +38,9 @@ struct Bindings {
 // categoria or rifa id simply has no override.
 ResolvedBinding resolve_bindings(const Bindings& bindings, std::string_view rifa_id, std::string_view categoria);
 
+// The notifier instances bound to a rifa, as a function over a copy of `bindings`: what
+// settlement::SettlementService takes (the engine does not see the config).
+std::function<std::vector<std::string>(std::string_view rifa_id, std::string_view categoria)> notifier_resolver(
+    Bindings bindings);
+
 }  // namespace rifa::settings

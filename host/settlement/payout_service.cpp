@@ -13,19 +13,20 @@ using nlohmann::json;
 
 constexpr const char* kActor = "job:payout.send";
 
-json payout_request(const PrizeContext& prize, const PayoutStatus& pinned) {
+engine::PayoutRequest payout_request(const PrizeContext& prize, const PayoutStatus& pinned) {
   json beneficiary = {{"user_id", prize.usuario_id.value_or("")}, {"nombre", prize.user_nombre},
                       {"email", prize.user_email}};
   if (prize.user_telefono) beneficiary["telefono"] = *prize.user_telefono;
-  return {{"amount_cents", pinned.monto},
-          {"currency", pinned.currency},
-          {"idempotency_key", pinned.idempotency_key},
-          {"beneficiary", beneficiary},
-          {"description", "premio " + (prize.tier_name.empty() ? std::to_string(prize.tier) : prize.tier_name) +
-                              ", numero " + std::to_string(prize.numero)},
-          {"metadata",
-           {{"rifa_id", prize.rifa_id}, {"ganador_id", prize.ganador_id}, {"ticket_id", prize.ticket_id},
-            {"tier", prize.tier}}}};
+  engine::PayoutRequest request;
+  request.amount_cents = pinned.monto;
+  request.currency = pinned.currency;
+  request.idempotency_key = pinned.idempotency_key;
+  request.beneficiary = beneficiary;
+  request.description = "premio " + (prize.tier_name.empty() ? std::to_string(prize.tier) : prize.tier_name) +
+                        ", numero " + std::to_string(prize.numero);
+  request.metadata = {{"rifa_id", prize.rifa_id}, {"ganador_id", prize.ganador_id}, {"ticket_id", prize.ticket_id},
+                      {"tier", prize.tier}};
+  return request;
 }
 
 json event_data(const PrizeContext& prize, const PayoutStatus& row) {
@@ -39,10 +40,10 @@ json event_data(const PrizeContext& prize, const PayoutStatus& row) {
 
 }  // namespace
 
-PayoutService::PayoutService(storage::Database& db, const plugin_runtime::PluginRegistry& plugins,
-                             NotificationPublisher::BindingResolver bindings,
+PayoutService::PayoutService(storage::Database& db, engine::PaymentGateway& payments,
+                             PaymentBindingResolver bindings,
                              const NotificationPublisher& notifications, const engine::Clock& clock)
-    : db_(db), plugins_(plugins), bindings_(std::move(bindings)), notifications_(notifications), clock_(clock) {}
+    : db_(db), payments_(payments), bindings_(std::move(bindings)), notifications_(notifications), clock_(clock) {}
 
 Result<void> PayoutService::handle(const jobs::Job& job) {
   auto it = job.payload.find("ganador_id");
@@ -136,32 +137,30 @@ Result<PayoutStatus> PayoutService::pay(const std::string& ganador_id) {
 
   const PrizeContext& prize = pinned->prize;
   const PayoutStatus& row = pinned->row;
-  plugin_runtime::PluginInstance* instance = plugins_.find(*row.provider);
-  if (!instance || instance->kind() != RIFA_KIND_PAYMENT) {
+  crash_point("payout.before_provider");
+  auto outcome = payments_.send_payout(*row.provider, payout_request(prize, row));
+  if (!outcome) {
     return make_error(ErrorCode::kConfigInvalid,
                       "payout of ganador " + ganador_id + ": no payment plugin instance '" + *row.provider + "' is loaded");
   }
-  crash_point("payout.before_provider");
-  const plugin_runtime::CallOutcome outcome = instance->payout(payout_request(prize, row).dump());
   crash_point("payout.after_provider");
-  return record_outcome(prize, row, outcome);
+  return record_outcome(prize, row, *outcome);
 }
 
 Result<PayoutStatus> PayoutService::record_outcome(const PrizeContext& prize, const PayoutStatus& pinned,
-                                                   const plugin_runtime::CallOutcome& outcome) {
+                                                   const engine::ProviderOutcome& outcome) {
   const storage::Backend backend = db_.backend();
   const engine::TimePoint now = clock_.now();
   const std::string now_text = storage::format_timestamp(now);
   const std::string& id = prize.ganador_id;
 
-  if (outcome.ok()) {
-    const json answer = json::parse(outcome.result, nullptr, false);
-    const std::string ref = answer.is_object() ? answer.value("payout_ref", "") : "";
-    const std::string provider_status = answer.is_object() ? answer.value("status", "") : "";
+  if (outcome.delivered) {
+    const std::string& ref = outcome.reference;
+    const std::string& provider_status = outcome.status;
     if (ref.empty() || provider_status == "failed") {
       // Not an answer we can record as sent; the retry asks again with the same key.
       const std::string reason = "payout of ganador " + id + ": provider '" + *pinned.provider +
-                                 "' answered without a payout_ref or with status failed: " + outcome.result;
+                                 "' answered without a payout_ref or with status failed: " + outcome.raw;
       auto noted = db_.transaction([&](soci::session& sql) {
         sql << "UPDATE payouts SET motivo = :m, actualizado_en = :now WHERE ganador_id = :id", soci::use(reason),
             soci::use(now_text), soci::use(id);
@@ -197,8 +196,8 @@ Result<PayoutStatus> PayoutService::record_outcome(const PrizeContext& prize, co
     });
   }
 
-  const std::string reason = outcome.error.empty() ? plugin_runtime::status_name(outcome.status) : outcome.error;
-  const bool declined = outcome.status == RIFA_ERR_DECLINED;
+  const std::string reason = outcome.error.empty() ? outcome.status_name : outcome.error;
+  const bool declined = outcome.declined;
   auto noted = db_.transaction([&](soci::session& sql) {
     if (declined) {
       // The first decline is the event (audit + payout_failed); later ones only refresh the reason.
@@ -227,7 +226,7 @@ Result<PayoutStatus> PayoutService::record_outcome(const PrizeContext& prize, co
   if (!noted) return noted.error();
   return make_error(declined ? ErrorCode::kPaymentDeclined : ErrorCode::kUnavailable,
                     "payout of ganador " + id + " through '" + *pinned.provider + "' (" +
-                        plugin_runtime::status_name(outcome.status) + "): " + reason);
+                        outcome.status_name + "): " + reason);
 }
 
 }  // namespace rifa::settlement

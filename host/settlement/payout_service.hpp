@@ -5,16 +5,15 @@
 
 #include "common/result.hpp"
 #include "engine/clock.hpp"
-#include "jobs/job_queue.hpp"
-#include "plugin_runtime/plugin_registry.hpp"
-#include "settlement/notification_publisher.hpp"
-#include "settlement/payout_records.hpp"
+#include "engine/jobs/job_kinds.hpp"
+#include "engine/jobs/job_queue.hpp"
+#include "engine/payment_gateway.hpp"
+#include "settings/bindings.hpp"
+#include "storage/notification_publisher.hpp"
 #include "storage/database.hpp"
+#include "storage/repositories/payout_records.hpp"
 
 namespace rifa::settlement {
-
-// The job kind payout.send jobs run under: payload {"ganador_id": "<uuid>"}.
-inline constexpr const char* kPayoutSendJob = "payout.send";
 
 // Pays each ganador's cash prize through the rifa's payment plugin, once.
 //
@@ -35,10 +34,15 @@ inline constexpr const char* kPayoutSendJob = "payout.send";
 //
 // Test-only crash points (common/crash_point.hpp, RIFA_TEST_CRASH_AT): payout.before_provider,
 // payout.after_provider (the plugin paid, nothing recorded yet), payout.before_commit.
+// The plugin instances bound to a rifa (settings::resolve_bindings); payouts use its payment one.
+using PaymentBindingResolver =
+    std::function<settings::ResolvedBinding(std::string_view rifa_id, std::string_view categoria)>;
+
 class PayoutService {
  public:
-  PayoutService(storage::Database& db, const plugin_runtime::PluginRegistry& plugins,
-                NotificationPublisher::BindingResolver bindings, const NotificationPublisher& notifications,
+  // `payments` reaches the payment plugins (plugin_runtime::PluginPaymentGateway).
+  PayoutService(storage::Database& db, engine::PaymentGateway& payments,
+                PaymentBindingResolver bindings, const NotificationPublisher& notifications,
                 const engine::Clock& clock);
 
   // The payout.send handler.
@@ -51,11 +55,11 @@ class PayoutService {
 
  private:
   Result<PayoutStatus> record_outcome(const PrizeContext& prize, const PayoutStatus& pinned,
-                                      const plugin_runtime::CallOutcome& outcome);
+                                      const engine::ProviderOutcome& outcome);
 
   storage::Database& db_;
-  const plugin_runtime::PluginRegistry& plugins_;
-  NotificationPublisher::BindingResolver bindings_;
+  engine::PaymentGateway& payments_;
+  PaymentBindingResolver bindings_;
   const NotificationPublisher& notifications_;
   const engine::Clock& clock_;
 };

@@ -7,6 +7,7 @@
 
 #include "common/crash_point.hpp"
 #include "storage/repositories/audit_writer.hpp"
+#include "storage/sql_estados.hpp"
 #include "storage/timestamps.hpp"
 
 namespace rifa::settlement {
@@ -26,7 +27,9 @@ std::vector<Charge> open_charges(soci::session& sql, const std::string& rifa_id)
   std::vector<Charge> out;
   soci::rowset<soci::row> rows =
       (sql.prepare << "SELECT id, user_id, amount, currency, provider, provider_ref, status FROM transacciones "
-                      "WHERE rifa_id = :id AND status IN ('succeeded', 'pending') ORDER BY created_at, id",
+                      "WHERE rifa_id = :id AND status IN " +
+                          storage::sql_in({engine::PaymentStatus::kSucceeded, engine::PaymentStatus::kPending}) +
+                          " ORDER BY created_at, id",
        soci::use(rifa_id));
   for (const soci::row& r : rows) {
     Charge c;
@@ -42,16 +45,11 @@ std::vector<Charge> open_charges(soci::session& sql, const std::string& rifa_id)
   return out;
 }
 
-std::string answer_field(const std::string& result, const char* field) {
-  const json answer = json::parse(result, nullptr, false);
-  return answer.is_object() ? answer.value(field, "") : "";
-}
-
 }  // namespace
 
-RefundService::RefundService(storage::Database& db, const plugin_runtime::PluginRegistry& plugins,
+RefundService::RefundService(storage::Database& db, engine::PaymentGateway& payments,
                              const NotificationPublisher& notifications, const engine::Clock& clock)
-    : db_(db), plugins_(plugins), notifications_(notifications), clock_(clock) {}
+    : db_(db), payments_(payments), notifications_(notifications), clock_(clock) {}
 
 Result<void> RefundService::handle(const jobs::Job& job) {
   auto it = job.payload.find("rifa_id");
@@ -81,8 +79,7 @@ Result<RefundSummary> RefundService::refund_rifa(const std::string& rifa_id) {
   RefundSummary summary;
   std::string last_problem;
   for (const Charge& charge : *charges) {
-    plugin_runtime::PluginInstance* instance = plugins_.find(charge.provider);
-    if (!instance || instance->kind() != RIFA_KIND_PAYMENT) {
+    if (!payments_.has_instance(charge.provider)) {
       ++summary.failed;
       last_problem = "transaccion " + charge.id + ": no payment plugin instance '" + charge.provider + "' is loaded";
       continue;
@@ -95,20 +92,24 @@ Result<RefundSummary> RefundService::refund_rifa(const std::string& rifa_id) {
         ++summary.still_pending;
         continue;
       }
-      const auto looked_up = instance->get_payment(*charge.provider_ref);
-      paid_status = looked_up.ok() ? answer_field(looked_up.result, "status") : "";
+      const auto looked_up = payments_.get_payment(charge.provider, *charge.provider_ref);
+      paid_status = looked_up ? engine::to_string(looked_up->status) : "";
       if (paid_status == "failed") {
         const engine::TimePoint now = clock_.now();
         const std::string now_text = storage::format_timestamp(now);
         auto released = db_.transaction([&](soci::session& sql) {
-          soci::statement st = (sql.prepare << "UPDATE transacciones SET status = 'failed', failure_reason = "
-                                               "'rifa cancelada; the provider reports the payment failed', "
-                                               "updated_at = :now WHERE id = :id AND status = 'pending'",
+          soci::statement st = (sql.prepare << "UPDATE transacciones SET status = " +
+                                                   storage::sql_literal(engine::PaymentStatus::kFailed) +
+                                                   ", failure_reason = "
+                                                   "'rifa cancelada; the provider reports the payment failed', "
+                                                   "updated_at = :now WHERE id = :id AND status = " +
+                                                   storage::sql_literal(engine::PaymentStatus::kPending),
                                 soci::use(now_text), soci::use(charge.id));
           st.execute(true);
           if (st.get_affected_rows() != 1) return;
-          sql << "UPDATE tickets SET estado = 'disponible', usuario_id = NULL, transaccion_id = NULL, "
-                 "hold_expires_at = NULL, comprado_en = NULL WHERE transaccion_id = :id AND estado = 'reservado'",
+          sql << "UPDATE tickets SET estado = " + storage::sql_literal(engine::TicketEstado::kDisponible) +
+                     ", usuario_id = NULL, transaccion_id = NULL, hold_expires_at = NULL, comprado_en = NULL WHERE "
+                     "transaccion_id = :id AND estado = " + storage::sql_literal(engine::TicketEstado::kReservado),
               soci::use(charge.id);
           storage::append_audit(sql, backend,
                                 storage::AuditRecord{kActor, "payment.released", "transacciones", charge.id,
@@ -127,16 +128,19 @@ Result<RefundSummary> RefundService::refund_rifa(const std::string& rifa_id) {
     std::string refund_ref = "none: nothing was charged";
     std::string refund_status = "succeeded";
     if (charge.amount > 0) {
-      const json request = {{"provider_ref", charge.provider_ref.value_or("")},
-                            {"amount_cents", charge.amount},
-                            {"idempotency_key", charge.id}};
-      const auto outcome = instance->refund(request.dump());
+      auto sent = payments_.send_refund(charge.provider, charge.provider_ref.value_or(""), charge.amount, charge.id);
       crash_point("refund.after_provider");
-      refund_ref = outcome.ok() ? answer_field(outcome.result, "refund_ref") : "";
-      refund_status = outcome.ok() ? answer_field(outcome.result, "status") : "failed";
+      engine::ProviderOutcome outcome;
+      if (sent) {
+        outcome = std::move(*sent);
+      } else {
+        outcome.error = sent.error().message;  // the instance went away since has_instance()
+      }
+      refund_ref = outcome.delivered ? outcome.reference : "";
+      refund_status = outcome.delivered ? outcome.status : "failed";
       if (refund_ref.empty() || refund_status == "failed" ||
           (refund_status != "succeeded" && refund_status != "pending")) {
-        const std::string reason = outcome.ok() ? "provider answered " + outcome.result : outcome.error;
+        const std::string reason = outcome.delivered ? "provider answered " + outcome.raw : outcome.error;
         const std::string now_text = storage::format_timestamp(clock_.now());
         const long long amount = charge.amount;
         auto noted = db_.transaction([&](soci::session& sql) {
@@ -163,13 +167,18 @@ Result<RefundSummary> RefundService::refund_rifa(const std::string& rifa_id) {
              "reason = NULL, updated_at = excluded.updated_at",
           soci::use(charge.id), soci::use(rifa_id), soci::use(amount), soci::use(charge.provider),
           soci::use(refund_ref), soci::use(refund_status), soci::use(now_text), soci::use(now_text);
-      soci::statement st = (sql.prepare << "UPDATE transacciones SET status = 'refunded', updated_at = :now "
-                                           "WHERE id = :id AND status IN ('succeeded', 'pending')",
+      soci::statement st = (sql.prepare << "UPDATE transacciones SET status = " +
+                                               storage::sql_literal(engine::PaymentStatus::kRefunded) +
+                                               ", updated_at = :now WHERE id = :id AND status IN " +
+                                               storage::sql_in({engine::PaymentStatus::kSucceeded,
+                                                                engine::PaymentStatus::kPending}),
                             soci::use(now_text), soci::use(charge.id));
       st.execute(true);
       if (st.get_affected_rows() != 1) return false;
-      sql << "UPDATE tickets SET estado = 'anulado', hold_expires_at = NULL WHERE transaccion_id = :id AND estado IN "
-             "('vendido', 'ganador', 'reservado')",
+      sql << "UPDATE tickets SET estado = " + storage::sql_literal(engine::TicketEstado::kAnulado) +
+                 ", hold_expires_at = NULL WHERE transaccion_id = :id AND estado IN " +
+                 storage::sql_in({engine::TicketEstado::kVendido, engine::TicketEstado::kGanador,
+                                  engine::TicketEstado::kReservado}),
           soci::use(charge.id);
       storage::append_audit(sql, backend,
                             storage::AuditRecord{kActor, "refund", "transacciones", charge.id,

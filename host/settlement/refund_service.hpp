@@ -5,16 +5,13 @@
 
 #include "common/result.hpp"
 #include "engine/clock.hpp"
-#include "jobs/job_queue.hpp"
-#include "plugin_runtime/plugin_registry.hpp"
-#include "settlement/notification_publisher.hpp"
+#include "engine/jobs/job_kinds.hpp"
+#include "engine/jobs/job_queue.hpp"
+#include "engine/payment_gateway.hpp"
+#include "storage/notification_publisher.hpp"
 #include "storage/database.hpp"
 
 namespace rifa::settlement {
-
-// The job kind of a cancelled rifa's refunds: payload {"rifa_id": "<uuid>"}. Queued in the same
-// transaction that makes the rifa cancelada (SqlRifaRepository::update), dedupe "refund:<rifa_id>".
-inline constexpr const char* kRifaRefundJob = "rifa.refund";
 
 struct RefundSummary {
   int refunded = 0;         // transacciones refunded by this run
@@ -36,7 +33,8 @@ struct RefundSummary {
 // with {"estado": "cancelada", ...} to the rifa's notifiers.
 class RefundService {
  public:
-  RefundService(storage::Database& db, const plugin_runtime::PluginRegistry& plugins,
+  // `payments` reaches the payment plugins (plugin_runtime::PluginPaymentGateway).
+  RefundService(storage::Database& db, engine::PaymentGateway& payments,
                 const NotificationPublisher& notifications, const engine::Clock& clock);
 
   Result<void> handle(const jobs::Job& job);
@@ -44,7 +42,7 @@ class RefundService {
 
  private:
   storage::Database& db_;
-  const plugin_runtime::PluginRegistry& plugins_;
+  engine::PaymentGateway& payments_;
   const NotificationPublisher& notifications_;
   const engine::Clock& clock_;
 };

@@ -25,4 +25,17 @@ soci::statement one_time_statement(soci::session& sql, const std::string& query,
   return st;
 }
 
+// Executes `st` and calls `each()` once per row, after the row is fetched into the variables bound
+// with soci::into: the SOCI row loop, written once.
+//   auto st = one_time_statement(sql, "SELECT id FROM t", soci::into(id));
+//   for_each_row(st, [&] { out.push_back(id); });
+template <typename Each>
+void for_each_row(soci::statement& st, Each&& each) {
+  if (st.execute(true)) {
+    do {
+      each();
+    } while (st.fetch());
+  }
+}
+
 }  // namespace rifa::storage

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "engine/iso_time.hpp"
+
 namespace rifa::storage {
 namespace {
 
@@ -26,19 +28,7 @@ bool expect(std::string_view s, size_t& i, char c) {
 
 }  // namespace
 
-std::string format_timestamp(TimePoint t) {
-  using namespace std::chrono;
-  const auto ms = floor<milliseconds>(t);
-  const auto day = floor<days>(ms);
-  const year_month_day ymd(day);
-  const hh_mm_ss hms(ms - day);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()), static_cast<int>(hms.subseconds().count()));
-  return buf;
-}
+std::string format_timestamp(TimePoint t) { return engine::format_iso_time(t); }
 
 Result<TimePoint> parse_timestamp(std::string_view text) {
   using namespace std::chrono;

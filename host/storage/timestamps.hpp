@@ -10,7 +10,7 @@ namespace rifa::storage {
 
 using TimePoint = std::chrono::system_clock::time_point;
 
-// The one text form the app writes timestamps in: ISO-8601 UTC with milliseconds,
+// The one text form the app writes timestamps in (engine::format_iso_time, which this calls): ISO-8601 UTC with milliseconds,
 // "2025-03-01T18:30:00.000Z". Fixed width, so on SQLite (TEXT columns) text order is time order,
 // and SQLite's own default strftime('%Y-%m-%dT%H:%M:%fZ','now') produces the same form.
 std::string format_timestamp(TimePoint t);

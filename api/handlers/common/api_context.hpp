@@ -38,8 +38,8 @@ struct ApiContext {
   const JwtCodec& jwt;
   const engine::Clock& clock;
   int64_t token_ttl_s;
-  // Admin reads and the public verificacion; pointers so the positional initialiser above stays
-  // as it is (ApiWiring sets them in its constructor body, never null once it has run).
+  // Admin reads and the public verificacion. Pointers, so tests may leave out what they do not
+  // serve; ApiWiring fills every member at once (designated initialisers), none null.
   engine::AuditLogService* audit_log = nullptr;
   engine::ReportService* reports = nullptr;
   engine::VerificationService* verification = nullptr;

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "settlement/commitment.hpp"
+#include "engine/settlement/commitment.hpp"
 #include "storage/repositories/audit_writer.hpp"
 #include "storage/sha256.hpp"
 #include "storage/timestamps.hpp"

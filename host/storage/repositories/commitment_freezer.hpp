@@ -9,7 +9,7 @@
 
 namespace rifa::storage {
 
-// Freezes a rifa's commitment (settlement/commitment.hpp) inside the caller's transaction, right
+// Freezes a rifa's commitment (engine/settlement/commitment.hpp) inside the caller's transaction, right
 // after the rifa became activa: reads the committed values from the rows themselves (so what is
 // hashed is exactly what is stored), makes the seed for random assignment, writes commitment (its
 // canonical text), commitment_hash, activada_en, assignment_seed and fecha_sorteo (the date of

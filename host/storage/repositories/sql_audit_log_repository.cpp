@@ -1,5 +1,6 @@
 #include "storage/repositories/sql_audit_log_repository.hpp"
 
+#include "storage/one_time_statement.hpp"
 #include "storage/repositories/sql_support.hpp"
 
 namespace rifa::storage {
@@ -45,22 +46,20 @@ Result<engine::Page<engine::AuditLogEntry>> SqlAuditLogRepository::list(const en
                    (pg ? "data::text" : "data") + ", prev_hash, hash FROM audit_log" + where + " ORDER BY id DESC" +
                    limit_clause(page.per_page, page.offset()));
         st.define_and_bind();
-        if (st.execute(true)) {
-          do {
-            engine::AuditLogEntry e;
-            e.id = id;
-            e.occurred_at = read_timestamp(occurred_at);
-            e.actor = actor;
-            e.action = action;
-            e.entity = entity;
-            e.entity_id = entity_id_ind == soci::i_ok ? entity_id : "";
-            e.data = nlohmann::json::parse(data, nullptr, false);
-            e.prev_hash = prev_hash;
-            e.hash = hash;
-            out.items.push_back(std::move(e));
-            entity_id_ind = soci::i_ok;
-          } while (st.fetch());
-        }
+        for_each_row(st, [&] {
+          engine::AuditLogEntry e;
+          e.id = id;
+          e.occurred_at = read_timestamp(occurred_at);
+          e.actor = actor;
+          e.action = action;
+          e.entity = entity;
+          e.entity_id = entity_id_ind == soci::i_ok ? entity_id : "";
+          e.data = nlohmann::json::parse(data, nullptr, false);
+          e.prev_hash = prev_hash;
+          e.hash = hash;
+          out.items.push_back(std::move(e));
+          entity_id_ind = soci::i_ok;
+        });
         return out;
       },
       TransactionMode::kRead);

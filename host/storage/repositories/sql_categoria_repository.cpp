@@ -1,5 +1,6 @@
 #include "storage/repositories/sql_categoria_repository.hpp"
 
+#include "storage/one_time_statement.hpp"
 #include "storage/repositories/sql_support.hpp"
 
 namespace rifa::storage {
@@ -97,11 +98,9 @@ Result<engine::Page<engine::Categoria>> SqlCategoriaRepository::list(const engin
         st.alloc();
         st.prepare(std::string(kColumns) + "ORDER BY nombre, id" + limit_clause(page.per_page, page.offset()));
         st.define_and_bind();
-        if (st.execute(true)) {
-          do {
-            out.items.push_back(row.get());
-          } while (st.fetch());
-        }
+        for_each_row(st, [&] {
+          out.items.push_back(row.get());
+        });
         return out;
       },
       TransactionMode::kRead);

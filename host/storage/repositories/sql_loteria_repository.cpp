@@ -115,11 +115,9 @@ Result<engine::Page<engine::Loteria>> SqlLoteriaRepository::list(const engine::P
         st.alloc();
         st.prepare(std::string(kColumns) + "ORDER BY nombre, id" + limit_clause(page.per_page, page.offset()));
         st.define_and_bind();
-        if (st.execute(true)) {
-          do {
-            out.items.push_back(row.get());
-          } while (st.fetch());
-        }
+        for_each_row(st, [&] {
+          out.items.push_back(row.get());
+        });
         return out;
       },
       TransactionMode::kRead);

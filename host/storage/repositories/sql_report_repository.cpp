@@ -3,6 +3,9 @@
 #include <chrono>
 #include <cstdio>
 
+#include "storage/one_time_statement.hpp"
+#include "storage/sql_estados.hpp"
+
 namespace rifa::storage {
 namespace {
 
@@ -40,12 +43,10 @@ std::vector<engine::DailyAmount> grouped(soci::session& sql, const std::string& 
                         soci::into(row.rifa.rifa_id), soci::into(row.rifa.rifa_nombre),
                         soci::into(row.rifa.categoria_id), soci::into(row.rifa.categoria_nombre),
                         soci::into(row.rake_bp), soci::into(cents));
-  if (st.execute(true)) {
-    do {
-      row.cents = cents;
-      out.push_back(row);
-    } while (st.fetch());
-  }
+  for_each_row(st, [&] {
+    row.cents = cents;
+    out.push_back(row);
+  });
   return out;
 }
 
@@ -67,14 +68,16 @@ Result<engine::IncomeRows> SqlReportRepository::income(const engine::DayRange& r
                              "SELECT " + bogota_day(pg, "t.created_at") + ", " + kRifaColumns +
                                  ", CAST(sum(t.amount) AS BIGINT) FROM transacciones t JOIN rifas r ON r.id = "
                                  "t.rifa_id " + kRifaJoin +
-                                 "WHERE t.status IN ('succeeded', 'refunded') AND t.created_at >= :from AND "
+                                 "WHERE t.status IN " + sql_in({engine::PaymentStatus::kSucceeded, engine::PaymentStatus::kRefunded}) +
+                                 " AND t.created_at >= :from AND "
                                  "t.created_at < :to" + kGroup,
                              from, to);
         rows.refunds = grouped(sql,
                                "SELECT " + bogota_day(pg, "t.updated_at") + ", " + kRifaColumns +
                                    ", CAST(sum(t.amount) AS BIGINT) FROM transacciones t JOIN rifas r ON r.id = "
                                    "t.rifa_id " + kRifaJoin +
-                                   "WHERE t.status = 'refunded' AND t.updated_at >= :from AND t.updated_at < :to" +
+                                   "WHERE t.status = " + sql_literal(engine::PaymentStatus::kRefunded) +
+                                   " AND t.updated_at >= :from AND t.updated_at < :to" +
                                    kGroup,
                                from, to);
         rows.prizes = grouped(sql,
@@ -104,7 +107,7 @@ Result<std::optional<engine::ParticipationReport>> SqlReportRepository::particip
         p.total_boletas = total;
         long long vendidas = 0, jugadores = 0, ventas = 0;
         sql << "SELECT count(*), count(DISTINCT usuario_id), CAST(COALESCE(sum(precio), 0) AS BIGINT) FROM tickets "
-               "WHERE rifa_id = :id AND estado IN ('vendido', 'ganador')",
+               "WHERE rifa_id = :id AND estado IN " + sql_sold_tickets(),
             soci::use(rifa_id), soci::into(vendidas), soci::into(jugadores), soci::into(ventas);
         p.vendidas = vendidas;
         p.jugadores = jugadores;
@@ -113,16 +116,14 @@ Result<std::optional<engine::ParticipationReport>> SqlReportRepository::particip
         long long boletas = 0, cents = 0;
         soci::statement st =
             (sql.prepare << "SELECT " + bogota_day(pg, "comprado_en") +
-                                ", count(*), CAST(sum(precio) AS BIGINT) FROM tickets WHERE rifa_id = :id AND estado IN "
-                                "('vendido', 'ganador') AND comprado_en IS NOT NULL GROUP BY 1 ORDER BY 1",
+                                ", count(*), CAST(sum(precio) AS BIGINT) FROM tickets WHERE rifa_id = :id AND estado IN " +
+                                sql_sold_tickets() + " AND comprado_en IS NOT NULL GROUP BY 1 ORDER BY 1",
              soci::use(rifa_id), soci::into(day.day), soci::into(boletas), soci::into(cents));
-        if (st.execute(true)) {
-          do {
-            day.boletas = boletas;
-            day.ventas = cents;
-            p.by_day.push_back(day);
-          } while (st.fetch());
-        }
+        for_each_row(st, [&] {
+          day.boletas = boletas;
+          day.ventas = cents;
+          p.by_day.push_back(day);
+        });
         return p;
       },
       TransactionMode::kRead);

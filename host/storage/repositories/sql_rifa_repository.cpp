@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "jobs/job_outbox.hpp"
+#include "storage/job_outbox.hpp"
 #include "storage/one_time_statement.hpp"
 #include "storage/repositories/commitment_freezer.hpp"
 #include "storage/repositories/sql_support.hpp"

@@ -1,9 +1,11 @@
 #include "storage/repositories/sql_settlement_repository.hpp"
 
-#include "jobs/job_outbox.hpp"
+#include "engine/jobs/job_kinds.hpp"
+#include "storage/job_outbox.hpp"
 #include "storage/one_time_statement.hpp"
 #include "storage/repositories/sql_support.hpp"
 #include "storage/sha256.hpp"
+#include "storage/sql_estados.hpp"
 #include "storage/timestamps.hpp"
 
 namespace rifa::storage {
@@ -37,7 +39,8 @@ void write_ganadores(soci::session& sql, Backend backend, const settlement::Sett
     int tier = g.tier;
     sql << "INSERT INTO ganadores (id, ticket_id, tier, monto_ganado) VALUES (:id, :ticket, :tier, :monto)",
         soci::use(g.id), soci::use(g.ticket_id), soci::use(tier), soci::use(monto);
-    sql << "UPDATE tickets SET estado = 'ganador' WHERE id = :id AND estado IN ('vendido', 'ganador')",
+    sql << "UPDATE tickets SET estado = " + sql_literal(engine::TicketEstado::kGanador) +
+               " WHERE id = :id AND estado IN " + sql_sold_tickets(),
         soci::use(g.ticket_id);
   }
   for (const auto& a : w.audit) append_audit(sql, backend, audit_record(a, now));
@@ -54,27 +57,30 @@ void release_pending_holds(soci::session& sql, Backend backend, const std::strin
   std::vector<std::string> pending;
   {
     std::string id;
-    soci::statement st = one_time_statement(sql, "SELECT id FROM transacciones WHERE rifa_id = :r AND status = "
-                                                 "'pending' ORDER BY created_at, id",
+    soci::statement st = one_time_statement(sql, "SELECT id FROM transacciones WHERE rifa_id = :r AND status = " +
+                                                     sql_literal(engine::PaymentStatus::kPending) +
+                                                     " ORDER BY created_at, id",
                                             soci::use(rifa_id), soci::into(id));
-    if (st.execute(true)) {
-      do {
-        pending.push_back(id);
-      } while (st.fetch());
-    }
+    for_each_row(st, [&] {
+      pending.push_back(id);
+    });
   }
   if (pending.empty()) return;
   const std::string at = format_timestamp(now);
   const std::string reason = "the rifa closed before the payment was confirmed; its numbers were released";
   for (const auto& id : pending) {
     soci::statement st = one_time_statement(sql,
-                                            "UPDATE transacciones SET status = 'failed', failure_reason = :reason, "
-                                            "updated_at = :now, released_at = :now2 WHERE id = :id AND status = 'pending'",
+                                            "UPDATE transacciones SET status = " +
+                                                sql_literal(engine::PaymentStatus::kFailed) +
+                                                ", failure_reason = :reason, updated_at = :now, released_at = :now2 "
+                                                "WHERE id = :id AND status = " +
+                                                sql_literal(engine::PaymentStatus::kPending),
                                             soci::use(reason), soci::use(at), soci::use(at), soci::use(id));
     st.execute(true);
     if (st.get_affected_rows() != 1) continue;
-    sql << "UPDATE tickets SET estado = 'disponible', usuario_id = NULL, transaccion_id = NULL, "
-           "hold_expires_at = NULL WHERE transaccion_id = :id AND estado = 'reservado'",
+    sql << "UPDATE tickets SET estado = " + sql_literal(engine::TicketEstado::kDisponible) +
+               ", usuario_id = NULL, transaccion_id = NULL, hold_expires_at = NULL WHERE transaccion_id = :id AND "
+               "estado = " + sql_literal(engine::TicketEstado::kReservado),
         soci::use(id);
     append_audit(sql, backend,
                  AuditRecord{"settlement", "payment.failed", "transacciones", id,
@@ -153,7 +159,8 @@ Result<std::vector<settlement::SoldTicket>> SqlSettlementRepository::sold_ticket
         std::vector<long long> precios(kBatch);
         std::vector<soci::indicator> user_ind(kBatch);
         soci::statement st = (sql.prepare << "SELECT id, numero, CAST(precio AS BIGINT), usuario_id FROM tickets "
-                                             "WHERE rifa_id = :rifa AND estado IN ('vendido', 'ganador') ORDER BY numero",
+                                             "WHERE rifa_id = :rifa AND estado IN " + sql_sold_tickets() +
+                                             " ORDER BY numero",
                               soci::use(rifa_id), soci::into(ids), soci::into(numeros), soci::into(precios),
                               soci::into(users, user_ind));
         st.execute();
@@ -321,21 +328,23 @@ Result<void> SqlSettlementRepository::replace_ganadores(const settlement::Settle
            "p.ganador_id = g.id WHERE t.rifa_id = :rifa AND (g.fecha_pago IS NOT NULL OR g.referencia_pago IS NOT NULL "
            "OR p.estado IN ('enviado', 'entregado') OR (p.estado = 'pendiente' AND p.intentos > 0))",
         soci::use(w.rifa_id), soci::into(paid);
-    sql << std::string("SELECT count(*) FROM jobs WHERE kind = 'payout.send' AND status IN ('running', 'succeeded') "
-                       "AND dedupe_key IN (") + kPayoutKeysOfRifa + ")",
+    sql << std::string("SELECT count(*) FROM jobs WHERE kind = '") + jobs::kPayoutSend +
+               "' AND status IN ('running', 'succeeded') AND dedupe_key IN (" + kPayoutKeysOfRifa + ")",
         soci::use(w.rifa_id), soci::into(sending);
     if (paid > 0 || sending > 0) {
       return make_error(ErrorCode::kConflict, "prizes cannot be recalculated: " + std::to_string(paid + sending) +
                                                   " payout(s) were already sent or are being sent");
     }
-    sql << std::string("DELETE FROM jobs WHERE kind = 'payout.send' AND status IN ('queued', 'failed', 'dead') AND "
-                       "dedupe_key IN (") + kPayoutKeysOfRifa + ")",
+    sql << std::string("DELETE FROM jobs WHERE kind = '") + jobs::kPayoutSend +
+               "' AND status IN ('queued', 'failed', 'dead') AND dedupe_key IN (" + kPayoutKeysOfRifa + ")",
         soci::use(w.rifa_id);
     sql << "DELETE FROM payouts WHERE ganador_id IN (SELECT g.id FROM ganadores g JOIN tickets t ON t.id = g.ticket_id "
            "WHERE t.rifa_id = :rifa)",
         soci::use(w.rifa_id);
     sql << "DELETE FROM ganadores WHERE ticket_id IN (SELECT id FROM tickets WHERE rifa_id = :rifa)", soci::use(w.rifa_id);
-    sql << "UPDATE tickets SET estado = 'vendido' WHERE rifa_id = :rifa AND estado = 'ganador'", soci::use(w.rifa_id);
+    sql << "UPDATE tickets SET estado = " + sql_literal(engine::TicketEstado::kVendido) +
+               " WHERE rifa_id = :rifa AND estado = " + sql_literal(engine::TicketEstado::kGanador),
+        soci::use(w.rifa_id);
     write_ganadores(sql, b, w, now);
     return {};
   });

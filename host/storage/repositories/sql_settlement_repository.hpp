@@ -1,7 +1,7 @@
 #pragma once
 
 #include "engine/clock.hpp"
-#include "settlement/settlement_repository.hpp"
+#include "engine/settlement/settlement_repository.hpp"
 #include "storage/database.hpp"
 
 namespace rifa::storage {

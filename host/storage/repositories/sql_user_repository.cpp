@@ -120,11 +120,9 @@ Result<engine::Page<engine::User>> SqlUserRepository::list(const engine::PageReq
         st.alloc();
         st.prepare(std::string(kColumns) + "ORDER BY creado_en, id" + limit_clause(page.per_page, page.offset()), soci::details::st_one_time_query);
         st.define_and_bind();
-        if (st.execute(true)) {
-          do {
-            out.items.push_back(row.to_user());
-          } while (st.fetch());
-        }
+        for_each_row(st, [&] {
+          out.items.push_back(row.to_user());
+        });
         return out;
       },
       TransactionMode::kRead);
@@ -193,11 +191,9 @@ Result<std::vector<std::pair<std::string, std::string>>> SqlUserRepository::with
         std::string id, email;
         soci::statement st = one_time_statement(sql, "SELECT id, email FROM users WHERE email_skeleton IS NULL ORDER BY creado_en, id",
                                                 soci::into(id), soci::into(email));
-        if (st.execute(true)) {
-          do {
-            out.emplace_back(id, email);
-          } while (st.fetch());
-        }
+        for_each_row(st, [&] {
+          out.emplace_back(id, email);
+        });
         return out;
       },
       TransactionMode::kRead);

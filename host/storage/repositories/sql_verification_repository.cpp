@@ -1,5 +1,7 @@
 #include "storage/repositories/sql_verification_repository.hpp"
 
+#include "storage/one_time_statement.hpp"
+#include "storage/sql_estados.hpp"
 #include "storage/repositories/sql_support.hpp"
 
 namespace rifa::storage {
@@ -47,13 +49,10 @@ Result<std::optional<engine::VerificationData>> SqlVerificationRepository::load(
         }
         {
           int numero = 0;
-          soci::statement st = (sql.prepare << "SELECT numero FROM tickets WHERE rifa_id = :id AND estado IN "
-                                               "('vendido', 'ganador') ORDER BY numero",
+          soci::statement st = (sql.prepare << "SELECT numero FROM tickets WHERE rifa_id = :id AND estado IN " +
+                                               sql_sold_tickets() + " ORDER BY numero",
                                 soci::use(rifa_id), soci::into(numero));
-          if (st.execute(true)) {
-            do d.vendidos.push_back(numero);
-            while (st.fetch());
-          }
+          for_each_row(st, [&] { d.vendidos.push_back(numero); });
         }
         {
           engine::PublishedWinner w;
@@ -61,12 +60,10 @@ Result<std::optional<engine::VerificationData>> SqlVerificationRepository::load(
           soci::statement st = (sql.prepare << "SELECT t.numero, g.tier, g.monto_ganado FROM ganadores g JOIN tickets t "
                                                "ON t.id = g.ticket_id WHERE t.rifa_id = :id ORDER BY g.tier, t.numero",
                                 soci::use(rifa_id), soci::into(w.numero), soci::into(w.tier), soci::into(monto));
-          if (st.execute(true)) {
-            do {
-              w.monto_ganado = monto;
-              d.ganadores.push_back(w);
-            } while (st.fetch());
-          }
+          for_each_row(st, [&] {
+            w.monto_ganado = monto;
+            d.ganadores.push_back(w);
+          });
         }
         return d;
       },

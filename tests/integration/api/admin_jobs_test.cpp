@@ -3,7 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "api_fixture.hpp"
-#include "jobs/job_queue.hpp"
+#include "engine/jobs/job_queue.hpp"
+#include "storage/sql_job_queue.hpp"
 
 namespace rifa::testing {
 namespace {
@@ -15,7 +16,7 @@ class AdminJobsTest : public ApiTest {
   void SetUp() override {
     ApiTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    queue_ = std::make_unique<jobs::JobQueue>(test_db_->db(), [this] { return clock_.now(); });
+    queue_ = std::make_unique<storage::SqlJobQueue>(test_db_->db(), [this] { return clock_.now(); });
   }
 
   std::string enqueue(const std::string& kind, int max_attempts = 5) {

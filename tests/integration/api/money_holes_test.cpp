@@ -11,11 +11,13 @@
 
 #include "app/payout_jobs.hpp"
 #include "engine/iso_time.hpp"
-#include "jobs/job_queue.hpp"
+#include "engine/jobs/job_queue.hpp"
+#include "storage/sql_job_queue.hpp"
 #include "jobs/job_runner.hpp"
+#include "jobs/settlement_scheduler.hpp"
 #include "sales_fixture.hpp"
-#include "settlement/draw_timing.hpp"
-#include "settlement/settlement_service.hpp"
+#include "engine/settlement/draw_timing.hpp"
+#include "engine/settlement/settlement_service.hpp"
 
 namespace rifa::testing {
 namespace {
@@ -99,7 +101,7 @@ class MoneyHolesTest : public SalesApiTest {
   // payout attempt the first run made without a handler for it).
   int run_jobs(bool payouts) {
     const auto ahead = payouts ? std::chrono::hours(24 * 30) : std::chrono::hours(72);
-    jobs::JobQueue queue(test_db_->db(), [ahead] { return std::chrono::system_clock::now() + ahead; });
+    storage::SqlJobQueue queue(test_db_->db(), [ahead] { return std::chrono::system_clock::now() + ahead; });
     jobs::JobRunner runner(queue, jobs::RunnerOptions{"money-test", 1},
                            std::make_shared<spdlog::logger>("jobs", std::make_shared<spdlog::sinks::null_sink_mt>()));
     settlement::register_settlement_jobs(runner, wiring_->settlement());

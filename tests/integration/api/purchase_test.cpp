@@ -3,7 +3,7 @@
 #include <numeric>
 #include <set>
 
-#include "app/plugin_payment_gateway.hpp"
+#include "plugin_runtime/plugin_payment_gateway.hpp"
 #include "engine/purchase_service.hpp"
 #include "sales_fixture.hpp"
 #include "storage/repositories/sql_sales_repository.hpp"
@@ -304,7 +304,7 @@ class PurchaseRecoveryTest : public SalesApiTest {};
 TEST_F(PurchaseRecoveryTest, AKeyWhoseFirstRequestNeverFinishedIsResumedNotChargedTwice) {
   const auto rifa = active_rifa("Oro", 5000, 10);
   const auto ana = register_jugador("stall@rifa.test");
-  app::PluginPaymentGateway real(plugins_.get(), [] {
+  plugin_runtime::PluginPaymentGateway real(plugins_.get(), [] {
     settings::Bindings b;
     b.defaults.payment = "sandbox";
     return b;
@@ -341,7 +341,7 @@ TEST_F(PurchaseRecoveryTest, AKeyWhoseFirstRequestNeverFinishedIsResumedNotCharg
 TEST_F(PurchaseRecoveryTest, ReconciliationFinishesAPaymentWhoseAnswerWasNeverRecorded) {
   const auto rifa = active_rifa("Oro", 5000, 10);
   const auto ana = register_jugador("recon@rifa.test");
-  app::PluginPaymentGateway real(plugins_.get(), [] {
+  plugin_runtime::PluginPaymentGateway real(plugins_.get(), [] {
     settings::Bindings b;
     b.defaults.payment = "sandbox";
     return b;

@@ -6,11 +6,13 @@
 #include <spdlog/sinks/null_sink.h>
 
 #include "engine/iso_time.hpp"
-#include "jobs/job_queue.hpp"
+#include "engine/jobs/job_queue.hpp"
+#include "storage/sql_job_queue.hpp"
 #include "jobs/job_runner.hpp"
+#include "jobs/settlement_scheduler.hpp"
 #include "sales_fixture.hpp"
-#include "settlement/draw_timing.hpp"
-#include "settlement/settlement_service.hpp"
+#include "engine/settlement/draw_timing.hpp"
+#include "engine/settlement/settlement_service.hpp"
 
 namespace rifa::testing {
 namespace {
@@ -61,7 +63,7 @@ class SettlementApiTest : public SalesApiTest {
 
   // Runs the due jobs with the queue's clock three days ahead: past the draw's publication.
   int settle_jobs() {
-    jobs::JobQueue queue(test_db_->db(), [] { return std::chrono::system_clock::now() + std::chrono::hours(72); });
+    storage::SqlJobQueue queue(test_db_->db(), [] { return std::chrono::system_clock::now() + std::chrono::hours(72); });
     jobs::JobRunner runner(queue, jobs::RunnerOptions{"api-test", 1},
                            std::make_shared<spdlog::logger>("jobs", std::make_shared<spdlog::sinks::null_sink_mt>()));
     settlement::register_settlement_jobs(runner, wiring_->settlement());

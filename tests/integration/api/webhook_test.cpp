@@ -1,7 +1,9 @@
 // Payments that stay pending (the sandbox's manual mode) and are decided later: signed webhooks
 // (replayed, reordered, forged, stale), hold expiry and reconciliation, with the real plugin.
 #include "app/sales_jobs.hpp"
-#include "jobs/job_queue.hpp"
+#include "engine/jobs/job_kinds.hpp"
+#include "engine/jobs/job_queue.hpp"
+#include "storage/sql_job_queue.hpp"
 #include "jobs/job_runner.hpp"
 #include "sales_fixture.hpp"
 
@@ -228,17 +230,17 @@ TEST_F(WebhookTest, ReconciliationAsksTheProviderAboutOldPendingPaymentsThroughT
   confirm_at_provider_only(provider_ref_of(tx));
 
   // Run it the way the host does: as jobs on the durable queue.
-  jobs::JobQueue queue(test_db_->db(), [this] { return clock_.now(); });
+  storage::SqlJobQueue queue(test_db_->db(), [this] { return clock_.now(); });
   jobs::JobRunner runner(queue, jobs::RunnerOptions{"test-host"},
                          std::make_shared<spdlog::logger>("jobs", std::make_shared<spdlog::sinks::null_sink_mt>()));
   app::register_sales_jobs(runner, wiring_->sales().payments(), clock_,
                            std::make_shared<spdlog::logger>("sales", std::make_shared<spdlog::sinks::null_sink_mt>()));
-  ASSERT_TRUE(queue.enqueue(job(app::kReconcilePaymentsJob)).ok());
+  ASSERT_TRUE(queue.enqueue(job(jobs::kReconcilePayments)).ok());
   EXPECT_EQ(runner.drain(), 1);
   EXPECT_EQ(status_of(tx), "pending") << "younger than reconcile_pending_after_s: not asked yet";
 
   clock_.advance(std::chrono::seconds(301));
-  ASSERT_TRUE(queue.enqueue(job(app::kReconcilePaymentsJob)).ok());
+  ASSERT_TRUE(queue.enqueue(job(jobs::kReconcilePayments)).ok());
   EXPECT_EQ(runner.drain(), 1);
   EXPECT_EQ(status_of(tx), "succeeded");
   EXPECT_EQ(tickets_in("vendido"), 2);
@@ -247,7 +249,7 @@ TEST_F(WebhookTest, ReconciliationAsksTheProviderAboutOldPendingPaymentsThroughT
   EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'payment.succeeded' AND actor = 'job:payments.reconcile'"), 1);
 
   clock_.advance(std::chrono::seconds(900));
-  ASSERT_TRUE(queue.enqueue(job(app::kExpireHoldsJob)).ok());
+  ASSERT_TRUE(queue.enqueue(job(jobs::kExpireHolds)).ok());
   EXPECT_EQ(runner.drain(), 1);
   EXPECT_EQ(status_of(still_tx), "failed");
   EXPECT_EQ(tickets_in("reservado"), 0);

@@ -7,7 +7,8 @@
 #include <mutex>
 #include <thread>
 
-#include "jobs/job_queue.hpp"
+#include "engine/jobs/job_queue.hpp"
+#include "storage/sql_job_queue.hpp"
 #include "test_database.hpp"
 
 namespace rifa::jobs {
@@ -27,7 +28,7 @@ class JobQueueTest : public ::testing::Test {
     db_ = testing::TestDatabase::create_or_skip();
     if (!db_) GTEST_SKIP() << testing::skip_reason();
     ASSERT_TRUE(db_->migrate());
-    queue_ = std::make_unique<JobQueue>(db_->db(), [this] { return now_.load(); });
+    queue_ = std::make_unique<storage::SqlJobQueue>(db_->db(), [this] { return now_.load(); });
   }
   void advance(std::chrono::seconds s) { now_ = now_.load() + s; }
 

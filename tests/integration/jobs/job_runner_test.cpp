@@ -8,6 +8,7 @@
 #include <spdlog/sinks/null_sink.h>
 
 #include "jobs/job_runner.hpp"
+#include "storage/sql_job_queue.hpp"
 #include "test_database.hpp"
 
 namespace rifa::jobs {
@@ -21,7 +22,7 @@ class JobRunnerTest : public ::testing::Test {
     db_ = testing::TestDatabase::create_or_skip();
     if (!db_) GTEST_SKIP() << testing::skip_reason();
     ASSERT_TRUE(db_->migrate());
-    queue_ = std::make_unique<JobQueue>(db_->db(), [this] { return now_.load(); });
+    queue_ = std::make_unique<storage::SqlJobQueue>(db_->db(), [this] { return now_.load(); });
     logger_ = std::make_shared<spdlog::logger>("jobs-test", std::make_shared<spdlog::sinks::null_sink_mt>());
   }
   RunnerOptions options(int workers = 1) {

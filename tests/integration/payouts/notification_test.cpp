@@ -2,7 +2,7 @@
 // retried on its own, ends dead, and blocks nothing else.
 #include "engine/clock.hpp"
 #include "payout_fixture.hpp"
-#include "settlement/notification_publisher.hpp"
+#include "storage/notification_publisher.hpp"
 
 namespace rifa::testing {
 namespace {
@@ -12,7 +12,7 @@ using nlohmann::json;
 class NotificationTest : public PayoutTest {
  protected:
   Result<int> publish(const std::string& type, const std::string& rifa, const std::string& entity, json data) {
-    settlement::NotificationPublisher publisher(settings_.bindings, kMaxAttempts);
+    settlement::NotificationPublisher publisher(settings::notifier_resolver(settings_.bindings), kMaxAttempts);
     return publisher.publish(db(), settlement::NotificationEvent{type, rifa, entity, std::move(data), clock_.now()});
   }
   engine::SystemClock clock_;

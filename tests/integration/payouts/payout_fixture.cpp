@@ -1,4 +1,5 @@
 #include "payout_fixture.hpp"
+#include "storage/sql_job_queue.hpp"
 
 #include <fstream>
 
@@ -78,7 +79,7 @@ void PayoutTest::load_plugins() {
   add("log_fail", "libnotifier_log.so", RIFA_KIND_NOTIFIER,
       {{"path", (dir_->path() / "log_fail.jsonl").string()}, {"fail_types", kAllEventTypes}});
 
-  queue_ = std::make_unique<jobs::JobQueue>(db(), [this] {
+  queue_ = std::make_unique<storage::SqlJobQueue>(db(), [this] {
     std::lock_guard lock(clock_mutex_);
     return std::chrono::system_clock::now() + offset_;
   });

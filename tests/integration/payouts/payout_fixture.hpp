@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "jobs/job_queue.hpp"
+#include "engine/jobs/job_queue.hpp"
 #include "jobs/job_runner.hpp"
 #include "plugin_runtime/plugin_registry.hpp"
 #include "settings/settings.hpp"

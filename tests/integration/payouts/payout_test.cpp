@@ -2,8 +2,10 @@
 #include <set>
 
 #include "engine/clock.hpp"
+#include "engine/jobs/job_kinds.hpp"
+#include "plugin_runtime/plugin_payment_gateway.hpp"
 #include "payout_fixture.hpp"
-#include "settlement/notification_publisher.hpp"
+#include "storage/notification_publisher.hpp"
 #include "settlement/payout_service.hpp"
 
 namespace rifa::testing {
@@ -15,15 +17,16 @@ class PayoutServiceTest : public PayoutTest {
  protected:
   // A PayoutService like the job's, for calling pay() directly.
   settlement::PayoutService service() {
+    if (!payments_) payments_ = std::make_unique<plugin_runtime::PluginPaymentGateway>(plugins_.get(), settings_.bindings);
     return settlement::PayoutService(
-        db(), *plugins_,
+        db(), *payments_,
         [this](std::string_view rifa_id, std::string_view categoria) {
           return settings::resolve_bindings(settings_.bindings, rifa_id, categoria);
         },
         publisher_, clock_);
   }
   void enqueue_payout(const std::string& ganador_id) {
-    auto id = queue_->enqueue({settlement::kPayoutSendJob, {{"ganador_id", ganador_id}}, std::nullopt,
+    auto id = queue_->enqueue({jobs::kPayoutSend, {{"ganador_id", ganador_id}}, std::nullopt,
                                "payout:" + ganador_id, kMaxAttempts});
     ASSERT_TRUE(id.ok()) << id.error().message;
   }
@@ -32,7 +35,13 @@ class PayoutServiceTest : public PayoutTest {
   }
 
   engine::SystemClock clock_;
-  settlement::NotificationPublisher publisher_{settings_.bindings, kMaxAttempts};
+  std::unique_ptr<plugin_runtime::PluginPaymentGateway> payments_;  // made once the plugins are loaded
+  // Resolved when it publishes: settings_ is loaded in SetUp, after this member is made.
+  settlement::NotificationPublisher publisher_{
+      [this](std::string_view rifa_id, std::string_view categoria) {
+        return settings::resolve_bindings(settings_.bindings, rifa_id, categoria).notifiers;
+      },
+      kMaxAttempts};
 };
 
 TEST_F(PayoutServiceTest, PaysEachCashPrizeOnceAndRecordsItWithAuditAndNotifications) {
@@ -88,7 +97,7 @@ TEST_F(PayoutServiceTest, RunningThePayoutAgainNeverSendsItTwice) {
 
   // The job again (a second copy without dedupe, as a second host or a retry would run it), and
   // the service called directly twice more.
-  ASSERT_TRUE(queue_->enqueue({settlement::kPayoutSendJob, {{"ganador_id", g}}, std::nullopt, std::nullopt, 3}).ok());
+  ASSERT_TRUE(queue_->enqueue({jobs::kPayoutSend, {{"ganador_id", g}}, std::nullopt, std::nullopt, 3}).ok());
   drain();
   auto svc = service();
   for (int i = 0; i < 2; ++i) {

@@ -3,7 +3,8 @@
 #include "engine/id_generator.hpp"
 #include "engine/rifa_service.hpp"
 #include "payout_fixture.hpp"
-#include "settlement/notification_publisher.hpp"
+#include "storage/notification_publisher.hpp"
+#include "plugin_runtime/plugin_payment_gateway.hpp"
 #include "settlement/refund_service.hpp"
 #include "sign_webhook.hpp"
 #include "storage/repositories/sql_categoria_repository.hpp"
@@ -82,8 +83,9 @@ TEST_F(RefundTest, CancellingRefundsEveryPaidTicketOnceAndAnnulsThem) {
   EXPECT_TRUE(told);
 
   // Run again (a retry after a crash would): nothing is refunded twice, here or at the provider.
-  settlement::NotificationPublisher publisher(settings_.bindings, kMaxAttempts);
-  settlement::RefundService again(db(), *plugins_, publisher, clock_);
+  settlement::NotificationPublisher publisher(settings::notifier_resolver(settings_.bindings), kMaxAttempts);
+  plugin_runtime::PluginPaymentGateway payments(plugins_.get(), settings_.bindings);
+  settlement::RefundService again(db(), payments, publisher, clock_);
   auto second = again.refund_rifa(rifa);
   ASSERT_TRUE(second.ok()) << second.error().message;
   EXPECT_EQ(second->refunded, 0);

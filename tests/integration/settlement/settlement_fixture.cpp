@@ -1,8 +1,10 @@
 #include "settlement_fixture.hpp"
+#include "storage/sql_job_queue.hpp"
 
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
+#include "settings/bindings.hpp"
 #include "storage/repositories/sql_rifa_repository.hpp"
 #include "storage/timestamps.hpp"
 
@@ -46,11 +48,11 @@ void SettlementTest::SetUp() {
 
   settings::Bindings bindings;
   bindings.defaults = {"mock", "sandbox", {"log", "sms"}};
-  lotteries_ = std::make_unique<settlement::PluginLotteryGateway>(plugins_);
+  lotteries_ = std::make_unique<plugin_runtime::PluginLotteryGateway>(plugins_);
   repo_ = std::make_unique<storage::SqlSettlementRepository>(db(), clock_);
-  service_ = std::make_unique<settlement::SettlementService>(*repo_, lotteries_.get(), bindings, clock_,
+  service_ = std::make_unique<settlement::SettlementService>(*repo_, lotteries_.get(), settings::notifier_resolver(bindings), clock_,
                                                              quiet("settlement"), &metrics_);
-  queue_ = std::make_unique<jobs::JobQueue>(db(), [this] { return clock_.now(); });
+  queue_ = std::make_unique<storage::SqlJobQueue>(db(), [this] { return clock_.now(); });
   runner_ = std::make_unique<jobs::JobRunner>(*queue_, jobs::RunnerOptions{"test-host", 1, std::chrono::seconds(60),
                                                                            std::chrono::milliseconds(10)},
                                               quiet("jobs"), &metrics_);

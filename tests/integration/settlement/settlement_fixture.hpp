@@ -11,12 +11,12 @@
 
 #include "common/metrics.hpp"
 #include "engine/clock.hpp"
-#include "jobs/job_queue.hpp"
+#include "engine/jobs/job_queue.hpp"
 #include "jobs/job_runner.hpp"
 #include "plugin_runtime/plugin_registry.hpp"
-#include "settlement/lottery_gateway.hpp"
-#include "settlement/settlement_scheduler.hpp"
-#include "settlement/settlement_service.hpp"
+#include "plugin_runtime/plugin_lottery_gateway.hpp"
+#include "jobs/settlement_scheduler.hpp"
+#include "engine/settlement/settlement_service.hpp"
 #include "storage/repositories/sql_settlement_repository.hpp"
 #include "test_database.hpp"
 
@@ -86,7 +86,7 @@ class SettlementTest : public ::testing::Test {
   SettlementClock clock_;
   MetricsRegistry metrics_;
   plugin_runtime::PluginRegistry plugins_;
-  std::unique_ptr<settlement::PluginLotteryGateway> lotteries_;
+  std::unique_ptr<plugin_runtime::PluginLotteryGateway> lotteries_;
   std::unique_ptr<storage::SqlSettlementRepository> repo_;
   std::unique_ptr<settlement::SettlementService> service_;
   std::unique_ptr<jobs::JobQueue> queue_;

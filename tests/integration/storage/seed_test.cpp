@@ -3,7 +3,7 @@
 
 #include <fstream>
 
-#include "settlement/prize_rules.hpp"
+#include "engine/settlement/prize_rules.hpp"
 #include "storage/seed.hpp"
 #include "test_database.hpp"
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "settlement/commitment.hpp"
+#include "engine/settlement/commitment.hpp"
 
 namespace rifa::settlement {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <random>
 
-#include "settlement/prize_rules.hpp"
+#include "engine/settlement/prize_rules.hpp"
 
 namespace rifa::settlement {
 namespace {

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace rifa {
+
+// Lower-case hex SHA-256 of the bytes (OpenSSL).
+std::string sha256_hex(std::string_view bytes);
+
+// A UUID (version 8, RFC 9562 layout) derived from SHA-256 of `name`: the same name always gives
+// the same id, so seed data can be loaded twice without duplicates.
+std::string name_based_uuid(std::string_view name);
+
+}  // namespace rifa

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+// What the payout side knows of a ganador's prize (storage/repositories/payout_records reads it).
+namespace rifa::settlement {
+
+// A payouts row: how a ganador's prize is being handed over.
+struct PayoutStatus {
+  std::string ganador_id;
+  std::string tipo;    // cash | in_kind
+  std::string estado;  // pendiente | enviado | fallido | entregado
+  int64_t monto = 0;   // integer cents (0 for a prize in kind)
+  std::string currency;
+  std::optional<std::string> provider;  // the payment plugin instance, pinned on the first attempt
+  std::string idempotency_key;          // the ganador id
+  int intentos = 0;
+  std::optional<std::string> referencia;  // the provider's payout_ref
+  std::optional<std::string> motivo;      // why the last attempt failed
+  std::optional<std::string> entregado_por;
+};
+
+// A ganador with its ticket, rifa, categoria and winner.
+struct PrizeContext {
+  std::string ganador_id;
+  int tier = 0;
+  std::string tier_name;
+  int64_t monto_ganado = 0;
+  std::optional<std::string> referencia_pago;
+  std::string ticket_id;
+  int numero = 0;
+  std::optional<std::string> usuario_id;
+  std::string ticket_estado;  // a refunded (anulado) ticket wins nothing
+  std::optional<std::string> transaccion_status;  // of the purchase that paid the ticket
+  std::string rifa_id;
+  std::string rifa_estado;
+  std::string categoria_nombre;
+  bool in_kind = false;  // from the rifa's reglas: the tier's prize is {"type": "in_kind"}
+  std::string in_kind_description;
+  std::string user_nombre, user_email;
+  std::optional<std::string> user_telefono;
+};
+
+}  // namespace rifa::settlement

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "engine/payment_gateway.hpp"
+#include "plugin_runtime/plugin_registry.hpp"
+#include "settings/bindings.hpp"
+
+namespace rifa::plugin_runtime {
+
+// engine::PaymentGateway over the loaded payment plugin instances and the config's bindings. The
+// registry may be null (commands that serve no purchases): every call then answers kNotFound.
+// Thread-safe as far as the plugins are (PluginInstance serialises those that ask for it).
+class PluginPaymentGateway final : public engine::PaymentGateway {
+ public:
+  PluginPaymentGateway(const PluginRegistry* registry, settings::Bindings bindings)
+      : registry_(registry), bindings_(std::move(bindings)) {}
+
+  std::string instance_for(const std::string& rifa_id, const std::string& categoria_nombre) const override;
+  Result<engine::PaymentAnswer> create(const std::string& instance, const engine::PaymentRequest& request) override;
+  Result<engine::WebhookEvent> verify_webhook(const std::string& instance, const std::string& method,
+                                              const std::string& headers, const std::string& body) override;
+  Result<engine::PaymentAnswer> get_payment(const std::string& instance, const std::string& provider_ref) override;
+  Result<std::string> refund(const std::string& instance, const std::string& provider_ref, int64_t amount_cents,
+                             const std::string& idempotency_key) override;
+  bool has_instance(const std::string& instance) const override { return payment_instance(instance).ok(); }
+  Result<engine::ProviderOutcome> send_payout(const std::string& instance, const engine::PayoutRequest& request) override;
+  Result<engine::ProviderOutcome> send_refund(const std::string& instance, const std::string& provider_ref,
+                                              int64_t amount_cents, const std::string& idempotency_key) override;
+
+ private:
+  Result<PluginInstance*> payment_instance(const std::string& id) const;
+
+  const PluginRegistry* registry_;
+  settings::Bindings bindings_;
+};
+
+}  // namespace rifa::plugin_runtime

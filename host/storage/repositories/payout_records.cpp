@@ -1,0 +1,79 @@
+#include "storage/repositories/payout_records.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "engine/settlement/prize_rules.hpp"
+
+namespace rifa::settlement {
+namespace {
+
+std::optional<std::string> optional_text(const std::string& value, soci::indicator ind) {
+  if (ind != soci::i_ok) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::optional<PrizeContext> load_prize(soci::session& sql, storage::Backend backend, const std::string& ganador_id) {
+  // json columns come back as text only when asked for on PostgreSQL.
+  const std::string reglas_col = backend == storage::Backend::kPostgresql ? "r.reglas::text" : "r.reglas";
+  PrizeContext p;
+  std::string referencia, usuario, nombre, email, telefono, reglas, tx_status;
+  soci::indicator referencia_ind, usuario_ind, nombre_ind, email_ind, telefono_ind, tx_ind;
+  long long monto = 0;
+  int total_boletas = 0;
+  sql << "SELECT g.id, g.tier, g.monto_ganado, g.referencia_pago, t.id, t.numero, t.usuario_id, r.id, r.estado, " +
+             reglas_col +
+             ", r.total_boletas, c.nombre, u.nombre, u.email, u.telefono, t.estado, x.status "
+             "FROM ganadores g JOIN tickets t ON t.id = g.ticket_id JOIN rifas r ON r.id = t.rifa_id "
+             "JOIN categoria_rifa c ON c.id = r.categoria_id LEFT JOIN users u ON u.id = t.usuario_id "
+             "LEFT JOIN transacciones x ON x.id = t.transaccion_id WHERE g.id = :id",
+      soci::use(ganador_id), soci::into(p.ganador_id), soci::into(p.tier), soci::into(monto),
+      soci::into(referencia, referencia_ind), soci::into(p.ticket_id), soci::into(p.numero),
+      soci::into(usuario, usuario_ind), soci::into(p.rifa_id), soci::into(p.rifa_estado), soci::into(reglas), soci::into(total_boletas),
+      soci::into(p.categoria_nombre), soci::into(nombre, nombre_ind), soci::into(email, email_ind),
+      soci::into(telefono, telefono_ind), soci::into(p.ticket_estado), soci::into(tx_status, tx_ind);
+  if (!sql.got_data()) return std::nullopt;
+  p.transaccion_status = optional_text(tx_status, tx_ind);
+  p.monto_ganado = monto;
+  p.referencia_pago = optional_text(referencia, referencia_ind);
+  p.usuario_id = optional_text(usuario, usuario_ind);
+  if (nombre_ind == soci::i_ok) p.user_nombre = nombre;
+  if (email_ind == soci::i_ok) p.user_email = email;
+  p.user_telefono = optional_text(telefono, telefono_ind);
+
+  // The rules were validated when the rifa was made; should they no longer parse, a prize of 0
+  // cents is taken as one in kind (there would be nothing to send anyway).
+  auto rules = parse_prize_rules(nlohmann::json::parse(reglas, nullptr, false), total_boletas);
+  if (rules && p.tier >= 0 && static_cast<size_t>(p.tier) < rules->tiers.size()) {
+    const Tier& tier = rules->tiers[static_cast<size_t>(p.tier)];
+    p.tier_name = tier.name;
+    p.in_kind = tier.in_kind;
+    p.in_kind_description = tier.in_kind_description;
+  } else {
+    p.in_kind = p.monto_ganado == 0;
+  }
+  return p;
+}
+
+std::optional<PayoutStatus> read_payout(soci::session& sql, const std::string& ganador_id) {
+  PayoutStatus s;
+  std::string provider, referencia, motivo, entregado_por;
+  soci::indicator provider_ind, referencia_ind, motivo_ind, entregado_ind;
+  long long monto = 0;
+  sql << "SELECT ganador_id, tipo, estado, monto, currency, provider, idempotency_key, intentos, referencia, motivo, "
+         "entregado_por FROM payouts WHERE ganador_id = :id",
+      soci::use(ganador_id), soci::into(s.ganador_id), soci::into(s.tipo), soci::into(s.estado), soci::into(monto),
+      soci::into(s.currency), soci::into(provider, provider_ind), soci::into(s.idempotency_key),
+      soci::into(s.intentos), soci::into(referencia, referencia_ind), soci::into(motivo, motivo_ind),
+      soci::into(entregado_por, entregado_ind);
+  if (!sql.got_data()) return std::nullopt;
+  s.monto = monto;
+  s.provider = optional_text(provider, provider_ind);
+  s.referencia = optional_text(referencia, referencia_ind);
+  s.motivo = optional_text(motivo, motivo_ind);
+  s.entregado_por = optional_text(entregado_por, entregado_ind);
+  return s;
+}
+
+}  // namespace rifa::settlement

@@ -1,0 +1,19 @@
+#pragma once
+
+#include "engine/settlement/prize_delivery_service.hpp"
+#include "storage/database.hpp"
+
+namespace rifa::storage {
+
+// settlement::PrizeDeliveryRepository over the payouts and ganadores tables (migration 0005).
+class SqlPrizeDeliveryRepository final : public settlement::PrizeDeliveryRepository {
+ public:
+  explicit SqlPrizeDeliveryRepository(Database& db) : db_(db) {}
+  Result<settlement::DeliveredPrize> mark_delivered(const std::string& actor_id, const std::string& ganador_id,
+                                                    engine::TimePoint now) override;
+
+ private:
+  Database& db_;
+};
+
+}  // namespace rifa::storage

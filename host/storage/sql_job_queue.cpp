@@ -1,0 +1,215 @@
+#include "storage/sql_job_queue.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "storage/one_time_statement.hpp"
+#include "storage/timestamps.hpp"
+
+namespace rifa::storage {
+
+using jobs::EnqueueRequest;
+using jobs::Job;
+using jobs::JobStatus;
+using jobs::TimePoint;
+using jobs::backoff_after;
+using jobs::random_uuid;
+using jobs::status_name;
+
+namespace {
+
+std::optional<JobStatus> parse_status(const std::string& s) {
+  if (s == "queued") return JobStatus::kQueued;
+  if (s == "running") return JobStatus::kRunning;
+  if (s == "succeeded") return JobStatus::kSucceeded;
+  if (s == "failed") return JobStatus::kFailed;
+  if (s == "dead") return JobStatus::kDead;
+  return std::nullopt;
+}
+
+std::string ts(TimePoint t) { return storage::format_timestamp(t); }
+
+}  // namespace
+
+SqlJobQueue::SqlJobQueue(Database& db, jobs::Clock clock) : db_(db), clock_(std::move(clock)) {}
+
+std::string SqlJobQueue::timestamp_select(const std::string& column) const {
+  // PostgreSQL would print timestamptz in its own format; ask for the one SQLite stores.
+  if (db_.backend() == Backend::kPostgresql) {
+    return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+  }
+  return column;
+}
+
+Result<std::string> SqlJobQueue::enqueue(const EnqueueRequest& request) {
+  if (request.kind.empty()) return make_error(ErrorCode::kInvalidArgument, "job kind is required");
+  const TimePoint now = clock_();
+  const std::string id = random_uuid();
+  const std::string payload = request.payload.dump();
+  const std::string run_at = ts(request.run_at.value_or(now));
+  const std::string now_text = ts(now);
+  return db_.transaction([&](soci::session& sql) -> Result<std::string> {
+    soci::indicator dedupe_ind = request.dedupe_key ? soci::i_ok : soci::i_null;
+    const std::string dedupe = request.dedupe_key.value_or("");
+    sql << "INSERT INTO jobs (id, kind, payload, status, run_at, attempts, max_attempts, dedupe_key, created_at, "
+           "updated_at) VALUES (:id, :kind, :payload, 'queued', :run_at, 0, :max, :dedupe, :now, :now2) "
+           "ON CONFLICT (dedupe_key) DO NOTHING",
+        soci::use(id), soci::use(request.kind), soci::use(payload), soci::use(run_at),
+        soci::use(request.max_attempts), soci::use(dedupe, dedupe_ind), soci::use(now_text), soci::use(now_text);
+    if (!request.dedupe_key) return id;
+    std::string existing;
+    sql << "SELECT id FROM jobs WHERE dedupe_key = :k", soci::use(dedupe), soci::into(existing);
+    return existing;
+  });
+}
+
+Result<std::optional<Job>> SqlJobQueue::claim(const std::string& owner, std::chrono::seconds lease,
+                                           const std::vector<std::string>& kinds) {
+  const TimePoint now = clock_();
+  const std::string now_text = ts(now);
+  const std::string expires = ts(now + lease);
+  std::string kind_filter;
+  std::vector<std::string> kind_params;
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    kind_params.push_back(std::string("k").append(std::to_string(i)));
+    kind_filter.append(i ? ", :" : " AND kind IN (:").append(kind_params.back());
+  }
+  if (!kinds.empty()) kind_filter += ")";
+  const bool pg = db_.backend() == Backend::kPostgresql;
+  const std::string pick = "SELECT id FROM jobs WHERE ((status = 'queued' AND run_at <= :now) OR "
+                           "(status = 'running' AND lease_expires_at < :now2))" +
+                           kind_filter + " ORDER BY run_at, created_at LIMIT 1" +
+                           (pg ? " FOR UPDATE SKIP LOCKED" : "");
+
+  auto claimed = db_.transaction([&](soci::session& sql) -> Result<std::optional<std::string>> {
+    std::string id;
+    soci::indicator id_ind = soci::i_null;
+    soci::statement st = (sql.prepare << pick, soci::into(id, id_ind));
+    st.exchange(soci::use(now_text, "now"));
+    st.exchange(soci::use(now_text, "now2"));
+    for (size_t i = 0; i < kinds.size(); ++i) st.exchange(soci::use(kinds[i], kind_params[i]));
+    st.define_and_bind();
+    st.execute(true);
+    if (!st.got_data() || id_ind != soci::i_ok) return std::optional<std::string>();
+    sql << "UPDATE jobs SET status = 'running', lease_owner = :owner, lease_expires_at = :exp, "
+           "attempts = attempts + 1, updated_at = :now WHERE id = :id",
+        soci::use(owner), soci::use(expires), soci::use(now_text), soci::use(id);
+    return std::optional<std::string>(id);
+  });
+  if (!claimed) return claimed.error();
+  if (!*claimed) return std::optional<Job>();
+  return get(**claimed);
+}
+
+Result<void> SqlJobQueue::complete(const Job& job, const std::string& owner) {
+  const std::string now_text = ts(clock_());
+  return db_.transaction([&](soci::session& sql) -> Result<void> {
+    soci::statement st = storage::one_time_statement(sql, "UPDATE jobs SET status = 'succeeded', lease_owner = NULL, "
+                                         "lease_expires_at = NULL, last_error = NULL, updated_at = :now "
+                                         "WHERE id = :id AND status = 'running' AND lease_owner = :owner",
+                          soci::use(now_text), soci::use(job.id), soci::use(owner));
+    st.execute(true);
+    if (st.get_affected_rows() != 1) {
+      return make_error(ErrorCode::kConflict, "job " + job.id + ": lease lost by '" + owner + "'");
+    }
+    return {};
+  });
+}
+
+Result<JobStatus> SqlJobQueue::fail(const Job& job, const std::string& owner, const std::string& error) {
+  const TimePoint now = clock_();
+  const bool dead = job.attempts >= job.max_attempts;
+  const JobStatus next = dead ? JobStatus::kDead : JobStatus::kQueued;
+  const std::string next_name = status_name(next);
+  const std::string run_at = ts(dead ? now : now + backoff_after(job.attempts));
+  const std::string now_text = ts(now);
+  const std::string message = error.substr(0, 2000);
+  return db_.transaction([&](soci::session& sql) -> Result<JobStatus> {
+    soci::statement st = storage::one_time_statement(sql, "UPDATE jobs SET status = :status, run_at = :run_at, last_error = :err, "
+                                         "lease_owner = NULL, lease_expires_at = NULL, updated_at = :now "
+                                         "WHERE id = :id AND status = 'running' AND lease_owner = :owner",
+                          soci::use(next_name), soci::use(run_at), soci::use(message), soci::use(now_text),
+                          soci::use(job.id), soci::use(owner));
+    st.execute(true);
+    if (st.get_affected_rows() != 1) {
+      return make_error(ErrorCode::kConflict, "job " + job.id + ": lease lost by '" + owner + "'");
+    }
+    return next;
+  });
+}
+
+Result<void> SqlJobQueue::retry(const std::string& job_id) {
+  const std::string now_text = ts(clock_());
+  return db_.transaction([&](soci::session& sql) -> Result<void> {
+    soci::statement st = storage::one_time_statement(sql, "UPDATE jobs SET status = 'queued', attempts = 0, run_at = :now, "
+                                         "updated_at = :now2 WHERE id = :id AND status IN ('dead', 'failed')",
+                          soci::use(now_text), soci::use(now_text), soci::use(job_id));
+    st.execute(true);
+    if (st.get_affected_rows() != 1) {
+      return make_error(ErrorCode::kConflict, "job " + job_id + " is not dead or failed (or does not exist)");
+    }
+    return {};
+  });
+}
+
+Result<std::optional<Job>> SqlJobQueue::get(const std::string& job_id) {
+  auto list_one = [&](soci::session& sql) -> Result<std::optional<Job>> {
+    Job job;
+    std::string payload, status, run_at, last_error, owner, dedupe;
+    soci::indicator err_ind, owner_ind, dedupe_ind;
+    const std::string payload_col = db_.backend() == Backend::kPostgresql ? "payload::text" : "payload";
+    sql << "SELECT id, kind, " + payload_col + ", status, " + timestamp_select("run_at") +
+               ", attempts, max_attempts, last_error, lease_owner, dedupe_key FROM jobs WHERE id = :id",
+        soci::use(job_id), soci::into(job.id), soci::into(job.kind), soci::into(payload), soci::into(status),
+        soci::into(run_at), soci::into(job.attempts), soci::into(job.max_attempts), soci::into(last_error, err_ind),
+        soci::into(owner, owner_ind), soci::into(dedupe, dedupe_ind);
+    if (!sql.got_data()) return std::optional<Job>();
+    job.payload = nlohmann::json::parse(payload, nullptr, false);
+    job.status = parse_status(status).value_or(JobStatus::kQueued);
+    auto parsed = storage::parse_timestamp(run_at);
+    if (!parsed) return parsed.error();
+    job.run_at = *parsed;
+    if (err_ind == soci::i_ok) job.last_error = last_error;
+    if (owner_ind == soci::i_ok) job.lease_owner = owner;
+    if (dedupe_ind == soci::i_ok) job.dedupe_key = dedupe;
+    return std::optional<Job>(std::move(job));
+  };
+  return db_.transaction(list_one, storage::TransactionMode::kRead);
+}
+
+Result<std::vector<Job>> SqlJobQueue::list(std::optional<JobStatus> status, int limit, int offset) {
+  auto ids = db_.transaction(
+      [&](soci::session& sql) -> Result<std::vector<std::string>> {
+        // Row by row: a bulk into(vector) of size 1 came back empty on SQLite (GET /admin/jobs?per_page=1).
+        std::vector<std::string> out;
+        std::string id;
+        const std::string filter = status ? std::string(" WHERE status = '") + status_name(*status) + "'" : "";
+        soci::statement st = (sql.prepare << "SELECT id FROM jobs" + filter +
+                                                 " ORDER BY created_at, id LIMIT :limit OFFSET :offset",
+                              soci::use(limit), soci::use(offset), soci::into(id));
+        for_each_row(st, [&] { out.push_back(id); });
+        return out;
+      },
+      storage::TransactionMode::kRead);
+  if (!ids) return ids.error();
+  std::vector<Job> jobs;
+  for (const auto& id : *ids) {
+    auto job = get(id);
+    if (!job) return job.error();
+    if (*job) jobs.push_back(std::move(**job));
+  }
+  return jobs;
+}
+
+Result<int64_t> SqlJobQueue::count(std::optional<JobStatus> status) {
+  return db_.transaction(
+      [&](soci::session& sql) -> int64_t {
+        long long n = 0;
+        const std::string filter = status ? std::string(" WHERE status = '") + status_name(*status) + "'" : "";
+        sql << "SELECT count(*) FROM jobs" + filter, soci::into(n);
+        return n;
+      },
+      storage::TransactionMode::kRead);
+}
+
+}  // namespace rifa::storage
