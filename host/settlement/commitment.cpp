@@ -1,8 +1,6 @@
 #include "settlement/commitment.hpp"
 
-#include <openssl/sha.h>
-
-#include <cstdio>
+#include "common/sha256.hpp"
 
 namespace rifa::settlement {
 
@@ -19,18 +17,7 @@ nlohmann::json to_json(const Commitment& c) {
 
 std::string canonical_text(const Commitment& c) { return to_json(c).dump(); }
 
-std::string commitment_hash(const Commitment& c) {
-  const std::string text = canonical_text(c);
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  std::string hex;
-  char byte[3];
-  for (unsigned char b : digest) {
-    std::snprintf(byte, sizeof byte, "%02x", b);
-    hex += byte;
-  }
-  return hex;
-}
+std::string commitment_hash(const Commitment& c) { return sha256_hex(canonical_text(c)); }
 
 Result<Commitment> commitment_from_json(const nlohmann::json& j) {
   try {

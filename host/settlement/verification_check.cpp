@@ -1,12 +1,10 @@
 #include "settlement/verification_check.hpp"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
-#include <cstdio>
 #include <set>
 #include <tuple>
 
+#include "common/sha256.hpp"
 #include "settlement/commitment.hpp"
 #include "settlement/prize_rules.hpp"
 
@@ -14,18 +12,6 @@ namespace rifa::settlement {
 namespace {
 
 using nlohmann::json;
-
-std::string sha256_hex(const std::string& bytes) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
-  std::string hex;
-  char byte[3];
-  for (unsigned char b : digest) {
-    std::snprintf(byte, sizeof byte, "%02x", b);
-    hex += byte;
-  }
-  return hex;
-}
 
 std::string text_or_empty(const json& doc, const char* key) {
   return doc.contains(key) && doc[key].is_string() ? doc[key].get<std::string>() : std::string();

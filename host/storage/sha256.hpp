@@ -1,15 +1,12 @@
 #pragma once
 
-#include <string>
-#include <string_view>
+// The host's SHA-256 helper lives in common/sha256.hpp (one for every layer); storage code keeps
+// calling it by its storage:: name.
+#include "common/sha256.hpp"
 
 namespace rifa::storage {
 
-// Lower-case hex SHA-256 of the bytes (OpenSSL).
-std::string sha256_hex(std::string_view bytes);
-
-// A UUID (version 8, RFC 9562 layout) derived from SHA-256 of `name`: the same name always gives
-// the same id, so seed data can be loaded twice without duplicates.
-std::string name_based_uuid(std::string_view name);
+using rifa::name_based_uuid;
+using rifa::sha256_hex;
 
 }  // namespace rifa::storage
