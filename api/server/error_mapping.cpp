@@ -1,6 +1,9 @@
 #include "server/error_mapping.hpp"
 
 #include <array>
+#include <string_view>
+
+#include "common/error_status.hpp"
 
 namespace rifa::api {
 namespace {
@@ -50,6 +53,20 @@ constexpr bool catalog_in_order() {
 static_assert(catalog_in_order(), "kCatalog rows must follow the ProblemType order");
 static_assert(kCatalog.size() == static_cast<size_t>(P::kUnsupportedMediaType) + 1, "a ProblemType has no row");
 
+// The ErrorCode table (common/error_status.hpp) names slugs of this catalog with their statuses.
+constexpr bool answers_agree() {
+  for (ErrorCode code : kAllErrorCodes) {
+    const HttpAnswer answer = http_answer(code);
+    bool found = false;
+    for (const ProblemKind& kind : kCatalog) {
+      if (std::string_view(kind.type) == answer.problem) found = kind.status == answer.status;
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+static_assert(answers_agree(), "common/error_status.hpp names a slug missing from kCatalog or with another status");
+
 }  // namespace
 
 std::span<const ProblemKind> problem_catalog() { return kCatalog; }
@@ -57,30 +74,11 @@ std::span<const ProblemKind> problem_catalog() { return kCatalog; }
 const ProblemKind& problem_kind(ProblemType type) { return kCatalog[static_cast<size_t>(type)]; }
 
 const ProblemKind& problem_kind(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kInvalidArgument: return problem_kind(P::kValidation);
-    case ErrorCode::kNotFound: return problem_kind(P::kNotFound);
-    case ErrorCode::kConflict: return problem_kind(P::kConflict);
-    case ErrorCode::kUnauthenticated: return problem_kind(P::kUnauthenticated);
-    case ErrorCode::kPermissionDenied: return problem_kind(P::kForbidden);
-    case ErrorCode::kUnavailable: return problem_kind(P::kUnavailable);
-    case ErrorCode::kPaymentDeclined: return problem_kind(P::kPaymentDeclined);
-    case ErrorCode::kSignature: return problem_kind(P::kInvalidSignature);
-    case ErrorCode::kTimeout: return problem_kind(P::kUpstreamTimeout);
-    case ErrorCode::kNotPublished: return problem_kind(P::kNotPublished);
-    case ErrorCode::kUnsupported: return problem_kind(P::kUnsupported);
-    case ErrorCode::kRateLimited: return problem_kind(P::kRateLimited);
-    // Failures of the host itself: the caller cannot fix them, so they are all "internal".
-    case ErrorCode::kConfigInvalid:
-    case ErrorCode::kPluginLoad:
-    case ErrorCode::kDatabase:
-    case ErrorCode::kMigration:
-    case ErrorCode::kParse:
-    case ErrorCode::kValidation:
-    case ErrorCode::kNotRecorded:
-    case ErrorCode::kInternal: return problem_kind(P::kInternal);
+  const std::string_view slug = http_answer(code).problem;
+  for (const ProblemKind& kind : kCatalog) {
+    if (slug == kind.type) return kind;
   }
-  return problem_kind(P::kInternal);
+  return problem_kind(P::kInternal);  // unreachable: answers_agree() below
 }
 
 Response make_problem(ProblemType type, const std::string& detail, const std::string& field) {
@@ -88,12 +86,12 @@ Response make_problem(ProblemType type, const std::string& detail, const std::st
   return problem(kind.status, kind.type, kind.title, detail, field);
 }
 
-Response problem_from_error(const Error& error, const std::string& request_id, const std::string& field) {
+Response problem_from_error(const Error& error, const std::string& request_id) {
   const ProblemKind& kind = problem_kind(error.code);
   const std::string detail = kind.status >= 500 && error.code != ErrorCode::kUnavailable
                                  ? "the server failed to handle this request; quote request id " + request_id
                                  : error.message;
-  Response response = make_problem(kind.id, detail, field);
+  Response response = make_problem(kind.id, detail, error.field);
   if (error.retry_after_s > 0) response.headers.emplace_back("Retry-After", std::to_string(error.retry_after_s));
   return response;
 }

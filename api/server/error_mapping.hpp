@@ -49,14 +49,16 @@ struct ProblemKind {
 // The whole table, in ProblemType order.
 std::span<const ProblemKind> problem_catalog();
 const ProblemKind& problem_kind(ProblemType type);
-// ErrorCode → problem: the one place that decides the HTTP status of an engine error.
+// ErrorCode → problem, by the slug common/error_status.hpp's table gives the code (that table is
+// the one place that decides the HTTP status of an engine error).
 const ProblemKind& problem_kind(ErrorCode code);
 
 // A problem response of this type. `field` names the offending request member, if any.
 Response make_problem(ProblemType type, const std::string& detail, const std::string& field = "");
 
 // An Error as an application/problem+json response. 5xx messages (but kUnavailable's) never leak:
-// the caller gets the request id to quote instead. Error::retry_after_s becomes Retry-After.
-Response problem_from_error(const Error& error, const std::string& request_id, const std::string& field = "");
+// the caller gets the request id to quote instead. Error::field becomes `field`,
+// Error::retry_after_s becomes Retry-After.
+Response problem_from_error(const Error& error, const std::string& request_id);
 
 }  // namespace rifa::api

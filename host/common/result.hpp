@@ -38,6 +38,9 @@ struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
   int retry_after_s = 0;  // > 0: when the caller may try again (HTTP Retry-After)
+  // The request member the error is about ("quantity", "reglas.tiers[1].share_bp"), or empty: the
+  // problem+json `field`. Set by make_field_error; never recovered from the message.
+  std::string field{};
 };
 
 // A value or an Error. Domain outcomes travel as Result; exceptions are for bugs and
@@ -82,6 +85,13 @@ class [[nodiscard]] Result<void> {
 
 inline Error make_error(ErrorCode code, std::string message) {
   return Error{code, std::move(message)};
+}
+
+// An error about one request member: `field` is carried as data, and the message reads
+// "<field>: <message>" for whoever reads it as text (logs, problem+json `detail`).
+inline Error make_field_error(ErrorCode code, std::string field, const std::string& message) {
+  std::string text = field + ": " + message;
+  return Error{code, std::move(text), 0, std::move(field)};
 }
 
 }  // namespace rifa

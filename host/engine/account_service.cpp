@@ -25,7 +25,7 @@ Result<void> check_telefono(const std::optional<std::string>& telefono) {
 
 int64_t unix_seconds(TimePoint t) { return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count(); }
 
-constexpr const char* kEmailTaken = "email: an account with this email already exists (or with one that looks like it)";
+constexpr const char* kEmailTaken = "an account with this email already exists (or with one that looks like it)";
 
 }  // namespace
 
@@ -73,7 +73,7 @@ Result<User> AccountService::create(const NewUser& input, Rol rol, const std::op
                        {{"email", user.email}, {"rol", to_string(rol)}}};
   }
   if (auto inserted = users_.insert(user, audit); !inserted) {
-    if (inserted.error().code == ErrorCode::kConflict) return make_error(ErrorCode::kConflict, kEmailTaken);
+    if (inserted.error().code == ErrorCode::kConflict) return field_error(ErrorCode::kConflict, "email", kEmailTaken);
     return inserted.error();
   }
   return user;

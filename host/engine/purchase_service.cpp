@@ -1,26 +1,13 @@
 #include "engine/purchase_service.hpp"
 
-#include <openssl/evp.h>
-
+#include "common/error_status.hpp"
+#include "common/sha256.hpp"
 #include "engine/iso_time.hpp"
 #include "engine/payment_service.hpp"
 #include "engine/validation.hpp"
 
 namespace rifa::engine {
 namespace {
-
-std::string sha256_hex(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0xf]);
-  }
-  return hex;
-}
 
 // What makes two requests "the same" for a key: everything that decides the purchase.
 std::string request_hash(const std::string& rifa_id, const std::string& buyer, int64_t quantity,
@@ -32,23 +19,12 @@ std::string request_hash(const std::string& rifa_id, const std::string& buyer, i
   return sha256_hex(canonical.dump());
 }
 
-// The HTTP status a refusal is replayed with; the same table as api/server/error_mapping for the
-// codes a purchase can end in (the engine cannot see the API layer).
-int stored_status(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kInvalidArgument: return 422;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kConflict: return 409;
-    case ErrorCode::kPermissionDenied: return 403;
-    case ErrorCode::kPaymentDeclined: return 402;
-    case ErrorCode::kUnavailable: return 503;
-    default: return 500;
-  }
-}
-
+// A refusal as stored for idempotent replay: the status the API answers it with (the one table,
+// common/error_status.hpp) and the error, field included, so a replay answers the same problem.
 StoredResponse encode_error(const Error& error) {
-  const nlohmann::json body = {{"error", {{"code", static_cast<int32_t>(error.code)}, {"message", error.message}}}};
-  return {stored_status(error.code), body.dump()};
+  nlohmann::json e = {{"code", static_cast<int32_t>(error.code)}, {"message", error.message}};
+  if (!error.field.empty()) e["field"] = error.field;
+  return {http_status(error.code), nlohmann::json{{"error", std::move(e)}}.dump()};
 }
 
 Result<PurchaseResult> decode(const StoredResponse& stored, bool replayed) {
@@ -56,8 +32,10 @@ Result<PurchaseResult> decode(const StoredResponse& stored, bool replayed) {
   if (body.is_discarded()) return make_error(ErrorCode::kInternal, "stored idempotent answer is not JSON");
   if (stored.status >= 300) {
     const auto& e = body.value("error", nlohmann::json::object());
-    return make_error(static_cast<ErrorCode>(e.value("code", static_cast<int32_t>(ErrorCode::kInternal))),
-                      e.value("message", std::string("stored failure")));
+    Error error = make_error(static_cast<ErrorCode>(e.value("code", static_cast<int32_t>(ErrorCode::kInternal))),
+                             e.value("message", std::string("stored failure")));
+    error.field = e.value("field", std::string());
+    return error;
   }
   return PurchaseResult{stored.status, body, replayed};
 }

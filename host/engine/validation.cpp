@@ -9,22 +9,10 @@ Error invalid_field(std::string_view field, std::string_view message) {
 }
 
 Error field_error(ErrorCode code, std::string_view field, std::string_view message) {
-  return make_error(code, std::string(field) + ": " + std::string(message));
+  return make_field_error(code, std::string(field), std::string(message));
 }
 
-std::string field_of(const Error& error) {
-  const auto colon = error.message.find(": ");
-  if (colon == std::string::npos || colon == 0) return {};
-  const std::string field = error.message.substr(0, colon);
-  for (char c : field) {
-    // '[' and ']' for paths into JSON members: "reglas.tiers[1].share_bp".
-    if (!(std::islower(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '[' || c == ']' ||
-          std::isdigit(static_cast<unsigned char>(c)))) {
-      return {};
-    }
-  }
-  return field;
-}
+std::string field_of(const Error& error) { return error.field; }
 
 size_t utf8_length(std::string_view text) {
   size_t n = 0;

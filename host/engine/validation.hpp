@@ -7,12 +7,12 @@
 
 namespace rifa::engine {
 
-// Validation errors name the offending field. Error has no field member, so the convention is a
-// message "<field>: <what is wrong>"; field_of() recovers the field for the problem+json body.
+// Validation errors name the offending field: Error::field carries it (the problem+json `field`),
+// and the message reads "<field>: <what is wrong>" (make_field_error).
 Error invalid_field(std::string_view field, std::string_view message);
-// The same convention for other codes (a locked field is kConflict, a role change kPermissionDenied).
+// The same for other codes (a locked field is kConflict, a role change kPermissionDenied).
 Error field_error(ErrorCode code, std::string_view field, std::string_view message);
-// The field named by an error made above, or empty.
+// The field an error is about (Error::field), or empty.
 std::string field_of(const Error& error);
 
 // Characters (code points) in UTF-8 text: column limits count characters on both backends.

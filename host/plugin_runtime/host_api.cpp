@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "rifa/sdk/abi_layout.hpp"
+
 namespace rifa::plugin_runtime {
 namespace {
 
@@ -58,11 +60,14 @@ rifa_status host_http_request(rifa_host* host, const rifa_http_request* request,
     return status;
   };
   if (!host || !request || !response) return fail(RIFA_ERR_INVALID_ARGUMENT, "http_request: NULL argument");
-  if (request->struct_size < offsetof(rifa_http_request, timeout_ms) + sizeof(uint32_t) ||
-      response->struct_size < sizeof(rifa_http_response)) {
-    return fail(RIFA_ERR_INVALID_ARGUMENT, "http_request: struct_size too small");
+  // Both structs are the plugin's: read (and later write) only what its struct_size covers.
+  for (const std::string& problem :
+       {sdk::abi::size_problem("rifa_http_request", request->struct_size, sdk::abi::v1_0::http_request),
+        sdk::abi::size_problem("rifa_http_response", response->struct_size, sdk::abi::v1_0::http_response)}) {
+    if (!problem.empty()) return fail(RIFA_ERR_INVALID_ARGUMENT, "http_request: " + problem);
   }
-  if (!request->url || !request->method) {
+  const rifa_http_request in = sdk::abi::read_covered(*request);
+  if (!in.url || !in.method) {
     return fail(RIFA_ERR_INVALID_ARGUMENT, "http_request: method and url are required");
   }
   if (!host->services.transport) {
@@ -70,11 +75,11 @@ rifa_status host_http_request(rifa_host* host, const rifa_http_request* request,
                                         "' no HTTP transport");
   }
   HttpRequest req;
-  req.method = request->method;
-  req.url = request->url;
-  if (request->headers) req.headers = parse_header_lines(request->headers);
-  if (request->body && request->body_len) req.body.assign(request->body, request->body_len);
-  req.timeout_ms = request->timeout_ms;
+  req.method = in.method;
+  req.url = in.url;
+  if (in.headers) req.headers = parse_header_lines(in.headers);
+  if (in.body && in.body_len) req.body.assign(in.body, in.body_len);
+  req.timeout_ms = in.timeout_ms;
 
   const auto started = std::chrono::steady_clock::now();
   Result<HttpResponse> result = host->services.transport->perform(req);
@@ -92,23 +97,22 @@ rifa_status host_http_request(rifa_host* host, const rifa_http_request* request,
   if (!result) return fail(status_for(result.error().code), result.error().message);
 
   auto* holder = new ResponseHolder{std::move(*result)};
-  response->status = holder->response.status;
-  response->effective_url = holder->response.effective_url.c_str();
-  response->headers = holder->response.headers.c_str();
-  response->body = holder->response.body.c_str();  // std::string keeps a NUL after the data
-  response->body_len = holder->response.body.size();
-  response->host_private = holder;
+  rifa_http_response out{};
+  out.status = holder->response.status;
+  out.effective_url = holder->response.effective_url.c_str();
+  out.headers = holder->response.headers.c_str();
+  out.body = holder->response.body.c_str();  // std::string keeps a NUL after the data
+  out.body_len = holder->response.body.size();
+  out.host_private = holder;
+  sdk::abi::write_covered(*response, out);
   return RIFA_OK;
 }
 
 void host_http_response_release(rifa_host*, rifa_http_response* response) {
-  if (!response || !response->host_private) return;
+  // host_private is a 1.0 field: a struct too short to hold it was never filled.
+  if (!response || response->struct_size < sdk::abi::v1_0::http_response || !response->host_private) return;
   delete static_cast<ResponseHolder*>(response->host_private);
-  response->host_private = nullptr;
-  response->body = nullptr;
-  response->headers = nullptr;
-  response->effective_url = nullptr;
-  response->body_len = 0;
+  sdk::abi::write_covered(*response, rifa_http_response{});
 }
 
 }  // namespace

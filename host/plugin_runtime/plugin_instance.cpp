@@ -175,8 +175,9 @@ CallOutcome PluginInstance::schedule() {
 CallOutcome PluginInstance::draw_dates(const std::string& from_iso, const std::string& to_iso) {
   const auto* v = library_->manifest().lottery;
   if (!v) return wrong_kind("draw_dates", id());
-  // A 1.0 plugin's vtable ends before draw_dates: reading it would read past the plugin's struct.
-  if (!RIFA_HAS_FIELD(rifa_lottery_vtable, v, draw_dates) || !v->draw_dates) {
+  // `v` is the host's copy (PluginLibrary): a 1.0 plugin's vtable ends before draw_dates, so the
+  // copy holds NULL there and nothing past the plugin's struct is read.
+  if (!v->draw_dates) {
     CallOutcome o;
     o.status = RIFA_ERR_UNSUPPORTED;
     o.error = "plugin '" + id() + "' publishes no draw calendar";

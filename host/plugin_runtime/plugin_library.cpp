@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "plugin_runtime/json_schema.hpp"
+#include "rifa/sdk/abi_layout.hpp"
 
 namespace rifa::plugin_runtime {
 namespace {
@@ -22,28 +23,41 @@ bool has_elf_magic(const fs::path& path) {
   return in.gcount() == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
 }
 
-// The vtable for the declared kind must be present and complete; the others must be absent, so a
-// plugin cannot be half one kind and half another.
-std::string check_vtables(const rifa_plugin_manifest& m) {
+// The vtable for the declared kind must be present, reach ABI 1.0's layout and have its 1.0
+// functions; the others must be absent, so a plugin cannot be half one kind and half another.
+// Copies the vtable into `lib` (read_covered: fields past the plugin's struct_size read as NULL).
+std::string check_vtables(const rifa_plugin_manifest& m, rifa_lottery_vtable& lottery, rifa_payment_vtable& payment,
+                          rifa_notifier_vtable& notifier) {
+  namespace v1_0 = sdk::abi::v1_0;
   const int present = (m.lottery != nullptr) + (m.payment != nullptr) + (m.notifier != nullptr);
   switch (m.kind) {
     case RIFA_KIND_LOTTERY:
       if (!m.lottery || present != 1) return "kind is lottery but the lottery vtable is missing or others are set";
-      if (m.lottery->struct_size < sizeof(rifa_lottery_vtable)) return "lottery vtable struct_size too small";
-      if (!m.lottery->fetch_draw || !m.lottery->parse_page) return "lottery vtable lacks fetch_draw or parse_page";
+      if (auto p = sdk::abi::size_problem("lottery vtable", m.lottery->struct_size, v1_0::lottery_vtable); !p.empty()) {
+        return p;
+      }
+      lottery = sdk::abi::read_covered(*m.lottery);
+      if (!lottery.fetch_draw || !lottery.parse_page) return "lottery vtable lacks fetch_draw or parse_page";
       return "";
     case RIFA_KIND_PAYMENT:
       if (!m.payment || present != 1) return "kind is payment but the payment vtable is missing or others are set";
-      if (m.payment->struct_size < sizeof(rifa_payment_vtable)) return "payment vtable struct_size too small";
-      if (!m.payment->create_payment || !m.payment->verify_webhook || !m.payment->get_payment ||
-          !m.payment->refund || !m.payment->payout) {
+      if (auto p = sdk::abi::size_problem("payment vtable", m.payment->struct_size, v1_0::payment_vtable); !p.empty()) {
+        return p;
+      }
+      payment = sdk::abi::read_covered(*m.payment);
+      if (!payment.create_payment || !payment.verify_webhook || !payment.get_payment || !payment.refund ||
+          !payment.payout) {
         return "payment vtable has a NULL function";
       }
       return "";
     case RIFA_KIND_NOTIFIER:
       if (!m.notifier || present != 1) return "kind is notifier but the notifier vtable is missing or others are set";
-      if (m.notifier->struct_size < sizeof(rifa_notifier_vtable)) return "notifier vtable struct_size too small";
-      if (!m.notifier->deliver) return "notifier vtable lacks deliver";
+      if (auto p = sdk::abi::size_problem("notifier vtable", m.notifier->struct_size, v1_0::notifier_vtable);
+          !p.empty()) {
+        return p;
+      }
+      notifier = sdk::abi::read_covered(*m.notifier);
+      if (!notifier.deliver) return "notifier vtable lacks deliver";
       return "";
     default:
       return "manifest kind " + std::to_string(static_cast<int>(m.kind)) +
@@ -90,8 +104,12 @@ Result<std::shared_ptr<PluginLibrary>> PluginLibrary::load(const fs::path& path)
     return load_error(path, "the entry symbol threw an exception");
   }
   if (!m) return load_error(path, "the entry symbol returned no manifest");
-  if (m->struct_size < offsetof(rifa_plugin_manifest, kind)) {
-    return load_error(path, "manifest struct_size " + std::to_string(m->struct_size) + " is too small");
+  // The version fields come first in every ABI: read them before anything else.
+  if (m->struct_size < sdk::abi::kManifestVersionEnd) {
+    return load_error(path, "manifest struct_size " + std::to_string(m->struct_size) +
+                                " is too small to hold the ABI version (" +
+                                std::to_string(sdk::abi::kManifestVersionEnd) + " bytes); ABI 1.0's manifest is " +
+                                std::to_string(sdk::abi::v1_0::manifest) + " bytes");
   }
   const std::string plugin_abi = std::to_string(m->abi_major) + "." + std::to_string(m->abi_minor);
   const std::string host_abi =
@@ -106,28 +124,37 @@ Result<std::shared_ptr<PluginLibrary>> PluginLibrary::load(const fs::path& path)
     return load_error(path, "ABI " + plugin_abi + " is newer than the host's " + host_abi +
                                 ": upgrade the host or build the plugin against an older SDK");
   }
-  if (m->struct_size < sizeof(rifa_plugin_manifest)) {
-    return load_error(path, "manifest struct_size " + std::to_string(m->struct_size) +
-                                " is smaller than ABI " + plugin_abi + "'s " +
-                                std::to_string(sizeof(rifa_plugin_manifest)));
+  // The growth rule (sdk/ABI.md): ABI 1.0's layout is the minimum; the host reads only what the
+  // plugin's struct_size covers, from its own zero-filled copy, so an older minor's shorter
+  // structs load and their missing trailing fields are absent.
+  if (auto p = sdk::abi::size_problem("manifest", m->struct_size, sdk::abi::v1_0::manifest); !p.empty()) {
+    return load_error(path, p + " (plugin built for " + plugin_abi + ")");
   }
-  if (!m->name || !*m->name || !m->version || !*m->version) {
+  lib->manifest_ = sdk::abi::read_covered(*m);
+  rifa_plugin_manifest& copy = lib->manifest_;
+  if (!copy.name || !*copy.name || !copy.version || !*copy.version) {
     return load_error(path, "manifest lacks a name or a version");
   }
-  if (!m->create || !m->destroy) return load_error(path, "manifest lacks create or destroy");
-  if (auto problem = check_vtables(*m); !problem.empty()) return load_error(path, problem);
+  if (!copy.create || !copy.destroy) return load_error(path, "manifest lacks create or destroy");
+  if (auto problem = check_vtables(copy, lib->lottery_, lib->payment_, lib->notifier_); !problem.empty()) {
+    return load_error(path, problem);
+  }
+  // Exactly the kind's vtable is set: point it at the host's copy.
+  copy.lottery = copy.lottery ? &lib->lottery_ : nullptr;
+  copy.payment = copy.payment ? &lib->payment_ : nullptr;
+  copy.notifier = copy.notifier ? &lib->notifier_ : nullptr;
 
   ManifestInfo& info = lib->info_;
-  info.abi_major = m->abi_major;
-  info.abi_minor = m->abi_minor;
-  info.kind = m->kind;
-  info.flags = m->flags;
-  info.name = m->name;
-  info.version = m->version;
-  info.description = m->description ? m->description : "";
-  if (m->config_schema_json) {
+  info.abi_major = copy.abi_major;
+  info.abi_minor = copy.abi_minor;
+  info.kind = copy.kind;
+  info.flags = copy.flags;
+  info.name = copy.name;
+  info.version = copy.version;
+  info.description = copy.description ? copy.description : "";
+  if (copy.config_schema_json) {
     try {
-      info.config_schema = nlohmann::json::parse(m->config_schema_json);
+      info.config_schema = nlohmann::json::parse(copy.config_schema_json);
     } catch (const nlohmann::json::parse_error& e) {
       return load_error(path, std::string("config schema is not valid JSON: ") + e.what());
     }
@@ -137,7 +164,6 @@ Result<std::shared_ptr<PluginLibrary>> PluginLibrary::load(const fs::path& path)
   } else {
     info.config_schema = {{"type", "object"}, {"additionalProperties", false}};
   }
-  lib->manifest_ = m;
   return lib;
 }
 

@@ -32,18 +32,26 @@ class PluginLibrary {
  public:
   // Loads `path` and checks its manifest. Every failure names the file and the reason: missing
   // file, not a shared library, no entry symbol, ABI major different, ABI minor newer than the
-  // host, malformed manifest, config schema outside the supported subset.
+  // host, a struct smaller than ABI 1.0's layout, malformed manifest, config schema outside the
+  // supported subset.
   static Result<std::shared_ptr<PluginLibrary>> load(const std::filesystem::path& path);
 
   const std::filesystem::path& path() const { return path_; }
-  const rifa_plugin_manifest& manifest() const { return *manifest_; }
+  // The host's copy of the plugin's manifest and vtable (sdk/ABI.md, "Growth rule"): only the bytes
+  // the plugin's struct_size covers are copied, the rest is zero, so a field an older minor lacks
+  // is a NULL pointer here. struct_size keeps the plugin's value (RIFA_HAS_FIELD still works); the
+  // vtable pointer of the plugin's kind points at the copy, the others are NULL.
+  const rifa_plugin_manifest& manifest() const { return manifest_; }
   const ManifestInfo& info() const { return info_; }
 
  private:
   PluginLibrary() = default;
   std::filesystem::path path_;
   boost::dll::shared_library library_;
-  const rifa_plugin_manifest* manifest_ = nullptr;
+  rifa_plugin_manifest manifest_{};
+  rifa_lottery_vtable lottery_{};
+  rifa_payment_vtable payment_{};
+  rifa_notifier_vtable notifier_{};
   ManifestInfo info_;
 };
 

@@ -1,10 +1,12 @@
 #pragma once
 
-// The SHA-256 helpers live in common/sha256.hpp (the engine derives ids from them too); storage's
-// callers keep their names.
+// The host's SHA-256 helper lives in common/sha256.hpp (one for every layer); storage code keeps
+// calling it by its storage:: name.
 #include "common/sha256.hpp"
 
 namespace rifa::storage {
+
 using rifa::name_based_uuid;
 using rifa::sha256_hex;
+
 }  // namespace rifa::storage

@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "engine/validation.hpp"
 #include "handlers/common/json_body.hpp"
 #include "server/error_mapping.hpp"
 
@@ -15,7 +14,7 @@ Response error_response(const Error& error, const Request& request) {
     spdlog::error("request {} {} {}: {}: {}", request.request_id, request.method, request.path,
                   to_string(error.code), error.message);
   }
-  Response response = problem_from_error(error, request.request_id, engine::field_of(error));
+  Response response = problem_from_error(error, request.request_id);
   if (kind.status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer");
   return response;
 }

@@ -17,9 +17,7 @@ nlohmann::json to_json(const Commitment& c) {
 
 std::string canonical_text(const Commitment& c) { return to_json(c).dump(); }
 
-std::string commitment_hash(const Commitment& c) {
-  return sha256_hex(canonical_text(c));
-}
+std::string commitment_hash(const Commitment& c) { return sha256_hex(canonical_text(c)); }
 
 Result<Commitment> commitment_from_json(const nlohmann::json& j) {
   try {

@@ -9,7 +9,7 @@ namespace {
 using nlohmann::json;
 
 Error invalid(const std::string& path, const std::string& message) {
-  return make_error(ErrorCode::kInvalidArgument, path + ": " + message);
+  return make_field_error(ErrorCode::kInvalidArgument, path, message);
 }
 
 bool all_digits(const std::string& s) {

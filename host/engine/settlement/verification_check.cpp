@@ -1,7 +1,6 @@
 #include "engine/settlement/verification_check.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <set>
 #include <tuple>
 

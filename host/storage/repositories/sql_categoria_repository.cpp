@@ -62,7 +62,7 @@ Result<void> SqlCategoriaRepository::insert(const engine::Categoria& c, const en
     append_audit(sql, backend, audit_record(audit, clock_.now()));
   });
   if (!done && is_unique_violation(done.error())) {
-    return make_error(ErrorCode::kConflict, "nombre: a categoria with this nombre already exists");
+    return make_field_error(ErrorCode::kConflict, "nombre", "a categoria with this nombre already exists");
   }
   return done;
 }

@@ -191,7 +191,7 @@ Result<void> SqlRifaRepository::update(const engine::Rifa& before, const engine:
     // Compare-and-set: every check the caller made was made against before.estado.
     const std::string read_estado = engine::to_string(before.estado);
     if (stored_estado != read_estado) {
-      return make_error(ErrorCode::kConflict, "estado: the rifa is now " + stored_estado + " (it was " + read_estado +
+      return make_field_error(ErrorCode::kConflict, "estado", "the rifa is now " + stored_estado + " (it was " + read_estado +
                                                   " when this change was read): read it again and retry");
     }
     // The fields that change the odds or the money are the commitment, frozen at activation.
@@ -241,7 +241,7 @@ Result<void> SqlRifaRepository::update(const engine::Rifa& before, const engine:
       st.define_and_bind();
       st.execute(true);
       if (st.get_affected_rows() != 1) {
-        return make_error(ErrorCode::kConflict, "estado: the rifa changed while this change was written: read it again and retry");
+        return make_field_error(ErrorCode::kConflict, "estado", "the rifa changed while this change was written: read it again and retry");
       }
     }
     if (precio) {
@@ -261,7 +261,7 @@ Result<void> SqlRifaRepository::update(const engine::Rifa& before, const engine:
     if (r.estado == engine::RifaEstado::kCancelada && stored_estado != "cancelada") {
       // Checked on the locked row: a close that committed since the service read the rifa wins.
       if (stored_estado != "pendiente" && stored_estado != "activa") {
-        return make_error(ErrorCode::kConflict, "estado: cannot cancel a rifa that is " + stored_estado);
+        return make_field_error(ErrorCode::kConflict, "estado", "cannot cancel a rifa that is " + stored_estado);
       }
       // Transactional outbox: the refunds of every paid ticket (settlement/refund_service.hpp)
       // are queued if and only if the cancellation commits.

@@ -202,8 +202,8 @@ Result<engine::BeginOutcome> SqlSalesRepository::begin_purchase(const engine::Be
         soci::into(active);
     if (!sql.got_data() || active != 1) {
       out.kind = BeginOutcome::Kind::kRefused;
-      out.refusal = make_error(ErrorCode::kInvalidArgument,
-                               "user_id: user " + in.user_id + " does not exist or is deactivated");
+      out.refusal = make_field_error(ErrorCode::kInvalidArgument, "user_id",
+                                     "user " + in.user_id + " does not exist or is deactivated");
       return out;
     }
 
@@ -284,8 +284,8 @@ Result<engine::BeginOutcome> SqlSalesRepository::begin_purchase(const engine::Be
     // Sales end at fecha_fin whether or not the closing job has run yet (it may lag, or jobs may be
     // off on this host): after it the draw may be known.
     if (const auto ends = read_timestamp(fecha_fin); in.now >= ends) {
-      return refuse(make_error(ErrorCode::kConflict, "fecha_fin: sales of rifa " + in.rifa_id + " ended at " +
-                                                         format_timestamp(ends)));
+      return refuse(make_field_error(ErrorCode::kConflict, "fecha_fin", "sales of rifa " + in.rifa_id + " ended at " +
+                                                                             format_timestamp(ends)));
     }
 
     // 2b. The buyer's held numbers in this rifa, this purchase's included, stay under the cap. The
@@ -300,9 +300,9 @@ Result<engine::BeginOutcome> SqlSalesRepository::begin_purchase(const engine::Be
     sql << "SELECT count(*) FROM tickets WHERE rifa_id = :r AND usuario_id = :u AND estado = 'reservado'",
         soci::use(in.rifa_id), soci::use(in.user_id), soci::into(held);
     if (held + in.quantity > in.max_held_per_buyer) {
-      return refuse(make_error(
-          ErrorCode::kConflict,
-          "quantity: a buyer may hold at most " + std::to_string(in.max_held_per_buyer) +
+      return refuse(make_field_error(
+          ErrorCode::kConflict, "quantity",
+          "a buyer may hold at most " + std::to_string(in.max_held_per_buyer) +
               " number(s) of a rifa while their payments are pending; " + std::to_string(held) +
               " already held, asked for " + std::to_string(in.quantity) + " more"));
     }
@@ -343,9 +343,9 @@ Result<engine::BeginOutcome> SqlSalesRepository::begin_purchase(const engine::Be
     }
     if (static_cast<int>(ids.size()) < in.quantity) {
       if (remaining <= 0) {
-        return refuse(make_error(ErrorCode::kConflict, "quantity: the rifa is sold out (0 numbers left)"));
+        return refuse(make_field_error(ErrorCode::kConflict, "quantity", "the rifa is sold out (0 numbers left)"));
       }
-      return refuse(make_error(ErrorCode::kConflict, "quantity: only " + std::to_string(remaining) +
+      return refuse(make_field_error(ErrorCode::kConflict, "quantity", "only " + std::to_string(remaining) +
                                                          " number(s) left, asked for " +
                                                          std::to_string(in.quantity)));
     }

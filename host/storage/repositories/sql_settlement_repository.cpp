@@ -321,7 +321,7 @@ Result<void> SqlSettlementRepository::replace_ganadores(const settlement::Settle
     auto estado = lock_rifa(sql, b, w.rifa_id);
     if (!estado) return make_error(ErrorCode::kNotFound, "rifa " + w.rifa_id + " does not exist");
     if (*estado != "resuelta") {
-      return make_error(ErrorCode::kConflict, "estado: the rifa is " + *estado + ", not resuelta");
+      return make_field_error(ErrorCode::kConflict, "estado", "the rifa is " + *estado + ", not resuelta");
     }
     long long paid = 0, sending = 0;
     sql << "SELECT count(*) FROM ganadores g JOIN tickets t ON t.id = g.ticket_id LEFT JOIN payouts p ON "

@@ -40,7 +40,7 @@ class MemoryUsers final : public UserRepository {
  public:
   Result<void> insert(const User& user, const std::optional<AuditEntry>& audit) override {
     for (const auto& [id, u] : users_) {
-      if (ascii_lower(u.email) == ascii_lower(user.email)) return make_error(ErrorCode::kConflict, "email: taken");
+      if (ascii_lower(u.email) == ascii_lower(user.email)) return make_field_error(ErrorCode::kConflict, "email", "taken");
     }
     users_[user.id] = user;
     if (audit) audit_.push_back(*audit);
@@ -135,7 +135,7 @@ class MemoryRifas final : public RifaRepository {
   }
   Result<void> update(const Rifa& before, const Rifa& rifa, Lock lock, const std::string& locked_field,
                       std::optional<int64_t> precio, const AuditEntry& audit) override {
-    if (rifas_[rifa.id].estado != before.estado) return make_error(ErrorCode::kConflict, "estado: changed");
+    if (rifas_[rifa.id].estado != before.estado) return make_field_error(ErrorCode::kConflict, "estado", "changed");
     if (lock == Lock::kRequireNoTicketsTaken && taken_[rifa.id] > 0) {
       return make_error(ErrorCode::kConflict, locked_field + ": locked");
     }

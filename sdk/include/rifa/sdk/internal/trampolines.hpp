@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "rifa/sdk/abi.h"
+#include "rifa/sdk/abi_layout.hpp"
 #include "rifa/sdk/error.hpp"
 #include "rifa/sdk/host.hpp"
 #include "rifa/sdk/internal/call_context.hpp"
@@ -87,6 +88,9 @@ struct Exports {
 
   static rifa_status create(const rifa_host_api* api, rifa_host* host, const char* instance_id,
                             const char* config_json, rifa_call* call, void** out_instance) noexcept {
+    // The host's table must hold ABI 1.0's functions, all of which Host uses (sdk/ABI.md, "Growth
+    // rule"); a shorter one cannot even carry an error message.
+    if (api && api->struct_size < abi::v1_0::host_api) return RIFA_ERR_INVALID_ARGUMENT;
     CallScope scope(call);
     return guarded(api, call, [&]() -> rifa_status {
       if (!api || !host || !out_instance) throw Error(RIFA_ERR_INVALID_ARGUMENT, "create: NULL api, host or out_instance");

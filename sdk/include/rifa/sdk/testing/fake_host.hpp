@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "rifa/sdk/abi.h"
+#include "rifa/sdk/abi_layout.hpp"
 
 namespace rifa::sdk::testing {
 
@@ -209,12 +210,16 @@ class FakeHost {
       if (error_call) FakeCall::from(error_call)->set_error(message);
       return status;
     };
-    if (!host || !request || !response || !request->method || !request->url) {
-      return fail_with(RIFA_ERR_INVALID_ARGUMENT, "http_request: NULL argument");
+    if (!host || !request || !response) return fail_with(RIFA_ERR_INVALID_ARGUMENT, "http_request: NULL argument");
+    // The plugin's structs, read and written only as far as their struct_size reaches, as the host does.
+    for (const std::string& problem :
+         {abi::size_problem("rifa_http_request", request->struct_size, abi::v1_0::http_request),
+          abi::size_problem("rifa_http_response", response->struct_size, abi::v1_0::http_response)}) {
+      if (!problem.empty()) return fail_with(RIFA_ERR_INVALID_ARGUMENT, "http_request: " + problem);
     }
-    if (request->struct_size < sizeof(rifa_http_request) || response->struct_size < sizeof(rifa_http_response)) {
-      return fail_with(RIFA_ERR_INVALID_ARGUMENT, "http_request: struct_size too small");
-    }
+    const rifa_http_request in = abi::read_covered(*request);
+    request = &in;
+    if (!request->method || !request->url) return fail_with(RIFA_ERR_INVALID_ARGUMENT, "http_request: NULL argument");
     FakeHost* h = self(host);
     RecordedRequest recorded;
     recorded.method = request->method;
@@ -240,23 +245,21 @@ class FakeHost {
     if (canned.outcome != RIFA_OK) return fail_with(canned.outcome, canned.error_message);
 
     auto* holder = new ResponseHolder{recorded.url, canned.headers, canned.body};
-    response->status = canned.status;
-    response->effective_url = holder->effective_url.c_str();
-    response->headers = holder->headers.c_str();
-    response->body = holder->body.c_str();
-    response->body_len = holder->body.size();
-    response->host_private = holder;
+    rifa_http_response out{};
+    out.status = canned.status;
+    out.effective_url = holder->effective_url.c_str();
+    out.headers = holder->headers.c_str();
+    out.body = holder->body.c_str();
+    out.body_len = holder->body.size();
+    out.host_private = holder;
+    abi::write_covered(*response, out);
     return RIFA_OK;
   }
 
   static void http_response_release_fn(rifa_host* host, rifa_http_response* response) {
-    if (!response || !response->host_private) return;
+    if (!response || response->struct_size < abi::v1_0::http_response || !response->host_private) return;
     delete static_cast<ResponseHolder*>(response->host_private);
-    response->host_private = nullptr;
-    response->body = nullptr;
-    response->headers = nullptr;
-    response->effective_url = nullptr;
-    response->body_len = 0;
+    abi::write_covered(*response, rifa_http_response{});
     FakeHost* h = self(host);
     std::lock_guard<std::mutex> lock(h->mutex_);
     --h->outstanding_;

@@ -1,11 +1,11 @@
 #pragma once
 
-#include <string>
-#include <string_view>
+// The lottery plugins hash pages with the SDK's SHA-256 (rifa/sdk/sha256.hpp), the one the host
+// uses too; this header keeps the rifa::lottery name for them.
+#include "rifa/sdk/sha256.hpp"
 
 namespace rifa::lottery {
 
-/// Lower-case hex SHA-256 of `bytes` (OpenSSL).
-std::string sha256_hex(std::string_view bytes);
+using rifa::sdk::sha256_hex;
 
 }  // namespace rifa::lottery
