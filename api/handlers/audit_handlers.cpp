@@ -14,15 +14,19 @@ namespace {
 constexpr size_t kFilterMax = 200;
 
 nlohmann::json entry_json(const engine::AuditLogEntry& e) {
+  const auto text_or_null = [&](const std::string& v) { return e.sealed() ? nlohmann::json(v) : nlohmann::json(); };
   return {{"id", e.id},
+          {"state", e.sealed() ? "sealed" : "pending"},
+          {"seq", e.seq ? nlohmann::json(*e.seq) : nlohmann::json()},
+          {"sealed_at", e.sealed_at ? nlohmann::json(engine::format_iso_time(*e.sealed_at)) : nlohmann::json()},
           {"occurred_at", engine::format_iso_time(e.occurred_at)},
           {"actor", e.actor},
           {"action", e.action},
           {"entity", e.entity},
           {"entity_id", e.entity_id},
           {"data", e.data},
-          {"prev_hash", e.prev_hash},
-          {"hash", e.hash}};
+          {"prev_hash", text_or_null(e.prev_hash)},
+          {"hash", text_or_null(e.hash)}};
 }
 
 Result<std::optional<std::string>> filter_param(const Request& req, const char* name) {
@@ -48,7 +52,14 @@ Response list_audit(const ApiContext& ctx, Request& req) {
   if (!page) return error_response(page.error(), req);
   auto entries = ctx.audit_log->list(who->actor(), filter, *page);
   if (!entries) return error_response(entries.error(), req);
-  return json_body_response(200, page_json(*entries, entry_json));
+  auto chain = ctx.audit_log->chain_status(who->actor());
+  if (!chain) return error_response(chain.error(), req);
+  nlohmann::json body = page_json(*entries, entry_json);
+  body["chain"] = {{"head_seq", chain->head_seq},
+                   {"head_hash", chain->head_hash},
+                   {"pending", chain->pending},
+                   {"oldest_pending_age_s", chain->oldest_pending_age_s}};
+  return json_body_response(200, body);
 }
 
 }  // namespace

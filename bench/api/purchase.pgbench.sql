@@ -22,11 +22,9 @@ UPDATE tickets SET estado = 'reservado', usuario_id = :uid, transaccion_id = 'pg
   hold_expires_at = now() + interval '15 minutes' WHERE id = :ticket_id AND estado = 'disponible';
 UPDATE idempotency_keys SET transaccion_id = 'pgbench-' || CAST(:k AS text)
   WHERE user_id = :uid AND key = 'pgbench-' || CAST(:k AS text);
-LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE;
-SELECT hash AS prev_hash FROM audit_log ORDER BY id DESC LIMIT 1 \gset
-INSERT INTO audit_log (occurred_at, actor, action, entity, entity_id, data, prev_hash, hash)
-  VALUES (now(), :uid, 'payment.created', 'transacciones', 'pgbench-' || CAST(:k AS text), '{}', :prev_hash,
-          encode(sha256(convert_to(CAST(:prev_hash AS text) || 'c' || CAST(:k AS text), 'UTF8')), 'hex'));
+-- unsealed: no lock, no read of the last row (the audit sealer chains it later)
+INSERT INTO audit_log (occurred_at, actor, action, entity, entity_id, data)
+  VALUES (now(), :uid, 'payment.created', 'transacciones', 'pgbench-' || CAST(:k AS text), '{}');
 COMMIT;
 -- settle: the sandbox plugin confirmed the payment
 BEGIN;
@@ -44,10 +42,8 @@ UPDATE idempotency_keys SET status = 'completed', response_status = 201, respons
 INSERT INTO jobs (id, kind, payload, status, run_at, attempts, max_attempts, dedupe_key, created_at, updated_at)
   VALUES ('pgbench-' || CAST(:k AS text), 'notify', '{}', 'succeeded', now(), 0, 8, NULL, now(), now())
   ON CONFLICT (dedupe_key) DO NOTHING;
-LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE;
-SELECT hash AS prev_hash FROM audit_log ORDER BY id DESC LIMIT 1 \gset
-INSERT INTO audit_log (occurred_at, actor, action, entity, entity_id, data, prev_hash, hash)
-  VALUES (now(), :uid, 'payment.succeeded', 'transacciones', 'pgbench-' || CAST(:k AS text), '{}', :prev_hash,
-          encode(sha256(convert_to(CAST(:prev_hash AS text) || 's' || CAST(:k AS text), 'UTF8')), 'hex'));
+-- unsealed: no lock, no read of the last row (the audit sealer chains it later)
+INSERT INTO audit_log (occurred_at, actor, action, entity, entity_id, data)
+  VALUES (now(), :uid, 'payment.succeeded', 'transacciones', 'pgbench-' || CAST(:k AS text), '{}');
 
 COMMIT;

@@ -26,6 +26,7 @@
 #include "settings/settings.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
+#include "storage/repositories/audit_sealer.hpp"
 #include "storage/seed.hpp"
 
 #ifndef RIFA_DEFAULT_MIGRATIONS_DIR
@@ -166,7 +167,7 @@ int serve(const CliOptions& options, std::ostream& err) {
   api::Router router;
   register_http_routes(
       router, api_wiring,
-      [database, &plugins] {
+      [database, &plugins, audit_warn = std::chrono::milliseconds(config->audit.unsealed_warn_ms)] {
         std::vector<api::HealthCheck> checks;
         api::HealthCheck db_check{"database", "database", false, "", -1};
         auto ping = database->ping();
@@ -174,6 +175,7 @@ int serve(const CliOptions& options, std::ostream& err) {
         db_check.detail = ping.ok() ? database->backend_name() : ping.error().message;
         if (ping.ok()) db_check.latency_ms = *ping;
         checks.push_back(db_check);
+        if (ping.ok()) checks.push_back(audit_health_check(*database, audit_warn));
         for (auto* p : plugins.list()) {
           const auto& info = p->library().info();
           checks.push_back({p->id(), plugin_runtime::kind_name(info.kind), true,
@@ -202,10 +204,21 @@ int serve(const CliOptions& options, std::ostream& err) {
   // Background jobs and the scheduler; stopped before the server, the plugins and the database.
   JobWiring job_wiring(*database, *config, plugins, api_wiring, &metrics);
   job_wiring.start();
+  // The audit log's sealer runs in every serving host, jobs.workers 0 or not (one seals at a time).
+  auto audit_logger = make_logger("audit");
+  storage::AuditSealerLoop audit_sealer(
+      *database, {std::chrono::milliseconds(config->audit.seal_interval_ms),
+                  [audit_logger](const std::string& e) { audit_logger->error("audit sealing failed: {}", e); },
+                  [audit_logger](const storage::SealOutcome& o) {
+                    audit_logger->debug("audit: sealed {} entries, chain head at seq {}", o.sealed, o.head_seq);
+                  }});
+  audit_sealer.start();
+  spdlog::info("audit sealer: every {} ms", config->audit.seal_interval_ms);
   const int sig = wait_for_stop_signal();
   spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   job_wiring.stop();
   server.stop();
+  audit_sealer.stop();
   spdlog::info("stopped cleanly");
   spdlog::default_logger()->flush();
   return kExitOk;
@@ -387,7 +400,7 @@ int audit_verify(const CliOptions& options, std::ostream& out, std::ostream& err
     err << "rifa-host: database: " << db.error().message << "\n";
     return kExitStartup;
   }
-  return run_audit_verify(**db, out, err);
+  return options.command == Command::kAuditSeal ? run_audit_seal(**db, out, err) : run_audit_verify(**db, out, err);
 }
 
 }  // namespace
@@ -415,7 +428,8 @@ int run_command(const CliOptions& options, std::ostream& out, std::ostream& err)
     case Command::kReplay: return replay(options, out);
     case Command::kRecord: return record(options, out, err);
     case Command::kUsersCreateAdmin: return users_create_admin(options, out, err);
-    case Command::kAuditVerify: return audit_verify(options, out, err);
+    case Command::kAuditVerify:
+    case Command::kAuditSeal: return audit_verify(options, out, err);
     case Command::kVerify: return run_verify(options.target.string(), out, err);
   }
   return kExitOk;

@@ -25,6 +25,7 @@ const std::map<std::string, std::string>& help_pages() {
        "  users create-admin --email E --nombre N\n"
        "                            create an admin account (password from $RIFA_ADMIN_PASSWORD or stdin)\n"
        "  audit verify              walk the audit log's hash chain; non-zero exit naming the first bad entry\n"
+       "  audit seal                seal the audit rows waiting now (serve does it every audit.seal_interval_ms)\n"
        "  verify FILE|URL           check a rifa's published verificacion: commitment hash and winners\n"
        "\n"
        "Options:\n"
@@ -68,12 +69,18 @@ const std::map<std::string, std::string>& help_pages() {
        "first line of stdin; it must pass the password strength rule. The creation is audited with actor\n"
        "'cli'. Exit status 0 on success, 1 when the account cannot be created (the reason is printed).\n"},
       {"audit",
-       "Usage: rifa-host [--config FILE] audit verify\n\n"
-       "Reads audit_log in database.url in id order and recomputes each entry's hash\n"
-       "(sha256(prev_hash + canonical entry)) and its link to the entry before it. Prints the number of\n"
-       "entries and the head hash when the chain holds (keep the head hash elsewhere: removing entries\n"
-       "from the very end can only be caught against it). Exit status 0 when intact, 1 naming the first\n"
-       "edited, deleted or reordered entry, 2 for a bad config, 3 when the database cannot be read.\n"},
+       "Usage: rifa-host [--config FILE] audit verify\n"
+       "       rifa-host [--config FILE] audit seal\n\n"
+       "verify reads the sealed entries of audit_log in database.url in seq order and recomputes each\n"
+       "entry's hash (sha256(prev_hash + canonical entry with its seq)) and its link to the entry before\n"
+       "it. Prints the number of entries and the head hash when the chain holds (keep the head hash\n"
+       "elsewhere: removing entries from the very end can only be caught against it), and how many\n"
+       "entries wait to be sealed and how long the oldest has waited. Exit status 0 when intact, 1\n"
+       "naming the first edited, deleted or reordered entry, 2 for a bad config, 3 when the database\n"
+       "cannot be read.\n"
+       "seal chains the entries written but not sealed yet, as a serving host does every\n"
+       "audit.seal_interval_ms (one sealer at a time: on PostgreSQL under an advisory lock). Prints how\n"
+       "many it sealed. Exit status 0, 1 when another host held the sealer's lock, 3 on a database error.\n"},
       {"verify",
        "Usage: rifa-host verify FILE|URL\n\n"
        "Checks a rifa's verificacion document (GET /api/v1/rifas/{id}/verificacion, saved to FILE or\n"
@@ -197,9 +204,9 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
     options.command = Command::kUsersCreateAdmin;
   } else if (verb == "audit") {
     const std::string sub = positional.size() > 1 ? positional[1] : "";
-    if (sub != "verify") return usage("'audit' needs 'verify'");
+    if (sub != "verify" && sub != "seal") return usage("'audit' needs 'verify' or 'seal'");
     if (auto ok = expect_args(2); !ok) return ok.error();
-    options.command = Command::kAuditVerify;
+    options.command = sub == "seal" ? Command::kAuditSeal : Command::kAuditVerify;
   } else if (verb == "verify") {
     if (auto ok = expect_args(2); !ok) return ok.error();
     options.command = Command::kVerify;

@@ -21,6 +21,7 @@ enum class Command {
   kRecord,
   kUsersCreateAdmin,
   kAuditVerify,
+  kAuditSeal,
   kVerify,
 };
 

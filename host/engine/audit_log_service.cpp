@@ -8,4 +8,9 @@ Result<Page<AuditLogEntry>> AuditLogService::list(const Actor& actor, const Audi
   return repository_.list(filter, page);
 }
 
+Result<AuditChainStatus> AuditLogService::chain_status(const Actor& actor) {
+  if (!actor.is_admin()) return make_error(ErrorCode::kPermissionDenied, "reading the audit log requires the admin role");
+  return repository_.chain_status();
+}
+
 }  // namespace rifa::engine

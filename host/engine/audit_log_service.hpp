@@ -12,6 +12,7 @@ class AuditLogService {
   explicit AuditLogService(AuditLogRepository& repository) : repository_(repository) {}
 
   Result<Page<AuditLogEntry>> list(const Actor& actor, const AuditLogFilter& filter, const PageRequest& page);
+  Result<AuditChainStatus> chain_status(const Actor& actor);
 
  private:
   AuditLogRepository& repository_;

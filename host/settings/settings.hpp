@@ -82,6 +82,14 @@ struct JobsSettings {
   int64_t scheduler_interval_s = 15;  // how often closings, draws, holds and payments are looked at
 };
 
+// The audit log's sealer (storage/repositories/audit_sealer.hpp): rows are written unsealed and
+// chained by one sealer within seal_interval_ms. A row left unsealed longer than
+// unsealed_warn_ms makes GET /api/v1/health say "degraded" (still 200).
+struct AuditSettings {
+  int64_t seal_interval_ms = 500;
+  int64_t unsealed_warn_ms = 5000;  // default: 10 × seal_interval_ms
+};
+
 struct DatabaseSettings {
   // As written after ${ENV} expansion; storage::parse_database_url(url, Settings::base_dir)
   // resolves a relative sqlite3:// path against the config folder.
@@ -137,6 +145,7 @@ struct Settings {
   LoggingSettings logging;
   SalesSettings sales;
   JobsSettings jobs;
+  AuditSettings audit;
   PluginSettings plugins;
   Bindings bindings;
 

@@ -22,7 +22,8 @@ namespace {
 namespace fs = std::filesystem;
 using Keys = std::vector<std::string>;
 
-const Keys kRootKeys = {"server", "database", "secrets", "logging", "sales", "jobs", "plugins", "bindings"};
+const Keys kRootKeys = {"server", "database", "secrets", "logging", "sales", "jobs", "audit", "plugins", "bindings"};
+const Keys kAuditKeys = {"seal_interval_ms", "unsealed_warn_ms"};
 const Keys kServerKeys = {"listen",          "port",          "io_threads", "body_limit_bytes",
                           "read_cache_ms",   "cors_allowed_origins", "rate_limit", "max_connections",
                           "max_connections_per_ip"};
@@ -146,6 +147,7 @@ class SettingsLoader {
     if (auto* f = root->find("logging")) read_logging(*f);
     if (auto* f = root->find("sales")) read_sales(*f);
     if (auto* f = root->find("jobs")) read_jobs(*f);
+    if (auto* f = root->find("audit")) read_audit(*f);
     if (auto* f = root->find("plugins")) read_plugins(*f);
     if (auto* f = root->find("bindings")) read_bindings(*f);
     check_binding_references();
@@ -258,6 +260,23 @@ class SettingsLoader {
     if (auto* f = m->find("scheduler_interval_s")) {
       if (auto v = reader_.integer(*f, 1, 3600)) jobs.scheduler_interval_s = *v;
     }
+  }
+
+  void read_audit(const Field& field) {
+    auto m = reader_.mapping(field, kAuditKeys);
+    if (!m) return;
+    auto& audit = settings_.audit;
+    bool warn_given = false;
+    if (auto* f = m->find("seal_interval_ms")) {
+      if (auto v = reader_.integer(*f, 10, 3600 * 1000)) audit.seal_interval_ms = *v;
+    }
+    if (auto* f = m->find("unsealed_warn_ms")) {
+      if (auto v = reader_.integer(*f, 1, 24 * 3600 * 1000)) {
+        audit.unsealed_warn_ms = *v;
+        warn_given = true;
+      }
+    }
+    if (!warn_given) audit.unsealed_warn_ms = 10 * audit.seal_interval_ms;
   }
 
   void read_database(const Field& field) {

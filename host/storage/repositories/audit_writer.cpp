@@ -4,11 +4,22 @@
 
 namespace rifa::storage {
 
-std::string canonical_audit_json(const AuditRecord& r) {
+namespace {
+
+nlohmann::json canonical_row(const AuditRecord& r) {
   // nlohmann::json objects are std::map-backed: keys come out sorted, which makes dump() canonical.
-  const nlohmann::json row = {{"action", r.action},       {"actor", r.actor},
-                              {"data", r.data},           {"entity", r.entity},
-                              {"entity_id", r.entity_id}, {"occurred_at", format_timestamp(r.occurred_at)}};
+  return {{"action", r.action},       {"actor", r.actor},
+          {"data", r.data},           {"entity", r.entity},
+          {"entity_id", r.entity_id}, {"occurred_at", format_timestamp(r.occurred_at)}};
+}
+
+}  // namespace
+
+std::string canonical_audit_json(const AuditRecord& r) { return canonical_row(r).dump(); }
+
+std::string canonical_sealed_audit_json(const AuditRecord& r, int64_t seq) {
+  nlohmann::json row = canonical_row(r);
+  row["seq"] = seq;
   return row.dump();
 }
 
@@ -16,19 +27,17 @@ std::string audit_hash(const std::string& prev_hash, const AuditRecord& record) 
   return sha256_hex(prev_hash + canonical_audit_json(record));
 }
 
-void append_audit(soci::session& sql, Backend backend, const AuditRecord& record) {
-  if (backend == Backend::kPostgresql) sql << "LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE";
-  std::string prev_hash;
-  soci::indicator ind = soci::i_null;
-  sql << "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1", soci::into(prev_hash, ind);
-  if (!sql.got_data() || ind != soci::i_ok) prev_hash = kAuditGenesisHash;
-  const std::string hash = audit_hash(prev_hash, record);
+std::string sealed_audit_hash(const std::string& prev_hash, const AuditRecord& record, int64_t seq) {
+  return sha256_hex(prev_hash + canonical_sealed_audit_json(record, seq));
+}
+
+void append_audit(soci::session& sql, Backend /*backend*/, const AuditRecord& record) {
   const std::string occurred_at = format_timestamp(record.occurred_at);
   const std::string data = record.data.dump();
-  sql << "INSERT INTO audit_log (occurred_at, actor, action, entity, entity_id, data, prev_hash, hash) "
-         "VALUES (:occurred_at, :actor, :action, :entity, :entity_id, :data, :prev_hash, :hash)",
+  sql << "INSERT INTO audit_log (occurred_at, actor, action, entity, entity_id, data) "
+         "VALUES (:occurred_at, :actor, :action, :entity, :entity_id, :data)",
       soci::use(occurred_at), soci::use(record.actor), soci::use(record.action), soci::use(record.entity),
-      soci::use(record.entity_id), soci::use(data), soci::use(prev_hash), soci::use(hash);
+      soci::use(record.entity_id), soci::use(data);
 }
 
 }  // namespace rifa::storage

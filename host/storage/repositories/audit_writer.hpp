@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -26,14 +27,21 @@ inline const std::string kAuditGenesisHash(64, '0');
 // The canonical text of a row: JSON with sorted keys and no spaces, of
 // {action, actor, data, entity, entity_id, occurred_at} (occurred_at in storage/timestamps form).
 std::string canonical_audit_json(const AuditRecord& record);
-// sha256_hex(prev_hash + canonical_audit_json(record)).
+// As canonical_audit_json with the row's place in the chain added: {..., "occurred_at", "seq"}.
+std::string canonical_sealed_audit_json(const AuditRecord& record, int64_t seq);
+// sha256_hex(prev_hash + canonical_audit_json(record)): the hash of rows chained at insert, before
+// migration 0011 (their seq was given by the migration and is not covered).
 std::string audit_hash(const std::string& prev_hash, const AuditRecord& record);
+// sha256_hex(prev_hash + canonical_sealed_audit_json(record, seq)): the hash the sealer gives every
+// row (storage/repositories/audit_sealer.hpp), so that moving a row to another seq is detected.
+std::string sealed_audit_hash(const std::string& prev_hash, const AuditRecord& record, int64_t seq);
 
-// Appends to the audit_log hash chain inside the caller's open transaction, so the row commits or
-// rolls back with the change it records. Appenders are serialised so the chain stays single:
-// SQLite write transactions already are (BEGIN IMMEDIATE); on PostgreSQL a table lock is taken
-// (audit rows come from admin actions, so the wait is short). SOCI errors propagate to the
-// caller's Database::transaction, which rolls back and reports kDatabase.
+// Appends one row to audit_log inside the caller's open transaction, so the row commits or rolls
+// back with the change it records. The row is inserted unsealed (seq, prev_hash, hash NULL): no
+// table lock, no read of the last row, so writers never wait for one another here. The audit
+// sealer chains committed rows afterwards, within audit.seal_interval_ms. `backend` is unused
+// (kept so every caller's signature stays). SOCI errors propagate to the caller's
+// Database::transaction, which rolls back and reports kDatabase.
 void append_audit(soci::session& sql, Backend backend, const AuditRecord& record);
 
 }  // namespace rifa::storage

@@ -1,6 +1,8 @@
 #include "storage/repositories/sql_audit_log_repository.hpp"
 
 #include "storage/one_time_statement.hpp"
+#include "storage/repositories/audit_sealer.hpp"
+#include "storage/repositories/audit_writer.hpp"
 #include "storage/repositories/sql_support.hpp"
 
 namespace rifa::storage {
@@ -27,9 +29,10 @@ Result<engine::Page<engine::AuditLogEntry>> SqlAuditLogRepository::list(const en
         out.per_page = page.per_page;
         out.total = count_rows(sql, "audit_log" + where, values);
 
-        long long id = 0;
-        std::string occurred_at, actor, action, entity, entity_id, data, prev_hash, hash;
-        soci::indicator entity_id_ind = soci::i_ok;
+        long long id = 0, seq = 0;
+        std::string occurred_at, actor, action, entity, entity_id, data, prev_hash, hash, sealed_at;
+        soci::indicator entity_id_ind = soci::i_ok, prev_ind = soci::i_ok, hash_ind = soci::i_ok,
+                        seq_ind = soci::i_ok, sealed_ind = soci::i_ok;
         soci::statement st(sql);
         st.exchange(soci::into(id));
         st.exchange(soci::into(occurred_at));
@@ -38,12 +41,14 @@ Result<engine::Page<engine::AuditLogEntry>> SqlAuditLogRepository::list(const en
         st.exchange(soci::into(entity));
         st.exchange(soci::into(entity_id, entity_id_ind));
         st.exchange(soci::into(data));
-        st.exchange(soci::into(prev_hash));
-        st.exchange(soci::into(hash));
+        st.exchange(soci::into(prev_hash, prev_ind));
+        st.exchange(soci::into(hash, hash_ind));
+        st.exchange(soci::into(seq, seq_ind));
+        st.exchange(soci::into(sealed_at, sealed_ind));
         for (const auto& v : values) st.exchange(soci::use(v));
         st.alloc();
         st.prepare(std::string("SELECT id, occurred_at, actor, action, entity, entity_id, ") +
-                   (pg ? "data::text" : "data") + ", prev_hash, hash FROM audit_log" + where + " ORDER BY id DESC" +
+                   (pg ? "data::text" : "data") + ", prev_hash, hash, seq, sealed_at FROM audit_log" + where + " ORDER BY id DESC" +
                    limit_clause(page.per_page, page.offset()));
         st.define_and_bind();
         for_each_row(st, [&] {
@@ -55,14 +60,43 @@ Result<engine::Page<engine::AuditLogEntry>> SqlAuditLogRepository::list(const en
           e.entity = entity;
           e.entity_id = entity_id_ind == soci::i_ok ? entity_id : "";
           e.data = nlohmann::json::parse(data, nullptr, false);
-          e.prev_hash = prev_hash;
-          e.hash = hash;
+          if (seq_ind == soci::i_ok) {
+            e.seq = seq;
+            e.prev_hash = prev_ind == soci::i_ok ? prev_hash : "";
+            e.hash = hash_ind == soci::i_ok ? hash : "";
+            if (sealed_ind == soci::i_ok) e.sealed_at = read_timestamp(sealed_at);
+          }
           out.items.push_back(std::move(e));
-          entity_id_ind = soci::i_ok;
+          entity_id_ind = prev_ind = hash_ind = seq_ind = sealed_ind = soci::i_ok;
         });
         return out;
       },
       TransactionMode::kRead);
+}
+
+Result<engine::AuditChainStatus> SqlAuditLogRepository::chain_status() {
+  auto head = db_.transaction(
+      [&](soci::session& sql) {
+        engine::AuditChainStatus out;
+        out.head_hash = kAuditGenesisHash;
+        long long seq = 0;
+        std::string hash;
+        soci::indicator hash_ind = soci::i_null;
+        sql << "SELECT seq, hash FROM audit_log WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1", soci::into(seq),
+            soci::into(hash, hash_ind);
+        if (sql.got_data() && hash_ind == soci::i_ok) {
+          out.head_seq = seq;
+          out.head_hash = hash;
+        }
+        return out;
+      },
+      TransactionMode::kRead);
+  if (!head) return head;
+  auto pending = pending_audit(db_);
+  if (!pending) return pending.error();
+  head->pending = pending->count;
+  head->oldest_pending_age_s = pending->oldest_age_s;
+  return head;
 }
 
 }  // namespace rifa::storage

@@ -2,11 +2,13 @@
 // any edited, deleted or reordered entry makes the real command fail naming that entry.
 #include <cstdio>
 #include <fstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
 #include "api_fixture.hpp"
 #include "storage/repositories/audit_chain_verifier.hpp"
+#include "storage/repositories/audit_sealer.hpp"
 #include "storage/repositories/audit_writer.hpp"
 #include "storage/timestamps.hpp"
 
@@ -30,6 +32,15 @@ class AdminAuditTest : public ApiTest {
     ASSERT_EQ(call("PATCH", "/api/v1/rifas/" + rifa_a_, json{{"nombre", "A2"}}, admin_.token).status, 200);
     auto jugador = register_jugador("j@example.com");
     ASSERT_EQ(call("PATCH", "/api/v1/users/" + jugador.id, json{{"rol", "operador"}}, admin_.token).status, 200);
+    if (seal_history_) EXPECT_EQ(seal(), 7);
+  }
+  bool seal_history_ = true;
+
+  // What the serving host's sealer does every audit.seal_interval_ms, now.
+  long long seal() {
+    auto sealed = storage::seal_pending_audit(test_db_->db());
+    EXPECT_TRUE(sealed.ok()) << sealed.error().message;
+    return sealed.ok() ? sealed->sealed : -1;
   }
 
   std::vector<long long> ids() {
@@ -90,8 +101,14 @@ TEST_F(AdminAuditTest, AdminPagesTheLogNewestFirstWithFilters) {
   EXPECT_EQ(page1["items"][0]["action"], "user.role_changed");
   EXPECT_EQ(page1["items"][1]["action"], "rifa.updated");
   EXPECT_GT(page1["items"][0]["id"].get<long long>(), page1["items"][1]["id"].get<long long>());
-  // Each entry shows its link in the chain.
+  // Each entry shows its link in the chain, sealed in id order here (every row had committed).
   EXPECT_EQ(page1["items"][0]["prev_hash"], page1["items"][1]["hash"]);
+  EXPECT_EQ(page1["items"][0]["state"], "sealed");
+  EXPECT_EQ(page1["items"][0]["seq"], 7);
+  EXPECT_EQ(page1["items"][1]["seq"], 6);
+  EXPECT_TRUE(page1["items"][0]["sealed_at"].is_string());
+  EXPECT_EQ(page1["chain"], (json{{"head_seq", 7}, {"head_hash", page1["items"][0]["hash"]}, {"pending", 0},
+                                  {"oldest_pending_age_s", 0}}));
   const auto page4 = call("GET", "/api/v1/admin/audit?per_page=2&page=4", "", admin_.token).json();
   ASSERT_EQ(page4["items"].size(), 1u);
   EXPECT_EQ(page4["items"][0]["action"], "user.created");
@@ -109,6 +126,72 @@ TEST_F(AdminAuditTest, AdminPagesTheLogNewestFirstWithFilters) {
   EXPECT_TRUE(none["items"].empty());
   // SQL metacharacters are values, never SQL.
   EXPECT_EQ(call("GET", "/api/v1/admin/audit?entity=x'%20OR%20'1'='1", "", admin_.token).json()["total"], 0);
+}
+
+TEST_F(AdminAuditTest, EntriesWaitPendingUntilSealedAndTheLogShowsBothStates) {
+  seal_history_ = false;
+  make_history();
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  const auto pending = call("GET", "/api/v1/admin/audit?per_page=100", "", admin_.token);
+  ASSERT_EQ(pending.status, 200) << pending.body;
+  const auto before = pending.json();
+  ASSERT_EQ(before["items"].size(), 7u);
+  for (const auto& item : before["items"]) {
+    EXPECT_EQ(item["state"], "pending") << item;
+    EXPECT_TRUE(item["seq"].is_null()) << item;
+    EXPECT_TRUE(item["hash"].is_null()) << item;
+    EXPECT_TRUE(item["prev_hash"].is_null()) << item;
+  }
+  EXPECT_EQ(before["chain"]["pending"], 7);
+  EXPECT_EQ(before["chain"]["head_seq"], 0);
+  EXPECT_EQ(before["chain"]["head_hash"], std::string(64, '0'));
+  EXPECT_GE(before["chain"]["oldest_pending_age_s"].get<double>(), 0.1);
+  // The command counts them and verifies the (empty) sealed chain.
+  auto run = audit_verify();
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("audit log OK: 0 entries"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("7 entries waiting to be sealed, the oldest for "), std::string::npos) << run.output;
+
+  EXPECT_EQ(seal(), 7);
+  const auto after = call("GET", "/api/v1/admin/audit?per_page=100", "", admin_.token).json();
+  ASSERT_EQ(after["items"].size(), 7u);
+  long long seq = 7;
+  for (const auto& item : after["items"]) {
+    EXPECT_EQ(item["state"], "sealed") << item;
+    EXPECT_EQ(item["seq"], seq--) << item;
+  }
+  EXPECT_EQ(after["chain"]["pending"], 0);
+  EXPECT_EQ(after["chain"]["head_seq"], 7);
+  EXPECT_EQ(after["chain"]["head_hash"], after["items"][0]["hash"]);
+  EXPECT_EQ(seal(), 0) << "sealing twice seals nothing more";
+}
+
+TEST_F(AdminAuditTest, ASealedEntryCannotBeChangedWhileTriggersStand) {
+  make_history();
+  const auto log = ids();
+  // The only update the triggers allow is the sealer's, on an entry that has no chain fields.
+  for (const std::string& set : {std::string("actor = 'mallory'"), std::string("seq = 99"),
+                                 std::string("hash = 'x'"), std::string("sealed_at = NULL")}) {
+    auto r = test_db_->db().execute("UPDATE audit_log SET " + set + " WHERE id = " + std::to_string(log[3]));
+    EXPECT_FALSE(r.ok()) << set;
+  }
+  EXPECT_FALSE(test_db_->db().execute("DELETE FROM audit_log WHERE id = " + std::to_string(log[3])).ok());
+  auto report = storage::verify_audit_chain(test_db_->db());
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_TRUE(report->intact()) << report->problem;
+}
+
+TEST_F(AdminAuditTest, AuditVerifyCatchesAMovedSeq) {
+  // Renumbering entries (a gap where one was, or a seq moved) is caught: seq is in the hash.
+  make_history();
+  const auto log = ids();
+  allow_tampering();
+  exec("UPDATE audit_log SET seq = seq + 100 WHERE id = " + std::to_string(log[6]));
+  auto report = storage::verify_audit_chain(test_db_->db());
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  ASSERT_FALSE(report->intact());
+  EXPECT_EQ(*report->broken_entry_id, log[6]);
+  EXPECT_NE(report->problem.find("seq 107 follows seq 6"), std::string::npos) << report->problem;
 }
 
 TEST_F(AdminAuditTest, OnlyAdminsReadTheLogAndBadParametersAreNamed) {
@@ -130,7 +213,8 @@ TEST_F(AdminAuditTest, AuditVerifyPassesOnAnUntouchedLog) {
   ASSERT_TRUE(report.ok()) << report.error().message;
   EXPECT_TRUE(report->intact());
   EXPECT_EQ(report->entries, 7);
-  EXPECT_EQ(run.output, "audit log OK: 7 entries, head hash " + report->head_hash + "\n");
+  EXPECT_EQ(run.output,
+            "audit log OK: 7 entries, head hash " + report->head_hash + "\n0 entries waiting to be sealed\n");
 }
 
 TEST_F(AdminAuditTest, AuditVerifyNamesAnEditedEntry) {
@@ -178,18 +262,19 @@ TEST_F(AdminAuditTest, AuditVerifyCatchesAnEditThatRecomputedItsOwnHash) {
   allow_tampering();
   storage::AuditRecord forged;
   std::string data, occurred_at, prev_hash;
+  long long seq = 0;
   {
     auto lease = test_db_->db().lease();
     const bool pg = test_db_->backend() == storage::Backend::kPostgresql;
     lease.session() << std::string("SELECT action, entity, entity_id, ") + (pg ? "data::text" : "data") +
-                           ", occurred_at, prev_hash FROM audit_log WHERE id = :id",
+                           ", occurred_at, prev_hash, seq FROM audit_log WHERE id = :id",
         soci::use(log[1]), soci::into(forged.action), soci::into(forged.entity), soci::into(forged.entity_id),
-        soci::into(data), soci::into(occurred_at), soci::into(prev_hash);
+        soci::into(data), soci::into(occurred_at), soci::into(prev_hash), soci::into(seq);
   }
   forged.actor = "forger";
   forged.data = json::parse(data);
   forged.occurred_at = *storage::parse_timestamp(occurred_at);
-  exec("UPDATE audit_log SET actor = 'forger', hash = '" + storage::audit_hash(prev_hash, forged) + "' WHERE id = " +
+  exec("UPDATE audit_log SET actor = 'forger', hash = '" + storage::sealed_audit_hash(prev_hash, forged, seq) + "' WHERE id = " +
        std::to_string(log[1]));
   auto report = storage::verify_audit_chain(test_db_->db());
   ASSERT_TRUE(report.ok()) << report.error().message;

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "api_fixture.hpp"
+#include "storage/repositories/audit_sealer.hpp"
 #include "storage/repositories/audit_writer.hpp"
 #include "storage/timestamps.hpp"
 
@@ -13,15 +14,17 @@ class AuditTest : public ApiTest {
  protected:
   struct Row {
     std::string actor, action, entity, entity_id, data, occurred_at, prev_hash, hash;
+    long long seq = 0;
   };
   std::vector<Row> rows() {
     std::vector<Row> out;
     auto lease = test_db_->db().lease();
     Row r;
     soci::statement st = (lease.session().prepare << "SELECT actor, action, entity, entity_id, data, occurred_at, "
-                                                     "prev_hash, hash FROM audit_log ORDER BY id",
+                                                     "prev_hash, hash, seq FROM audit_log ORDER BY seq",
                           soci::into(r.actor), soci::into(r.action), soci::into(r.entity), soci::into(r.entity_id),
-                          soci::into(r.data), soci::into(r.occurred_at), soci::into(r.prev_hash), soci::into(r.hash));
+                          soci::into(r.data), soci::into(r.occurred_at), soci::into(r.prev_hash), soci::into(r.hash),
+                          soci::into(r.seq));
     st.execute();
     while (st.fetch()) out.push_back(r);
     return out;
@@ -36,6 +39,10 @@ TEST_F(AuditTest, RoleChangesDeactivationsAndRifaEditsFormOneHashChain) {
   ASSERT_EQ(call("PATCH", "/api/v1/rifas/" + rifa_id, json{{"nombre", "Renombrada"}}, admin_.token).status, 200);
   ASSERT_EQ(call("DELETE", "/api/v1/users/" + jugador.id, "", admin_.token).status, 204);
 
+  // Written unsealed; the sealer chains them (the serving host does it every audit.seal_interval_ms).
+  auto sealed = storage::seal_pending_audit(test_db_->db());
+  ASSERT_TRUE(sealed.ok()) << sealed.error().message;
+  EXPECT_EQ(sealed->sealed, 7);
   const auto log = rows();
   ASSERT_EQ(log.size(), 7u);
   // The fixture's admin was created through the CLI path: a privileged account is audited.
@@ -60,14 +67,17 @@ TEST_F(AuditTest, RoleChangesDeactivationsAndRifaEditsFormOneHashChain) {
   EXPECT_EQ(json::parse(log[5].data), (json{{"nombre", {{"from", "Rifa de prueba"}, {"to", "Renombrada"}}}}));
   EXPECT_EQ(log[6].action, "user.deactivated");
 
-  // hash = sha256(prev_hash + canonical row), starting from 64 zeros; each row points at the last.
+  // hash = sha256(prev_hash + canonical row with its seq), starting from 64 zeros; each row points
+  // at the last, and seq runs 1..7.
   std::string prev(64, '0');
+  long long seq = 0;
   for (const auto& row : log) {
+    EXPECT_EQ(row.seq, ++seq);
     EXPECT_EQ(row.prev_hash, prev);
     auto at = storage::parse_timestamp(row.occurred_at);
     ASSERT_TRUE(at.ok()) << row.occurred_at;
     storage::AuditRecord record{row.actor, row.action, row.entity, row.entity_id, json::parse(row.data), *at};
-    EXPECT_EQ(row.hash, storage::audit_hash(row.prev_hash, record)) << row.action;
+    EXPECT_EQ(row.hash, storage::sealed_audit_hash(row.prev_hash, record, row.seq)) << row.action;
     prev = row.hash;
   }
 }
@@ -78,6 +88,9 @@ TEST_F(AuditTest, CanonicalFormIsSortedCompactJson) {
   EXPECT_EQ(storage::canonical_audit_json(record),
             R"({"action":"rifa.created","actor":"u1","data":{"a":"x","b":1},"entity":"rifas","entity_id":"r1",)"
             R"("occurred_at":"2030-01-01T00:00:00.000Z"})");
+  EXPECT_EQ(storage::canonical_sealed_audit_json(record, 42),
+            R"({"action":"rifa.created","actor":"u1","data":{"a":"x","b":1},"entity":"rifas","entity_id":"r1",)"
+            R"("occurred_at":"2030-01-01T00:00:00.000Z","seq":42})");
 }
 
 }  // namespace

@@ -166,20 +166,41 @@ TEST_F(Schema, JsonColumnsRefuseInvalidJson) {
 }
 
 TEST_F(Schema, AuditLogIsAppendOnlyWithSequentialIds) {
+  // Rows are born unsealed (migration 0011): the sealer's one UPDATE chains them, nothing else.
   const std::string zero(64, '0');
-  accept("INSERT INTO audit_log (actor, action, entity, entity_id, data, prev_hash, hash) VALUES ('system', "
-         "'rifa.created', 'rifa', 'r1', '{\"nombre\":\"Rifa Moto\"}', '" + zero + "', 'h1')");
-  accept("INSERT INTO audit_log (actor, action, entity, entity_id, prev_hash, hash) VALUES ('system', 'rifa.closed', "
-         "'rifa', 'r1', 'h1', 'h2')");
-  reject("INSERT INTO audit_log (actor, action, entity, prev_hash, hash) VALUES ('x', 'fork', 'rifa', 'h1', 'h3')",
+  accept("INSERT INTO audit_log (actor, action, entity, entity_id, data) VALUES ('system', "
+         "'rifa.created', 'rifa', 'r1', '{\"nombre\":\"Rifa Moto\"}')");
+  accept("INSERT INTO audit_log (actor, action, entity, entity_id) VALUES ('system', 'rifa.closed', 'rifa', 'r1')");
+  accept("INSERT INTO audit_log (actor, action, entity) VALUES ('x', 'other', 'rifa')");
+  reject("INSERT INTO audit_log (actor, action, entity, prev_hash, hash, seq, sealed_at) VALUES ('x', 'forged', "
+         "'rifa', '" + zero + "', 'h0', 1, '2025-01-01T00:00:00.000Z')",
+         "a row inserted already sealed");
+  reject("INSERT INTO audit_log (actor, action, entity, seq) VALUES ('x', 'forged', 'rifa', 7)", "a row with a seq");
+  reject("UPDATE audit_log SET actor = 'mallory' WHERE id = 1", "editing an unsealed row");
+  reject("UPDATE audit_log SET actor = 'mallory', seq = 1, prev_hash = '" + zero +
+             "', hash = 'h1', sealed_at = '2025-01-01T00:00:00.000Z' WHERE id = 1",
+         "editing an unsealed row while sealing it");
+  reject("UPDATE audit_log SET seq = 1, prev_hash = '" + zero + "', hash = 'h1' WHERE id = 1", "sealing without sealed_at");
+  // The sealer's update: chain fields only, on a row that has none.
+  accept("UPDATE audit_log SET seq = 1, prev_hash = '" + zero +
+         "', hash = 'h1', sealed_at = '2025-01-01T00:00:00.000Z' WHERE id = 1");
+  accept("UPDATE audit_log SET seq = 2, prev_hash = 'h1', hash = 'h2', sealed_at = '2025-01-01T00:00:00.000Z' "
+         "WHERE id = 2");
+  reject("UPDATE audit_log SET seq = 3, prev_hash = 'h1', hash = 'h3', sealed_at = '2025-01-01T00:00:00.000Z' "
+         "WHERE id = 3",
          "a second row on the same prev_hash forks the chain");
-  reject("UPDATE audit_log SET actor = 'mallory' WHERE hash = 'h1'", "update");
+  reject("UPDATE audit_log SET seq = 2, prev_hash = 'h2', hash = 'h3', sealed_at = '2025-01-01T00:00:00.000Z' "
+         "WHERE id = 3",
+         "a seq given twice");
+  reject("UPDATE audit_log SET actor = 'mallory' WHERE hash = 'h1'", "update of a sealed row");
+  reject("UPDATE audit_log SET seq = 5, prev_hash = 'x', hash = 'y' WHERE hash = 'h1'", "resealing a sealed row");
   reject("DELETE FROM audit_log WHERE hash = 'h2'", "delete");
+  reject("DELETE FROM audit_log WHERE id = 3", "delete of an unsealed row");
   std::vector<long long> ids(10);
   std::vector<std::string> data(10);
   auto lease = test_db_->db().lease();
   lease.session() << "SELECT id, data FROM audit_log ORDER BY id", soci::into(ids), soci::into(data);
-  EXPECT_EQ(ids, (std::vector<long long>{1, 2}));
+  EXPECT_EQ(ids, (std::vector<long long>{1, 2, 3}));
   EXPECT_EQ(data[0], "{\"nombre\":\"Rifa Moto\"}") << "JSON text comes back as written";
   EXPECT_EQ(data[1], "{}");
 }
