@@ -33,6 +33,7 @@
 #include "storage/database.hpp"
 #include "storage/database_url.hpp"
 #include "storage/migrations.hpp"
+#include "storage/repositories/sql_rifa_repository.hpp"
 #include "storage/repositories/sql_settlement_repository.hpp"
 #include "storage/sha256.hpp"
 
@@ -90,6 +91,11 @@ std::vector<std::string> load(storage::Database& db, int rifas, int tickets) {
                           {"share_bp", 2000}}}},
                        {"unsold", "house"}};
   const std::string reglas_text = reglas.dump();
+  // User ids end in the user's index (8 hex digits), as ticket ids end in their numero, so SQL can
+  // name the owner of ticket n (user n % 1000) while it makes the tickets set-wise.
+  const std::string user_prefix = storage::ticket_id_prefix("bench-users", "0");
+  const storage::Backend backend = db.backend();
+  const bool pg = backend == storage::Backend::kPostgresql;
   std::vector<std::string> users;
   must(db.transaction([&](soci::session& sql) {
          sql << "INSERT INTO categoria_rifa (id, nombre, valor_boleta, rake_bp) VALUES (:id, 'Bench', 2000, 2500)",
@@ -97,7 +103,9 @@ std::vector<std::string> load(storage::Database& db, int rifas, int tickets) {
          sql << "INSERT INTO loterias (id, nombre, frecuencia, plugin_instance) VALUES (:id, 'Mock', 'diaria', 'mock')",
              soci::use(loteria);
          for (int u = 0; u < 1000; ++u) {
-           users.push_back(storage::name_based_uuid("bench-user-" + std::to_string(u)));
+           char hex[9];
+           std::snprintf(hex, sizeof hex, "%08x", static_cast<unsigned>(u));
+           users.push_back(user_prefix + hex);
            const std::string email = "bench" + std::to_string(u) + "@example.com";
            sql << "INSERT INTO users (id, nombre, email, hashed_password) VALUES (:id, 'Jugador', :email, 'x')",
                soci::use(users.back()), soci::use(email);
@@ -115,20 +123,18 @@ std::vector<std::string> load(storage::Database& db, int rifas, int tickets) {
                   "'2026-01-01T00:00:00.000Z', '2026-01-10T05:00:00.000Z', 'cerrada', :reglas, :total, '2026-01-10')",
                soci::use(id), soci::use(nombre), soci::use(categoria), soci::use(loteria), soci::use(reglas_text),
                soci::use(tickets);
-           constexpr int kChunk = 5000;
-           for (int start = 0; start < tickets; start += kChunk) {
-             const int n = std::min(kChunk, tickets - start);
-             std::vector<std::string> tids, rifa_ids(static_cast<size_t>(n), id), owners;
-             std::vector<int> numeros;
-             for (int i = start; i < start + n; ++i) {
-               tids.push_back(storage::name_based_uuid("bench-ticket-" + id + "-" + std::to_string(i)));
-               owners.push_back(users[static_cast<size_t>(i) % users.size()]);
-               numeros.push_back(i);
-             }
-             sql << "INSERT INTO tickets (id, rifa_id, numero, precio, estado, usuario_id) VALUES (:id, :rifa, "
-                    ":numero, 2000, 'vendido', :usuario)",
-                 soci::use(tids), soci::use(rifa_ids), soci::use(numeros), soci::use(owners);
-           }
+           // One statement per rifa, made set-wise (as storage::insert_tickets makes a new rifa's).
+           const std::string prefix = storage::ticket_id_prefix(id, "bench");
+           const int last = tickets - 1;
+           const std::string numeros =
+               pg ? "generate_series(0, CAST(:last AS INTEGER)) AS s(n)"
+                  : "(WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < :last) SELECT n FROM s) AS s";
+           sql << "INSERT INTO tickets (id, rifa_id, numero, precio, estado, usuario_id) SELECT " +
+                      storage::ticket_id_sql(backend, pg ? "CAST(:prefix AS TEXT)" : ":prefix", "n") +
+                      ", :rifa, n, 2000, 'vendido', " +
+                      storage::ticket_id_sql(backend, pg ? "CAST(:user_prefix AS TEXT)" : ":user_prefix", "n % 1000") +
+                      " FROM " + numeros,
+               soci::use(prefix), soci::use(id), soci::use(user_prefix), soci::use(last);
          }),
          "load rifa " + id);
   }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,44 @@ struct RifaFilter {
   std::optional<TimePoint> hasta;
 };
 
+// A change to a rifa as RifaService decided it: which columns change, and what the change implies.
+// The repository decides nothing: it checks the facts named here on the locked row, then makes
+// exactly these writes, in one transaction, and calls nothing above storage while the row is locked
+// (the "rifa_opened" event goes to the repository's event sink, which only queues jobs in the
+// same transaction).
+struct RifaChange {
+  // The rifa as the service read it: compare-and-set, the change is made only while the stored
+  // estado is still before.estado, so a close or cancel committed since the read is never undone.
+  Rifa before;
+  // The rifa as it is to be: the columns in which it differs from `before` are written.
+  Rifa after;
+  // Made only while no ticket of the rifa is reservado, vendido or ganador (a field that changes
+  // the odds or the money is changing).
+  bool require_no_tickets_taken = false;
+  // The tickets are deleted and re-created (numero 0..after.total_boletas-1) at this price.
+  std::optional<int64_t> rebuild_tickets_precio;
+  // pendiente → activa: freeze the commitment (hash, activada_en, seed, the "rifa.activated" audit
+  // entry) and raise "rifa_opened".
+  bool freeze_commitment = false;
+  // → cancelada: queue the refund of every paid ticket (the refund job, settlement/refund_service.hpp).
+  bool queue_refunds = false;
+  AuditEntry audit;
+};
+
+// What RifaRepository::apply found. Anything but kApplied means nothing was written.
+struct RifaChangeOutcome {
+  enum class Status {
+    kApplied,
+    kNotFound,
+    kEstadoChanged,     // the stored estado is no longer change.before.estado (stored_estado says what it is)
+    kTicketsTaken,      // require_no_tickets_taken, and tickets_taken tickets are taken
+    kChangedMeanwhile,  // the row changed between the check and the write (not expected under the row lock)
+  };
+  Status status = Status::kApplied;
+  std::string stored_estado;
+  long long tickets_taken = 0;
+};
+
 class RifaRepository {
  public:
   virtual ~RifaRepository() = default;
@@ -53,19 +92,9 @@ class RifaRepository {
   virtual Result<std::optional<RifaView>> find(const std::string& id) = 0;
   virtual Result<Page<RifaView>> list(const RifaFilter& filter, const PageRequest& page) = 0;
 
-  enum class Lock { kNone, kRequireNoTicketsTaken };
-  // Writes the columns in which `rifa` differs from `before` (the rifa as the caller read it), and
-  // only while the stored estado is still before.estado: compare-and-set, so a close or cancel
-  // that committed since the read is never undone; kConflict naming "estado" otherwise.
-  // With kRequireNoTicketsTaken it fails with kConflict (naming
-  // `locked_field`) when the stored rifa is no longer pendiente (unless the field is "estado": its
-  // commitment was frozen at activation), or when any ticket is reservado, vendido or ganador — checked in the same
-  // transaction as the write, so a purchase cannot slip in between. With `precio`, the tickets are
-  // rebuilt (all are still disponible then) for the new total_boletas and price.
-  // A write that takes the stored rifa from pendiente to activa also freezes its commitment
-  // (hash, activada_en, "rifa.activated" audit entry) in the same transaction.
-  virtual Result<void> update(const Rifa& before, const Rifa& rifa, Lock lock, const std::string& locked_field,
-                              std::optional<int64_t> precio, const AuditEntry& audit) = 0;
+  // Applies a change RifaService decided (see RifaChange) in one transaction, with the rifa row
+  // locked: the facts it checks there come back in the outcome, and then nothing was written.
+  virtual Result<RifaChangeOutcome> apply(const RifaChange& change) = 0;
 };
 
 }  // namespace rifa::engine

@@ -341,10 +341,33 @@ Result<RifaView> RifaService::update(const Actor& actor, const std::string& id, 
     if (old_fields.at(it.key()) != it.value()) changes[it.key()] = {{"from", old_fields.at(it.key())}, {"to", it.value()}};
   }
   if (changes.empty()) return current;
-  const auto lock = locked_field.empty() ? RifaRepository::Lock::kNone : RifaRepository::Lock::kRequireNoTicketsTaken;
-  if (auto ok = rifas_.update(before, r, lock, locked_field, precio, AuditEntry{actor.user_id, "rifa.updated", "rifas", r.id, changes});
-      !ok) {
-    return ok.error();
+  // What the change implies, decided here; the repository checks the facts named in it on the
+  // locked row and makes the writes.
+  RifaChange change;
+  change.before = before;
+  change.after = r;
+  change.require_no_tickets_taken = !locked_field.empty();
+  change.rebuild_tickets_precio = precio;
+  change.freeze_commitment = activating;
+  change.queue_refunds = r.estado == RifaEstado::kCancelada && before.estado != RifaEstado::kCancelada;
+  change.audit = AuditEntry{actor.user_id, "rifa.updated", "rifas", r.id, changes};
+  auto outcome = rifas_.apply(change);
+  if (!outcome) return outcome.error();
+  switch (outcome->status) {
+    case RifaChangeOutcome::Status::kApplied:
+      break;
+    case RifaChangeOutcome::Status::kNotFound:
+      return make_error(ErrorCode::kNotFound, "rifa " + r.id + " does not exist");
+    case RifaChangeOutcome::Status::kEstadoChanged:
+      return field_error(ErrorCode::kConflict, "estado",
+                         "the rifa is now " + outcome->stored_estado + " (it was " + to_string(before.estado) +
+                             " when this change was read): read it again and retry");
+    case RifaChangeOutcome::Status::kTicketsTaken:
+      return field_error(ErrorCode::kConflict, locked_field,
+                         "locked because " + std::to_string(outcome->tickets_taken) +
+                             " ticket(s) are already reserved or sold");
+    case RifaChangeOutcome::Status::kChangedMeanwhile:
+      return field_error(ErrorCode::kConflict, "estado", "the rifa changed while this change was written: read it again and retry");
   }
   return get(id);
 }

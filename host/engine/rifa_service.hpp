@@ -72,8 +72,10 @@ struct LoteriaDraws {
 // the stored estado is still the one this service read (409 otherwise), so a concurrent close or
 // cancel is never undone by a PATCH that read the rifa before it. Only
 // the transitions pendiente→activa, pendiente→cancelada and activa→cancelada happen here; closing
-// and settling belong to settlement. Cancelling queues the refund of every paid ticket in the same
-// transaction (SqlRifaRepository::update; settlement/refund_service.hpp does the refunds).
+// and settling belong to settlement. update() decides what a change implies (RifaChange: the
+// tickets-taken lock, rebuilding the tickets, freezing the commitment on activation, queueing the
+// refund of every paid ticket on cancellation) and the repository applies it in one transaction
+// (settlement/refund_service.hpp does the refunds).
 class RifaService {
  public:
   RifaService(RifaRepository& rifas, CategoriaRepository& categorias, LoteriaRepository& loterias,

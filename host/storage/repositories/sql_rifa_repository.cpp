@@ -2,23 +2,27 @@
 
 #include <algorithm>
 
+#include "engine/jobs/job_kinds.hpp"
+
 #include "storage/job_outbox.hpp"
 #include "storage/one_time_statement.hpp"
 #include "storage/repositories/commitment_freezer.hpp"
 #include "storage/repositories/sql_support.hpp"
 #include "storage/sha256.hpp"
+#include "storage/sql_estados.hpp"
 #include "storage/timestamps.hpp"
 
 namespace rifa::storage {
 namespace {
 
-const char* kSelect =
+using engine::TicketEstado;
+
+const std::string kSelect =
     "SELECT r.id, r.nombre, r.categoria_id, r.loteria_id, r.fecha_inicio, r.fecha_fin, r.numero_ganadores, r.estado, "
     "r.reglas, r.total_boletas, r.creado_en, r.assignment, "
-    "(SELECT count(*) FROM tickets t WHERE t.rifa_id = r.id AND t.estado IN ('vendido', 'ganador')), "
-    "(SELECT count(*) FROM tickets t WHERE t.rifa_id = r.id AND t.estado = 'disponible'), "
-    "CAST(r.fecha_sorteo AS TEXT) "
-    "FROM rifas r ";
+    "(SELECT count(*) FROM tickets t WHERE t.rifa_id = r.id AND t.estado IN " + sql_sold_tickets() + "), "
+    "(SELECT count(*) FROM tickets t WHERE t.rifa_id = r.id AND t.estado = " + sql_literal(TicketEstado::kDisponible) +
+    "), CAST(r.fecha_sorteo AS TEXT) FROM rifas r ";
 
 struct RifaRow {
   std::string id, nombre, categoria_id, loteria_id, fecha_inicio, fecha_fin, estado, reglas, creado_en, assignment;
@@ -67,36 +71,38 @@ struct RifaRow {
   }
 };
 
-// Ticket ids are random-looking but derived, so a rebuilt rifa never collides with its old rows.
-std::string ticket_id(const std::string& rifa_id, int numero, const std::string& salt) {
-  return name_based_uuid("rifa1122-ticket:" + rifa_id + ":" + salt + ":" + std::to_string(numero));
-}
-
 }  // namespace
 
+std::string ticket_id_prefix(const std::string& rifa_id, const std::string& salt) {
+  // name_based_uuid sets the version (8) and variant bits, both inside the first 28 characters.
+  return name_based_uuid("rifa1122-ticket:" + rifa_id + ":" + salt).substr(0, 28);
+}
+
+std::string ticket_id_sql(Backend backend, const std::string& prefix_expr, const std::string& numero_expr) {
+  return backend == Backend::kPostgresql ? prefix_expr + " || lpad(to_hex(" + numero_expr + "), 8, '0')"
+                                         : prefix_expr + " || printf('%08x', " + numero_expr + ")";
+}
+
 void insert_tickets(soci::session& sql, Backend backend, const std::string& rifa_id, int32_t total, int64_t precio) {
-  // Batches bound as vectors: one round trip per chunk instead of one per ticket.
-  constexpr int32_t kChunk = 5000;
-  const std::string salt = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
-  for (int32_t start = 0; start < total; start += kChunk) {
-    const int32_t n = std::min(kChunk, total - start);
-    std::vector<std::string> ids, rifa_ids(static_cast<size_t>(n), rifa_id);
-    std::vector<int> numeros;
-    std::vector<long long> precios(static_cast<size_t>(n), precio);
-    ids.reserve(static_cast<size_t>(n));
-    numeros.reserve(static_cast<size_t>(n));
-    for (int32_t i = start; i < start + n; ++i) {
-      ids.push_back(ticket_id(rifa_id, i, salt));
-      numeros.push_back(i);
-    }
-    sql << "INSERT INTO tickets (id, rifa_id, numero, precio) VALUES (:id, :rifa, :numero, :precio)", soci::use(ids),
-        soci::use(rifa_ids), soci::use(numeros), soci::use(precios);
-  }
+  if (total <= 0) return;
+  // A fresh salt per generation: a rifa whose tickets are rebuilt never reuses an old id.
+  const std::string prefix = ticket_id_prefix(
+      rifa_id, std::to_string(std::chrono::system_clock::now().time_since_epoch().count()));
+  const int last = total - 1;
+  const long long price = precio;
   if (backend == Backend::kPostgresql) {
+    sql << "INSERT INTO tickets (id, rifa_id, numero, precio) SELECT " + ticket_id_sql(backend, "CAST(:prefix AS TEXT)", "n") +
+               ", :rifa, n, :precio FROM generate_series(0, CAST(:last AS INTEGER)) AS n",
+        soci::use(prefix), soci::use(rifa_id), soci::use(price), soci::use(last);
     // reltuples: the row count of the last ANALYZE (-1 = never), not a count(*).
     double known_rows = 0;
     sql << "SELECT reltuples FROM pg_class WHERE oid = 'tickets'::regclass", soci::into(known_rows);
     if (total >= 0.1 * std::max(known_rows, 0.0)) sql << "ANALYZE tickets";
+  } else {
+    sql << "WITH RECURSIVE numeros(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM numeros WHERE n < :last) "
+           "INSERT INTO tickets (id, rifa_id, numero, precio) SELECT " +
+               ticket_id_sql(backend, ":prefix", "n") + ", :rifa, n, :precio FROM numeros",
+        soci::use(last), soci::use(prefix), soci::use(rifa_id), soci::use(price);
   }
 }
 
@@ -177,38 +183,34 @@ Result<engine::Page<engine::RifaView>> SqlRifaRepository::list(const engine::Rif
       TransactionMode::kRead);
 }
 
-Result<void> SqlRifaRepository::update(const engine::Rifa& before, const engine::Rifa& r, Lock lock,
-                                       const std::string& locked_field, std::optional<int64_t> precio,
-                                       const engine::AuditEntry& audit) {
+Result<engine::RifaChangeOutcome> SqlRifaRepository::apply(const engine::RifaChange& change) {
+  using Outcome = engine::RifaChangeOutcome;
   const Backend backend = db_.backend();
-  return db_.transaction([&](soci::session& sql) -> Result<void> {
-    // The stored estado, locked for this transaction: activation and the commitment lock below
-    // must see the same state a concurrent PATCH would.
+  const engine::Rifa& before = change.before;
+  const engine::Rifa& r = change.after;
+  return db_.transaction([&](soci::session& sql) -> Outcome {
+    const auto refused = [](Outcome::Status status, std::string stored = {}, long long taken = 0) {
+      Outcome out;
+      out.status = status;
+      out.stored_estado = std::move(stored);
+      out.tickets_taken = taken;
+      return out;
+    };
+    // The stored estado, with the row locked for this transaction: a purchase holds it FOR SHARE
+    // while it takes numbers, so the tickets counted below stay as counted until commit.
     std::string stored_estado;
     sql << std::string("SELECT estado FROM rifas WHERE id = :id") + (backend == Backend::kPostgresql ? " FOR UPDATE" : ""),
         soci::use(r.id), soci::into(stored_estado);
-    if (!sql.got_data()) return make_error(ErrorCode::kNotFound, "rifa " + r.id + " does not exist");
-    // Compare-and-set: every check the caller made was made against before.estado.
+    if (!sql.got_data()) return refused(Outcome::Status::kNotFound);
+    // Compare-and-set: every decision the service made was made against before.estado.
     const std::string read_estado = engine::to_string(before.estado);
-    if (stored_estado != read_estado) {
-      return make_field_error(ErrorCode::kConflict, "estado", "the rifa is now " + stored_estado + " (it was " + read_estado +
-                                                  " when this change was read): read it again and retry");
-    }
-    // The fields that change the odds or the money are the commitment, frozen at activation.
-    if (lock == Lock::kRequireNoTicketsTaken && locked_field != "estado" && stored_estado != "pendiente") {
-      return make_error(ErrorCode::kConflict, locked_field + ": locked because the rifa is " + stored_estado +
-                                                  ": its commitment was frozen when it was activated");
-    }
-    if (lock == Lock::kRequireNoTicketsTaken) {
+    if (stored_estado != read_estado) return refused(Outcome::Status::kEstadoChanged, stored_estado);
+    if (change.require_no_tickets_taken) {
       long long taken = 0;
-      const std::string lock_clause = backend == Backend::kPostgresql ? " FOR UPDATE" : "";
-      sql << "SELECT count(*) FROM (SELECT estado FROM tickets WHERE rifa_id = :id" + lock_clause +
-                 ") t WHERE t.estado IN ('reservado', 'vendido', 'ganador')",
+      sql << "SELECT count(*) FROM tickets WHERE rifa_id = :id AND estado IN " +
+                 sql_in({TicketEstado::kReservado, TicketEstado::kVendido, TicketEstado::kGanador}),
           soci::use(r.id), soci::into(taken);
-      if (taken > 0) {
-        return make_error(ErrorCode::kConflict, locked_field + ": locked because " + std::to_string(taken) +
-                                                    " ticket(s) are already reserved or sold");
-      }
+      if (taken > 0) return refused(Outcome::Status::kTicketsTaken, stored_estado, taken);
     }
     // Only the columns that change are written: a column this change did not touch keeps
     // whatever a concurrent writer put there.
@@ -240,17 +242,16 @@ Result<void> SqlRifaRepository::update(const engine::Rifa& before, const engine:
       st.prepare("UPDATE rifas SET " + set + " WHERE id = :id AND estado = :read_estado", soci::details::st_one_time_query);
       st.define_and_bind();
       st.execute(true);
-      if (st.get_affected_rows() != 1) {
-        return make_field_error(ErrorCode::kConflict, "estado", "the rifa changed while this change was written: read it again and retry");
-      }
+      // Not expected under the row lock; nothing was written before this statement.
+      if (st.get_affected_rows() != 1) return refused(Outcome::Status::kChangedMeanwhile, stored_estado);
     }
-    if (precio) {
+    if (change.rebuild_tickets_precio) {
       sql << "DELETE FROM tickets WHERE rifa_id = :id", soci::use(r.id);
-      insert_tickets(sql, db_.backend(), r.id, r.total_boletas, *precio);
+      insert_tickets(sql, backend, r.id, r.total_boletas, *change.rebuild_tickets_precio);
     }
-    append_audit(sql, backend, audit_record(audit, clock_.now()));
-    if (stored_estado == "pendiente" && r.estado == engine::RifaEstado::kActiva) {
-      const std::string commitment_hash = freeze_commitment(sql, backend, r.id, audit.actor, clock_.now());
+    append_audit(sql, backend, audit_record(change.audit, clock_.now()));
+    if (change.freeze_commitment) {
+      const std::string commitment_hash = freeze_commitment(sql, backend, r.id, change.audit.actor, clock_.now());
       if (events_) {
         events_(sql, DomainEvent{"rifa_opened", r.id, r.id,
                                  {{"nombre", r.nombre}, {"fecha_fin", fin}, {"total_boletas", r.total_boletas},
@@ -258,21 +259,17 @@ Result<void> SqlRifaRepository::update(const engine::Rifa& before, const engine:
                                  clock_.now()});
       }
     }
-    if (r.estado == engine::RifaEstado::kCancelada && stored_estado != "cancelada") {
-      // Checked on the locked row: a close that committed since the service read the rifa wins.
-      if (stored_estado != "pendiente" && stored_estado != "activa") {
-        return make_field_error(ErrorCode::kConflict, "estado", "cannot cancel a rifa that is " + stored_estado);
-      }
-      // Transactional outbox: the refunds of every paid ticket (settlement/refund_service.hpp)
-      // are queued if and only if the cancellation commits.
+    if (change.queue_refunds) {
+      // Transactional outbox: the refunds of every paid ticket are queued if and only if the
+      // cancellation commits; payload and dedupe key as settlement/refund_service.hpp declares.
       jobs::EnqueueRequest refunds;
-      refunds.kind = "rifa.refund";
+      refunds.kind = jobs::kRifaRefund;
       refunds.payload = {{"rifa_id", r.id}};
       refunds.dedupe_key = "refund:" + r.id;
       refunds.max_attempts = 20;  // waits out pending payments: backoff reaches an hour per try
       jobs::enqueue_in_transaction(sql, backend, refunds, clock_.now());
     }
-    return {};
+    return Outcome{};
   });
 }
 

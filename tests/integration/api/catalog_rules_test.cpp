@@ -205,10 +205,7 @@ class RacingRifas final : public engine::RifaRepository {
   Result<engine::Page<engine::RifaView>> list(const engine::RifaFilter& f, const engine::PageRequest& p) override {
     return inner_.list(f, p);
   }
-  Result<void> update(const engine::Rifa& before, const engine::Rifa& r, Lock lock, const std::string& field,
-                      std::optional<int64_t> precio, const engine::AuditEntry& a) override {
-    return inner_.update(before, r, lock, field, precio, a);
-  }
+  Result<engine::RifaChangeOutcome> apply(const engine::RifaChange& change) override { return inner_.apply(change); }
 
  private:
   engine::RifaRepository& inner_;

@@ -40,6 +40,29 @@ TEST_F(RifasTest, CreationMakesExactlyTotalBoletasTickets) {
   EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE rifa_id = '" + defaults["id"].get<std::string>() + "'"), 100);
 }
 
+// The tickets are made set-wise in SQL (issue 12): their ids are still UUIDs (version 8, RFC
+// variant), unique, in numero order within the rifa, and new ones when the tickets are rebuilt.
+TEST_F(RifasTest, TicketIdsAreUuidsInNumeroOrderAndNewOnRebuild) {
+  const std::string id = create_rifa({{"total_boletas", 300}})["id"];
+  const std::string of_rifa = "FROM tickets WHERE rifa_id = '" + id + "'";
+  EXPECT_EQ(count("SELECT count(DISTINCT id) " + of_rifa), 300);
+  EXPECT_EQ(count("SELECT count(*) " + of_rifa +
+                  " AND length(id) = 36 AND substr(id, 9, 1) = '-' AND substr(id, 14, 1) = '-' AND "
+                  "substr(id, 19, 1) = '-' AND substr(id, 24, 1) = '-' AND substr(id, 15, 1) = '8' AND "
+                  "substr(id, 20, 1) IN ('8', '9', 'a', 'b') AND lower(id) = id"),
+            300);
+  // Sorted by id, the tickets come in numero order: one index page takes a new rifa's tickets.
+  EXPECT_EQ(count("SELECT count(*) FROM tickets a JOIN tickets b ON b.rifa_id = a.rifa_id AND b.numero = a.numero + 1 "
+                  "WHERE a.rifa_id = '" + id + "' AND b.id <= a.id"),
+            0);
+  exec("CREATE TABLE old_ticket_ids AS SELECT id " + of_rifa);
+  ASSERT_EQ(call("PATCH", "/api/v1/rifas/" + id, json{{"total_boletas", 310}}, admin_.token).status, 200);
+  EXPECT_EQ(count("SELECT count(DISTINCT id) " + of_rifa), 310);
+  EXPECT_EQ(count("SELECT count(*) " + of_rifa + " AND id IN (SELECT id FROM old_ticket_ids)"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM tickets"), 310);
+  exec("DROP TABLE old_ticket_ids");
+}
+
 TEST_F(RifasTest, GetShowsSoldAndAvailableCounts) {
   const std::string id = create_rifa()["id"];
   sell_one(id);

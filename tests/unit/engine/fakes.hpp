@@ -133,24 +133,37 @@ class MemoryRifas final : public RifaRepository {
   Result<Page<RifaView>> list(const RifaFilter&, const PageRequest& page) override {
     return Page<RifaView>{{}, page.page, page.per_page, 0};
   }
-  Result<void> update(const Rifa& before, const Rifa& rifa, Lock lock, const std::string& locked_field,
-                      std::optional<int64_t> precio, const AuditEntry& audit) override {
-    if (rifas_[rifa.id].estado != before.estado) return make_field_error(ErrorCode::kConflict, "estado", "changed");
-    if (lock == Lock::kRequireNoTicketsTaken && taken_[rifa.id] > 0) {
-      return make_error(ErrorCode::kConflict, locked_field + ": locked");
+  // The facts a SQL repository checks on the locked row, from the maps; the last applied change kept.
+  Result<RifaChangeOutcome> apply(const RifaChange& change) override {
+    const Rifa& rifa = change.after;
+    RifaChangeOutcome out;
+    auto it = rifas_.find(rifa.id);
+    if (it == rifas_.end()) {
+      out.status = RifaChangeOutcome::Status::kNotFound;
+      return out;
     }
-    rifas_[rifa.id] = rifa;
-    if (precio) precio_[rifa.id] = *precio;
-    audit_.push_back(audit);
-    last_lock_ = lock;
-    return {};
+    out.stored_estado = to_string(it->second.estado);
+    if (it->second.estado != change.before.estado) {
+      out.status = RifaChangeOutcome::Status::kEstadoChanged;
+      return out;
+    }
+    if (change.require_no_tickets_taken && taken_[rifa.id] > 0) {
+      out.status = RifaChangeOutcome::Status::kTicketsTaken;
+      out.tickets_taken = taken_[rifa.id];
+      return out;
+    }
+    it->second = rifa;
+    if (change.rebuild_tickets_precio) precio_[rifa.id] = *change.rebuild_tickets_precio;
+    audit_.push_back(change.audit);
+    last_change_ = change;
+    return out;
   }
 
   std::map<std::string, Rifa> rifas_;
   std::map<std::string, int64_t> precio_;
   std::map<std::string, int64_t> taken_;
   std::vector<AuditEntry> audit_;
-  Lock last_lock_ = Lock::kNone;
+  std::optional<RifaChange> last_change_;
 };
 
 }  // namespace rifa::engine::testing

@@ -135,19 +135,21 @@ TEST_F(RifaServiceTest, OnlyChangedMoneyFieldsAskForTheLock) {
   rename.nombre = "Otro";
   rename.total_boletas = 100;  // unchanged: not a locked change
   ASSERT_TRUE(service_.update(op_, id, rename).ok());
-  EXPECT_EQ(rifas_.last_lock_, RifaRepository::Lock::kNone);
+  ASSERT_TRUE(rifas_.last_change_);
+  EXPECT_FALSE(rifas_.last_change_->require_no_tickets_taken);
 
   RifaPatch price;
   price.categoria_id = "cat2";
   ASSERT_TRUE(service_.update(op_, id, price).ok());
-  EXPECT_EQ(rifas_.last_lock_, RifaRepository::Lock::kRequireNoTicketsTaken);
+  EXPECT_TRUE(rifas_.last_change_->require_no_tickets_taken);
   EXPECT_EQ(rifas_.precio_[id], 2000);
 
   rifas_.taken_[id] = 1;
   RifaPatch reglas;
   reglas.reglas = nlohmann::json{
       {"tiers", {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 10000}}}}};
-  EXPECT_EQ(service_.update(op_, id, reglas).error().message, "reglas: locked");
+  EXPECT_EQ(service_.update(op_, id, reglas).error().message,
+            "reglas: locked because 1 ticket(s) are already reserved or sold");
 }
 
 TEST_F(RifaServiceTest, EstadoTransitions) {
@@ -163,6 +165,41 @@ TEST_F(RifaServiceTest, EstadoTransitions) {
   RifaPatch back;
   back.estado = RifaEstado::kPendiente;
   EXPECT_EQ(service_.update(op_, id, back).error().code, ErrorCode::kConflict);
+}
+
+// The lifecycle is decided here, not in the repository: what each transition implies is in the
+// change the service hands over.
+TEST_F(RifaServiceTest, TransitionsDecideFreezeAndRefunds) {
+  const std::string id = service_.create(op_, input())->rifa.id;
+  RifaPatch rename;
+  rename.nombre = "Otro";
+  ASSERT_TRUE(service_.update(op_, id, rename).ok());
+  EXPECT_FALSE(rifas_.last_change_->freeze_commitment);
+  EXPECT_FALSE(rifas_.last_change_->queue_refunds);
+  EXPECT_FALSE(rifas_.last_change_->rebuild_tickets_precio);
+
+  RifaPatch open;
+  open.estado = RifaEstado::kActiva;
+  ASSERT_TRUE(service_.update(op_, id, open).ok());
+  EXPECT_TRUE(rifas_.last_change_->freeze_commitment);
+  EXPECT_FALSE(rifas_.last_change_->queue_refunds);
+  EXPECT_EQ(rifas_.last_change_->before.estado, RifaEstado::kPendiente);
+  EXPECT_EQ(rifas_.last_change_->after.estado, RifaEstado::kActiva);
+  EXPECT_EQ(rifas_.last_change_->audit.action, "rifa.updated");
+
+  RifaPatch cancel;
+  cancel.estado = RifaEstado::kCancelada;
+  ASSERT_TRUE(service_.update(op_, id, cancel).ok());
+  EXPECT_FALSE(rifas_.last_change_->freeze_commitment);
+  EXPECT_TRUE(rifas_.last_change_->queue_refunds);
+
+  // The repository reports the facts; the service words the refusal.
+  const std::string other = service_.create(op_, input())->rifa.id;
+  RifaPatch resize;
+  resize.total_boletas = 200;
+  ASSERT_TRUE(service_.update(op_, other, resize).ok());
+  EXPECT_EQ(rifas_.last_change_->rebuild_tickets_precio, std::optional<int64_t>(5000));
+  EXPECT_TRUE(rifas_.last_change_->require_no_tickets_taken);
 }
 
 TEST(CatalogServiceTest, LoteriasMustNameALotteryInstance) {
