@@ -65,7 +65,12 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
   sales_ = std::make_unique<SalesWiring>(db, rifas_repo_, options.plugins, options.sales, std::move(options.bindings),
                                          clock_, ids_);
   sales_->attach(context_);
-  sales_->set_event_sink(notify);
+  sales_->set_event_sink([this](soci::session& sql, const std::vector<storage::DomainEvent>& events,
+                                 const std::optional<std::string>& categoria) {
+    std::vector<settlement::NotificationEvent> batch;
+    for (const auto& e : events) batch.push_back({e.type, e.rifa_id, e.entity_id, e.data, e.occurred_at});
+    notifications_.publish(sql, batch, categoria);
+  });
   prize_deliveries_ = std::make_unique<settlement::PrizeDeliveryService>(db, clock_);
   context_.prize_deliveries = prize_deliveries_.get();
 }

@@ -31,7 +31,7 @@ class SalesWiring {
   engine::PaymentService& payments() { return payments_; }
   engine::TicketService& tickets() { return tickets_; }
   // Where confirmed payments raise ticket_sold (storage/repositories/domain_event_sink.hpp).
-  void set_event_sink(storage::DomainEventSink sink) { sales_repo_.set_event_sink(std::move(sink)); }
+  void set_event_sink(storage::DomainEventBatchSink sink) { sales_repo_.set_event_sink(std::move(sink)); }
 
  private:
   storage::SqlSalesRepository sales_repo_;
