@@ -118,7 +118,10 @@ Result<PurchaseResult> PurchaseService::purchase(const Actor& actor, const Purch
 
   auto opened = sales_.begin_purchase();
   if (!opened) return opened.error();
-  PurchaseTransaction& tx = **opened;
+  // Ended (and its pooled session given back) before finish() opens the second transaction: holding
+  // one session while waiting for another would starve the pool under concurrent purchases.
+  std::unique_ptr<PurchaseTransaction> first = std::move(*opened);
+  PurchaseTransaction& tx = *first;
   auto facts = tx.claim(claim);
   if (!facts) return facts.error();
 
@@ -166,6 +169,7 @@ Result<PurchaseResult> PurchaseService::purchase(const Actor& actor, const Purch
       if (!sale) return sale.error();
       if (*sale) {
         if (auto committed = tx.commit(); !committed) return committed.error();
+        first.reset();
         return finish(actor, buyer, in.idempotency_key, std::move(**sale));
       }
     }
@@ -248,6 +252,7 @@ Result<PurchaseResult> PurchaseService::purchase(const Actor& actor, const Purch
                       {"numeros", numbers}}};
   if (auto audited = tx.record_audit(created, now); !audited) return audited.error();
   if (auto committed = tx.commit(); !committed) return committed.error();
+  first.reset();
   return finish(actor, buyer, in.idempotency_key, std::move(sale));
 }
 
