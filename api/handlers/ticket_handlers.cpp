@@ -56,7 +56,8 @@ Response buy_tickets(const ApiContext& ctx, Request& req) {
   in.quantity = *quantity;
   auto bought = ctx.purchases->purchase(who->actor(), in);
   if (!bought) return error_response(bought.error(), req);
-  Response response = json_body_response(bought->status, bought->body);
+  // The stored answer's bytes, as the first request sent them (and as a replay sends them again).
+  Response response = json_response(bought->status, std::move(bought->body));
   if (bought->replayed) response.headers.emplace_back("Idempotent-Replayed", "true");
   return response;
 }

@@ -81,7 +81,14 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
   rifas_repo_.set_event_sink(notify);
   rifas_.enable_read_cache(std::chrono::milliseconds(options.read_cache_ms), [&db] { return db.write_generation(); });
   rifas_.set_draw_calendar(settlement_->calendar());
-  sales_->set_event_sink(notify);
+  // A sale's ticket_sold events arrive together, with the categoria the purchase already read:
+  // one lookup of the bindings and one multi-row insert of their jobs.
+  sales_->set_event_sink([this](soci::session& sql, const std::vector<storage::DomainEvent>& events,
+                                const std::optional<std::string>& categoria) {
+    std::vector<settlement::NotificationEvent> batch;
+    for (const auto& e : events) batch.push_back({e.type, e.rifa_id, e.entity_id, e.data, e.occurred_at});
+    notifications_.publish(sql, batch, categoria);
+  });
 }
 
 ApiWiringOptions ApiWiring::options_from(const settings::Settings& settings) {

@@ -30,7 +30,7 @@ class SalesWiring {
   // The payment plugins as the engine sees them; the payout jobs pay through it too.
   engine::PaymentGateway& gateway() { return gateway_; }
   // Where confirmed payments raise ticket_sold (storage/repositories/domain_event_sink.hpp).
-  void set_event_sink(storage::DomainEventSink sink) { sales_repo_.set_event_sink(std::move(sink)); }
+  void set_event_sink(storage::DomainEventBatchSink sink) { sales_repo_.set_event_sink(std::move(sink)); }
 
  private:
   storage::SqlSalesRepository sales_repo_;

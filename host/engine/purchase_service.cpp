@@ -3,6 +3,7 @@
 #include "common/error_status.hpp"
 #include "common/sha256.hpp"
 #include "engine/iso_time.hpp"
+#include "engine/number_assignment.hpp"
 #include "engine/payment_service.hpp"
 #include "engine/validation.hpp"
 
@@ -37,7 +38,7 @@ Result<PurchaseResult> decode(const StoredResponse& stored, bool replayed) {
     error.field = e.value("field", std::string());
     return error;
   }
-  return PurchaseResult{stored.status, body, replayed};
+  return PurchaseResult{stored.status, stored.body, replayed};
 }
 
 // Outcomes of create() that prove nothing was charged: the purchase can be failed at once.
@@ -85,40 +86,151 @@ Result<PurchaseResult> PurchaseService::purchase(const Actor& actor, const Purch
   }
 
   const TimePoint now = clock_.now();
-  BeginPurchase begin;
-  begin.rifa_id = in.rifa_id;
-  begin.user_id = buyer;
-  begin.actor = actor.user_id;
-  begin.quantity = static_cast<int32_t>(in.quantity);
-  begin.payment_method = in.payment_method;
-  begin.idempotency_key = in.idempotency_key;
-  begin.request_hash = request_hash(in.rifa_id, buyer, in.quantity, in.payment_method);
-  begin.transaccion_id = ids_.next();
-  begin.now = now;
-  begin.hold_expires_at = now + policy_.hold_ttl;
-  begin.key_expires_at = now + policy_.idempotency_key_ttl;
-  begin.takeover_before = now - policy_.in_flight_takeover;
-  begin.max_held_per_buyer = policy_.max_held_per_buyer;
-  begin.provider_for = [this](const std::string& rifa_id, const std::string& categoria) {
-    return payments_.instance_for(rifa_id, categoria);
-  };
-  begin.encode_refusal = encode_error;
+  KeyClaim claim;
+  claim.rifa_id = in.rifa_id;
+  claim.user_id = buyer;
+  claim.key = in.idempotency_key;
+  claim.request_hash = request_hash(in.rifa_id, buyer, in.quantity, in.payment_method);
+  claim.now = now;
+  claim.key_expires_at = now + policy_.idempotency_key_ttl;
 
-  auto begun = sales_.begin_purchase(begin);
-  if (!begun) return begun.error();
-  switch (begun->kind) {
-    case BeginOutcome::Kind::kReplay: return decode(begun->stored, true);
-    case BeginOutcome::Kind::kMismatch:
+  auto opened = sales_.begin_purchase();
+  if (!opened) return opened.error();
+  // Ended (and its pooled session given back) before finish() opens the second transaction: holding
+  // one session while waiting for another would starve the pool under concurrent purchases.
+  std::unique_ptr<PurchaseTransaction> first = std::move(*opened);
+  PurchaseTransaction& tx = *first;
+  auto facts = tx.claim(claim);
+  if (!facts) return facts.error();
+
+  // The buyer (the key row refers to it): no key is kept for this refusal.
+  if (!facts->buyer_active) {
+    return make_field_error(ErrorCode::kInvalidArgument, "user_id", "user " + buyer + " does not exist or is deactivated");
+  }
+  // Refusals are the key's answer, stored in the same transaction.
+  const auto refuse = [&tx, &claim](Error error) -> Result<PurchaseResult> {
+    if (auto stored = tx.complete_key(claim.user_id, claim.key, encode_error(error)); !stored) return stored.error();
+    if (auto committed = tx.commit(); !committed) return committed.error();
+    return error;
+  };
+
+  // The key: new, or taken over (expired, or in flight past the bound), or answered from.
+  if (!facts->key_claimed) {
+    std::optional<StoredKey> key = facts->key;
+    if (!key) {
+      // Committed by a racing request after the first step's snapshot.
+      auto reread = tx.read_key(buyer, in.idempotency_key);
+      if (!reread) return reread.error();
+      if (!*reread) return make_error(ErrorCode::kDatabase, "idempotency key vanished while being claimed");
+      key = std::move(*reread);
+    }
+    const bool expired = key->expires_at < now;
+    if (!expired && key->request_hash != claim.request_hash) {
       return invalid_field("idempotency_key", "was already used with a different request (rifa, user_id, quantity "
                                               "or payment_method); use a new key for a new purchase");
-    case BeginOutcome::Kind::kInFlight:
+    }
+    if (!expired && key->status == "completed") {
+      return decode(key->response.value_or(StoredResponse{500, "{}"}), true);
+    }
+    const TimePoint takeover_before = now - policy_.in_flight_takeover;
+    const auto in_flight = [] {
       return field_error(ErrorCode::kConflict, "idempotency_key",
                          "a request with this key is still being processed; retry later");
-    case BeginOutcome::Kind::kRefused: return begun->refusal;
-    case BeginOutcome::Kind::kReserved:
-    case BeginOutcome::Kind::kResumed: break;
+    };
+    if (!expired && key->created_at >= takeover_before) return in_flight();
+    auto taken = tx.take_over_key(claim, takeover_before);
+    if (!taken) return taken.error();
+    if (!*taken) return in_flight();
+    if (!expired && key->transaccion_id) {
+      // The first request died half way: finish its purchase as it stands, never charge twice.
+      auto sale = tx.load_sale(*key->transaccion_id);
+      if (!sale) return sale.error();
+      if (*sale) {
+        if (auto committed = tx.commit(); !committed) return committed.error();
+        first.reset();
+        return finish(actor, buyer, in.idempotency_key, std::move(**sale));
+      }
+    }
   }
-  return finish(actor, buyer, in.idempotency_key, std::move(begun->sale));
+
+  // The rifa, held since the first step: on sale while activa and before fecha_fin (sales end at
+  // fecha_fin whether or not the closing job has run yet; after it the draw may be known).
+  if (!facts->rifa) return refuse(make_error(ErrorCode::kNotFound, "rifa " + in.rifa_id + " does not exist"));
+  const PurchaseFacts::Rifa& rifa = *facts->rifa;
+  if (rifa.estado != "activa") {
+    return refuse(make_error(ErrorCode::kConflict, "rifa " + in.rifa_id + " is " + rifa.estado +
+                                                       ": tickets are sold only while it is activa"));
+  }
+  if (now >= rifa.fecha_fin) {
+    return refuse(make_field_error(ErrorCode::kConflict, "fecha_fin", "sales of rifa " + in.rifa_id + " ended at " +
+                                                       format_iso_time(rifa.fecha_fin)));
+  }
+  const auto over_cap = [&](int64_t held) {
+    return make_field_error(ErrorCode::kConflict, "quantity", "a buyer may hold at most " + std::to_string(policy_.max_held_per_buyer) +
+                          " number(s) of a rifa while their payments are pending; " + std::to_string(held) +
+                          " already held, asked for " + std::to_string(in.quantity) + " more");
+  };
+  if (facts->held + in.quantity > policy_.max_held_per_buyer) return refuse(over_cap(facts->held));
+
+  // Reserve. An activa rifa always has its seed (commitment_freezer); the rifa id only stands in
+  // for rows activated before migration 0006. SKIP LOCKED can come up short while another buyer's
+  // rows are locked and then committed under us: the availability is asked before refusing.
+  Reservation r;
+  r.rifa_id = in.rifa_id;
+  r.user_id = buyer;
+  r.idempotency_key = in.idempotency_key;
+  r.transaccion_id = ids_.next();
+  r.provider = payments_.instance_for(in.rifa_id, rifa.categoria);
+  r.payment_method = in.payment_method;
+  r.quantity = static_cast<int32_t>(in.quantity);
+  r.max_held_per_buyer = policy_.max_held_per_buyer;
+  r.order = number_assignment(rifa.assignment, rifa.assignment_seed.value_or(in.rifa_id), rifa.total_boletas);
+  r.now = now;
+  r.hold_expires_at = now + policy_.hold_ttl;
+  std::vector<Ticket> tickets;
+  for (int attempt = 0; attempt < 3 && tickets.empty(); ++attempt) {
+    auto reserved = tx.reserve(r);
+    if (!reserved) return reserved.error();
+    tickets = std::move(*reserved);
+    if (!tickets.empty()) break;
+    auto left = tx.availability(in.rifa_id, buyer);
+    if (!left) return left.error();
+    if (left->held + in.quantity > policy_.max_held_per_buyer) return refuse(over_cap(left->held));
+    if (left->disponible <= 0) {
+      return refuse(make_field_error(ErrorCode::kConflict, "quantity", "the rifa is sold out (0 numbers left)"));
+    }
+    if (left->disponible < in.quantity || attempt == 2) {
+      return refuse(make_field_error(ErrorCode::kConflict, "quantity", "only " + std::to_string(left->disponible) +
+                                                         " number(s) left, asked for " + std::to_string(in.quantity)));
+    }
+  }
+
+  Sale sale;
+  Transaccion& t = sale.transaccion;
+  t.id = r.transaccion_id;
+  t.user_id = buyer;
+  t.rifa_id = in.rifa_id;
+  for (const auto& ticket : tickets) t.amount += ticket.precio;
+  t.currency = "COP";
+  t.provider = r.provider;
+  t.status = PaymentStatus::kPending;
+  t.payment_method = in.payment_method;
+  t.created_at = now;
+  sale.tickets = std::move(tickets);
+  nlohmann::json numbers = nlohmann::json::array();
+  for (const auto& ticket : sale.tickets) numbers.push_back(ticket.numero);
+  AuditEntry created{actor.user_id, "payment.created", "transacciones", t.id,
+                     {{"status", "pending"},
+                      {"amount", t.amount},
+                      {"currency", t.currency},
+                      {"provider", t.provider},
+                      {"rifa_id", t.rifa_id},
+                      {"user_id", t.user_id},
+                      {"numeros", numbers}}};
+  if (auto audited = tx.record_audit(created, now); !audited) return audited.error();
+  if (auto committed = tx.commit(); !committed) return committed.error();
+  first.reset();
+  return finish(actor, buyer, in.idempotency_key, std::move(sale));
 }
 
 Result<PurchaseResult> PurchaseService::finish(const Actor& actor, const std::string& buyer, const std::string& key,
@@ -199,10 +311,54 @@ Result<PurchaseResult> PurchaseService::finish(const Actor& actor, const std::st
     return StoredResponse{201, receipt_json(s).dump()};
   };
   change.now = clock_.now();
-  change.complete_key = SettlePayment::KeyCompletion{buyer, key, respond};
   const bool charged = change.to == PaymentStatus::kSucceeded;
-  auto settled = sales_.settle(change);
+
+  auto opened = sales_.begin_purchase();
+  if (!opened) return opened.error();
+  PurchaseTransaction& t2 = **opened;
+
+  // The common case, in one step: pending → succeeded with the receipt it makes, built once here
+  // and stored as the key's answer in that same step, and sent as stored.
+  if (charged && tx.status == PaymentStatus::kPending && change.provider_ref) {
+    Sale sold = sale;
+    sold.transaccion.status = PaymentStatus::kSucceeded;
+    sold.transaccion.provider_ref = change.provider_ref;
+    for (auto& t : sold.tickets) {
+      t.estado = "vendido";
+      t.hold_expires_at.reset();
+    }
+    SaleConfirmation c;
+    c.transaccion_id = tx.id;
+    c.rifa_id = tx.rifa_id;
+    c.provider_ref = *change.provider_ref;
+    c.tickets = sale.tickets.size();
+    c.user_id = buyer;
+    c.key = key;
+    c.response = StoredResponse{201, receipt_json(sold).dump()};
+    c.actor = actor.user_id;
+    c.source = change.source;
+    c.now = change.now;
+    auto confirmed = t2.confirm_sale(c);
+    if (!confirmed) return confirmed.error();
+    if (confirmed->confirmed) {
+      if (!confirmed->key_completed) {
+        // The sale is not what was reserved (cannot happen while holds are only released with
+        // their transaccion): answer what it is.
+        const StoredResponse actual{201, receipt_json(confirmed->sale).dump()};
+        if (auto stored = t2.complete_key(buyer, key, actual); !stored) return stored.error();
+        c.response = actual;
+      }
+      if (auto committed = t2.commit(); !committed) return committed.error();
+      return PurchaseResult{c.response.status, std::move(c.response.body), false};
+    }
+    // Not on sale any more, or settled meanwhile by a webhook: the general path decides.
+  }
+
+  auto settled = t2.settle(change);
   if (!settled) return settled.error();
+  const StoredResponse answer = respond(*settled);
+  if (auto stored = t2.complete_key(buyer, key, answer); !stored) return stored.error();
+  if (auto committed = t2.commit(); !committed) return committed.error();
   const Transaccion& after = settled->sale.transaccion;
   if (charged && after.status == PaymentStatus::kFailed && after.provider_ref) {
     // Charged, but the rifa stopped selling (or closed and released the hold) meanwhile: the
@@ -212,7 +368,7 @@ Result<PurchaseResult> PurchaseService::finish(const Actor& actor, const std::st
                                         actor.user_id, "purchase");
     if (!refunded) return refunded.error();
   }
-  return decode(respond(*settled), false);
+  return decode(answer, false);
 }
 
 }  // namespace rifa::engine

@@ -24,10 +24,10 @@ struct PurchaseInput {
 };
 
 // A purchase's answer (201): the body is what the first request answered, byte for byte, also
-// when it is a replay.
+// when it is a replay: the JSON text stored as the key's answer, to be sent as is.
 struct PurchaseResult {
   int status = 201;
-  nlohmann::json body;
+  std::string body;
   bool replayed = false;
 };
 

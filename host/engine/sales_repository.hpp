@@ -1,6 +1,7 @@
 #pragma once
 
-#include <functional>
+#include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -8,6 +9,7 @@
 #include "common/result.hpp"
 #include "engine/audit_entry.hpp"
 #include "engine/clock.hpp"
+#include "engine/number_assignment.hpp"
 #include "engine/page.hpp"
 #include "engine/sale.hpp"
 
@@ -19,45 +21,93 @@ struct StoredResponse {
   std::string body;
 };
 
-// Phase one of a purchase: claim the caller's idempotency key and, when it is new, reserve the
-// numbers and insert the pending transaccion, all in ONE database transaction.
-struct BeginPurchase {
-  std::string rifa_id;
-  std::string user_id;  // the buyer
-  std::string actor;    // who asked (audit)
-  int32_t quantity = 1;
-  std::optional<std::string> payment_method;
-  std::string idempotency_key;
+// An idempotency key as stored.
+struct StoredKey {
   std::string request_hash;
-  std::string transaccion_id;  // the id to give a new transaccion
-  TimePoint now;
-  TimePoint hold_expires_at;
-  TimePoint key_expires_at;
-  // An in_flight key claimed before this is taken over: its first request died half way.
-  TimePoint takeover_before;
-  // Numbers one buyer may hold (reservado, payment pending) in one rifa at a time, this purchase's
-  // included: one player cannot block a rifa by holding its numbers with a payment left pending.
-  int32_t max_held_per_buyer = 10;
-  // The payment instance bound to the rifa (called with its id and categoria nombre).
-  std::function<std::string(const std::string& rifa_id, const std::string& categoria_nombre)> provider_for;
-  // The answer stored for the key when the purchase is refused (rifa not activa, sold out ...).
-  std::function<StoredResponse(const Error&)> encode_refusal;
+  std::string status;  // in_flight, completed
+  TimePoint created_at;
+  TimePoint expires_at;
+  std::optional<std::string> transaccion_id;
+  std::optional<StoredResponse> response;  // when completed
 };
 
-struct BeginOutcome {
-  enum class Kind {
-    kReserved,  // new: numbers reserved, transaccion pending → call the provider
-    kResumed,   // a stale in_flight key's purchase, as it stands → finish it
-    kReplay,    // the key is completed: send `stored` again
-    kInFlight,  // the key's first request is still running → 409
-    kMismatch,  // the key was used with another request → 422
-    kRefused,   // refused for `refusal`: stored as the key's answer in the same transaction, except
-                // an unknown or deactivated buyer (the key row cannot refer to a missing user)
+// A purchase's first step: claim the caller's key (inserted in_flight when it is new and the buyer
+// is an active user).
+struct KeyClaim {
+  std::string rifa_id;
+  std::string user_id;  // the buyer
+  std::string key;
+  std::string request_hash;
+  TimePoint now;
+  TimePoint key_expires_at;
+};
+
+// What the first step found, in the same transaction. The rifa is held (FOR SHARE on PostgreSQL,
+// the single writer on SQLite) until the transaction ends, so its facts cannot change under the
+// decisions made on them; when the key was claimed, the buyer's purchases in this rifa are
+// serialised from here on (PostgreSQL: a transaction-scoped advisory lock; `held` is re-checked by
+// reserve(), under that lock).
+struct PurchaseFacts {
+  bool buyer_active = false;  // the buyer exists and is active (no key is claimed otherwise)
+  bool key_claimed = false;   // the key was new: it is now this transaction's, in_flight
+  // The key as found when it was not claimed. Empty when it was claimed, or when a racing request
+  // committed it after this step's snapshot (read_key() then sees it).
+  std::optional<StoredKey> key;
+  struct Rifa {
+    std::string estado;
+    std::string assignment;  // sequential, random
+    std::string categoria;   // the categoria's nombre (bindings resolve by it)
+    std::optional<std::string> assignment_seed;
+    int64_t total_boletas = 0;
+    TimePoint fecha_fin;
   };
-  Kind kind = Kind::kReserved;
-  Sale sale;
-  StoredResponse stored;
-  Error refusal;
+  std::optional<Rifa> rifa;  // empty: no such rifa
+  int64_t held = 0;          // numbers the buyer holds (reservado) in the rifa
+};
+
+// Reserve `quantity` free numbers in `order`, insert the pending transaccion and point the key at
+// it, all or nothing: nothing is written when fewer numbers are free (or unlocked) than asked, or
+// when the buyer would then hold more than max_held_per_buyer.
+struct Reservation {
+  std::string rifa_id;
+  std::string user_id;
+  std::string idempotency_key;
+  std::string transaccion_id;
+  std::string provider;  // the payment instance bound to the rifa
+  std::optional<std::string> payment_method;
+  int32_t quantity = 1;
+  int32_t max_held_per_buyer = 10;
+  NumberAssignment order;
+  TimePoint now;
+  TimePoint hold_expires_at;
+};
+
+struct Availability {
+  int64_t disponible = 0;  // free numbers in the rifa
+  int64_t held = 0;        // numbers the buyer holds there
+};
+
+// pending → succeeded for a purchase, in one step: only while the rifa is on sale (activa and
+// `now` before fecha_fin, checked under its lock), and only if the transaccion is still pending.
+// When its `tickets` reserved numbers are all sold, the key is completed with `response` in the
+// same step; ticket_sold is raised and the change audited as settle() does.
+struct SaleConfirmation {
+  std::string transaccion_id;
+  std::string rifa_id;
+  std::string provider_ref;
+  std::size_t tickets = 0;
+  std::string user_id;
+  std::string key;
+  StoredResponse response;
+  std::string actor;
+  std::string source;
+  TimePoint now;
+};
+
+struct ConfirmOutcome {
+  bool confirmed = false;      // false: nothing was written (not on sale, or no longer pending)
+  bool key_completed = false;  // the key holds `response`
+  Sale sale;                   // when confirmed: as it stands after
 };
 
 struct SettleOutcome {
@@ -83,20 +133,37 @@ struct SettlePayment {
   TimePoint now;
   std::string actor;   // audit actor: a user id, "webhook:<instance>", "job:<kind>"
   std::string source;  // what decided it: purchase, webhook, reconcile, hold_expiry
-  // When set, the idempotency key is completed in the same transaction, with the answer made from
-  // the sale as it stands after the change.
-  struct KeyCompletion {
-    std::string user_id;
-    std::string key;
-    std::function<StoredResponse(const SettleOutcome&)> respond;
-  };
-  std::optional<KeyCompletion> complete_key;
 };
 
 struct TicketFilter {
   std::optional<std::string> rifa_id;
   std::optional<std::string> usuario_id;
   std::optional<std::string> estado;
+};
+
+// One database transaction of a purchase, held open while the engine decides between its steps
+// (PurchaseService): the repository reports facts and performs conditional writes; it never calls
+// back into the engine. Nothing is kept unless commit() succeeds; ending it uncommitted rolls back.
+class PurchaseTransaction {
+ public:
+  virtual ~PurchaseTransaction() = default;
+
+  virtual Result<PurchaseFacts> claim(const KeyClaim& claim) = 0;
+  virtual Result<std::optional<StoredKey>> read_key(const std::string& user_id, const std::string& key) = 0;
+  // Takes a key over for this request (a new request hash, in_flight again from `claim.now`), only
+  // if it is still expired or in flight since before `takeover_before`: of two racing takers one
+  // wins. An expired key forgets its transaccion. False: another request has it.
+  virtual Result<bool> take_over_key(const KeyClaim& claim, TimePoint takeover_before) = 0;
+  virtual Result<std::optional<Sale>> load_sale(const std::string& transaccion_id) = 0;
+  // The reserved tickets (ordered by numero), or none when nothing was written.
+  virtual Result<std::vector<Ticket>> reserve(const Reservation& reservation) = 0;
+  virtual Result<Availability> availability(const std::string& rifa_id, const std::string& user_id) = 0;
+  virtual Result<ConfirmOutcome> confirm_sale(const SaleConfirmation& confirmation) = 0;
+  virtual Result<SettleOutcome> settle(const SettlePayment& change) = 0;
+  virtual Result<void> complete_key(const std::string& user_id, const std::string& key,
+                                    const StoredResponse& response) = 0;
+  virtual Result<void> record_audit(const AuditEntry& entry, TimePoint at) = 0;
+  virtual Result<void> commit() = 0;
 };
 
 // Tickets, transacciones and idempotency keys change together, so one repository owns the
@@ -106,7 +173,8 @@ class SalesRepository {
  public:
   virtual ~SalesRepository() = default;
 
-  virtual Result<BeginOutcome> begin_purchase(const BeginPurchase& request) = 0;
+  // Opens a purchase's transaction (BEGIN; SQLite takes its write lock).
+  virtual Result<std::unique_ptr<PurchaseTransaction>> begin_purchase() = 0;
   virtual Result<SettleOutcome> settle(const SettlePayment& change) = 0;
 
   virtual Result<std::optional<Sale>> find_sale(const std::string& transaccion_id) = 0;

@@ -19,6 +19,90 @@ Error database_error(const std::exception& e, const std::string& what) {
   return make_error(from_soci ? ErrorCode::kDatabase : ErrorCode::kInternal, std::move(message));
 }
 
+struct StatementCache::Entry {
+  std::vector<std::string> in;
+  std::vector<soci::indicator> in_ind;
+  std::vector<std::string> out;
+  std::vector<soci::indicator> out_ind;
+  soci::statement st;
+
+  Entry(soci::session& session, const std::string& sql, std::size_t params, std::size_t columns)
+      : in(params), in_ind(params, soci::i_ok), out(columns), out_ind(columns, soci::i_null), st(session) {
+    for (std::size_t i = 0; i < params; ++i) st.exchange(soci::use(in[i], in_ind[i]));
+    for (std::size_t i = 0; i < columns; ++i) st.exchange(soci::into(out[i], out_ind[i]));
+    st.alloc();
+    st.prepare(sql, soci::details::st_repeatable_query);
+    st.define_and_bind();
+  }
+
+  void bind(const std::vector<SqlText>& params) {
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      in_ind[i] = params[i] ? soci::i_ok : soci::i_null;
+      in[i] = params[i] ? *params[i] : std::string();
+    }
+  }
+};
+
+StatementCache::~StatementCache() {
+  // A PostgreSQL statement's destructor DEALLOCATEs it: only on a live connection.
+  bool alive = true;
+  if (postgresql_ && !entries_.empty()) {
+    try {
+      alive = session_.is_connected();
+    } catch (...) {
+      alive = false;
+    }
+  }
+  abandon(!alive);
+}
+
+void StatementCache::abandon(bool connection_lost) {
+  if (!(postgresql_ && connection_lost)) {
+    for (auto& [sql, e] : entries_) delete e;
+  }
+  // else: deliberately leaked (a few hundred bytes each, once per lost connection).
+  entries_.clear();
+}
+
+StatementCache::Entry& StatementCache::entry(const std::string& sql, std::size_t params, std::size_t columns) {
+  auto it = entries_.find(sql);
+  if (it != entries_.end()) {
+    if (it->second->in.size() != params || it->second->out.size() != columns) {
+      throw soci::soci_error("cached statement used with another shape: " + sql);
+    }
+    return *it->second;
+  }
+  auto* made = new Entry(session_, sql, params, columns);
+  entries_.emplace(sql, made);
+  return *made;
+}
+
+std::vector<std::vector<SqlText>> StatementCache::query(const std::string& sql, const std::vector<SqlText>& params,
+                                                        std::size_t columns) {
+  Entry& e = entry(sql, params.size(), columns);
+  e.bind(params);
+  std::vector<std::vector<SqlText>> rows;
+  const auto take = [&] {
+    std::vector<SqlText> row(columns);
+    for (std::size_t i = 0; i < columns; ++i) {
+      if (e.out_ind[i] == soci::i_ok) row[i] = e.out[i];
+    }
+    rows.push_back(std::move(row));
+  };
+  if (e.st.execute(true)) {
+    take();
+    while (e.st.fetch()) take();
+  }
+  return rows;
+}
+
+long long StatementCache::execute(const std::string& sql, const std::vector<SqlText>& params) {
+  Entry& e = entry(sql, params.size(), 0);
+  e.bind(params);
+  e.st.execute(true);
+  return e.st.get_affected_rows();
+}
+
 SessionLease::SessionLease(SessionLease&& other) noexcept
     : pool_(std::exchange(other.pool_, nullptr)), position_(other.position_), session_(other.session_) {}
 
@@ -30,7 +114,17 @@ Database::Database(DatabaseUrl url, std::size_t pool_size)
     : url_(std::move(url)),
       pool_size_(pool_size),
       pool_(pool_size),
-      last_checked_ms_(std::make_unique<std::atomic<int64_t>[]>(pool_size)) {}
+      last_checked_ms_(std::make_unique<std::atomic<int64_t>[]>(pool_size)) {
+  statements_.reserve(pool_size);
+  for (std::size_t i = 0; i < pool_size; ++i) statements_.push_back(std::make_unique<StatementCache>(pool_.at(i), url_.backend == Backend::kPostgresql));
+}
+
+StatementCache& Database::statements(soci::session& session) {
+  for (std::size_t i = 0; i < pool_size_; ++i) {
+    if (&pool_.at(i) == &session) return *statements_[i];
+  }
+  throw soci::soci_error("statements(): the session is not one of this database's pool");
+}
 
 Database::~Database() = default;
 
@@ -94,6 +188,7 @@ SessionLease Database::make_lease(std::size_t position) {
   if (!session.is_connected()) {
     // A PostgreSQL restart leaves pooled connections dead; one reconnect attempt per lease. If it
     // fails, the next statement reports the error.
+    statements_[position]->abandon(true);  // prepared on the old connection
     try {
       session.reconnect();
       prepare_session(session);
@@ -138,6 +233,39 @@ Result<void> Database::execute(const std::string& sql) {
   }
   write_generation_.fetch_add(1, std::memory_order_acq_rel);
   return {};
+}
+
+Result<OpenTransaction> Database::begin_transaction() {
+  SessionLease lease = this->lease();
+  try {
+    begin(lease.session(), TransactionMode::kWrite);
+  } catch (const std::exception& e) {
+    return database_error(e, "begin transaction");
+  }
+  return OpenTransaction(*this, std::move(lease));
+}
+
+OpenTransaction::~OpenTransaction() { rollback(); }
+
+StatementCache& OpenTransaction::statements() { return db_->statements(lease_.session()); }
+
+Result<void> OpenTransaction::commit() {
+  if (!open_) return make_error(ErrorCode::kInternal, "commit of a transaction that is over");
+  open_ = false;
+  try {
+    Database::commit(lease_.session());
+  } catch (const std::exception& e) {
+    Database::rollback(lease_.session());
+    return database_error(e, "commit");
+  }
+  db_->write_generation_.fetch_add(1, std::memory_order_acq_rel);
+  return {};
+}
+
+void OpenTransaction::rollback() noexcept {
+  if (!open_) return;
+  open_ = false;
+  Database::rollback(lease_.session());
 }
 
 void Database::begin(soci::session& session, TransactionMode mode) const {

@@ -5,9 +5,12 @@
 #include <cstddef>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include <soci/soci.h>
 
@@ -17,6 +20,43 @@
 namespace rifa::storage {
 
 class Database;
+
+// A text value of a cached statement: a parameter or a column; std::nullopt is NULL.
+using SqlText = std::optional<std::string>;
+
+// Statements prepared once per pooled session and kept for the session's life: on PostgreSQL one
+// PREPARE per session and statement text, then only EXECUTEs (a one-time statement is parsed and
+// planned on every run); on SQLite compiled once. For the hot paths (the purchase).
+//
+// Parameters and columns travel as text, in order of appearance: write a CAST where the server
+// cannot infer a parameter's type, and give every placeholder its own name (SQLite binds equal
+// names to one parameter). A statement's rows are always read to the end, so that no SQLite
+// statement stays active across a COMMIT. Used only by the thread that holds the session's lease.
+class StatementCache {
+ public:
+  StatementCache(soci::session& session, bool postgresql) : session_(session), postgresql_(postgresql) {}
+  ~StatementCache();
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+
+  // Every row of `sql`, `columns` columns each.
+  std::vector<std::vector<SqlText>> query(const std::string& sql, const std::vector<SqlText>& params,
+                                          std::size_t columns);
+  // A statement without result rows; the number of rows it changed.
+  long long execute(const std::string& sql, const std::vector<SqlText>& params);
+  // Forgets every statement. On PostgreSQL after a reconnect: they are not deallocated (the server
+  // forgot them with the old connection, and a DEALLOCATE sent from a destructor could only fail).
+  void abandon(bool connection_lost);
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  struct Entry;
+  Entry& entry(const std::string& sql, std::size_t params, std::size_t columns);
+
+  soci::session& session_;
+  bool postgresql_;
+  std::unordered_map<std::string, Entry*> entries_;
+};
 
 // One pooled session, given back to the pool when the lease ends. Move-only; must not outlive
 // its Database. A session is used by one thread at a time.
@@ -44,8 +84,38 @@ class SessionLease {
 
 // kWrite takes SQLite's write lock up front (BEGIN IMMEDIATE): a deferred transaction that reads
 // and then writes fails with SQLITE_BUSY when another writer got there first, while an immediate
-// one waits its turn (busy_timeout). PostgreSQL uses a plain BEGIN for both.
+// one waits its turn (busy_timeout). On PostgreSQL kWrite is a plain BEGIN, and kRead sends no
+// BEGIN/COMMIT at all: under READ COMMITTED (the only level the host uses) every statement takes
+// its own snapshot whether or not a transaction is open, so wrapping reads only cost two round
+// trips. A kRead fn must not lock rows or take transaction-scoped locks (it never did).
 enum class TransactionMode { kWrite, kRead };
+
+// A write transaction held open across calls, for a caller that decides between its statements
+// (the purchase: the engine reads facts, decides, then asks for the writes). Rolled back when it
+// ends uncommitted. Move-only; one thread at a time; must not outlive its Database.
+class OpenTransaction {
+ public:
+  OpenTransaction(OpenTransaction&& other) noexcept
+      : db_(other.db_), lease_(std::move(other.lease_)), open_(std::exchange(other.open_, false)) {}
+  OpenTransaction& operator=(OpenTransaction&&) = delete;
+  ~OpenTransaction();
+
+  soci::session& session() { return lease_.session(); }
+  StatementCache& statements();
+  Database& database() { return *db_; }
+  // COMMIT; a failure (kDatabase) leaves nothing written. After it the transaction is over.
+  Result<void> commit();
+  // ROLLBACK (also what the destructor does when neither was called).
+  void rollback() noexcept;
+
+ private:
+  friend class Database;
+  OpenTransaction(Database& db, SessionLease lease) : db_(&db), lease_(std::move(lease)) {}
+
+  Database* db_;
+  SessionLease lease_;
+  bool open_ = true;
+};
 
 // A pool of SOCI sessions on one database. Thread-safe. The backend libraries are loaded at run
 // time from the connect string, so only soci_core is linked.
@@ -69,6 +139,10 @@ class Database {
   // As lease(), but gives up after timeout with kUnavailable.
   Result<SessionLease> try_lease(std::chrono::milliseconds timeout);
 
+  // The prepared statements of `session`, which must be one of this pool's (the session a
+  // transaction's fn was given).
+  StatementCache& statements(soci::session& session);
+
   // Round trip of SELECT 1; the latency in milliseconds or why it failed.
   Result<double> ping(std::chrono::milliseconds lease_timeout = std::chrono::milliseconds(2000));
 
@@ -83,11 +157,15 @@ class Database {
   template <typename Fn>
   auto transaction(Fn&& fn, TransactionMode mode = TransactionMode::kWrite);
 
+  // BEGIN (kWrite) on a leased session, kept open until the handle commits or ends.
+  Result<OpenTransaction> begin_transaction();
+
   // How many kWrite transactions (and execute() calls) committed through this Database so far.
   // Caches of reads (engine::ReadThroughCache) compare it to know that this process wrote since.
   uint64_t write_generation() const { return write_generation_.load(std::memory_order_acquire); }
 
  private:
+  friend class OpenTransaction;
   Database(DatabaseUrl url, std::size_t pool_size);
   void prepare_session(soci::session& session) const;
   void begin(soci::session& session, TransactionMode mode) const;
@@ -102,6 +180,8 @@ class Database {
   // Per pooled session: when make_lease last checked that it is connected (steady clock, ms).
   static constexpr std::chrono::milliseconds kAliveBypass{500};
   std::unique_ptr<std::atomic<int64_t>[]> last_checked_ms_;
+  // Per pooled session, by position; declared after pool_ so they go before the sessions close.
+  std::vector<std::unique_ptr<StatementCache>> statements_;
 };
 
 // soci::soci_error → kDatabase; anything else → kInternal. `what` says what was being done.
@@ -128,14 +208,18 @@ auto Database::transaction(Fn&& fn, TransactionMode mode) {
   using Out = typename detail::TransactionResult<R>::type;
   SessionLease lease = this->lease();
   soci::session& session = lease.session();
+  const bool wrapped = mode == TransactionMode::kWrite || url_.backend != Backend::kPostgresql;
   try {
-    begin(session, mode);
+    if (wrapped) begin(session, mode);
   } catch (const std::exception& e) {
     return Out(database_error(e, "begin transaction"));
   }
+  const auto rollback = [&] {
+    if (wrapped) Database::rollback(session);
+  };
   try {
     const auto committed = [&] {
-      commit(session);
+      if (wrapped) commit(session);
       if (mode == TransactionMode::kWrite) write_generation_.fetch_add(1, std::memory_order_acq_rel);
     };
     if constexpr (std::is_void_v<R>) {
@@ -145,7 +229,7 @@ auto Database::transaction(Fn&& fn, TransactionMode mode) {
     } else if constexpr (detail::IsResult<R>::value) {
       R result = fn(session);
       if (!result.ok()) {
-        rollback(session);
+        rollback();
         return result;
       }
       committed();
@@ -156,10 +240,10 @@ auto Database::transaction(Fn&& fn, TransactionMode mode) {
       return Out(std::move(value));
     }
   } catch (const soci::soci_error& e) {
-    rollback(session);
+    rollback();
     return Out(database_error(e));
   } catch (...) {
-    rollback(session);
+    rollback();
     throw;
   }
 }

@@ -24,4 +24,41 @@ bool enqueue_in_transaction(soci::session& sql, storage::Backend /*backend*/, co
   return st.get_affected_rows() == 1;
 }
 
+int enqueue_all_in_transaction(soci::session& sql, storage::Backend backend, const std::vector<EnqueueRequest>& requests,
+                               TimePoint now) {
+  if (requests.empty()) return 0;
+  if (requests.size() == 1) return enqueue_in_transaction(sql, backend, requests.front(), now) ? 1 : 0;
+  // Every value as text, kept alive until the statement has run; placeholders named apart (SQLite
+  // binds equal names to one parameter).
+  const std::string now_text = storage::format_timestamp(now);
+  std::vector<std::string> values;
+  std::vector<soci::indicator> indicators;
+  values.reserve(requests.size() * 8);
+  indicators.reserve(requests.size() * 8);
+  std::string sql_text =
+      "INSERT INTO jobs (id, kind, payload, status, run_at, attempts, max_attempts, dedupe_key, created_at, "
+      "updated_at) VALUES ";
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const EnqueueRequest& r = requests[i];
+    const std::string n = std::to_string(i);
+    sql_text += (i ? ", " : "") + std::string("(:id") + n + ", :kind" + n + ", :payload" + n + ", 'queued', :run" + n +
+                ", 0, CAST(:max" + n + " AS INTEGER), :dedupe" + n + ", :now" + n + ", :upd" + n + ")";
+    for (const std::string& v : {random_uuid(), r.kind, r.payload.dump(),
+                                 storage::format_timestamp(r.run_at.value_or(now)), std::to_string(r.max_attempts),
+                                 r.dedupe_key.value_or(""), now_text, now_text}) {
+      values.push_back(v);
+      indicators.push_back(soci::i_ok);
+    }
+    if (!r.dedupe_key) indicators[indicators.size() - 3] = soci::i_null;
+  }
+  sql_text += " ON CONFLICT (dedupe_key) DO NOTHING";
+  soci::statement st(sql);
+  for (std::size_t i = 0; i < values.size(); ++i) st.exchange(soci::use(values[i], indicators[i]));
+  st.alloc();
+  st.prepare(sql_text, soci::details::st_one_time_query);
+  st.define_and_bind();
+  st.execute(true);
+  return static_cast<int>(st.get_affected_rows());
+}
+
 }  // namespace rifa::jobs

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <vector>
+
 #include <soci/soci.h>
 
 #include "engine/jobs/job_queue.hpp"
@@ -14,5 +16,9 @@ namespace rifa::jobs {
 // inserted. SOCI errors propagate to the caller's transaction (which then rolls back).
 bool enqueue_in_transaction(soci::session& sql, storage::Backend backend, const EnqueueRequest& request,
                             TimePoint now);
+
+// The same for several jobs in ONE multi-row statement; returns how many rows were inserted.
+int enqueue_all_in_transaction(soci::session& sql, storage::Backend backend, const std::vector<EnqueueRequest>& requests,
+                               TimePoint now);
 
 }  // namespace rifa::jobs

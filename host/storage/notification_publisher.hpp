@@ -1,8 +1,10 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <soci/soci.h>
@@ -43,6 +45,10 @@ class NotificationPublisher {
   // Inside the caller's open transaction, so the events commit with the change they report (the
   // winner written, the payout recorded). Returns how many jobs are queued (0: no notifiers).
   int publish(soci::session& sql, const NotificationEvent& event) const;
+  // Several events of ONE rifa (the tickets of a sale): every job in one multi-row statement, and
+  // the rifa's categoria looked up once unless the caller gives it.
+  int publish(soci::session& sql, const std::vector<NotificationEvent>& events,
+              const std::optional<std::string>& categoria = std::nullopt) const;
   // In a transaction of its own, for callers with nothing else to commit.
   Result<int> publish(storage::Database& db, const NotificationEvent& event) const;
 

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <soci/soci.h>
@@ -24,5 +26,10 @@ struct DomainEvent {
 
 // Empty (the default) means nobody listens. A sink must not open a transaction of its own.
 using DomainEventSink = std::function<void(soci::session&, const DomainEvent&)>;
+// Events of one rifa raised together (the tickets of one sale), so that the listener writes them at
+// once; with the rifa's categoria nombre when the raiser read it anyway (notifier bindings resolve
+// by it), else empty and the listener looks it up.
+using DomainEventBatchSink = std::function<void(soci::session&, const std::vector<DomainEvent>&,
+                                                const std::optional<std::string>& categoria)>;
 
 }  // namespace rifa::storage

@@ -2,16 +2,13 @@
 #include "storage/repositories/sql_sales_repository.hpp"
 
 #include <algorithm>
-#include <numeric>
 
 #include "storage/repositories/sql_support.hpp"
-#include "storage/sha256.hpp"
 #include "storage/timestamps.hpp"
 
 namespace rifa::storage {
 namespace {
 
-using engine::BeginOutcome;
 using engine::PaymentStatus;
 
 const char* kSelectTransaccion =
@@ -140,365 +137,518 @@ std::optional<engine::Sale> load_sale(soci::session& sql, const std::string& tra
   return sale;
 }
 
-// The order numbers are handed out in. Sequential: lowest first. Random: a fixed permutation of
-// 0..n-1 derived from the rifa id, position(numero) = ((numero + shift) * mult) mod n with mult
-// coprime to n, so it is a bijection, the same on both backends, and needs no stored shuffle.
-// Random assignment hands numbers out in the order ((numero + shift) * mult) mod total, a
-// permutation drawn from the rifa's assignment seed: frozen (as its hash) in the commitment at
-// activation, secret while tickets sell so nobody can aim at a number, revealed after sales so
-// anyone can recompute who got what (docs/VERIFYING.md).
-std::string pick_order(const std::string& assignment, const std::string& seed, int total) {
-  if (assignment != "random" || total <= 1) return "numero";
-  const std::string h = sha256_hex("rifa1122-assignment:" + seed);
-  const auto n = static_cast<unsigned long long>(total);
-  const unsigned long long shift = std::stoull(h.substr(0, 12), nullptr, 16) % n;
-  unsigned long long mult = std::stoull(h.substr(12, 12), nullptr, 16) % n;
-  if (mult == 0) mult = 1;
-  while (std::gcd(mult, n) != 1) mult = mult % (n - 1) + 1;
-  return "((CAST(numero AS BIGINT) + " + std::to_string(shift) + ") * " + std::to_string(mult) + ") % " +
-         std::to_string(n) + ", numero";
-}
-
-struct KeyRow {
-  bool found = false;
-  std::string request_hash, status, created_at, expires_at, transaccion_id, response_body;
-  int response_status = 0;
-  soci::indicator tx_ind = soci::i_null, status_ind = soci::i_null, body_ind = soci::i_null;
-};
-
-KeyRow read_key(soci::session& sql, const std::string& user_id, const std::string& key) {
-  KeyRow k;
-  sql << "SELECT request_hash, status, created_at, expires_at, transaccion_id, response_status, response_body "
-         "FROM idempotency_keys WHERE user_id = :u AND key = :k",
-      soci::use(user_id), soci::use(key), soci::into(k.request_hash), soci::into(k.status), soci::into(k.created_at),
-      soci::into(k.expires_at), soci::into(k.transaccion_id, k.tx_ind), soci::into(k.response_status, k.status_ind),
-      soci::into(k.response_body, k.body_ind);
-  k.found = sql.got_data();
-  return k;
-}
-
-void complete_key(soci::session& sql, const std::string& user_id, const std::string& key,
-                  const engine::StoredResponse& response) {
-  sql << "UPDATE idempotency_keys SET status = 'completed', response_status = :s, response_body = :b "
-         "WHERE user_id = :u AND key = :k",
-      soci::use(response.status), soci::use(response.body), soci::use(user_id), soci::use(key);
-}
-
 long long affected(soci::statement& st) { return st.get_affected_rows(); }
+
+// ticket_sold for each sold ticket of `sale`, in one call of the sink.
+void raise_sold(soci::session& sql, const DomainEventBatchSink& events, const engine::Sale& sale,
+                const std::optional<std::string>& categoria, engine::TimePoint at) {
+  const auto& t = sale.transaccion;
+  std::vector<DomainEvent> sold;
+  for (const auto& ticket : sale.tickets) {
+    if (ticket.estado != "vendido") continue;
+    sold.push_back(DomainEvent{"ticket_sold", t.rifa_id, ticket.id,
+                               {{"numero", ticket.numero}, {"precio", ticket.precio}, {"user_id", t.user_id},
+                                {"transaccion_id", t.id}},
+                               at});
+  }
+  if (!sold.empty()) events(sql, sold, categoria);
+}
+
+// The body of settle(), inside the caller's transaction.
+Result<engine::SettleOutcome> settle_in(soci::session& sql, Backend backend, const DomainEventBatchSink& events,
+                                        const engine::SettlePayment& c) {
+  engine::SettleOutcome out;
+  PaymentStatus target = c.to;
+  std::string why = c.reason;
+  if (c.to == PaymentStatus::kSucceeded && c.from != c.to) {
+    // Only a rifa still on sale sells; the lock makes a close wait for this confirmation (and
+    // this one wait for a close, then see it).
+    std::string estado, fecha_fin;
+    sql << std::string("SELECT r.estado, r.fecha_fin FROM rifas r JOIN transacciones t ON t.rifa_id = r.id "
+                       "WHERE t.id = :id") +
+               (backend == Backend::kPostgresql ? " FOR SHARE OF r" : ""),
+        soci::use(c.transaccion_id), soci::into(estado), soci::into(fecha_fin);
+    if (sql.got_data()) {
+      const auto ends = read_timestamp(fecha_fin);
+      if (estado != "activa" || c.now >= ends) {
+        out.sale_refused = estado != "activa"
+                               ? "the rifa is " + estado + ": the payment came too late and is refunded"
+                               : "sales ended at fecha_fin " + format_timestamp(ends) +
+                                     ": the payment came too late and is refunded";
+        target = PaymentStatus::kFailed;
+        why = *out.sale_refused;
+      }
+    }
+  }
+  const std::string now = format_timestamp(c.now), from = engine::to_string(c.from), to = engine::to_string(target);
+  NullableText ref(c.provider_ref);
+  NullableText reason(why.empty() ? std::nullopt : std::optional<std::string>(why));
+  soci::statement st =
+      one_time_statement(sql, "UPDATE transacciones SET status = :to, provider_ref = COALESCE(:ref, provider_ref), "
+                      "failure_reason = COALESCE(:reason, failure_reason), updated_at = :now "
+                      "WHERE id = :id AND status = :from",
+       soci::use(to), soci::use(ref.value, ref.indicator), soci::use(reason.value, reason.indicator), soci::use(now),
+       soci::use(c.transaccion_id), soci::use(from));
+  st.execute(true);
+  out.changed = affected(st) == 1 && c.from != target;
+  if (!out.changed) out.sale_refused.reset();
+  if (out.changed) {
+    if (target == PaymentStatus::kSucceeded) {
+      sql << "UPDATE tickets SET estado = 'vendido', comprado_en = :now, hold_expires_at = NULL "
+             "WHERE transaccion_id = :id AND estado = 'reservado'",
+          soci::use(now), soci::use(c.transaccion_id);
+    } else if (target == PaymentStatus::kFailed) {
+      sql << "UPDATE tickets SET estado = 'disponible', usuario_id = NULL, transaccion_id = NULL, "
+             "hold_expires_at = NULL WHERE transaccion_id = :id AND estado = 'reservado'",
+          soci::use(c.transaccion_id);
+    } else if (target == PaymentStatus::kRefunded) {
+      // A winning ticket given back is no longer a winner: its payout is refused (PayoutService).
+      sql << "UPDATE tickets SET estado = 'anulado', hold_expires_at = NULL WHERE transaccion_id = :id AND "
+             "estado IN ('vendido', 'reservado', 'ganador')",
+          soci::use(c.transaccion_id);
+    }
+  }
+  auto sale = load_sale(sql, c.transaccion_id);
+  if (!sale) return make_error(ErrorCode::kNotFound, "transaccion " + c.transaccion_id + " does not exist");
+  out.sale = std::move(*sale);
+  if (out.changed) {
+    const auto& t = out.sale.transaccion;
+    nlohmann::json data = {{"from", from},         {"to", to},           {"source", c.source},
+                           {"amount", t.amount},   {"currency", t.currency}, {"provider", t.provider},
+                           {"rifa_id", t.rifa_id}, {"tickets", out.sale.tickets.size()}};
+    if (t.provider_ref) data["provider_ref"] = *t.provider_ref;
+    if (!why.empty()) data["reason"] = why;
+    if (out.sale_refused) data["sale_refused"] = true;
+    if (events && target == PaymentStatus::kSucceeded) raise_sold(sql, events, out.sale, std::nullopt, c.now);
+    // Last: on PostgreSQL the audit chain's lock is then held only until the commit.
+    append_audit(sql, backend,
+                 AuditRecord{c.actor, std::string("payment.") + to, "transacciones", c.transaccion_id, data, c.now});
+  }
+  return out;
+}
+
 
 }  // namespace
 
-Result<engine::BeginOutcome> SqlSalesRepository::begin_purchase(const engine::BeginPurchase& in) {
-  const Backend backend = db_.backend();
-  const bool pg = backend == Backend::kPostgresql;
-  return db_.transaction([&](soci::session& sql) -> BeginOutcome {
-    BeginOutcome out;
-    const std::string now = format_timestamp(in.now), key_expires = format_timestamp(in.key_expires_at),
-                      takeover = format_timestamp(in.takeover_before);
+namespace {
 
-    // 0. The buyer (the key row refers to it, so before the key): no key is kept for a refusal here.
-    int active = 0;
-    sql << "SELECT CASE WHEN is_active THEN 1 ELSE 0 END FROM users WHERE id = :id", soci::use(in.user_id),
-        soci::into(active);
-    if (!sql.got_data() || active != 1) {
-      out.kind = BeginOutcome::Kind::kRefused;
-      out.refusal = make_field_error(ErrorCode::kInvalidArgument, "user_id",
-                                     "user " + in.user_id + " does not exist or is deactivated");
+using Row = std::vector<SqlText>;
+
+std::string text_of(const SqlText& v) { return v.value_or(std::string()); }
+long long integer_of(const SqlText& v) { return v ? std::stoll(*v) : 0; }
+SqlText text(std::string v) { return SqlText(std::move(v)); }
+SqlText optional_param(const std::optional<std::string>& v) { return v ? SqlText(*v) : SqlText(); }
+SqlText number(long long v) { return SqlText(std::to_string(v)); }
+
+// The transaccion columns, then the ticket columns, as the statements below return them.
+constexpr const char* kTransaccionColumns =
+    "id, user_id, rifa_id, amount, currency, provider, provider_ref, status, payment_method, failure_reason, "
+    "created_at";
+constexpr std::size_t kTransaccionWidth = 11;
+constexpr const char* kTicketColumns =
+    "id, rifa_id, usuario_id, numero, estado, precio, transaccion_id, comprado_en, hold_expires_at";
+constexpr std::size_t kTicketWidth = 9;
+
+engine::Transaccion transaccion_at(const Row& row, std::size_t at) {
+  engine::Transaccion t;
+  t.id = text_of(row[at]);
+  t.user_id = text_of(row[at + 1]);
+  t.rifa_id = text_of(row[at + 2]);
+  t.amount = integer_of(row[at + 3]);
+  t.currency = text_of(row[at + 4]);
+  t.provider = text_of(row[at + 5]);
+  t.provider_ref = row[at + 6];
+  t.status = engine::parse_payment_status(text_of(row[at + 7])).value_or(PaymentStatus::kPending);
+  t.payment_method = row[at + 8];
+  t.failure_reason = row[at + 9];
+  t.created_at = read_timestamp(text_of(row[at + 10]));
+  return t;
+}
+
+engine::Ticket ticket_at(const Row& row, std::size_t at) {
+  engine::Ticket t;
+  t.id = text_of(row[at]);
+  t.rifa_id = text_of(row[at + 1]);
+  t.usuario_id = row[at + 2];
+  t.numero = static_cast<int32_t>(integer_of(row[at + 3]));
+  t.estado = text_of(row[at + 4]);
+  t.precio = integer_of(row[at + 5]);
+  t.transaccion_id = row[at + 6];
+  if (row[at + 7]) t.comprado_en = read_timestamp(*row[at + 7]);
+  if (row[at + 8]) t.hold_expires_at = read_timestamp(*row[at + 8]);
+  return t;
+}
+
+// The ORDER BY of the free numbers: the engine's NumberAssignment, as SQL; a random order's
+// constants are parameters (order_params), so one statement text serves every rifa.
+std::string order_by(const engine::NumberAssignment& order) {
+  if (!order.random) return "numero";
+  return "((CAST(numero AS BIGINT) + CAST(:oshift AS BIGINT)) * CAST(:omult AS BIGINT)) % CAST(:on AS BIGINT), numero";
+}
+
+void add_order_params(const engine::NumberAssignment& order, std::vector<SqlText>& params, std::size_t at) {
+  if (!order.random) return;
+  params.insert(params.begin() + static_cast<std::ptrdiff_t>(at),
+                {std::to_string(order.shift), std::to_string(order.mult), std::to_string(order.n)});
+}
+
+template <typename Fn>
+auto guarded(Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    return database_error(e);
+  }
+}
+
+// A purchase's transaction (engine::PurchaseTransaction). Its hot statements are prepared once per
+// pooled session (StatementCache). On PostgreSQL each step is one statement (data-modifying CTEs);
+// SQLite runs the same steps as a few in-process statements under its single writer lock.
+class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
+ public:
+  SqlPurchaseTransaction(OpenTransaction tx, const DomainEventBatchSink& events)
+      : tx_(std::move(tx)), pg_(tx_.database().backend() == Backend::kPostgresql), events_(events) {}
+
+  Result<engine::PurchaseFacts> claim(const engine::KeyClaim& c) override {
+    return guarded([&]() -> Result<engine::PurchaseFacts> {
+      StatementCache& st = tx_.statements();
+      const std::string now = format_timestamp(c.now), expires = format_timestamp(c.key_expires_at);
+      // The facts, read in one statement on both backends; on PostgreSQL the same statement claims
+      // the key and, once the key is this request's, takes the buyer's advisory lock for this rifa
+      // (after the key, so that two requests with one key never wait on each other crosswise).
+      static const std::string kFacts =
+          "(SELECT CASE WHEN is_active THEN 1 ELSE 0 END FROM users WHERE id = :fu1), "
+          "k.request_hash, k.status, k.created_at, k.expires_at, k.transaccion_id, k.response_status, "
+          "k.response_body, rf.estado, rf.assignment, rf.total_boletas, rf.nombre, rf.assignment_seed, rf.fecha_fin, "
+          "(SELECT count(*) FROM tickets WHERE rifa_id = :fr1 AND usuario_id = :fu2 AND estado = 'reservado') ";
+      static const std::string kFrom =
+          "FROM (SELECT 1 AS one) one LEFT JOIN rf ON 1 = 1 "
+          "LEFT JOIN idempotency_keys k ON k.user_id = :fu3 AND k.key = :fk1";
+      static const std::string kRifa =
+          "rf AS (SELECT r.estado, r.assignment, r.total_boletas, c.nombre, r.assignment_seed, r.fecha_fin "
+          "FROM rifas r JOIN categoria_rifa c ON c.id = r.categoria_id WHERE r.id = :rr1";
+      // PostgreSQL types the parameters of an INSERT ... SELECT from the CASTs; SQLite's columns
+      // take the text as it is (a CAST to a timestamp type would make a number of it there).
+      const auto insert_key = [](bool typed) {
+        const auto as = [typed](const char* name, const char* type) {
+          return typed ? "CAST(" + std::string(name) + " AS " + type + ")" : std::string(name);
+        };
+        return "INSERT INTO idempotency_keys (key, user_id, request_hash, status, created_at, expires_at) SELECT " +
+               as(":ik", "TEXT") + ", " + as(":iu", "TEXT") + ", " + as(":ih", "TEXT") + ", 'in_flight', " +
+               as(":inow", "TIMESTAMPTZ") + ", " + as(":iexp", "TIMESTAMPTZ") +
+               " WHERE EXISTS (SELECT 1 FROM users WHERE id = :iu2 AND is_active) ON CONFLICT (user_id, key) DO NOTHING";
+      };
+      const std::vector<SqlText> facts_params = {c.user_id, c.rifa_id, c.user_id, c.user_id, c.key};
+      const std::vector<SqlText> insert_params = {c.key, c.user_id, c.request_hash, now, expires, c.user_id};
+      std::vector<Row> rows;
+      long long claimed = 0;
+      if (pg_) {
+        static const std::string kClaim = "WITH " + kRifa + " FOR SHARE OF r), ins AS (" + insert_key(true) +
+                                          " RETURNING 1), lk AS (SELECT pg_advisory_xact_lock(hashtext(:lk)) "
+                                          "FROM ins) SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM lk), " +
+                                          kFacts + kFrom;
+        std::vector<SqlText> params = {c.rifa_id};
+        params.insert(params.end(), insert_params.begin(), insert_params.end());
+        params.push_back(text("rifa1122-held:" + c.rifa_id + ":" + c.user_id));
+        params.insert(params.end(), facts_params.begin(), facts_params.end());
+        rows = st.query(kClaim, params, 17);
+        if (rows.size() != 1) throw soci::soci_error("purchase claim returned " + std::to_string(rows.size()) + " rows");
+        claimed = integer_of(rows[0][0]);
+        rows[0].erase(rows[0].begin(), rows[0].begin() + 2);
+      } else {
+        static const std::string kInsertKey = insert_key(false);
+        claimed = st.execute(kInsertKey, insert_params);
+        static const std::string kRead = "WITH " + kRifa + ") SELECT " + kFacts + kFrom;
+        std::vector<SqlText> params = {c.rifa_id};
+        params.insert(params.end(), facts_params.begin(), facts_params.end());
+        rows = st.query(kRead, params, 15);
+        if (rows.size() != 1) throw soci::soci_error("purchase facts returned " + std::to_string(rows.size()) + " rows");
+      }
+      const Row& row = rows[0];
+      engine::PurchaseFacts f;
+      f.buyer_active = integer_of(row[0]) == 1;
+      f.key_claimed = claimed == 1;
+      if (!f.key_claimed && row[1]) f.key = key_at(row, 1);
+      if (row[8]) {
+        engine::PurchaseFacts::Rifa r;
+        r.estado = text_of(row[8]);
+        r.assignment = text_of(row[9]);
+        r.total_boletas = integer_of(row[10]);
+        r.categoria = text_of(row[11]);
+        r.assignment_seed = row[12];
+        r.fecha_fin = read_timestamp(text_of(row[13]));
+        f.rifa = std::move(r);
+      }
+      f.held = integer_of(row[14]);
+      return f;
+    });
+  }
+
+  Result<std::optional<engine::StoredKey>> read_key(const std::string& user_id, const std::string& key) override {
+    return guarded([&]() -> Result<std::optional<engine::StoredKey>> {
+      auto rows = tx_.statements().query(
+          "SELECT request_hash, status, created_at, expires_at, transaccion_id, response_status, response_body "
+          "FROM idempotency_keys WHERE user_id = :u AND key = :k",
+          {user_id, key}, 7);
+      if (rows.empty()) return std::optional<engine::StoredKey>();
+      return std::optional<engine::StoredKey>(key_at(rows[0], 0));
+    });
+  }
+
+  Result<bool> take_over_key(const engine::KeyClaim& c, engine::TimePoint takeover_before) override {
+    return guarded([&]() -> Result<bool> {
+      const std::string now = format_timestamp(c.now);
+      const long long taken = tx_.statements().execute(
+          "UPDATE idempotency_keys SET request_hash = :h, status = 'in_flight', created_at = :now, "
+          "expires_at = :exp, response_status = NULL, response_body = NULL, "
+          "transaccion_id = CASE WHEN expires_at < :now2 THEN NULL ELSE transaccion_id END "
+          "WHERE user_id = :u AND key = :k AND (expires_at < :now3 OR "
+          "(status = 'in_flight' AND created_at < :takeover))",
+          {c.request_hash, now, format_timestamp(c.key_expires_at), now, c.user_id, c.key, now,
+           format_timestamp(takeover_before)});
+      if (taken == 1 && pg_) {
+        // The claim took no lock for a key it did not insert: the buyer's purchases in this rifa
+        // are serialised from here on, as for a new key.
+        tx_.statements().query("SELECT pg_advisory_xact_lock(hashtext(:lk))",
+                               {text("rifa1122-held:" + c.rifa_id + ":" + c.user_id)}, 1);
+      }
+      return taken == 1;
+    });
+  }
+
+  Result<std::optional<engine::Sale>> load_sale(const std::string& transaccion_id) override {
+    return guarded([&]() -> Result<std::optional<engine::Sale>> { return storage::load_sale(tx_.session(), transaccion_id); });
+  }
+
+  Result<std::vector<engine::Ticket>> reserve(const engine::Reservation& r) override {
+    return guarded([&]() -> Result<std::vector<engine::Ticket>> {
+      StatementCache& st = tx_.statements();
+      const std::string now = format_timestamp(r.now), hold = format_timestamp(r.hold_expires_at);
+      const std::string limit = std::to_string(r.quantity);
+      std::vector<engine::Ticket> out;
+      const auto ticket = [&](const Row& row) {
+        engine::Ticket t;
+        t.id = text_of(row[0]);
+        t.rifa_id = r.rifa_id;
+        t.usuario_id = r.user_id;
+        t.numero = static_cast<int32_t>(integer_of(row[1]));
+        t.estado = "reservado";
+        t.precio = integer_of(row[2]);
+        t.transaccion_id = r.transaccion_id;
+        t.hold_expires_at = r.hold_expires_at;
+        return t;
+      };
+      // The free numbers, in the engine's order, while the buyer stays under the cap (counted
+      // under the buyer's lock, taken by claim() in an earlier statement, so with a fresh snapshot).
+      const std::string pick =
+          "SELECT id, numero, precio FROM tickets WHERE rifa_id = :pr AND estado = 'disponible' AND "
+          "(SELECT count(*) FROM tickets WHERE rifa_id = :hr AND usuario_id = :hu AND estado = 'reservado') + " +
+          limit + " <= CAST(:cap AS BIGINT) ORDER BY " + order_by(r.order) + " LIMIT " + limit;
+      if (pg_) {
+        // One statement: pick (SKIP LOCKED), insert the transaccion, reserve, point the key at it;
+        // all of it only when `quantity` numbers were picked.
+        const std::string sql =
+            "WITH picked AS (" + pick + " FOR UPDATE SKIP LOCKED), "
+            "tx AS (INSERT INTO transacciones (id, user_id, rifa_id, amount, currency, provider, status, "
+            "idempotency_key, payment_method, created_at, updated_at) SELECT CAST(:tid AS TEXT), CAST(:tu AS TEXT), "
+            "CAST(:tr AS TEXT), sum(precio), 'COP', CAST(:tp AS TEXT), 'pending', CAST(:tk AS TEXT), CAST(:tm AS TEXT), "
+            "CAST(:tnow AS TIMESTAMPTZ), CAST(:tnow2 AS TIMESTAMPTZ) FROM picked HAVING count(*) = " + limit +
+            " RETURNING id), "
+            "res AS (UPDATE tickets SET estado = 'reservado', usuario_id = :ru, transaccion_id = :rt, "
+            "hold_expires_at = :rh WHERE id IN (SELECT id FROM picked) AND EXISTS (SELECT 1 FROM tx) "
+            "RETURNING id, numero, precio), "
+            "kk AS (UPDATE idempotency_keys SET transaccion_id = :kt WHERE user_id = :ku AND key = :kk "
+            "AND EXISTS (SELECT 1 FROM tx) RETURNING 1) "
+            "SELECT id, numero, precio, (SELECT count(*) FROM kk) FROM res";
+        std::vector<SqlText> params = {r.rifa_id, r.rifa_id, r.user_id, number(r.max_held_per_buyer),
+                                       r.transaccion_id, r.user_id, r.rifa_id, r.provider, r.transaccion_id,
+                                       optional_param(r.payment_method), now, now, r.user_id, r.transaccion_id, hold,
+                                       r.transaccion_id, r.user_id, r.idempotency_key};
+        add_order_params(r.order, params, 4);
+        auto rows = st.query(sql, params, 4);
+        if (rows.empty()) return out;
+        if (static_cast<int32_t>(rows.size()) != r.quantity || integer_of(rows[0][3]) != 1) {
+          throw soci::soci_error("reserved " + std::to_string(rows.size()) + " of " + limit + " picked numbers");
+        }
+        for (const auto& row : rows) out.push_back(ticket(row));
+      } else {
+        std::vector<SqlText> params = {r.rifa_id, r.rifa_id, r.user_id, number(r.max_held_per_buyer)};
+        add_order_params(r.order, params, 4);
+        auto rows = st.query(pick, params, 3);
+        if (static_cast<int32_t>(rows.size()) != r.quantity) return out;
+        long long amount = 0;
+        for (const auto& row : rows) amount += integer_of(row[2]);
+        st.execute("INSERT INTO transacciones (id, user_id, rifa_id, amount, currency, provider, status, "
+                   "idempotency_key, payment_method, created_at, updated_at) VALUES (:id, :u, :r, "
+                   "CAST(:a AS INTEGER), 'COP', :p, 'pending', :key, :m, :now, :now2)",
+                   {r.transaccion_id, r.user_id, r.rifa_id, number(amount), r.provider, r.transaccion_id,
+                    optional_param(r.payment_method), now, now});
+        for (const auto& row : rows) {
+          // The database is single-writer here, so this cannot fall short; if it ever did, selling
+          // numbers this transaction does not hold must not commit.
+          if (st.execute("UPDATE tickets SET estado = 'reservado', usuario_id = :u, transaccion_id = :t, "
+                         "hold_expires_at = :h WHERE id = :id AND estado = 'disponible'",
+                         {r.user_id, r.transaccion_id, hold, row[0]}) != 1) {
+            throw soci::soci_error("a picked number was no longer free");
+          }
+          out.push_back(ticket(row));
+        }
+        st.execute("UPDATE idempotency_keys SET transaccion_id = :t WHERE user_id = :u AND key = :k",
+                   {r.transaccion_id, r.user_id, r.idempotency_key});
+      }
+      std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.numero < b.numero; });
       return out;
-    }
+    });
+  }
 
-    // 1. The key: new, or taken over (expired, or in flight past the bound), or answered from.
-    bool claimed = false;
-    {
-      soci::statement st = one_time_statement(sql, "INSERT INTO idempotency_keys (key, user_id, request_hash, status, "
-                                           "created_at, expires_at) VALUES (:k, :u, :h, 'in_flight', :now, :exp) "
-                                           "ON CONFLICT (user_id, key) DO NOTHING",
-                            soci::use(in.idempotency_key), soci::use(in.user_id), soci::use(in.request_hash),
-                            soci::use(now), soci::use(key_expires));
-      st.execute(true);
-      claimed = affected(st) == 1;
-    }
-    if (!claimed) {
-      const KeyRow k = read_key(sql, in.user_id, in.idempotency_key);
-      if (!k.found) throw soci::soci_error("idempotency key vanished while being claimed");
-      const bool expired = read_timestamp(k.expires_at) < in.now;
-      if (!expired && k.request_hash != in.request_hash) {
-        out.kind = BeginOutcome::Kind::kMismatch;
-        return out;
+  Result<engine::Availability> availability(const std::string& rifa_id, const std::string& user_id) override {
+    return guarded([&]() -> Result<engine::Availability> {
+      auto rows = tx_.statements().query(
+          "SELECT (SELECT count(*) FROM tickets WHERE rifa_id = :r AND estado = 'disponible'), "
+          "(SELECT count(*) FROM tickets WHERE rifa_id = :r2 AND usuario_id = :u AND estado = 'reservado')",
+          {rifa_id, rifa_id, user_id}, 2);
+      engine::Availability a;
+      if (!rows.empty()) {
+        a.disponible = integer_of(rows[0][0]);
+        a.held = integer_of(rows[0][1]);
       }
-      if (!expired && k.status == "completed") {
-        out.kind = BeginOutcome::Kind::kReplay;
-        out.stored = {k.status_ind == soci::i_ok ? k.response_status : 500,
-                      k.body_ind == soci::i_ok ? k.response_body : std::string("{}")};
-        return out;
-      }
-      if (!expired && read_timestamp(k.created_at) >= in.takeover_before) {
-        out.kind = BeginOutcome::Kind::kInFlight;
-        return out;
-      }
-      // Take it over; the WHERE repeats the checks so that of two racing takers one wins.
-      soci::statement st =
-          one_time_statement(sql, "UPDATE idempotency_keys SET request_hash = :h, status = 'in_flight', created_at = :now, "
-                          "expires_at = :exp, response_status = NULL, response_body = NULL, "
-                          "transaccion_id = CASE WHEN expires_at < :now2 THEN NULL ELSE transaccion_id END "
-                          "WHERE user_id = :u AND key = :k AND (expires_at < :now3 OR "
-                          "(status = 'in_flight' AND created_at < :takeover))",
-           soci::use(in.request_hash), soci::use(now), soci::use(key_expires), soci::use(now), soci::use(in.user_id),
-           soci::use(in.idempotency_key), soci::use(now), soci::use(takeover));
-      st.execute(true);
-      if (affected(st) != 1) {
-        out.kind = BeginOutcome::Kind::kInFlight;
-        return out;
-      }
-      if (!expired && k.tx_ind == soci::i_ok) {
-        auto sale = load_sale(sql, k.transaccion_id);
-        if (sale) {
-          out.kind = BeginOutcome::Kind::kResumed;
-          out.sale = std::move(*sale);
-          return out;
+      return a;
+    });
+  }
+
+  Result<engine::ConfirmOutcome> confirm_sale(const engine::SaleConfirmation& c) override {
+    return guarded([&]() -> Result<engine::ConfirmOutcome> {
+      StatementCache& st = tx_.statements();
+      const std::string now = format_timestamp(c.now);
+      engine::ConfirmOutcome out;
+      std::optional<std::string> categoria;
+      if (pg_) {
+        // One statement: the rifa on sale (held FOR SHARE: a close waits for this sale, or this
+        // sale sees the close), pending → succeeded, its numbers sold, the key answered.
+        static const std::string kConfirm =
+            std::string("WITH onsale AS (SELECT c.nombre FROM rifas r JOIN categoria_rifa c ON c.id = r.categoria_id "
+                        "WHERE r.id = :rid AND r.estado = 'activa' AND r.fecha_fin > :rnow FOR SHARE OF r), "
+                        "t AS (UPDATE transacciones SET status = 'succeeded', provider_ref = :ref, updated_at = :tnow "
+                        "WHERE id = :tid AND status = 'pending' AND EXISTS (SELECT 1 FROM onsale) RETURNING ") +
+            kTransaccionColumns +
+            "), s AS (UPDATE tickets SET estado = 'vendido', comprado_en = :snow, hold_expires_at = NULL "
+            "WHERE transaccion_id = :sid AND estado = 'reservado' AND EXISTS (SELECT 1 FROM t) RETURNING " +
+            kTicketColumns +
+            "), kk AS (UPDATE idempotency_keys SET status = 'completed', response_status = CAST(:ks AS INTEGER), "
+            "response_body = :kb WHERE user_id = :ku AND key = :kk AND (SELECT count(*) FROM s) = CAST(:kn AS BIGINT) "
+            "RETURNING 1) "
+            "SELECT t.*, s.*, (SELECT count(*) FROM kk), (SELECT nombre FROM onsale) FROM t LEFT JOIN s ON 1 = 1";
+        auto rows = st.query(kConfirm,
+                             {c.rifa_id, now, c.provider_ref, now, c.transaccion_id, now, c.transaccion_id,
+                              number(c.response.status), c.response.body, c.user_id, c.key,
+                              number(static_cast<long long>(c.tickets))},
+                             kTransaccionWidth + kTicketWidth + 2);
+        if (rows.empty()) return out;
+        out.confirmed = true;
+        out.sale.transaccion = transaccion_at(rows[0], 0);
+        for (const auto& row : rows) {
+          if (row[kTransaccionWidth]) out.sale.tickets.push_back(ticket_at(row, kTransaccionWidth));
+        }
+        out.key_completed = integer_of(rows[0][kTransaccionWidth + kTicketWidth]) == 1;
+        categoria = rows[0][kTransaccionWidth + kTicketWidth + 1];
+      } else {
+        auto on_sale = st.query(
+            "SELECT c.nombre FROM rifas r JOIN categoria_rifa c ON c.id = r.categoria_id "
+            "WHERE r.id = :rid AND r.estado = 'activa' AND r.fecha_fin > :now",
+            {c.rifa_id, now}, 1);
+        if (on_sale.empty()) return out;
+        categoria = on_sale[0][0];
+        auto tx = st.query(std::string("UPDATE transacciones SET status = 'succeeded', provider_ref = :ref, "
+                                       "updated_at = :now WHERE id = :id AND status = 'pending' RETURNING ") +
+                               kTransaccionColumns,
+                           {c.provider_ref, now, c.transaccion_id}, kTransaccionWidth);
+        if (tx.empty()) return out;
+        out.confirmed = true;
+        out.sale.transaccion = transaccion_at(tx[0], 0);
+        auto sold = st.query(std::string("UPDATE tickets SET estado = 'vendido', comprado_en = :now, "
+                                         "hold_expires_at = NULL WHERE transaccion_id = :id AND estado = 'reservado' "
+                                         "RETURNING ") +
+                                 kTicketColumns,
+                             {now, c.transaccion_id}, kTicketWidth);
+        for (const auto& row : sold) out.sale.tickets.push_back(ticket_at(row, 0));
+        if (out.sale.tickets.size() == c.tickets) {
+          st.execute("UPDATE idempotency_keys SET status = 'completed', response_status = CAST(:s AS INTEGER), "
+                     "response_body = :b WHERE user_id = :u AND key = :k",
+                     {number(c.response.status), c.response.body, c.user_id, c.key});
+          out.key_completed = true;
         }
       }
-    }
-
-    const auto refuse = [&](Error error) {
-      complete_key(sql, in.user_id, in.idempotency_key, in.encode_refusal(error));
-      out.kind = BeginOutcome::Kind::kRefused;
-      out.refusal = std::move(error);
+      std::sort(out.sale.tickets.begin(), out.sale.tickets.end(),
+                [](const auto& a, const auto& b) { return a.numero < b.numero; });
+      const auto& t = out.sale.transaccion;
+      nlohmann::json data = {{"from", "pending"},    {"to", "succeeded"},      {"source", c.source},
+                             {"amount", t.amount},   {"currency", t.currency}, {"provider", t.provider},
+                             {"rifa_id", t.rifa_id}, {"tickets", out.sale.tickets.size()}};
+      if (t.provider_ref) data["provider_ref"] = *t.provider_ref;
+      if (events_) raise_sold(tx_.session(), events_, out.sale, categoria, c.now);
+      append_audit(tx_.session(), tx_.database().backend(),
+                   AuditRecord{c.actor, "payment.succeeded", "transacciones", c.transaccion_id, data, c.now});
       return out;
-    };
+    });
+  }
 
-    // 2. The rifa, held FOR SHARE on PostgreSQL: closing it (an UPDATE) waits for this purchase.
-    std::string estado, assignment, categoria_nombre, seed, fecha_fin;
-    soci::indicator seed_ind = soci::i_null;
-    int total = 0;
-    sql << std::string("SELECT r.estado, r.assignment, r.total_boletas, c.nombre, r.assignment_seed, r.fecha_fin "
-                       "FROM rifas r JOIN categoria_rifa c ON c.id = r.categoria_id WHERE r.id = :id") +
-               (pg ? " FOR SHARE OF r" : ""),
-        soci::use(in.rifa_id), soci::into(estado), soci::into(assignment), soci::into(total),
-        soci::into(categoria_nombre), soci::into(seed, seed_ind), soci::into(fecha_fin);
-    if (!sql.got_data()) return refuse(make_error(ErrorCode::kNotFound, "rifa " + in.rifa_id + " does not exist"));
-    if (estado != "activa") {
-      return refuse(make_error(ErrorCode::kConflict, "rifa " + in.rifa_id + " is " + estado +
-                                                         ": tickets are sold only while it is activa"));
-    }
-    // Sales end at fecha_fin whether or not the closing job has run yet (it may lag, or jobs may be
-    // off on this host): after it the draw may be known.
-    if (const auto ends = read_timestamp(fecha_fin); in.now >= ends) {
-      return refuse(make_field_error(ErrorCode::kConflict, "fecha_fin", "sales of rifa " + in.rifa_id + " ended at " +
-                                                                             format_timestamp(ends)));
-    }
+  Result<engine::SettleOutcome> settle(const engine::SettlePayment& change) override {
+    return guarded(
+        [&]() -> Result<engine::SettleOutcome> { return settle_in(tx_.session(), tx_.database().backend(), events_, change); });
+  }
 
-    // 2b. The buyer's held numbers in this rifa, this purchase's included, stay under the cap. The
-    // count and the reservation below must not interleave with another purchase of the same buyer
-    // in the same rifa: PostgreSQL serialises them on a transaction-scoped advisory lock (SQLite's
-    // BEGIN IMMEDIATE already runs one writer at a time).
-    if (pg) {
-      const std::string lock_key = "rifa1122-held:" + in.rifa_id + ":" + in.user_id;
-      sql << "SELECT pg_advisory_xact_lock(hashtext(:k))", soci::use(lock_key);
-    }
-    long long held = 0;
-    sql << "SELECT count(*) FROM tickets WHERE rifa_id = :r AND usuario_id = :u AND estado = 'reservado'",
-        soci::use(in.rifa_id), soci::use(in.user_id), soci::into(held);
-    if (held + in.quantity > in.max_held_per_buyer) {
-      return refuse(make_field_error(
-          ErrorCode::kConflict, "quantity",
-          "a buyer may hold at most " + std::to_string(in.max_held_per_buyer) +
-              " number(s) of a rifa while their payments are pending; " + std::to_string(held) +
-              " already held, asked for " + std::to_string(in.quantity) + " more"));
-    }
+  Result<void> complete_key(const std::string& user_id, const std::string& key,
+                            const engine::StoredResponse& response) override {
+    return guarded([&]() -> Result<void> {
+      tx_.statements().execute(
+          "UPDATE idempotency_keys SET status = 'completed', response_status = CAST(:s AS INTEGER), "
+          "response_body = :b WHERE user_id = :u AND key = :k",
+          {number(response.status), response.body, user_id, key});
+      return {};
+    });
+  }
 
-    // 3. Pick the numbers. SKIP LOCKED can come up short while another buyer's rows are locked and
-    // then committed under us; a new statement (new snapshot) is asked before refusing.
-    // An activa rifa always has its seed (commitment_freezer); the rifa id only stands in for rows
-    // activated before migration 0006.
-    const std::string order = pick_order(assignment, seed_ind == soci::i_ok ? seed : in.rifa_id, total);
-    const std::string pick_sql = "SELECT id, numero, precio FROM tickets WHERE rifa_id = :r AND estado = 'disponible' "
-                                 "ORDER BY " + order + " LIMIT " + std::to_string(in.quantity) +
-                                 (pg ? " FOR UPDATE SKIP LOCKED" : "");
-    std::vector<std::string> ids;
-    std::vector<int> numeros;
-    std::vector<long long> precios;
-    long long remaining = 0;
-    for (int attempt = 0; attempt < 3; ++attempt) {
-      // Row by row: a bulk vector `into` is not resized to the row count on every SOCI backend.
-      ids.clear();
-      numeros.clear();
-      precios.clear();
-      std::string id;
-      int numero = 0;
-      long long precio = 0;
-      soci::statement st = one_time_statement(sql, pick_sql, soci::use(in.rifa_id), soci::into(id), soci::into(numero),
-                            soci::into(precio));
-      if (st.execute(true)) {
-        do {
-          ids.push_back(id);
-          numeros.push_back(numero);
-          precios.push_back(precio);
-        } while (st.fetch());
-      }
-      if (static_cast<int>(ids.size()) == in.quantity) break;
-      sql << "SELECT count(*) FROM tickets WHERE rifa_id = :r AND estado = 'disponible'", soci::use(in.rifa_id),
-          soci::into(remaining);
-      if (remaining < in.quantity) break;
-    }
-    if (static_cast<int>(ids.size()) < in.quantity) {
-      if (remaining <= 0) {
-        return refuse(make_field_error(ErrorCode::kConflict, "quantity", "the rifa is sold out (0 numbers left)"));
-      }
-      return refuse(make_field_error(ErrorCode::kConflict, "quantity", "only " + std::to_string(remaining) +
-                                                         " number(s) left, asked for " +
-                                                         std::to_string(in.quantity)));
-    }
+  Result<void> record_audit(const engine::AuditEntry& entry, engine::TimePoint at) override {
+    return guarded([&]() -> Result<void> {
+      append_audit(tx_.session(), tx_.database().backend(), audit_record(entry, at));
+      return {};
+    });
+  }
 
-    // 4. The pending transaccion, then the held numbers pointing at it.
-    engine::Transaccion& t = out.sale.transaccion;
-    t.id = in.transaccion_id;
-    t.user_id = in.user_id;
-    t.rifa_id = in.rifa_id;
-    t.amount = std::accumulate(precios.begin(), precios.end(), 0LL);
-    t.currency = "COP";
-    t.provider = in.provider_for(in.rifa_id, categoria_nombre);
-    t.status = PaymentStatus::kPending;
-    t.payment_method = in.payment_method;
-    t.created_at = in.now;
-    const long long amount = t.amount;
-    NullableText method(in.payment_method);
-    sql << "INSERT INTO transacciones (id, user_id, rifa_id, amount, currency, provider, status, idempotency_key, "
-           "payment_method, created_at, updated_at) VALUES (:id, :u, :r, :a, :c, :p, 'pending', :key, :m, :now, :now2)",
-        soci::use(t.id), soci::use(t.user_id), soci::use(t.rifa_id), soci::use(amount), soci::use(t.currency),
-        soci::use(t.provider), soci::use(t.id), soci::use(method.value, method.indicator), soci::use(now),
-        soci::use(now);
-    const size_t n = ids.size();
-    const std::string hold = format_timestamp(in.hold_expires_at);
-    std::vector<std::string> users(n, in.user_id), txs(n, t.id), holds(n, hold);
-    {
-      soci::statement st = one_time_statement(sql, "UPDATE tickets SET estado = 'reservado', usuario_id = :u, "
-                                           "transaccion_id = :t, hold_expires_at = :h "
-                                           "WHERE id = :id AND estado = 'disponible'",
-                            soci::use(users), soci::use(txs), soci::use(holds), soci::use(ids));
-      st.execute(true);
-      // The rows are locked (or the database is single-writer), so this cannot fall short; if it
-      // ever did, selling numbers this transaction does not hold must not commit.
-      if (affected(st) != static_cast<long long>(n)) {
-        throw soci::soci_error("reserved " + std::to_string(affected(st)) + " of " + std::to_string(n) +
-                               " picked numbers");
-      }
+  Result<void> commit() override { return tx_.commit(); }
+
+ private:
+  static engine::StoredKey key_at(const Row& row, std::size_t at) {
+    engine::StoredKey k;
+    k.request_hash = text_of(row[at]);
+    k.status = text_of(row[at + 1]);
+    k.created_at = read_timestamp(text_of(row[at + 2]));
+    k.expires_at = read_timestamp(text_of(row[at + 3]));
+    k.transaccion_id = row[at + 4];
+    if (k.status == "completed") {
+      k.response = engine::StoredResponse{row[at + 5] ? static_cast<int>(integer_of(row[at + 5])) : 500,
+                                          row[at + 6].value_or("{}")};
     }
-    sql << "UPDATE idempotency_keys SET transaccion_id = :t WHERE user_id = :u AND key = :k", soci::use(t.id),
-        soci::use(in.user_id), soci::use(in.idempotency_key);
-    for (size_t i = 0; i < n; ++i) {
-      engine::Ticket ticket;
-      ticket.id = ids[i];
-      ticket.rifa_id = in.rifa_id;
-      ticket.usuario_id = in.user_id;
-      ticket.numero = numeros[i];
-      ticket.estado = "reservado";
-      ticket.precio = precios[i];
-      ticket.transaccion_id = t.id;
-      ticket.hold_expires_at = in.hold_expires_at;
-      out.sale.tickets.push_back(std::move(ticket));
-    }
-    std::sort(out.sale.tickets.begin(), out.sale.tickets.end(),
-              [](const auto& a, const auto& b) { return a.numero < b.numero; });
-    nlohmann::json numbers = nlohmann::json::array();
-    for (const auto& ticket : out.sale.tickets) numbers.push_back(ticket.numero);
-    // Last, so that the audit table lock (PostgreSQL) is held as briefly as possible.
-    append_audit(sql, backend,
-                 AuditRecord{in.actor, "payment.created", "transacciones", t.id,
-                             {{"status", "pending"},
-                              {"amount", t.amount},
-                              {"currency", t.currency},
-                              {"provider", t.provider},
-                              {"rifa_id", t.rifa_id},
-                              {"user_id", t.user_id},
-                              {"numeros", numbers}},
-                             in.now});
-    out.kind = BeginOutcome::Kind::kReserved;
-    return out;
-  });
+    return k;
+  }
+
+  OpenTransaction tx_;
+  bool pg_;
+  const DomainEventBatchSink& events_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<engine::PurchaseTransaction>> SqlSalesRepository::begin_purchase() {
+  auto tx = db_.begin_transaction();
+  if (!tx) return tx.error();
+  return std::unique_ptr<engine::PurchaseTransaction>(new SqlPurchaseTransaction(std::move(*tx), events_));
 }
 
 Result<engine::SettleOutcome> SqlSalesRepository::settle(const engine::SettlePayment& c) {
   const Backend backend = db_.backend();
-  return db_.transaction([&](soci::session& sql) -> Result<engine::SettleOutcome> {
-    engine::SettleOutcome out;
-    PaymentStatus target = c.to;
-    std::string why = c.reason;
-    if (c.to == PaymentStatus::kSucceeded && c.from != c.to) {
-      // Only a rifa still on sale sells; the lock makes a close wait for this confirmation (and
-      // this one wait for a close, then see it).
-      std::string estado, fecha_fin;
-      sql << std::string("SELECT r.estado, r.fecha_fin FROM rifas r JOIN transacciones t ON t.rifa_id = r.id "
-                         "WHERE t.id = :id") +
-                 (backend == Backend::kPostgresql ? " FOR SHARE OF r" : ""),
-          soci::use(c.transaccion_id), soci::into(estado), soci::into(fecha_fin);
-      if (sql.got_data()) {
-        const auto ends = read_timestamp(fecha_fin);
-        if (estado != "activa" || c.now >= ends) {
-          out.sale_refused = estado != "activa"
-                                 ? "the rifa is " + estado + ": the payment came too late and is refunded"
-                                 : "sales ended at fecha_fin " + format_timestamp(ends) +
-                                       ": the payment came too late and is refunded";
-          target = PaymentStatus::kFailed;
-          why = *out.sale_refused;
-        }
-      }
-    }
-    const std::string now = format_timestamp(c.now), from = engine::to_string(c.from), to = engine::to_string(target);
-    NullableText ref(c.provider_ref);
-    NullableText reason(why.empty() ? std::nullopt : std::optional<std::string>(why));
-    soci::statement st =
-        one_time_statement(sql, "UPDATE transacciones SET status = :to, provider_ref = COALESCE(:ref, provider_ref), "
-                        "failure_reason = COALESCE(:reason, failure_reason), updated_at = :now "
-                        "WHERE id = :id AND status = :from",
-         soci::use(to), soci::use(ref.value, ref.indicator), soci::use(reason.value, reason.indicator), soci::use(now),
-         soci::use(c.transaccion_id), soci::use(from));
-    st.execute(true);
-    out.changed = affected(st) == 1 && c.from != target;
-    if (!out.changed) out.sale_refused.reset();
-    if (out.changed) {
-      if (target == PaymentStatus::kSucceeded) {
-        sql << "UPDATE tickets SET estado = 'vendido', comprado_en = :now, hold_expires_at = NULL "
-               "WHERE transaccion_id = :id AND estado = 'reservado'",
-            soci::use(now), soci::use(c.transaccion_id);
-      } else if (target == PaymentStatus::kFailed) {
-        sql << "UPDATE tickets SET estado = 'disponible', usuario_id = NULL, transaccion_id = NULL, "
-               "hold_expires_at = NULL WHERE transaccion_id = :id AND estado = 'reservado'",
-            soci::use(c.transaccion_id);
-      } else if (target == PaymentStatus::kRefunded) {
-        // A winning ticket given back is no longer a winner: its payout is refused (PayoutService).
-        sql << "UPDATE tickets SET estado = 'anulado', hold_expires_at = NULL WHERE transaccion_id = :id AND "
-               "estado IN ('vendido', 'reservado', 'ganador')",
-            soci::use(c.transaccion_id);
-      }
-    }
-    auto sale = load_sale(sql, c.transaccion_id);
-    if (!sale) return make_error(ErrorCode::kNotFound, "transaccion " + c.transaccion_id + " does not exist");
-    out.sale = std::move(*sale);
-    if (c.complete_key) complete_key(sql, c.complete_key->user_id, c.complete_key->key, c.complete_key->respond(out));
-    if (out.changed) {
-      const auto& t = out.sale.transaccion;
-      nlohmann::json data = {{"from", from},         {"to", to},           {"source", c.source},
-                             {"amount", t.amount},   {"currency", t.currency}, {"provider", t.provider},
-                             {"rifa_id", t.rifa_id}, {"tickets", out.sale.tickets.size()}};
-      if (t.provider_ref) data["provider_ref"] = *t.provider_ref;
-      if (!why.empty()) data["reason"] = why;
-      if (out.sale_refused) data["sale_refused"] = true;
-      if (events_ && target == PaymentStatus::kSucceeded) {
-        for (const auto& ticket : out.sale.tickets) {
-          if (ticket.estado != "vendido") continue;
-          events_(sql, DomainEvent{"ticket_sold", t.rifa_id, ticket.id,
-                                   {{"numero", ticket.numero}, {"precio", ticket.precio},
-                                    {"user_id", t.user_id}, {"transaccion_id", t.id}},
-                                   c.now});
-        }
-      }
-      // Last: on PostgreSQL the audit chain's lock is then held only until the commit.
-      append_audit(sql, backend,
-                   AuditRecord{c.actor, std::string("payment.") + to, "transacciones", c.transaccion_id, data, c.now});
-    }
-    return out;
-  });
+  return db_.transaction(
+      [&](soci::session& sql) -> Result<engine::SettleOutcome> { return settle_in(sql, backend, events_, c); });
 }
 
 Result<std::optional<engine::Sale>> SqlSalesRepository::find_sale(const std::string& transaccion_id) {

@@ -21,10 +21,10 @@ class SqlSalesRepository final : public engine::SalesRepository {
  public:
   explicit SqlSalesRepository(Database& db) : db_(db) {}
 
-  // Raises "ticket_sold" (one per ticket) inside the transaction that confirms a payment.
-  void set_event_sink(DomainEventSink sink) { events_ = std::move(sink); }
+  // Raises "ticket_sold" (one per ticket, in one call) inside the transaction that confirms a payment.
+  void set_event_sink(DomainEventBatchSink sink) { events_ = std::move(sink); }
 
-  Result<engine::BeginOutcome> begin_purchase(const engine::BeginPurchase& request) override;
+  Result<std::unique_ptr<engine::PurchaseTransaction>> begin_purchase() override;
   Result<engine::SettleOutcome> settle(const engine::SettlePayment& change) override;
   Result<std::optional<engine::Sale>> find_sale(const std::string& transaccion_id) override;
   Result<std::optional<engine::Transaccion>> find_by_provider_ref(const std::string& provider,
@@ -40,7 +40,7 @@ class SqlSalesRepository final : public engine::SalesRepository {
 
  private:
   Database& db_;
-  DomainEventSink events_;
+  DomainEventBatchSink events_;
 };
 
 }  // namespace rifa::storage

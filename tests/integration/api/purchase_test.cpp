@@ -7,7 +7,7 @@
 #include "engine/purchase_service.hpp"
 #include "sales_fixture.hpp"
 #include "storage/repositories/sql_sales_repository.hpp"
-#include "storage/sha256.hpp"
+#include "engine/number_assignment.hpp"
 
 namespace rifa::testing {
 namespace {
@@ -75,15 +75,13 @@ TEST_F(PurchaseTest, RandomAssignmentIsAFixedPermutationOfAllNumbers) {
     lease.session() << "SELECT assignment_seed FROM rifas WHERE id = :id", soci::use(rifa), soci::into(seed);
   }
   ASSERT_EQ(seed.size(), 64u);
-  const std::string h = storage::sha256_hex("rifa1122-assignment:" + seed);
-  const unsigned long long n = 50, shift = std::stoull(h.substr(0, 12), nullptr, 16) % n;
-  unsigned long long mult = std::stoull(h.substr(12, 12), nullptr, 16) % n;
-  if (mult == 0) mult = 1;
-  while (std::gcd(mult, n) != 1) mult = mult % (n - 1) + 1;
+  const engine::NumberAssignment documented_order = engine::number_assignment("random", seed, 50);
+  ASSERT_TRUE(documented_order.random);
   std::vector<int> documented(50);
   std::iota(documented.begin(), documented.end(), 0);
-  std::stable_sort(documented.begin(), documented.end(),
-                   [&](int a, int b) { return (a + shift) * mult % n < (b + shift) * mult % n; });
+  std::stable_sort(documented.begin(), documented.end(), [&](int a, int b) {
+    return documented_order.position(static_cast<uint64_t>(a)) < documented_order.position(static_cast<uint64_t>(b));
+  });
   for (size_t batch = 0; batch < 5; ++batch) {
     std::vector<int> got(order.begin() + batch * 10, order.begin() + batch * 10 + 10);
     std::vector<int> want(documented.begin() + batch * 10, documented.begin() + batch * 10 + 10);
@@ -131,7 +129,7 @@ TEST_F(PurchaseTest, SameKeyAndBodyAnswersTheFirstAnswerAgainAlsoAfterARestart) 
   auto replay = restarted.sales().purchases().purchase(engine::Actor{jugador.id, engine::Rol::kJugador}, in);
   ASSERT_TRUE(replay.ok()) << replay.error().message;
   EXPECT_TRUE(replay->replayed);
-  EXPECT_EQ(replay->body, first.json());
+  EXPECT_EQ(replay->body, first.body) << "the stored bytes, as first sent";
   EXPECT_EQ(count("SELECT count(*) FROM transacciones"), 1);
 }
 

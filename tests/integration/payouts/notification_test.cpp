@@ -42,6 +42,28 @@ TEST_F(NotificationTest, AnEventReachesEveryBoundNotifierOnceWithTheAbiShape) {
   EXPECT_TRUE(notifier_events("log_fail").empty());  // not bound to this rifa
 }
 
+// The tickets of one sale, published together: every job in one statement (the sale's
+// transaction pays one round trip for them), each event to each notifier, deduped as one by one.
+TEST_F(NotificationTest, TheEventsOfOneSaleAreQueuedTogetherOncePerNotifier) {
+  const std::string rifa = add_rifa("activa", "Normal", 10);
+  settlement::NotificationPublisher publisher(settings_.bindings, kMaxAttempts);
+  std::vector<settlement::NotificationEvent> sale;
+  for (int numero : {1, 2, 3}) {
+    sale.push_back({"ticket_sold", rifa, "ticket-" + std::to_string(numero), {{"numero", numero}}, clock_.now()});
+  }
+  auto queued = db().transaction([&](soci::session& sql) { return publisher.publish(sql, sale, std::string("Normal")); });
+  ASSERT_TRUE(queued.ok()) << queued.error().message;
+  EXPECT_EQ(*queued, 6);  // 3 tickets × (log_a, log_b)
+  EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE kind = 'notify.deliver'"), 6);
+  EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE dedupe_key = 'ticket_sold:ticket-2:log_b'"), 1);
+  // Again (a second confirmation of the same sale): nothing more.
+  ASSERT_TRUE(db().transaction([&](soci::session& sql) { return publisher.publish(sql, sale); }).ok());
+  EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE kind = 'notify.deliver'"), 6);
+  drain();
+  EXPECT_EQ(notifier_events("log_a").size(), 3u);
+  EXPECT_EQ(notifier_events("log_b").size(), 3u);
+}
+
 TEST_F(NotificationTest, AFailingNotifierIsRetriedThenDeadWhileTheOthersAndPayoutsGoOn) {
   const std::string rifa = add_rifa("resuelta", "Fallida", 10);  // notifiers: log_fail, log_a
   const std::string ana = add_user("ana");

@@ -134,5 +134,104 @@ TEST(Database, ConcurrentTransactionsThroughThePoolLoseNoUpdate) {
   EXPECT_EQ(n, kThreads * kIncrements);
 }
 
+// The purchase's statements are prepared once per pooled session and run again with new values:
+// rows, NULLs both ways and affected-row counts, on both backends; PostgreSQL keeps ONE prepared
+// statement for a text however often it runs.
+TEST(StatementCache, PreparesOncePerSessionAndRunsAgainWithNewValues) {
+  RIFA_TEST_DATABASE_OR_SKIP(test_db);
+  Database& db = test_db->db();
+  ASSERT_TRUE(db.execute("CREATE TABLE cached (id TEXT PRIMARY KEY, n INTEGER, note TEXT)").ok());
+  auto run = db.transaction([&](soci::session& sql) {
+    storage::StatementCache& st = db.statements(sql);
+    const std::string insert = "INSERT INTO cached (id, n, note) VALUES (:id, CAST(:n AS INTEGER), :note)";
+    EXPECT_EQ(st.execute(insert, {std::string("a"), std::string("1"), std::string("first")}), 1);
+    EXPECT_EQ(st.execute(insert, {std::string("b"), std::string("2"), storage::SqlText()}), 1);
+    EXPECT_EQ(st.execute("UPDATE cached SET n = n + 10 WHERE n >= CAST(:min AS INTEGER)", {std::string("1")}), 2);
+    const std::string select = "SELECT id, n, note FROM cached WHERE n > CAST(:min AS INTEGER) ORDER BY id";
+    auto rows = st.query(select, {std::string("0")}, 3);
+    EXPECT_EQ(rows.size(), 2u);
+    if (rows.size() == 2) {
+      EXPECT_EQ(rows[0][0], "a");
+      EXPECT_EQ(rows[0][1], "11");
+      EXPECT_EQ(rows[0][2], "first");
+      EXPECT_EQ(rows[1][0], "b");
+      EXPECT_FALSE(rows[1][2].has_value()) << "NULL comes back as no value";
+    }
+    EXPECT_EQ(st.query(select, {std::string("11")}, 3).size(), 1u);
+    EXPECT_TRUE(st.query(select, {std::string("100")}, 3).empty());
+    EXPECT_EQ(st.size(), 3u) << "one entry per statement text";
+    if (db.backend() == Backend::kPostgresql) {
+      long long prepared = 0;
+      sql << "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%FROM cached WHERE n >%'",
+          soci::into(prepared);
+      EXPECT_EQ(prepared, 1) << "prepared once, executed three times";
+    }
+  });
+  ASSERT_TRUE(run.ok()) << run.error().message;
+  // A rolled back transaction leaves the cache usable.
+  auto failed = db.transaction([&](soci::session& sql) {
+    db.statements(sql).execute("INSERT INTO cached (id, n, note) VALUES (:id, CAST(:n AS INTEGER), :note)",
+                               {std::string("a"), std::string("3"), storage::SqlText()});
+  });
+  EXPECT_FALSE(failed.ok()) << "duplicate id";
+  auto again = db.transaction(
+      [&](soci::session& sql) {
+        return db.statements(sql)
+            .query("SELECT id, n, note FROM cached WHERE n > CAST(:min AS INTEGER) ORDER BY id", {std::string("0")}, 3)
+            .size();
+      },
+      storage::TransactionMode::kRead);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(*again, 2u);
+}
+
+// An OpenTransaction keeps its writes only when committed.
+TEST(OpenTransaction, CommitsOrRollsBackWhenItEnds) {
+  RIFA_TEST_DATABASE_OR_SKIP(test_db);
+  Database& db = test_db->db();
+  ASSERT_TRUE(db.execute("CREATE TABLE held (id INTEGER PRIMARY KEY)").ok());
+  const uint64_t generation = db.write_generation();
+  {
+    auto tx = db.begin_transaction();
+    ASSERT_TRUE(tx.ok()) << tx.error().message;
+    tx->session() << "INSERT INTO held (id) VALUES (1)";
+  }  // dropped: rolled back
+  {
+    auto tx = db.begin_transaction();
+    ASSERT_TRUE(tx.ok()) << tx.error().message;
+    tx->session() << "INSERT INTO held (id) VALUES (2)";
+    auto committed = tx->commit();
+    ASSERT_TRUE(committed.ok()) << committed.error().message;
+    EXPECT_FALSE(tx->commit().ok()) << "over";
+  }
+  long long n = 0, id = 0;
+  auto lease = db.lease();
+  lease.session() << "SELECT count(*), max(id) FROM held", soci::into(n), soci::into(id);
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(id, 2);
+  EXPECT_EQ(db.write_generation(), generation + 1);
+}
+
+// On PostgreSQL a read runs without BEGIN/COMMIT (READ COMMITTED gives each statement its own
+// snapshot either way): the statement is its own transaction.
+TEST(Database, ReadsOnPostgresqlSendNoBeginOrCommit) {
+  RIFA_TEST_DATABASE_OR_SKIP(test_db);
+  Database& db = test_db->db();
+  if (db.backend() != Backend::kPostgresql) GTEST_SKIP() << "SQLite reads keep their snapshot transaction";
+  const auto own_transaction = [](soci::session& sql) {
+    int same = 0;
+    sql << "SELECT CASE WHEN xact_start = query_start THEN 1 ELSE 0 END FROM pg_stat_activity "
+           "WHERE pid = pg_backend_pid()",
+        soci::into(same);
+    return same;
+  };
+  auto read = db.transaction(own_transaction, storage::TransactionMode::kRead);
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  EXPECT_EQ(*read, 1) << "no BEGIN before the read";
+  auto write = db.transaction(own_transaction);
+  ASSERT_TRUE(write.ok()) << write.error().message;
+  EXPECT_EQ(*write, 0) << "a write transaction still begins first";
+}
+
 }  // namespace
 }  // namespace rifa::testing

@@ -2,6 +2,9 @@
 // (refused before any storage or provider call), and the receipt's shape.
 #include <gtest/gtest.h>
 
+#include <set>
+
+#include "engine/number_assignment.hpp"
 #include "engine/purchase_service.hpp"
 #include "engine/validation.hpp"
 
@@ -26,7 +29,7 @@ TEST(PaymentStateMachine, OnlyPendingToADecisionAndPaidToRefunded) {
 // Any call means the input check let a bad request through.
 class UntouchableSales final : public SalesRepository {
  public:
-  Result<BeginOutcome> begin_purchase(const BeginPurchase&) override { return touched(); }
+  Result<std::unique_ptr<PurchaseTransaction>> begin_purchase() override { return touched(); }
   Result<SettleOutcome> settle(const SettlePayment&) override { return touched(); }
   Result<std::optional<Sale>> find_sale(const std::string&) override { return touched(); }
   Result<std::optional<Transaccion>> find_by_provider_ref(const std::string&, const std::string&) override {
@@ -109,6 +112,30 @@ TEST(PurchaseInputChecks, BadRequestsAreRefusedNamingTheFieldBeforeAnyWork) {
   refused(in, ErrorCode::kInvalidArgument, "payment_method");
   in.payment_method = "";
   refused(in, ErrorCode::kInvalidArgument, "payment_method");
+}
+
+TEST(NumberAssignment, RandomIsAPermutationFromTheSeedAndSequentialIsTheNumero) {
+  const std::string seed(64, 'a');
+  for (int64_t n : {2, 10, 50, 97, 100, 1000}) {
+    const NumberAssignment order = number_assignment("random", seed, n);
+    ASSERT_TRUE(order.random);
+    EXPECT_EQ(order.n, static_cast<uint64_t>(n));
+    std::set<uint64_t> positions;
+    for (uint64_t numero = 0; numero < static_cast<uint64_t>(n); ++numero) positions.insert(order.position(numero));
+    EXPECT_EQ(positions.size(), static_cast<size_t>(n)) << "a bijection of 0.." << n - 1;
+    EXPECT_EQ(*positions.rbegin(), static_cast<uint64_t>(n - 1));
+    // The same seed, the same order (it is recomputed from the revealed seed); another seed, another.
+    const NumberAssignment again = number_assignment("random", seed, n);
+    EXPECT_EQ(again.shift, order.shift);
+    EXPECT_EQ(again.mult, order.mult);
+  }
+  const NumberAssignment a = number_assignment("random", std::string(64, 'a'), 1000);
+  const NumberAssignment b = number_assignment("random", std::string(64, 'b'), 1000);
+  EXPECT_TRUE(a.shift != b.shift || a.mult != b.mult);
+  for (const auto& sequential : {number_assignment("sequential", seed, 100), number_assignment("random", seed, 1)}) {
+    EXPECT_FALSE(sequential.random);
+    EXPECT_EQ(sequential.position(42), 42u);
+  }
 }
 
 TEST(Receipt, ListsTheTicketsAndThePaymentAndTheHoldWhilePending) {
