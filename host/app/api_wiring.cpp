@@ -64,6 +64,10 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
   settlement_->attach(context_, rifas_);
   sales_ = std::make_unique<SalesWiring>(db, rifas_repo_, options.plugins, options.sales, std::move(options.bindings),
                                          clock_, ids_);
+  if (options.plugin_calls_per_instance > 0) {
+    plugin_calls_ = std::make_unique<plugin_runtime::CallLimiter>(static_cast<size_t>(options.plugin_calls_per_instance));
+    sales_->gateway().set_call_limiter(plugin_calls_.get());
+  }
   sales_->attach(context_);
   sales_->set_event_sink(notify);
   prize_deliveries_ = std::make_unique<settlement::PrizeDeliveryService>(db, clock_);
@@ -85,6 +89,7 @@ ApiWiringOptions ApiWiring::options_from(const settings::Settings& settings) {
   }
   options.sales = settings.sales;
   options.read_cache_ms = settings.server.read_cache_ms;
+  options.plugin_calls_per_instance = settings.server.plugin_calls_per_instance;
   options.bindings = settings.bindings;
   options.job_max_attempts = settings.jobs.max_attempts;
   return options;

@@ -57,6 +57,9 @@ struct ApiWiringOptions {
   int job_max_attempts = 8;
   // settings.server.read_cache_ms: how long GET /rifas/{id} may be answered from memory.
   int64_t read_cache_ms = 0;
+  // settings.server.plugin_calls_per_instance: payment plugin calls in flight per instance
+  // (plugin_runtime/call_limiter.hpp); 0 = no bound.
+  int plugin_calls_per_instance = 0;
 };
 
 // The composition root of the REST API: repositories on the Database, the engine services over
@@ -105,6 +108,7 @@ class ApiWiring {
   settlement::NotificationPublisher notifications_;
   // Audit log, jobs, reports, verificacion (built in the constructor body, after context_).
   std::unique_ptr<AdminWiring> admin_;
+  std::unique_ptr<plugin_runtime::CallLimiter> plugin_calls_;  // outlives sales_, which uses it
   std::unique_ptr<SalesWiring> sales_;
   std::unique_ptr<settlement::PrizeDeliveryService> prize_deliveries_;  // in-kind prizes delivered
   // Closing, recalculating and results of rifas (built in the constructor body).

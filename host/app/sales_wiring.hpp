@@ -30,6 +30,7 @@ class SalesWiring {
   engine::PurchaseService& purchases() { return purchases_; }
   engine::PaymentService& payments() { return payments_; }
   engine::TicketService& tickets() { return tickets_; }
+  PluginPaymentGateway& gateway() { return gateway_; }
   // Where confirmed payments raise ticket_sold (storage/repositories/domain_event_sink.hpp).
   void set_event_sink(storage::DomainEventSink sink) { sales_repo_.set_event_sink(std::move(sink)); }
 
