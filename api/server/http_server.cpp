@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -21,6 +22,7 @@
 #include "server/cors_policy.hpp"
 #include "server/error_mapping.hpp"
 #include "server/request_metrics.hpp"
+#include "server/worker_pool.hpp"
 
 namespace rifa::api {
 namespace {
@@ -102,6 +104,14 @@ struct HttpServer::Shared {
   Counter* refused_host_full = nullptr;
   Counter* accept_fd_exhausted = nullptr;
   Counter* accept_other_errors = nullptr;
+  Counter* shed_queue_full = nullptr;
+  Counter* shed_deadline = nullptr;
+  // Where handlers run (made in start(); both null = on the io threads, ServerOptions::workers 0).
+  WorkerPool* workers = nullptr;
+  WorkerPool* probes = nullptr;
+  // Keeps the io threads running while a handler is on a worker and nothing else is pending (the
+  // acceptor closed by stop(), the connection not reading): its answer still has to be written.
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> io_work;
   // Requests read and not yet answered; stop() waits for none (graceful drain).
   std::atomic<int> in_flight{0};
   std::atomic<bool> draining{false};
@@ -134,27 +144,33 @@ struct HttpServer::Shared {
     };
     accept_fd_exhausted = accept_errors("out_of_descriptors");
     accept_other_errors = accept_errors("other");
+    auto shed = [this](const char* reason) {
+      return &metrics->counter("rifa_http_requests_shed_total",
+                               "Requests answered 503 without running their handler: the worker queue was full "
+                               "(server.queue_limit) or the deadline passed while queued (server.request_timeout_ms)",
+                               {{"reason", reason}});
+    };
+    shed_queue_full = shed("queue_full");
+    shed_deadline = shed("deadline");
   }
 
   static void inc(Counter* counter) {
     if (counter) counter->inc();
   }
 
-  // Everything between a parsed request and its response, with the request id set for every log
-  // line written meanwhile (handlers run synchronously on this io thread).
-  Response handle(Request& request, std::string& route_name) {
-    ScopedLogRequestId log_id(request.request_id);
-    Response response = route(request, route_name);
-    if (route_name != "preflight") cors.decorate(request, response);
-    return response;
-  }
+  // What the io thread decides about a parsed request: an answer that needs no handler (rate
+  // limited, OPTIONS, 404, 405), or the handler to run elsewhere.
+  struct Routed {
+    std::optional<Response> answer;
+    const Handler* handler = nullptr;  // into the Router, which outlives the server
+  };
 
-  Response route(Request& request, std::string& route_name) {
+  Routed route(Request& request, std::string& route_name) {
     if (auto limited = check_ip_limit(request)) {
       route_name = "rate_limited";
-      return *limited;
+      return {std::move(*limited)};
     }
-    if (request.method == "OPTIONS") return options_answer(request, route_name);
+    if (request.method == "OPTIONS") return {options_answer(request, route_name)};
     auto match = router.match(request);
     if (!match.handler) {
       if (!match.allowed_methods.empty()) {
@@ -163,14 +179,21 @@ struct HttpServer::Shared {
         auto r = make_problem(ProblemType::kMethodNotAllowed,
                               request.method + " is not allowed on " + request.path + "; allowed: " + allow);
         r.headers.emplace_back("Allow", allow);
-        return r;
+        return {std::move(r)};
       }
       route_name = "not_found";
-      return make_problem(ProblemType::kNotFound, "no route for " + request.method + " " + request.path);
+      return {make_problem(ProblemType::kNotFound, "no route for " + request.method + " " + request.path)};
     }
     route_name = match.route_name;
+    return {std::nullopt, match.handler};
+  }
+
+  // The handler's answer, with the request id set for every log line written meanwhile (engine,
+  // storage and plugins included: the id is thread-local and the handler runs on this thread).
+  Response run(const Handler& handler, Request& request) {
+    ScopedLogRequestId log_id(request.request_id);
     try {
-      return (*match.handler)(request);
+      return handler(request);
     } catch (const std::exception& e) {
       logger->error("request {} {} {} failed: {}", request.request_id, request.method, request.path, e.what());
     } catch (...) {
@@ -179,6 +202,25 @@ struct HttpServer::Shared {
     }
     return make_problem(ProblemType::kInternal,
                         "the server failed to handle this request; quote request id " + request.request_id);
+  }
+
+  void decorate(const Request& request, Response& response, const std::string& route_name) const {
+    if (route_name != "preflight") cors.decorate(request, response);
+  }
+
+  // Probes have their own thread; everything else goes to the workers. nullptr = run inline.
+  WorkerPool* pool_for(const Request& request) const {
+    if (probes && (request.method == "GET" || request.method == "HEAD")) {
+      const auto& paths = options.probe_paths;
+      if (std::find(paths.begin(), paths.end(), request.path) != paths.end()) return probes;
+    }
+    return workers;
+  }
+
+  static Response busy(const std::string& detail) {
+    auto r = make_problem(ProblemType::kUnavailable, detail);
+    r.headers.emplace_back("Retry-After", "1");
+    return r;
   }
 
   std::optional<Response> check_ip_limit(const Request& request) {
@@ -226,6 +268,8 @@ struct HttpServer::Shared {
 namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
+  using Shared = HttpServer::Shared;
+
  public:
   Session(tcp::socket socket, std::shared_ptr<HttpServer::Shared> shared, ConnectionTable::Id id)
       : stream_(std::move(socket)), shared_(std::move(shared)), id_(id) {
@@ -286,9 +330,68 @@ class Session : public std::enable_shared_from_this<Session> {
       version = msg.version();
       keep_alive = msg.keep_alive();
       fill_request(msg, request);
-      response = shared_->handle(request, route_name);
+      if (shared_->options.request_timeout_ms > 0) {
+        request.deadline = started + std::chrono::milliseconds(shared_->options.request_timeout_ms);
+      }
+      auto routed = shared_->route(request, route_name);
+      if (routed.handler) {
+        return dispatch(std::move(request), *routed.handler, std::move(route_name), keep_alive, version, started);
+      }
+      response = std::move(*routed.answer);
+      shared_->decorate(request, response, route_name);
     }
     write(std::move(request), std::move(response), route_name, keep_alive, version, started);
+  }
+
+  // A request waiting for (or running on) a worker, with what its answer needs.
+  struct Pending {
+    Request request;
+    const Handler* handler = nullptr;
+    std::string route_name;
+    bool keep_alive = false;
+    unsigned version = 11;
+    std::chrono::steady_clock::time_point started;
+  };
+
+  // Hands the handler to a worker; the answer comes back to this connection's strand. A full
+  // queue is answered here and now.
+  void dispatch(Request request, const Handler& handler, std::string route_name, bool keep_alive, unsigned version,
+                std::chrono::steady_clock::time_point started) {
+    WorkerPool* pool = shared_->pool_for(request);
+    if (!pool) {  // ServerOptions::workers 0: on this io thread, as before the pool existed
+      Response response = shared_->run(handler, request);
+      shared_->decorate(request, response, route_name);
+      return write(std::move(request), std::move(response), route_name, keep_alive, version, started);
+    }
+    auto pending = std::make_shared<Pending>(Pending{std::move(request), &handler, std::move(route_name), keep_alive,
+                                                     version, started});
+    std::function<void()> job = [self = shared_from_this(), pending] { self->work(pending); };
+    if (pool->try_post(job)) return;
+    Shared::inc(shared_->shed_queue_full);
+    Response response = Shared::busy("the server is busy: " + std::to_string(pool->queued()) +
+                                     " request(s) already wait for a worker (server.queue_limit); retry in 1 s");
+    shared_->decorate(pending->request, response, pending->route_name);
+    write(std::move(pending->request), std::move(response), pending->route_name, pending->keep_alive,
+          pending->version, pending->started);
+  }
+
+  // On a worker thread: run the handler unless the deadline passed while the request waited.
+  void work(const std::shared_ptr<Pending>& pending) {
+    Pending& p = *pending;
+    Response response;
+    if (std::chrono::steady_clock::now() >= p.request.deadline) {
+      Shared::inc(shared_->shed_deadline);
+      response = Shared::busy("the server is busy: this request waited for a worker past its deadline (" +
+                              std::to_string(shared_->options.request_timeout_ms) +
+                              " ms, server.request_timeout_ms) and was not handled; retry in 1 s");
+    } else {
+      response = shared_->run(*p.handler, p.request);
+    }
+    shared_->decorate(p.request, response, p.route_name);
+    asio::post(stream_.get_executor(), [self = shared_from_this(), pending, response = std::move(response)]() mutable {
+      Pending& q = *pending;
+      self->write(std::move(q.request), std::move(response), q.route_name, q.keep_alive, q.version, q.started);
+    });
   }
 
   void fill_request(http::request<http::string_body>& msg, Request& request) {
@@ -345,6 +448,8 @@ class Session : public std::enable_shared_from_this<Session> {
                            request.target, response.status, elapsed * 1000);
 
     const bool close_after = !res->keep_alive() || response.status == 413 || response.status == 400;
+    // The read's timer may have run while a worker handled the request: a fresh one for the write.
+    stream_.expires_after(std::chrono::seconds(shared_->options.read_timeout_s));
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res, close_after](beast::error_code ec, std::size_t) {
                         self->shared_->request_done();
@@ -410,6 +515,10 @@ size_t connection_room_in_descriptor_limit() {
   return soft > reserve ? soft - reserve : 1;
 }
 
+// Probes waiting for the probe thread; beyond that a probe is answered 503 (a monitor polling
+// faster than the database answers a ping is the one to slow down).
+constexpr size_t kProbeQueueLimit = 64;
+
 }  // namespace
 
 HttpServer::HttpServer(ServerOptions options, const Router& router, std::shared_ptr<spdlog::logger> logger,
@@ -450,6 +559,15 @@ Result<void> HttpServer::start() {
   }
   shared_->connections = std::make_unique<ConnectionTable>(max_connections, options_.max_connections_per_ip);
   accept_pause_timer_ = std::make_unique<asio::steady_timer>(acceptor_->get_executor());
+  if (options_.workers > 0) {
+    workers_ = std::make_unique<WorkerPool>(static_cast<size_t>(options_.workers), options_.queue_limit, "rifa-worker");
+    shared_->workers = workers_.get();
+    if (!options_.probe_paths.empty()) {
+      probes_ = std::make_unique<WorkerPool>(1, kProbeQueueLimit, "rifa-probe");
+      shared_->probes = probes_.get();
+    }
+  }
+  shared_->io_work.emplace(io_.get_executor());
   do_accept();
   for (int i = 0; i < std::max(1, options_.io_threads); ++i) {
     threads_.emplace_back([this] { io_.run(); });
@@ -537,6 +655,11 @@ void HttpServer::stop() {
                             options_.drain_timeout_ms);
     }
   }
+  // Handlers still running finish (their answers go out while the io threads still run); requests
+  // still queued after the drain timeout are dropped with their connections.
+  if (workers_) workers_->stop();
+  if (probes_) probes_->stop();
+  shared_->io_work.reset();
   io_.stop();
   for (auto& t : threads_) {
     if (t.joinable()) t.join();

@@ -20,10 +20,25 @@
 
 namespace rifa::api {
 
+class WorkerPool;
+
 struct ServerOptions {
   std::string listen_address = "127.0.0.1";
   uint16_t port = 8080;  // 0 picks a free port; see HttpServer::port()
   int io_threads = 1;
+  // Handlers run on a pool of `workers` threads, never on the io threads (which only read, route
+  // and write). 0 = run them on the io threads (the old model; kept for comparison in tests).
+  // rifa-host sizes it to database.pool_size unless server.workers says otherwise.
+  int workers = 4;
+  // Requests that may wait for a free worker; one more is answered 503 with Retry-After at once.
+  size_t queue_limit = 256;
+  // A request's deadline, counted from when it was read; one still waiting for a worker then is
+  // answered 503 without running its handler. 0 = none.
+  int request_timeout_ms = 10000;
+  // GET routes answered by their own thread (one, with its own small queue) instead of the
+  // workers: the health probe and the metrics must answer while every worker is busy, and the
+  // health check's database ping must not block an io thread.
+  std::vector<std::string> probe_paths = {"/api/v1/health", "/metrics"};
   size_t body_limit_bytes = 1024 * 1024;
   int read_timeout_s = 30;
   // stop() lets requests being handled finish and answer for up to this long before it closes
@@ -65,6 +80,11 @@ struct ServerOptions {
 // Referrer-Policy no-referrer, Cache-Control no-store (answers carry personal data and tokens).
 // No Strict-Transport-Security: this server speaks plain HTTP behind a TLS-terminating proxy, and
 // HSTS is ignored over http; the proxy that owns the certificate sets it.
+//
+// Execution model: io threads read, parse, apply the per-IP limit and route; answers that need no
+// handler (404, 405, OPTIONS, 400, 413, 429) are written there. A routed request is handed to the
+// worker pool (probes to their own thread) with its deadline; the handler's answer is written
+// back on the connection's strand. Queue full: 503 + Retry-After, not queued.
 class HttpServer {
  public:
   HttpServer(ServerOptions options, const Router& router, std::shared_ptr<spdlog::logger> logger,
@@ -89,6 +109,8 @@ class HttpServer {
   std::unique_ptr<boost::asio::steady_timer> accept_pause_timer_;  // on the acceptor's strand
   std::chrono::milliseconds accept_pause_{0};
   std::vector<std::thread> threads_;
+  std::unique_ptr<WorkerPool> workers_;  // made in start(); stopped before the io threads
+  std::unique_ptr<WorkerPool> probes_;
   std::atomic<bool> stopped_{false};
   uint16_t bound_port_ = 0;
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -18,6 +19,10 @@ struct Request {
   std::string body;
   std::string request_id;
   std::string remote_address;
+  // When the answer is due: read time + server.request_timeout_ms (time waiting for a worker
+  // counts). A request still queued then is answered 503 unrun; a handler that calls out may
+  // bound its calls by it. time_point::max() = no deadline.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 
   std::string header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);

@@ -89,6 +89,10 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
     for (const auto& e : events) batch.push_back({e.type, e.rifa_id, e.entity_id, e.data, e.occurred_at});
     notifications_.publish(sql, batch, categoria);
   });
+  if (options.plugin_calls_per_instance > 0) {
+    plugin_calls_ = std::make_unique<plugin_runtime::CallLimiter>(static_cast<size_t>(options.plugin_calls_per_instance));
+    sales_->gateway().set_call_limiter(plugin_calls_.get());
+  }
 }
 
 ApiWiringOptions ApiWiring::options_from(const settings::Settings& settings) {
@@ -106,6 +110,7 @@ ApiWiringOptions ApiWiring::options_from(const settings::Settings& settings) {
   }
   options.sales = settings.sales;
   options.read_cache_ms = settings.server.read_cache_ms;
+  options.plugin_calls_per_instance = settings.server.plugin_calls_per_instance;
   options.bindings = settings.bindings;
   options.job_max_attempts = settings.jobs.max_attempts;
   return options;

@@ -60,6 +60,9 @@ struct ApiWiringOptions {
   int64_t read_cache_ms = 0;
   // Where settlement counts its outcomes (not owned; nullptr = nowhere).
   MetricsRegistry* metrics = nullptr;
+  // settings.server.plugin_calls_per_instance: payment plugin calls in flight per instance
+  // (plugin_runtime/call_limiter.hpp); 0 = no bound.
+  int plugin_calls_per_instance = 0;
 };
 
 // The composition root of the REST API: repositories on the Database, the engine services over
@@ -114,6 +117,8 @@ class ApiWiring {
   settlement::NotificationPublisher notifications_;
   // Audit log, the job queue, reports, verificacion.
   std::unique_ptr<AdminWiring> admin_;
+  // Bounds payment plugin calls in flight per instance; outlives sales_, which uses it.
+  std::unique_ptr<plugin_runtime::CallLimiter> plugin_calls_;
   // Closing, recalculating and results of rifas.
   std::unique_ptr<SettlementWiring> settlement_;
   std::unique_ptr<SalesWiring> sales_;

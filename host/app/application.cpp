@@ -193,6 +193,9 @@ int serve(const CliOptions& options, std::ostream& err) {
   server_options.cors_allowed_origins = config->server.cors_allowed_origins;
   server_options.max_connections = config->server.max_connections;
   server_options.max_connections_per_ip = config->server.max_connections_per_ip;
+  server_options.workers = config->server.workers;
+  server_options.queue_limit = config->server.queue_limit;
+  server_options.request_timeout_ms = static_cast<int>(config->server.request_timeout_ms);
   server_options.rate_limits = &rate_limits;
   api::HttpServer server(server_options, router, make_logger("http"), &metrics);
   if (auto started = server.start(); !started) {

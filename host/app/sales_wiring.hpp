@@ -27,8 +27,9 @@ class SalesWiring {
   engine::PurchaseService& purchases() { return purchases_; }
   engine::PaymentService& payments() { return payments_; }
   engine::TicketService& tickets() { return tickets_; }
-  // The payment plugins as the engine sees them; the payout jobs pay through it too.
-  engine::PaymentGateway& gateway() { return gateway_; }
+  // The payment plugins as the engine sees them (plugin_runtime's adapter); the payout jobs pay
+  // through it too, and the host bounds its calls per instance (set_call_limiter).
+  plugin_runtime::PluginPaymentGateway& gateway() { return gateway_; }
   // Where confirmed payments raise ticket_sold (storage/repositories/domain_event_sink.hpp).
   void set_event_sink(storage::DomainEventBatchSink sink) { sales_repo_.set_event_sink(std::move(sink)); }
 

@@ -42,9 +42,10 @@ Result<PurchaseResult> decode(const StoredResponse& stored, bool replayed) {
 }
 
 // Outcomes of create() that prove nothing was charged: the purchase can be failed at once.
+// kRateLimited: the host refused the call before the plugin was asked (too many in flight).
 bool nothing_charged(ErrorCode code) {
   return code == ErrorCode::kNotFound || code == ErrorCode::kInvalidArgument || code == ErrorCode::kUnsupported ||
-         code == ErrorCode::kConfigInvalid;
+         code == ErrorCode::kConfigInvalid || code == ErrorCode::kRateLimited;
 }
 
 }  // namespace

@@ -112,10 +112,25 @@ Result<PluginInstance*> PluginPaymentGateway::payment_instance(const std::string
   return p;
 }
 
+Result<plugin_runtime::CallLimiter::Permit> PluginPaymentGateway::admit(const std::string& instance,
+                                                                        const char* operation) const {
+  if (!limiter_) return plugin_runtime::CallLimiter::Permit();
+  auto permit = limiter_->acquire(instance);
+  if (permit) return permit;
+  Error busy = make_error(ErrorCode::kRateLimited,
+                          "payment instance '" + instance + "' " + operation + ": not called, " +
+                              std::to_string(limiter_->limit_for(instance)) +
+                              " call(s) to it are already in flight (server.plugin_calls_per_instance); retry later");
+  busy.retry_after_s = 1;
+  return busy;
+}
+
 Result<engine::PaymentAnswer> PluginPaymentGateway::create(const std::string& instance,
                                                            const engine::PaymentRequest& request) {
   auto p = payment_instance(instance);
   if (!p) return p.error();
+  auto permit = admit(instance, "create_payment");
+  if (!permit) return permit.error();
   const nlohmann::json body = {{"amount_cents", request.amount_cents},
                                {"currency", request.currency},
                                {"idempotency_key", request.idempotency_key},
@@ -130,6 +145,8 @@ Result<engine::WebhookEvent> PluginPaymentGateway::verify_webhook(const std::str
                                                                   const std::string& body) {
   auto p = payment_instance(instance);
   if (!p) return p.error();
+  auto permit = admit(instance, "verify_webhook");
+  if (!permit) return permit.error();
   const auto call = (*p)->verify_webhook(method, headers, body);
   if (!call.ok()) {
     Error e = call_error(instance, "verify_webhook", call);
@@ -155,6 +172,8 @@ Result<engine::PaymentAnswer> PluginPaymentGateway::get_payment(const std::strin
                                                                 const std::string& provider_ref) {
   auto p = payment_instance(instance);
   if (!p) return p.error();
+  auto permit = admit(instance, "get_payment");
+  if (!permit) return permit.error();
   return payment_answer(instance, "get_payment", (*p)->get_payment(provider_ref));
 }
 
@@ -162,6 +181,8 @@ Result<std::string> PluginPaymentGateway::refund(const std::string& instance, co
                                                  int64_t amount_cents, const std::string& idempotency_key) {
   auto p = payment_instance(instance);
   if (!p) return p.error();
+  auto permit = admit(instance, "refund");
+  if (!permit) return permit.error();
   const nlohmann::json body = {
       {"provider_ref", provider_ref}, {"amount_cents", amount_cents}, {"idempotency_key", idempotency_key}};
   const auto call = (*p)->refund(body.dump());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/payment_gateway.hpp"
+#include "plugin_runtime/call_limiter.hpp"
 #include "plugin_runtime/plugin_registry.hpp"
 #include "settings/bindings.hpp"
 
@@ -13,6 +14,11 @@ class PluginPaymentGateway final : public engine::PaymentGateway {
  public:
   PluginPaymentGateway(const PluginRegistry* registry, settings::Bindings bindings)
       : registry_(registry), bindings_(std::move(bindings)) {}
+
+  // Bounds the calls in flight per instance (not owned; nullptr = no bound). Over the bound a call
+  // is refused before the plugin is asked: kRateLimited, which the purchase takes as "nothing
+  // charged" (it fails at once and answers 503).
+  void set_call_limiter(plugin_runtime::CallLimiter* limiter) { limiter_ = limiter; }
 
   std::string instance_for(const std::string& rifa_id, const std::string& categoria_nombre) const override;
   Result<engine::PaymentAnswer> create(const std::string& instance, const engine::PaymentRequest& request) override;
@@ -28,9 +34,12 @@ class PluginPaymentGateway final : public engine::PaymentGateway {
 
  private:
   Result<PluginInstance*> payment_instance(const std::string& id) const;
+  // A slot for one call, or the refusal.
+  Result<CallLimiter::Permit> admit(const std::string& instance, const char* operation) const;
 
   const PluginRegistry* registry_;
   settings::Bindings bindings_;
+  plugin_runtime::CallLimiter* limiter_ = nullptr;
 };
 
 }  // namespace rifa::plugin_runtime

@@ -60,6 +60,16 @@ struct ServerSettings {
   // address; 0 = no cap.
   size_t max_connections = 10000;
   size_t max_connections_per_ip = 256;
+  // Threads that run request handlers (the io threads only read and write); unset (0) = the
+  // loader makes it database.pool_size.
+  int workers = 0;
+  // Requests that may wait for a worker; one more is answered 503 with Retry-After.
+  size_t queue_limit = 256;
+  // A request still waiting for a worker this long after it was read is answered 503 unrun. 0 = none.
+  int64_t request_timeout_ms = 10000;
+  // Calls in flight at once to one payment plugin instance (a bulkhead: a slow provider holds at
+  // most this many workers); unset (0) = the loader makes it half the workers, at least 1.
+  int plugin_calls_per_instance = 0;
 };
 
 // Ticket sales: how long numbers are held for a pending payment, when a pending payment is asked

@@ -26,7 +26,8 @@ const Keys kRootKeys = {"server", "database", "secrets", "logging", "sales", "jo
 const Keys kAuditKeys = {"seal_interval_ms", "unsealed_warn_ms"};
 const Keys kServerKeys = {"listen",          "port",          "io_threads", "body_limit_bytes",
                           "read_cache_ms",   "cors_allowed_origins", "rate_limit", "max_connections",
-                          "max_connections_per_ip"};
+                          "max_connections_per_ip", "workers", "queue_limit", "request_timeout_ms",
+                          "plugin_calls_per_instance"};
 const Keys kRateLimitKeys = {"per_ip", "per_user"};
 const Keys kBucketKeys = {"per_second", "burst"};
 const Keys kSalesKeys = {"hold_ttl_s", "reconcile_pending_after_s", "idempotency_key_ttl_s", "max_held_per_buyer"};
@@ -53,6 +54,8 @@ constexpr int64_t kMaxRetries = 10;
 constexpr int64_t kDay = 24 * 3600;
 constexpr int64_t kMaxRequestsPerSecond = 1000000;
 constexpr int64_t kMaxConnections = 1000000;
+constexpr int64_t kMaxWorkers = 1024;
+constexpr int64_t kMaxQueueLimit = 1000000;
 
 PluginKind kind_from(const std::string& name) {
   if (name == "payment") return PluginKind::kPayment;
@@ -151,6 +154,10 @@ class SettingsLoader {
     if (auto* f = root->find("plugins")) read_plugins(*f);
     if (auto* f = root->find("bindings")) read_bindings(*f);
     check_binding_references();
+    // Unset: one worker per pooled database session, and half of them per payment instance.
+    auto& server = settings_.server;
+    if (server.workers == 0) server.workers = settings_.database.pool_size;
+    if (server.plugin_calls_per_instance == 0) server.plugin_calls_per_instance = std::max(1, server.workers / 2);
   }
 
  private:
@@ -182,6 +189,18 @@ class SettingsLoader {
     if (auto* f = m->find("rate_limit")) read_rate_limit(*f);
     if (auto* f = m->find("max_connections")) {
       if (auto v = reader_.integer(*f, 0, kMaxConnections)) server.max_connections = static_cast<size_t>(*v);
+    }
+    if (auto* f = m->find("workers")) {
+      if (auto v = reader_.integer(*f, 1, kMaxWorkers)) server.workers = static_cast<int>(*v);
+    }
+    if (auto* f = m->find("queue_limit")) {
+      if (auto v = reader_.integer(*f, 0, kMaxQueueLimit)) server.queue_limit = static_cast<size_t>(*v);
+    }
+    if (auto* f = m->find("request_timeout_ms")) {
+      if (auto v = reader_.integer(*f, 0, kMaxTimeoutMs)) server.request_timeout_ms = *v;
+    }
+    if (auto* f = m->find("plugin_calls_per_instance")) {
+      if (auto v = reader_.integer(*f, 1, kMaxWorkers)) server.plugin_calls_per_instance = static_cast<int>(*v);
     }
     if (auto* f = m->find("max_connections_per_ip")) {
       if (auto v = reader_.integer(*f, 0, kMaxConnections)) server.max_connections_per_ip = static_cast<size_t>(*v);

@@ -22,7 +22,9 @@ const char* const kSandboxConfigSchema = R"json({
     "state_file": {"type": "string", "minLength": 1,
                    "description": "JSON-lines file that keeps payments, refunds and payouts across restarts"},
     "development": {"type": "boolean", "default": false,
-                    "description": "Development mode: accept the shipped example webhook_secret (dev-only-sandbox-secret); never in production"}
+                    "description": "Development mode: accept the shipped example webhook_secret (dev-only-sandbox-secret); never in production"},
+    "answer_delay_ms": {"type": "integer", "minimum": 0, "maximum": 600000, "default": 0,
+                        "description": "Tests and development only: create_payment waits this long before answering (a slow provider)"}
   }
 })json";
 
@@ -43,6 +45,7 @@ SandboxConfig parse_sandbox_config(const std::string& config_json) {
     }
     config.state_file = doc.value("state_file", "");
     config.development = doc.value("development", false);
+    config.answer_delay_ms = doc.value("answer_delay_ms", int64_t{0});
   } catch (const nlohmann::json::exception& e) {
     // The host validates against the schema first; this only catches a host that did not.
     throw sdk::Error(RIFA_ERR_CONFIG, std::string("invalid config: ") + e.what());

@@ -20,6 +20,9 @@ struct SandboxConfig {
   // default, so a host started with the example config and no real secret cannot be sent forged
   // confirmations signed with a secret anyone can read in the repository.
   bool development = false;
+  // Tests and development only: create_payment waits this long before it does anything, like a
+  // provider that is slow to answer (outside the instance's lock: slow calls overlap). 0 = none.
+  int64_t answer_delay_ms = 0;
 };
 
 // The webhook secret written in the shipped example configs.

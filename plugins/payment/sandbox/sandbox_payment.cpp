@@ -1,8 +1,10 @@
 // payment_sandbox: a simulated provider with the behaviours the host must handle from a real one:
 // immediate, delayed (signed webhook from a background thread) and manual confirmation, declines,
 // idempotent refunds and payouts, signed webhooks, and state that survives a restart.
+#include <chrono>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -82,6 +84,7 @@ class SandboxPayment final : public sdk::PaymentPlugin {
     const int64_t amount = require_amount(request, "create_payment");
     const std::string currency = require_currency(request, "create_payment");
     const std::string key = require_string(request, "idempotency_key", "create_payment");
+    if (config_.answer_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(config_.answer_delay_ms));
 
     std::lock_guard<std::mutex> lock(mutex_);
     const auto shared = store_.lock();  // and what other hosts sharing the state file wrote

@@ -1,6 +1,8 @@
 #include "settings/settings.hpp"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <unistd.h>
 
 #include <fstream>
@@ -177,6 +179,30 @@ TEST(LoadSettings, ConnectionCapsAreReadAndZeroMeansNoCap) {
   EXPECT_EQ(r.settings().server.max_connections_per_ip, 12u);
 }
 
+TEST(LoadSettings, WorkersFollowThePoolSizeUnlessSet) {
+  auto defaults = load(kRequired);
+  ASSERT_TRUE(defaults.ok()) << errors_of(defaults);
+  EXPECT_EQ(defaults.settings().server.workers, defaults.settings().database.pool_size);
+  EXPECT_EQ(defaults.settings().server.plugin_calls_per_instance, std::max(1, defaults.settings().server.workers / 2));
+  EXPECT_EQ(defaults.settings().server.queue_limit, 256u);
+  EXPECT_EQ(defaults.settings().server.request_timeout_ms, 10000);
+
+  auto r = load("server:\n  workers: 6\n  queue_limit: 0\n  request_timeout_ms: 2500\n  plugin_calls_per_instance: 5\n" +
+                kRequired);
+  ASSERT_TRUE(r.ok()) << errors_of(r);
+  EXPECT_EQ(r.settings().server.workers, 6);
+  EXPECT_EQ(r.settings().server.queue_limit, 0u);
+  EXPECT_EQ(r.settings().server.request_timeout_ms, 2500);
+  EXPECT_EQ(r.settings().server.plugin_calls_per_instance, 5);
+
+  auto half = load("server:\n  workers: 7\n" + kRequired);
+  ASSERT_TRUE(half.ok()) << errors_of(half);
+  EXPECT_EQ(half.settings().server.plugin_calls_per_instance, 3);
+
+  EXPECT_FALSE(load("server:\n  workers: 0\n" + kRequired).ok());
+  EXPECT_FALSE(load("server:\n  plugin_calls_per_instance: 0\n" + kRequired).ok());
+}
+
 TEST(LoadSettings, TheCliExampleNamesPositionPathAndSuggestion) {
   auto r = load("server:\n  prot: 8080\n");
   ASSERT_FALSE(r.ok());
@@ -186,7 +212,7 @@ TEST(LoadSettings, TheCliExampleNamesPositionPathAndSuggestion) {
             "test.yaml:1:1: error: missing required key 'bindings'\n"
             "test.yaml:2:3: error: server.prot: unknown key 'prot' (did you mean 'port'?; allowed: listen, port, "
             "io_threads, body_limit_bytes, read_cache_ms, cors_allowed_origins, rate_limit, max_connections, "
-            "max_connections_per_ip)\n");
+            "max_connections_per_ip, workers, queue_limit, request_timeout_ms, plugin_calls_per_instance)\n");
 }
 
 TEST(LoadSettings, ErrorsAreSortedByPositionWhateverOrderTheyWereFoundIn) {
@@ -341,7 +367,7 @@ TEST_F(LoadSettingsFileTest, ErrorsNameTheFileAsGiven) {
             (dir_ / "config/bad.yaml").string() +
                 ":2:3: error: server.prot: unknown key 'prot' (did you mean 'port'?; allowed: listen, port, "
                 "io_threads, body_limit_bytes, read_cache_ms, cors_allowed_origins, rate_limit, max_connections, "
-                "max_connections_per_ip)");
+                "max_connections_per_ip, workers, queue_limit, request_timeout_ms, plugin_calls_per_instance)");
 }
 
 }  // namespace
