@@ -116,7 +116,7 @@ TEST_F(Schema, ForeignKeysAreEnforced) {
          "'ghost', 'l1', '2025-01-01T00:00:00.000Z', '2025-01-02T00:00:00.000Z')",
          "rifas.categoria_id");
   reject("INSERT INTO ganadores (id, ticket_id, monto_ganado) VALUES ('g1', 'ghost', 1)", "ganadores.ticket_id");
-  // tickets.rifa_id on PostgreSQL is checked per statement (migration 0013), the same rule.
+  // tickets.rifa_id on PostgreSQL is checked per statement (migration 0012), the same rule.
   accept("INSERT INTO tickets (id, rifa_id, numero, precio) VALUES ('k30', 'r1', 30, 1)");
   reject("UPDATE tickets SET rifa_id = 'nope' WHERE id = 'k30'", "tickets.rifa_id moved to no rifa");
   reject("INSERT INTO tickets (id, rifa_id, numero, precio) SELECT 'k3' || numero, 'nope', numero, 1 FROM tickets "

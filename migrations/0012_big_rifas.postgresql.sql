@@ -1,6 +1,6 @@
 -- Big rifas are cheap to create (issue 12): a rifa's tickets are written by one INSERT ... SELECT,
 -- and what each of those rows costs besides its heap tuple is cut down. PostgreSQL flavour; keep
--- in step with 0013_big_rifas.sqlite.sql.
+-- in step with 0012_big_rifas.sqlite.sql.
 --
 -- 1. Indexes on columns a free ticket leaves NULL held one entry per ticket all the same
 --    (PostgreSQL's btree indexes NULLs): every lookup through them names a value (usuario_id =,

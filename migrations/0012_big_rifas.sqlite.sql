@@ -1,6 +1,6 @@
 -- Big rifas are cheap to create (issue 12): a rifa's tickets are written by one INSERT ... SELECT
 -- over a recursive CTE, and what each of those rows costs besides the row itself is cut down.
--- SQLite flavour; keep in step with 0013_big_rifas.postgresql.sql (which also replaces the
+-- SQLite flavour; keep in step with 0012_big_rifas.postgresql.sql (which also replaces the
 -- per-row foreign key check on tickets.rifa_id: SQLite's own check is a primary-key probe, cheap,
 -- and dropping it would mean rebuilding the table).
 --
