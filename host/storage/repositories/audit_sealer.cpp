@@ -24,7 +24,10 @@ struct Sealed {
 
 // PostgreSQL: one UPDATE ... FROM (VALUES ...) per chunk instead of one round trip per row. Every
 // spliced value is an integer or a hex digest this function's caller computed.
-void write_seals_postgresql(soci::session& sql, const std::vector<Sealed>& seals) {
+// Both return how many rows were chained: fewer than asked means another sealer (one that did not
+// take the lock) chained some meanwhile, and the caller rolls the round back.
+long long write_seals_postgresql(soci::session& sql, const std::vector<Sealed>& seals) {
+  long long affected = 0;
   constexpr size_t kChunk = 500;
   for (size_t begin = 0; begin < seals.size(); begin += kChunk) {
     const size_t end = std::min(seals.size(), begin + kChunk);
@@ -34,13 +37,17 @@ void write_seals_postgresql(soci::session& sql, const std::vector<Sealed>& seals
       values += (i == begin ? "(" : ", (") + std::to_string(s.id) + "::bigint, " + std::to_string(s.seq) +
                 "::bigint, '" + s.prev_hash + "'::text, '" + s.hash + "'::text)";
     }
-    sql << "UPDATE audit_log AS a SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash, sealed_at = now() "
-           "FROM (VALUES " +
-               values + ") AS v (id, seq, prev_hash, hash) WHERE a.id = v.id AND a.seq IS NULL";
+    soci::statement st = (sql.prepare << "UPDATE audit_log AS a SET seq = v.seq, prev_hash = v.prev_hash, "
+                                         "hash = v.hash, sealed_at = now() FROM (VALUES " +
+                                             values + ") AS v (id, seq, prev_hash, hash) WHERE a.id = v.id AND a.seq IS NULL");
+    st.execute(true);
+    affected += st.get_affected_rows();
   }
+  return affected;
 }
 
-void write_seals_sqlite(soci::session& sql, const std::vector<Sealed>& seals) {
+long long write_seals_sqlite(soci::session& sql, const std::vector<Sealed>& seals) {
+  long long affected = 0;
   const std::string sealed_at = format_timestamp(std::chrono::system_clock::now());
   long long id = 0, seq = 0;
   std::string prev_hash, hash;
@@ -53,7 +60,9 @@ void write_seals_sqlite(soci::session& sql, const std::vector<Sealed>& seals) {
     prev_hash = s.prev_hash;
     hash = s.hash;
     st.execute(true);
+    affected += st.get_affected_rows();
   }
+  return affected;
 }
 
 // One transaction: the head, up to `batch` committed unsealed rows in id order, their seals.
@@ -120,10 +129,11 @@ Result<SealOutcome> seal_batch(Database& db, int64_t batch) {
       seals.push_back({row.id, head_seq, head_hash, hash});
       head_hash = std::move(hash);
     }
-    if (pg) {
-      write_seals_postgresql(sql, seals);
-    } else {
-      write_seals_sqlite(sql, seals);
+    const long long chained = pg ? write_seals_postgresql(sql, seals) : write_seals_sqlite(sql, seals);
+    if (chained != static_cast<long long>(seals.size())) {
+      return make_error(ErrorCode::kDatabase, "audit sealing: " + std::to_string(static_cast<long long>(seals.size()) - chained) + " of " +
+                                                  std::to_string(seals.size()) +
+                                                  " entries were sealed by someone else meanwhile; round rolled back");
     }
     out.sealed = static_cast<int64_t>(seals.size());
     out.head_seq = head_seq;

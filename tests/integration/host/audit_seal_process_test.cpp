@@ -88,7 +88,7 @@ TEST_F(AuditSealProcessTest, RowsLeftUnsealedByAKilledHostAreSealedInOrderAfterR
   constexpr int kPurchases = 5;
   for (int i = 0; i < kPurchases; ++i) {
     auto bought = http_call("POST", base + "/api/v1/rifas/" + std::string(kSeededRifa) + "/tickets",
-                            json{{"quantity", 1}, {"payment_method", "card"}, {"idempotency_key", "k" + std::to_string(i)}}
+                            json{{"quantity", 1}, {"payment_method", "card"}, {"idempotency_key", std::string("k").append(std::to_string(i))}}
                                 .dump(),
                             token);
     ASSERT_TRUE(bought.status == 201 || bought.status == 200) << bought.body;
