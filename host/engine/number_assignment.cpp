@@ -2,25 +2,9 @@
 
 #include <numeric>
 
-#include <openssl/evp.h>
+#include "common/sha256.hpp"
 
 namespace rifa::engine {
-namespace {
-
-std::string sha256_hex(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0xf]);
-  }
-  return hex;
-}
-
-}  // namespace
 
 NumberAssignment number_assignment(std::string_view assignment, const std::string& seed, int64_t total) {
   NumberAssignment out;
