@@ -46,7 +46,7 @@ TEST_F(NotificationTest, AnEventReachesEveryBoundNotifierOnceWithTheAbiShape) {
 // transaction pays one round trip for them), each event to each notifier, deduped as one by one.
 TEST_F(NotificationTest, TheEventsOfOneSaleAreQueuedTogetherOncePerNotifier) {
   const std::string rifa = add_rifa("activa", "Normal", 10);
-  settlement::NotificationPublisher publisher(settings_.bindings, kMaxAttempts);
+  settlement::NotificationPublisher publisher(settings::notifier_resolver(settings_.bindings), kMaxAttempts);
   std::vector<settlement::NotificationEvent> sale;
   for (int numero : {1, 2, 3}) {
     sale.push_back({"ticket_sold", rifa, "ticket-" + std::to_string(numero), {{"numero", numero}}, clock_.now()});
