@@ -64,7 +64,7 @@ Result<void> SqlLoteriaRepository::update(const engine::Loteria& l, const std::v
       sql << "SELECT count(*) FROM rifas WHERE loteria_id = :id AND estado IN ('pendiente', 'activa', 'cerrada')",
           soci::use(l.id), soci::into(in_use);
       if (in_use > 0) {
-        return make_error(ErrorCode::kConflict, draw_fields.front() + ": cannot change while " + std::to_string(in_use) +
+        return make_field_error(ErrorCode::kConflict, draw_fields.front(), "cannot change while " + std::to_string(in_use) +
                                                     " rifa(s) that are not resolved or cancelled use this loteria: "
                                                     "it decides their draw");
       }

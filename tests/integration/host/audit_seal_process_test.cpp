@@ -105,7 +105,11 @@ TEST_F(AuditSealProcessTest, RowsLeftUnsealedByAKilledHostAreSealedInOrderAfterR
 
   first->signal(SIGKILL);
   ASSERT_TRUE(first->wait(std::chrono::seconds(10)));
-  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE seq IS NULL"), written) << "the kill sealed nothing";
+  // The host's jobs (the sales' notifications) may have audited more since the purchases: what
+  // the dead host left is counted now.
+  const long long left = count("SELECT count(*) FROM audit_log");
+  ASSERT_GE(left, written);
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE seq IS NULL"), left) << "the kill sealed nothing";
 
   // Host 2 seals what host 1 left, at its start.
   std::unique_ptr<HostProcess> second;
@@ -116,8 +120,10 @@ TEST_F(AuditSealProcessTest, RowsLeftUnsealedByAKilledHostAreSealedInOrderAfterR
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE seq IS NULL"), 0) << second->stderr_text();
-  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE seq IS NOT NULL"), written);
-  EXPECT_EQ(count("SELECT max(seq) FROM audit_log"), written);
+  // Everything host 1 left is sealed, and whatever host 2 audited since too, in one gap-free run.
+  const long long sealed = count("SELECT count(*) FROM audit_log WHERE seq IS NOT NULL");
+  EXPECT_GE(sealed, left);
+  EXPECT_EQ(count("SELECT max(seq) FROM audit_log"), sealed);
   // All of them had committed before the sealer looked: seq follows id.
   EXPECT_EQ(count("SELECT count(*) FROM audit_log a JOIN audit_log b ON a.id < b.id AND a.seq > b.seq"), 0);
   auto health2 = http_call("GET", base2 + "/api/v1/health");
@@ -128,7 +134,8 @@ TEST_F(AuditSealProcessTest, RowsLeftUnsealedByAKilledHostAreSealedInOrderAfterR
 
   auto verified = run_host(RIFA_HOST_BINARY, {"--config", (dir_ / "rifa.yaml").string(), "audit", "verify"}, dir_);
   EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
-  EXPECT_NE(verified.out.find("audit log OK: " + std::to_string(written) + " entries"), std::string::npos)
+  const long long total = count("SELECT count(*) FROM audit_log");
+  EXPECT_NE(verified.out.find("audit log OK: " + std::to_string(total) + " entries"), std::string::npos)
       << verified.out;
   EXPECT_NE(verified.out.find("0 entries waiting to be sealed"), std::string::npos) << verified.out;
 }
