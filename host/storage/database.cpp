@@ -269,7 +269,7 @@ void OpenTransaction::rollback() noexcept {
 }
 
 void Database::begin(soci::session& session, TransactionMode mode) const {
-  if (url_.backend == Backend::kSqlite && mode == TransactionMode::kWrite) {
+  if (url_.backend == Backend::kSqlite && mode != TransactionMode::kRead) {
     session << "BEGIN IMMEDIATE";
   } else {
     session << "BEGIN";

@@ -88,7 +88,10 @@ class SessionLease {
 // BEGIN/COMMIT at all: under READ COMMITTED (the only level the host uses) every statement takes
 // its own snapshot whether or not a transaction is open, so wrapping reads only cost two round
 // trips. A kRead fn must not lock rows or take transaction-scoped locks (it never did).
-enum class TransactionMode { kWrite, kRead };
+// kWrite: bumps write_generation() on commit, so read caches (engine::ReadThroughCache) drop what
+// they hold. kBookkeeping: a write that changes nothing such a cache holds (the audit sealer
+// chaining rows every interval), so reads stay cached while it runs. kRead: no writes.
+enum class TransactionMode { kWrite, kRead, kBookkeeping };
 
 // A write transaction held open across calls, for a caller that decides between its statements
 // (the purchase: the engine reads facts, decides, then asks for the writes). Rolled back when it
@@ -208,7 +211,7 @@ auto Database::transaction(Fn&& fn, TransactionMode mode) {
   using Out = typename detail::TransactionResult<R>::type;
   SessionLease lease = this->lease();
   soci::session& session = lease.session();
-  const bool wrapped = mode == TransactionMode::kWrite || url_.backend != Backend::kPostgresql;
+  const bool wrapped = mode != TransactionMode::kRead || url_.backend != Backend::kPostgresql;
   try {
     if (wrapped) begin(session, mode);
   } catch (const std::exception& e) {
