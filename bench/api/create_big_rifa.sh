@@ -11,6 +11,8 @@
 # (scripts/pg_throwaway.sh); SQLite runs as configured (WAL, synchronous FULL). Figures are for
 # this machine at this moment (uptime's load is printed with them).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/host_lib.sh"
+API_MAX_TIME=600  # creating a million numbers is one slow call
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$ROOT/build}
 BACKENDS=${BACKENDS:-postgresql sqlite}
@@ -62,24 +64,8 @@ database:
 secrets:
   jwt_secret: bench-only-jwt-secret-0123456789abcdef0123456789
 logging: {level: warn, format: text}
-plugins:
-  search_path: [$BUILD_DIR/plugins]
-  instances:
-    mock: {library: lottery_mock, kind: lottery, config: {seed: bench}}
-    sandbox: {library: payment_sandbox, kind: payment, config: {webhook_secret: bench-only-sandbox-secret-0123456789abcdef}}
-    log: {library: notifier_log, kind: notifier}
-bindings:
-  defaults: {lottery: mock, payment: sandbox, notifiers: [log]}
+$(bench_plugins_yaml "$BUILD_DIR/plugins" bench-only-sandbox-secret-0123456789abcdef)
 YAML
-}
-
-api() {  # api METHOD PATH [TOKEN] [JSON]: the body; fails on a non-2xx answer
-  local method=$1 path=$2 token=${3:-} body=${4:-}
-  local args=(-sS --fail-with-body --max-time 600 -X "$method" "http://127.0.0.1:$PORT/api/v1$path"
-              -H 'Content-Type: application/json')
-  [[ -n "$token" ]] && args+=(-H "Authorization: Bearer $token")
-  [[ -n "$body" ]] && args+=(--data "$body")
-  curl "${args[@]}"
 }
 
 start_host() {
@@ -88,14 +74,7 @@ start_host() {
   write_config "$url" "$PORT" "$WORK/$name.yaml"
   "$HOST_BIN" --config "$WORK/$name.yaml" serve >"$WORK/host-$name.log" 2>&1 &
   HOST_PID=$!
-  for _ in $(seq 1 150); do
-    curl -sf "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1 && return 0
-    kill -0 "$HOST_PID" 2>/dev/null || break
-    sleep 0.2
-  done
-  echo "bench/api: the host did not come up on $name; its log:" >&2
-  cat "$WORK/host-$name.log" >&2
-  exit 1
+  wait_for_host "$WORK/host-$name.log"
 }
 
 rifa_body() {  # rifa_body NUMBERS: a rifa in the seed's first categoria, on the mock lottery

@@ -9,6 +9,7 @@
 # an older build to compare), RATE (300), DURATION (10s), FLOOD_CONNECTIONS (10), HEALTH_CONNECTIONS
 # (2), IO_THREADS (1), POOL_SIZE (4), WORKERS (unset: the host's default, database.pool_size).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/host_lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$ROOT/build}
 HOST_BIN=${HOST_BIN:-$BUILD_DIR/host/main/rifa-host}
@@ -58,23 +59,12 @@ database:
 secrets:
   jwt_secret: bench-only-jwt-secret-0123456789abcdef0123456789
 logging: {level: warn, format: text}
-plugins:
-  search_path: [$PLUGIN_DIR]
-  instances:
-    mock: {library: lottery_mock, kind: lottery, config: {seed: bench}}
-    sandbox: {library: payment_sandbox, kind: payment, config: {webhook_secret: bench-only-sandbox-secret-0123456789abcdef}}
-    log: {library: notifier_log, kind: notifier}
-bindings:
-  defaults: {lottery: mock, payment: sandbox, notifiers: [log]}
+$(bench_plugins_yaml "$PLUGIN_DIR" bench-only-sandbox-secret-0123456789abcdef)
 YAML
 
 "$HOST_BIN" --config "$WORK/rifa.yaml" serve >"$WORK/host.log" 2>&1 &
 HOST_PID=$!
-for _ in $(seq 1 150); do
-  curl -sf "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1 && break
-  kill -0 "$HOST_PID" 2>/dev/null || { cat "$WORK/host.log" >&2; exit 1; }
-  sleep 0.2
-done
+wait_for_host "$WORK/host.log"
 curl -sS -o /dev/null -X POST "http://127.0.0.1:$PORT/api/v1/auth/register" -H 'Content-Type: application/json' \
   --data "{\"nombre\":\"Victima\",\"email\":\"$EMAIL\",\"password\":\"Bench-victim-password-2026!\"}"
 

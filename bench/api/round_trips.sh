@@ -12,6 +12,7 @@
 # Environment (defaults): BUILD_DIR (build), PURCHASES (20), WARMUP (5), VERBOSE (unset: set it to
 # print the statements of one purchase).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/host_lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$ROOT/build}
 PURCHASES=${PURCHASES:-20}
@@ -56,30 +57,11 @@ secrets:
   jwt_secret: round-trips-only-jwt-secret-0123456789abcdef0123
 logging: {level: warn, format: text}
 jobs: {workers: 0}
-plugins:
-  search_path: [$BUILD_DIR/plugins]
-  instances:
-    mock: {library: lottery_mock, kind: lottery, config: {seed: bench}}
-    sandbox: {library: payment_sandbox, kind: payment, config: {webhook_secret: round-trips-sandbox-secret-0123456789abcdef}}
-    log: {library: notifier_log, kind: notifier}
-bindings:
-  defaults: {lottery: mock, payment: sandbox, notifiers: [log]}
+$(bench_plugins_yaml "$BUILD_DIR/plugins" round-trips-sandbox-secret-0123456789abcdef)
 YAML
 "$HOST_BIN" --config "$WORK/host.yaml" serve >"$WORK/host.log" 2>&1 &
 HOST_PID=$!
-for _ in $(seq 1 150); do
-  curl -sf "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1 && break
-  kill -0 "$HOST_PID" 2>/dev/null || { cat "$WORK/host.log" >&2; exit 1; }
-  sleep 0.2
-done
-
-api() {  # api METHOD PATH [TOKEN] [JSON]: the body; fails on a non-2xx answer
-  local method=$1 path=$2 token=${3:-} body=${4:-}
-  local args=(-sS --fail-with-body -X "$method" "http://127.0.0.1:$PORT/api/v1$path" -H 'Content-Type: application/json')
-  [[ -n "$token" ]] && args+=(-H "Authorization: Bearer $token")
-  [[ -n "$body" ]] && args+=(--data "$body")
-  curl "${args[@]}"
-}
+wait_for_host "$WORK/host.log"
 
 ADMIN_EMAIL=rt-admin@rifa1122.test
 ADMIN_PASSWORD='Round-trips-admin-password-2026!'
