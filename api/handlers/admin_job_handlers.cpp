@@ -51,9 +51,9 @@ Response list_jobs(const ApiContext& ctx, Request& req) {
   }
   auto page = parse_pagination(req);
   if (!page) return error_response(page.error(), req);
-  auto total = ctx.jobs->count(status);
+  auto total = ctx.jobs.count(status);
   if (!total) return error_response(total.error(), req);
-  auto list = ctx.jobs->list(status, page->per_page, static_cast<int>(page->offset()));
+  auto list = ctx.jobs.list(status, page->per_page, static_cast<int>(page->offset()));
   if (!list) return error_response(list.error(), req);
   engine::Page<jobs::Job> out{std::move(*list), page->page, page->per_page, *total};
   return json_body_response(200, page_json(out, job_json));
@@ -63,7 +63,7 @@ Response retry_job(const ApiContext& ctx, Request& req) {
   auto who = admin(ctx, req);
   if (!who) return error_response(who.error(), req);
   const std::string& id = req.path_params.at("id");
-  auto found = ctx.jobs->get(id);
+  auto found = ctx.jobs.get(id);
   if (!found) return error_response(found.error(), req);
   if (!*found) return error_response(make_error(ErrorCode::kNotFound, "job " + id + " does not exist"), req);
   if ((*found)->status != jobs::JobStatus::kDead && (*found)->status != jobs::JobStatus::kFailed) {
@@ -73,8 +73,8 @@ Response retry_job(const ApiContext& ctx, Request& req) {
                           req);
   }
   // retry() re-checks the status in its UPDATE, so a job a worker picked up meanwhile is a 409 too.
-  if (auto ok = ctx.jobs->retry(id); !ok) return error_response(ok.error(), req);
-  auto after = ctx.jobs->get(id);
+  if (auto ok = ctx.jobs.retry(id); !ok) return error_response(ok.error(), req);
+  auto after = ctx.jobs.get(id);
   if (!after) return error_response(after.error(), req);
   if (!*after) return error_response(make_error(ErrorCode::kNotFound, "job " + id + " does not exist"), req);
   return json_body_response(200, job_json(**after));

@@ -50,9 +50,9 @@ Response list_audit(const ApiContext& ctx, Request& req) {
   }
   auto page = parse_pagination(req);
   if (!page) return error_response(page.error(), req);
-  auto entries = ctx.audit_log->list(who->actor(), filter, *page);
+  auto entries = ctx.audit_log.list(who->actor(), filter, *page);
   if (!entries) return error_response(entries.error(), req);
-  auto chain = ctx.audit_log->chain_status(who->actor());
+  auto chain = ctx.audit_log.chain_status(who->actor());
   if (!chain) return error_response(chain.error(), req);
   nlohmann::json body = page_json(*entries, entry_json);
   body["chain"] = {{"head_seq", chain->head_seq},

@@ -46,8 +46,7 @@ Response mark_delivered(const ApiContext& ctx, Request& req) {
   if (id.empty() || id.size() > kIdMax) {
     return error_response(make_error(ErrorCode::kNotFound, "ganador " + id.substr(0, kIdMax) + " does not exist"), req);
   }
-  if (!ctx.prize_deliveries) return error_response(make_error(ErrorCode::kInternal, "prize deliveries not wired"), req);
-  auto delivered = ctx.prize_deliveries->mark_delivered(who->actor(), id);
+  auto delivered = ctx.prize_deliveries.mark_delivered(who->actor(), id);
   if (!delivered) return error_response(delivered.error(), req);
   return json_body_response(200, delivered_json(*delivered));
 }

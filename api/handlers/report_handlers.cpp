@@ -43,7 +43,7 @@ Response income(const ApiContext& ctx, Request& req) {
   if (!desde) return error_response(desde.error(), req);
   auto hasta = required_param(req, "hasta");
   if (!hasta) return error_response(hasta.error(), req);
-  auto report = ctx.reports->income(who->actor(), *desde, *hasta);
+  auto report = ctx.reports.income(who->actor(), *desde, *hasta);
   if (!report) return error_response(report.error(), req);
   nlohmann::json by_day = nlohmann::json::array(), by_categoria = nlohmann::json::array(),
                  by_rifa = nlohmann::json::array();
@@ -80,7 +80,7 @@ Response participation(const ApiContext& ctx, Request& req) {
   if (!who) return error_response(who.error(), req);
   auto rifa_id = required_param(req, "rifa_id");
   if (!rifa_id) return error_response(rifa_id.error(), req);
-  auto report = ctx.reports->participation(who->actor(), *rifa_id);
+  auto report = ctx.reports.participation(who->actor(), *rifa_id);
   if (!report) return error_response(report.error(), req);
   nlohmann::json by_day = nlohmann::json::array();
   for (const auto& d : report->by_day) by_day.push_back({{"dia", d.day}, {"boletas", d.boletas}, {"ventas", d.ventas}});

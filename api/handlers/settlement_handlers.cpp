@@ -95,8 +95,7 @@ Response close_rifa(const ApiContext& ctx, Request& req) {
   if (auto ok = empty_body(req); !ok) return error_response(ok.error(), req);
   auto id = rifa_id(req);
   if (!id) return error_response(id.error(), req);
-  if (!ctx.settlement) return error_response(make_error(ErrorCode::kInternal, "settlement not wired"), req);
-  auto estado = ctx.settlement->close(who->actor(), *id);
+  auto estado = ctx.settlement.close(who->actor(), *id);
   if (!estado) return error_response(estado.error(), req);
   auto rifa = ctx.rifas.get(*id);
   if (!rifa) return error_response(rifa.error(), req);
@@ -112,8 +111,7 @@ Response recalculate(const ApiContext& ctx, Request& req) {
   if (auto ok = empty_body(req); !ok) return error_response(ok.error(), req);
   auto id = rifa_id(req);
   if (!id) return error_response(id.error(), req);
-  if (!ctx.settlement) return error_response(make_error(ErrorCode::kInternal, "settlement not wired"), req);
-  auto results = ctx.settlement->recalculate(who->actor(), *id);
+  auto results = ctx.settlement.recalculate(who->actor(), *id);
   if (!results) return error_response(results.error(), req);
   return json_body_response(200, results_json(*results, *who));
 }
@@ -128,8 +126,7 @@ Response get_results(const ApiContext& ctx, Request& req) {
   }
   auto id = rifa_id(req);
   if (!id) return error_response(id.error(), req);
-  if (!ctx.settlement) return error_response(make_error(ErrorCode::kInternal, "settlement not wired"), req);
-  auto results = ctx.settlement->results(*id);
+  auto results = ctx.settlement.results(*id);
   if (!results) return error_response(results.error(), req);
   return json_body_response(200, results_json(*results, who));
 }

@@ -54,7 +54,7 @@ Response buy_tickets(const ApiContext& ctx, Request& req) {
   }
   in.idempotency_key = key ? *key : header_key;
   in.quantity = *quantity;
-  auto bought = ctx.purchases->purchase(who->actor(), in);
+  auto bought = ctx.purchases.purchase(who->actor(), in);
   if (!bought) return error_response(bought.error(), req);
   // The stored answer's bytes, as the first request sent them (and as a replay sends them again).
   Response response = json_response(bought->status, std::move(bought->body));
@@ -88,7 +88,7 @@ Response list_rifa_tickets(const ApiContext& ctx, Request& req) {
   if (!filter) return error_response(filter.error(), req);
   auto page = parse_pagination(req);
   if (!page) return error_response(page.error(), req);
-  auto list = ctx.tickets->list_for_rifa(who->actor(), req.path_params.at("id"), *filter, *page);
+  auto list = ctx.tickets.list_for_rifa(who->actor(), req.path_params.at("id"), *filter, *page);
   if (!list) return error_response(list.error(), req);
   return json_body_response(200, page_json(*list, ticket_json));
 }
@@ -100,7 +100,7 @@ Response list_user_tickets(const ApiContext& ctx, Request& req) {
   if (!filter) return error_response(filter.error(), req);
   auto page = parse_pagination(req);
   if (!page) return error_response(page.error(), req);
-  auto list = ctx.tickets->list_for_user(who->actor(), req.path_params.at("id"), *filter, *page);
+  auto list = ctx.tickets.list_for_user(who->actor(), req.path_params.at("id"), *filter, *page);
   if (!list) return error_response(list.error(), req);
   return json_body_response(200, page_json(*list, ticket_json));
 }

@@ -52,7 +52,7 @@ nlohmann::json verification_json(const engine::VerificationData& d) {
 }
 
 Response get_verification(const ApiContext& ctx, Request& req) {
-  auto data = ctx.verification->get(req.path_params.at("id"));
+  auto data = ctx.verification.get(req.path_params.at("id"));
   if (!data) return error_response(data.error(), req);
   return json_body_response(200, verification_json(*data));
 }

@@ -21,7 +21,7 @@ Response receive_webhook(const ApiContext& ctx, Request& req) {
   const std::string& instance = req.path_params.at("instance");
   // The plugin parses and copies the body; a tree that deep would overflow the stack in there.
   if (auto deep = json_nesting_error(req.body)) return error_response(*deep, req);
-  auto outcome = ctx.payments->handle_webhook(instance, req.method, header_lines(req), req.body);
+  auto outcome = ctx.payments.handle_webhook(instance, req.method, header_lines(req), req.body);
   if (!outcome) {
     spdlog::warn("webhook {} refused (request {}): {}", instance, req.request_id, outcome.error().message);
     return error_response(outcome.error(), req);

@@ -58,15 +58,15 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
                .jwt = jwt_,
                .clock = clock_,
                .token_ttl_s = options.token_ttl_s,
-               .audit_log = &admin_->audit_log(),
-               .reports = &admin_->reports(),
-               .verification = &admin_->verification(),
-               .jobs = &admin_->jobs(),
-               .purchases = &sales_->purchases(),
-               .tickets = &sales_->tickets(),
-               .payments = &sales_->payments(),
-               .prize_deliveries = &prize_deliveries_,
-               .settlement = &settlement_->service()} {
+               .audit_log = admin_->audit_log(),
+               .reports = admin_->reports(),
+               .verification = admin_->verification(),
+               .jobs = admin_->jobs(),
+               .purchases = sales_->purchases(),
+               .tickets = sales_->tickets(),
+               .payments = sales_->payments(),
+               .prize_deliveries = prize_deliveries_,
+               .settlement = settlement_->service()} {
   // Accounts written before migration 0009 (or by hand) get the skeleton the look-alike check needs.
   if (auto unresolved = accounts_.backfill_email_skeletons(); !unresolved) {
     spdlog::warn("could not compute the email skeletons of existing accounts: {}", unresolved.error().message);

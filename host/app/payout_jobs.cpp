@@ -5,11 +5,13 @@
 #include "engine/clock.hpp"
 #include "engine/jobs/job_kinds.hpp"
 #include "engine/settlement/notification_service.hpp"
+#include "engine/settlement/payout_service.hpp"
+#include "engine/settlement/refund_service.hpp"
 #include "plugin_runtime/plugin_notifier_gateway.hpp"
 #include "plugin_runtime/plugin_payment_gateway.hpp"
 #include "storage/notification_publisher.hpp"
-#include "settlement/payout_service.hpp"
-#include "settlement/refund_service.hpp"
+#include "storage/repositories/sql_payout_repository.hpp"
+#include "storage/repositories/sql_refund_repository.hpp"
 
 namespace rifa::app {
 namespace {
@@ -25,13 +27,10 @@ struct PayoutJobs {
         own_notifications(settings::notifier_resolver(settings.bindings), settings.jobs.max_attempts),
         notifications(shared.notifications ? *shared.notifications : own_notifications),
         deliveries(notifiers, clock),
-        payouts(
-            db, payments,
-            [&settings](std::string_view rifa_id, std::string_view categoria) {
-              return settings::resolve_bindings(settings.bindings, rifa_id, categoria);
-            },
-            notifications, clock),
-        refunds(db, payments, notifications, clock) {}
+        payout_rows(db, notifications),
+        refund_rows(db, notifications),
+        payouts(payout_rows, payments, clock),
+        refunds(refund_rows, payments, clock) {}
 
   engine::SystemClock system_clock;
   const engine::Clock& clock;
@@ -42,6 +41,8 @@ struct PayoutJobs {
   settlement::NotificationPublisher own_notifications;
   const settlement::NotificationPublisher& notifications;
   settlement::NotificationService deliveries;
+  storage::SqlPayoutRepository payout_rows;
+  storage::SqlRefundRepository refund_rows;
   settlement::PayoutService payouts;
   settlement::RefundService refunds;
 };

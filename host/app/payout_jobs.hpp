@@ -19,8 +19,8 @@ struct PayoutJobsShared {
   const settlement::NotificationPublisher* notifications = nullptr;
 };
 
-// Registers the handlers of "payout.send" (settlement/payout_service.hpp), "rifa.refund"
-// (refund_service.hpp) and "notify.deliver" (engine/settlement/notification_service.hpp) on
+// Registers the handlers of "payout.send" (engine/settlement/payout_service.hpp), "rifa.refund"
+// (engine/settlement/refund_service.hpp) and "notify.deliver" (engine/settlement/notification_service.hpp) on
 // `runner`. The services live as long as the runner's handlers (they are shared by the handler
 // closures); `db`, `settings`, `plugins` and what `shared` points to must outlive the runner.
 void register_payout_jobs(jobs::JobRunner& runner, storage::Database& db, const settings::Settings& settings,

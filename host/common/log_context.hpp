@@ -7,8 +7,9 @@ namespace rifa {
 
 // The id of the request the current thread is working for, so that every log line written while
 // handling it carries the id — including lines from the engine, storage and plugins, which never
-// see the request. The HTTP server runs each handler synchronously on one io thread and sets it
-// around the call; the log formatters (host/app/logging.cpp) print it.
+// see the request. The HTTP server runs each handler synchronously on one thread of its worker
+// pool (api/server/worker_pool) and sets the id around that call; the log formatters
+// (host/app/logging.cpp) print it. Work a handler hands to another thread does not carry it.
 inline thread_local std::string t_log_request_id;  // NOLINT: thread-local by design
 
 inline const std::string& current_log_request_id() { return t_log_request_id; }

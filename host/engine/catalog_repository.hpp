@@ -64,7 +64,7 @@ struct RifaChange {
   // pendiente → activa: freeze the commitment (hash, activada_en, seed, the "rifa.activated" audit
   // entry) and raise "rifa_opened".
   bool freeze_commitment = false;
-  // → cancelada: queue the refund of every paid ticket (the refund job, settlement/refund_service.hpp).
+  // → cancelada: queue the refund of every paid ticket (the refund job, engine/settlement/refund_service.hpp).
   bool queue_refunds = false;
   AuditEntry audit;
 };

@@ -75,7 +75,7 @@ struct LoteriaDraws {
 // and settling belong to settlement. update() decides what a change implies (RifaChange: the
 // tickets-taken lock, rebuilding the tickets, freezing the commitment on activation, queueing the
 // refund of every paid ticket on cancellation) and the repository applies it in one transaction
-// (settlement/refund_service.hpp does the refunds).
+// (engine/settlement/refund_service.hpp does the refunds).
 class RifaService {
  public:
   RifaService(RifaRepository& rifas, CategoriaRepository& categorias, LoteriaRepository& loterias,

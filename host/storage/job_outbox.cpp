@@ -1,6 +1,7 @@
 #include "storage/job_outbox.hpp"
 
 #include "storage/one_time_statement.hpp"
+#include "storage/sql_estados.hpp"
 #include "storage/timestamps.hpp"
 
 namespace rifa::jobs {
@@ -16,8 +17,8 @@ bool enqueue_in_transaction(soci::session& sql, storage::Backend /*backend*/, co
   const int max_attempts = request.max_attempts;
   soci::statement st =
       storage::one_time_statement(sql, "INSERT INTO jobs (id, kind, payload, status, run_at, attempts, max_attempts, dedupe_key, "
-                      "created_at, updated_at) VALUES (:id, :kind, :payload, 'queued', :run_at, 0, :max, :dedupe, "
-                      ":now, :now2) ON CONFLICT (dedupe_key) DO NOTHING",
+                      "created_at, updated_at) VALUES (:id, :kind, :payload, " + storage::sql_literal(JobStatus::kQueued) +
+                      ", :run_at, 0, :max, :dedupe, :now, :now2) ON CONFLICT (dedupe_key) DO NOTHING",
        soci::use(id), soci::use(request.kind), soci::use(payload), soci::use(run_at), soci::use(max_attempts),
        soci::use(dedupe, dedupe_ind), soci::use(now_text), soci::use(now_text));
   st.execute(true);
@@ -41,7 +42,7 @@ int enqueue_all_in_transaction(soci::session& sql, storage::Backend backend, con
   for (std::size_t i = 0; i < requests.size(); ++i) {
     const EnqueueRequest& r = requests[i];
     const std::string n = std::to_string(i);
-    sql_text += (i ? ", " : "") + std::string("(:id") + n + ", :kind" + n + ", :payload" + n + ", 'queued', :run" + n +
+    sql_text += (i ? ", " : "") + std::string("(:id") + n + ", :kind" + n + ", :payload" + n + ", " + storage::sql_literal(JobStatus::kQueued) + ", :run" + n +
                 ", 0, CAST(:max" + n + " AS INTEGER), :dedupe" + n + ", :now" + n + ", :upd" + n + ")";
     for (const std::string& v : {random_uuid(), r.kind, r.payload.dump(),
                                  storage::format_timestamp(r.run_at.value_or(now)), std::to_string(r.max_attempts),

@@ -3,11 +3,12 @@
 #include <initializer_list>
 #include <string>
 
+#include "engine/jobs/job_queue.hpp"
 #include "engine/sale.hpp"
 #include "engine/ticket_estado.hpp"
 
-// The engine's estados as SQL text, in one place: tickets.estado and transacciones.status are
-// written in queries through these, never as literals.
+// The engine's estados as SQL text, in one place: tickets.estado, transacciones.status and
+// jobs.status are written in queries through these, never as literals.
 //   "... WHERE estado IN " + sql_in({TicketEstado::kVendido, TicketEstado::kGanador})
 namespace rifa::storage {
 
@@ -16,6 +17,7 @@ inline std::string sql_literal(engine::TicketEstado estado) {
   return "'" + std::string(engine::to_string(estado)) + "'";
 }
 inline std::string sql_literal(engine::PaymentStatus status) { return std::string("'") + engine::to_string(status) + "'"; }
+inline std::string sql_literal(jobs::JobStatus status) { return std::string("'") + jobs::status_name(status) + "'"; }
 
 // "('vendido', 'ganador')"
 template <typename Estado>

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "storage/one_time_statement.hpp"
+#include "storage/sql_estados.hpp"
 #include "storage/timestamps.hpp"
 
 namespace rifa::storage {
@@ -52,7 +53,7 @@ Result<std::string> SqlJobQueue::enqueue(const EnqueueRequest& request) {
     soci::indicator dedupe_ind = request.dedupe_key ? soci::i_ok : soci::i_null;
     const std::string dedupe = request.dedupe_key.value_or("");
     sql << "INSERT INTO jobs (id, kind, payload, status, run_at, attempts, max_attempts, dedupe_key, created_at, "
-           "updated_at) VALUES (:id, :kind, :payload, 'queued', :run_at, 0, :max, :dedupe, :now, :now2) "
+           "updated_at) VALUES (:id, :kind, :payload, " + sql_literal(JobStatus::kQueued) + ", :run_at, 0, :max, :dedupe, :now, :now2) "
            "ON CONFLICT (dedupe_key) DO NOTHING",
         soci::use(id), soci::use(request.kind), soci::use(payload), soci::use(run_at),
         soci::use(request.max_attempts), soci::use(dedupe, dedupe_ind), soci::use(now_text), soci::use(now_text);
@@ -76,8 +77,9 @@ Result<std::optional<Job>> SqlJobQueue::claim(const std::string& owner, std::chr
   }
   if (!kinds.empty()) kind_filter += ")";
   const bool pg = db_.backend() == Backend::kPostgresql;
-  const std::string pick = "SELECT id FROM jobs WHERE ((status = 'queued' AND run_at <= :now) OR "
-                           "(status = 'running' AND lease_expires_at < :now2))" +
+  const std::string pick = "SELECT id FROM jobs WHERE ((status = " + sql_literal(JobStatus::kQueued) +
+                           " AND run_at <= :now) OR (status = " + sql_literal(JobStatus::kRunning) +
+                           " AND lease_expires_at < :now2))" +
                            kind_filter + " ORDER BY run_at, created_at LIMIT 1" +
                            (pg ? " FOR UPDATE SKIP LOCKED" : "");
 
@@ -91,7 +93,7 @@ Result<std::optional<Job>> SqlJobQueue::claim(const std::string& owner, std::chr
     st.define_and_bind();
     st.execute(true);
     if (!st.got_data() || id_ind != soci::i_ok) return std::optional<std::string>();
-    sql << "UPDATE jobs SET status = 'running', lease_owner = :owner, lease_expires_at = :exp, "
+    sql << "UPDATE jobs SET status = " + sql_literal(JobStatus::kRunning) + ", lease_owner = :owner, lease_expires_at = :exp, "
            "attempts = attempts + 1, updated_at = :now WHERE id = :id",
         soci::use(owner), soci::use(expires), soci::use(now_text), soci::use(id);
     return std::optional<std::string>(id);
@@ -104,9 +106,9 @@ Result<std::optional<Job>> SqlJobQueue::claim(const std::string& owner, std::chr
 Result<void> SqlJobQueue::complete(const Job& job, const std::string& owner) {
   const std::string now_text = ts(clock_());
   return db_.transaction([&](soci::session& sql) -> Result<void> {
-    soci::statement st = storage::one_time_statement(sql, "UPDATE jobs SET status = 'succeeded', lease_owner = NULL, "
+    soci::statement st = storage::one_time_statement(sql, "UPDATE jobs SET status = " + sql_literal(JobStatus::kSucceeded) + ", lease_owner = NULL, "
                                          "lease_expires_at = NULL, last_error = NULL, updated_at = :now "
-                                         "WHERE id = :id AND status = 'running' AND lease_owner = :owner",
+                                         "WHERE id = :id AND status = " + sql_literal(JobStatus::kRunning) + " AND lease_owner = :owner",
                           soci::use(now_text), soci::use(job.id), soci::use(owner));
     st.execute(true);
     if (st.get_affected_rows() != 1) {
@@ -127,7 +129,7 @@ Result<JobStatus> SqlJobQueue::fail(const Job& job, const std::string& owner, co
   return db_.transaction([&](soci::session& sql) -> Result<JobStatus> {
     soci::statement st = storage::one_time_statement(sql, "UPDATE jobs SET status = :status, run_at = :run_at, last_error = :err, "
                                          "lease_owner = NULL, lease_expires_at = NULL, updated_at = :now "
-                                         "WHERE id = :id AND status = 'running' AND lease_owner = :owner",
+                                         "WHERE id = :id AND status = " + sql_literal(JobStatus::kRunning) + " AND lease_owner = :owner",
                           soci::use(next_name), soci::use(run_at), soci::use(message), soci::use(now_text),
                           soci::use(job.id), soci::use(owner));
     st.execute(true);
@@ -141,8 +143,8 @@ Result<JobStatus> SqlJobQueue::fail(const Job& job, const std::string& owner, co
 Result<void> SqlJobQueue::retry(const std::string& job_id) {
   const std::string now_text = ts(clock_());
   return db_.transaction([&](soci::session& sql) -> Result<void> {
-    soci::statement st = storage::one_time_statement(sql, "UPDATE jobs SET status = 'queued', attempts = 0, run_at = :now, "
-                                         "updated_at = :now2 WHERE id = :id AND status IN ('dead', 'failed')",
+    soci::statement st = storage::one_time_statement(sql, "UPDATE jobs SET status = " + sql_literal(JobStatus::kQueued) + ", attempts = 0, run_at = :now, "
+                                         "updated_at = :now2 WHERE id = :id AND status IN " + sql_in({JobStatus::kDead, JobStatus::kFailed}),
                           soci::use(now_text), soci::use(now_text), soci::use(job_id));
     st.execute(true);
     if (st.get_affected_rows() != 1) {

@@ -9,7 +9,7 @@
 #include "engine/rifa_service.hpp"
 #include "handlers/common/authenticator.hpp"
 
-// Declared only: ApiContext holds pointers to them (see below).
+// Declared only: ApiContext holds references to them.
 namespace rifa::engine {
 class AuditLogService;
 class PaymentService;
@@ -28,8 +28,9 @@ class SettlementService;
 
 namespace rifa::api {
 
-// What the resource handlers need, built once by the composition root (host/app/api_wiring) and
-// outliving the HTTP server. Later handlers (tickets, payments) get their services added here.
+// What the resource handlers need, built once by the composition root (host/app/api_wiring), every
+// member at once, and outliving the HTTP server. A new service for the handlers is added here as a
+// reference: nothing is optional, so no handler checks for a missing one.
 struct ApiContext {
   engine::AccountService& accounts;
   engine::CatalogService& catalog;
@@ -38,20 +39,15 @@ struct ApiContext {
   const JwtCodec& jwt;
   const engine::Clock& clock;
   int64_t token_ttl_s;
-  // Admin reads and the public verificacion. Pointers, so tests may leave out what they do not
-  // serve; ApiWiring fills every member at once (designated initialisers), none null.
-  engine::AuditLogService* audit_log = nullptr;
-  engine::ReportService* reports = nullptr;
-  engine::VerificationService* verification = nullptr;
-  jobs::JobQueue* jobs = nullptr;
-  // Ticket purchase, listings and payment webhooks (set by ApiWiring like the ones above).
-  engine::PurchaseService* purchases = nullptr;
-  engine::TicketService* tickets = nullptr;
-  engine::PaymentService* payments = nullptr;
-  // Prizes in kind marked delivered (set by ApiWiring like the ones above).
-  settlement::PrizeDeliveryService* prize_deliveries = nullptr;
-  // Closing, recalculating and the results of rifas (set by ApiWiring like the ones above).
-  settlement::SettlementService* settlement = nullptr;
+  engine::AuditLogService& audit_log;      // admin reads of the audit log and its chain
+  engine::ReportService& reports;          // ingresos and participacion
+  engine::VerificationService& verification;  // the public verificacion document
+  jobs::JobQueue& jobs;                    // GET/POST /admin/jobs
+  engine::PurchaseService& purchases;      // ticket purchase
+  engine::TicketService& tickets;          // ticket listings
+  engine::PaymentService& payments;        // payment webhooks
+  settlement::PrizeDeliveryService& prize_deliveries;  // prizes in kind marked delivered
+  settlement::SettlementService& settlement;  // closing, recalculating and the results of rifas
 };
 
 inline constexpr const char* kApiPrefix = "/api/v1";

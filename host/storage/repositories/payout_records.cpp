@@ -3,20 +3,16 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/settlement/prize_rules.hpp"
+#include "storage/repositories/sql_support.hpp"
 
-namespace rifa::settlement {
-namespace {
+namespace rifa::storage {
 
-std::optional<std::string> optional_text(const std::string& value, soci::indicator ind) {
-  if (ind != soci::i_ok) return std::nullopt;
-  return value;
-}
+using settlement::PayoutStatus;
+using settlement::PrizeContext;
 
-}  // namespace
-
-std::optional<PrizeContext> load_prize(soci::session& sql, storage::Backend backend, const std::string& ganador_id) {
+std::optional<PrizeContext> load_prize(soci::session& sql, Backend backend, const std::string& ganador_id) {
   // json columns come back as text only when asked for on PostgreSQL.
-  const std::string reglas_col = backend == storage::Backend::kPostgresql ? "r.reglas::text" : "r.reglas";
+  const std::string reglas_col = backend == Backend::kPostgresql ? "r.reglas::text" : "r.reglas";
   PrizeContext p;
   std::string referencia, usuario, nombre, email, telefono, reglas, tx_status;
   soci::indicator referencia_ind, usuario_ind, nombre_ind, email_ind, telefono_ind, tx_ind;
@@ -44,9 +40,9 @@ std::optional<PrizeContext> load_prize(soci::session& sql, storage::Backend back
 
   // The rules were validated when the rifa was made; should they no longer parse, a prize of 0
   // cents is taken as one in kind (there would be nothing to send anyway).
-  auto rules = parse_prize_rules(nlohmann::json::parse(reglas, nullptr, false), total_boletas);
+  auto rules = settlement::parse_prize_rules(nlohmann::json::parse(reglas, nullptr, false), total_boletas);
   if (rules && p.tier >= 0 && static_cast<size_t>(p.tier) < rules->tiers.size()) {
-    const Tier& tier = rules->tiers[static_cast<size_t>(p.tier)];
+    const settlement::Tier& tier = rules->tiers[static_cast<size_t>(p.tier)];
     p.tier_name = tier.name;
     p.in_kind = tier.in_kind;
     p.in_kind_description = tier.in_kind_description;
@@ -76,4 +72,4 @@ std::optional<PayoutStatus> read_payout(soci::session& sql, const std::string& g
   return s;
 }
 
-}  // namespace rifa::settlement
+}  // namespace rifa::storage

@@ -7,8 +7,6 @@
 namespace rifa::storage {
 
 using settlement::DeliveredPrize;
-using settlement::load_prize;
-using settlement::read_payout;
 
 Result<settlement::DeliveredPrize> SqlPrizeDeliveryRepository::mark_delivered(const std::string& actor_id,
                                                                               const std::string& ganador_id,

@@ -261,7 +261,7 @@ Result<engine::RifaChangeOutcome> SqlRifaRepository::apply(const engine::RifaCha
     }
     if (change.queue_refunds) {
       // Transactional outbox: the refunds of every paid ticket are queued if and only if the
-      // cancellation commits; payload and dedupe key as settlement/refund_service.hpp declares.
+      // cancellation commits; payload and dedupe key as engine/settlement/refund_service.hpp declares.
       jobs::EnqueueRequest refunds;
       refunds.kind = jobs::kRifaRefund;
       refunds.payload = {{"rifa_id", r.id}};

@@ -292,15 +292,6 @@ void add_order_params(const engine::NumberAssignment& order, std::vector<SqlText
                 {std::to_string(order.shift), std::to_string(order.mult), std::to_string(order.n)});
 }
 
-template <typename Fn>
-auto guarded(Fn&& fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const std::exception& e) {
-    return database_error(e);
-  }
-}
-
 // A purchase's transaction (engine::PurchaseTransaction). Its hot statements are prepared once per
 // pooled session (StatementCache). On PostgreSQL each step is one statement (data-modifying CTEs);
 // SQLite runs the same steps as a few in-process statements under its single writer lock.

@@ -329,14 +329,16 @@ Result<void> SqlSettlementRepository::replace_ganadores(const settlement::Settle
            "OR p.estado IN ('enviado', 'entregado') OR (p.estado = 'pendiente' AND p.intentos > 0))",
         soci::use(w.rifa_id), soci::into(paid);
     sql << std::string("SELECT count(*) FROM jobs WHERE kind = '") + jobs::kPayoutSend +
-               "' AND status IN ('running', 'succeeded') AND dedupe_key IN (" + kPayoutKeysOfRifa + ")",
+               "' AND status IN " + sql_in({jobs::JobStatus::kRunning, jobs::JobStatus::kSucceeded}) +
+               " AND dedupe_key IN (" + kPayoutKeysOfRifa + ")",
         soci::use(w.rifa_id), soci::into(sending);
     if (paid > 0 || sending > 0) {
       return make_error(ErrorCode::kConflict, "prizes cannot be recalculated: " + std::to_string(paid + sending) +
                                                   " payout(s) were already sent or are being sent");
     }
     sql << std::string("DELETE FROM jobs WHERE kind = '") + jobs::kPayoutSend +
-               "' AND status IN ('queued', 'failed', 'dead') AND dedupe_key IN (" + kPayoutKeysOfRifa + ")",
+               "' AND status IN " + sql_in({jobs::JobStatus::kQueued, jobs::JobStatus::kFailed, jobs::JobStatus::kDead}) +
+               " AND dedupe_key IN (" + kPayoutKeysOfRifa + ")",
         soci::use(w.rifa_id);
     sql << "DELETE FROM payouts WHERE ganador_id IN (SELECT g.id FROM ganadores g JOIN tickets t ON t.id = g.ticket_id "
            "WHERE t.rifa_id = :rifa)",
@@ -390,9 +392,11 @@ Result<int64_t> SqlSettlementRepository::prune_succeeded_jobs(const std::vector<
   return db_.transaction([&](soci::session& sql) {
     int64_t removed = 0;
     for (const auto& kind : kinds) {
-      soci::statement st = (sql.prepare << "DELETE FROM jobs WHERE kind = :kind AND status IN ('succeeded', 'dead') "
-                                           "AND updated_at < :before",
-                            soci::use(kind), soci::use(at));
+      soci::statement st = one_time_statement(sql,
+                                              "DELETE FROM jobs WHERE kind = :kind AND status IN " +
+                                                  sql_in({jobs::JobStatus::kSucceeded, jobs::JobStatus::kDead}) +
+                                                  " AND updated_at < :before",
+                                              soci::use(kind), soci::use(at));
       st.execute(true);
       removed += st.get_affected_rows();
     }

@@ -43,6 +43,17 @@ inline AuditRecord audit_record(const engine::AuditEntry& entry, engine::TimePoi
   return AuditRecord{entry.actor, entry.action, entry.entity, entry.entity_id, entry.data, at};
 }
 
+// Runs one step of a repository on a transaction the caller holds open: a SOCI error becomes a
+// kDatabase error instead of escaping (the caller's handle rolls back when it ends uncommitted).
+template <typename Fn>
+auto guarded(Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    return database_error(e);
+  }
+}
+
 // "LIMIT n OFFSET m" from already validated numbers (never user text).
 std::string limit_clause(int per_page, long long offset);
 

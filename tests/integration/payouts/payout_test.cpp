@@ -5,8 +5,9 @@
 #include "engine/jobs/job_kinds.hpp"
 #include "plugin_runtime/plugin_payment_gateway.hpp"
 #include "payout_fixture.hpp"
+#include "engine/settlement/payout_service.hpp"
 #include "storage/notification_publisher.hpp"
-#include "settlement/payout_service.hpp"
+#include "storage/repositories/sql_payout_repository.hpp"
 
 namespace rifa::testing {
 namespace {
@@ -18,12 +19,8 @@ class PayoutServiceTest : public PayoutTest {
   // A PayoutService like the job's, for calling pay() directly.
   settlement::PayoutService service() {
     if (!payments_) payments_ = std::make_unique<plugin_runtime::PluginPaymentGateway>(plugins_.get(), settings_.bindings);
-    return settlement::PayoutService(
-        db(), *payments_,
-        [this](std::string_view rifa_id, std::string_view categoria) {
-          return settings::resolve_bindings(settings_.bindings, rifa_id, categoria);
-        },
-        publisher_, clock_);
+    if (!rows_) rows_ = std::make_unique<storage::SqlPayoutRepository>(db(), publisher_);
+    return settlement::PayoutService(*rows_, *payments_, clock_);
   }
   void enqueue_payout(const std::string& ganador_id) {
     auto id = queue_->enqueue({jobs::kPayoutSend, {{"ganador_id", ganador_id}}, std::nullopt,
@@ -36,6 +33,7 @@ class PayoutServiceTest : public PayoutTest {
 
   engine::SystemClock clock_;
   std::unique_ptr<plugin_runtime::PluginPaymentGateway> payments_;  // made once the plugins are loaded
+  std::unique_ptr<storage::SqlPayoutRepository> rows_;               // made once the database is open
   // Resolved when it publishes: settings_ is loaded in SetUp, after this member is made.
   settlement::NotificationPublisher publisher_{
       [this](std::string_view rifa_id, std::string_view categoria) {

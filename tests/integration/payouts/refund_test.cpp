@@ -2,13 +2,14 @@
 // ticket once through the plugin that took the payment.
 #include "engine/id_generator.hpp"
 #include "engine/rifa_service.hpp"
+#include "engine/settlement/refund_service.hpp"
 #include "payout_fixture.hpp"
 #include "storage/notification_publisher.hpp"
 #include "plugin_runtime/plugin_payment_gateway.hpp"
-#include "settlement/refund_service.hpp"
 #include "sign_webhook.hpp"
 #include "storage/repositories/sql_categoria_repository.hpp"
 #include "storage/repositories/sql_loteria_repository.hpp"
+#include "storage/repositories/sql_refund_repository.hpp"
 #include "storage/repositories/sql_rifa_repository.hpp"
 
 namespace rifa::testing {
@@ -85,7 +86,8 @@ TEST_F(RefundTest, CancellingRefundsEveryPaidTicketOnceAndAnnulsThem) {
   // Run again (a retry after a crash would): nothing is refunded twice, here or at the provider.
   settlement::NotificationPublisher publisher(settings::notifier_resolver(settings_.bindings), kMaxAttempts);
   plugin_runtime::PluginPaymentGateway payments(plugins_.get(), settings_.bindings);
-  settlement::RefundService again(db(), payments, publisher, clock_);
+  storage::SqlRefundRepository rows(db(), publisher);
+  settlement::RefundService again(rows, payments, clock_);
   auto second = again.refund_rifa(rifa);
   ASSERT_TRUE(second.ok()) << second.error().message;
   EXPECT_EQ(second->refunded, 0);

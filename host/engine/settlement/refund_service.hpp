@@ -5,11 +5,9 @@
 
 #include "common/result.hpp"
 #include "engine/clock.hpp"
-#include "engine/jobs/job_kinds.hpp"
 #include "engine/jobs/job_queue.hpp"
 #include "engine/payment_gateway.hpp"
-#include "storage/notification_publisher.hpp"
-#include "storage/database.hpp"
+#include "engine/settlement/refund_repository.hpp"
 
 namespace rifa::settlement {
 
@@ -31,19 +29,21 @@ struct RefundSummary {
 // transaccion failed and its reserved numbers released; undecided → left for a later run. The job
 // fails while anything is left (retried with backoff), and when all is done publishes rifa_closed
 // with {"estado": "cancelada", ...} to the rifa's notifiers.
+//
+// Test-only crash point (common/crash_point.hpp): refund.after_provider.
 class RefundService {
  public:
-  // `payments` reaches the payment plugins (plugin_runtime::PluginPaymentGateway).
-  RefundService(storage::Database& db, engine::PaymentGateway& payments,
-                const NotificationPublisher& notifications, const engine::Clock& clock);
+  // `payments` reaches the payment plugins (plugin_runtime::PluginPaymentGateway); `refunds` is
+  // storage (storage/repositories/sql_refund_repository).
+  RefundService(RefundRepository& refunds, engine::PaymentGateway& payments, const engine::Clock& clock);
 
+  // The rifa.refund handler.
   Result<void> handle(const jobs::Job& job);
   Result<RefundSummary> refund_rifa(const std::string& rifa_id);
 
  private:
-  storage::Database& db_;
+  RefundRepository& refunds_;
   engine::PaymentGateway& payments_;
-  const NotificationPublisher& notifications_;
   const engine::Clock& clock_;
 };
 

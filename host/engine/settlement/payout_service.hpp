@@ -5,13 +5,10 @@
 
 #include "common/result.hpp"
 #include "engine/clock.hpp"
-#include "engine/jobs/job_kinds.hpp"
 #include "engine/jobs/job_queue.hpp"
 #include "engine/payment_gateway.hpp"
-#include "settings/bindings.hpp"
-#include "storage/notification_publisher.hpp"
-#include "storage/database.hpp"
-#include "storage/repositories/payout_records.hpp"
+#include "engine/settlement/payout.hpp"
+#include "engine/settlement/payout_repository.hpp"
 
 namespace rifa::settlement {
 
@@ -33,17 +30,12 @@ namespace rifa::settlement {
 // delivered (PrizeDeliveryService).
 //
 // Test-only crash points (common/crash_point.hpp, RIFA_TEST_CRASH_AT): payout.before_provider,
-// payout.after_provider (the plugin paid, nothing recorded yet), payout.before_commit.
-// The plugin instances bound to a rifa (settings::resolve_bindings); payouts use its payment one.
-using PaymentBindingResolver =
-    std::function<settings::ResolvedBinding(std::string_view rifa_id, std::string_view categoria)>;
-
+// payout.after_provider (the plugin paid, nothing recorded yet), payout.before_commit (storage).
 class PayoutService {
  public:
-  // `payments` reaches the payment plugins (plugin_runtime::PluginPaymentGateway).
-  PayoutService(storage::Database& db, engine::PaymentGateway& payments,
-                PaymentBindingResolver bindings, const NotificationPublisher& notifications,
-                const engine::Clock& clock);
+  // `payments` reaches the payment plugins (plugin_runtime::PluginPaymentGateway) and names the
+  // instance bound to a rifa; `payouts` is storage (storage/repositories/sql_payout_repository).
+  PayoutService(PayoutRepository& payouts, engine::PaymentGateway& payments, const engine::Clock& clock);
 
   // The payout.send handler.
   Result<void> handle(const jobs::Job& job);
@@ -54,13 +46,13 @@ class PayoutService {
   Result<std::optional<PayoutStatus>> status(const std::string& ganador_id);
 
  private:
+  struct Pinned;
+  Result<Pinned> pin(const std::string& ganador_id);
   Result<PayoutStatus> record_outcome(const PrizeContext& prize, const PayoutStatus& pinned,
                                       const engine::ProviderOutcome& outcome);
 
-  storage::Database& db_;
+  PayoutRepository& payouts_;
   engine::PaymentGateway& payments_;
-  PaymentBindingResolver bindings_;
-  const NotificationPublisher& notifications_;
   const engine::Clock& clock_;
 };
 

@@ -1,0 +1,223 @@
+#include "engine/settlement/payout_service.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "common/crash_point.hpp"
+#include "engine/catalog.hpp"
+#include "engine/sale.hpp"
+#include "engine/ticket_estado.hpp"
+
+namespace rifa::settlement {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kActor = "job:payout.send";
+
+engine::PayoutRequest payout_request(const PrizeContext& prize, const PayoutStatus& pinned) {
+  json beneficiary = {{"user_id", prize.usuario_id.value_or("")}, {"nombre", prize.user_nombre},
+                      {"email", prize.user_email}};
+  if (prize.user_telefono) beneficiary["telefono"] = *prize.user_telefono;
+  engine::PayoutRequest request;
+  request.amount_cents = pinned.monto;
+  request.currency = pinned.currency;
+  request.idempotency_key = pinned.idempotency_key;
+  request.beneficiary = beneficiary;
+  request.description = "premio " + (prize.tier_name.empty() ? std::to_string(prize.tier) : prize.tier_name) +
+                        ", numero " + std::to_string(prize.numero);
+  request.metadata = {{"rifa_id", prize.rifa_id}, {"ganador_id", prize.ganador_id}, {"ticket_id", prize.ticket_id},
+                      {"tier", prize.tier}};
+  return request;
+}
+
+// The payout_sent / payout_failed notification's data.
+json event_data(const PrizeContext& prize, const PayoutStatus& row) {
+  json data = {{"ganador_id", prize.ganador_id}, {"ticket_id", prize.ticket_id}, {"numero", prize.numero},
+               {"tier", prize.tier},             {"amount_cents", row.monto},     {"currency", row.currency},
+               {"usuario_id", prize.usuario_id.value_or("")}};
+  if (row.referencia) data["payout_ref"] = *row.referencia;
+  if (row.motivo) data["reason"] = *row.motivo;
+  return data;
+}
+
+}  // namespace
+
+struct PayoutService::Pinned {
+  PrizeContext prize;
+  PayoutStatus row;
+  bool send = false;  // false: nothing to send (paid already, or a prize in kind)
+};
+
+PayoutService::PayoutService(PayoutRepository& payouts, engine::PaymentGateway& payments, const engine::Clock& clock)
+    : payouts_(payouts), payments_(payments), clock_(clock) {}
+
+Result<void> PayoutService::handle(const jobs::Job& job) {
+  auto it = job.payload.find("ganador_id");
+  if (!job.payload.is_object() || it == job.payload.end() || !it->is_string() || it->get<std::string>().empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "payout.send: payload.ganador_id must be a non-empty string");
+  }
+  auto paid = pay(it->get<std::string>());
+  if (!paid) return paid.error();
+  return {};
+}
+
+Result<std::optional<PayoutStatus>> PayoutService::status(const std::string& ganador_id) {
+  return payouts_.find(ganador_id);
+}
+
+// Step 1, its own transaction: find the prize, decide whether it may be paid, and pin the provider
+// and count the attempt before the provider hears of it, so whatever happens next the retry uses
+// the same provider and key.
+Result<PayoutService::Pinned> PayoutService::pin(const std::string& ganador_id) {
+  auto attempt = payouts_.begin_attempt();
+  if (!attempt) return attempt.error();
+  PayoutAttempt& tx = **attempt;
+  const engine::TimePoint now = clock_.now();
+
+  auto prize = tx.load_prize(ganador_id);
+  if (!prize) return prize.error();
+  if (!*prize) return make_error(ErrorCode::kNotFound, "ganador " + ganador_id + " does not exist");
+  Pinned out{**prize, {}, false};
+  const PrizeContext& p = out.prize;
+
+  auto reread = [&]() -> Result<PayoutStatus> {
+    auto row = tx.payout(ganador_id);
+    if (!row) return row.error();
+    if (!*row) return make_error(ErrorCode::kDatabase, "payout of ganador " + ganador_id + ": its row vanished");
+    return **row;
+  };
+
+  if (p.in_kind) {
+    if (auto opened = tx.open_in_kind(ganador_id, now); !opened) return opened.error();
+    auto row = reread();
+    if (!row) return row.error();
+    out.row = *row;
+    if (auto done = tx.commit(); !done) return done.error();
+    return out;
+  }
+  auto existing = tx.payout(ganador_id);
+  if (!existing) return existing.error();
+  if (*existing && (*existing)->estado == "enviado") {
+    out.row = **existing;
+    return out;  // nothing written: the transaction rolls back
+  }
+  if (p.ticket_estado == engine::to_string(engine::TicketEstado::kAnulado) ||
+      (p.transaccion_status && *p.transaccion_status != engine::to_string(engine::PaymentStatus::kSucceeded))) {
+    // The purchase was refunded or reversed (disputed): the buyer has their money back, so the
+    // ticket wins nothing; paying the prize too would pay out money that never came in.
+    return make_error(ErrorCode::kConflict, "ganador " + ganador_id + ": its ticket is " + p.ticket_estado +
+                                                " and its purchase " + p.transaccion_status.value_or("unknown") +
+                                                "; no prize is paid for a refunded ticket");
+  }
+  if (p.rifa_estado != engine::to_string(engine::RifaEstado::kResuelta)) {
+    // A cancelled (voided) rifa refunds every ticket instead; paying its prizes too would pay twice.
+    return make_error(ErrorCode::kConflict, "ganador " + ganador_id + ": its rifa is " + p.rifa_estado +
+                                                "; prizes are paid only for a resuelta rifa");
+  }
+  if (!*existing && p.referencia_pago) {
+    return make_error(ErrorCode::kConflict, "ganador " + ganador_id + " already has referencia_pago " +
+                                                *p.referencia_pago + " but no payouts row; not paying again");
+  }
+  if (!p.usuario_id) {
+    return make_error(ErrorCode::kInvalidArgument, "ganador " + ganador_id + ": its ticket has no buyer to pay");
+  }
+  if (!*existing) {
+    if (p.monto_ganado <= 0) {
+      return make_error(ErrorCode::kInvalidArgument, "ganador " + ganador_id + ": a cash prize of 0 cents");
+    }
+    const std::string provider = payments_.instance_for(p.rifa_id, p.categoria_nombre);
+    if (auto opened = tx.open_cash(ganador_id, p.monto_ganado, "COP", provider, now); !opened) return opened.error();
+  } else if ((*existing)->monto != p.monto_ganado) {
+    // The provider knows this key with the first amount; a new amount would be refused by it,
+    // and paying the difference silently is not ours to decide.
+    return make_error(ErrorCode::kConflict, "ganador " + ganador_id + ": monto_ganado changed from " +
+                                                std::to_string((*existing)->monto) + " to " +
+                                                std::to_string(p.monto_ganado) + " after a payout attempt");
+  }
+  if (auto counted = tx.count_attempt(ganador_id, now); !counted) return counted.error();
+  auto row = reread();
+  if (!row) return row.error();
+  out.row = *row;
+  out.send = true;
+  if (auto done = tx.commit(); !done) return done.error();
+  return out;
+}
+
+Result<PayoutStatus> PayoutService::pay(const std::string& ganador_id) {
+  auto pinned = pin(ganador_id);
+  if (!pinned) return pinned.error();
+  if (!pinned->send) return pinned->row;
+
+  const PayoutStatus& row = pinned->row;
+  crash_point("payout.before_provider");
+  auto outcome = payments_.send_payout(*row.provider, payout_request(pinned->prize, row));
+  if (!outcome) {
+    return make_error(ErrorCode::kConfigInvalid,
+                      "payout of ganador " + ganador_id + ": no payment plugin instance '" + *row.provider + "' is loaded");
+  }
+  crash_point("payout.after_provider");
+  return record_outcome(pinned->prize, row, *outcome);
+}
+
+Result<PayoutStatus> PayoutService::record_outcome(const PrizeContext& prize, const PayoutStatus& pinned,
+                                                   const engine::ProviderOutcome& outcome) {
+  const engine::TimePoint now = clock_.now();
+  const std::string& id = prize.ganador_id;
+
+  if (outcome.delivered) {
+    if (outcome.reference.empty() || outcome.status == "failed") {
+      // Not an answer we can record as sent; the retry asks again with the same key.
+      const std::string reason = "payout of ganador " + id + ": provider '" + *pinned.provider +
+                                 "' answered without a payout_ref or with status failed: " + outcome.raw;
+      if (auto noted = payouts_.note_reason(id, reason, now); !noted) return noted.error();
+      return make_error(ErrorCode::kUnavailable, reason);
+    }
+    PayoutStatus sent = pinned;
+    sent.estado = "enviado";
+    sent.referencia = outcome.reference;
+    sent.motivo.reset();
+    return payouts_.record_sent(PayoutSent{prize.rifa_id,
+                                           id,
+                                           outcome.reference,
+                                           outcome.status,
+                                           engine::AuditEntry{kActor, "payout.sent", "ganadores", id,
+                                                              {{"rifa_id", prize.rifa_id},
+                                                               {"amount_cents", pinned.monto},
+                                                               {"currency", pinned.currency},
+                                                               {"provider", *pinned.provider},
+                                                               {"payout_ref", outcome.reference},
+                                                               {"provider_status", outcome.status},
+                                                               {"intentos", pinned.intentos}}},
+                                           "payout_sent",
+                                           event_data(prize, sent),
+                                           now});
+  }
+
+  const std::string reason = outcome.error.empty() ? outcome.status_name : outcome.error;
+  if (outcome.declined) {
+    // The first decline is the event (audit + payout_failed); later ones only refresh the reason.
+    PayoutStatus failed = pinned;
+    failed.estado = "fallido";
+    failed.motivo = reason;
+    auto noted = payouts_.record_declined(PayoutDeclined{prize.rifa_id,
+                                                         id,
+                                                         reason,
+                                                         engine::AuditEntry{kActor, "payout.failed", "ganadores", id,
+                                                                            {{"rifa_id", prize.rifa_id},
+                                                                             {"amount_cents", pinned.monto},
+                                                                             {"provider", *pinned.provider},
+                                                                             {"reason", reason},
+                                                                             {"intentos", pinned.intentos}}},
+                                                         "payout_failed",
+                                                         event_data(prize, failed),
+                                                         now});
+    if (!noted) return noted.error();
+  } else if (auto noted = payouts_.note_reason(id, reason, now); !noted) {
+    return noted.error();
+  }
+  return make_error(outcome.declined ? ErrorCode::kPaymentDeclined : ErrorCode::kUnavailable,
+                    "payout of ganador " + id + " through '" + *pinned.provider + "' (" + outcome.status_name +
+                        "): " + reason);
+}
+
+}  // namespace rifa::settlement
