@@ -117,6 +117,7 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
   CliOptions options;
   if (const char* env = std::getenv("RIFA_CONFIG"); env && *env) {
     options.config_file = env;
+    options.config_given = true;
   } else {
     options.config_file = "config/rifa.yaml";
   }
@@ -139,6 +140,7 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
       auto v = value(a);
       if (!v) return v.error();
       options.config_file = *v;
+      options.config_given = true;
     } else if (a == "--check-config") {
       auto v = value(a);
       if (!v) return v.error();
