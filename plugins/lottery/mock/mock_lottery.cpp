@@ -12,6 +12,7 @@
 #include "civil_date.hpp"
 #include "mock_draw.hpp"
 #include "rifa/sdk/plugin.hpp"
+#include "rifa/sdk/time.hpp"
 
 namespace rifa::plugins::mock {
 namespace {
@@ -21,7 +22,7 @@ using sdk::DrawAnswer;
 using sdk::Error;
 using sdk::NotPublished;
 
-constexpr int64_t kBogotaUtcOffsetMinutes = -5 * 60;  // America/Bogota has no DST
+constexpr int64_t kBogotaUtcOffsetMinutes = sdk::kBogotaUtcOffsetSeconds / 60;  // America/Bogota has no DST
 constexpr const char* kDefaultPublishTime = "22:30";
 constexpr int64_t kMaxDrawDatesRangeDays = 400;  // sdk/ABI.md: the host asks for at most 400 days
 
