@@ -109,7 +109,9 @@ class MockLottery final : public sdk::LotteryPlugin {
     const json schedule = {{"timezone", "America/Bogota"},
                            {"days", {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}},
                            {"time", publish_time_text_},
-                           {"publish_delay_minutes", 0}};
+                           {"publish_delay_minutes", 0},
+                           // Draws are generated, not read from a source (sdk/docs/CONFORMANCE.md, check 9).
+                           {"source", "synthetic"}};
     return schedule.dump();
   }
 
