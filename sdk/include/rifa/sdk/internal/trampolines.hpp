@@ -65,10 +65,25 @@ rifa_status guarded(const rifa_host_api* api, rifa_call* call, Fn&& fn) noexcept
 
 inline std::string text_or_empty(const char* text) { return text ? std::string(text) : std::string(); }
 
-// Whether T (or a class between T and Base) declares the member: a pointer to a member T only
-// inherits has Base's class type. Used to name the override a class lacks.
-template <class T, class Member, class BaseMember>
-constexpr bool overrides_v = !std::is_same_v<Member, BaseMember>;
+// declares_<member><T, Base>: whether T (or a class between T and Base) declares the member. A
+// pointer to a member T only inherits has Base's class type; when T overloads the name, &T::member
+// is ambiguous and T is taken to declare it. Used to name the override a class lacks.
+#define RIFA_SDK_DECLARES_TRAIT(member)                                                                 \
+  template <class T, class Base, class = void>                                                          \
+  struct declares_##member : std::true_type {};                                                         \
+  template <class T, class Base>                                                                        \
+  struct declares_##member<T, Base, std::void_t<decltype(&T::member)>>                                  \
+      : std::bool_constant<!std::is_same_v<decltype(&T::member), decltype(&Base::member)>> {};
+RIFA_SDK_DECLARES_TRAIT(fetch_draw)
+RIFA_SDK_DECLARES_TRAIT(parse_page)
+RIFA_SDK_DECLARES_TRAIT(schedule)
+RIFA_SDK_DECLARES_TRAIT(create_payment)
+RIFA_SDK_DECLARES_TRAIT(verify_webhook)
+RIFA_SDK_DECLARES_TRAIT(get_payment)
+RIFA_SDK_DECLARES_TRAIT(refund)
+RIFA_SDK_DECLARES_TRAIT(payout)
+RIFA_SDK_DECLARES_TRAIT(deliver)
+#undef RIFA_SDK_DECLARES_TRAIT
 
 // A lottery without schedule() makes the host ask every day; a class says so on purpose with
 // `static constexpr bool kPublishesNoSchedule = true;`.
@@ -86,44 +101,42 @@ constexpr bool check_plugin_class() {
                 "RIFA_PLUGIN: the class must derive from rifa::sdk::LotteryPlugin, rifa::sdk::PaymentPlugin or "
                 "rifa::sdk::NotifierPlugin (class MyPlugin final : public rifa::sdk::LotteryPlugin { ... })");
   if constexpr (std::is_base_of_v<LotteryPlugin, T>) {
-    static_assert(overrides_v<T, decltype(&T::fetch_draw), DrawAnswer (LotteryPlugin::*)(const std::string&)>,
+    static_assert(declares_fetch_draw<T, LotteryPlugin>::value,
                   "RIFA_PLUGIN: the lottery class is abstract: it does not override fetch_draw. Add "
                   "`rifa::sdk::DrawAnswer fetch_draw(const std::string& date_iso) override;` (a lottery implements "
                   "every pure virtual of rifa::sdk::LotteryPlugin: fetch_draw, parse_page)");
-    static_assert(overrides_v<T, decltype(&T::parse_page),
-                              DrawAnswer (LotteryPlugin::*)(const std::string&, const std::string&, const std::string&)>,
+    static_assert(declares_parse_page<T, LotteryPlugin>::value,
                   "RIFA_PLUGIN: the lottery class is abstract: it does not override parse_page. Add "
                   "`rifa::sdk::DrawAnswer parse_page(const std::string& date_iso, const std::string& url, const "
                   "std::string& body) override;` (a lottery implements every pure virtual of "
                   "rifa::sdk::LotteryPlugin: fetch_draw, parse_page)");
     static_assert(publishes_no_schedule<T>::value ||
-                      overrides_v<T, decltype(&T::schedule), std::string (LotteryPlugin::*)()>,
+                      declares_schedule<T, LotteryPlugin>::value,
                   "RIFA_PLUGIN: the lottery class has no schedule(). Add `std::string schedule() override { return "
                   "R\"({\"timezone\": \"America/Bogota\", \"days\": [\"thursday\"], \"time\": \"22:30\", "
                   "\"publish_delay_minutes\": 60})\"; }` (the host and the conformance kit read the draw days from "
                   "it), or declare `static constexpr bool kPublishesNoSchedule = true;` to make the host ask daily");
   } else if constexpr (std::is_base_of_v<PaymentPlugin, T>) {
-    static_assert(overrides_v<T, decltype(&T::create_payment), std::string (PaymentPlugin::*)(const std::string&)>,
+    static_assert(declares_create_payment<T, PaymentPlugin>::value,
                   "RIFA_PLUGIN: the payment class is abstract: it does not override create_payment. Add "
                   "`std::string create_payment(const std::string& request_json) override;` (a payment plugin "
                   "implements every pure virtual of rifa::sdk::PaymentPlugin: create_payment, verify_webhook, "
                   "get_payment, refund, payout)");
-    static_assert(overrides_v<T, decltype(&T::verify_webhook),
-                              std::string (PaymentPlugin::*)(const std::string&, const std::string&, const std::string&)>,
+    static_assert(declares_verify_webhook<T, PaymentPlugin>::value,
                   "RIFA_PLUGIN: the payment class is abstract: it does not override verify_webhook. Add "
                   "`std::string verify_webhook(const std::string& method, const std::string& headers, const "
                   "std::string& body) override;`");
-    static_assert(overrides_v<T, decltype(&T::get_payment), std::string (PaymentPlugin::*)(const std::string&)>,
+    static_assert(declares_get_payment<T, PaymentPlugin>::value,
                   "RIFA_PLUGIN: the payment class is abstract: it does not override get_payment. Add "
                   "`std::string get_payment(const std::string& provider_ref) override;`");
-    static_assert(overrides_v<T, decltype(&T::refund), std::string (PaymentPlugin::*)(const std::string&)>,
+    static_assert(declares_refund<T, PaymentPlugin>::value,
                   "RIFA_PLUGIN: the payment class is abstract: it does not override refund. Add "
                   "`std::string refund(const std::string& request_json) override;`");
-    static_assert(overrides_v<T, decltype(&T::payout), std::string (PaymentPlugin::*)(const std::string&)>,
+    static_assert(declares_payout<T, PaymentPlugin>::value,
                   "RIFA_PLUGIN: the payment class is abstract: it does not override payout. Add "
                   "`std::string payout(const std::string& request_json) override;`");
   } else if constexpr (std::is_base_of_v<NotifierPlugin, T>) {
-    static_assert(overrides_v<T, decltype(&T::deliver), void (NotifierPlugin::*)(const std::string&)>,
+    static_assert(declares_deliver<T, NotifierPlugin>::value,
                   "RIFA_PLUGIN: the notifier class is abstract: it does not override deliver. Add "
                   "`void deliver(const std::string& event_json) override;`");
   }
