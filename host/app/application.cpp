@@ -1,5 +1,6 @@
 #include "app/application.hpp"
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -267,9 +268,28 @@ std::vector<fs::path> default_plugin_search_path() {
   return path;
 }
 
-int replay(const CliOptions& options, std::ostream& out) {
+// Where replay and record find plugin libraries: the config's plugins.search_path (and
+// $RIFA_PLUGIN_PATH) first, when a config is named (--config, $RIFA_CONFIG) or config/rifa.yaml
+// exists, then the default path. nullopt when a named config cannot be read.
+std::optional<std::vector<fs::path>> case_search_path(const CliOptions& options, std::ostream& err) {
+  std::vector<fs::path> path;
+  std::error_code ec;
+  if (options.config_given || fs::exists(options.config_file, ec)) {
+    auto config = load_config(options.config_file, err);
+    if (!config && options.config_given) return std::nullopt;
+    if (config) path = config->plugins.search_path;
+  }
+  for (auto& folder : default_plugin_search_path()) path.push_back(std::move(folder));
+  return path;
+}
+
+int replay(const CliOptions& options, std::ostream& out, std::ostream& err) {
   setup_logging(LogFormat::kText, "warn");
-  return run_lottery_cases(options.target, default_plugin_search_path(), out) == 0 ? kExitOk : 1;
+  auto search_path = case_search_path(options, err);
+  if (!search_path) return kExitConfig;
+  CaseRunOptions run;
+  run.search_path = std::move(*search_path);
+  return run_lottery_cases(options.target, run, out) == 0 ? kExitOk : 1;
 }
 
 int record(const CliOptions& options, std::ostream& out, std::ostream& err) {
@@ -285,8 +305,14 @@ int record(const CliOptions& options, std::ostream& out, std::ostream& err) {
         << "\n";
     return kExitConfig;
   }
-  const fs::path library = chosen->resolved_library_path.empty() ? fs::path(chosen->library)
-                                                                 : chosen->resolved_library_path;
+  // The config's search path resolved the library; when it found no file there, try the default path.
+  fs::path library = chosen->resolved_library_path.empty() ? fs::path(chosen->library) : chosen->resolved_library_path;
+  std::error_code ec;
+  if (!fs::exists(library, ec)) {
+    std::vector<fs::path> search_path = config->plugins.search_path;
+    for (auto& folder : default_plugin_search_path()) search_path.push_back(std::move(folder));
+    library = resolve_library(chosen->library, search_path);
+  }
   auto lib = plugin_runtime::PluginLibrary::load(library);
   if (!lib) {
     err << "rifa-host: " << lib.error().message << "\n";
@@ -303,31 +329,24 @@ int record(const CliOptions& options, std::ostream& out, std::ostream& err) {
   live.default_timeout_ms = http.timeout_ms;
   live.retries = http.retries;
   live.egress_allow = http.egress_allow;
-  plugin_runtime::HostServices services;
-  services.logger = make_logger("plugin." + chosen->id);
-  services.transport = std::make_shared<plugin_runtime::RecordingTransport>(
-      std::make_shared<plugin_runtime::CurlTransport>(live), dir);
-  plugin_runtime::PluginSpec spec{chosen->id, library, RIFA_KIND_LOTTERY, chosen->config};
-  auto instance = plugin_runtime::PluginInstance::create(*lib, spec, services);
-  if (!instance) {
-    err << "rifa-host: " << instance.error().message << "\n";
+  RecordRequest request;
+  request.dir = dir;
+  request.instance_id = chosen->id;
+  request.library = chosen->library;
+  request.library_path = library;
+  request.config = chosen->config;
+  request.date = options.date;
+  request.now_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+  request.live = std::make_shared<plugin_runtime::CurlTransport>(live);
+  auto recorded = record_lottery_case(request);
+  if (!recorded) {
+    err << "rifa-host: " << recorded.error().message << "\n";
     return kExitStartup;
   }
-  const auto call = (*instance)->fetch_draw(options.date);
-  nlohmann::json expected = {{"status", plugin_runtime::status_name(call.status)}};
-  if (call.ok()) {
-    expected["result"] = nlohmann::json::parse(call.result, nullptr, false);
-  } else if (!call.error.empty()) {
-    expected["error_contains"] = call.error;
-  }
-  nlohmann::json doc = {{"library", chosen->library},
-                        {"config", chosen->config},
-                        {"date", options.date},
-                        {"description", "recorded from " + chosen->id + " for " + options.date},
-                        {"expected", expected}};
-  fs::create_directories(dir);
-  std::ofstream(dir / "case.json") << doc.dump(2) << "\n";
-  out << "recorded " << dir.string() << ": " << expected.dump() << "\n";
+  out << "recorded " << dir.string() << " (now " << (*recorded)["now"].get<std::string>()
+      << "): " << (*recorded)["expected"].dump() << "\n";
   return kExitOk;
 }
 
@@ -422,13 +441,9 @@ int run_command(const CliOptions& options, std::ostream& out, std::ostream& err)
     case Command::kPluginsCheck: {
       setup_logging(LogFormat::kText, "warn");
       PluginCheckOptions check{options.target, options.config_json, options.fixtures_dir};
-      int failures = run_plugin_check(check, out);
-      if (options.fixtures_dir) {
-        failures += run_lottery_cases(*options.fixtures_dir, {}, out, options.target);
-      }
-      return failures == 0 ? kExitOk : 1;
+      return run_plugin_check(check, out) == 0 ? kExitOk : 1;
     }
-    case Command::kReplay: return replay(options, out);
+    case Command::kReplay: return replay(options, out, err);
     case Command::kRecord: return record(options, out, err);
     case Command::kUsersCreateAdmin: return users_create_admin(options, out, err);
     case Command::kAuditVerify:

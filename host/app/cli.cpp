@@ -51,17 +51,21 @@ const std::map<std::string, std::string>& help_pages() {
        "Validates FILE and prints every error as FILE:LINE:COLUMN: error: PATH: MESSAGE.\n"
        "Exit status 0 when valid, 2 when not.\n"},
       {"replay",
-       "Usage: rifa-host replay DIR\n\n"
-       "Finds every case.json under DIR (see fixtures/lotteries/README.md), runs each through its\n"
-       "plugin with the recorded exchanges instead of the network, and prints a table of case,\n"
-       "expected, got and PASS/FAIL. Exit status 1 when any case fails.\n"},
+       "Usage: rifa-host [--config FILE] replay DIR\n\n"
+       "Finds every case.json under DIR (see sdk/docs/CASES.md), runs each through its plugin with\n"
+       "the recorded exchanges instead of the network and the plugin's clock frozen at the case's\n"
+       "\"now\", and prints a table of case, expected, got and PASS/FAIL. Bare library names are\n"
+       "found in the config's plugins.search_path (--config, $RIFA_CONFIG, or config/rifa.yaml when\n"
+       "it exists), then $RIFA_PLUGIN_PATH and the build's plugins folder. Exit status 1 when any\n"
+       "case fails.\n"},
       {"record",
        "Usage: rifa-host [--config FILE] record --instance ID --date YYYY-MM-DD [--case NAME]\n"
        "                 [--fixtures DIR]\n\n"
        "Asks lottery instance ID for the draw of DATE through the live transport, records every\n"
        "exchange into DIR/<plugin>/<NAME>/ (DIR defaults to fixtures/lotteries, NAME to DATE) and\n"
-       "writes case.json with what the plugin answered as the expected outcome. Review it before\n"
-       "committing: a recorded case is only as right as the page it captured.\n"},
+       "writes case.json with what the plugin answered as the expected outcome and \"now\", the\n"
+       "instant it was recorded (the plugin's clock is frozen there; replay freezes it there too).\n"
+       "Review it before committing: a recorded case is only as right as the page it captured.\n"},
       {"users",
        "Usage: rifa-host [--config FILE] users create-admin --email EMAIL --nombre NOMBRE\n\n"
        "Creates an account with the admin role in database.url (applying pending migrations first when\n"
@@ -95,8 +99,10 @@ const std::map<std::string, std::string>& help_pages() {
        "list:  loads the configured plugin instances and prints id, kind, name, version, library.\n"
        "check: the conformance kit. Loads LIB as the host would, checks its manifest and config\n"
        "       schema, proves an invalid config is refused, creates an instance (with JSON or the\n"
-       "       schema's defaults), exercises error paths and runs the recorded cases under DIR with\n"
-       "       this library. Exit status 1 when any check fails.\n"},
+       "       schema's defaults), freezes the plugin's clock, exercises error paths (a lottery on\n"
+       "       dates picked from its own schedule()) and runs the recorded cases under DIR whose\n"
+       "       library is LIB (the others are listed as skipped). Every check and what a failure\n"
+       "       asks of the plugin: sdk/docs/CONFORMANCE.md. Exit status 1 when any check fails.\n"},
   };
   return pages;
 }
@@ -117,6 +123,7 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
   CliOptions options;
   if (const char* env = std::getenv("RIFA_CONFIG"); env && *env) {
     options.config_file = env;
+    options.config_given = true;
   } else {
     options.config_file = "config/rifa.yaml";
   }
@@ -139,6 +146,7 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
       auto v = value(a);
       if (!v) return v.error();
       options.config_file = *v;
+      options.config_given = true;
     } else if (a == "--check-config") {
       auto v = value(a);
       if (!v) return v.error();

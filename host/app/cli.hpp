@@ -29,6 +29,8 @@ struct CliOptions {
   Command command = Command::kHelp;
   // --config FILE (default: $RIFA_CONFIG, then config/rifa.yaml).
   std::filesystem::path config_file;
+  // True when --config or $RIFA_CONFIG named the file (replay then must be able to read it).
+  bool config_given = false;
   // Positional argument: the library of `plugins check`, the file of `--check-config`.
   std::filesystem::path target;
   std::optional<std::string> config_json;

@@ -1,11 +1,13 @@
 #include "app/lottery_cases.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
 
 #include "app/logging.hpp"
+#include "engine/iso_time.hpp"
 #include "plugin_runtime/cassette.hpp"
 #include "plugin_runtime/plugin_instance.hpp"
 
@@ -43,7 +45,26 @@ std::string first_mismatch(const json& expected, const json& got, const std::str
   return "";
 }
 
+int64_t system_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
+
+std::string format_case_now(int64_t unix_ms) {
+  return engine::format_iso_time(engine::TimePoint{std::chrono::milliseconds{unix_ms}});
+}
+
+bool case_names_library(const std::string& library, const fs::path& path) {
+  if (library.find('/') != std::string::npos) {
+    std::error_code ec;
+    if (fs::equivalent(library, path, ec)) return true;
+    return fs::path(library).filename() == path.filename();
+  }
+  const bool is_file = library.size() > 3 && library.compare(library.size() - 3, 3, ".so") == 0;
+  return (is_file ? library : "lib" + library + ".so") == path.filename().string();
+}
 
 fs::path resolve_library(const std::string& library, const std::vector<fs::path>& search_path) {
   if (library.find('/') != std::string::npos) return library;
@@ -74,6 +95,12 @@ Result<std::vector<LotteryCase>> find_lottery_cases(const fs::path& root) {
       c.library = doc.at("library").get<std::string>();
       c.config = doc.value("config", json::object());
       c.date = doc.at("date").get<std::string>();
+      if (doc.contains("now")) {
+        auto now = engine::parse_iso_time(doc["now"].get<std::string>(), "now");
+        if (!now) throw std::runtime_error(now.error().message);
+        c.now_unix_ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(now->time_since_epoch()).count();
+      }
       c.description = doc.value("description", "");
       c.expected = doc.at("expected");
       if (!c.expected.contains("status")) throw std::runtime_error("expected.status is required");
@@ -86,8 +113,7 @@ Result<std::vector<LotteryCase>> find_lottery_cases(const fs::path& root) {
   return cases;
 }
 
-CaseOutcome run_lottery_case(const LotteryCase& c, const std::vector<fs::path>& search_path,
-                             const std::optional<fs::path>& library_override) {
+CaseOutcome run_lottery_case(const LotteryCase& c, const CaseRunOptions& options) {
   CaseOutcome outcome;
   const std::string want_status = c.expected["status"].get<std::string>();
   outcome.expected = want_status;
@@ -95,7 +121,8 @@ CaseOutcome run_lottery_case(const LotteryCase& c, const std::vector<fs::path>& 
     outcome.expected += " " + summarize_result(c.expected["result"]);
   }
 
-  const fs::path library_path = library_override ? *library_override : resolve_library(c.library, search_path);
+  const fs::path library_path =
+      options.library_override ? *options.library_override : resolve_library(c.library, options.search_path);
   auto library = plugin_runtime::PluginLibrary::load(library_path);
   if (!library) {
     outcome.got = "load failed";
@@ -112,6 +139,12 @@ CaseOutcome run_lottery_case(const LotteryCase& c, const std::vector<fs::path>& 
   services.logger = make_logger("replay." + c.name);
   services.transport = std::make_shared<plugin_runtime::ReplayTransport>(
       cassette ? std::move(*cassette) : plugin_runtime::Cassette{}, c.dir);
+  // The plugin sees the instant the case was taken, so the case answers the same forever.
+  if (c.now_unix_ms) {
+    services.now_unix_ms = [now = *c.now_unix_ms] { return now; };
+  } else {
+    services.now_unix_ms = options.real_clock_ms ? options.real_clock_ms : std::function<int64_t()>(system_clock_ms);
+  }
   plugin_runtime::PluginSpec spec{"replay", library_path, RIFA_KIND_LOTTERY, c.config};
   auto instance = plugin_runtime::PluginInstance::create(*library, spec, services);
   if (!instance) {
@@ -160,8 +193,7 @@ CaseOutcome run_lottery_case(const LotteryCase& c, const std::vector<fs::path>& 
   return outcome;
 }
 
-int run_lottery_cases(const fs::path& root, const std::vector<fs::path>& search_path, std::ostream& out,
-                      const std::optional<fs::path>& library_override) {
+int run_lottery_cases(const fs::path& root, const CaseRunOptions& options, std::ostream& out) {
   auto cases = find_lottery_cases(root);
   if (!cases) {
     out << "FAIL  " << cases.error().message << "\n";
@@ -172,18 +204,64 @@ int run_lottery_cases(const fs::path& root, const std::vector<fs::path>& search_
     return 1;
   }
   int failures = 0;
+  size_t ran = 0;
   size_t width = 4;
   for (const auto& c : *cases) width = std::max(width, c.name.size());
   out << std::left << std::setw(static_cast<int>(width)) << "case" << "  verdict  expected  ->  got\n";
   for (const auto& c : *cases) {
-    const auto o = run_lottery_case(c, search_path, library_override);
+    if (options.library_override && !case_names_library(c.library, *options.library_override)) {
+      out << std::left << std::setw(static_cast<int>(width)) << c.name << "  SKIP     for library " << c.library
+          << ", not " << options.library_override->filename().string() << "\n";
+      continue;
+    }
+    ++ran;
+    const auto o = run_lottery_case(c, options);
     if (!o.passed) ++failures;
     out << std::left << std::setw(static_cast<int>(width)) << c.name << "  " << (o.passed ? "PASS   " : "FAIL   ")
         << "  " << o.expected << "  ->  " << o.got << "\n";
     if (!o.passed) out << std::string(width + 2, ' ') << "         why: " << o.detail << "\n";
   }
-  out << cases->size() - static_cast<size_t>(failures) << " passed, " << failures << " failed\n";
+  if (ran == 0) {
+    out << "FAIL  none of the " << cases->size() << " case(s) under " << root.string() << " is for "
+        << options.library_override->filename().string() << "\n";
+    return 1;
+  }
+  out << ran - static_cast<size_t>(failures) << " passed, " << failures << " failed";
+  if (ran < cases->size()) out << ", " << cases->size() - ran << " skipped (other libraries)";
+  out << "\n";
   return failures;
+}
+
+Result<json> record_lottery_case(const RecordRequest& request) {
+  auto library = plugin_runtime::PluginLibrary::load(request.library_path);
+  if (!library) return library.error();
+  plugin_runtime::HostServices services;
+  services.logger = make_logger("plugin." + request.instance_id);
+  services.transport = std::make_shared<plugin_runtime::RecordingTransport>(request.live, request.dir);
+  // Frozen for the whole recording: replay freezes it at the same instant ("now").
+  services.now_unix_ms = [now = request.now_unix_ms] { return now; };
+  plugin_runtime::PluginSpec spec{request.instance_id, request.library_path, RIFA_KIND_LOTTERY, request.config};
+  auto instance = plugin_runtime::PluginInstance::create(*library, spec, services);
+  if (!instance) return instance.error();
+  const auto call = (*instance)->fetch_draw(request.date);
+  json expected = {{"status", plugin_runtime::status_name(call.status)}};
+  if (call.ok()) {
+    expected["result"] = json::parse(call.result, nullptr, false);
+  } else if (!call.error.empty()) {
+    expected["error_contains"] = call.error;
+  }
+  json doc = {{"library", request.library},
+              {"config", request.config},
+              {"date", request.date},
+              {"now", format_case_now(request.now_unix_ms)},
+              {"description", "recorded from " + request.instance_id + " for " + request.date},
+              {"expected", expected}};
+  std::error_code ec;
+  fs::create_directories(request.dir, ec);
+  std::ofstream file(request.dir / "case.json");
+  file << doc.dump(2) << "\n";
+  if (!file) return make_error(ErrorCode::kInternal, (request.dir / "case.json").string() + ": cannot write");
+  return doc;
 }
 
 }  // namespace rifa::app

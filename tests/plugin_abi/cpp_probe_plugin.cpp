@@ -16,6 +16,8 @@ using rifa::sdk::NotPublished;
 
 class Probe final : public rifa::sdk::LotteryPlugin {
  public:
+  // The probe checks the default schedule() answer (RIFA_ERR_UNSUPPORTED), on purpose.
+  static constexpr bool kPublishesNoSchedule = true;
   Probe(rifa::sdk::Host host, std::string instance_id, std::string config_json)
       : LotteryPlugin(host, std::move(instance_id), std::move(config_json)) {
     if (this->config_json().find("\"refuse\"") != std::string::npos) {

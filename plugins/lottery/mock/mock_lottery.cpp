@@ -12,6 +12,7 @@
 #include "civil_date.hpp"
 #include "mock_draw.hpp"
 #include "rifa/sdk/plugin.hpp"
+#include "rifa/sdk/time.hpp"
 
 namespace rifa::plugins::mock {
 namespace {
@@ -21,7 +22,7 @@ using sdk::DrawAnswer;
 using sdk::Error;
 using sdk::NotPublished;
 
-constexpr int64_t kBogotaUtcOffsetMinutes = -5 * 60;  // America/Bogota has no DST
+constexpr int64_t kBogotaUtcOffsetMinutes = sdk::kBogotaUtcOffsetSeconds / 60;  // America/Bogota has no DST
 constexpr const char* kDefaultPublishTime = "22:30";
 constexpr int64_t kMaxDrawDatesRangeDays = 400;  // sdk/ABI.md: the host asks for at most 400 days
 
@@ -108,7 +109,9 @@ class MockLottery final : public sdk::LotteryPlugin {
     const json schedule = {{"timezone", "America/Bogota"},
                            {"days", {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}},
                            {"time", publish_time_text_},
-                           {"publish_delay_minutes", 0}};
+                           {"publish_delay_minutes", 0},
+                           // Draws are generated, not read from a source (sdk/docs/CONFORMANCE.md, check 9).
+                           {"source", "synthetic"}};
     return schedule.dump();
   }
 

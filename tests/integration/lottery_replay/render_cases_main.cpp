@@ -68,6 +68,10 @@ Exchange failure(std::string method, std::string url, std::string form, std::str
   return e;
 }
 
+// The plugins' clock in every rendered case (fixtures/lotteries/README.md): after every dataset
+// draw the cases ask for, before the 2099 dates of the "still ahead" cases.
+constexpr const char* kNow = "2026-12-07T12:00:00.000Z";
+
 class CaseWriter {
  public:
   explicit CaseWriter(fs::path root) : root_(std::move(root)) {}
@@ -101,6 +105,7 @@ class CaseWriter {
     const json doc = {{"library", "lottery_" + plugin},
                       {"config", config},
                       {"date", date},
+                      {"now", kNow},
                       {"description", description},
                       {"expected", expected}};
     std::ofstream(dir / "case.json") << doc.dump(2) << "\n";

@@ -204,7 +204,8 @@ TEST_F(LotteryMockTest, ScheduleIsDailyAtThePublishTime) {
   auto outcome = make(json::object())->schedule();
   ASSERT_EQ(outcome.status, RIFA_OK);
   EXPECT_EQ(json::parse(outcome.result), json::parse(R"({"timezone": "America/Bogota", "days": ["monday", "tuesday",
-      "wednesday", "thursday", "friday", "saturday", "sunday"], "time": "22:30", "publish_delay_minutes": 0})"));
+      "wednesday", "thursday", "friday", "saturday", "sunday"], "time": "22:30", "publish_delay_minutes": 0,
+      "source": "synthetic"})"));
 }
 
 TEST_F(LotteryMockTest, ConfigTheSchemaCannotExpressIsRefusedAtCreate) {

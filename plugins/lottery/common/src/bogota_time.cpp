@@ -1,20 +1,18 @@
 #include "rifa/lottery/bogota_time.hpp"
 
+// Chrono views of the SDK's Bogotá helpers (rifa/sdk/time.hpp).
 namespace rifa::lottery {
 
 Date bogota_date_of(std::chrono::sys_seconds instant) {
-  return Date{std::chrono::floor<std::chrono::days>(instant + kBogotaUtcOffset)};
+  return from_civil(sdk::bogota_date_of(instant.time_since_epoch().count()));
 }
 
 int bogota_minute_of_day(std::chrono::sys_seconds instant) {
-  const auto local = instant + kBogotaUtcOffset;
-  const auto since_midnight = local - std::chrono::floor<std::chrono::days>(local);
-  return static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(since_midnight).count());
+  return sdk::bogota_minute_of_day(instant.time_since_epoch().count());
 }
 
 std::chrono::sys_seconds bogota_instant(const Date& date, int minute_of_day) {
-  return std::chrono::sys_seconds{to_days(date)} + std::chrono::minutes{minute_of_day} -
-         kBogotaUtcOffset;
+  return std::chrono::sys_seconds{std::chrono::seconds{sdk::bogota_instant(to_civil(date), minute_of_day)}};
 }
 
 }  // namespace rifa::lottery

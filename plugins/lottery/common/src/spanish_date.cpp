@@ -70,29 +70,15 @@ std::optional<Date> make_date(int year, unsigned month, unsigned day) {
 }  // namespace
 
 std::optional<Date> parse_iso_date(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  auto year = parse_small_int(text.substr(0, 4));
-  auto month = parse_small_int(text.substr(5, 2));
-  auto day = parse_small_int(text.substr(8, 2));
-  if (!year || !month || !day || !is_all_digits(text.substr(0, 4)) ||
-      !is_all_digits(text.substr(5, 2)) || !is_all_digits(text.substr(8, 2))) {
-    return std::nullopt;
-  }
-  if (*month < 1 || *month > 12 || *day < 1 || *day > 31) return std::nullopt;
-  return make_date(*year, static_cast<unsigned>(*month), static_cast<unsigned>(*day));
+  auto date = sdk::parse_iso_date(text);
+  if (!date) return std::nullopt;
+  return from_civil(*date);
 }
 
-std::string format_iso(const Date& date) {
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-  return buffer;
-}
+std::string format_iso(const Date& date) { return sdk::format_iso(to_civil(date)); }
 
 std::string_view spanish_weekday(std::chrono::weekday day) {
-  static constexpr std::array<std::string_view, 7> kNames = {
-      "domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"};
-  return kNames[day.c_encoding()];
+  return sdk::spanish_name(static_cast<sdk::Weekday>(day.c_encoding()));
 }
 
 std::optional<unsigned> spanish_month(std::string_view word) {

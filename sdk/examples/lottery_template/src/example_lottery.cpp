@@ -4,6 +4,7 @@
 #include "config_reader.hpp"
 #include "results_page.hpp"
 #include "rifa/sdk/plugin.hpp"
+#include "rifa/sdk/time.hpp"
 
 namespace example {
 namespace {
@@ -13,13 +14,8 @@ using rifa::sdk::Error;
 using rifa::sdk::json_quote;
 using rifa::sdk::NotPublished;
 
-bool is_iso_date(const std::string& text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (text[i] < '0' || text[i] > '9') return false;
-  }
-  return true;
-}
+// The lottery draws on Thursdays (schedule() below says so too).
+constexpr rifa::sdk::Weekday kDrawDay = rifa::sdk::Weekday::kThursday;
 
 class ExampleLottery final : public rifa::sdk::LotteryPlugin {
  public:
@@ -32,7 +28,12 @@ class ExampleLottery final : public rifa::sdk::LotteryPlugin {
   }
 
   DrawAnswer fetch_draw(const std::string& date) override {
-    if (!is_iso_date(date)) throw Error(RIFA_ERR_INVALID_ARGUMENT, "date must be YYYY-MM-DD, got '" + date + "'");
+    const auto day = rifa::sdk::parse_iso_date(date);
+    if (!day) throw Error(RIFA_ERR_INVALID_ARGUMENT, "date must be a real date as YYYY-MM-DD, got '" + date + "'");
+    // A day without a draw is not_found at once: no request, and the host does not wait for it.
+    if (rifa::sdk::weekday_of(*day) != kDrawDay) {
+      throw Error(RIFA_ERR_NOT_FOUND, std::string("no draw on ") + rifa::sdk::english_name(rifa::sdk::weekday_of(*day)) + "s");
+    }
     rifa::sdk::HttpRequest request;
     request.url = base_url_ + "/" + date + ".txt";
     request.headers = {{"Accept", "text/plain"}};

@@ -54,6 +54,10 @@ int main() {
   check_status("timeout", timeout.status, RIFA_ERR_TIMEOUT);
   check_equal("timeout", timeout.error, "timed out after 10000 ms");
 
+  auto friday = lottery.fetch_draw("2026-01-23");  // the lottery draws on Thursdays
+  check_status("friday", friday.status, RIFA_ERR_NOT_FOUND);
+  check_equal("friday", friday.error, "no draw on fridays");
+
   auto garbage = lottery.parse_page("2026-01-22", "https://results.test/x", "<html>Mantenimiento</html>");
   check_status("garbage", garbage.status, RIFA_ERR_PARSE);
   check_equal("garbage", garbage.error, "results page: no 'sorteo' line");

@@ -21,11 +21,12 @@ struct NotPublished {
 };
 
 /// What fetch_draw and parse_page return: a result (JSON text of the shape documented in abi.h and
-/// sdk/ABI.md) or NotPublished. Both constructors are implicit so that a plugin can
-/// `return result_json;` or `return NotPublished{"..."};`.
+/// sdk/ABI.md) or NotPublished. The constructors are implicit so that a plugin can
+/// `return result_json;`, `return R"({"date": ...})";` or `return NotPublished{"..."};`.
 class DrawAnswer {
  public:
   DrawAnswer(std::string result_json) : published_(true), text_(std::move(result_json)) {}  // NOLINT
+  DrawAnswer(const char* result_json) : published_(true), text_(result_json ? result_json : "") {}  // NOLINT
   DrawAnswer(NotPublished not_published) : published_(false), text_(std::move(not_published.reason)) {}  // NOLINT
 
   bool published() const noexcept { return published_; }

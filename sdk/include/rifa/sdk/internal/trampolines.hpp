@@ -65,13 +65,94 @@ rifa_status guarded(const rifa_host_api* api, rifa_call* call, Fn&& fn) noexcept
 
 inline std::string text_or_empty(const char* text) { return text ? std::string(text) : std::string(); }
 
+// declares_<member><T, Base>: whether T (or a class between T and Base) declares the member. A
+// pointer to a member T only inherits has Base's class type; when T overloads the name, &T::member
+// is ambiguous and T is taken to declare it. Used to name the override a class lacks.
+#define RIFA_SDK_DECLARES_TRAIT(member)                                                                 \
+  template <class T, class Base, class = void>                                                          \
+  struct declares_##member : std::true_type {};                                                         \
+  template <class T, class Base>                                                                        \
+  struct declares_##member<T, Base, std::void_t<decltype(&T::member)>>                                  \
+      : std::bool_constant<!std::is_same_v<decltype(&T::member), decltype(&Base::member)>> {};
+RIFA_SDK_DECLARES_TRAIT(fetch_draw)
+RIFA_SDK_DECLARES_TRAIT(parse_page)
+RIFA_SDK_DECLARES_TRAIT(schedule)
+RIFA_SDK_DECLARES_TRAIT(create_payment)
+RIFA_SDK_DECLARES_TRAIT(verify_webhook)
+RIFA_SDK_DECLARES_TRAIT(get_payment)
+RIFA_SDK_DECLARES_TRAIT(refund)
+RIFA_SDK_DECLARES_TRAIT(payout)
+RIFA_SDK_DECLARES_TRAIT(deliver)
+#undef RIFA_SDK_DECLARES_TRAIT
+
+// A lottery without schedule() makes the host ask every day; a class says so on purpose with
+// `static constexpr bool kPublishesNoSchedule = true;`.
+template <class T, class = void>
+struct publishes_no_schedule : std::false_type {};
+template <class T>
+struct publishes_no_schedule<T, std::void_t<decltype(T::kPublishesNoSchedule)>>
+    : std::bool_constant<T::kPublishesNoSchedule> {};
+
+// The compile-time messages of RIFA_PLUGIN: each names what to write. Only the checks of T's kind
+// are instantiated.
+template <class T>
+constexpr bool check_plugin_class() {
+  static_assert(std::is_base_of_v<PluginBase, T>,
+                "RIFA_PLUGIN: the class must derive from rifa::sdk::LotteryPlugin, rifa::sdk::PaymentPlugin or "
+                "rifa::sdk::NotifierPlugin (class MyPlugin final : public rifa::sdk::LotteryPlugin { ... })");
+  if constexpr (std::is_base_of_v<LotteryPlugin, T>) {
+    static_assert(declares_fetch_draw<T, LotteryPlugin>::value,
+                  "RIFA_PLUGIN: the lottery class is abstract: it does not override fetch_draw. Add "
+                  "`rifa::sdk::DrawAnswer fetch_draw(const std::string& date_iso) override;` (a lottery implements "
+                  "every pure virtual of rifa::sdk::LotteryPlugin: fetch_draw, parse_page)");
+    static_assert(declares_parse_page<T, LotteryPlugin>::value,
+                  "RIFA_PLUGIN: the lottery class is abstract: it does not override parse_page. Add "
+                  "`rifa::sdk::DrawAnswer parse_page(const std::string& date_iso, const std::string& url, const "
+                  "std::string& body) override;` (a lottery implements every pure virtual of "
+                  "rifa::sdk::LotteryPlugin: fetch_draw, parse_page)");
+    static_assert(publishes_no_schedule<T>::value ||
+                      declares_schedule<T, LotteryPlugin>::value,
+                  "RIFA_PLUGIN: the lottery class has no schedule(). Add `std::string schedule() override { return "
+                  "R\"({\"timezone\": \"America/Bogota\", \"days\": [\"thursday\"], \"time\": \"22:30\", "
+                  "\"publish_delay_minutes\": 60})\"; }` (the host and the conformance kit read the draw days from "
+                  "it), or declare `static constexpr bool kPublishesNoSchedule = true;` to make the host ask daily");
+  } else if constexpr (std::is_base_of_v<PaymentPlugin, T>) {
+    static_assert(declares_create_payment<T, PaymentPlugin>::value,
+                  "RIFA_PLUGIN: the payment class is abstract: it does not override create_payment. Add "
+                  "`std::string create_payment(const std::string& request_json) override;` (a payment plugin "
+                  "implements every pure virtual of rifa::sdk::PaymentPlugin: create_payment, verify_webhook, "
+                  "get_payment, refund, payout)");
+    static_assert(declares_verify_webhook<T, PaymentPlugin>::value,
+                  "RIFA_PLUGIN: the payment class is abstract: it does not override verify_webhook. Add "
+                  "`std::string verify_webhook(const std::string& method, const std::string& headers, const "
+                  "std::string& body) override;`");
+    static_assert(declares_get_payment<T, PaymentPlugin>::value,
+                  "RIFA_PLUGIN: the payment class is abstract: it does not override get_payment. Add "
+                  "`std::string get_payment(const std::string& provider_ref) override;`");
+    static_assert(declares_refund<T, PaymentPlugin>::value,
+                  "RIFA_PLUGIN: the payment class is abstract: it does not override refund. Add "
+                  "`std::string refund(const std::string& request_json) override;`");
+    static_assert(declares_payout<T, PaymentPlugin>::value,
+                  "RIFA_PLUGIN: the payment class is abstract: it does not override payout. Add "
+                  "`std::string payout(const std::string& request_json) override;`");
+  } else if constexpr (std::is_base_of_v<NotifierPlugin, T>) {
+    static_assert(declares_deliver<T, NotifierPlugin>::value,
+                  "RIFA_PLUGIN: the notifier class is abstract: it does not override deliver. Add "
+                  "`void deliver(const std::string& event_json) override;`");
+  }
+  static_assert(!std::is_abstract_v<T>,
+                "RIFA_PLUGIN: the class is abstract: it leaves a pure virtual of its base without an override "
+                "(see the base class in rifa/sdk/lottery.hpp, payment.hpp or notifier.hpp)");
+  static_assert(std::is_abstract_v<T> || std::is_constructible_v<T, Host, std::string, std::string>,
+                "RIFA_PLUGIN: the class needs a constructor (rifa::sdk::Host, std::string instance_id, "
+                "std::string config_json) passing them to its base: MyPlugin(rifa::sdk::Host host, std::string id, "
+                "std::string config) : LotteryPlugin(host, std::move(id), std::move(config)) {}");
+  return true;
+}
+
 template <class T>
 struct Exports {
-  static_assert(std::is_base_of_v<PluginBase, T>,
-                "RIFA_PLUGIN: the class must derive from LotteryPlugin, PaymentPlugin or NotifierPlugin");
-  static_assert(std::is_constructible_v<T, Host, std::string, std::string>,
-                "RIFA_PLUGIN: the class needs a constructor (rifa::sdk::Host, std::string instance_id, "
-                "std::string config_json)");
+  static_assert(check_plugin_class<T>());
 
   static T* self(void* instance) noexcept { return static_cast<T*>(instance); }
   static const rifa_host_api* api_of(void* instance) noexcept {
@@ -95,9 +176,11 @@ struct Exports {
     return guarded(api, call, [&]() -> rifa_status {
       if (!api || !host || !out_instance) throw Error(RIFA_ERR_INVALID_ARGUMENT, "create: NULL api, host or out_instance");
       *out_instance = nullptr;
-      auto plugin = std::make_unique<T>(Host(api, host), text_or_empty(instance_id),
-                                        config_json ? std::string(config_json) : std::string("{}"));
-      *out_instance = plugin.release();
+      if constexpr (!std::is_abstract_v<T>) {  // an abstract T already stopped the build with a message
+        auto plugin = std::make_unique<T>(Host(api, host), text_or_empty(instance_id),
+                                          config_json ? std::string(config_json) : std::string("{}"));
+        *out_instance = plugin.release();
+      }
       return RIFA_OK;
     });
   }

@@ -6,10 +6,9 @@
 
 namespace rifa::lottery {
 
-/// America/Bogota is UTC−5 all year: Colombia has kept no daylight saving time since 1993, so
-/// a fixed offset is exact for every date this project handles and needs no tz database.
-inline constexpr std::chrono::hours kBogotaUtcOffset{-5};
-inline constexpr const char* kBogotaTimeZone = "America/Bogota";
+/// America/Bogota is UTC−5 all year (sdk::kBogotaUtcOffsetSeconds, rifa/sdk/time.hpp).
+inline constexpr std::chrono::seconds kBogotaUtcOffset{sdk::kBogotaUtcOffsetSeconds};
+inline constexpr const char* kBogotaTimeZone = sdk::kBogotaTimeZone;
 
 /// The local (Bogotá) calendar date of an instant.
 Date bogota_date_of(std::chrono::sys_seconds instant);

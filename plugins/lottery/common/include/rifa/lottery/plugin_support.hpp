@@ -136,14 +136,10 @@ inline std::string not_drawn_yet(const sdk::Host& host, const std::string& lotte
 }
 
 inline std::string english_weekday(std::chrono::weekday day) {
-  static const char* const kNames[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
-  return kNames[day.c_encoding()];
+  return sdk::english_name(static_cast<sdk::Weekday>(day.c_encoding()));
 }
 
-inline std::string hh_mm(int minute_of_day) {
-  const auto two = [](int v) { return (v < 10 ? "0" : "") + std::to_string(v); };
-  return two(minute_of_day / 60) + ":" + two(minute_of_day % 60);
-}
+inline std::string hh_mm(int minute_of_day) { return sdk::format_hh_mm(minute_of_day); }
 
 /// {"timezone", "days" (in force on `today`), "time", "publish_delay_minutes", "holiday_policy",
 /// "periods": [{"since", "days"}]} — the periods let the host see rule changes (Baloto's Mondays).
