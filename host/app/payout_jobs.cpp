@@ -8,6 +8,7 @@
 #include "plugin_runtime/plugin_notifier_gateway.hpp"
 #include "plugin_runtime/plugin_payment_gateway.hpp"
 #include "storage/notification_publisher.hpp"
+#include "storage/repositories/sql_user_repository.hpp"
 #include "settlement/payout_service.hpp"
 #include "settlement/refund_service.hpp"
 
@@ -21,10 +22,11 @@ struct PayoutJobs {
       : clock(shared.clock ? *shared.clock : system_clock),
         own_payments(&plugins, settings.bindings),
         payments(shared.payments ? *shared.payments : own_payments),
-        notifiers(plugins),
+        notifiers(plugins, &settings.plugins.instances),
         own_notifications(settings::notifier_resolver(settings.bindings), settings.jobs.max_attempts),
         notifications(shared.notifications ? *shared.notifications : own_notifications),
-        deliveries(notifiers, clock),
+        users(db, clock),
+        deliveries(notifiers, clock, &users),
         payouts(
             db, payments,
             [&settings](std::string_view rifa_id, std::string_view categoria) {
@@ -41,6 +43,7 @@ struct PayoutJobs {
   plugin_runtime::PluginNotifierGateway notifiers;
   settlement::NotificationPublisher own_notifications;
   const settlement::NotificationPublisher& notifications;
+  storage::SqlUserRepository users;  // the recipients of notify.deliver
   settlement::NotificationService deliveries;
   settlement::PayoutService payouts;
   settlement::RefundService refunds;
