@@ -13,6 +13,7 @@ packages=(
   libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15 postgresql-contrib
   ccache
+  python3-aiosmtpd  # notifier_email's tests run a real SMTP server (aiosmtpd, Debian's python3)
 )
 
 missing=()

@@ -40,7 +40,19 @@ Response patch_user(const ApiContext& ctx, Request& req) {
   patch.current_password = body->text("current_password", Presence::kOptional, 1024);
   auto rol = body->text("rol", Presence::kOptional, 16);
   patch.is_active = body->boolean("is_active", Presence::kOptional);
+  auto channels = body->object("notificaciones", Presence::kOptional);
   if (auto ok = body->finish(); !ok) return error_response(ok.error(), req);
+  if (channels) {
+    // {"email": false, "webhook": true}: each channel on or off; the service checks the names.
+    std::map<std::string, bool> wanted;
+    for (const auto& [channel, on] : channels->items()) {
+      if (!on.is_boolean()) {
+        return error_response(engine::invalid_field("notificaciones", "channel '" + channel + "' must be true or false"), req);
+      }
+      wanted[channel] = on.get<bool>();
+    }
+    patch.notificaciones = std::move(wanted);
+  }
   if (rol) {
     patch.rol = engine::parse_rol(*rol);
     if (!patch.rol) {

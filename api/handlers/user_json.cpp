@@ -11,7 +11,8 @@ nlohmann::json user_json(const engine::User& u) {
           {"telefono", u.telefono ? nlohmann::json(*u.telefono) : nlohmann::json(nullptr)},
           {"rol", engine::to_string(u.rol)},
           {"creado_en", engine::format_iso_time(u.creado_en)},
-          {"is_active", u.is_active}};
+          {"is_active", u.is_active},
+          {"notificaciones", u.notificaciones}};
 }
 
 }  // namespace rifa::api

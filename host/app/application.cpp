@@ -16,6 +16,7 @@
 #include "app/http_routes.hpp"
 #include "app/logging.hpp"
 #include "app/lottery_cases.hpp"
+#include "app/notify_test_command.hpp"
 #include "app/plugin_check.hpp"
 #include "app/plugin_wiring.hpp"
 #include "app/secret_policy.hpp"
@@ -449,6 +450,11 @@ int run_command(const CliOptions& options, std::ostream& out, std::ostream& err)
     case Command::kAuditVerify:
     case Command::kAuditSeal: return audit_verify(options, out, err);
     case Command::kVerify: return run_verify(options.target.string(), out, err);
+    case Command::kNotifyTest: {
+      auto config = load_config(options.config_file, err);
+      if (!config) return kExitConfig;
+      return run_notify_test(*config, options, out, err);
+    }
   }
   return kExitOk;
 }

@@ -23,6 +23,7 @@ enum class Command {
   kAuditVerify,
   kAuditSeal,
   kVerify,
+  kNotifyTest,
 };
 
 struct CliOptions {
@@ -43,6 +44,9 @@ struct CliOptions {
   // $RIFA_ADMIN_PASSWORD or stdin, never argv, which other users can read in ps).
   std::string email;
   std::string nombre;
+  // notify test: where the sample goes (--to) and its event type (--type; empty: receipt).
+  std::string to;
+  std::string notify_type;
   // --dev: serve even with the shipped example secrets or short ones (also RIFA_ENV=development).
   bool dev = false;
   // What --help should describe (empty: the overview).

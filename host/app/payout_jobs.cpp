@@ -12,6 +12,7 @@
 #include "storage/notification_publisher.hpp"
 #include "storage/repositories/sql_payout_repository.hpp"
 #include "storage/repositories/sql_refund_repository.hpp"
+#include "storage/repositories/sql_user_repository.hpp"
 
 namespace rifa::app {
 namespace {
@@ -23,10 +24,11 @@ struct PayoutJobs {
       : clock(shared.clock ? *shared.clock : system_clock),
         own_payments(&plugins, settings.bindings),
         payments(shared.payments ? *shared.payments : own_payments),
-        notifiers(plugins),
+        notifiers(plugins, &settings.plugins.instances),
         own_notifications(settings::notifier_resolver(settings.bindings), settings.jobs.max_attempts),
         notifications(shared.notifications ? *shared.notifications : own_notifications),
-        deliveries(notifiers, clock),
+        users(db, clock),
+        deliveries(notifiers, clock, &users),
         payout_rows(db, notifications),
         refund_rows(db, notifications),
         payouts(payout_rows, payments, clock),
@@ -40,6 +42,7 @@ struct PayoutJobs {
   plugin_runtime::PluginNotifierGateway notifiers;
   settlement::NotificationPublisher own_notifications;
   const settlement::NotificationPublisher& notifications;
+  storage::SqlUserRepository users;  // the recipients of notify.deliver
   settlement::NotificationService deliveries;
   storage::SqlPayoutRepository payout_rows;
   storage::SqlRefundRepository refund_rows;

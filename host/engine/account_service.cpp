@@ -16,6 +16,17 @@ Result<void> check_nombre(const std::string& nombre) {
   return {};
 }
 
+Result<void> check_notificaciones(const std::map<std::string, bool>& channels) {
+  for (const auto& [channel, on] : channels) {
+    bool ok = !channel.empty() && channel.size() <= 32 && channel[0] >= 'a' && channel[0] <= 'z';
+    for (char c : channel) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+    if (!ok) {
+      return invalid_field("notificaciones", "channel '" + channel + "' is not a channel name ([a-z][a-z0-9_]{0,31})");
+    }
+  }
+  return {};
+}
+
 Result<void> check_telefono(const std::optional<std::string>& telefono) {
   if (telefono && utf8_length(*telefono) > kTelefonoMaxLength) {
     return invalid_field("telefono", "must be at most " + std::to_string(kTelefonoMaxLength) + " characters");
@@ -151,6 +162,9 @@ Result<User> AccountService::update(const Actor& actor, const std::string& id, c
   if (patch.telefono) {
     if (auto ok = check_telefono(*patch.telefono); !ok) return ok.error();
   }
+  if (patch.notificaciones) {
+    if (auto ok = check_notificaciones(*patch.notificaciones); !ok) return ok.error();
+  }
   if (patch.password) {
     if (const std::string why = passwords_.weakness(*patch.password); !why.empty()) {
       return invalid_field("password", why);
@@ -193,6 +207,14 @@ Result<User> AccountService::update(const Actor& actor, const std::string& id, c
     audit.push_back({actor.user_id, *patch.is_active ? "user.reactivated" : "user.deactivated", "users", id,
                      nlohmann::json::object()});
     changes.is_active = *patch.is_active;
+  }
+  if (patch.notificaciones) {
+    std::map<std::string, bool> merged = current.notificaciones;
+    for (const auto& [channel, on] : *patch.notificaciones) merged[channel] = on;
+    if (merged.size() > kMaxNotificationChannels) {
+      return invalid_field("notificaciones", "at most " + std::to_string(kMaxNotificationChannels) + " channels");
+    }
+    changes.notificaciones = std::move(merged);
   }
   // Tokens carry no password, role or status of their own worth trusting after these change.
   if (changes.hashed_password || changes.rol || changes.is_active) changes.revoke_tokens_at_s = unix_seconds(clock_.now());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -34,6 +35,9 @@ struct UserPatch {
   std::optional<std::string> current_password;
   std::optional<Rol> rol;
   std::optional<bool> is_active;
+  // Channels to turn on (true) or off (false); merged into the user's current preferences, the
+  // channels not named keep theirs. Anyone who may patch the account may set them.
+  std::optional<std::map<std::string, bool>> notificaciones;
 };
 
 // What a sign-up did. The public reply is the same for both, so it never tells which emails have

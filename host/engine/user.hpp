@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,7 +28,14 @@ struct User {
   // Access tokens issued (iat, Unix seconds) before this are refused: moved past the current
   // second by a password change, a role change and a (de)activation.
   int64_t tokens_valid_from_s = 0;
+  // Notification channels the player turned on or off ("email" → false); a channel not listed is
+  // on. A channel is a notifier plugin's name (settlement::NotifierProfile::channel). Off means
+  // nothing on that channel except receipts of money movements (notification_service.hpp).
+  std::map<std::string, bool> notificaciones;
 };
+
+// At most this many channels in notificaciones; a channel name matches ^[a-z][a-z0-9_]{0,31}$.
+inline constexpr size_t kMaxNotificationChannels = 16;
 
 // Column limits of the users table (DESIGN.md data model).
 inline constexpr size_t kNombreMaxLength = 120;

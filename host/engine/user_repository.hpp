@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -21,6 +22,8 @@ struct UserChanges {
   std::optional<std::string> hashed_password;
   std::optional<Rol> rol;
   std::optional<bool> is_active;
+  // The whole preference map after the change (the service merges the patch into the current one).
+  std::optional<std::map<std::string, bool>> notificaciones;
   // When set to now (Unix seconds): tokens_valid_from_s becomes max(its value + 1, now + 1),
   // atomically, so every token issued so far is refused even when two changes share a second.
   std::optional<int64_t> revoke_tokens_at_s;

@@ -1,9 +1,48 @@
 #include "storage/notification_publisher.hpp"
 
+#include <map>
+
 #include "engine/jobs/job_kinds.hpp"
 #include "storage/job_outbox.hpp"
 
 namespace rifa::settlement {
+namespace {
+
+// One receipt per transaccion among the ticket_sold events of a sale: what the buyer paid for, in
+// one message (the numbers bought, the total, the transaccion), and the event a player who turned
+// a channel off still gets on it (a receipt of a money movement).
+std::vector<NotificationEvent> receipts_of(const std::vector<NotificationEvent>& events) {
+  std::vector<NotificationEvent> receipts;
+  std::map<std::string, size_t> by_transaccion;
+  for (const NotificationEvent& event : events) {
+    if (event.type != "ticket_sold" || !event.data.is_object()) continue;
+    const auto transaccion = event.data.find("transaccion_id");
+    if (transaccion == event.data.end() || !transaccion->is_string()) continue;
+    const std::string id = transaccion->get<std::string>();
+    auto [it, fresh] = by_transaccion.emplace(id, receipts.size());
+    if (fresh) {
+      NotificationEvent receipt;
+      receipt.type = "receipt";
+      receipt.rifa_id = event.rifa_id;
+      receipt.entity_id = id;
+      receipt.occurred_at = event.occurred_at;
+      receipt.data = {{"transaccion_id", id},
+                      {"user_id", event.data.value("user_id", nlohmann::json())},
+                      {"numeros", nlohmann::json::array()},
+                      {"total_cents", 0}};
+      receipts.push_back(std::move(receipt));
+    }
+    nlohmann::json& data = receipts[it->second].data;
+    data["numeros"].push_back(event.data.value("numero", nlohmann::json()));
+    const auto precio = event.data.find("precio");
+    if (precio != event.data.end() && precio->is_number_integer()) {
+      data["total_cents"] = data["total_cents"].get<int64_t>() + precio->get<int64_t>();
+    }
+  }
+  return receipts;
+}
+
+}  // namespace
 
 NotificationPublisher::NotificationPublisher(NotifierResolver notifiers, int max_attempts)
     : resolver_(std::move(notifiers)), max_attempts_(max_attempts) {}
@@ -31,8 +70,10 @@ int NotificationPublisher::publish(soci::session& sql, const std::vector<Notific
 
   const storage::Backend backend =
       sql.get_backend_name() == "postgresql" ? storage::Backend::kPostgresql : storage::Backend::kSqlite;
+  std::vector<NotificationEvent> all = events;
+  for (NotificationEvent& receipt : receipts_of(events)) all.push_back(std::move(receipt));
   std::vector<jobs::EnqueueRequest> queued;
-  for (const NotificationEvent& event : events) {
+  for (const NotificationEvent& event : all) {
     const std::string event_id = event_uuid(event.type + ":" + event.entity_id);
     for (const std::string& notifier : notifiers) {
       jobs::EnqueueRequest job;

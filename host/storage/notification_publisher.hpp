@@ -36,6 +36,9 @@ struct NotificationEvent {
 // other notifiers. The job payload, also what NotificationService reads:
 //   {"event": type, "event_id": uuid(type:entity_id), "rifa_id", "notifier", "occurred_at", "data"}
 // event_id is the same for every notifier and every retry, so notifiers can drop repeats.
+// The ticket_sold events of one transaccion also make one "receipt" event (entity: the
+// transaccion; data: transaccion_id, user_id, numeros, total_cents), published with them.
+// Events carry ids, never contact data: NotificationService adds the recipient at delivery.
 class NotificationPublisher {
  public:
   // `notifiers` names the notifier instances bound to a rifa (settings::notifier_resolver over the

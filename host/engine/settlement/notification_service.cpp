@@ -10,10 +10,23 @@ std::string text_field(const nlohmann::json& payload, const char* name) {
   return it != payload.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// The player an event is about: ticket_sold and receipt name data.user_id, winner and payout_*
+// data.usuario_id (empty for an anonymous ticket).
+std::string recipient_id(const nlohmann::json& data) {
+  if (!data.is_object()) return {};
+  std::string id = text_field(data, "user_id");
+  return id.empty() ? text_field(data, "usuario_id") : id;
+}
+
 }  // namespace
 
-NotificationService::NotificationService(NotifierGateway& notifiers, const engine::Clock& clock)
-    : notifiers_(notifiers), clock_(clock) {}
+NotificationService::NotificationService(NotifierGateway& notifiers, const engine::Clock& clock,
+                                         engine::UserRepository* users)
+    : notifiers_(notifiers), clock_(clock), users_(users) {}
+
+bool NotificationService::is_money_movement(std::string_view type) {
+  return type == "receipt" || type == "payout_sent" || type == "refund";
+}
 
 Result<void> NotificationService::deliver(const jobs::Job& job) {
   const nlohmann::json& payload = job.payload;
@@ -38,11 +51,30 @@ Result<void> NotificationService::deliver(const jobs::Job& job) {
   }
   std::string occurred_at = text_field(payload, "occurred_at");
   if (occurred_at.empty()) occurred_at = event_time(clock_.now());
-  const nlohmann::json event = {{"event_id", event_id},
-                                {"type", type},
-                                {"occurred_at", occurred_at},
-                                {"rifa_id", payload.value("rifa_id", nlohmann::json())},
-                                {"data", payload.value("data", nlohmann::json::object())}};
+  nlohmann::json event = {{"event_id", event_id},
+                          {"type", type},
+                          {"occurred_at", occurred_at},
+                          {"rifa_id", payload.value("rifa_id", nlohmann::json())},
+                          {"data", payload.value("data", nlohmann::json::object())}};
+  if (const std::string user_id = recipient_id(event["data"]); !user_id.empty() && users_) {
+    const NotifierProfile profile = notifiers_.profile(notifier);
+    auto found = users_->find_by_id(user_id);
+    if (!found) return found.error();  // the database failed: the queue retries
+    nlohmann::json recipient = {{"usuario_id", user_id}};
+    if (*found) {
+      const engine::User& user = **found;
+      const auto pref = user.notificaciones.find(profile.channel);
+      if (pref != user.notificaciones.end() && !pref->second && !is_money_movement(type)) {
+        return {};  // opted out of this channel: nothing to deliver, and nothing to retry
+      }
+      for (const std::string& field : profile.contact_fields) {
+        if (field == "email") recipient["email"] = user.email;
+        if (field == "nombre") recipient["nombre"] = user.nombre;
+        if (field == "telefono" && user.telefono) recipient["telefono"] = *user.telefono;
+      }
+    }
+    event["recipient"] = std::move(recipient);
+  }
   return notifiers_.deliver(notifier, type, event);
 }
 

@@ -1,6 +1,10 @@
 #include "storage/one_time_statement.hpp"
 #include "storage/repositories/sql_user_repository.hpp"
 
+#include <map>
+
+#include <nlohmann/json.hpp>
+
 #include "storage/repositories/sql_support.hpp"
 #include "storage/timestamps.hpp"
 
@@ -10,12 +14,25 @@ namespace {
 // Booleans are read through CASE so both backends hand SOCI a plain integer.
 const char* kColumns =
     "SELECT id, nombre, email, telefono, hashed_password, rol, creado_en, CASE WHEN is_active THEN 1 ELSE 0 END, "
-    "email_skeleton, tokens_valid_from_s FROM users ";
+    "email_skeleton, tokens_valid_from_s, notificaciones FROM users ";
+
+// users.notificaciones: a JSON object of channel → boolean, NULL for none set.
+std::map<std::string, bool> read_channels(const std::string& text) {
+  std::map<std::string, bool> channels;
+  const nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+  if (!doc.is_object()) return channels;
+  for (const auto& [channel, on] : doc.items()) {
+    if (on.is_boolean()) channels[channel] = on.get<bool>();
+  }
+  return channels;
+}
 
 struct UserRow {
   std::string id, nombre, email, telefono, hashed_password, rol, creado_en, email_skeleton;
   soci::indicator telefono_ind = soci::i_null;
   soci::indicator skeleton_ind = soci::i_null;
+  std::string notificaciones;
+  soci::indicator notificaciones_ind = soci::i_null;
   int is_active = 0;
   long long tokens_valid_from_s = 0;
 
@@ -30,6 +47,7 @@ struct UserRow {
     st.exchange(soci::into(is_active));
     st.exchange(soci::into(email_skeleton, skeleton_ind));
     st.exchange(soci::into(tokens_valid_from_s));
+    st.exchange(soci::into(notificaciones, notificaciones_ind));
   }
 
   engine::User to_user() const {
@@ -44,6 +62,7 @@ struct UserRow {
     u.is_active = is_active != 0;
     u.email_skeleton = skeleton_ind == soci::i_ok ? email_skeleton : std::string();
     u.tokens_valid_from_s = tokens_valid_from_s;
+    if (notificaciones_ind == soci::i_ok) u.notificaciones = read_channels(notificaciones);
     return u;
   }
 };
@@ -142,6 +161,8 @@ Result<engine::User> SqlUserRepository::update(const std::string& id, const engi
     const std::string rol = changes.rol ? engine::to_string(*changes.rol) : "";
     const int active = changes.is_active.value_or(false) ? 1 : 0;
     const long long revoke_from = changes.revoke_tokens_at_s.value_or(0) + 1;
+    const std::string channels =
+        changes.notificaciones ? nlohmann::json(*changes.notificaciones).dump() : std::string();
     if (changes.nombre) {
       assign("nombre = :nombre");
       st.exchange(soci::use(*changes.nombre));
@@ -161,6 +182,10 @@ Result<engine::User> SqlUserRepository::update(const std::string& id, const engi
     if (changes.is_active) {
       assign("is_active = (:active = 1)");
       st.exchange(soci::use(active));
+    }
+    if (changes.notificaciones) {
+      assign("notificaciones = :notificaciones");
+      st.exchange(soci::use(channels));
     }
     if (changes.revoke_tokens_at_s) {
       // max(old + 1, now + 1) in one statement, so two changes in one second still move it.

@@ -81,6 +81,9 @@ RIFA_PLUGIN(rifa::plugins::log::LogNotifier, RIFA_KIND_NOTIFIER, "log", "1.0.0",
     "fail_types": {"type": "array", "default": [],
                    "description": "Event types whose delivery fails with a transport error (to test retries)",
                    "items": {"type": "string", "enum": ["rifa_opened", "rifa_closed", "ticket_sold", "result_published",
-                                                        "winner", "payout_sent", "payout_failed"]}}
+                                                        "winner", "payout_sent", "payout_failed", "receipt"]}},
+    "contact": {"type": "array", "default": [], "maxItems": 3,
+                "description": "The recipient's contact fields events about a player carry (read by the host)",
+                "items": {"type": "string", "enum": ["email", "telefono", "nombre"]}}
   }
 })json")

@@ -147,5 +147,36 @@ TEST_F(UsersTest, AdminChangesRolesAndDeactivates) {
             200);
 }
 
+// Notification channels (issue 14): a player turns channels off and on; the patch merges into
+// what is stored, the answer and GET show it, and malformed preferences are 422.
+TEST_F(UsersTest, APlayerChoosesNotificationChannels) {
+  auto ana = register_jugador("ana.canales@example.com");
+  const std::string path = "/api/v1/users/" + ana.id;
+  auto fresh = call("GET", path, "", ana.token);
+  ASSERT_EQ(fresh.status, 200) << fresh.body;
+  EXPECT_EQ(fresh.json()["notificaciones"], json::object());  // nothing chosen: every channel on
+
+  auto off = call("PATCH", path, json{{"notificaciones", {{"email", false}, {"webhook", true}}}}, ana.token);
+  ASSERT_EQ(off.status, 200) << off.body;
+  EXPECT_EQ(off.json()["notificaciones"], (json{{"email", false}, {"webhook", true}}));
+  // Merged: the channels not named keep what they had.
+  auto merged = call("PATCH", path, json{{"notificaciones", {{"sms", false}}}}, ana.token);
+  ASSERT_EQ(merged.status, 200) << merged.body;
+  EXPECT_EQ(merged.json()["notificaciones"], (json{{"email", false}, {"sms", false}, {"webhook", true}}));
+  EXPECT_EQ(call("GET", path, "", ana.token).json()["notificaciones"], merged.json()["notificaciones"]);
+  // An admin may set them too.
+  auto by_admin = call("PATCH", path, json{{"notificaciones", {{"email", true}}}}, admin_.token);
+  ASSERT_EQ(by_admin.status, 200) << by_admin.body;
+  EXPECT_EQ(by_admin.json()["notificaciones"]["email"], true);
+
+  expect_problem(call("PATCH", path, json{{"notificaciones", {{"email", "no"}}}}, ana.token), 422, "notificaciones");
+  expect_problem(call("PATCH", path, json{{"notificaciones", {{"E-mail", false}}}}, ana.token), 422, "notificaciones");
+  expect_problem(call("PATCH", path, json{{"notificaciones", json::array()}}, ana.token), 422, "notificaciones");
+  json many = json::object();
+  for (int i = 0; i < 17; ++i) many["canal_" + std::to_string(i)] = false;
+  expect_problem(call("PATCH", path, json{{"notificaciones", many}}, ana.token), 422, "notificaciones");
+  EXPECT_EQ(call("GET", path, "", ana.token).json()["notificaciones"]["email"], true);  // nothing written
+}
+
 }  // namespace
 }  // namespace rifa::testing

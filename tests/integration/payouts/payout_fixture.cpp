@@ -62,7 +62,16 @@ void PayoutTest::TearDown() {
 void PayoutTest::load_plugins() {
   plugins_ = std::make_unique<plugin_runtime::PluginRegistry>();
   const fs::path lib_dir = RIFA_PLUGIN_DIR;
+  settings_.plugins.instances.clear();
   const auto add = [&](const std::string& id, const char* library, rifa_plugin_kind kind, json config) {
+    // Listed in the settings too, as the host's config lists them (notifiers' "contact").
+    settings::PluginInstanceSettings listed;
+    listed.id = id;
+    listed.kind = kind == RIFA_KIND_NOTIFIER ? settings::PluginKind::kNotifier
+                  : kind == RIFA_KIND_PAYMENT ? settings::PluginKind::kPayment
+                                              : settings::PluginKind::kLottery;
+    listed.config = config;
+    settings_.plugins.instances.push_back(std::move(listed));
     auto added = plugins_->add({id, lib_dir / library, kind, std::move(config)}, quiet_services());
     ASSERT_TRUE(added.ok()) << added.error().message;
   };
@@ -78,6 +87,9 @@ void PayoutTest::load_plugins() {
   add("log_b", "libnotifier_log.so", RIFA_KIND_NOTIFIER, {{"path", (dir_->path() / "log_b.jsonl").string()}});
   add("log_fail", "libnotifier_log.so", RIFA_KIND_NOTIFIER,
       {{"path", (dir_->path() / "log_fail.jsonl").string()}, {"fail_types", kAllEventTypes}});
+  // Declares the contact fields it needs: events about a player carry that player's email and nombre.
+  add("log_contact", "libnotifier_log.so", RIFA_KIND_NOTIFIER,
+      {{"path", (dir_->path() / "log_contact.jsonl").string()}, {"contact", {"email", "nombre"}}});
 
   queue_ = std::make_unique<storage::SqlJobQueue>(db(), [this] {
     std::lock_guard lock(clock_mutex_);
