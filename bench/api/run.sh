@@ -20,6 +20,10 @@
 # SYNC (on: PostgreSQL with fsync and synchronous_commit on, as production runs; "off" for the
 # fsync-off variant, labelled as such), PEERS (../shared/bench-peers; skipped with a note when
 # absent or when RUN_PEERS=0).
+# KEEP_LOGS (unset; a folder: the hosts' logs are copied there at the end),
+# PROFILE (0; 1: where a purchase's time goes, on PostgreSQL: pg_stat_statements' top statements,
+# a histogram of pg_stat_activity's wait events sampled every 20 ms during the purchase run, and
+# `perf record` of the host process, printed after the purchase line).
 # SQLite runs as configured (WAL, synchronous FULL).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/host_lib.sh"
@@ -38,6 +42,7 @@ PGBENCH_MODE=${PGBENCH_MODE:-prepared}
 SYNC=${SYNC:-on}
 PEERS=${PEERS:-$ROOT/../shared/bench-peers}
 RUN_PEERS=${RUN_PEERS:-1}
+PROFILE=${PROFILE:-0}
 HOST_BIN="$BUILD_DIR/host/main/rifa-host"
 BENCH_DIR="$ROOT/bench/api"
 
@@ -58,6 +63,9 @@ source "$ROOT/scripts/pg_throwaway.sh"
 # The host's PostgreSQL: fsync and synchronous_commit as SYNC says, the peers' shared_buffers.
 export RIFA_PG_FSYNC=$SYNC
 export RIFA_PG_OPTS="-c synchronous_commit=$SYNC -c shared_buffers=256MB"
+if [[ $PROFILE == 1 ]]; then
+  RIFA_PG_OPTS+=" -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
+fi
 WORK=$(mktemp -d /tmp/rifa-bench-api.XXXXXX)
 HOST_PID=""
 stop_host() {
@@ -67,7 +75,7 @@ stop_host() {
     HOST_PID=""
   fi
 }
-cleanup() { stop_host; pg_stop; rm -rf "$WORK"; }
+cleanup() { stop_host; pg_stop; [[ -n "${KEEP_LOGS:-}" ]] && mkdir -p "$KEEP_LOGS" && cp "$WORK"/host-*.log "$KEEP_LOGS"/ 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 ADMIN_EMAIL=bench-admin@rifa1122.test
@@ -160,6 +168,40 @@ register_players() {
 
 field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
+# PROFILE=1 (PostgreSQL): statement times, wait events and the host's CPU during the purchase run.
+PROFILE_PIDS=()
+profile_start() {
+  pg_query "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" >/dev/null
+  (while :; do
+     pg_query "SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') FROM pg_stat_activity
+               WHERE backend_type = 'client backend' AND state = 'active' AND pid <> pg_backend_pid()"
+     sleep 0.02
+   done >"$WORK/waits.txt" 2>/dev/null) &
+  PROFILE_PIDS=($!)
+  if command -v perf >/dev/null; then
+    perf record -F 499 -g -p "$HOST_PID" -o "$WORK/perf.data" -- sleep "${DURATION%s}" >/dev/null 2>&1 &
+    PROFILE_PIDS+=($!)
+  fi
+}
+profile_report() {
+  kill "${PROFILE_PIDS[0]}" 2>/dev/null || true
+  wait "${PROFILE_PIDS[@]}" 2>/dev/null || true
+  echo "  -- pg_stat_statements, top 10 by total time (ms):"
+  pg_query "SELECT round(total_exec_time) || ' total, ' || calls || ' calls, ' || round(mean_exec_time::numeric, 3) ||
+            ' mean | ' || left(regexp_replace(query, '\s+', ' ', 'g'), 150)
+            FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 10" | sed 's/^/     /'
+  echo "  -- wait events of active client backends, sampled every 20 ms (samples, event):"
+  echo "    $(wc -l <"$WORK/waits.txt") samples of active backends"
+  sort "$WORK/waits.txt" | uniq -c | sort -rn | sed -n '1,10s/^/    /p'
+  if [[ -s "$WORK/perf.data" ]]; then
+    echo "  -- perf, the host process: top symbols by self time, then by time under them (children):"
+    perf report -i "$WORK/perf.data" --stdio --no-children --sort dso,symbol 2>/dev/null \
+      | grep -E '^ +[0-9]' | sed 's/ *-* *-* *$//' | cut -c1-150 | sed -n '1,20s/^/    /p' || true
+    perf report -i "$WORK/perf.data" --stdio --children --sort symbol 2>/dev/null \
+      | grep -E '^ +[0-9]' | sed 's/ *-* *-* *$//' | cut -c1-150 | sed -n '1,30s/^/    /p' || true
+  fi
+}
+
 declare -A SUMMARY
 run_backend() {
   local name=$1 url=$2 query=$3
@@ -173,9 +215,11 @@ run_backend() {
   rifa=$(new_rifa "$admin_token")
   register_players "$name"
 
+  [[ $PROFILE == 1 && $name == postgresql ]] && profile_start
   out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -s "$BENCH_DIR/purchase.lua" \
         "http://127.0.0.1:$PORT" -- "$rifa" "$$-$name" "$WORK/users.lua" | grep '^RESULT')
   printf '  %-28s %s\n' "POST /rifas/{id}/tickets" "${out#RESULT }"
+  [[ $PROFILE == 1 && $name == postgresql ]] && profile_report
   SUMMARY[$name.purchase_rps]=$(field rps "$out")
   SUMMARY[$name.purchase_p50]=$(field p50_ms "$out")
   SUMMARY[$name.purchase_p99]=$(field p99_ms "$out")

@@ -1,12 +1,14 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace rifa::engine {
 
@@ -17,8 +19,10 @@ namespace rifa::engine {
 //     storage::Database counts them), so a client never reads its own write stale;
 //   - it is younger than `ttl`, which bounds how stale it can be against writes made by other
 //     host processes on the same database.
-// A ttl of zero turns the cache off. Thread-safe; the loader runs outside the lock, so two
-// threads may load the same id at once (the later one wins, both answers are current).
+// A ttl of zero turns the cache off. Thread-safe. get_or_load() loads each key once at a time
+// (single flight): while one thread loads a key, the others asking for it wait for that load
+// instead of all running the same query at once after every write; the loader runs outside the
+// lock.
 template <typename Value>
 class ReadThroughCache {
  public:
@@ -35,10 +39,7 @@ class ReadThroughCache {
     if (!enabled()) return std::nullopt;
     const uint64_t generation = write_generation_();
     std::lock_guard lock(mutex_);
-    auto it = entries_.find(key);
-    if (it == entries_.end()) return std::nullopt;
-    if (it->second.generation != generation || Clock::now() - it->second.loaded_at >= ttl_) return std::nullopt;
-    return it->second.value;
+    return fresh_locked(key, generation);
   }
 
   // Read the generation *before* loading and pass it here: a write committed while the value was
@@ -48,11 +49,62 @@ class ReadThroughCache {
   void store(const std::string& key, Value value, uint64_t generation_before_load) {
     if (!enabled()) return;
     std::lock_guard lock(mutex_);
+    store_locked(key, std::move(value), generation_before_load);
+  }
+
+  // The cached value for key, else load() (a Result<Value>-like: tested for success, * gives the
+  // value) run by one thread at a time per key; its success is stored, its error returned as is.
+  // A thread that finds the key being loaded waits, then looks again: a write committed during
+  // that load leaves the entry stale, so the waiter loads (once, again) rather than read it.
+  template <typename Load>
+  auto get_or_load(const std::string& key, Load&& load) -> decltype(load()) {
+    if (!enabled()) return load();
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      if (auto hit = fresh_locked(key, write_generation_())) return *hit;
+      if (!loading_.count(key)) break;
+      ++waiting_;
+      loaded_.wait(lock);
+      --waiting_;
+    }
+    loading_.insert(key);
+    const uint64_t generation = write_generation_();
+    lock.unlock();
+    struct Done {  // the key is released (and waiters woken) however load() ends
+      ReadThroughCache& cache;
+      const std::string& key;
+      ~Done() {
+        {
+          std::lock_guard relock(cache.mutex_);
+          cache.loading_.erase(key);
+        }
+        cache.loaded_.notify_all();
+      }
+    } done{*this, key};
+    auto result = load();
+    if (result) store(key, *result, generation);
+    return result;
+  }
+
+  // Threads waiting in get_or_load for another thread's load (for tests).
+  std::size_t waiting() const {
+    std::lock_guard lock(mutex_);
+    return waiting_;
+  }
+
+ private:
+  std::optional<Value> fresh_locked(const std::string& key, uint64_t generation) const {
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return std::nullopt;
+    if (it->second.generation != generation || Clock::now() - it->second.loaded_at >= ttl_) return std::nullopt;
+    return it->second.value;
+  }
+
+  void store_locked(const std::string& key, Value value, uint64_t generation_before_load) {
     if (entries_.size() >= max_entries_ && !entries_.count(key)) entries_.clear();  // bounded memory, simply
     entries_[key] = Entry{std::move(value), generation_before_load, Clock::now()};
   }
 
- private:
   struct Entry {
     Value value;
     uint64_t generation = 0;
@@ -64,6 +116,9 @@ class ReadThroughCache {
   std::size_t max_entries_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Entry> entries_;
+  std::unordered_set<std::string> loading_;  // keys a thread is loading now
+  std::condition_variable loaded_;
+  std::size_t waiting_ = 0;
 };
 
 }  // namespace rifa::engine

@@ -58,11 +58,8 @@ Result<RifaView> RifaService::get(const std::string& id) {
 
 Result<RifaView> RifaService::get_cached(const std::string& id) {
   if (!cache_ || !cache_->enabled()) return get(id);
-  if (auto hit = cache_->find(id)) return std::move(*hit);
-  const uint64_t generation = cache_->generation_now();
-  auto found = get(id);
-  if (found) cache_->store(id, *found, generation);
-  return found;
+  // Single flight: after a write, one request per rifa reads it again; the others wait for it.
+  return cache_->get_or_load(id, [&] { return get(id); });
 }
 
 Result<void> RifaService::check(const Rifa& r) const {

@@ -87,8 +87,9 @@ class RifaService {
   Result<Page<RifaView>> list(const RifaFilter& filter, const PageRequest& page);
   Result<RifaView> get(const std::string& id);
   // get() through the read cache when one is enabled: for the public GET /rifas/{id}, the hottest
-  // read, whose sold and free counts cost a scan of the rifa's tickets. See ReadThroughCache for
-  // how fresh the answer is. Writes must keep using get().
+  // read (its counts read the rifa's taken tickets). See ReadThroughCache for how fresh the answer
+  // is; after a write, one request per rifa reads it again while the others wait for that read
+  // (single flight). Writes must keep using get().
   Result<RifaView> get_cached(const std::string& id);
   // ttl 0 = off. write_generation: storage::Database::write_generation of the rifas' database.
   void enable_read_cache(std::chrono::milliseconds ttl, std::function<uint64_t()> write_generation) {

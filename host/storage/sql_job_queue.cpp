@@ -17,6 +17,10 @@ using jobs::backoff_after;
 using jobs::random_uuid;
 using jobs::status_name;
 
+// The queue's own transactions touch only the jobs table, which no read cache holds: they are
+// kBookkeeping, so idle workers polling (claim) and notification jobs draining (claim, complete)
+// do not drop the cached GET /rifas/{id} (issue 12). A job's handler writes with its own mode.
+
 namespace {
 
 std::optional<JobStatus> parse_status(const std::string& s) {
@@ -61,7 +65,7 @@ Result<std::string> SqlJobQueue::enqueue(const EnqueueRequest& request) {
     std::string existing;
     sql << "SELECT id FROM jobs WHERE dedupe_key = :k", soci::use(dedupe), soci::into(existing);
     return existing;
-  });
+  }, storage::TransactionMode::kBookkeeping);
 }
 
 Result<std::optional<Job>> SqlJobQueue::claim(const std::string& owner, std::chrono::seconds lease,
@@ -97,7 +101,7 @@ Result<std::optional<Job>> SqlJobQueue::claim(const std::string& owner, std::chr
            "attempts = attempts + 1, updated_at = :now WHERE id = :id",
         soci::use(owner), soci::use(expires), soci::use(now_text), soci::use(id);
     return std::optional<std::string>(id);
-  });
+  }, storage::TransactionMode::kBookkeeping);
   if (!claimed) return claimed.error();
   if (!*claimed) return std::optional<Job>();
   return get(**claimed);
@@ -115,7 +119,7 @@ Result<void> SqlJobQueue::complete(const Job& job, const std::string& owner) {
       return make_error(ErrorCode::kConflict, "job " + job.id + ": lease lost by '" + owner + "'");
     }
     return {};
-  });
+  }, storage::TransactionMode::kBookkeeping);
 }
 
 Result<JobStatus> SqlJobQueue::fail(const Job& job, const std::string& owner, const std::string& error) {
@@ -137,7 +141,7 @@ Result<JobStatus> SqlJobQueue::fail(const Job& job, const std::string& owner, co
       return make_error(ErrorCode::kConflict, "job " + job.id + ": lease lost by '" + owner + "'");
     }
     return next;
-  });
+  }, storage::TransactionMode::kBookkeeping);
 }
 
 Result<void> SqlJobQueue::retry(const std::string& job_id) {
@@ -151,7 +155,7 @@ Result<void> SqlJobQueue::retry(const std::string& job_id) {
       return make_error(ErrorCode::kConflict, "job " + job_id + " is not dead or failed (or does not exist)");
     }
     return {};
-  });
+  }, storage::TransactionMode::kBookkeeping);
 }
 
 Result<std::optional<Job>> SqlJobQueue::get(const std::string& job_id) {

@@ -17,11 +17,16 @@ namespace {
 
 using engine::TicketEstado;
 
+// The counts read only the taken tickets (every estado but disponible), through the partial index
+// tickets_taken_idx (migration 0013), whose predicate this is: a rifa's free tickets, most of it,
+// are never read. Free = total_boletas - taken, since a rifa has one ticket row per number.
+const std::string kTaken = "t.estado <> " + sql_literal(TicketEstado::kDisponible);
+
 const std::string kSelect =
     "SELECT r.id, r.nombre, r.categoria_id, r.loteria_id, r.fecha_inicio, r.fecha_fin, r.numero_ganadores, r.estado, "
     "r.reglas, r.total_boletas, r.creado_en, r.assignment, "
-    "(SELECT count(*) FROM tickets t WHERE t.rifa_id = r.id AND t.estado IN " + sql_sold_tickets() + "), "
-    "(SELECT count(*) FROM tickets t WHERE t.rifa_id = r.id AND t.estado = " + sql_literal(TicketEstado::kDisponible) +
+    "(SELECT count(*) FROM tickets t WHERE t.rifa_id = r.id AND " + kTaken + " AND t.estado IN " + sql_sold_tickets() +
+    "), r.total_boletas - (SELECT count(*) FROM tickets t WHERE t.rifa_id = r.id AND " + kTaken +
     "), CAST(r.fecha_sorteo AS TEXT) FROM rifas r ";
 
 struct RifaRow {

@@ -4,12 +4,21 @@
 #include <algorithm>
 
 #include "storage/repositories/sql_support.hpp"
+#include "storage/sql_estados.hpp"
 #include "storage/timestamps.hpp"
 
 namespace rifa::storage {
 namespace {
 
 using engine::PaymentStatus;
+using engine::TicketEstado;
+
+// The estados the statements below write and compare, from their one place (storage/sql_estados.hpp).
+const std::string kFree = sql_literal(TicketEstado::kDisponible), kHeld = sql_literal(TicketEstado::kReservado),
+                  kSold = sql_literal(TicketEstado::kVendido), kVoided = sql_literal(TicketEstado::kAnulado),
+                  kWon = sql_literal(TicketEstado::kGanador);
+const std::string kPending = sql_literal(PaymentStatus::kPending), kSucceeded = sql_literal(PaymentStatus::kSucceeded),
+                  kFailed = sql_literal(PaymentStatus::kFailed);
 
 const char* kSelectTransaccion =
     "SELECT id, user_id, rifa_id, amount, currency, provider, provider_ref, status, payment_method, failure_reason, "
@@ -145,7 +154,7 @@ void raise_sold(soci::session& sql, const DomainEventBatchSink& events, const en
   const auto& t = sale.transaccion;
   std::vector<DomainEvent> sold;
   for (const auto& ticket : sale.tickets) {
-    if (ticket.estado != "vendido") continue;
+    if (ticket.estado != engine::to_string(engine::TicketEstado::kVendido)) continue;
     sold.push_back(DomainEvent{"ticket_sold", t.rifa_id, ticket.id,
                                {{"numero", ticket.numero}, {"precio", ticket.precio}, {"user_id", t.user_id},
                                 {"transaccion_id", t.id}},
@@ -194,17 +203,17 @@ Result<engine::SettleOutcome> settle_in(soci::session& sql, Backend backend, con
   if (!out.changed) out.sale_refused.reset();
   if (out.changed) {
     if (target == PaymentStatus::kSucceeded) {
-      sql << "UPDATE tickets SET estado = 'vendido', comprado_en = :now, hold_expires_at = NULL "
-             "WHERE transaccion_id = :id AND estado = 'reservado'",
+      sql << "UPDATE tickets SET estado = " + kSold + ", comprado_en = :now, hold_expires_at = NULL "
+             "WHERE transaccion_id = :id AND estado = " + kHeld,
           soci::use(now), soci::use(c.transaccion_id);
     } else if (target == PaymentStatus::kFailed) {
-      sql << "UPDATE tickets SET estado = 'disponible', usuario_id = NULL, transaccion_id = NULL, "
-             "hold_expires_at = NULL WHERE transaccion_id = :id AND estado = 'reservado'",
+      sql << "UPDATE tickets SET estado = " + kFree + ", usuario_id = NULL, transaccion_id = NULL, "
+             "hold_expires_at = NULL WHERE transaccion_id = :id AND estado = " + kHeld,
           soci::use(c.transaccion_id);
     } else if (target == PaymentStatus::kRefunded) {
       // A winning ticket given back is no longer a winner: its payout is refused (PayoutService).
-      sql << "UPDATE tickets SET estado = 'anulado', hold_expires_at = NULL WHERE transaccion_id = :id AND "
-             "estado IN ('vendido', 'reservado', 'ganador')",
+      sql << "UPDATE tickets SET estado = " + kVoided + ", hold_expires_at = NULL WHERE transaccion_id = :id AND "
+             "estado IN (" + kSold + ", " + kHeld + ", " + kWon + ")",
           soci::use(c.transaccion_id);
     }
   }
@@ -311,7 +320,7 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
           "(SELECT CASE WHEN is_active THEN 1 ELSE 0 END FROM users WHERE id = :fu1), "
           "k.request_hash, k.status, k.created_at, k.expires_at, k.transaccion_id, k.response_status, "
           "k.response_body, rf.estado, rf.assignment, rf.total_boletas, rf.nombre, rf.assignment_seed, rf.fecha_fin, "
-          "(SELECT count(*) FROM tickets WHERE rifa_id = :fr1 AND usuario_id = :fu2 AND estado = 'reservado') ";
+          "(SELECT count(*) FROM tickets WHERE rifa_id = :fr1 AND usuario_id = :fu2 AND estado = " + kHeld + ") ";
       static const std::string kFrom =
           "FROM (SELECT 1 AS one) one LEFT JOIN rf ON 1 = 1 "
           "LEFT JOIN idempotency_keys k ON k.user_id = :fu3 AND k.key = :fk1";
@@ -423,7 +432,7 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
         t.rifa_id = r.rifa_id;
         t.usuario_id = r.user_id;
         t.numero = static_cast<int32_t>(integer_of(row[1]));
-        t.estado = "reservado";
+        t.estado = engine::to_string(engine::TicketEstado::kReservado);
         t.precio = integer_of(row[2]);
         t.transaccion_id = r.transaccion_id;
         t.hold_expires_at = r.hold_expires_at;
@@ -432,8 +441,8 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
       // The free numbers, in the engine's order, while the buyer stays under the cap (counted
       // under the buyer's lock, taken by claim() in an earlier statement, so with a fresh snapshot).
       const std::string pick =
-          "SELECT id, numero, precio FROM tickets WHERE rifa_id = :pr AND estado = 'disponible' AND "
-          "(SELECT count(*) FROM tickets WHERE rifa_id = :hr AND usuario_id = :hu AND estado = 'reservado') + " +
+          "SELECT id, numero, precio FROM tickets WHERE rifa_id = :pr AND estado = " + kFree + " AND "
+          "(SELECT count(*) FROM tickets WHERE rifa_id = :hr AND usuario_id = :hu AND estado = " + kHeld + ") + " +
           limit + " <= CAST(:cap AS BIGINT) ORDER BY " + order_by(r.order) + " LIMIT " + limit;
       if (pg_) {
         // One statement: pick (SKIP LOCKED), insert the transaccion, reserve, point the key at it;
@@ -442,10 +451,10 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
             "WITH picked AS (" + pick + " FOR UPDATE SKIP LOCKED), "
             "tx AS (INSERT INTO transacciones (id, user_id, rifa_id, amount, currency, provider, status, "
             "idempotency_key, payment_method, created_at, updated_at) SELECT CAST(:tid AS TEXT), CAST(:tu AS TEXT), "
-            "CAST(:tr AS TEXT), sum(precio), 'COP', CAST(:tp AS TEXT), 'pending', CAST(:tk AS TEXT), CAST(:tm AS TEXT), "
+            "CAST(:tr AS TEXT), sum(precio), 'COP', CAST(:tp AS TEXT), " + kPending + ", CAST(:tk AS TEXT), CAST(:tm AS TEXT), "
             "CAST(:tnow AS TIMESTAMPTZ), CAST(:tnow2 AS TIMESTAMPTZ) FROM picked HAVING count(*) = " + limit +
             " RETURNING id), "
-            "res AS (UPDATE tickets SET estado = 'reservado', usuario_id = :ru, transaccion_id = :rt, "
+            "res AS (UPDATE tickets SET estado = " + kHeld + ", usuario_id = :ru, transaccion_id = :rt, "
             "hold_expires_at = :rh WHERE id IN (SELECT id FROM picked) AND EXISTS (SELECT 1 FROM tx) "
             "RETURNING id, numero, precio), "
             "kk AS (UPDATE idempotency_keys SET transaccion_id = :kt WHERE user_id = :ku AND key = :kk "
@@ -471,14 +480,14 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
         for (const auto& row : rows) amount += integer_of(row[2]);
         st.execute("INSERT INTO transacciones (id, user_id, rifa_id, amount, currency, provider, status, "
                    "idempotency_key, payment_method, created_at, updated_at) VALUES (:id, :u, :r, "
-                   "CAST(:a AS INTEGER), 'COP', :p, 'pending', :key, :m, :now, :now2)",
+                   "CAST(:a AS INTEGER), 'COP', :p, " + kPending + ", :key, :m, :now, :now2)",
                    {r.transaccion_id, r.user_id, r.rifa_id, number(amount), r.provider, r.transaccion_id,
                     optional_param(r.payment_method), now, now});
         for (const auto& row : rows) {
           // The database is single-writer here, so this cannot fall short; if it ever did, selling
           // numbers this transaction does not hold must not commit.
-          if (st.execute("UPDATE tickets SET estado = 'reservado', usuario_id = :u, transaccion_id = :t, "
-                         "hold_expires_at = :h WHERE id = :id AND estado = 'disponible'",
+          if (st.execute("UPDATE tickets SET estado = " + kHeld + ", usuario_id = :u, transaccion_id = :t, "
+                         "hold_expires_at = :h WHERE id = :id AND estado = " + kFree,
                          {r.user_id, r.transaccion_id, hold, row[0]}) != 1) {
             throw soci::soci_error("a picked number was no longer free");
           }
@@ -495,8 +504,8 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
   Result<engine::Availability> availability(const std::string& rifa_id, const std::string& user_id) override {
     return guarded([&]() -> Result<engine::Availability> {
       auto rows = tx_.statements().query(
-          "SELECT (SELECT count(*) FROM tickets WHERE rifa_id = :r AND estado = 'disponible'), "
-          "(SELECT count(*) FROM tickets WHERE rifa_id = :r2 AND usuario_id = :u AND estado = 'reservado')",
+          "SELECT (SELECT count(*) FROM tickets WHERE rifa_id = :r AND estado = " + kFree + "), "
+          "(SELECT count(*) FROM tickets WHERE rifa_id = :r2 AND usuario_id = :u AND estado = " + kHeld + ")",
           {rifa_id, rifa_id, user_id}, 2);
       engine::Availability a;
       if (!rows.empty()) {
@@ -519,11 +528,11 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
         static const std::string kConfirm =
             std::string("WITH onsale AS (SELECT c.nombre FROM rifas r JOIN categoria_rifa c ON c.id = r.categoria_id "
                         "WHERE r.id = :rid AND r.estado = 'activa' AND r.fecha_fin > :rnow FOR SHARE OF r), "
-                        "t AS (UPDATE transacciones SET status = 'succeeded', provider_ref = :ref, updated_at = :tnow "
-                        "WHERE id = :tid AND status = 'pending' AND EXISTS (SELECT 1 FROM onsale) RETURNING ") +
+                        "t AS (UPDATE transacciones SET status = " + kSucceeded + ", provider_ref = :ref, updated_at = :tnow "
+                        "WHERE id = :tid AND status = " + kPending + " AND EXISTS (SELECT 1 FROM onsale) RETURNING ") +
             kTransaccionColumns +
-            "), s AS (UPDATE tickets SET estado = 'vendido', comprado_en = :snow, hold_expires_at = NULL "
-            "WHERE transaccion_id = :sid AND estado = 'reservado' AND EXISTS (SELECT 1 FROM t) RETURNING " +
+            "), s AS (UPDATE tickets SET estado = " + kSold + ", comprado_en = :snow, hold_expires_at = NULL "
+            "WHERE transaccion_id = :sid AND estado = " + kHeld + " AND EXISTS (SELECT 1 FROM t) RETURNING " +
             kTicketColumns +
             "), kk AS (UPDATE idempotency_keys SET status = 'completed', response_status = CAST(:ks AS INTEGER), "
             "response_body = :kb WHERE user_id = :ku AND key = :kk AND (SELECT count(*) FROM s) = CAST(:kn AS BIGINT) "
@@ -549,15 +558,15 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
             {c.rifa_id, now}, 1);
         if (on_sale.empty()) return out;
         categoria = on_sale[0][0];
-        auto tx = st.query(std::string("UPDATE transacciones SET status = 'succeeded', provider_ref = :ref, "
-                                       "updated_at = :now WHERE id = :id AND status = 'pending' RETURNING ") +
+        auto tx = st.query(std::string("UPDATE transacciones SET status = " + kSucceeded + ", provider_ref = :ref, "
+                                       "updated_at = :now WHERE id = :id AND status = " + kPending + " RETURNING ") +
                                kTransaccionColumns,
                            {c.provider_ref, now, c.transaccion_id}, kTransaccionWidth);
         if (tx.empty()) return out;
         out.confirmed = true;
         out.sale.transaccion = transaccion_at(tx[0], 0);
-        auto sold = st.query(std::string("UPDATE tickets SET estado = 'vendido', comprado_en = :now, "
-                                         "hold_expires_at = NULL WHERE transaccion_id = :id AND estado = 'reservado' "
+        auto sold = st.query(std::string("UPDATE tickets SET estado = " + kSold + ", comprado_en = :now, "
+                                         "hold_expires_at = NULL WHERE transaccion_id = :id AND estado = " + kHeld + " "
                                          "RETURNING ") +
                                  kTicketColumns,
                              {now, c.transaccion_id}, kTicketWidth);
@@ -662,7 +671,7 @@ Result<std::vector<engine::Transaccion>> SqlSalesRepository::list_expired_holds(
       [&](soci::session& sql) {
         return query_transacciones(
             sql,
-            "WHERE status = 'pending' AND id IN (SELECT transaccion_id FROM tickets WHERE estado = 'reservado' "
+            "WHERE status = " + kPending + " AND id IN (SELECT transaccion_id FROM tickets WHERE estado = " + kHeld + " "
             "AND hold_expires_at < :now) ORDER BY created_at, id" + limit_clause(limit, 0),
             {format_timestamp(now)});
       },
@@ -672,7 +681,7 @@ Result<std::vector<engine::Transaccion>> SqlSalesRepository::list_expired_holds(
 Result<std::vector<engine::Transaccion>> SqlSalesRepository::list_pending_before(engine::TimePoint cutoff, int limit) {
   return db_.transaction(
       [&](soci::session& sql) {
-        return query_transacciones(sql, "WHERE status = 'pending' AND created_at < :cutoff ORDER BY created_at, id" +
+        return query_transacciones(sql, "WHERE status = " + kPending + " AND created_at < :cutoff ORDER BY created_at, id" +
                                             limit_clause(limit, 0),
                                    {format_timestamp(cutoff)});
       },
@@ -684,7 +693,7 @@ Result<std::vector<engine::Transaccion>> SqlSalesRepository::list_released_befor
   return db_.transaction(
       [&](soci::session& sql) {
         return query_transacciones(sql,
-                                   "WHERE released_at IS NOT NULL AND released_at < :cutoff AND status = 'failed' "
+                                   "WHERE released_at IS NOT NULL AND released_at < :cutoff AND status = " + kFailed + " "
                                    "AND provider_ref IS NOT NULL ORDER BY released_at, id" +
                                        limit_clause(limit, 0),
                                    {format_timestamp(cutoff)});

@@ -55,6 +55,24 @@ TEST_F(JobQueueTest, EnqueueClaimComplete) {
   EXPECT_FALSE(queue_->claim("host-a", 30s)->has_value());
 }
 
+// The queue's transactions touch only the jobs table: they must not drop the read caches that
+// storage::Database::write_generation() guards (GET /rifas/{id}, issue 12), or idle workers polling
+// and notification jobs draining would turn every read into a miss.
+TEST_F(JobQueueTest, QueueBookkeepingLeavesTheReadCachesValid) {
+  const uint64_t before = db_->db().write_generation();
+  auto id = queue_->enqueue(work("notify", {}, std::nullopt, std::nullopt, 1));
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  EXPECT_FALSE(queue_->claim("w", 30s, {"no-such-kind"})->has_value()) << "an idle poll";
+  auto job = queue_->claim("w", 30s);
+  ASSERT_TRUE(job.ok() && job->has_value());
+  ASSERT_EQ(queue_->fail(**job, "w", "no").value(), JobStatus::kDead);
+  ASSERT_TRUE(queue_->retry(*id).ok());
+  job = queue_->claim("w", 30s);
+  ASSERT_TRUE(job.ok() && job->has_value());
+  ASSERT_TRUE(queue_->complete(**job, "w").ok());
+  EXPECT_EQ(db_->db().write_generation(), before);
+}
+
 TEST_F(JobQueueTest, DedupeKeyEnqueuesOnce) {
   auto first = queue_->enqueue(work("settle", {}, std::nullopt, "settle:r1"));
   auto second = queue_->enqueue(work("settle", {{"other", true}}, std::nullopt, "settle:r1"));
