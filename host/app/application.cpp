@@ -15,6 +15,7 @@
 #include "app/http_routes.hpp"
 #include "app/logging.hpp"
 #include "app/lottery_cases.hpp"
+#include "app/payment_cases.hpp"
 #include "app/plugin_check.hpp"
 #include "app/plugin_wiring.hpp"
 #include "app/secret_policy.hpp"
@@ -424,7 +425,12 @@ int run_command(const CliOptions& options, std::ostream& out, std::ostream& err)
       PluginCheckOptions check{options.target, options.config_json, options.fixtures_dir};
       int failures = run_plugin_check(check, out);
       if (options.fixtures_dir) {
-        failures += run_lottery_cases(*options.fixtures_dir, {}, out, options.target);
+        auto library = plugin_runtime::PluginLibrary::load(options.target);
+        if (library && (*library)->info().kind == RIFA_KIND_PAYMENT) {
+          failures += run_payment_cases(*options.fixtures_dir, out, options.target);
+        } else {
+          failures += run_lottery_cases(*options.fixtures_dir, {}, out, options.target);
+        }
       }
       return failures == 0 ? kExitOk : 1;
     }
