@@ -162,7 +162,9 @@ class StripePayment final : public sdk::PaymentPlugin {
     if (metadata.is_object()) {
       for (const auto& [name, value] : metadata.items()) {
         if (name == "payment_method" && value.is_string()) {
-          payment_method = value.get<std::string>();
+          // A PaymentMethod id (pm_…) is confirmed at once; a method name ("card") leaves the
+          // choice to Stripe.js with the client_secret.
+          if (value.get<std::string>().rfind("pm_", 0) == 0) payment_method = value.get<std::string>();
         } else if (name == "return_url" && value.is_string()) {
           return_url = value.get<std::string>();
         } else if (name == "customer_email" && value.is_string()) {
