@@ -8,6 +8,7 @@
 #include <openssl/hmac.h>
 #include <stdlib.h>
 
+#include <soci/soci.h>
 #include <spdlog/sinks/null_sink.h>
 
 #include "fake_stripe.hpp"
@@ -53,6 +54,13 @@ class CheckoutTest : public SalesApiTest {
                      {"Stripe-Signature: t=" + t + ",v1=" + hmac_sha256_hex(kStripeWhsec, t + "." + body)});
   }
 
+  std::string one_transaccion(const std::string& rifa) {
+    auto lease = test_db_->db().lease();
+    std::string id;
+    lease.session() << "SELECT id FROM transacciones WHERE rifa_id = :r", soci::use(rifa), soci::into(id);
+    return id;
+  }
+
   FakeStripe stripe_{kStripeKey};
 };
 
@@ -81,6 +89,15 @@ TEST_F(CheckoutTest, ThePurchaseReplyCarriesNextActionAndTheWebhookSellsTheNumbe
   EXPECT_EQ(again.body, r.body);
   EXPECT_EQ(stripe_.intents_created, 1);
 
+  // While the buyer confirms, the app polls the purchase: pending, for its buyer and staff only.
+  auto polled = call("GET", "/api/v1/transacciones/" + tx, "", jugador.token);
+  ASSERT_EQ(polled.status, 200) << polled.body;
+  EXPECT_EQ(polled.json()["status"], "pending");
+  EXPECT_EQ(polled.json()["tickets"].size(), 2u);
+  EXPECT_EQ(call("GET", "/api/v1/transacciones/" + tx, "", register_jugador("other@rifa.test").token).status, 404);
+  EXPECT_EQ(call("GET", "/api/v1/transacciones/" + tx).status, 401);
+  EXPECT_EQ(call("GET", "/api/v1/transacciones/no-such-id", "", jugador.token).status, 404);
+
   // The buyer confirms with Stripe.js; Stripe's signed webhook sells the numbers.
   const json pi = stripe_.succeed(ref);
   const std::string event = json({{"id", "evt_checkout_1"}, {"object", "event"}, {"type", "payment_intent.succeeded"},
@@ -90,6 +107,10 @@ TEST_F(CheckoutTest, ThePurchaseReplyCarriesNextActionAndTheWebhookSellsTheNumbe
   ASSERT_EQ(hook.status, 200) << hook.body;
   EXPECT_EQ(status_of(tx), "succeeded");
   for (const auto& t : reply["tickets"]) EXPECT_EQ(estado_of(t["id"]), "vendido");
+  auto settled = call("GET", "/api/v1/transacciones/" + tx, "", jugador.token);
+  ASSERT_EQ(settled.status, 200) << settled.body;
+  EXPECT_EQ(settled.json()["status"], "succeeded");
+  EXPECT_EQ(settled.json()["tickets"][0]["estado"], "vendido");
 
   // A forged event is refused and changes nothing.
   auto forged = http_call("POST", url("/api/v1/webhooks/stripe"), event, "", {"Stripe-Signature: t=1,v1=00"});
@@ -104,6 +125,11 @@ TEST_F(CheckoutTest, ADeclinedCardAnswers402AndReleasesTheNumbers) {
   ASSERT_EQ(r.status, 402) << r.body;
   EXPECT_NE(r.body.find("Your card has insufficient funds."), std::string::npos) << r.body;
   EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE rifa_id = '" + rifa + "' AND estado IN ('reservado', 'vendido')"), 0);
+  const std::string tx = one_transaccion(rifa);
+  auto failed = call("GET", "/api/v1/transacciones/" + tx, "", jugador.token);
+  ASSERT_EQ(failed.status, 200) << failed.body;
+  EXPECT_EQ(failed.json()["status"], "failed");
+  EXPECT_NE(failed.json()["reason"].get<std::string>().find("insufficient funds"), std::string::npos) << failed.body;
   // The numbers are free for the next buyer.
   auto next = buy(register_jugador("next@rifa.test"), rifa, 10, "checkout-next", {{"payment_method", "pm_card_visa"}});
   ASSERT_EQ(next.status, 201) << next.body;
