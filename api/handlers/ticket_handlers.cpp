@@ -105,6 +105,20 @@ Response list_user_tickets(const ApiContext& ctx, Request& req) {
   return json_body_response(200, page_json(*list, ticket_json));
 }
 
+// The purchase as it stands now: the receipt's shape, and the provider's reason once it failed.
+// The app polls it while a payment it was sent to confirm (next_action) is pending.
+Response get_transaccion(const ApiContext& ctx, Request& req) {
+  auto who = ctx.authenticator.authenticate(req);
+  if (!who) return error_response(who.error(), req);
+  const std::string id = req.path_params.at("id");
+  if (id.empty() || id.size() > kIdMax) return error_response(engine::invalid_field("id", "must be an id"), req);
+  auto sale = ctx.tickets.transaccion(who->actor(), id);
+  if (!sale) return error_response(sale.error(), req);
+  nlohmann::json body = engine::receipt_json(*sale);
+  if (sale->transaccion.failure_reason) body["reason"] = *sale->transaccion.failure_reason;
+  return json_body_response(200, body);
+}
+
 }  // namespace
 
 void register_ticket_routes(Router& router, const ApiContext& context) {
@@ -112,6 +126,7 @@ void register_ticket_routes(Router& router, const ApiContext& context) {
   router.add("POST", p + "/rifas/{id}/tickets", [&context](Request& r) { return buy_tickets(context, r); });
   router.add("GET", p + "/rifas/{id}/tickets", [&context](Request& r) { return list_rifa_tickets(context, r); });
   router.add("GET", p + "/users/{id}/tickets", [&context](Request& r) { return list_user_tickets(context, r); });
+  router.add("GET", p + "/transacciones/{id}", [&context](Request& r) { return get_transaccion(context, r); });
 }
 
 }  // namespace rifa::api

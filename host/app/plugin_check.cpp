@@ -9,6 +9,7 @@
 
 #include "app/logging.hpp"
 #include "app/lottery_cases.hpp"
+#include "app/payment_cases.hpp"
 #include "plugin_runtime/json_schema.hpp"
 #include "plugin_runtime/plugin_instance.hpp"
 #include "plugin_runtime/plugin_library.hpp"
@@ -472,9 +473,15 @@ int run_plugin_check(const PluginCheckOptions& options, std::ostream& out) {
     default: break;
   }
   int failures = report.failures();
-  if (options.fixtures_dir && info.kind != RIFA_KIND_LOTTERY) {
-    report.skip("recorded cases", std::string("the case format (sdk/docs/CASES.md) records lottery draws; ") +
-                                      plugin_runtime::kind_name(info.kind) + " plugins have no recorded cases yet");
+  if (options.fixtures_dir && info.kind == RIFA_KIND_PAYMENT) {
+    // The recorded payment cases (app/payment_cases.hpp: create, webhook, look-up and refund steps
+    // against cassettes of the provider's API), offline.
+    out << "recorded payment cases under " << options.fixtures_dir->string() << ":\n";
+    failures += run_payment_cases(*options.fixtures_dir, out, options.library);
+  } else if (options.fixtures_dir && info.kind != RIFA_KIND_LOTTERY) {
+    report.skip("recorded cases", std::string("the case format (sdk/docs/CASES.md) records lottery draws and ") +
+                                      "payments; " + plugin_runtime::kind_name(info.kind) +
+                                      " plugins have no recorded cases yet");
   } else if (options.fixtures_dir) {
     // Check 12: the recorded cases of this library, each with its clock frozen at its "now".
     out << "recorded cases under " << options.fixtures_dir->string() << ":\n";

@@ -28,6 +28,10 @@ struct PaymentAnswer {
   // What the provider says was paid, when it says (sdk/abi.h: optional members of the answer).
   std::optional<int64_t> amount_cents;
   std::optional<std::string> currency;
+  // What the app must do next while the payment is pending, in the one shape the purchase reply
+  // carries: {"type": "redirect", "url"} (PSE, a hosted checkout), {"type": "client_secret",
+  // "value", "publishable_key"?} (Stripe.js), {"type": "wait", "message"} (a Nequi push); null: none.
+  nlohmann::json next_action;
 };
 
 // A verified webhook, decoded by the plugin.

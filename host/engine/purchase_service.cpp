@@ -247,6 +247,7 @@ Result<PurchaseResult> PurchaseService::finish(const Actor& actor, const std::st
   // A failed purchase answers 402 with the provider's reason, unless the provider refused the
   // request itself (then it is the service that is unavailable, not the buyer's payment).
   std::optional<Error> refused;
+  nlohmann::json next_action;  // the app's next step while the payment stays pending
   if (tx.status == PaymentStatus::kPending) {
     nlohmann::json numeros = nlohmann::json::array();
     for (const auto& t : sale.tickets) numeros.push_back(t.numero);
@@ -262,6 +263,7 @@ Result<PurchaseResult> PurchaseService::finish(const Actor& actor, const std::st
     if (answer) {
       change.provider_ref = answer->provider_ref;
       change.to = answer->status;
+      next_action = answer->next_action;
       if (answer->status == PaymentStatus::kSucceeded) {
         if (auto mismatch = confirmation_mismatch(tx, answer->amount_cents, answer->currency)) {
           // Not sold on a charge of another amount: held as pending for reconciliation and hold
@@ -296,7 +298,7 @@ Result<PurchaseResult> PurchaseService::finish(const Actor& actor, const std::st
     }
   }
   const std::string rifa_id = tx.rifa_id;
-  const auto respond = [refused, rifa_id](const SettleOutcome& outcome) {
+  const auto respond = [refused, rifa_id, next_action](const SettleOutcome& outcome) {
     const Sale& s = outcome.sale;
     if (s.transaccion.status == PaymentStatus::kFailed) {
       if (refused) return encode_error(*refused);
@@ -309,7 +311,9 @@ Result<PurchaseResult> PurchaseService::finish(const Actor& actor, const std::st
                                      "payment declined by the provider: " +
                                          s.transaccion.failure_reason.value_or("no reason given")));
     }
-    return StoredResponse{201, receipt_json(s).dump()};
+    nlohmann::json body = receipt_json(s);
+    if (s.transaccion.status == PaymentStatus::kPending && !next_action.is_null()) body["next_action"] = next_action;
+    return StoredResponse{201, body.dump()};
   };
   change.now = clock_.now();
   const bool charged = change.to == PaymentStatus::kSucceeded;

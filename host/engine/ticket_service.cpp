@@ -33,4 +33,13 @@ Result<Page<Ticket>> TicketService::list_for_user(const Actor& actor, const std:
   return sales_.list_tickets(filter, page);
 }
 
+Result<Sale> TicketService::transaccion(const Actor& actor, const std::string& transaccion_id) {
+  auto found = sales_.find_sale(transaccion_id);
+  if (!found) return found.error();
+  if (!*found || (!actor.is_staff() && (*found)->transaccion.user_id != actor.user_id)) {
+    return make_error(ErrorCode::kNotFound, "no transaccion '" + transaccion_id + "'");
+  }
+  return std::move(**found);
+}
+
 }  // namespace rifa::engine

@@ -22,6 +22,9 @@ class TicketService {
                                      const PageRequest& page);
   Result<Page<Ticket>> list_for_user(const Actor& actor, const std::string& user_id, TicketFilter filter,
                                      const PageRequest& page);
+  // GET /transacciones/{id}: one purchase and its tickets, for its buyer or staff. Anyone else is
+  // answered not found (a transaccion id says nothing about whose it is).
+  Result<Sale> transaccion(const Actor& actor, const std::string& transaccion_id);
 
  private:
   SalesRepository& sales_;

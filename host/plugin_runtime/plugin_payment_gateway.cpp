@@ -59,6 +59,26 @@ Result<void> read_amount(const std::string& instance, const char* operation, con
   return {};
 }
 
+// The answer's next step for the app (sdk/ABI.md: the optional "next_action", or a bare
+// "checkout_url" read as a redirect); anything else is left out rather than passed on half-read.
+nlohmann::json next_action_of(const nlohmann::json& doc) {
+  const auto text = [](const nlohmann::json& o, const char* k) {
+    return o.contains(k) && o[k].is_string() && !o[k].get<std::string>().empty();
+  };
+  if (auto it = doc.find("next_action"); it != doc.end() && it->is_object() && text(*it, "type")) {
+    const std::string type = (*it)["type"];
+    if (type == "redirect" && text(*it, "url")) return {{"type", type}, {"url", (*it)["url"]}};
+    if (type == "client_secret" && text(*it, "value")) {
+      nlohmann::json out = {{"type", type}, {"value", (*it)["value"]}};
+      if (text(*it, "publishable_key")) out["publishable_key"] = (*it)["publishable_key"];
+      return out;
+    }
+    if (type == "wait") return {{"type", type}, {"message", text(*it, "message") ? (*it)["message"] : nlohmann::json("")}};
+  }
+  if (text(doc, "checkout_url")) return {{"type", "redirect"}, {"url", doc["checkout_url"]}};
+  return nullptr;
+}
+
 Result<engine::PaymentAnswer> payment_answer(const std::string& instance, const char* operation,
                                              const plugin_runtime::CallOutcome& call) {
   if (!call.ok()) return call_error(instance, operation, call);
@@ -76,6 +96,7 @@ Result<engine::PaymentAnswer> payment_answer(const std::string& instance, const 
   if (auto read = read_amount(instance, operation, *doc, answer.amount_cents, answer.currency); !read) {
     return make_error(ErrorCode::kInternal, read.error().message);
   }
+  answer.next_action = next_action_of(*doc);
   return answer;
 }
 

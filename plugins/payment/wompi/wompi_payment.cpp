@@ -1,0 +1,432 @@
+// payment_wompi: Wompi's transactions API (docs.wompi.co) through the host's HTTP transport.
+//
+// The provider_ref the host keeps is our reference (the transaccion id, unique per payment), which
+// every Wompi transaction and event carries: the web checkout creates the transaction on Wompi's
+// side, so its id is not known when the purchase is answered. get_payment looks the reference up
+// (GET /transactions?reference=…); a created transaction is long-polled by id until PSE's or
+// Bancolombia's bank URL appears.
+#include <chrono>
+#include <optional>
+#include <regex>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "rifa/sdk/plugin.hpp"
+#include "wompi_config.hpp"
+#include "wompi_signature.hpp"
+
+namespace rifa::plugins::wompi {
+namespace {
+
+using nlohmann::json;
+using sdk::Error;
+
+json parse_request(const std::string& text, const char* operation) {
+  json doc = json::parse(text, nullptr, false);
+  if (doc.is_discarded()) throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) + ": the request is not valid JSON");
+  if (!doc.is_object()) throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) + ": the request must be a JSON object");
+  return doc;
+}
+
+int64_t require_amount(const json& request, const char* operation) {
+  auto it = request.find("amount_cents");
+  if (it == request.end() || !it->is_number_integer() || it->get<int64_t>() <= 0) {
+    throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) + ": amount_cents must be a positive integer");
+  }
+  return it->get<int64_t>();
+}
+
+std::string require_string(const json& request, const char* field, const char* operation) {
+  auto it = request.find(field);
+  if (it == request.end() || !it->is_string() || it->get<std::string>().empty()) {
+    throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) + ": " + field + " must be a non-empty string");
+  }
+  return it->get<std::string>();
+}
+
+// Wompi charges COP only, in centavos that stand for whole pesos.
+void check_representable(int64_t cents, const std::string& currency, const char* operation) {
+  if (currency != "COP") {
+    throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) + ": amount in " + currency +
+                                               " cannot be represented: Wompi charges COP only");
+  }
+  if (cents % 100 != 0) {
+    throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) + ": amount_cents " + std::to_string(cents) +
+                                               " COP cannot be represented: Wompi takes whole pesos "
+                                               "(amount_in_cents ending in 00); refused rather than rounded");
+  }
+}
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return text;
+}
+
+std::string url_escape(const std::string& text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+        c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xf]);
+    }
+  }
+  return out;
+}
+
+std::string find_header(const std::string& headers, const std::string& name) {
+  size_t start = 0;
+  while (start < headers.size()) {
+    size_t end = headers.find('\n', start);
+    if (end == std::string::npos) end = headers.size();
+    const std::string line = headers.substr(start, end - start);
+    const size_t colon = line.find(':');
+    if (colon != std::string::npos && lower(line.substr(0, colon)) == name) {
+      std::string value = line.substr(colon + 1);
+      const size_t first = value.find_first_not_of(" \t");
+      const size_t last = value.find_last_not_of(" \t\r");
+      return first == std::string::npos ? "" : value.substr(first, last - first + 1);
+    }
+    start = end + 1;
+  }
+  return "";
+}
+
+// Wompi's transaction status → the host's.
+std::string host_status(const std::string& status) {
+  if (status == "APPROVED") return "succeeded";
+  if (status == "DECLINED" || status == "ERROR") return "failed";
+  if (status == "VOIDED") return "refunded";
+  return "pending";  // PENDING
+}
+
+bool matches(const std::string& text, const char* pattern) { return std::regex_match(text, std::regex(pattern)); }
+
+// The payment method object Wompi's POST /transactions takes, from what the app chose
+// (metadata.payment_method), checked per method.
+json payment_method(const json& chosen, const std::string& description) {
+  const std::string type = chosen.value("type", "");
+  const auto text = [&](const char* field) {
+    return chosen.contains(field) && chosen[field].is_string() ? chosen[field].get<std::string>() : std::string();
+  };
+  const auto refuse = [&](const std::string& why) {
+    throw Error(RIFA_ERR_INVALID_ARGUMENT, "create_payment: payment_method " + type + ": " + why);
+  };
+  if (type == "CARD") {
+    const std::string token = text("token");
+    if (!matches(token, "^tok_[A-Za-z0-9_]+$")) refuse("token must be a Wompi card token (tok_...)");
+    const int installments = chosen.value("installments", 1);
+    if (installments < 1 || installments > 36) refuse("installments must be 1..36");
+    return {{"type", "CARD"}, {"token", token}, {"installments", installments}};
+  }
+  if (type == "NEQUI") {
+    const std::string phone = text("phone_number");
+    if (!matches(phone, "^3[0-9]{9}$")) refuse("phone_number must be a Colombian mobile number of 10 digits (3XXXXXXXXX)");
+    return {{"type", "NEQUI"}, {"phone_number", phone}};
+  }
+  if (type == "PSE") {
+    const int user_type = chosen.value("user_type", -1);
+    if (user_type != 0 && user_type != 1) refuse("user_type must be 0 (persona natural) or 1 (persona jurídica)");
+    const std::string id_type = text("user_legal_id_type");
+    if (!matches(id_type, "^(CC|CE|NIT|PP|TI|DNI|RG|OTHER)$")) refuse("user_legal_id_type must be CC, CE, NIT, PP or TI");
+    const std::string id = text("user_legal_id");
+    if (!matches(id, "^[0-9A-Za-z]{4,20}$")) refuse("user_legal_id must be the document number (4 to 20 letters or digits)");
+    const std::string bank = text("financial_institution_code");
+    if (!matches(bank, "^[0-9]{1,10}$")) refuse("financial_institution_code must be the bank's PSE code (digits)");
+    return {{"type", "PSE"},
+            {"user_type", user_type},
+            {"user_legal_id_type", id_type},
+            {"user_legal_id", id},
+            {"financial_institution_code", bank},
+            {"payment_description", description.substr(0, 64)}};
+  }
+  if (type == "BANCOLOMBIA_TRANSFER") {
+    return {{"type", "BANCOLOMBIA_TRANSFER"}, {"user_type", "PERSON"}, {"payment_description", description.substr(0, 64)}};
+  }
+  throw Error(RIFA_ERR_INVALID_ARGUMENT,
+              "create_payment: payment_method.type must be CARD, NEQUI, PSE or BANCOLOMBIA_TRANSFER, got '" + type + "'");
+}
+
+class WompiPayment final : public sdk::PaymentPlugin {
+ public:
+  static constexpr uint32_t kPluginFlags = 0;  // immutable state only
+
+  WompiPayment(sdk::Host host, std::string instance_id, std::string config_json)
+      : PaymentPlugin(host, std::move(instance_id), std::move(config_json)),
+        config_(parse_wompi_config(this->config_json())) {
+    this->host().info(std::string("wompi instance in ") + (config_.production ? "PRODUCTION" : "sandbox") +
+                      " mode against " + config_.api_base);
+  }
+
+  std::string create_payment(const std::string& request_json) override {
+    const json request = parse_request(request_json, "create_payment");
+    const int64_t cents = require_amount(request, "create_payment");
+    const std::string currency = require_string(request, "currency", "create_payment");
+    const std::string reference = require_string(request, "idempotency_key", "create_payment");
+    check_representable(cents, currency, "create_payment");
+    const json metadata = request.value("metadata", json::object());
+    const std::string description = request.value("description", std::string("Rifa1122"));
+
+    // The same reference never makes a second transaction: one that exists is answered again.
+    if (auto existing = latest_by_reference(reference, "create_payment")) {
+      const int64_t earlier = existing->value("amount_in_cents", int64_t{0});
+      if (earlier != cents) {
+        throw Error(RIFA_ERR_INVALID_ARGUMENT, "reference '" + reference + "' was already used with amount_in_cents " +
+                                                   std::to_string(earlier) + ", not " + std::to_string(cents));
+      }
+      return creation_answer(reference, *existing);
+    }
+
+    const std::string signature = integrity_signature(reference, cents, currency, config_.integrity_secret);
+    if (!metadata.is_object() || !metadata.contains("payment_method") || !metadata["payment_method"].is_object()) {
+      // No method chosen in the app: Wompi's web checkout takes the buyer from here.
+      std::string url = config_.checkout_base + "?public-key=" + url_escape(config_.public_key) +
+                        "&currency=" + currency + "&amount-in-cents=" + std::to_string(cents) +
+                        "&reference=" + url_escape(reference) + "&signature%3Aintegrity=" + signature;
+      if (!config_.redirect_url.empty()) url += "&redirect-url=" + url_escape(config_.redirect_url);
+      return json({{"provider_ref", reference},
+                    {"status", "pending"},
+                    {"checkout_url", url},
+                    {"next_action", {{"type", "redirect"}, {"url", url}}}})
+          .dump();
+    }
+    const json method = payment_method(metadata["payment_method"], description);
+    const std::string email = metadata.value("customer_email", "");
+    if (!matches(email, "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")) {
+      throw Error(RIFA_ERR_INVALID_ARGUMENT, "create_payment: metadata.customer_email is required by Wompi");
+    }
+
+    json body = {{"acceptance_token", acceptance_token()},
+                 {"amount_in_cents", cents},
+                 {"currency", currency},
+                 {"signature", signature},
+                 {"customer_email", email},
+                 {"reference", reference},
+                 {"payment_method", method}};
+    if (!config_.redirect_url.empty()) body["redirect_url"] = config_.redirect_url;
+    json transaction = call("POST", "/transactions", body.dump(), "create_payment")["data"];
+    const std::string id = transaction.value("id", "");
+    host().info("wompi transaction " + id + " (" + method["type"].get<std::string>() + ") for " + reference + ": " +
+                transaction.value("status", ""));
+
+    // PSE and Bancolombia hand out the bank's URL a moment later: long-poll the transaction by id.
+    const std::string type = method["type"].get<std::string>();
+    for (int attempt = 0; attempt < config_.poll_attempts && (type == "PSE" || type == "BANCOLOMBIA_TRANSFER") &&
+                          transaction.value("status", "") == "PENDING" && async_url(transaction).empty();
+         ++attempt) {
+      if (config_.poll_interval_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(config_.poll_interval_ms));
+      transaction = call("GET", "/transactions/" + url_escape(id), "", "create_payment")["data"];
+    }
+    return creation_answer(reference, transaction);
+  }
+
+  std::string verify_webhook(const std::string& method, const std::string& headers, const std::string& body) override {
+    if (method != "POST") throw Error(RIFA_ERR_INVALID_ARGUMENT, "Wompi events are POST requests, got " + method);
+    const json event = json::parse(body, nullptr, false);
+    if (event.is_discarded() || !event.is_object()) throw Error(RIFA_ERR_SIGNATURE, "the event body is not a JSON object");
+    const std::string header = find_header(headers, "x-event-checksum");
+    const std::string in_body = event.contains("signature") && event["signature"].is_object()
+                                    ? event["signature"].value("checksum", "")
+                                    : "";
+    if (header.empty() && in_body.empty()) throw Error(RIFA_ERR_SIGNATURE, "missing X-Event-Checksum");
+    verify_event_checksum(event, header.empty() ? in_body : header, config_.events_secret);
+    if (!header.empty() && !in_body.empty()) verify_event_checksum(event, in_body, config_.events_secret);
+
+    const int64_t age_s = host().now_unix_ms() / 1000 - event["timestamp"].get<int64_t>();
+    if (age_s > config_.event_max_age_s) {
+      throw Error(RIFA_ERR_SIGNATURE, "the event's timestamp is " + std::to_string(age_s) + " s old (at most " +
+                                          std::to_string(config_.event_max_age_s) + " s accepted)");
+    }
+    const std::string name = event.value("event", "");
+    const std::string environment = event.value("environment", "");
+    if (!environment.empty() && (environment == "prod") != config_.production) {
+      throw Error(RIFA_ERR_SIGNATURE, "a " + environment + " event reached a " +
+                                          (config_.production ? "production" : "sandbox") + " instance");
+    }
+    if (name != "transaction.updated") {
+      throw Error(RIFA_ERR_INVALID_ARGUMENT, "Wompi event '" + name + "' is not handled (only transaction.updated)");
+    }
+    const json transaction = event["data"].value("transaction", json());
+    if (!transaction.is_object() || transaction.value("reference", "").empty() || transaction.value("id", "").empty()) {
+      throw Error(RIFA_ERR_INVALID_ARGUMENT, "transaction.updated without data.transaction.id and reference");
+    }
+    const std::string status = transaction.value("status", "");
+    const std::string host = host_status(status);
+    json answer = {{"event_id", "wompi:" + transaction["id"].get<std::string>() + ":" + status},
+                   {"provider_ref", transaction["reference"]},
+                   {"transaction_id", transaction["id"]},
+                   {"status", host},
+                   {"provider_event", name}};
+    if (host == "succeeded") answer["type"] = "payment.succeeded";
+    if (host == "failed") answer["type"] = "payment.failed";
+    if (host == "refunded") answer["type"] = "payment.refunded";
+    if (host == "pending") answer["type"] = "payment.pending";
+    if (transaction.contains("amount_in_cents") && transaction["amount_in_cents"].is_number_integer()) {
+      answer["amount_cents"] = transaction["amount_in_cents"];
+    }
+    if (transaction.contains("currency") && transaction["currency"].is_string()) answer["currency"] = transaction["currency"];
+    if (host == "failed") answer["reason"] = reason_of(transaction);
+    return answer.dump();
+  }
+
+  std::string get_payment(const std::string& provider_ref) override {
+    const auto transaction = latest_by_reference(provider_ref, "get_payment");
+    if (!transaction) throw Error(RIFA_ERR_NOT_FOUND, "no Wompi transaction has reference '" + provider_ref + "'");
+    const std::string status = transaction->value("status", "");
+    json answer = {{"provider_ref", provider_ref},
+                   {"status", host_status(status)},
+                   {"amount_cents", transaction->value("amount_in_cents", int64_t{0})},
+                   {"currency", transaction->value("currency", "COP")},
+                   {"transaction_id", transaction->value("id", "")},
+                   {"provider_status", status}};
+    if (status == "DECLINED" || status == "ERROR") answer["reason"] = reason_of(*transaction);
+    return answer.dump();
+  }
+
+  std::string refund(const std::string& request_json) override {
+    const json request = parse_request(request_json, "refund");
+    const std::string ref = require_string(request, "provider_ref", "refund");
+    const int64_t cents = require_amount(request, "refund");
+    require_string(request, "idempotency_key", "refund");
+    const auto transaction = latest_by_reference(ref, "refund");
+    if (!transaction) throw Error(RIFA_ERR_NOT_FOUND, "no Wompi transaction has reference '" + ref + "'");
+    const std::string id = transaction->value("id", "");
+    const std::string status = transaction->value("status", "");
+    if (status == "VOIDED") return json({{"refund_ref", id}, {"status", "succeeded"}}).dump();  // already given back
+    if (transaction->value("payment_method_type", "") != "CARD") {
+      throw Error(RIFA_ERR_UNSUPPORTED, "refund: Wompi only voids card transactions through the API; transaction " + id +
+                                            " (" + transaction->value("payment_method_type", "") +
+                                            ") must be refunded from Wompi's dashboard");
+    }
+    if (status != "APPROVED") throw Error(RIFA_ERR_INVALID_ARGUMENT, "refund: transaction " + id + " is " + status);
+    if (cents != transaction->value("amount_in_cents", int64_t{0})) {
+      throw Error(RIFA_ERR_UNSUPPORTED, "refund: Wompi voids a card transaction in full only");
+    }
+    const json voided = call("POST", "/transactions/" + url_escape(id) + "/void", "{}", "refund");
+    const json data = voided.value("data", json::object());
+    const json tx = data.is_object() && data.contains("transaction") ? data["transaction"] : data;
+    const std::string after = tx.is_object() ? tx.value("status", "") : "";
+    return json({{"refund_ref", id}, {"status", after == "VOIDED" ? "succeeded" : "pending"}}).dump();
+  }
+
+  std::string payout(const std::string&) override {
+    throw Error(RIFA_ERR_UNSUPPORTED, "payout: Wompi's third-party payments (pagos a terceros) are not wired yet; "
+                                      "record the prize as paid by hand");
+  }
+
+ private:
+  std::string acceptance_token() {
+    const json merchant = call("GET", "/merchants/" + url_escape(config_.public_key), "", "create_payment", false);
+    const json data = merchant.value("data", json::object());
+    const json acceptance = data.is_object() ? data.value("presigned_acceptance", json()) : json();
+    if (!acceptance.is_object() || !acceptance.contains("acceptance_token") || !acceptance["acceptance_token"].is_string()) {
+      throw Error(RIFA_ERR_PARSE, "create_payment: Wompi's merchant answer has no data.presigned_acceptance.acceptance_token");
+    }
+    return acceptance["acceptance_token"].get<std::string>();
+  }
+
+  // The transaction to report for `reference`: an approved one if any, else the newest.
+  std::optional<json> latest_by_reference(const std::string& reference, const char* operation) {
+    const json found = call("GET", "/transactions?reference=" + url_escape(reference), "", operation);
+    const json data = found.value("data", json());
+    if (!data.is_array()) throw Error(RIFA_ERR_PARSE, std::string(operation) + ": Wompi's search answer has no data array");
+    std::optional<json> chosen;
+    for (const auto& transaction : data) {
+      if (!transaction.is_object() || transaction.value("reference", "") != reference) continue;
+      if (!chosen || transaction.value("status", "") == "APPROVED" ||
+          (chosen->value("status", "") != "APPROVED" &&
+           transaction.value("created_at", "") > chosen->value("created_at", ""))) {
+        chosen = transaction;
+      }
+    }
+    return chosen;
+  }
+
+  static std::string async_url(const json& transaction) {
+    const json method = transaction.value("payment_method", json());
+    if (!method.is_object() || !method.contains("extra") || !method["extra"].is_object()) return "";
+    const json& extra = method["extra"];
+    return extra.contains("async_payment_url") && extra["async_payment_url"].is_string()
+               ? extra["async_payment_url"].get<std::string>()
+               : "";
+  }
+
+  static std::string reason_of(const json& transaction) {
+    const std::string message = transaction.contains("status_message") && transaction["status_message"].is_string()
+                                    ? transaction["status_message"].get<std::string>()
+                                    : "";
+    return message.empty() ? "Wompi: transaction " + transaction.value("status", "") : message;
+  }
+
+  std::string creation_answer(const std::string& reference, const json& transaction) const {
+    const std::string status = transaction.value("status", "");
+    if (status.empty()) throw Error(RIFA_ERR_PARSE, "create_payment: Wompi's transaction has no status");
+    const std::string host = host_status(status);
+    if (host == "failed") throw Error(RIFA_ERR_DECLINED, reason_of(transaction));
+    json answer = {{"provider_ref", reference}, {"status", host}, {"transaction_id", transaction.value("id", "")}};
+    if (host == "pending") {
+      const std::string type = transaction.value("payment_method_type", "");
+      const std::string url = async_url(transaction);
+      if (!url.empty()) {
+        answer["checkout_url"] = url;
+        answer["next_action"] = {{"type", "redirect"}, {"url", url}};
+      } else if (type == "NEQUI") {
+        answer["next_action"] = {{"type", "wait"},
+                                 {"message", "Acepta la notificación de Nequi en tu celular para completar el pago."}};
+      } else {
+        answer["next_action"] = {{"type", "wait"}, {"message", "Wompi está procesando el pago."}};
+      }
+    }
+    return answer.dump();
+  }
+
+  json call(const std::string& method, const std::string& path, const std::string& body, const char* operation,
+            bool authorized = true) {
+    sdk::HttpRequest request;
+    request.method = method;
+    request.url = config_.api_base + path;
+    request.body = body;
+    request.timeout_ms = config_.timeout_ms;
+    if (authorized) request.headers.emplace_back("Authorization", "Bearer " + config_.private_key);
+    if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
+    const sdk::HttpResponse response = host().http(request);
+    const std::string where = std::string(operation) + ": Wompi " + method + " " + path.substr(0, path.find('?'));
+    const json doc = json::parse(response.body, nullptr, false);
+    if (response.status >= 200 && response.status < 300) {
+      if (doc.is_discarded() || !doc.is_object()) {
+        throw Error(RIFA_ERR_PARSE, where + " answered HTTP " + std::to_string(response.status) +
+                                        " with a body that is not a JSON object");
+      }
+      return doc;
+    }
+    const json error = !doc.is_discarded() && doc.is_object() && doc.contains("error") && doc["error"].is_object()
+                           ? doc["error"]
+                           : json::object();
+    std::string detail = " (HTTP " + std::to_string(response.status);
+    if (error.contains("type") && error["type"].is_string()) detail += ", " + error["type"].get<std::string>();
+    detail += ")";
+    if (error.contains("messages")) detail += ": " + error["messages"].dump();
+    if (response.status >= 500 || response.status == 429) throw Error(RIFA_ERR_TRANSPORT, where + " failed" + detail);
+    if (response.status == 401 || response.status == 403) {
+      throw Error(RIFA_ERR_TRANSPORT, where + " refused the key in " + config_.private_key_env + detail);
+    }
+    if (response.status == 404) throw Error(RIFA_ERR_NOT_FOUND, where + ": not found");
+    throw Error(RIFA_ERR_INVALID_ARGUMENT, where + " refused the request" + detail);
+  }
+
+  WompiConfig config_;
+};
+
+}  // namespace
+}  // namespace rifa::plugins::wompi
+
+RIFA_PLUGIN(rifa::plugins::wompi::WompiPayment, RIFA_KIND_PAYMENT, "wompi", "1.0.0",
+            "Wompi (Bancolombia): cards, PSE, Nequi and Bancolombia transfer; checksummed events",
+            rifa::plugins::wompi::kWompiConfigSchema)
