@@ -18,9 +18,10 @@
 namespace rifa::settlement {
 
 // One event for the notifiers of a rifa. `type` is one of the ABI's event types (sdk/ABI.md,
-// "Notifier"): rifa_opened, rifa_closed, ticket_sold, result_published, winner, payout_sent,
-// payout_failed. `entity_id` names what the event is about (the rifa for opened/closed/result, the
-// ticket for ticket_sold, the ganador for winner/payout_*): one event per (type, entity) is ever
+// "Notifier"): rifa_opened, rifa_closed, ticket_sold, receipt, result_published, winner,
+// payout_sent, payout_failed, refund. `entity_id` names what the event is about (the rifa for
+// opened/closed/result, the ticket for ticket_sold, the ganador for winner/payout_*, the
+// transaccion for receipt and refund): one event per (type, entity) is ever
 // delivered to each notifier, however often it is published.
 struct NotificationEvent {
   std::string type;

@@ -35,8 +35,9 @@ struct ReleasedCharge {
 };
 
 // A refund the provider made (or nothing to refund: a charge of 0): in one transaction the
-// reembolsos row (one per transaccion, ever), the transaccion refunded, its tickets anulado and
-// `audit`.
+// reembolsos row (one per transaccion, ever), the transaccion refunded, its tickets anulado,
+// `audit` and the player's `refund` notification (`event_data`; it names the buyer as user_id, so
+// the notifiers address it, and a receipt of money moved reaches even a player who opted out).
 struct RecordedRefund {
   std::string transaccion_id;
   std::string rifa_id;
@@ -45,6 +46,7 @@ struct RecordedRefund {
   std::string refund_ref;
   std::string status;  // the provider's word: succeeded or pending
   engine::AuditEntry audit;
+  nlohmann::json event_data = nlohmann::json::object();
   engine::TimePoint now;
 };
 

@@ -105,6 +105,12 @@ Result<RefundSummary> RefundService::refund_rifa(const std::string& rifa_id) {
                                                                               {"provider", charge.provider},
                                                                               {"refund_ref", refund_ref},
                                                                               {"status", refund_status}}},
+                                                          {{"user_id", charge.user_id},
+                                                           {"transaccion_id", charge.id},
+                                                           {"amount_cents", charge.amount},
+                                                           {"currency", charge.currency},
+                                                           {"refund_ref", refund_ref},
+                                                           {"reason", "rifa cancelada"}},
                                                           clock_.now()});
     if (!recorded) return recorded.error();
     if (*recorded) {

@@ -95,6 +95,8 @@ Result<bool> SqlRefundRepository::record_refund(const settlement::RecordedRefund
                sql_in({TicketEstado::kVendido, TicketEstado::kGanador, TicketEstado::kReservado}),
         soci::use(refund.transaccion_id);
     append_audit(sql, backend, audit_record(refund.audit, refund.now));
+    notifications_.publish(sql, settlement::NotificationEvent{"refund", refund.rifa_id, refund.transaccion_id,
+                                                              refund.event_data, refund.now});
     return true;
   });
 }

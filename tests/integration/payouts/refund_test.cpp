@@ -1,5 +1,7 @@
 // Cancelling a rifa: the rifa.refund job is queued with the state change, and refunds every paid
 // ticket once through the plugin that took the payment.
+#include <map>
+
 #include "engine/id_generator.hpp"
 #include "engine/rifa_service.hpp"
 #include "engine/settlement/refund_service.hpp"
@@ -82,8 +84,20 @@ TEST_F(RefundTest, CancellingRefundsEveryPaidTicketOnceAndAnnulsThem) {
     told = told || (e["type"] == "rifa_closed" && e["data"]["estado"] == "cancelada" && e["data"]["refunded_cents"] == 7500);
   }
   EXPECT_TRUE(told);
+  // Each buyer hears of their own refund: one refund event per transaccion, naming the buyer and
+  // the amount (a receipt of money moved, so the notifiers address it).
+  std::map<std::string, json> refund_events;
+  for (const auto& e : notifier_events("log_a")) {
+    if (e["type"] == "refund") refund_events[e["data"]["transaccion_id"].get<std::string>()] = e["data"];
+  }
+  ASSERT_EQ(refund_events.size(), 2u);
+  EXPECT_EQ(refund_events[tx_ana]["user_id"], ana);
+  EXPECT_EQ(refund_events[tx_ana]["amount_cents"], 5000);
+  EXPECT_EQ(refund_events[tx_beto]["user_id"], beto);
+  EXPECT_EQ(refund_events[tx_beto]["amount_cents"], 2500);
 
-  // Run again (a retry after a crash would): nothing is refunded twice, here or at the provider.
+  // Run again (a retry after a crash would): nothing is refunded twice, here or at the provider,
+  // and no buyer is told twice.
   settlement::NotificationPublisher publisher(settings::notifier_resolver(settings_.bindings), kMaxAttempts);
   plugin_runtime::PluginPaymentGateway payments(plugins_.get(), settings_.bindings);
   storage::SqlRefundRepository rows(db(), publisher);
@@ -93,6 +107,7 @@ TEST_F(RefundTest, CancellingRefundsEveryPaidTicketOnceAndAnnulsThem) {
   EXPECT_EQ(second->refunded, 0);
   EXPECT_EQ(sandbox_records("refund").size(), 2u);
   EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'refund'"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE kind = 'notify.deliver' AND dedupe_key LIKE 'refund:%'"), 4);
 }
 
 TEST_F(RefundTest, APendingPaymentWaitsAndIsRefundedOnceTheProviderConfirmsIt) {
