@@ -84,27 +84,39 @@ Result<std::optional<Job>> SqlJobQueue::claim(const std::string& owner, std::chr
   const TimePoint now = clock_();
   const std::string now_text = ts(now);
   const std::string expires = ts(now + lease);
-  std::string kind_filter;
+  // One filter per branch below, its placeholders named apart (PostgreSQL numbers each name once).
   std::vector<std::string> kind_params;
-  for (size_t i = 0; i < kinds.size(); ++i) {
-    kind_params.push_back(std::string("k").append(std::to_string(i)));
-    kind_filter.append(i ? ", :" : " AND kind IN (:").append(kind_params.back());
-  }
-  if (!kinds.empty()) kind_filter += ")";
+  const auto kind_filter = [&](const std::string& branch) {
+    std::string filter;
+    for (size_t i = 0; i < kinds.size(); ++i) {
+      kind_params.push_back("k" + branch + std::to_string(i));
+      filter.append(i ? ", :" : " AND kind IN (:").append(kind_params.back());
+    }
+    return kinds.empty() ? filter : filter + ")";
+  };
   const bool pg = db_.backend() == Backend::kPostgresql;
-  const std::string pick = "SELECT id FROM jobs WHERE ((status = " + sql_literal(JobStatus::kQueued) +
-                           " AND run_at <= :now) OR (status = " + sql_literal(JobStatus::kRunning) +
-                           " AND lease_expires_at < :now2))" +
-                           kind_filter + " ORDER BY run_at, created_at LIMIT 1" +
-                           (pg ? " FOR UPDATE SKIP LOCKED" : "");
+  const std::string lock = pg ? " FOR UPDATE SKIP LOCKED" : "";
+  // A job whose lease ran out first (its worker died), else the queued job due first. Each branch
+  // is one index range read in index order ((status, lease_expires_at), (status, run_at)), so
+  // PostgreSQL reads it with a plain index scan that marks the entries of jobs that moved on as
+  // dead and skips them afterwards: every job leaves a queued and a running entry behind, and a
+  // pick that re-read them all (an OR of both states, sorted) grew slower with every job run
+  // (issue 12: it was the costliest statement of a purchase run). The second branch runs only
+  // when the first found nothing (LIMIT 1 over the union).
+  const std::string pick =
+      "SELECT id FROM (SELECT id FROM jobs WHERE status = " + sql_literal(JobStatus::kRunning) +
+      " AND lease_expires_at < :now2" + kind_filter("l") + " ORDER BY lease_expires_at LIMIT 1" + lock +
+      ") expired UNION ALL SELECT id FROM (SELECT id FROM jobs WHERE status = " + sql_literal(JobStatus::kQueued) +
+      " AND run_at <= :now" + kind_filter("q") + " ORDER BY run_at LIMIT 1" + lock + ") due LIMIT 1";
 
   auto claimed = db_.transaction([&](soci::session& sql) -> Result<std::optional<std::string>> {
     std::string id;
     soci::indicator id_ind = soci::i_null;
     soci::statement st = (sql.prepare << pick, soci::into(id, id_ind));
-    st.exchange(soci::use(now_text, "now"));
     st.exchange(soci::use(now_text, "now2"));
     for (size_t i = 0; i < kinds.size(); ++i) st.exchange(soci::use(kinds[i], kind_params[i]));
+    st.exchange(soci::use(now_text, "now"));
+    for (size_t i = 0; i < kinds.size(); ++i) st.exchange(soci::use(kinds[i], kind_params[kinds.size() + i]));
     st.define_and_bind();
     st.execute(true);
     if (!st.got_data() || id_ind != soci::i_ok) return std::optional<std::string>();
