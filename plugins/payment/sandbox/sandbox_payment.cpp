@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "payment/request.hpp"
 #include "rifa/sdk/plugin.hpp"
 #include "sandbox_config.hpp"
 #include "sandbox_store.hpp"
@@ -19,40 +20,10 @@ namespace {
 
 using nlohmann::json;
 using sdk::Error;
-
-json parse_request(const std::string& text, const char* operation) {
-  try {
-    json doc = json::parse(text);
-    if (!doc.is_object()) throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) + ": the request must be a JSON object");
-    return doc;
-  } catch (const json::parse_error& e) {
-    throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) + ": the request is not valid JSON (" + e.what() + ")");
-  }
-}
-
-int64_t require_amount(const json& request, const char* operation) {
-  auto it = request.find("amount_cents");
-  if (it == request.end() || !it->is_number_integer() || it->get<int64_t>() <= 0) {
-    throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) + ": amount_cents must be a positive integer");
-  }
-  return it->get<int64_t>();
-}
-
-std::string require_string(const json& request, const char* field, const char* operation) {
-  auto it = request.find(field);
-  if (it == request.end() || !it->is_string() || it->get<std::string>().empty()) {
-    throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) + ": " + field + " must be a non-empty string");
-  }
-  return it->get<std::string>();
-}
-
-std::string require_currency(const json& request, const char* operation) {
-  const std::string currency = require_string(request, "currency", operation);
-  bool valid = currency.size() == 3;
-  for (char c : currency) valid = valid && c >= 'A' && c <= 'Z';
-  if (!valid) throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) + ": currency must be an ISO 4217 code like COP, got '" + currency + "'");
-  return currency;
-}
+using payment::parse_request;
+using payment::require_amount;
+using payment::require_currency;
+using payment::require_string;
 
 void check_same_amount(const json& earlier, int64_t amount_cents, const std::string& key) {
   const int64_t earlier_amount = earlier["amount_cents"].get<int64_t>();

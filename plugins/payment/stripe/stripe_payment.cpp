@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "payment/request.hpp"
 #include "rifa/sdk/plugin.hpp"
 #include "stripe_amount.hpp"
 #include "stripe_config.hpp"
@@ -18,44 +19,15 @@ namespace {
 
 using nlohmann::json;
 using sdk::Error;
+using payment::find_header;
+using payment::lower;
+using payment::parse_request;
+using payment::require_amount;
+using payment::require_currency;
+using payment::require_string;
 
 constexpr const char* kStripeVersion = "2024-06-20";
 
-json parse_request(const std::string& text, const char* operation) {
-  json doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded()) throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) + ": the request is not valid JSON");
-  if (!doc.is_object()) throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) + ": the request must be a JSON object");
-  return doc;
-}
-
-int64_t require_amount(const json& request, const char* operation) {
-  auto it = request.find("amount_cents");
-  if (it == request.end() || !it->is_number_integer() || it->get<int64_t>() <= 0) {
-    throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) + ": amount_cents must be a positive integer");
-  }
-  return it->get<int64_t>();
-}
-
-std::string require_string(const json& request, const char* field, const char* operation) {
-  auto it = request.find(field);
-  if (it == request.end() || !it->is_string() || it->get<std::string>().empty()) {
-    throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) + ": " + field + " must be a non-empty string");
-  }
-  return it->get<std::string>();
-}
-
-std::string require_currency(const json& request, const char* operation) {
-  const std::string currency = require_string(request, "currency", operation);
-  bool valid = currency.size() == 3;
-  for (char c : currency) valid = valid && c >= 'A' && c <= 'Z';
-  if (!valid) throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) + ": currency must be an ISO 4217 code like COP");
-  return currency;
-}
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return text;
-}
 std::string upper(std::string text) {
   for (char& c : text) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
   return text;
@@ -103,24 +75,6 @@ class Form {
 std::string scalar_text(const json& value) {
   if (value.is_string()) return value.get<std::string>();
   return value.dump();
-}
-
-std::string find_header(const std::string& headers, const std::string& name) {
-  size_t start = 0;
-  while (start < headers.size()) {
-    size_t end = headers.find('\n', start);
-    if (end == std::string::npos) end = headers.size();
-    const std::string line = headers.substr(start, end - start);
-    const size_t colon = line.find(':');
-    if (colon != std::string::npos && lower(line.substr(0, colon)) == name) {
-      std::string value = line.substr(colon + 1);
-      const size_t first = value.find_first_not_of(" \t");
-      const size_t last = value.find_last_not_of(" \t\r");
-      return first == std::string::npos ? "" : value.substr(first, last - first + 1);
-    }
-    start = end + 1;
-  }
-  return "";
 }
 
 // The status the host knows, from a PaymentIntent's.

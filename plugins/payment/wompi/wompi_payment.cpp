@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "payment/request.hpp"
 #include "rifa/sdk/plugin.hpp"
 #include "wompi_config.hpp"
 #include "wompi_signature.hpp"
@@ -23,29 +24,11 @@ namespace {
 
 using nlohmann::json;
 using sdk::Error;
-
-json parse_request(const std::string& text, const char* operation) {
-  json doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded()) throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) + ": the request is not valid JSON");
-  if (!doc.is_object()) throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) + ": the request must be a JSON object");
-  return doc;
-}
-
-int64_t require_amount(const json& request, const char* operation) {
-  auto it = request.find("amount_cents");
-  if (it == request.end() || !it->is_number_integer() || it->get<int64_t>() <= 0) {
-    throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) + ": amount_cents must be a positive integer");
-  }
-  return it->get<int64_t>();
-}
-
-std::string require_string(const json& request, const char* field, const char* operation) {
-  auto it = request.find(field);
-  if (it == request.end() || !it->is_string() || it->get<std::string>().empty()) {
-    throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) + ": " + field + " must be a non-empty string");
-  }
-  return it->get<std::string>();
-}
+using payment::find_header;
+using payment::lower;
+using payment::parse_request;
+using payment::require_amount;
+using payment::require_string;
 
 // Wompi charges COP only, in centavos that stand for whole pesos.
 void check_representable(int64_t cents, const std::string& currency, const char* operation) {
@@ -58,11 +41,6 @@ void check_representable(int64_t cents, const std::string& currency, const char*
                                                " COP cannot be represented: Wompi takes whole pesos "
                                                "(amount_in_cents ending in 00); refused rather than rounded");
   }
-}
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return text;
 }
 
 std::string url_escape(const std::string& text) {
@@ -79,24 +57,6 @@ std::string url_escape(const std::string& text) {
     }
   }
   return out;
-}
-
-std::string find_header(const std::string& headers, const std::string& name) {
-  size_t start = 0;
-  while (start < headers.size()) {
-    size_t end = headers.find('\n', start);
-    if (end == std::string::npos) end = headers.size();
-    const std::string line = headers.substr(start, end - start);
-    const size_t colon = line.find(':');
-    if (colon != std::string::npos && lower(line.substr(0, colon)) == name) {
-      std::string value = line.substr(colon + 1);
-      const size_t first = value.find_first_not_of(" \t");
-      const size_t last = value.find_last_not_of(" \t\r");
-      return first == std::string::npos ? "" : value.substr(first, last - first + 1);
-    }
-    start = end + 1;
-  }
-  return "";
 }
 
 // Wompi's transaction status → the host's.
