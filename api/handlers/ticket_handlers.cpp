@@ -116,6 +116,11 @@ Response get_transaccion(const ApiContext& ctx, Request& req) {
   if (!sale) return error_response(sale.error(), req);
   nlohmann::json body = engine::receipt_json(*sale);
   if (sale->transaccion.failure_reason) body["reason"] = *sale->transaccion.failure_reason;
+  // The same next step the purchase reply gave, for as long as the payment is pending.
+  if (sale->transaccion.status == engine::PaymentStatus::kPending && sale->transaccion.next_action) {
+    auto next = nlohmann::json::parse(*sale->transaccion.next_action, nullptr, false);
+    if (!next.is_discarded()) body["next_action"] = std::move(next);
+  }
   return json_body_response(200, body);
 }
 

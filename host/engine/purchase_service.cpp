@@ -264,6 +264,7 @@ Result<PurchaseResult> PurchaseService::finish(const Actor& actor, const std::st
       change.provider_ref = answer->provider_ref;
       change.to = answer->status;
       next_action = answer->next_action;
+      if (!next_action.is_null()) change.next_action = next_action.dump();
       if (answer->status == PaymentStatus::kSucceeded) {
         if (auto mismatch = confirmation_mismatch(tx, answer->amount_cents, answer->currency)) {
           // Not sold on a charge of another amount: held as pending for reconciliation and hold

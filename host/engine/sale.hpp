@@ -32,6 +32,9 @@ struct Transaccion {
   std::optional<std::string> payment_method;
   std::optional<std::string> failure_reason;
   TimePoint created_at;
+  // While pending: what the app must do for the payment to go on, as the plugin said it (JSON text
+  // of {"type": "redirect", "url"} / {"type": "client_secret", ...} / {"type": "wait", ...}).
+  std::optional<std::string> next_action;
 };
 
 // A tickets row as the sales side sees it. estado is the column's text (disponible, reservado,

@@ -129,6 +129,9 @@ struct SettlePayment {
   PaymentStatus from = PaymentStatus::kPending;
   PaymentStatus to = PaymentStatus::kPending;
   std::optional<std::string> provider_ref;
+  // JSON text kept with a transaccion that stays pending (the app's next step); dropped when it
+  // leaves pending.
+  std::optional<std::string> next_action;
   std::string reason;
   TimePoint now;
   std::string actor;   // audit actor: a user id, "webhook:<instance>", "job:<kind>"

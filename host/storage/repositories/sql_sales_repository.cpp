@@ -22,7 +22,7 @@ const std::string kPending = sql_literal(PaymentStatus::kPending), kSucceeded = 
 
 const char* kSelectTransaccion =
     "SELECT id, user_id, rifa_id, amount, currency, provider, provider_ref, status, payment_method, failure_reason, "
-    "created_at FROM transacciones ";
+    "created_at, next_action FROM transacciones ";
 
 const char* kSelectTicket =
     "SELECT id, rifa_id, usuario_id, numero, estado, precio, transaccion_id, comprado_en, hold_expires_at "
@@ -30,10 +30,10 @@ const char* kSelectTicket =
 
 struct TransaccionRow {
   std::string id, user_id, rifa_id, currency, provider, provider_ref, status, payment_method, failure_reason,
-      created_at;
+      created_at, next_action;
   long long amount = 0;
   soci::indicator rifa_ind = soci::i_null, ref_ind = soci::i_null, method_ind = soci::i_null,
-                  reason_ind = soci::i_null;
+                  reason_ind = soci::i_null, next_ind = soci::i_null;
 
   void bind(soci::statement& st) {
     st.exchange(soci::into(id));
@@ -47,6 +47,7 @@ struct TransaccionRow {
     st.exchange(soci::into(payment_method, method_ind));
     st.exchange(soci::into(failure_reason, reason_ind));
     st.exchange(soci::into(created_at));
+    st.exchange(soci::into(next_action, next_ind));
   }
 
   engine::Transaccion get() const {
@@ -62,6 +63,7 @@ struct TransaccionRow {
     t.payment_method = optional_text(payment_method, method_ind);
     t.failure_reason = optional_text(failure_reason, reason_ind);
     t.created_at = read_timestamp(created_at);
+    t.next_action = optional_text(next_action, next_ind);
     return t;
   }
 };
@@ -192,12 +194,18 @@ Result<engine::SettleOutcome> settle_in(soci::session& sql, Backend backend, con
   const std::string now = format_timestamp(c.now), from = engine::to_string(c.from), to = engine::to_string(target);
   NullableText ref(c.provider_ref);
   NullableText reason(why.empty() ? std::nullopt : std::optional<std::string>(why));
+  // The app's next step is kept only while the payment stays pending.
+  NullableText next_action(target == PaymentStatus::kPending ? c.next_action : std::nullopt);
+  // (Leaving pending, :next is bound NULL and clears it.)
+  const std::string keep_next_action =
+      target == PaymentStatus::kPending ? "COALESCE(:next, next_action)" : "CAST(:next AS TEXT)";
   soci::statement st =
       one_time_statement(sql, "UPDATE transacciones SET status = :to, provider_ref = COALESCE(:ref, provider_ref), "
-                      "failure_reason = COALESCE(:reason, failure_reason), updated_at = :now "
-                      "WHERE id = :id AND status = :from",
-       soci::use(to), soci::use(ref.value, ref.indicator), soci::use(reason.value, reason.indicator), soci::use(now),
-       soci::use(c.transaccion_id), soci::use(from));
+                      "failure_reason = COALESCE(:reason, failure_reason), next_action = " + keep_next_action +
+                      ", updated_at = :now WHERE id = :id AND status = :from",
+       soci::use(to), soci::use(ref.value, ref.indicator), soci::use(reason.value, reason.indicator),
+       soci::use(next_action.value, next_action.indicator), soci::use(now), soci::use(c.transaccion_id),
+       soci::use(from));
   st.execute(true);
   out.changed = affected(st) == 1 && c.from != target;
   if (!out.changed) out.sale_refused.reset();

@@ -94,6 +94,8 @@ TEST_F(CheckoutTest, ThePurchaseReplyCarriesNextActionAndTheWebhookSellsTheNumbe
   ASSERT_EQ(polled.status, 200) << polled.body;
   EXPECT_EQ(polled.json()["status"], "pending");
   EXPECT_EQ(polled.json()["tickets"].size(), 2u);
+  // ... with the same next step the purchase reply gave (an app that lost the reply can go on).
+  EXPECT_EQ(polled.json()["next_action"], reply["next_action"]) << polled.body;
   EXPECT_EQ(call("GET", "/api/v1/transacciones/" + tx, "", register_jugador("other@rifa.test").token).status, 404);
   EXPECT_EQ(call("GET", "/api/v1/transacciones/" + tx).status, 401);
   EXPECT_EQ(call("GET", "/api/v1/transacciones/no-such-id", "", jugador.token).status, 404);
@@ -111,6 +113,9 @@ TEST_F(CheckoutTest, ThePurchaseReplyCarriesNextActionAndTheWebhookSellsTheNumbe
   ASSERT_EQ(settled.status, 200) << settled.body;
   EXPECT_EQ(settled.json()["status"], "succeeded");
   EXPECT_EQ(settled.json()["tickets"][0]["estado"], "vendido");
+  EXPECT_FALSE(settled.json().contains("next_action")) << "nothing is left to do once paid";
+  EXPECT_EQ(count("SELECT count(*) FROM transacciones WHERE id = '" + tx + "' AND next_action IS NOT NULL"), 0)
+      << "the stored next step is dropped when the payment leaves pending";
 
   // A forged event is refused and changes nothing.
   auto forged = http_call("POST", url("/api/v1/webhooks/stripe"), event, "", {"Stripe-Signature: t=1,v1=00"});
