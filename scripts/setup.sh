@@ -16,6 +16,11 @@ packages=(
   python3-aiosmtpd  # notifier_email's tests run a real SMTP server (aiosmtpd, Debian's python3)
 )
 
+# The test script installs pinned npm packages (stripe, standardwebhooks) into the build folder, to
+# check our signatures with the providers' own libraries: Debian's Node.js and npm, unless a node
+# with npm is already on the PATH.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
