@@ -26,6 +26,7 @@
 #include <openssl/rand.h>
 
 #include "es_co_format.hpp"
+#include "notifier/event.hpp"
 #include "rifa/sdk/plugin.hpp"
 #include "smtp_sender.hpp"
 #include "templates.hpp"
@@ -151,18 +152,10 @@ class EmailNotifier final : public sdk::NotifierPlugin {
   }
 
   void deliver(const std::string& event_json) override {
-    json event;
-    try {
-      event = json::parse(event_json);
-    } catch (const json::parse_error& e) {
-      throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string("the event is not valid JSON (") + e.what() + ")");
-    }
-    if (!event.is_object() || !event.contains("event_id") || !event["event_id"].is_string() ||
-        !event.contains("type") || !event["type"].is_string()) {
-      throw Error(RIFA_ERR_INVALID_ARGUMENT, "the event has no string event_id and type");
-    }
-    const std::string event_id = event["event_id"].get<std::string>();
-    const std::string type = event["type"].get<std::string>();
+    notifier::Event parsed = notifier::parse_event(event_json);
+    const json& event = parsed.document;
+    const std::string& event_id = parsed.event_id;
+    const std::string& type = parsed.type;
     const json recipient = event.value("recipient", json::object());
     const std::string to = recipient.is_object() ? recipient.value("email", "") : "";
     const auto mail = templates_.find(type);

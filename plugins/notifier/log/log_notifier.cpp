@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "notifier/event.hpp"
 #include "rifa/sdk/plugin.hpp"
 
 namespace rifa::plugins::log {
@@ -32,19 +33,10 @@ class LogNotifier final : public sdk::NotifierPlugin {
   }
 
   void deliver(const std::string& event_json) override {
-    json event;
-    try {
-      event = json::parse(event_json);
-    } catch (const json::parse_error& e) {
-      throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string("the event is not valid JSON (") + e.what() + ")");
-    }
-    for (const char* field : {"event_id", "type"}) {
-      if (!event.is_object() || !event.contains(field) || !event[field].is_string()) {
-        throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string("the event has no string '") + field + "'");
-      }
-    }
-    const std::string event_id = event["event_id"].get<std::string>();
-    const std::string type = event["type"].get<std::string>();
+    notifier::Event parsed = notifier::parse_event(event_json);
+    const json& event = parsed.document;
+    const std::string& event_id = parsed.event_id;
+    const std::string& type = parsed.type;
     if (fail_types_.count(type)) {
       throw Error(RIFA_ERR_TRANSPORT, "delivery of '" + type + "' events is configured to fail (fail_types)");
     }

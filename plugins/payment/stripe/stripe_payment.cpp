@@ -42,28 +42,12 @@ bool is_object_id(const std::string& id, const char* prefix) {
   return true;
 }
 
-std::string form_escape(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-        c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xf]);
-    }
-  }
-  return out;
-}
-
 // application/x-www-form-urlencoded, in the order given (cassettes match bodies byte for byte).
 class Form {
  public:
   Form& add(const std::string& key, const std::string& value) {
     if (!body_.empty()) body_ += '&';
-    body_ += key + "=" + form_escape(value);
+    body_ += key + "=" + payment::percent_encode(value);
     return *this;
   }
   const std::string& body() const { return body_; }
@@ -124,7 +108,7 @@ class StripePayment final : public sdk::PaymentPlugin {
         } else if (name == "customer_email" && value.is_string()) {
           form.add("receipt_email", value.get<std::string>());
         } else if (value.is_primitive() && !value.is_null()) {
-          form.add("metadata[" + form_escape(name) + "]", scalar_text(value));
+          form.add("metadata[" + payment::percent_encode(name) + "]", scalar_text(value));
         }
       }
     }

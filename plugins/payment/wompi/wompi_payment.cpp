@@ -43,22 +43,6 @@ void check_representable(int64_t cents, const std::string& currency, const char*
   }
 }
 
-std::string url_escape(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-        c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xf]);
-    }
-  }
-  return out;
-}
-
 // Wompi's transaction status → the host's.
 std::string host_status(const std::string& status) {
   if (status == "APPROVED") return "succeeded";
@@ -147,10 +131,10 @@ class WompiPayment final : public sdk::PaymentPlugin {
     const std::string signature = integrity_signature(reference, cents, currency, config_.integrity_secret);
     if (!metadata.is_object() || !metadata.contains("payment_method") || !metadata["payment_method"].is_object()) {
       // No method chosen in the app: Wompi's web checkout takes the buyer from here.
-      std::string url = config_.checkout_base + "?public-key=" + url_escape(config_.public_key) +
+      std::string url = config_.checkout_base + "?public-key=" + payment::percent_encode(config_.public_key) +
                         "&currency=" + currency + "&amount-in-cents=" + std::to_string(cents) +
-                        "&reference=" + url_escape(reference) + "&signature%3Aintegrity=" + signature;
-      if (!config_.redirect_url.empty()) url += "&redirect-url=" + url_escape(config_.redirect_url);
+                        "&reference=" + payment::percent_encode(reference) + "&signature%3Aintegrity=" + signature;
+      if (!config_.redirect_url.empty()) url += "&redirect-url=" + payment::percent_encode(config_.redirect_url);
       return json({{"provider_ref", reference},
                     {"status", "pending"},
                     {"checkout_url", url},
@@ -182,7 +166,7 @@ class WompiPayment final : public sdk::PaymentPlugin {
                           transaction.value("status", "") == "PENDING" && async_url(transaction).empty();
          ++attempt) {
       if (config_.poll_interval_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(config_.poll_interval_ms));
-      transaction = call("GET", "/transactions/" + url_escape(id), "", "create_payment")["data"];
+      transaction = call("GET", "/transactions/" + payment::percent_encode(id), "", "create_payment")["data"];
     }
     return creation_answer(reference, transaction);
   }
@@ -269,7 +253,7 @@ class WompiPayment final : public sdk::PaymentPlugin {
     if (cents != transaction->value("amount_in_cents", int64_t{0})) {
       throw Error(RIFA_ERR_UNSUPPORTED, "refund: Wompi voids a card transaction in full only");
     }
-    const json voided = call("POST", "/transactions/" + url_escape(id) + "/void", "{}", "refund");
+    const json voided = call("POST", "/transactions/" + payment::percent_encode(id) + "/void", "{}", "refund");
     const json data = voided.value("data", json::object());
     const json tx = data.is_object() && data.contains("transaction") ? data["transaction"] : data;
     const std::string after = tx.is_object() ? tx.value("status", "") : "";
@@ -283,7 +267,7 @@ class WompiPayment final : public sdk::PaymentPlugin {
 
  private:
   std::string acceptance_token() {
-    const json merchant = call("GET", "/merchants/" + url_escape(config_.public_key), "", "create_payment", false);
+    const json merchant = call("GET", "/merchants/" + payment::percent_encode(config_.public_key), "", "create_payment", false);
     const json data = merchant.value("data", json::object());
     const json acceptance = data.is_object() ? data.value("presigned_acceptance", json()) : json();
     if (!acceptance.is_object() || !acceptance.contains("acceptance_token") || !acceptance["acceptance_token"].is_string()) {
@@ -294,7 +278,7 @@ class WompiPayment final : public sdk::PaymentPlugin {
 
   // The transaction to report for `reference`: an approved one if any, else the newest.
   std::optional<json> latest_by_reference(const std::string& reference, const char* operation) {
-    const json found = call("GET", "/transactions?reference=" + url_escape(reference), "", operation);
+    const json found = call("GET", "/transactions?reference=" + payment::percent_encode(reference), "", operation);
     const json data = found.value("data", json());
     if (!data.is_array()) throw Error(RIFA_ERR_PARSE, std::string(operation) + ": Wompi's search answer has no data array");
     std::optional<json> chosen;

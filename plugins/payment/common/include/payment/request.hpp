@@ -57,6 +57,24 @@ inline std::string require_currency(const nlohmann::json& request, const char* o
   return currency;
 }
 
+// RFC 3986 percent-encoding: everything but the unreserved characters (A-Z a-z 0-9 - _ . ~), for
+// URL path segments, query values and application/x-www-form-urlencoded bodies alike.
+inline std::string percent_encode(const std::string& text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+        c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xf]);
+    }
+  }
+  return out;
+}
+
 // ASCII lower case (header names, provider words).
 inline std::string lower(std::string text) {
   for (char& c : text) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
