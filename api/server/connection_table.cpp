@@ -5,13 +5,13 @@ namespace rifa::api {
 ConnectionTable::ConnectionTable(size_t max_total, size_t max_per_address)
     : max_total_(max_total), max_per_address_(max_per_address) {}
 
-ConnectionTable::Admission ConnectionTable::admit(const std::string& address) {
+ConnectionTable::Admission ConnectionTable::admit(const std::string& address, bool per_address_cap) {
   Evict victim;
   Admission admission;
   {
     std::lock_guard lock(mutex_);
     const auto per_address = live_per_address_.find(address);
-    if (max_per_address_ && per_address != live_per_address_.end() && per_address->second >= max_per_address_) {
+    if (per_address_cap && max_per_address_ && per_address != live_per_address_.end() && per_address->second >= max_per_address_) {
       admission.outcome = Outcome::kRefusedPerAddress;
       return admission;
     }

@@ -33,7 +33,8 @@ class ConnectionTable {
     Id id = 0;  // when admitted: pass to attach/activity/remove
     bool admitted() const { return outcome == Outcome::kAdmitted || outcome == Outcome::kAdmittedByEviction; }
   };
-  Admission admit(const std::string& address);
+  // per_address_cap false: only the host cap applies (a trusted proxy carries many clients' connections).
+  Admission admit(const std::string& address, bool per_address_cap = true);
   // How to close the connection when it is chosen for eviction (called once, from any thread).
   void attach(Id id, Evict evict);
   // A request was read (busy) or answered (idle again, and now the most recently active).

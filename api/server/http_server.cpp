@@ -19,6 +19,7 @@
 
 #include "common/log_context.hpp"
 #include "server/connection_table.hpp"
+#include "server/client_address.hpp"
 #include "server/cors_policy.hpp"
 #include "server/error_mapping.hpp"
 #include "server/request_metrics.hpp"
@@ -95,6 +96,7 @@ struct HttpServer::Shared {
   std::shared_ptr<spdlog::logger> logger;
   MetricsRegistry* metrics;
   CorsPolicy cors;
+  ClientAddressResolver client_addresses;  // set by start()
   // Made in start(), once the descriptor limit is known; outlives every Session (they share this).
   std::unique_ptr<ConnectionTable> connections;
   Gauge* open_connections = nullptr;
@@ -399,7 +401,11 @@ class Session : public std::enable_shared_from_this<Session> {
     request.body = std::move(msg.body());
     beast::error_code ec;
     auto endpoint = stream_.socket().remote_endpoint(ec);
-    if (!ec) request.remote_address = endpoint.address().to_string();
+    if (!ec) {
+      request.peer_address = endpoint.address().to_string();
+      request.remote_address = shared_->client_addresses.client_address(
+          request.peer_address, request.header(shared_->client_addresses.header_name()));
+    }
   }
 
   static void fill_head(const http::request<http::string_body>& msg, Request& request) {
@@ -411,7 +417,15 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& field : msg) {
       std::string name(field.name_string());
       for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      request.headers[name] = std::string(field.value());
+      auto& value = request.headers[name];
+      // The forwarding headers are lists a client and each proxy may each send a line of: keep
+      // them all, in order, as RFC 9110 §5.3 allows; for other headers the last line wins.
+      if (!value.empty() && (name == "x-forwarded-for" || name == "forwarded")) {
+        value += ", ";
+        value.append(field.value().data(), field.value().size());
+      } else {
+        value = std::string(field.value());
+      }
     }
     if (auto given = request.header("x-request-id"); valid_request_id(given)) request.request_id = given;
   }
@@ -444,8 +458,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (shared_->metrics) record_request(*shared_->metrics, request.method, route_name, response.status, elapsed);
-    shared_->logger->debug("request {} {} {} -> {} in {:.3f} ms", request.request_id, request.method,
-                           request.target, response.status, elapsed * 1000);
+    shared_->logger->debug("request {} from {} {} {} -> {} in {:.3f} ms", request.request_id, request.remote_address,
+                           request.method, request.target, response.status, elapsed * 1000);
 
     const bool close_after = !res->keep_alive() || response.status == 413 || response.status == 400;
     // The read's timer may have run while a worker handled the request: a fresh one for the write.
@@ -530,6 +544,9 @@ HttpServer::HttpServer(ServerOptions options, const Router& router, std::shared_
 HttpServer::~HttpServer() { stop(); }
 
 Result<void> HttpServer::start() {
+  auto resolver = ClientAddressResolver::make(options_.trusted_proxies, options_.forwarded_header);
+  if (!resolver) return resolver.error();
+  shared_->client_addresses = std::move(*resolver);
   beast::error_code ec;
   const auto address = asio::ip::make_address(options_.listen_address, ec);
   if (ec) {
@@ -615,7 +632,8 @@ void HttpServer::admit(tcp::socket socket) {
   const auto endpoint = socket.remote_endpoint(ec);
   if (ec) return;  // the client is already gone
   const std::string address = connection_cap_key(endpoint.address());
-  const auto admission = shared_->connections->admit(address);
+  const bool from_trusted_proxy = shared_->client_addresses.trusts(endpoint.address().to_string());
+  const auto admission = shared_->connections->admit(address, !from_trusted_proxy);
   switch (admission.outcome) {
     case ConnectionTable::Outcome::kRefusedPerAddress:
       Shared::inc(shared_->refused_per_ip);

@@ -38,7 +38,7 @@ struct ServerOptions {
   // GET routes answered by their own thread (one, with its own small queue) instead of the
   // workers: the health probe and the metrics must answer while every worker is busy, and the
   // health check's database ping must not block an io thread.
-  std::vector<std::string> probe_paths = {"/api/v1/health", "/metrics"};
+  std::vector<std::string> probe_paths = {"/api/v1/health", "/api/v1/health/live", "/api/v1/health/ready", "/metrics"};
   size_t body_limit_bytes = 1024 * 1024;
   int read_timeout_s = 30;
   // stop() lets requests being handled finish and answer for up to this long before it closes
@@ -46,6 +46,11 @@ struct ServerOptions {
   int drain_timeout_ms = 10000;
   // Origins browsers may call from ("https://host[:port]" or "*"); empty = same-origin only.
   std::vector<std::string> cors_allowed_origins;
+  // Peers (CIDR blocks or addresses) whose `forwarded_header` names the client: see
+  // ClientAddressResolver. Empty = every peer is the client and no forwarding header is read.
+  // A trusted proxy is also exempt from max_connections_per_ip (it carries many clients).
+  std::vector<std::string> trusted_proxies;
+  std::string forwarded_header = "x-forwarded-for";  // or "forwarded" (RFC 7239)
   // The per-IP limit is checked here on every request (the per-user one by the Authenticator).
   // Not owned; nullptr = no limit.
   ClientRateLimits* rate_limits = nullptr;
@@ -53,7 +58,8 @@ struct ServerOptions {
   // address is — a load balancer or proxy sharing an address with client traffic would otherwise
   // take a healthy instance out of rotation exactly when it is under load. Keep them off the
   // public internet (bind /metrics to an internal network at the proxy).
-  std::vector<std::string> rate_limit_exempt_paths = {"/api/v1/health", "/metrics"};
+  std::vector<std::string> rate_limit_exempt_paths = {"/api/v1/health", "/api/v1/health/live", "/api/v1/health/ready",
+                                                      "/metrics"};
   // Connections open at once, in all and per client address; 0 = no cap. At the host cap the least
   // recently active idle connection is closed to make room (a flood of idle sockets must not lock
   // out a health probe); over the per-address cap (per /64 for IPv6) a new connection is answered

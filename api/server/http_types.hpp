@@ -18,7 +18,11 @@ struct Request {
   std::map<std::string, std::string> headers;
   std::string body;
   std::string request_id;
+  // The client's address: the socket's peer, or — when the peer is one of server.trusted_proxies —
+  // the address the proxies vouch for (ClientAddressResolver). Rate limits, logs and audit use it.
   std::string remote_address;
+  // The socket's peer, whoever it is (a proxy's address behind one).
+  std::string peer_address;
   // When the answer is due: read time + server.request_timeout_ms (time waiting for a worker
   // counts). A request still queued then is answered 503 unrun; a handler that calls out may
   // bound its calls by it. time_point::max() = no deadline.

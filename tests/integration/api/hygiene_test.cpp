@@ -67,6 +67,47 @@ TEST_F(PerIpLimitTest, EveryRequestFromOneAddressCountsUntil429WithRetryAfter) {
   expect_rate_limited(call("GET", "/api/v1/no-such-route"));
 }
 
+// Behind a trusted proxy (here the test itself, on 127.0.0.1) the limit counts the address the
+// proxy names, so one busy client does not exhaust every client's budget.
+class TrustedProxyLimitTest : public PerIpLimitTest {
+ protected:
+  void configure_server(api::ServerOptions& options) override {
+    PerIpLimitTest::configure_server(options);
+    options.trusted_proxies = {"127.0.0.1/32", "::1"};
+  }
+  ApiReply from(const std::string& forwarded_for) {
+    return http_call("GET", url("/api/v1/categorias"), "", "", {"X-Forwarded-For: " + forwarded_for});
+  }
+};
+
+TEST_F(TrustedProxyLimitTest, EachForwardedClientHasItsOwnBudgetAndForgedHopsAreIgnored) {
+  ApiReply last;
+  for (int i = 0; i < kBurst + 1 && last.status != 429; ++i) last = from("203.0.113.1");
+  expect_rate_limited(last);
+  EXPECT_NE(last.json().value("detail", "").find("203.0.113.1"), std::string::npos) << last.body;
+  // Another client behind the same proxy still gets through.
+  EXPECT_EQ(from("203.0.113.2").status, 200);
+  // The limited client cannot escape by writing another address left of the one the proxy appended.
+  expect_rate_limited(from("198.51.100.77, 203.0.113.1"));
+}
+
+class UntrustedPeerLimitTest : public PerIpLimitTest {
+ protected:
+  void configure_server(api::ServerOptions& options) override {
+    PerIpLimitTest::configure_server(options);
+    options.trusted_proxies = {"10.0.0.0/8"};  // some proxy, not the test's address
+  }
+};
+
+TEST_F(UntrustedPeerLimitTest, AForgedForwardedForFromAnUntrustedPeerIsIgnored) {
+  ApiReply last;
+  for (int i = 0; i < kBurst + 1 && last.status != 429; ++i) {
+    last = http_call("GET", url("/api/v1/categorias"), "", "", {"X-Forwarded-For: 203.0.113." + std::to_string(i)});
+  }
+  expect_rate_limited(last);
+  EXPECT_NE(last.json().value("detail", "").find("127.0.0.1"), std::string::npos) << last.body;
+}
+
 TEST_F(PerIpLimitTest, HealthAndMetricsAreExemptAndCountRejections) {
   for (int i = 0; i < kBurst + 1; ++i) call("GET", "/api/v1/categorias");
   expect_rate_limited(call("GET", "/api/v1/categorias"));
