@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Rifa1122 needs to build, run and test.
+# Installs the Debian packages Rifa1122 needs to build and run; with --tests (scripts/test.sh)
+# also what only the tests use: the verifiers and the deployment tools they check our output with.
 # Idempotent: asks dpkg first and only runs apt-get (update once, then install) for what is missing.
 set -euo pipefail
 
@@ -20,6 +21,14 @@ packages=(
 # check our signatures with the providers' own libraries: Debian's Node.js and npm, unless a node
 # with npm is already on the PATH.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+
+if [[ "${1:-}" == "--tests" ]]; then
+  packages+=(
+    lintian            # the .deb is checked by Debian's own linter (tests/deploy)
+    nginx-light        # the reference proxy in front of several hosts (deploy/nginx, tests/deploy)
+    prometheus         # promtool checks deploy/prometheus's alert rules
+  )
+fi
 
 missing=()
 for p in "${packages[@]}"; do

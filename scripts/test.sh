@@ -5,7 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${RIFA_BUILD_DIR:-$root/build}"
-bash "$root/scripts/setup.sh"
+bash "$root/scripts/setup.sh" --tests
 bash "$root/scripts/build.sh"
 
 source "$root/scripts/pg_throwaway.sh"

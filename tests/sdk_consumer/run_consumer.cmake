@@ -13,7 +13,7 @@ file(REMOVE_RECURSE "${WORK_DIR}")
 set(_prefix "${WORK_DIR}/prefix")
 set(_build "${WORK_DIR}/build")
 
-run("install the SDK" "${CMAKE_COMMAND}" --install "${BUILD_TREE}" --prefix "${_prefix}")
+run("install the SDK" "${CMAKE_COMMAND}" --install "${BUILD_TREE}" --prefix "${_prefix}" --component dev)
 foreach(_file include/rifa/sdk/abi.h include/rifa/sdk/plugin.hpp include/rifa/sdk/time.hpp
         include/rifa/sdk/testing/fake_host.hpp bin/rifa-plugin-new share/rifa-sdk/scaffold/lottery/CMakeLists.txt)
   if(NOT EXISTS "${_prefix}/${_file}")
