@@ -42,12 +42,13 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
       catalog_(categorias_repo_, loterias_repo_, ids_, std::move(options.lottery_instances)),
       rifas_(rifas_repo_, categorias_repo_, loterias_repo_, clock_, ids_),
       authenticator_(jwt_, clock_, accounts_, options.rate_limits),
-      bindings_(options.bindings),
+      bindings_(options.live_bindings ? options.live_bindings
+                                      : std::make_shared<settings::LiveBindings>(options.bindings)),
       notifications_(settings::notifier_resolver(bindings_), options.job_max_attempts),
       admin_(std::make_unique<AdminWiring>(db, clock_)),
-      settlement_(std::make_unique<SettlementWiring>(db, options.plugins, options.bindings, clock_,
+      settlement_(std::make_unique<SettlementWiring>(db, options.plugins, bindings_, clock_,
                                                      options.job_max_attempts, options.metrics)),
-      sales_(std::make_unique<SalesWiring>(db, rifas_repo_, options.plugins, options.sales, std::move(options.bindings),
+      sales_(std::make_unique<SalesWiring>(db, rifas_repo_, options.plugins, options.sales, bindings_,
                                            clock_, ids_)),
       prize_delivery_repo_(db),
       prize_deliveries_(prize_delivery_repo_, clock_),
@@ -81,6 +82,12 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
   rifas_repo_.set_event_sink(notify);
   rifas_.enable_read_cache(std::chrono::milliseconds(options.read_cache_ms), [&db] { return db.write_generation(); });
   rifas_.set_draw_calendar(settlement_->calendar());
+  // Activation freezes the payment instance the bindings give the rifa then (a reload cannot move it).
+  if (options.plugins) {
+    rifas_.set_payment_binding([this](const std::string& rifa_id, const std::string& categoria) {
+      return sales_->gateway().instance_for(rifa_id, categoria);
+    });
+  }
   // A sale's ticket_sold events arrive together, with the categoria the purchase already read:
   // one lookup of the bindings and one multi-row insert of their jobs.
   sales_->set_event_sink([this](soci::session& sql, const std::vector<storage::DomainEvent>& events,

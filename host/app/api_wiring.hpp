@@ -54,6 +54,8 @@ struct ApiWiringOptions {
   const plugin_runtime::PluginRegistry* plugins = nullptr;
   settings::SalesSettings sales;
   settings::Bindings bindings;
+  // The serving host's bindings, which a config reload replaces; nullptr = fixed at `bindings`.
+  std::shared_ptr<settings::LiveBindings> live_bindings;
   // Retries of the payout and notification jobs settlement enqueues (settings.jobs.max_attempts).
   int job_max_attempts = 8;
   // settings.server.read_cache_ms: how long GET /rifas/{id} may be answered from memory.
@@ -93,6 +95,9 @@ class ApiWiring {
   const engine::Clock& clock() const { return clock_; }
   // The one job queue (the admin API lists it; JobWiring's runner claims from it).
   jobs::JobQueue& job_queue() { return admin_->jobs(); }
+  const api::ApiContext& context() const { return context_; }
+  // The bindings every purchase, payout and notification reads (JobWiring's jobs too).
+  const std::shared_ptr<settings::LiveBindings>& live_bindings() const { return bindings_; }
 
  private:
   engine::SystemClock system_clock_;
@@ -110,8 +115,8 @@ class ApiWiring {
   engine::CatalogService catalog_;
   engine::RifaService rifas_;
   api::Authenticator authenticator_;
-  // Bindings kept for the notification publisher (SalesWiring takes its own copy).
-  settings::Bindings bindings_;
+  // One holder for the whole host: the publisher, settlement and sales all read it.
+  std::shared_ptr<settings::LiveBindings> bindings_;
   // rifa_opened and ticket_sold become notify.deliver jobs inside the transaction that activates
   // the rifa / confirms the payment (the repositories' DomainEventSink).
   settlement::NotificationPublisher notifications_;

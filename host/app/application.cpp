@@ -11,14 +11,18 @@
 #include "app/api_wiring.hpp"
 #include "app/job_wiring.hpp"
 #include "app/audit_verify_command.hpp"
+#include "app/config_reload.hpp"
 #include "app/verify_command.hpp"
 #include "app/config_check.hpp"
+#include "app/health_checks.hpp"
+#include "app/install_layout.hpp"
 #include "app/http_routes.hpp"
 #include "app/logging.hpp"
 #include "app/lottery_cases.hpp"
 #include "app/notify_test_command.hpp"
 #include "app/plugin_check.hpp"
 #include "app/plugin_wiring.hpp"
+#include "app/reload_command.hpp"
 #include "app/secret_policy.hpp"
 #include "common/metrics.hpp"
 #include "handlers/system_handlers.hpp"
@@ -43,7 +47,10 @@ namespace fs = std::filesystem;
 constexpr int kExitOk = 0;
 constexpr int kExitConfig = 2;
 constexpr int kExitStartup = 3;
-const char* kVersion = "1.0.0";
+#ifndef RIFA_VERSION
+#define RIFA_VERSION "0.0.0"
+#endif
+const char* kVersion = RIFA_VERSION;  // the project's version (CMake), as the .deb is named
 
 std::optional<settings::Settings> load_config(const fs::path& file, std::ostream& err) {
   auto loaded = settings::load_settings_file(file, settings::process_environment());
@@ -56,7 +63,7 @@ std::optional<settings::Settings> load_config(const fs::path& file, std::ostream
 
 fs::path migrations_dir() {
   if (const char* env = std::getenv("RIFA_MIGRATIONS_DIR"); env && *env) return env;
-  return RIFA_DEFAULT_MIGRATIONS_DIR;
+  return shipped_data_dir("migrations", RIFA_DEFAULT_MIGRATIONS_DIR);
 }
 
 Result<std::unique_ptr<storage::Database>> open_database(const settings::Settings& config) {
@@ -75,23 +82,27 @@ Result<void> migrate(storage::Database& db) {
 
 volatile std::sig_atomic_t g_stop_signal = 0;
 
-// Blocks SIGINT/SIGTERM in every thread (set before any thread starts) and waits for one here, so
-// shutdown runs on the main thread with no async-signal-safety concerns.
-int wait_for_stop_signal() {
+// SIGINT/SIGTERM (stop) and SIGHUP (reload the config) are blocked in every thread (set before any
+// thread starts) and waited for on the main thread, so shutdown and reloads run there with no
+// async-signal-safety concerns.
+sigset_t handled_signals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
+int wait_for_signal() {
+  const sigset_t set = handled_signals();
   int sig = 0;
   sigwait(&set, &sig);
   return sig;
 }
 
 void block_stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
+  const sigset_t set = handled_signals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
@@ -150,7 +161,7 @@ int serve(const CliOptions& options, std::ostream& err) {
     for (const auto& e : plugin_errors) spdlog::critical("{}", e.message);
     return kExitStartup;
   }
-  for (auto* p : plugins.list()) {
+  for (const auto& p : plugins.list()) {
     const auto& info = p->library().info();
     spdlog::info("plugin '{}' loaded: {} {} ({}, ABI {}.{}) from {}", p->id(), info.name, info.version,
                  plugin_runtime::kind_name(info.kind), info.abi_major, info.abi_minor, p->library().path().string());
@@ -163,29 +174,28 @@ int serve(const CliOptions& options, std::ostream& err) {
                                     {limits.rate_limit_per_user.per_second, limits.rate_limit_per_user.burst}, &metrics);
   ApiWiringOptions api_options = ApiWiring::options_from(*config);
   api_options.plugins = &plugins;  // declared before api_wiring, so it outlives it
+  auto live_bindings = std::make_shared<settings::LiveBindings>(config->bindings);
+  api_options.live_bindings = live_bindings;
   api_options.rate_limits = &rate_limits;
   api_options.metrics = &metrics;
   ApiWiring api_wiring(*database, std::move(api_options));
   api::Router router;
-  register_http_routes(
-      router, api_wiring,
-      [database, &plugins, audit_warn = std::chrono::milliseconds(config->audit.unsealed_warn_ms)] {
-        std::vector<api::HealthCheck> checks;
-        api::HealthCheck db_check{"database", "database", false, "", -1};
-        auto ping = database->ping();
-        db_check.up = ping.ok();
-        db_check.detail = ping.ok() ? database->backend_name() : ping.error().message;
-        if (ping.ok()) db_check.latency_ms = *ping;
-        checks.push_back(db_check);
-        if (ping.ok()) checks.push_back(audit_health_check(*database, audit_warn));
-        for (auto* p : plugins.list()) {
-          const auto& info = p->library().info();
-          checks.push_back({p->id(), plugin_runtime::kind_name(info.kind), true,
-                            info.name + " " + info.version, -1});
-        }
-        return checks;
-      },
-      metrics, kVersion);
+  HealthOptions health;
+  health.audit_warn = std::chrono::milliseconds(config->audit.unsealed_warn_ms);
+  health.job_workers = config->jobs.workers;
+  health.plugins = &plugins;
+  health.metrics = &metrics;
+  // SIGHUP, `rifa-host reload` and POST /api/v1/admin/config/reload re-read the file (app/config_reload.hpp).
+  ConfigReloader reloader(options.config_file, *config, plugins, live_bindings, *database, metrics, api_wiring.clock());
+  if (auto frozen = reloader.load_frozen_bindings(); !frozen) {
+    spdlog::critical("cannot read the payment instances activated rifas froze: {}", frozen.error().message);
+    return kExitStartup;
+  }
+  register_http_routes(router, api_wiring, make_health_probes(*database, api_wiring.job_queue(), health), metrics,
+                       kVersion, [&reloader](const std::string& actor) {
+                         const auto outcome = reloader.reload(actor);
+                         return api::ConfigReloadAnswer{outcome.applied, outcome.error, outcome.to_json()};
+                       });
 
   api::ServerOptions server_options;
   server_options.listen_address = config->server.listen;
@@ -193,6 +203,8 @@ int serve(const CliOptions& options, std::ostream& err) {
   server_options.io_threads = config->server.io_threads;
   server_options.body_limit_bytes = config->server.body_limit_bytes;
   server_options.cors_allowed_origins = config->server.cors_allowed_origins;
+  server_options.trusted_proxies = config->server.trusted_proxies;
+  server_options.forwarded_header = config->server.forwarded_header;
   server_options.max_connections = config->server.max_connections;
   server_options.max_connections_per_ip = config->server.max_connections_per_ip;
   server_options.workers = config->server.workers;
@@ -219,7 +231,12 @@ int serve(const CliOptions& options, std::ostream& err) {
                   }});
   audit_sealer.start();
   spdlog::info("audit sealer: every {} ms", config->audit.seal_interval_ms);
-  const int sig = wait_for_stop_signal();
+  int sig = wait_for_signal();
+  while (sig == SIGHUP) {
+    spdlog::info("received SIGHUP: reloading {}", options.config_file.string());
+    reloader.reload("signal:SIGHUP");  // logs what it applied, or why it changed nothing
+    sig = wait_for_signal();
+  }
   spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   job_wiring.stop();
   server.stop();
@@ -371,7 +388,7 @@ int plugins_list(const CliOptions& options, std::ostream& out, std::ostream& err
   MetricsRegistry metrics;
   plugin_runtime::PluginRegistry plugins;
   auto errors = load_plugins(*config, metrics, plugins);
-  for (auto* p : plugins.list()) {
+  for (const auto& p : plugins.list()) {
     const auto& info = p->library().info();
     out << p->id() << "\t" << plugin_runtime::kind_name(info.kind) << "\t" << info.name << " " << info.version
         << "\tABI " << info.abi_major << "." << info.abi_minor << "\t" << p->library().path().string() << "\n";
@@ -450,6 +467,8 @@ int run_command(const CliOptions& options, std::ostream& out, std::ostream& err)
     case Command::kAuditVerify:
     case Command::kAuditSeal: return audit_verify(options, out, err);
     case Command::kVerify: return run_verify(options.target.string(), out, err);
+    case Command::kReload:
+      return run_reload(options.config_file, out, err);
     case Command::kNotifyTest: {
       auto config = load_config(options.config_file, err);
       if (!config) return kExitConfig;

@@ -49,22 +49,4 @@ int run_audit_seal(storage::Database& db, std::ostream& out, std::ostream& err) 
   return 0;
 }
 
-api::HealthCheck audit_health_check(storage::Database& db, std::chrono::milliseconds warn_after) {
-  api::HealthCheck check{"audit", "audit", true, "", -1};
-  auto pending = storage::pending_audit(db);
-  if (!pending) {
-    check.warning = true;
-    check.detail = "cannot read the unsealed audit entries: " + pending.error().message;
-    return check;
-  }
-  char age[32];
-  std::snprintf(age, sizeof age, "%.1f", pending->oldest_age_s);
-  check.detail = std::to_string(pending->count) + " unsealed, oldest " + age + " s";
-  if (pending->count > 0 && pending->oldest_age_s * 1000.0 > static_cast<double>(warn_after.count())) {
-    check.warning = true;
-    check.detail += " (over the " + std::to_string(warn_after.count()) + " ms bound: is the audit sealer running?)";
-  }
-  return check;
-}
-
 }  // namespace rifa::app

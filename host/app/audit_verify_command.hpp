@@ -1,9 +1,6 @@
 #pragma once
 
-#include <chrono>
 #include <ostream>
-
-#include "handlers/system_handlers.hpp"
 
 #include "storage/database.hpp"
 
@@ -17,10 +14,5 @@ int run_audit_verify(storage::Database& db, std::ostream& out, std::ostream& err
 // `rifa-host audit seal`: seals the entries waiting now (storage/repositories/audit_sealer.hpp).
 // Returns 0 (sealed, possibly none), 1 when another sealer held the lock, 3 on a database error.
 int run_audit_seal(storage::Database& db, std::ostream& out, std::ostream& err);
-
-// The "audit" line of GET /api/v1/health: up, with a warning when a row has waited to be sealed
-// longer than `warn_after` (the sealer is stopped, failing or behind); the detail says how many
-// wait and for how long.
-api::HealthCheck audit_health_check(storage::Database& db, std::chrono::milliseconds warn_after);
 
 }  // namespace rifa::app

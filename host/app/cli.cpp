@@ -19,6 +19,7 @@ const std::map<std::string, std::string>& help_pages() {
        "  plugins list              load the configured plugins and list them\n"
        "  plugins check LIB         run the conformance kit on a plugin library\n"
        "  check-config FILE         validate a config file and exit (also: --check-config FILE)\n"
+       "  reload                    make the hosts serving the config file re-read it (SIGHUP)\n"
        "  replay DIR                run every recorded lottery case under DIR offline, pass/fail each\n"
        "  record --instance ID --date YYYY-MM-DD [--case NAME] [--fixtures DIR]\n"
        "                            record a new lottery case from the live source\n"
@@ -44,6 +45,16 @@ const std::map<std::string, std::string>& help_pages() {
        "Refuses to start (exit 3) while secrets.jwt_secret or any plugin secret (a config member whose\n"
        "name contains 'secret') is a shipped example value ('dev-only-...') or shorter than 32 bytes,\n"
        "unless --dev or RIFA_ENV=development says this is a development machine.\n"},
+      {"reload",
+       "Usage: rifa-host [--config FILE] reload\n\n"
+       "Sends SIGHUP to every `rifa-host serve` of this machine started with this config file. Each\n"
+       "re-reads it: new or changed plugin instances are loaded and swapped in once their config\n"
+       "validates, bindings change for rifas not yet activa (an activa rifa keeps the lottery and\n"
+       "payment instances it was activated with), removed instances are unloaded when their calls\n"
+       "in flight return. An invalid file changes nothing. Settings that cannot change live (listen\n"
+       "address, database URL, ...) are logged as \"restart needed\". The host logs the outcome;\n"
+       "POST /api/v1/admin/config/reload (admin) does the same and answers with it. Exit status 1\n"
+       "when no host serves the file.\n"},
       {"migrate",
        "Usage: rifa-host [--config FILE] migrate\n\n"
        "Applies the pending migrations of migrations/ to database.url, each in its own transaction,\n"
@@ -200,7 +211,10 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
     }
     return {};
   };
-  if (verb == "serve" || verb == "migrate") {
+  if (verb == "reload") {
+    if (auto ok = expect_args(1); !ok) return ok.error();
+    options.command = Command::kReload;
+  } else if (verb == "serve" || verb == "migrate") {
     if (auto ok = expect_args(1); !ok) return ok.error();
     options.command = verb == "serve" ? Command::kServe : Command::kMigrate;
   } else if (verb == "check-config") {

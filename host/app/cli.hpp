@@ -24,6 +24,7 @@ enum class Command {
   kAuditSeal,
   kVerify,
   kNotifyTest,
+  kReload,
 };
 
 struct CliOptions {

@@ -4,9 +4,10 @@
 
 namespace rifa::app {
 
-void register_http_routes(api::Router& router, const ApiWiring& api, api::HealthProbe probe,
-                          const MetricsRegistry& metrics, const std::string& version) {
-  api::register_system_routes(router, std::move(probe), metrics, version);
+void register_http_routes(api::Router& router, const ApiWiring& api, api::HealthProbes probes,
+                          const MetricsRegistry& metrics, const std::string& version, api::ConfigReload reload) {
+  api::register_system_routes(router, std::move(probes), metrics, version);
+  api::register_admin_config_routes(router, api.context(), std::move(reload));
   api::register_openapi_route(router);
   api.register_routes(router);
 }

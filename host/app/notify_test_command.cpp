@@ -54,7 +54,7 @@ int run_notify_test(const settings::Settings& settings, const CliOptions& option
   MetricsRegistry metrics;
   plugin_runtime::PluginRegistry plugins;
   for (const auto& e : load_plugins(*config, metrics, plugins)) err << "rifa-host: " << e.message << "\n";
-  plugin_runtime::PluginInstance* instance = plugins.find(options.instance);
+  auto instance = plugins.find(options.instance);
   if (!instance || instance->kind() != RIFA_KIND_NOTIFIER) {
     err << "rifa-host: notify test: '" << options.instance << "' is not a loaded notifier instance\n";
     return kExitNoNotifier;

@@ -25,15 +25,7 @@ int64_t system_now_ms() {
 
 }  // namespace
 
-std::vector<Error> load_plugins(const settings::Settings& config, MetricsRegistry& metrics,
-                                plugin_runtime::PluginRegistry& registry) {
-  const auto& http = config.plugins.http;
-  plugin_runtime::CurlTransportOptions live_options;
-  live_options.default_timeout_ms = http.timeout_ms;
-  live_options.retries = http.retries;
-  live_options.egress_allow = http.egress_allow;
-  auto live = std::make_shared<plugin_runtime::CurlTransport>(live_options);
-
+std::vector<plugin_runtime::PluginSpec> plugin_specs(const settings::Settings& config) {
   std::vector<plugin_runtime::PluginSpec> specs;
   for (const auto& instance : config.plugins.instances) {
     plugin_runtime::PluginSpec spec;
@@ -44,8 +36,18 @@ std::vector<Error> load_plugins(const settings::Settings& config, MetricsRegistr
     spec.config = instance.config;
     specs.push_back(std::move(spec));
   }
+  return specs;
+}
 
-  auto services = [&](const plugin_runtime::PluginSpec& spec) -> Result<plugin_runtime::HostServices> {
+plugin_runtime::PluginRegistry::ServicesFactory plugin_services(const settings::Settings& config,
+                                                                MetricsRegistry& metrics) {
+  const auto http = config.plugins.http;
+  plugin_runtime::CurlTransportOptions live_options;
+  live_options.default_timeout_ms = http.timeout_ms;
+  live_options.retries = http.retries;
+  live_options.egress_allow = http.egress_allow;
+  auto live = std::make_shared<plugin_runtime::CurlTransport>(live_options);
+  return [http, live, &metrics](const plugin_runtime::PluginSpec& spec) -> Result<plugin_runtime::HostServices> {
     plugin_runtime::HostServices s;
     s.logger = make_logger("plugin." + spec.id);
     s.now_unix_ms = system_now_ms;
@@ -72,7 +74,11 @@ std::vector<Error> load_plugins(const settings::Settings& config, MetricsRegistr
     }
     return s;
   };
-  return registry.load_all(specs, services);
+}
+
+std::vector<Error> load_plugins(const settings::Settings& config, MetricsRegistry& metrics,
+                                plugin_runtime::PluginRegistry& registry) {
+  return registry.load_all(plugin_specs(config), plugin_services(config, metrics));
 }
 
 }  // namespace rifa::app

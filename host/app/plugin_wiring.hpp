@@ -15,4 +15,10 @@ namespace rifa::app {
 std::vector<Error> load_plugins(const settings::Settings& config, MetricsRegistry& metrics,
                                 plugin_runtime::PluginRegistry& registry);
 
+// The two halves of load_plugins, for a config reload (app/config_reload): the instances the config
+// names, and how each gets its services (the factory keeps what it needs; `metrics` must outlive it).
+std::vector<plugin_runtime::PluginSpec> plugin_specs(const settings::Settings& config);
+plugin_runtime::PluginRegistry::ServicesFactory plugin_services(const settings::Settings& config,
+                                                                MetricsRegistry& metrics);
+
 }  // namespace rifa::app

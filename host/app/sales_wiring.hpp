@@ -21,7 +21,8 @@ namespace rifa::app {
 class SalesWiring {
  public:
   SalesWiring(storage::Database& db, storage::SqlRifaRepository& rifas, const plugin_runtime::PluginRegistry* registry,
-              const settings::SalesSettings& sales, settings::Bindings bindings, const engine::Clock& clock,
+              const settings::SalesSettings& sales, std::shared_ptr<const settings::LiveBindings> bindings,
+              const engine::Clock& clock,
               engine::IdGenerator& ids);
 
   engine::PurchaseService& purchases() { return purchases_; }

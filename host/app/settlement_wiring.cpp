@@ -5,7 +5,7 @@
 namespace rifa::app {
 
 SettlementWiring::SettlementWiring(storage::Database& db, const plugin_runtime::PluginRegistry* plugins,
-                                   settings::Bindings bindings, const engine::Clock& clock, int job_max_attempts,
+                                   std::shared_ptr<const settings::LiveBindings> bindings, const engine::Clock& clock, int job_max_attempts,
                                    MetricsRegistry* metrics)
     : repo_(db, clock) {
   if (plugins) {

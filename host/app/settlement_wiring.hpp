@@ -22,7 +22,8 @@ namespace rifa::app {
 // fecha_sorteo defaults to fecha_fin's date. Part of ApiWiring; the jobs run the same service.
 class SettlementWiring {
  public:
-  SettlementWiring(storage::Database& db, const plugin_runtime::PluginRegistry* plugins, settings::Bindings bindings,
+  SettlementWiring(storage::Database& db, const plugin_runtime::PluginRegistry* plugins,
+                   std::shared_ptr<const settings::LiveBindings> bindings,
                    const engine::Clock& clock, int job_max_attempts, MetricsRegistry* metrics = nullptr);
 
   // The lottery calendar RifaService checks fecha_sorteo against; null without plugins.

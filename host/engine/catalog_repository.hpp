@@ -64,6 +64,9 @@ struct RifaChange {
   // pendiente → activa: freeze the commitment (hash, activada_en, seed, the "rifa.activated" audit
   // entry) and raise "rifa_opened".
   bool freeze_commitment = false;
+  // With freeze_commitment: the payment instance the rifa's sales and payouts go through from now
+  // on, whatever a config reload binds later (rifas.payment_instance).
+  std::optional<std::string> freeze_payment_instance;
   // → cancelada: queue the refund of every paid ticket (the refund job, engine/settlement/refund_service.hpp).
   bool queue_refunds = false;
   AuditEntry audit;

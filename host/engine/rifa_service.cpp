@@ -348,6 +348,13 @@ Result<RifaView> RifaService::update(const Actor& actor, const std::string& id, 
   change.freeze_commitment = activating;
   change.queue_refunds = r.estado == RifaEstado::kCancelada && before.estado != RifaEstado::kCancelada;
   change.audit = AuditEntry{actor.user_id, "rifa.updated", "rifas", r.id, changes};
+  if (activating && payment_binding_) {
+    auto categoria = categorias_.find(r.categoria_id);
+    if (!categoria) return categoria.error();
+    if (!*categoria) return make_error(ErrorCode::kNotFound, "categoria " + r.categoria_id + " does not exist");
+    change.freeze_payment_instance = payment_binding_(r.id, (*categoria)->nombre);
+    change.audit.data["payment_instance"] = {{"from", nullptr}, {"to", *change.freeze_payment_instance}};
+  }
   auto outcome = rifas_.apply(change);
   if (!outcome) return outcome.error();
   switch (outcome->status) {

@@ -105,6 +105,10 @@ class RifaService {
 
   // Optional (not owned; must outlive the service): lottery calendars for fecha_sorteo.
   void set_draw_calendar(DrawCalendar* calendar) { calendar_ = calendar; }
+  // Optional: the payment instance the bindings give a rifa (by id and categoria nombre), frozen
+  // on the rifa when it is activated. Without it nothing is frozen (tests without payments).
+  using PaymentBinding = std::function<std::string(const std::string& rifa_id, const std::string& categoria_nombre)>;
+  void set_payment_binding(PaymentBinding binding) { payment_binding_ = std::move(binding); }
 
  private:
   Result<void> check_reglas(const Rifa& rifa) const;
@@ -130,6 +134,7 @@ class RifaService {
   const Clock& clock_;
   IdGenerator& ids_;
   DrawCalendar* calendar_ = nullptr;
+  PaymentBinding payment_binding_;
   std::unique_ptr<ReadThroughCache<RifaView>> cache_;
 };
 

@@ -118,6 +118,18 @@ CallOutcome PluginInstance::invoke(const char* operation, const std::function<ri
   }
   outcome.result = std::move(call.result);
   outcome.error = std::move(call.error);
+  {
+    std::lock_guard lock(health_mutex_);
+    CallHealth::Call record{std::chrono::system_clock::now(), operation, ""};
+    if (is_instance_failure(outcome.status)) {
+      record.error = status_name(outcome.status) + ": " + outcome.error.substr(0, 300);
+      health_.last_failure = std::move(record);
+      ++health_.consecutive_failures;
+    } else {
+      health_.last_success = std::move(record);
+      health_.consecutive_failures = 0;
+    }
+  }
   if (auto* metrics = host_->services.metrics) {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     metrics
@@ -134,6 +146,26 @@ CallOutcome PluginInstance::invoke(const char* operation, const std::function<ri
     }
   }
   return outcome;
+}
+
+CallHealth PluginInstance::health() const {
+  std::lock_guard lock(health_mutex_);
+  return health_;
+}
+
+bool is_instance_failure(rifa_status status) {
+  switch (status) {
+    case RIFA_ERR_CONFIG:
+    case RIFA_ERR_PARSE:
+    case RIFA_ERR_TRANSPORT:
+    case RIFA_ERR_TIMEOUT:
+    case RIFA_ERR_VALIDATION:
+    case RIFA_ERR_NOT_RECORDED:
+    case RIFA_ERR_INTERNAL:
+      return true;
+    default:
+      return false;
+  }
 }
 
 namespace {

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 
@@ -45,6 +47,22 @@ struct CallOutcome {
 
 std::string status_name(rifa_status status);
 
+// What an operator asks of an instance in /api/v1/health: when it last answered, when it last
+// failed and how. A failure is the instance or what it talks to not working (transport, timeout,
+// internal, config, a page it could not parse or validate); a decline, a forged webhook, a draw not
+// yet published or a bad argument are answers, not failures.
+struct CallHealth {
+  struct Call {
+    std::chrono::system_clock::time_point at{};
+    std::string operation;
+    std::string error;  // failures only
+  };
+  std::optional<Call> last_success;
+  std::optional<Call> last_failure;
+  uint64_t consecutive_failures = 0;
+};
+bool is_instance_failure(rifa_status status);
+
 // A live plugin instance. Keeps its library loaded; serializes calls when the manifest asks for
 // it. Every call is guarded so that an exception thrown across the C boundary by a careless
 // plugin becomes RIFA_ERR_INTERNAL instead of unwinding through the host.
@@ -78,6 +96,8 @@ class PluginInstance {
   // Notifier.
   CallOutcome deliver(const std::string& event_json);
 
+  CallHealth health() const;
+
  private:
   PluginInstance() = default;
   CallOutcome invoke(const char* operation, const std::function<rifa_status(rifa_call*)>& call);
@@ -87,6 +107,8 @@ class PluginInstance {
   void* instance_ = nullptr;
   std::mutex serial_mutex_;
   bool serialized_ = false;
+  mutable std::mutex health_mutex_;
+  CallHealth health_;
 };
 
 // The host API table handed to every plugin (one static table; per-instance state is in rifa_host).

@@ -11,15 +11,15 @@ using settlement::days_between;
 
 namespace {
 
-PluginInstance* lottery(const PluginRegistry& registry, const std::string& id) {
-  auto* p = registry.find(id);
+std::shared_ptr<PluginInstance> lottery(const PluginRegistry& registry, const std::string& id) {
+  auto p = registry.find(id);
   return (p && p->kind() == RIFA_KIND_LOTTERY) ? p : nullptr;
 }
 
 }  // namespace
 
 DrawFetch PluginLotteryGateway::fetch_draw(const std::string& instance, const std::string& date_iso) {
-  auto* p = lottery(registry_, instance);
+  auto p = lottery(registry_, instance);
   if (!p) return {DrawFetchStatus::kFailed, "", "no lottery plugin instance '" + instance + "' is loaded"};
   auto call = p->fetch_draw(date_iso);
   if (call.ok()) return {DrawFetchStatus::kPublished, call.result, ""};
@@ -30,7 +30,7 @@ DrawFetch PluginLotteryGateway::fetch_draw(const std::string& instance, const st
 }
 
 Result<DrawSchedule> PluginLotteryGateway::schedule(const std::string& instance) {
-  auto* p = lottery(registry_, instance);
+  auto p = lottery(registry_, instance);
   if (!p) return make_error(ErrorCode::kNotFound, "no lottery plugin instance '" + instance + "' is loaded");
   auto call = p->schedule();
   if (!call.ok()) return make_error(ErrorCode::kUnsupported, "lottery '" + instance + "' gives no schedule: " + call.error);
@@ -49,7 +49,7 @@ Result<std::vector<engine::ScheduledDraw>> PluginLotteryGateway::draws_between(c
     return make_error(ErrorCode::kInvalidArgument,
                       "draw range: at most " + std::to_string(engine::kMaxDrawRangeDays) + " days at a time");
   }
-  auto* p = lottery(registry_, instance);
+  auto p = lottery(registry_, instance);
   if (!p) return make_error(ErrorCode::kNotFound, "no lottery plugin instance '" + instance + "' is loaded");
   auto call = p->draw_dates(from_iso, to_iso);
   if (call.status == RIFA_ERR_UNSUPPORTED) {

@@ -4,7 +4,7 @@ namespace rifa::plugin_runtime {
 
 Result<void> PluginNotifierGateway::deliver(const std::string& notifier, const std::string& type,
                                             const nlohmann::json& event) {
-  PluginInstance* instance = registry_.find(notifier);
+  auto instance = registry_.find(notifier);
   if (!instance) {
     return make_error(ErrorCode::kConfigInvalid, "notify.deliver: no plugin instance '" + notifier + "' is loaded");
   }
@@ -25,11 +25,15 @@ namespace rifa::plugin_runtime {
 
 settlement::NotifierProfile PluginNotifierGateway::profile(const std::string& notifier) const {
   settlement::NotifierProfile profile{notifier, {}};
-  if (PluginInstance* instance = registry_.find(notifier)) profile.channel = instance->library().info().name;
-  if (!instances_) return profile;
-  const nlohmann::json* config = nullptr;
-  for (const auto& instance : *instances_) {
-    if (instance.id == notifier && instance.kind == settings::PluginKind::kNotifier) config = &instance.config;
+  if (auto instance = registry_.find(notifier)) profile.channel = instance->library().info().name;
+  // The config the live instance was made with (a reload may have changed it since start); the
+  // settings' copy for a registry that was not told (tests that add instances by hand).
+  std::optional<nlohmann::json> live = registry_.config_of(notifier);
+  const nlohmann::json* config = live ? &*live : nullptr;
+  if (!config && instances_) {
+    for (const auto& instance : *instances_) {
+      if (instance.id == notifier && instance.kind == settings::PluginKind::kNotifier) config = &instance.config;
+    }
   }
   if (!config || !config->is_object()) return profile;
   const auto contact = config->find("contact");

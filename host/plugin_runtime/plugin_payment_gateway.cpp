@@ -122,11 +122,11 @@ engine::ProviderOutcome provider_outcome(const CallOutcome& call, const char* re
 }  // namespace
 
 std::string PluginPaymentGateway::instance_for(const std::string& rifa_id, const std::string& categoria_nombre) const {
-  return settings::resolve_bindings(bindings_, rifa_id, categoria_nombre).payment;
+  return settings::resolve_bindings(*bindings_->current(), rifa_id, categoria_nombre).payment;
 }
 
-Result<PluginInstance*> PluginPaymentGateway::payment_instance(const std::string& id) const {
-  PluginInstance* p = registry_ ? registry_->find(id) : nullptr;
+Result<std::shared_ptr<PluginInstance>> PluginPaymentGateway::payment_instance(const std::string& id) const {
+  auto p = registry_ ? registry_->find(id) : nullptr;
   if (!p || p->kind() != RIFA_KIND_PAYMENT) {
     return make_error(ErrorCode::kNotFound, "no payment plugin instance '" + id + "' is loaded");
   }

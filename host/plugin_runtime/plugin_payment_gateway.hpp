@@ -13,6 +13,9 @@ namespace rifa::plugin_runtime {
 class PluginPaymentGateway final : public engine::PaymentGateway {
  public:
   PluginPaymentGateway(const PluginRegistry* registry, settings::Bindings bindings)
+      : registry_(registry), bindings_(std::make_shared<settings::LiveBindings>(std::move(bindings))) {}
+  // Over a serving host's bindings: a config reload changes which instance new purchases use.
+  PluginPaymentGateway(const PluginRegistry* registry, std::shared_ptr<const settings::LiveBindings> bindings)
       : registry_(registry), bindings_(std::move(bindings)) {}
 
   // Bounds the calls in flight per instance (not owned; nullptr = no bound). Over the bound a call
@@ -33,12 +36,13 @@ class PluginPaymentGateway final : public engine::PaymentGateway {
                                               int64_t amount_cents, const std::string& idempotency_key) override;
 
  private:
-  Result<PluginInstance*> payment_instance(const std::string& id) const;
+  // Shared: a call in flight keeps its instance alive through a config reload that replaces it.
+  Result<std::shared_ptr<PluginInstance>> payment_instance(const std::string& id) const;
   // A slot for one call, or the refusal.
   Result<CallLimiter::Permit> admit(const std::string& instance, const char* operation) const;
 
   const PluginRegistry* registry_;
-  settings::Bindings bindings_;
+  std::shared_ptr<const settings::LiveBindings> bindings_;
   plugin_runtime::CallLimiter* limiter_ = nullptr;
 };
 

@@ -20,12 +20,19 @@ ResolvedBinding resolve_bindings(const Bindings& bindings, std::string_view rifa
   std::string id(rifa_id);
   std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (auto it = bindings.rifas.find(id); it != bindings.rifas.end()) apply(binding, it->second);
+  if (auto it = bindings.frozen_payment.find(id); it != bindings.frozen_payment.end()) binding.payment = it->second;
   return binding;
 }
 
-std::function<std::vector<std::string>(std::string_view, std::string_view)> notifier_resolver(Bindings bindings) {
+NotifierResolver notifier_resolver(Bindings bindings) {
   return [bindings = std::move(bindings)](std::string_view rifa_id, std::string_view categoria) {
     return resolve_bindings(bindings, rifa_id, categoria).notifiers;
+  };
+}
+
+NotifierResolver notifier_resolver(std::shared_ptr<const LiveBindings> live) {
+  return [live = std::move(live)](std::string_view rifa_id, std::string_view categoria) {
+    return resolve_bindings(*live->current(), rifa_id, categoria).notifiers;
   };
 }
 

@@ -70,6 +70,11 @@ struct ServerSettings {
   // Calls in flight at once to one payment plugin instance (a bulkhead: a slow provider holds at
   // most this many workers); unset (0) = the loader makes it half the workers, at least 1.
   int plugin_calls_per_instance = 0;
+  // Proxies (CIDR blocks or addresses) trusted to name the client in `forwarded_header`; empty =
+  // the socket's peer is the client. List only your own proxies' addresses: a client reaching the
+  // host directly from a trusted range could name any address.
+  std::vector<std::string> trusted_proxies;
+  std::string forwarded_header = "x-forwarded-for";  // or "forwarded" (RFC 7239)
 };
 
 // Ticket sales: how long numbers are held for a pending payment, when a pending payment is asked
@@ -81,6 +86,11 @@ struct SalesSettings {
   // Numbers one buyer may hold (reservado, payment pending) in one rifa at a time, a purchase's
   // own numbers included: no player can block a rifa with payments left pending.
   int64_t max_held_per_buyer = 10;
+  // A purchase whose host died mid-request leaves its idempotency key in flight: a retry with the
+  // key is answered 409 until this long after it started, then resumes it from its transaccion
+  // (never charging twice: the provider sees the same idempotency key). Keep it above the longest
+  // a live request can take (server.request_timeout_ms plus a payment plugin call).
+  int64_t in_flight_takeover_s = 120;
 };
 
 // The durable job queue and the scheduler that feeds it.

@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 
+#include "common/ip_network.hpp"
 #include "settings/did_you_mean.hpp"
 #include "settings/plugin_library_path.hpp"
 #include "settings/settings.hpp"
@@ -27,10 +28,11 @@ const Keys kAuditKeys = {"seal_interval_ms", "unsealed_warn_ms"};
 const Keys kServerKeys = {"listen",          "port",          "io_threads", "body_limit_bytes",
                           "read_cache_ms",   "cors_allowed_origins", "rate_limit", "max_connections",
                           "max_connections_per_ip", "workers", "queue_limit", "request_timeout_ms",
-                          "plugin_calls_per_instance"};
+                          "plugin_calls_per_instance", "trusted_proxies", "forwarded_header"};
 const Keys kRateLimitKeys = {"per_ip", "per_user"};
 const Keys kBucketKeys = {"per_second", "burst"};
-const Keys kSalesKeys = {"hold_ttl_s", "reconcile_pending_after_s", "idempotency_key_ttl_s", "max_held_per_buyer"};
+const Keys kSalesKeys = {"hold_ttl_s", "reconcile_pending_after_s", "idempotency_key_ttl_s", "max_held_per_buyer",
+                         "in_flight_takeover_s"};
 const Keys kJobsKeys = {"workers", "poll_interval_ms", "lease_s", "max_attempts", "scheduler_interval_s"};
 const Keys kDatabaseKeys = {"url", "pool_size", "migrate_on_start", "seed"};
 const Keys kLoggingKeys = {"level", "format"};
@@ -219,6 +221,28 @@ class SettingsLoader {
         }
       }
     }
+    if (auto* f = m->find("trusted_proxies")) {
+      if (auto items = reader_.list(*f, "a list of CIDR blocks or addresses")) {
+        for (const auto& item : *items) {
+          auto cidr = reader_.string(item);
+          if (!cidr) continue;
+          if (auto network = IpNetwork::parse(*cidr)) {
+            server.trusted_proxies.push_back(*cidr);
+          } else {
+            reader_.error(item, network.error().message);
+          }
+        }
+      }
+    }
+    if (auto* f = m->find("forwarded_header")) {
+      if (auto v = reader_.string(*f)) {
+        if (*v == "x-forwarded-for" || *v == "forwarded") {
+          server.forwarded_header = *v;
+        } else {
+          reader_.error(*f, "expected \"x-forwarded-for\" or \"forwarded\" (RFC 7239), got '" + *v + "'");
+        }
+      }
+    }
   }
 
   void read_rate_limit(const Field& field) {
@@ -257,6 +281,9 @@ class SettingsLoader {
     }
     if (auto* f = m->find("max_held_per_buyer")) {
       if (auto v = reader_.integer(*f, 1, 100000)) sales.max_held_per_buyer = *v;
+    }
+    if (auto* f = m->find("in_flight_takeover_s")) {
+      if (auto v = reader_.integer(*f, 5, 3600)) sales.in_flight_takeover_s = *v;
     }
   }
 

@@ -246,4 +246,34 @@ Result<int64_t> SqlJobQueue::count(std::optional<JobStatus> status) {
       storage::TransactionMode::kRead);
 }
 
+Result<jobs::JobBacklog> SqlJobQueue::backlog() {
+  const TimePoint now = clock_();
+  const std::string now_text = ts(now);
+  return db_.transaction(
+      [&](soci::session& sql) -> Result<jobs::JobBacklog> {
+        jobs::JobBacklog out;
+        long long due = 0, expired = 0, dead = 0;
+        std::string oldest;
+        soci::indicator oldest_ind = soci::i_null;
+        // Each count is a range of one of the queue's indexes ((status, run_at), (status, lease_expires_at)).
+        sql << "SELECT count(*), " + timestamp_select("min(run_at)") + " FROM jobs WHERE status = " +
+                   sql_literal(JobStatus::kQueued) + " AND run_at <= :now",
+            soci::use(now_text), soci::into(due), soci::into(oldest, oldest_ind);
+        sql << "SELECT count(*) FROM jobs WHERE status = " + sql_literal(JobStatus::kRunning) +
+                   " AND lease_expires_at < :now",
+            soci::use(now_text), soci::into(expired);
+        sql << "SELECT count(*) FROM jobs WHERE status = " + sql_literal(JobStatus::kDead), soci::into(dead);
+        out.due = due;
+        out.expired_leases = expired;
+        out.dead = dead;
+        if (due > 0 && oldest_ind == soci::i_ok) {
+          auto at = parse_timestamp(oldest);
+          if (!at) return at.error();
+          out.oldest_due_age_s = std::max(0.0, std::chrono::duration<double>(now - *at).count());
+        }
+        return out;
+      },
+      storage::TransactionMode::kRead);
+}
+
 }  // namespace rifa::storage

@@ -21,6 +21,7 @@ class SqlJobQueue final : public jobs::JobQueue {
   Result<std::optional<jobs::Job>> get(const std::string& job_id) override;
   Result<std::vector<jobs::Job>> list(std::optional<jobs::JobStatus> status, int limit, int offset) override;
   Result<int64_t> count(std::optional<jobs::JobStatus> status) override;
+  Result<jobs::JobBacklog> backlog() override;
 
  private:
   std::string timestamp_select(const std::string& column) const;

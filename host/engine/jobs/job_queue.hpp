@@ -40,6 +40,16 @@ struct EnqueueRequest {
   int max_attempts = 5;
 };
 
+// What the health check reports of the queue: work due and not started (and how long the oldest
+// has waited: the workers are missing, stuck or too few), leases that ran out (a worker died), and
+// jobs that ran out of attempts.
+struct JobBacklog {
+  int64_t due = 0;
+  double oldest_due_age_s = 0;
+  int64_t expired_leases = 0;
+  int64_t dead = 0;
+};
+
 // Exponential backoff after the n-th failed attempt: 2 s, 4 s, 8 s ... capped at one hour.
 std::chrono::seconds backoff_after(int attempts);
 
@@ -66,6 +76,7 @@ class JobQueue {
   virtual Result<std::vector<Job>> list(std::optional<JobStatus> status, int limit, int offset) = 0;
   // How many jobs list() would page through (the admin listing's total).
   virtual Result<int64_t> count(std::optional<JobStatus> status) = 0;
+  virtual Result<JobBacklog> backlog() = 0;
 };
 
 std::string random_uuid();

@@ -257,6 +257,10 @@ Result<engine::RifaChangeOutcome> SqlRifaRepository::apply(const engine::RifaCha
     append_audit(sql, backend, audit_record(change.audit, clock_.now()));
     if (change.freeze_commitment) {
       const std::string commitment_hash = freeze_commitment(sql, backend, r.id, change.audit.actor, clock_.now());
+      if (change.freeze_payment_instance) {
+        sql << "UPDATE rifas SET payment_instance = :p WHERE id = :id", soci::use(*change.freeze_payment_instance),
+            soci::use(r.id);
+      }
       if (events_) {
         events_(sql, DomainEvent{"rifa_opened", r.id, r.id,
                                  {{"nombre", r.nombre}, {"fecha_fin", fin}, {"total_boletas", r.total_boletas},

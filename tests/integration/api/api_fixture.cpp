@@ -1,5 +1,6 @@
 #include "api_fixture.hpp"
 
+#include "app/health_checks.hpp"
 #include "app/http_routes.hpp"
 #include "openapi_conformance.hpp"
 
@@ -21,14 +22,10 @@ void ApiTest::SetUp() {
   wiring_ = std::make_unique<app::ApiWiring>(test_db_->db(), options);
   router_ = std::make_unique<api::Router>();
   // The same routes `serve` registers (health, metrics, OpenAPI document and the REST resources).
-  app::register_http_routes(
-      *router_, *wiring_,
-      [this] {
-        auto ping = test_db_->db().ping();
-        return std::vector<api::HealthCheck>{
-            {"database", "database", ping.ok(), ping.ok() ? "test database" : ping.error().message, -1}};
-      },
-      metrics_, "test");
+  app::HealthOptions health;
+  health.metrics = &metrics_;
+  app::register_http_routes(*router_, *wiring_, app::make_health_probes(test_db_->db(), wiring_->job_queue(), health),
+                            metrics_, "test");
   api::ServerOptions server_options;
   server_options.port = 0;
   server_options.io_threads = 2;

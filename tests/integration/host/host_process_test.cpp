@@ -111,6 +111,24 @@ TEST_F(HostProcessTest, ServesHealthAndMetricsThenStopsCleanlyOnSigterm) {
   EXPECT_EQ(kinds, (std::map<std::string, std::string>{{"log", "notifier"}, {"mock", "lottery"}, {"sandbox", "payment"}}));
   EXPECT_NE(health.headers.find("X-Request-Id: "), std::string::npos) << health.headers;
   EXPECT_NE(health.headers.find("X-Content-Type-Options: nosniff"), std::string::npos);
+  // The job queue as the operator sees it: this host's workers, nothing due, nothing dead.
+  ASSERT_TRUE(doc.contains("jobs")) << health.body;
+  EXPECT_EQ(doc["jobs"]["status"], "up") << health.body;
+  EXPECT_GE(doc["jobs"]["workers"].get<int>(), 1) << health.body;
+  EXPECT_EQ(doc["jobs"]["dead"], 0) << health.body;
+  EXPECT_TRUE(doc["jobs"].contains("oldest_due_age_s")) << health.body;
+  EXPECT_TRUE(doc["audit"].contains("unsealed")) << health.body;
+  for (const auto& p : doc["plugins"]) {
+    EXPECT_TRUE(p.contains("last_success") && p.contains("last_failure")) << p.dump();
+  }
+  // The load balancer's pair.
+  auto live = http_get(base + "/api/v1/health/live");
+  EXPECT_EQ(live.status, 200) << live.body;
+  EXPECT_EQ(json::parse(live.body)["status"], "up");
+  auto ready = http_get(base + "/api/v1/health/ready");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(json::parse(ready.body)["status"], "ready") << ready.body;
+  EXPECT_EQ(json::parse(ready.body)["checks"]["database"]["status"], "up") << ready.body;
 
   auto missing = http_get(base + "/api/v1/nope");
   EXPECT_EQ(missing.status, 404);
@@ -125,6 +143,11 @@ TEST_F(HostProcessTest, ServesHealthAndMetricsThenStopsCleanlyOnSigterm) {
   EXPECT_NE(metrics.body.find(R"(rifa_http_requests_total{method="GET",route="not_found",status="404"} 1)"),
             std::string::npos);
   EXPECT_NE(metrics.body.find("# TYPE rifa_http_request_duration_seconds histogram"), std::string::npos);
+  // The gauges deploy/prometheus/rifa-alerts.yml alerts on, refreshed by the scrape itself.
+  for (const char* gauge : {"rifa_database_up 1", "rifa_jobs_due ", "rifa_jobs_oldest_due_age_seconds ",
+                            "rifa_jobs_dead 0", "rifa_audit_unsealed ", "rifa_audit_oldest_unsealed_age_seconds "}) {
+    EXPECT_NE(metrics.body.find(std::string("\n") + gauge), std::string::npos) << gauge << "\n" << metrics.body;
+  }
 
   host.signal(SIGTERM);
   auto code = host.wait(std::chrono::seconds(15));

@@ -40,7 +40,7 @@ class EmailNotifierTest : public ::testing::Test {
     auto added =
         registry_.add({id, fs::path(RIFA_PLUGIN_DIR) / "libnotifier_email.so", RIFA_KIND_NOTIFIER, config}, services);
     EXPECT_TRUE(added.ok()) << added.error().message;
-    return registry_.find(id);
+    return registry_.find(id).get();
   }
 
   json config(const std::string& url) const {

@@ -62,7 +62,7 @@ class WebhookSignatureTest : public ::testing::Test {
     auto added = registry_.add({id, fs::path(RIFA_PLUGIN_DIR) / "libnotifier_webhook.so", RIFA_KIND_NOTIFIER, config},
                                services);
     EXPECT_TRUE(added.ok()) << added.error().message;
-    return registry_.find(id);
+    return registry_.find(id).get();
   }
 
   static json event(const std::string& id, const std::string& type) {

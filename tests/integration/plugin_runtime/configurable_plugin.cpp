@@ -55,6 +55,12 @@ void destroy(void* instance) { delete static_cast<Instance*>(instance); }
 
 rifa_status deliver(void* instance, const char* event_json, rifa_call* call) {
   auto* self = static_cast<Instance*>(instance);
+  // An event of type "unreachable" fails as a notifier whose endpoint is down would.
+  if (std::string(event_json).find(R"("type":"unreachable")") != std::string::npos) {
+    const std::string error = "connection refused by hooks.example.com:443";
+    self->api->call_set_error(call, error.data(), error.size());
+    return RIFA_ERR_TRANSPORT;
+  }
   const std::string echoed = std::string("{\"config\":") + self->prefix + ",\"event\":" + event_json + "}";
   self->api->call_set_result(call, echoed.data(), echoed.size());
   const std::string line = "delivered";

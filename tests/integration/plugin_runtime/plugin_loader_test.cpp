@@ -2,9 +2,11 @@
 // file and the reason.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
@@ -148,6 +150,96 @@ TEST(PluginRegistry, LoadAllReportsEveryFailureNotJustTheFirst) {
   ASSERT_NE(registry.find("b"), nullptr);
 }
 
+// --- reconcile: what a config reload does to the registry ------------------------------------------
+
+Result<HostServices> no_services(const PluginSpec&) { return HostServices{}; }
+
+TEST(PluginRegistry, ReconcileAddsChangesAndRemovesInOneStep) {
+  PluginRegistry registry;
+  ASSERT_TRUE(registry.load_all({spec("keep", "forge_ok", RIFA_KIND_NOTIFIER, {{"prefix", "k"}}),
+                                 spec("edit", "forge_ok", RIFA_KIND_NOTIFIER, {{"prefix", "old"}}),
+                                 spec("gone", "forge_ok", RIFA_KIND_NOTIFIER)},
+                                no_services)
+                  .empty());
+  const auto kept_before = registry.find("keep");
+  const auto edited_before = registry.find("edit");
+  std::vector<Error> errors;
+  auto changes = registry.reconcile({spec("keep", "forge_ok", RIFA_KIND_NOTIFIER, {{"prefix", "k"}}),
+                                     spec("edit", "forge_ok", RIFA_KIND_NOTIFIER, {{"prefix", "new"}}),
+                                     spec("fresh", "forge_ok", RIFA_KIND_NOTIFIER)},
+                                    no_services, &errors);
+  ASSERT_TRUE(changes.ok()) << changes.error().message;
+  EXPECT_EQ(changes->added, std::vector<std::string>{"fresh"});
+  EXPECT_EQ(changes->changed, std::vector<std::string>{"edit"});
+  EXPECT_EQ(changes->removed, std::vector<std::string>{"gone"});
+  EXPECT_EQ(registry.find("keep"), kept_before) << "an unchanged instance must not be recreated";
+  EXPECT_NE(registry.find("edit"), edited_before);
+  EXPECT_EQ(registry.find("edit")->deliver("{}").result, R"({"config":{"prefix":"new"},"event":{}})");
+  EXPECT_EQ(registry.find("gone"), nullptr);
+  EXPECT_EQ(registry.config_of("edit"), (nlohmann::json{{"prefix", "new"}}));
+  EXPECT_EQ(registry.list().size(), 3u);
+}
+
+TEST(PluginRegistry, AFailedReconcileChangesNothingAndSaysEveryReason) {
+  PluginRegistry registry;
+  ASSERT_TRUE(registry.add(spec("a", "forge_ok", RIFA_KIND_NOTIFIER, {{"prefix", "a"}}), HostServices{}).ok());
+  const auto before = registry.find("a");
+  std::vector<Error> errors;
+  auto changes = registry.reconcile({spec("a", "forge_ok", RIFA_KIND_NOTIFIER, {{"prefix", "changed"}}),
+                                     spec("b", "forge_init_fails", RIFA_KIND_NOTIFIER),
+                                     spec("c", "forge_ok", RIFA_KIND_NOTIFIER, {{"level", 99}})},
+                                    no_services, &errors);
+  ASSERT_FALSE(changes.ok());
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_NE(errors[0].message.find("plugin 'b'"), std::string::npos) << errors[0].message;
+  EXPECT_NE(errors[1].message.find("plugin 'c'"), std::string::npos) << errors[1].message;
+  EXPECT_EQ(registry.find("a"), before);
+  EXPECT_EQ(registry.find("b"), nullptr);
+  EXPECT_EQ(registry.list().size(), 1u);
+  EXPECT_EQ(registry.find("a")->deliver("{}").result, R"({"config":{"prefix":"a"},"event":{}})");
+}
+
+TEST(PluginRegistry, ACallInFlightKeepsItsInstanceThroughAReloadThatRemovesIt) {
+  PluginRegistry registry;
+  ASSERT_TRUE(registry.add(spec("n", "forge_ok", RIFA_KIND_NOTIFIER, {{"prefix", "p"}}), HostServices{}).ok());
+  auto in_flight = registry.find("n");  // what a gateway holds for the length of one call
+  std::vector<Error> errors;
+  ASSERT_TRUE(registry.reconcile({}, no_services, &errors).ok());
+  EXPECT_EQ(registry.find("n"), nullptr);
+  // The removed instance (and its library) still answers the call that was under way.
+  EXPECT_EQ(in_flight->deliver(R"({"type":"winner"})").result, R"({"config":{"prefix":"p"},"event":{"type":"winner"}})");
+  std::weak_ptr<PluginInstance> watch = in_flight;
+  in_flight.reset();
+  EXPECT_TRUE(watch.expired()) << "the removed instance outlived its last call";
+}
+
+TEST(PluginRegistry, LookupsDuringReloadsAlwaysFindAnInstance) {
+  PluginRegistry registry;
+  ASSERT_TRUE(registry.add(spec("n", "forge_ok", RIFA_KIND_NOTIFIER, {{"prefix", "0"}}), HostServices{}).ok());
+  std::atomic<bool> stop{false};
+  std::atomic<int> missing{0}, calls{0};
+  std::vector<std::thread> callers;
+  for (int t = 0; t < 4; ++t) {
+    callers.emplace_back([&] {
+      while (!stop) {
+        auto instance = registry.find("n");
+        if (!instance || !instance->deliver("{}").ok()) ++missing;
+        ++calls;
+      }
+    });
+  }
+  for (int i = 1; i <= 50; ++i) {
+    std::vector<Error> errors;
+    ASSERT_TRUE(registry.reconcile({spec("n", "forge_ok", RIFA_KIND_NOTIFIER, {{"prefix", std::to_string(i)}})},
+                                   no_services, &errors)
+                    .ok());
+  }
+  stop = true;
+  for (auto& c : callers) c.join();
+  EXPECT_EQ(missing.load(), 0);
+  EXPECT_GT(calls.load(), 0);
+}
+
 TEST(PluginInstance, CallsWorkAndLogsAreTaggedWithTheInstanceId) {
   std::ostringstream captured;
   auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
@@ -165,6 +257,41 @@ TEST(PluginInstance, CallsWorkAndLogsAreTaggedWithTheInstanceId) {
                 R"(rifa_plugin_calls_total{instance="audit-log",operation="deliver",status="ok"} 1)"),
             std::string::npos)
       << metrics.render();
+}
+
+// What /api/v1/health shows per instance: the last answer, the last failure and its error, and
+// how many calls in a row failed. A decline-like answer is not a failure; a transport error is.
+TEST(PluginInstance, RemembersItsLastSuccessAndLastFailure) {
+  PluginRegistry registry;
+  ASSERT_TRUE(registry.add(spec("hooks", "forge_ok", RIFA_KIND_NOTIFIER), HostServices{}).ok());
+  auto instance = registry.find("hooks");
+  EXPECT_FALSE(instance->health().last_success);
+  EXPECT_FALSE(instance->health().last_failure);
+
+  ASSERT_TRUE(instance->deliver(R"({"type":"winner"})").ok());
+  auto health = instance->health();
+  ASSERT_TRUE(health.last_success);
+  EXPECT_EQ(health.last_success->operation, "deliver");
+  EXPECT_FALSE(health.last_failure);
+  EXPECT_EQ(health.consecutive_failures, 0u);
+
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(instance->deliver(R"({"type":"unreachable"})").status, RIFA_ERR_TRANSPORT);
+  health = instance->health();
+  ASSERT_TRUE(health.last_failure);
+  EXPECT_EQ(health.last_failure->operation, "deliver");
+  EXPECT_NE(health.last_failure->error.find("connection refused by hooks.example.com"), std::string::npos)
+      << health.last_failure->error;
+  EXPECT_EQ(health.consecutive_failures, 2u);
+  EXPECT_GE(health.last_failure->at, health.last_success->at);
+
+  ASSERT_TRUE(instance->deliver(R"({"type":"winner"})").ok());
+  EXPECT_EQ(instance->health().consecutive_failures, 0u);
+  EXPECT_TRUE(instance->health().last_failure) << "the last failure is kept after a success";
+
+  EXPECT_FALSE(is_instance_failure(RIFA_ERR_DECLINED));
+  EXPECT_FALSE(is_instance_failure(RIFA_ERR_SIGNATURE));
+  EXPECT_FALSE(is_instance_failure(RIFA_NOT_PUBLISHED));
+  EXPECT_TRUE(is_instance_failure(RIFA_ERR_TIMEOUT));
 }
 
 TEST(PluginInstance, KeepsItsLibraryLoadedAfterTheRegistryLetsGo) {
