@@ -14,6 +14,7 @@
 #include "app/verify_command.hpp"
 #include "app/config_check.hpp"
 #include "app/http_routes.hpp"
+#include "app/web_routes.hpp"
 #include "app/logging.hpp"
 #include "app/lottery_cases.hpp"
 #include "app/notify_test_command.hpp"
@@ -186,6 +187,7 @@ int serve(const CliOptions& options, std::ostream& err) {
         return checks;
       },
       metrics, kVersion);
+  register_web_routes(router, web_root(config->server));
 
   api::ServerOptions server_options;
   server_options.listen_address = config->server.listen;

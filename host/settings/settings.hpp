@@ -70,6 +70,10 @@ struct ServerSettings {
   // Calls in flight at once to one payment plugin instance (a bulkhead: a slow provider holds at
   // most this many workers); unset (0) = the loader makes it half the workers, at least 1.
   int plugin_calls_per_instance = 0;
+  // The operator console (/admin/) and the public pages (/rifas/{id}) are served from this folder;
+  // empty = the source tree's web/ when rifa-host runs from its build tree, else the install
+  // prefix's share/rifa1122/web (host/app/web_routes.cpp).
+  std::filesystem::path web_root;
 };
 
 // Ticket sales: how long numbers are held for a pending payment, when a pending payment is asked
