@@ -226,7 +226,8 @@ try {
   await page.type('#f-entity_id', rifaId);
   await page.type('#f-action', 'rifa.activated');
   await page.click('#buscar');
-  await page.waitForFunction(() => document.querySelectorAll('tr.entrada').length >= 1, { timeout: 10000 });
+  await page.waitForFunction(() => location.hash.includes('action=rifa.activated') && document.querySelectorAll('tr.entrada').length >= 1 &&
+    [...document.querySelectorAll('tr.entrada')].every((r) => r.textContent.includes('rifa.activated')), { timeout: 10000 });
   assert.match(await text(page, 'tr.entrada'), /rifa\.activated/);
   log('audit entry found');
   await capture(page, '08-auditoria');

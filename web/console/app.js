@@ -11,6 +11,7 @@ const main = document.getElementById('contenido');
 let access = null;       // 'ok' | 'forbidden' (the API's answer to an admin read), per token
 let feed = null;         // the open rifa's live feed
 let cache = { categorias: null, loterias: null };
+let renderId = 0;        // each route() call; a screen that finishes loading after a newer one started is dropped
 
 // ---------------------------------------------------------------- shared pieces
 function badge(kind, text) { return h('span', { class: `badge b-${kind}` }, text || kind); }
@@ -130,6 +131,7 @@ function logout() {
 
 // ---------------------------------------------------------------- Rifas
 async function rifasScreen(params) {
+  const mine = renderId;
   const [cats] = await Promise.all([categorias()]);
   const catName = new Map(cats.map((c) => [c.id, c.nombre]));
   const estado = h('select', {}, ...options(Object.entries(ESTADOS_RIFA), params.get('estado') || '', 'Todos'));
@@ -165,6 +167,7 @@ async function rifasScreen(params) {
         h('progress', { max: r.total_boletas, value: sold, 'aria-label': `Vendidas de ${r.nombre}` }),
         h('span', {}, `${integer(sold)} vendidas · ${integer(r.disponibles)} disponibles de ${integer(r.total_boletas)}`)));
   });
+  if (mine !== renderId) return;  // a newer route replaced this one meanwhile
   screen('Rifas',
     h('p', {}, h('a', { href: '#/rifas/nueva', id: 'nueva-rifa' }, 'Crear una rifa')),
     filters,
@@ -178,6 +181,7 @@ const DEFAULT_REGLAS = {
 };
 
 async function nuevaRifaScreen() {
+  const mine = renderId;
   const [cats, lots] = await Promise.all([categorias(), loterias()]);
   const now = new Date();
   const nombre = h('input', { type: 'text', required: true, maxlength: 200 });
@@ -262,6 +266,7 @@ async function nuevaRifaScreen() {
       status.replaceChildren(alertBox(e));
     }
   });
+  if (mine !== renderId) return;  // a newer route replaced this one meanwhile
   screen('Nueva rifa', status, form);
 }
 
@@ -302,6 +307,7 @@ async function act(fn, reload) {
 }
 
 async function rifaScreen(id) {
+  const mine = renderId;
   const enc = encodeURIComponent(id);
   const [rifa, cats, lots] = await Promise.all([get(`/rifas/${enc}`), categorias(), loterias()]);
   const cat = cats.find((c) => c.id === rifa.categoria_id);
@@ -315,6 +321,7 @@ async function rifaScreen(id) {
   const verifBox = h('div', { id: 'verificacion' });
   const sourceNote = h('p', { class: 'muted', id: 'fuente' });
 
+  if (mine !== renderId) return;  // a newer route replaced this one meanwhile
   screen(rifa.nombre,
     h('div', { id: 'accion-estado', 'aria-live': 'assertive' }),
     h('section', { class: 'card', 'aria-labelledby': 'h-datos' },
@@ -419,6 +426,7 @@ async function rifaScreen(id) {
 
 // ---------------------------------------------------------------- Operations
 async function trabajosScreen(params) {
+  const mine = renderId;
   const status = h('select', {}, ...options(Object.entries(ESTADOS_JOB), params.get('status') || '', 'Todos'));
   const filters = h('form', { class: 'card row', 'aria-label': 'Filtros' }, field('f-status', 'Estado', status),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Filtrar')));
@@ -438,12 +446,14 @@ async function trabajosScreen(params) {
           setTimeout(() => route(), 400);
         } catch (e) { msg.replaceChildren(alertBox(e)); ev.target.disabled = false; }
       } }, 'Reintentar') : '')));
+  if (mine !== renderId) return;  // a newer route replaced this one meanwhile
   screen('Trabajos en segundo plano', filters, msg,
     list.items.length ? table(['Id', 'Tipo', 'Estado', { label: 'Intentos', num: true }, 'Próxima ejecución', 'Último error', 'Datos', 'Acción'], rows, `${list.total} trabajos`)
       : h('p', {}, 'No hay trabajos con ese estado.'));
 }
 
 async function auditoriaScreen(params) {
+  const mine = renderId;
   const entity = h('input', { type: 'text', value: params.get('entity') || '', placeholder: 'rifas, users, transacciones…' });
   const entityId = h('input', { type: 'text', value: params.get('entity_id') || '' });
   const action = h('input', { type: 'text', value: params.get('action') || '', placeholder: 'rifa.created…' });
@@ -471,12 +481,14 @@ async function auditoriaScreen(params) {
     h('td', {}, `${e.entity}`, h('br'), h('code', {}, e.entity_id || '')), h('td', {}, h('code', {}, e.actor || '—')),
     h('td', {}, badge(e.state, e.state === 'sealed' ? `sellada n.º ${e.seq}` : 'sin sellar')),
     h('td', {}, h('code', {}, JSON.stringify(e.data)))));
+  if (mine !== renderId) return;  // a newer route replaced this one meanwhile
   screen('Auditoría', filters, chainBox,
     items.length ? table([{ label: 'Id', num: true }, 'Cuándo', 'Acción', 'Entidad', 'Actor', 'Sello', 'Datos'], rows, `${items.length} de ${r.total} entradas`)
       : h('p', { id: 'sin-entradas' }, 'Ninguna entrada coincide.'));
 }
 
 async function reportesScreen(params) {
+  const mine = renderId;
   const today = new Date(Date.now() - 5 * 3600e3).toISOString().slice(0, 10);
   const desdeV = params.get('desde') || `${today.slice(0, 8)}01`;
   const hastaV = params.get('hasta') || today;
@@ -511,14 +523,17 @@ async function reportesScreen(params) {
         barChart((p.por_dia || []).map((d) => ({ label: d.dia.slice(5), value: d.boletas })), { title: 'Boletas por día', format: integer })));
     } catch (e) { parts.push(alertBox(e)); }
   }
+  if (mine !== renderId) return;  // a newer route replaced this one meanwhile
   screen('Reportes', ...parts);
 }
 
 async function pluginsScreen() {
+  const mine = renderId;
   const res = await fetch('/api/v1/health', { cache: 'no-store' });
   const health = await res.json();
   const rows = (health.plugins || []).map((p) => h('tr', {}, h('td', {}, h('code', {}, p.id)), h('td', {}, p.kind),
     h('td', {}, badge(p.status, p.status === 'up' ? 'en servicio' : p.status)), h('td', {}, p.detail || '—')));
+  if (mine !== renderId) return;  // a newer route replaced this one meanwhile
   screen('Plugins y salud',
     h('div', { class: health.status === 'up' ? 'success' : 'notice', role: 'status' }, `Estado general: ${health.status} · versión ${health.version}`),
     h('dl', { class: 'facts card' },
@@ -529,6 +544,7 @@ async function pluginsScreen() {
 
 // ---------------------------------------------------------------- router
 async function route() {
+  renderId += 1;
   if (feed) { feed.stop(); feed = null; }
   const hash = location.hash || '#/rifas';
   const [path, qs] = hash.slice(1).split('?');
