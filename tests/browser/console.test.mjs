@@ -76,6 +76,9 @@ async function capture(page, name) {
     await page.setViewport(viewport);
     await new Promise((r) => setTimeout(r, 150));
     await axe(page, `${name} ${label}`);
+    // Responsive: nothing makes the page itself scroll sideways (wide tables scroll in their box).
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `${name} at ${label} scrolls sideways by ${overflow} px`);
     const file = path.join(SHOTS, `${name}-${label}.png`);
     await page.screenshot({ path: file, fullPage: false });
     shots.push(file);
@@ -111,6 +114,10 @@ try {
   assert.ok(adminRes.headers.get('etag'));
   const again = await fetch(`${BASE}/admin/`, { headers: { 'If-None-Match': adminRes.headers.get('etag') } });
   assert.equal(again.status, 304);
+  const head = await fetch(`${BASE}/rifas/any-id`, { method: 'HEAD' });
+  assert.equal(head.status, 200);
+  assert.match(head.headers.get('content-type'), /^text\/html/);
+  assert.equal(await head.text(), '');
   const apiRes = await fetch(`${BASE}/api/v1/health`);
   assert.equal(apiRes.headers.get('content-security-policy'), "default-src 'none'; frame-ancestors 'none'");
   assert.equal((await fetch(`${BASE}/web/common/..%2f..%2fREADME.md`)).status, 404);

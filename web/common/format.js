@@ -26,6 +26,13 @@ export function fecha(iso) {
   return Number.isNaN(d.getTime()) ? iso : `${dateTime.format(d)} (hora de Bogotá)`;
 }
 
+// The same without the zone's name, for tables whose header names it once.
+export function fechaCorta(iso) {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : dateTime.format(d);
+}
+
 // A civil date "2026-12-24" (a draw day), shown as a date with no time zone shift.
 export function dia(isoDate) {
   if (!isoDate) return '—';

@@ -1,7 +1,7 @@
 // The operator console: a hash-routed page over the REST API (every datum comes from the API, with
 // the API's authorization; the token lives in sessionStorage, never in a cookie).
 import { ApiError, call, claims, get, getAll, patch, post, query, setToken, token } from '/web/common/api.js';
-import { ESTADOS_JOB, ESTADOS_PAGO, ESTADOS_RIFA, bogotaLocalToIso, cop, dia, fecha, h, integer, isoToBogotaLocal } from '/web/common/format.js';
+import { ESTADOS_JOB, ESTADOS_PAGO, ESTADOS_RIFA, bogotaLocalToIso, cop, dia, fecha, fechaCorta, h, integer, isoToBogotaLocal } from '/web/common/format.js';
 import { watchRifa } from '/web/common/live.js';
 import { createGrid } from '/web/common/grid.js';
 import { barChart } from '/web/common/chart.js';
@@ -162,7 +162,7 @@ async function rifasScreen(params) {
       h('td', {}, h('a', { href: `#/rifas/${r.id}` }, r.nombre)),
       h('td', {}, badge(r.estado, ESTADOS_RIFA[r.estado])),
       h('td', {}, catName.get(r.categoria_id) || r.categoria_id),
-      h('td', {}, fecha(r.fecha_inicio), h('br'), fecha(r.fecha_fin)),
+      h('td', {}, fechaCorta(r.fecha_inicio), h('br'), fechaCorta(r.fecha_fin)),
       h('td', { class: 'bar-cell' },
         h('progress', { max: r.total_boletas, value: sold, 'aria-label': `Vendidas de ${r.nombre}` }),
         h('span', {}, `${integer(sold)} vendidas · ${integer(r.disponibles)} disponibles de ${integer(r.total_boletas)}`)));
@@ -171,7 +171,7 @@ async function rifasScreen(params) {
   screen('Rifas',
     h('p', {}, h('a', { href: '#/rifas/nueva', id: 'nueva-rifa' }, 'Crear una rifa')),
     filters,
-    list.items.length ? table(['Nombre', 'Estado', 'Categoría', 'Inicio / fin', 'Ventas'], rows, `${list.total} rifas`)
+    list.items.length ? table(['Nombre', 'Estado', 'Categoría', 'Inicio / fin (hora de Bogotá)', 'Ventas'], rows, `${list.total} rifas`)
       : h('p', {}, 'No hay rifas con esos filtros.'));
 }
 
@@ -435,7 +435,7 @@ async function trabajosScreen(params) {
   const list = await get(`/admin/jobs${query({ status: params.get('status'), per_page: 100 })}`);
   const rows = list.items.map((j) => h('tr', { 'data-job': j.id, 'data-status': j.status },
     h('td', {}, j.id), h('td', {}, h('code', {}, j.kind)), h('td', {}, badge(j.status, ESTADOS_JOB[j.status])),
-    h('td', { class: 'num' }, `${j.attempts} de ${j.max_attempts}`), h('td', {}, fecha(j.run_at)),
+    h('td', { class: 'num' }, `${j.attempts} de ${j.max_attempts}`), h('td', {}, fechaCorta(j.run_at)),
     h('td', {}, j.last_error || '—'), h('td', {}, h('code', {}, JSON.stringify(j.payload))),
     h('td', {}, j.status === 'dead' || j.status === 'failed'
       ? h('button', { type: 'button', class: 'secondary retry', 'aria-label': `Reintentar el trabajo ${j.id}`, onclick: async (ev) => {
@@ -448,7 +448,7 @@ async function trabajosScreen(params) {
       } }, 'Reintentar') : '')));
   if (mine !== renderId) return;  // a newer route replaced this one meanwhile
   screen('Trabajos en segundo plano', filters, msg,
-    list.items.length ? table(['Id', 'Tipo', 'Estado', { label: 'Intentos', num: true }, 'Próxima ejecución', 'Último error', 'Datos', 'Acción'], rows, `${list.total} trabajos`)
+    list.items.length ? table(['Id', 'Tipo', 'Estado', { label: 'Intentos', num: true }, 'Próxima ejecución (hora de Bogotá)', 'Último error', 'Datos', 'Acción'], rows, `${list.total} trabajos`)
       : h('p', {}, 'No hay trabajos con ese estado.'));
 }
 
@@ -477,13 +477,13 @@ async function auditoriaScreen(params) {
     (chain.pending ? `; ${chain.pending} entradas esperan sello (la más antigua hace ${Math.round(chain.oldest_pending_age_s)} s).` : '; todo sellado.'),
     chain.head_hash ? h('br') : null, chain.head_hash ? h('code', {}, chain.head_hash) : null);
   const rows = items.map((e) => h('tr', { class: 'entrada' },
-    h('td', { class: 'num' }, String(e.id)), h('td', {}, fecha(e.occurred_at)), h('td', {}, h('code', {}, e.action)),
+    h('td', { class: 'num' }, String(e.id)), h('td', {}, fechaCorta(e.occurred_at)), h('td', {}, h('code', {}, e.action)),
     h('td', {}, `${e.entity}`, h('br'), h('code', {}, e.entity_id || '')), h('td', {}, h('code', {}, e.actor || '—')),
     h('td', {}, badge(e.state, e.state === 'sealed' ? `sellada n.º ${e.seq}` : 'sin sellar')),
     h('td', {}, h('code', {}, JSON.stringify(e.data)))));
   if (mine !== renderId) return;  // a newer route replaced this one meanwhile
   screen('Auditoría', filters, chainBox,
-    items.length ? table([{ label: 'Id', num: true }, 'Cuándo', 'Acción', 'Entidad', 'Actor', 'Sello', 'Datos'], rows, `${items.length} de ${r.total} entradas`)
+    items.length ? table([{ label: 'Id', num: true }, 'Cuándo (hora de Bogotá)', 'Acción', 'Entidad', 'Actor', 'Sello', 'Datos'], rows, `${items.length} de ${r.total} entradas`)
       : h('p', { id: 'sin-entradas' }, 'Ninguna entrada coincide.'));
 }
 
