@@ -272,6 +272,43 @@ try {
   log('public verify on a tampered document: no coincide');
   await capture(pub, '12-publica-alterada');
 
+  // 9b. The live feed's path of live.js, with a stand-in WebSocket (the host's feed is another
+  // piece): a snapshot and deltas drive the grid; a gap in seq closes it and polling takes over.
+  const lpage = await browser.createBrowserContext().then((c) => c.newPage());
+  watch(lpage);
+  await lpage.evaluateOnNewDocument(() => {
+    window.__sockets = [];
+    window.WebSocket = class {
+      constructor(url) { this.url = url; window.__sockets.push(this); setTimeout(() => this.onopen?.({}), 0); }
+      send() {}
+      close() { if (this.closed) return; this.closed = true; setTimeout(() => this.onclose?.({ code: 1000 }), 0); }
+      push(msg) { this.onmessage?.({ data: JSON.stringify(msg) }); }
+    };
+  });
+  await lpage.setViewport(DESKTOP);
+  await lpage.goto(`${BASE}/rifas/${rifaId}`, { waitUntil: 'networkidle0' });
+  await lpage.waitForFunction((id) => window.__sockets.some((w) => w.url.endsWith(`/api/v1/rifas/${id}/live`)), {}, rifaId);
+  const push = (msg) => lpage.evaluate((m) => window.__sockets[0].push(m), msg);
+  const count = (cls) => lpage.$$eval(`#tablero .cell.${cls}`, (c) => c.length);
+  await push({ type: 'snapshot', seq: 10, rifa_id: rifaId, estado: 'activa', total: 100, vendidos: 5, reservados: 2, disponibles: 93,
+    vendido: [[0, 4]], reservado: [[10, 11]], ganadores: [] });
+  await waitText(lpage, '#fuente', /En vivo/);
+  await lpage.waitForFunction(() => document.querySelectorAll('#tablero .cell.c-vend').length === 5);
+  assert.equal(await count('c-res'), 2);
+  await push({ type: 'tickets', seq: 11, estado: 'vendido', numeros: [10, 20, 21] });
+  await lpage.waitForFunction(() => document.querySelectorAll('#tablero .cell.c-vend').length === 8);
+  assert.equal(await count('c-res'), 1);
+  await push({ type: 'rifa', seq: 12, estado: 'cerrada' });
+  await waitText(lpage, '#estado', /Cerrada/);
+  await push({ type: 'ganadores', seq: 13, numeros: [20] });
+  await lpage.waitForFunction(() => document.querySelector('#tablero .cell.c-gan')?.dataset.n === '20');
+  log('live feed: snapshot and deltas shown');
+  await push({ type: 'tickets', seq: 20, estado: 'vendido', numeros: [30] });  // a gap: start over
+  await waitText(lpage, '#fuente', /cada pocos segundos/);
+  await lpage.waitForFunction(() => document.querySelectorAll('#tablero .cell.c-vend').length + document.querySelectorAll('#tablero .cell.c-gan').length === 100,
+    { timeout: 15000 });
+  log('live feed: a gap in seq falls back to polling');
+
   // 10. A jugador: the API refuses the admin reads, and the console says so.
   const jug = players[0];
   const refused = await api('GET', '/admin/jobs', null, jug.token);

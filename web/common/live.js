@@ -114,15 +114,17 @@ export function watchRifa(rifaId, { staff = false, onState = () => {}, onSource 
     emit();
   }
 
+  let pollGeneration = 0;  // one chain of polls at a time, even if a stopped one is still in flight
   function startPolling() {
     if (stopped || pollTimer) return;
+    const generation = ++pollGeneration;
     const tick = async () => {
-      try { await pollOnce(); } catch { /* shown as stale by the caller's clock */ }
-      if (!stopped && pollTimer) pollTimer = setTimeout(tick, pollMs);
+      try { await pollOnce(); } catch { /* the next poll tries again */ }
+      if (!stopped && pollTimer && generation === pollGeneration) pollTimer = setTimeout(tick, pollMs);
     };
     pollTimer = setTimeout(tick, 0);
   }
-  function stopPolling() { if (pollTimer) { clearTimeout(pollTimer); pollTimer = null; } }
+  function stopPolling() { if (pollTimer) { clearTimeout(pollTimer); pollTimer = null; } pollGeneration++; }
 
   startPolling();  // something to show at once, whatever the socket does
   openSocket();
