@@ -150,6 +150,7 @@ TEST_F(BrowserConsoleTest, ConsoleAndPublicPageEndToEnd) {
   nudge_settlements();
 
   const fs::path shots = fs::path(RIFA_BROWSER_SHOTS_DIR) / backend_;
+  fs::remove_all(shots);  // only this run's screenshots (and failure shots) are left there
   fs::create_directories(shots);
   const fs::path log = dir_ / "node.log";
   std::string command = "cd '" + std::string(RIFA_SOURCE_DIR) + "' && env BASE_URL='" + base +
