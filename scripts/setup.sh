@@ -21,6 +21,8 @@ packages=(
 # check our signatures with the providers' own libraries: Debian's Node.js and npm, unless a node
 # with npm is already on the PATH.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+# The browser tests (tests/browser) drive Debian's Chromium headless with puppeteer-core.
+packages+=(chromium)
 
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(

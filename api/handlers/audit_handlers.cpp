@@ -43,7 +43,7 @@ Response list_audit(const ApiContext& ctx, Request& req) {
   if (!who) return error_response(who.error(), req);
   engine::AuditLogFilter filter;
   for (auto [name, member] : {std::pair{"entity", &filter.entity}, std::pair{"entity_id", &filter.entity_id},
-                              std::pair{"action", &filter.action}}) {
+                              std::pair{"action", &filter.action}, std::pair{"actor", &filter.actor}}) {
     auto value = filter_param(req, name);
     if (!value) return error_response(value.error(), req);
     *member = *value;

@@ -17,6 +17,7 @@
 #include "app/health_checks.hpp"
 #include "app/install_layout.hpp"
 #include "app/http_routes.hpp"
+#include "app/web_routes.hpp"
 #include "app/logging.hpp"
 #include "app/lottery_cases.hpp"
 #include "app/notify_test_command.hpp"
@@ -196,6 +197,7 @@ int serve(const CliOptions& options, std::ostream& err) {
                          const auto outcome = reloader.reload(actor);
                          return api::ConfigReloadAnswer{outcome.applied, outcome.error, outcome.to_json()};
                        });
+  register_web_routes(router, web_root(config->server));
 
   api::ServerOptions server_options;
   server_options.listen_address = config->server.listen;

@@ -44,6 +44,7 @@ struct AuditLogFilter {
   std::optional<std::string> entity;
   std::optional<std::string> entity_id;
   std::optional<std::string> action;
+  std::optional<std::string> actor;  // a user id, or "cli" / "system" / "job:<kind>"
 };
 
 class AuditLogRepository {

@@ -75,6 +75,10 @@ struct ServerSettings {
   // host directly from a trusted range could name any address.
   std::vector<std::string> trusted_proxies;
   std::string forwarded_header = "x-forwarded-for";  // or "forwarded" (RFC 7239)
+  // The operator console (/admin/) and the public pages (/rifas/{id}) are served from this folder;
+  // empty = the source tree's web/ when rifa-host runs from its build tree, else the install
+  // prefix's share/rifa1122/web (host/app/web_routes.cpp).
+  std::filesystem::path web_root;
 };
 
 // Ticket sales: how long numbers are held for a pending payment, when a pending payment is asked

@@ -28,7 +28,7 @@ const Keys kAuditKeys = {"seal_interval_ms", "unsealed_warn_ms"};
 const Keys kServerKeys = {"listen",          "port",          "io_threads", "body_limit_bytes",
                           "read_cache_ms",   "cors_allowed_origins", "rate_limit", "max_connections",
                           "max_connections_per_ip", "workers", "queue_limit", "request_timeout_ms",
-                          "plugin_calls_per_instance", "trusted_proxies", "forwarded_header"};
+                          "plugin_calls_per_instance", "trusted_proxies", "forwarded_header", "web_root"};
 const Keys kRateLimitKeys = {"per_ip", "per_user"};
 const Keys kBucketKeys = {"per_second", "burst"};
 const Keys kSalesKeys = {"hold_ttl_s", "reconcile_pending_after_s", "idempotency_key_ttl_s", "max_held_per_buyer",
@@ -203,6 +203,9 @@ class SettingsLoader {
     }
     if (auto* f = m->find("plugin_calls_per_instance")) {
       if (auto v = reader_.integer(*f, 1, kMaxWorkers)) server.plugin_calls_per_instance = static_cast<int>(*v);
+    }
+    if (auto* f = m->find("web_root")) {
+      if (auto v = reader_.string(*f)) server.web_root = resolve_relative(settings_.base_dir, *v);
     }
     if (auto* f = m->find("max_connections_per_ip")) {
       if (auto v = reader_.integer(*f, 0, kMaxConnections)) server.max_connections_per_ip = static_cast<size_t>(*v);

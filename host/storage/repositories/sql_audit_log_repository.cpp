@@ -23,6 +23,7 @@ Result<engine::Page<engine::AuditLogEntry>> SqlAuditLogRepository::list(const en
         add("entity = :entity", filter.entity);
         add("entity_id = :entity_id", filter.entity_id);
         add("action = :action", filter.action);
+        add("actor = :actor", filter.actor);
 
         engine::Page<engine::AuditLogEntry> out;
         out.page = page.page;

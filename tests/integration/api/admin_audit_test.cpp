@@ -124,6 +124,17 @@ TEST_F(AdminAuditTest, AdminPagesTheLogNewestFirstWithFilters) {
   const auto none = call("GET", "/api/v1/admin/audit?entity=users&action=rifa.created", "", admin_.token).json();
   EXPECT_EQ(none["total"], 0);
   EXPECT_TRUE(none["items"].empty());
+  // By actor: exactly the admin's entries (the rifas, the rename, the role change at least).
+  const auto everything = call("GET", "/api/v1/admin/audit?per_page=100", "", admin_.token).json();
+  long long by_admin = 0;
+  for (const auto& e : everything["items"]) by_admin += e["actor"] == admin_.id ? 1 : 0;
+  EXPECT_GE(by_admin, 4);
+  const auto of_admin = call("GET", "/api/v1/admin/audit?per_page=100&actor=" + admin_.id, "", admin_.token).json();
+  EXPECT_EQ(of_admin["total"], by_admin);
+  for (const auto& e : of_admin["items"]) EXPECT_EQ(e["actor"], admin_.id) << e.dump();
+  const auto admin_rifas = call("GET", "/api/v1/admin/audit?action=rifa.created&actor=" + admin_.id, "", admin_.token).json();
+  EXPECT_EQ(admin_rifas["total"], 2);
+  EXPECT_EQ(call("GET", "/api/v1/admin/audit?actor=nobody", "", admin_.token).json()["total"], 0);
   // SQL metacharacters are values, never SQL.
   EXPECT_EQ(call("GET", "/api/v1/admin/audit?entity=x'%20OR%20'1'='1", "", admin_.token).json()["total"], 0);
 }

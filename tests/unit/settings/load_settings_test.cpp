@@ -203,6 +203,18 @@ TEST(LoadSettings, WorkersFollowThePoolSizeUnlessSet) {
   EXPECT_FALSE(load("server:\n  plugin_calls_per_instance: 0\n" + kRequired).ok());
 }
 
+TEST(LoadSettings, WebRootIsUnsetByDefaultAndRelativeToTheConfigFile) {
+  auto defaults = load(kRequired);
+  ASSERT_TRUE(defaults.ok()) << errors_of(defaults);
+  EXPECT_TRUE(defaults.settings().server.web_root.empty());
+  auto absolute = load("server:\n  web_root: /srv/rifa/web\n" + kRequired);
+  ASSERT_TRUE(absolute.ok()) << errors_of(absolute);
+  EXPECT_EQ(absolute.settings().server.web_root, fs::path("/srv/rifa/web"));
+  auto relative = load("server:\n  web_root: pages\n" + kRequired);
+  ASSERT_TRUE(relative.ok()) << errors_of(relative);
+  EXPECT_EQ(relative.settings().server.web_root, fs::path("/srv/rifa/config/pages"));
+}
+
 TEST(LoadSettings, TheCliExampleNamesPositionPathAndSuggestion) {
   auto r = load("server:\n  prot: 8080\n");
   ASSERT_FALSE(r.ok());
@@ -212,7 +224,7 @@ TEST(LoadSettings, TheCliExampleNamesPositionPathAndSuggestion) {
             "test.yaml:1:1: error: missing required key 'bindings'\n"
             "test.yaml:2:3: error: server.prot: unknown key 'prot' (did you mean 'port'?; allowed: listen, port, "
             "io_threads, body_limit_bytes, read_cache_ms, cors_allowed_origins, rate_limit, max_connections, "
-            "max_connections_per_ip, workers, queue_limit, request_timeout_ms, plugin_calls_per_instance)\n");
+            "max_connections_per_ip, workers, queue_limit, request_timeout_ms, plugin_calls_per_instance, trusted_proxies, forwarded_header, web_root)\n");
 }
 
 TEST(LoadSettings, ErrorsAreSortedByPositionWhateverOrderTheyWereFoundIn) {
@@ -367,7 +379,7 @@ TEST_F(LoadSettingsFileTest, ErrorsNameTheFileAsGiven) {
             (dir_ / "config/bad.yaml").string() +
                 ":2:3: error: server.prot: unknown key 'prot' (did you mean 'port'?; allowed: listen, port, "
                 "io_threads, body_limit_bytes, read_cache_ms, cors_allowed_origins, rate_limit, max_connections, "
-                "max_connections_per_ip, workers, queue_limit, request_timeout_ms, plugin_calls_per_instance)");
+                "max_connections_per_ip, workers, queue_limit, request_timeout_ms, plugin_calls_per_instance, trusted_proxies, forwarded_header, web_root)");
 }
 
 }  // namespace
