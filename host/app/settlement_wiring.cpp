@@ -6,7 +6,7 @@ namespace rifa::app {
 
 SettlementWiring::SettlementWiring(storage::Database& db, const plugin_runtime::PluginRegistry* plugins,
                                    settings::Bindings bindings, const engine::Clock& clock, int job_max_attempts,
-                                   MetricsRegistry* metrics)
+                                   MetricsRegistry* metrics, settlement::TaxRules tax)
     : repo_(db, clock) {
   if (plugins) {
     lotteries_ = std::make_unique<plugin_runtime::PluginLotteryGateway>(*plugins);
@@ -14,6 +14,7 @@ SettlementWiring::SettlementWiring(storage::Database& db, const plugin_runtime::
   }
   settlement::SettlementOptions options;
   options.job_max_attempts = job_max_attempts;
+  options.tax = std::move(tax);
   service_ = std::make_unique<settlement::SettlementService>(repo_, lotteries_.get(), settings::notifier_resolver(std::move(bindings)), clock,
                                                              make_logger("settlement"), metrics, options);
 }
