@@ -97,12 +97,92 @@ Response participation(const ApiContext& ctx, Request& req) {
                                   {"por_dia", by_day}});
 }
 
+// A CSV field: quoted when it holds a comma, quote or line break (RFC 4180); a leading = + - @ is
+// prefixed with ' so that a spreadsheet never runs a name as a formula.
+std::string csv_field(std::string text) {
+  if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@')) text = "'" + text;
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+bool wants_csv(const Request& req) {
+  auto formato = req.query.find("formato");
+  if (formato != req.query.end()) return formato->second == "csv";
+  const std::string accept = req.header("accept");
+  return accept.find("text/csv") != std::string::npos && accept.find("application/json") == std::string::npos;
+}
+
+// GET /admin/reportes/retenciones?desde=&hasta=[&formato=json|csv]: per paid prize the winner, the
+// gross, the withholding on prizes (retención en la fuente), the net and the date; totals.
+Response withholdings(const ApiContext& ctx, Request& req) {
+  auto who = ctx.authenticator.authenticate(req);
+  if (!who) return error_response(who.error(), req);
+  auto desde = required_param(req, "desde");
+  if (!desde) return error_response(desde.error(), req);
+  auto hasta = required_param(req, "hasta");
+  if (!hasta) return error_response(hasta.error(), req);
+  if (auto f = req.query.find("formato"); f != req.query.end() && f->second != "csv" && f->second != "json") {
+    return error_response(engine::invalid_field("formato", "must be json or csv"), req);
+  }
+  auto report = ctx.reports.withholdings(who->actor(), *desde, *hasta);
+  if (!report) return error_response(report.error(), req);
+  if (wants_csv(req)) {
+    std::string csv = "fecha,dia,ganador_id,rifa_id,rifa,usuario_id,nombre,email,tipo,tier,numero,bruto_cents,"
+                      "retencion_cents,neto_cents,uvt_anio\r\n";
+    for (const auto& r : report->rows) {
+      csv += csv_field(r.fecha) + "," + csv_field(r.dia) + "," + csv_field(r.ganador_id) + "," +
+             csv_field(r.rifa.rifa_id) + "," + csv_field(r.rifa.rifa_nombre) + "," + csv_field(r.usuario_id.value_or("")) +
+             "," + csv_field(r.nombre) + "," + csv_field(r.email) + "," + r.tipo + "," + std::to_string(r.tier) + "," +
+             std::to_string(r.numero) + "," + std::to_string(r.bruto) + "," + std::to_string(r.retencion) + "," +
+             std::to_string(r.neto) + "," + (r.uvt_anio > 0 ? std::to_string(r.uvt_anio) : "") + "\r\n";
+    }
+    csv += "TOTAL,,,,,,,,,,," + std::to_string(report->totals.bruto) + "," + std::to_string(report->totals.retencion) +
+           "," + std::to_string(report->totals.neto) + ",\r\n";
+    Response r;
+    r.status = 200;
+    r.content_type = "text/csv; charset=utf-8";
+    r.body = std::move(csv);
+    return r;
+  }
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& r : report->rows) {
+    rows.push_back({{"ganador_id", r.ganador_id},
+                    {"fecha", r.fecha},
+                    {"dia", r.dia},
+                    {"rifa_id", r.rifa.rifa_id},
+                    {"rifa", r.rifa.rifa_nombre},
+                    {"usuario_id", r.usuario_id ? nlohmann::json(*r.usuario_id) : nlohmann::json()},
+                    {"nombre", r.nombre},
+                    {"email", r.email},
+                    {"tipo", r.tipo},
+                    {"tier", r.tier},
+                    {"numero", r.numero},
+                    {"bruto", r.bruto},
+                    {"retencion", r.retencion},
+                    {"neto", r.neto},
+                    {"uvt_anio", r.uvt_anio > 0 ? nlohmann::json(r.uvt_anio) : nlohmann::json()}});
+  }
+  return json_body_response(200, {{"desde", report->range.desde},
+                                  {"hasta", report->range.hasta},
+                                  {"zona_horaria", "America/Bogota"},
+                                  {"moneda", "COP"},
+                                  {"totales",
+                                   {{"ganadores", report->totals.ganadores},
+                                    {"bruto", report->totals.bruto},
+                                    {"retencion", report->totals.retencion},
+                                    {"neto", report->totals.neto}}},
+                                  {"retenciones", rows}});
+}
+
 }  // namespace
 
 void register_report_routes(Router& router, const ApiContext& context) {
   const std::string p = std::string(kApiPrefix) + "/admin/reportes";
   router.add("GET", p + "/ingresos", [&context](Request& r) { return income(context, r); });
   router.add("GET", p + "/participacion", [&context](Request& r) { return participation(context, r); });
+  router.add("GET", p + "/retenciones", [&context](Request& r) { return withholdings(context, r); });
 }
 
 }  // namespace rifa::api

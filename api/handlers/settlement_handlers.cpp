@@ -57,7 +57,7 @@ json results_json(const settlement::ResultsView& v, const std::optional<Principa
   }
   const bool staff = who && (who->rol == engine::Rol::kAdmin || who->rol == engine::Rol::kOperador);
   json ganadores = json::array();
-  int64_t total = 0;
+  int64_t total = 0, total_retencion = 0;
   for (const auto& g : v.ganadores) {
     const auto tier = static_cast<size_t>(g.tier);
     const bool in_kind = tier < v.tier_in_kind.size() && v.tier_in_kind[tier];
@@ -67,10 +67,18 @@ json results_json(const settlement::ResultsView& v, const std::optional<Principa
                  {"tier", g.tier},
                  {"premio", tier < v.tier_names.size() ? json(v.tier_names[tier]) : json(nullptr)},
                  {"tipo", in_kind ? "in_kind" : "cash"},
-                 {"monto_ganado", g.monto_cents}};
+                 {"monto_ganado", g.monto_cents},
+                 // retención en la fuente: gross = retencion + neto; cash prizes are paid neto
+                 {"monto_bruto", g.bruto_cents},
+                 {"retencion", g.retencion_cents},
+                 {"monto_neto", g.neto_cents},
+                 {"uvt_anio", g.uvt_anio > 0 ? json(g.uvt_anio) : json(nullptr)}};
     if (in_kind) {
       item["descripcion"] = v.tier_in_kind_description[tier];
       item["valor_comercial"] = v.tier_in_kind_value_cents[tier];
+      // what the winner owes before delivery, and whether it was recorded paid
+      item["retencion_pagada"] = {{"fecha", optional_json(g.retencion_pagada_en)},
+                                  {"referencia", optional_json(g.retencion_referencia)}};
     }
     if (staff || (who && g.usuario_id == who->user_id)) item["usuario_id"] = optional_json(g.usuario_id);
     item["pago"] = {{"estado", payout_estado(g, in_kind)},
@@ -79,10 +87,12 @@ json results_json(const settlement::ResultsView& v, const std::optional<Principa
                     {"motivo", optional_json(g.payout_motivo)}};
     if (staff && g.payout_last_error) item["pago"]["ultimo_error"] = *g.payout_last_error;
     total += g.monto_cents;
+    total_retencion += g.retencion_cents;
     ganadores.push_back(std::move(item));
   }
   out["ganadores"] = std::move(ganadores);
   out["total_premios"] = total;
+  out["total_retencion"] = total_retencion;
   return out;
 }
 

@@ -11,7 +11,7 @@ namespace {
 using P = ProblemType;
 
 // In ProblemType order (problem_kind(ProblemType) indexes it; a static_assert below keeps the size).
-constexpr std::array<ProblemKind, 19> kCatalog = {{
+constexpr std::array<ProblemKind, 20> kCatalog = {{
     {P::kValidation, 422, "validation", "Invalid request",
      "a member or parameter is missing, of the wrong type or out of range; `field` names it: fix it and resend"},
     {P::kMalformedJson, 400, "malformed-json", "Malformed JSON", "the body is not valid UTF-8 JSON: fix the syntax"},
@@ -42,6 +42,9 @@ constexpr std::array<ProblemKind, 19> kCatalog = {{
     {P::kUpstreamTimeout, 504, "upstream-timeout", "Upstream timeout", "an outside service timed out: retry later"},
     {P::kUnsupportedMediaType, 415, "unsupported-media-type", "Unsupported media type",
      "send the body as JSON with `Content-Type: application/json`"},
+    {P::kWithholdingUnpaid, 409, "withholding-unpaid", "Withholding on the prize not paid",
+     "the winner of a prize in kind owes the retención en la fuente on its commercial value: record it paid "
+     "(POST /api/v1/ganadores/{id}/retencion) before delivering"},
 }};
 
 constexpr bool catalog_in_order() {
@@ -51,7 +54,7 @@ constexpr bool catalog_in_order() {
   return true;
 }
 static_assert(catalog_in_order(), "kCatalog rows must follow the ProblemType order");
-static_assert(kCatalog.size() == static_cast<size_t>(P::kUnsupportedMediaType) + 1, "a ProblemType has no row");
+static_assert(kCatalog.size() == static_cast<size_t>(P::kWithholdingUnpaid) + 1, "a ProblemType has no row");
 
 // The ErrorCode table (common/error_status.hpp) names slugs of this catalog with their statuses.
 constexpr bool answers_agree() {

@@ -31,6 +31,7 @@ enum class ProblemType {
   kUnavailable,
   kUpstreamTimeout,
   kUnsupportedMediaType,
+  kWithholdingUnpaid,
 };
 
 // The `type` member is kProblemTypeBase + slug. Slugs are stable: clients branch on them.

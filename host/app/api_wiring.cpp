@@ -47,7 +47,7 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
       notifications_(settings::notifier_resolver(bindings_), options.job_max_attempts),
       admin_(std::make_unique<AdminWiring>(db, clock_)),
       settlement_(std::make_unique<SettlementWiring>(db, options.plugins, bindings_, clock_,
-                                                     options.job_max_attempts, options.metrics)),
+                                                     options.job_max_attempts, options.metrics, options.tax)),
       sales_(std::make_unique<SalesWiring>(db, rifas_repo_, options.plugins, options.sales, bindings_,
                                            clock_, ids_)),
       prize_delivery_repo_(db),
@@ -120,6 +120,7 @@ ApiWiringOptions ApiWiring::options_from(const settings::Settings& settings) {
   options.plugin_calls_per_instance = settings.server.plugin_calls_per_instance;
   options.bindings = settings.bindings;
   options.job_max_attempts = settings.jobs.max_attempts;
+  options.tax = settings.tax;
   return options;
 }
 

@@ -65,6 +65,8 @@ struct ApiWiringOptions {
   // settings.server.plugin_calls_per_instance: payment plugin calls in flight per instance
   // (plugin_runtime/call_limiter.hpp); 0 = no bound.
   int plugin_calls_per_instance = 0;
+  // settings.tax: the withholding on prizes settlement applies (disabled by default).
+  settlement::TaxRules tax;
 };
 
 // The composition root of the REST API: repositories on the Database, the engine services over

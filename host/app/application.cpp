@@ -373,7 +373,11 @@ int record(const CliOptions& options, std::ostream& out, std::ostream& err) {
 int check_config(const CliOptions& options, std::ostream& out, std::ostream& err) {
   auto config = load_config(options.target, err);
   if (!config) return kExitConfig;
-  const auto problems = check_plugin_configs(*config);
+  auto problems = check_plugin_configs(*config);
+  // The UVT of this year (Bogotá) must be there, or no prize can be paid.
+  if (auto tax = settings::check_tax_year(*config, settlement::bogota_year(std::chrono::system_clock::now()))) {
+    problems.push_back(settings::format(*tax));
+  }
   for (const auto& problem : problems) err << problem << "\n";
   if (!problems.empty()) {
     err << options.target.string() << ": " << problems.size() << " plugin problem(s)\n";

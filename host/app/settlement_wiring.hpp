@@ -23,8 +23,8 @@ namespace rifa::app {
 class SettlementWiring {
  public:
   SettlementWiring(storage::Database& db, const plugin_runtime::PluginRegistry* plugins,
-                   std::shared_ptr<const settings::LiveBindings> bindings,
-                   const engine::Clock& clock, int job_max_attempts, MetricsRegistry* metrics = nullptr);
+                   std::shared_ptr<const settings::LiveBindings> bindings, const engine::Clock& clock,
+                   int job_max_attempts, MetricsRegistry* metrics = nullptr, settlement::TaxRules tax = {});
 
   // The lottery calendar RifaService checks fecha_sorteo against; null without plugins.
   engine::DrawCalendar* calendar() { return calendar_.get(); }

@@ -72,9 +72,46 @@ struct ParticipationReport {
   std::vector<DailySales> by_day;  // by purchase day, ascending
 };
 
+// GET /admin/reportes/retenciones: one paid prize with its retención en la fuente (what the
+// operator declares to the DIAN). `fecha` is when the prize was paid (cash: the payout, the moment
+// the withholding was made) or, for a prize in kind with a withholding, when the winner's payment
+// of it was recorded (else its delivery).
+struct WithholdingRow {
+  std::string ganador_id;
+  std::string fecha;  // ISO-8601 UTC
+  std::string dia;    // its Bogotá day
+  RifaKey rifa;
+  std::optional<std::string> usuario_id;
+  std::string nombre;
+  std::string email;
+  std::string tipo;  // cash | in_kind
+  int tier = 0;
+  int numero = 0;
+  int64_t bruto = 0;
+  int64_t retencion = 0;
+  int64_t neto = 0;
+  int uvt_anio = 0;  // 0: none applied
+};
+
+struct WithholdingTotals {
+  int64_t bruto = 0;
+  int64_t retencion = 0;
+  int64_t neto = 0;
+  int64_t ganadores = 0;
+};
+
+struct WithholdingReport {
+  DayRange range;
+  std::vector<WithholdingRow> rows;  // by fecha
+  WithholdingTotals totals;
+};
+
 class ReportRepository {
  public:
   virtual ~ReportRepository() = default;
+  // Prizes paid (or, in kind, whose withholding was recorded paid / which were delivered) in the
+  // range of Bogotá days, by fecha.
+  virtual Result<std::vector<WithholdingRow>> withholdings(const DayRange& range) = 0;
   virtual Result<IncomeRows> income(const DayRange& range) = 0;
   // nullopt when the rifa does not exist.
   virtual Result<std::optional<ParticipationReport>> participation(const std::string& rifa_id) = 0;

@@ -38,16 +38,42 @@ void add(IncomeReport& report, const DailyAmount& row, int64_t IncomeTotals::*me
 
 }  // namespace
 
-Result<IncomeReport> ReportService::income(const Actor& actor, const std::string& desde, const std::string& hasta) {
+namespace {
+
+Result<void> check_range(const Actor& actor, const std::string& desde, const std::string& hasta) {
   if (!actor.is_admin()) return make_error(ErrorCode::kPermissionDenied, "reports require the admin role");
   const auto from = parse_day(desde);
   if (!from) return invalid_field("desde", "must be a date YYYY-MM-DD");
   const auto to = parse_day(hasta);
   if (!to) return invalid_field("hasta", "must be a date YYYY-MM-DD");
   if (*to < *from) return invalid_field("hasta", "must not be before desde");
-  if ((*to - *from).count() + 1 > kMaxRangeDays) {
-    return invalid_field("hasta", "the range is at most " + std::to_string(kMaxRangeDays) + " days");
+  if ((*to - *from).count() + 1 > ReportService::kMaxRangeDays) {
+    return invalid_field("hasta", "the range is at most " + std::to_string(ReportService::kMaxRangeDays) + " days");
   }
+  return {};
+}
+
+}  // namespace
+
+Result<WithholdingReport> ReportService::withholdings(const Actor& actor, const std::string& desde,
+                                                     const std::string& hasta) {
+  if (auto ok = check_range(actor, desde, hasta); !ok) return ok.error();
+  auto rows = repository_.withholdings(DayRange{desde, hasta});
+  if (!rows) return rows.error();
+  WithholdingReport report;
+  report.range = DayRange{desde, hasta};
+  report.rows = std::move(*rows);
+  for (const auto& row : report.rows) {
+    report.totals.bruto += row.bruto;
+    report.totals.retencion += row.retencion;
+    report.totals.neto += row.neto;
+    ++report.totals.ganadores;
+  }
+  return report;
+}
+
+Result<IncomeReport> ReportService::income(const Actor& actor, const std::string& desde, const std::string& hasta) {
+  if (auto ok = check_range(actor, desde, hasta); !ok) return ok.error();
   auto rows = repository_.income(DayRange{desde, hasta});
   if (!rows) return rows.error();
   IncomeReport report;

@@ -19,6 +19,8 @@ class ReportService {
   // desde/hasta: "YYYY-MM-DD" Bogotá days, hasta >= desde, at most kMaxRangeDays days.
   Result<IncomeReport> income(const Actor& actor, const std::string& desde, const std::string& hasta);
   Result<ParticipationReport> participation(const Actor& actor, const std::string& rifa_id);
+  // Same range rules as income().
+  Result<WithholdingReport> withholdings(const Actor& actor, const std::string& desde, const std::string& hasta);
 
  private:
   ReportRepository& repository_;

@@ -27,6 +27,14 @@ struct PublishedWinner {
   int numero = 0;
   int tier = 0;
   int64_t monto_ganado = 0;
+  // Retención en la fuente (settlement/prize_tax.hpp): bruto == retencion + neto, and the rule it
+  // was decided by (uvt_anio 0: none applied).
+  int64_t monto_bruto = 0;
+  int64_t retencion = 0;
+  int64_t monto_neto = 0;
+  int uvt_anio = 0;
+  int retencion_tarifa_bp = 0;
+  int64_t retencion_umbral = 0;
 };
 
 // Everything anyone needs to check a rifa: its frozen commitment, the draw, the sold numbers (no

@@ -27,4 +27,13 @@ const PluginInstanceSettings* Settings::find_instance(std::string_view id) const
   return nullptr;
 }
 
+std::optional<ConfigError> check_tax_year(const Settings& settings, int year) {
+  if (!settings.tax.enabled || settings.tax.uvt_pesos_by_year.count(year)) return std::nullopt;
+  const SourceLocation& at = settings.tax_uvt_location;
+  return ConfigError{at.file.empty() ? settings.config_file.string() : at.file, at.line, at.column, "tax.uvt",
+                     "no UVT value for " + std::to_string(year) +
+                         " (the year of payment): prizes cannot be paid until it is added (the DIAN sets it by "
+                         "resolution each year)"};
+}
+
 }  // namespace rifa::settings

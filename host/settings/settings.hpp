@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -12,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/settlement/prize_tax.hpp"
 #include "settings/bindings.hpp"
 #include "settings/config_error.hpp"
 #include "settings/environment.hpp"
@@ -172,10 +174,19 @@ struct Settings {
   AuditSettings audit;
   PluginSettings plugins;
   Bindings bindings;
+  // tax: retención en la fuente on prizes (engine/settlement/prize_tax.hpp). Absent: disabled
+  // (prizes paid gross). Present: rate_bp (default 2000), threshold_uvt (default 48) and uvt, a map
+  // year → pesos with at least one year.
+  settlement::TaxRules tax;
+  SourceLocation tax_uvt_location;  // of the `uvt` key (or `tax`), where a missing year points
 
   // nullptr when no instance has that id.
   const PluginInstanceSettings* find_instance(std::string_view id) const;
 };
+
+// When tax is enabled and tax.uvt has no value for `year` (the year of payment): the error, at
+// tax.uvt's position. `rifa-host check-config` asks it for the current year in Bogotá.
+std::optional<ConfigError> check_tax_year(const Settings& settings, int year);
 
 // Either the settings or at least one error (sorted by position).
 class LoadResult {

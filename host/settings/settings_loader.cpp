@@ -23,7 +23,8 @@ namespace {
 namespace fs = std::filesystem;
 using Keys = std::vector<std::string>;
 
-const Keys kRootKeys = {"server", "database", "secrets", "logging", "sales", "jobs", "audit", "plugins", "bindings"};
+const Keys kRootKeys = {"server", "database", "secrets", "logging", "sales", "jobs", "audit", "plugins", "bindings", "tax"};
+const Keys kTaxKeys = {"rate_bp", "threshold_uvt", "uvt"};
 const Keys kAuditKeys = {"seal_interval_ms", "unsealed_warn_ms"};
 const Keys kServerKeys = {"listen",          "port",          "io_threads", "body_limit_bytes",
                           "read_cache_ms",   "cors_allowed_origins", "rate_limit", "max_connections",
@@ -153,6 +154,7 @@ class SettingsLoader {
     if (auto* f = root->find("sales")) read_sales(*f);
     if (auto* f = root->find("jobs")) read_jobs(*f);
     if (auto* f = root->find("audit")) read_audit(*f);
+    if (auto* f = root->find("tax")) read_tax(*f);
     if (auto* f = root->find("plugins")) read_plugins(*f);
     if (auto* f = root->find("bindings")) read_bindings(*f);
     check_binding_references();
@@ -309,6 +311,45 @@ class SettingsLoader {
     if (auto* f = m->find("scheduler_interval_s")) {
       if (auto v = reader_.integer(*f, 1, 3600)) jobs.scheduler_interval_s = *v;
     }
+  }
+
+  // tax: retención en la fuente on prizes. Present = enabled; uvt needs at least one year.
+  void read_tax(const Field& field) {
+    auto m = reader_.mapping(field, kTaxKeys);
+    if (!m) return;
+    auto& tax = settings_.tax;
+    tax.enabled = true;
+    settings_.tax_uvt_location = location_of(field);
+    reader_.require(*m, {"uvt"});
+    if (auto* f = m->find("rate_bp")) {
+      if (auto v = reader_.integer(*f, 0, 10000)) tax.rate_bp = static_cast<int>(*v);
+    }
+    if (auto* f = m->find("threshold_uvt")) {
+      if (auto v = reader_.integer(*f, 0, 1000000)) tax.threshold_uvt = static_cast<int>(*v);
+    }
+    const Field* uvt = m->find("uvt");
+    if (!uvt) return;
+    settings_.tax_uvt_location = location_of(*uvt);
+    auto years = reader_.mapping(*uvt, kAny, "year");
+    if (!years) return;
+    if (years->fields.empty()) reader_.error(*uvt, "expected at least one year: pesos (e.g. 2026: 52374)");
+    for (const auto& year : years->fields) {
+      int number = 0;
+      const bool digits = year.key.size() == 4 && std::all_of(year.key.begin(), year.key.end(), [](char c) {
+        return c >= '0' && c <= '9';
+      });
+      if (digits) number = std::stoi(year.key);
+      if (!digits || number < 2000 || number > 2200) {
+        reader_.error_at_key(year, "expected a year (2000..2200) as the key, got '" + year.key + "'");
+        continue;
+      }
+      if (auto v = reader_.integer(year, 1, 100000000)) tax.uvt_pesos_by_year[number] = *v;
+    }
+  }
+
+  SourceLocation location_of(const Field& field) const {
+    const YAML::Mark mark = field.key_node.IsDefined() ? field.key_node.Mark() : field.value.Mark();
+    return SourceLocation{reader_.file(), mark.line + 1, mark.column + 1};
   }
 
   void read_audit(const Field& field) {

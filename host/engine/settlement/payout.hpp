@@ -28,6 +28,14 @@ struct PrizeContext {
   int tier = 0;
   std::string tier_name;
   int64_t monto_ganado = 0;
+  // Retención en la fuente (prize_tax.hpp): gross (the commercial value in kind) == retencion +
+  // neto; uvt_anio is the year whose UVT decided it (0: none). A cash prize is paid neto.
+  int64_t bruto_cents = 0;
+  int64_t retencion_cents = 0;
+  int64_t neto_cents = 0;
+  int uvt_anio = 0;
+  std::optional<std::string> retencion_pagada_en;  // in kind: the winner paid the withholding
+  std::optional<std::string> retencion_referencia;
   std::optional<std::string> referencia_pago;
   std::string ticket_id;
   int numero = 0;

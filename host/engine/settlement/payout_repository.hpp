@@ -10,6 +10,7 @@
 #include "engine/audit_entry.hpp"
 #include "engine/clock.hpp"
 #include "engine/settlement/payout.hpp"
+#include "engine/settlement/prize_tax.hpp"
 
 namespace rifa::settlement {
 
@@ -31,6 +32,8 @@ class PayoutAttempt {
   // A cash prize's row, pendiente, pinned to `provider` with the ganador id as the idempotency key.
   virtual Result<void> open_cash(const std::string& ganador_id, int64_t monto, const std::string& currency,
                                  const std::string& provider, engine::TimePoint now) = 0;
+  // The ganador's withholding recomputed for the year of payment (PayoutService, before open_cash).
+  virtual Result<void> set_withholding(const std::string& ganador_id, const Withholding& withholding) = 0;
   // One more attempt counted before the provider hears of it.
   virtual Result<void> count_attempt(const std::string& ganador_id, engine::TimePoint now) = 0;
   virtual Result<void> commit() = 0;

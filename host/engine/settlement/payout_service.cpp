@@ -35,6 +35,10 @@ json event_data(const PrizeContext& prize, const PayoutStatus& row) {
   json data = {{"ganador_id", prize.ganador_id}, {"ticket_id", prize.ticket_id}, {"numero", prize.numero},
                {"tier", prize.tier},             {"amount_cents", row.monto},     {"currency", row.currency},
                {"usuario_id", prize.usuario_id.value_or("")}};
+  // amount_cents is what was paid: the net, after the withholding on prizes.
+  data["monto_bruto"] = prize.bruto_cents;
+  data["retencion"] = prize.retencion_cents;
+  data["monto_neto"] = prize.neto_cents;
   if (row.referencia) data["payout_ref"] = *row.referencia;
   if (row.motivo) data["reason"] = *row.motivo;
   return data;
@@ -48,8 +52,9 @@ struct PayoutService::Pinned {
   bool send = false;  // false: nothing to send (paid already, or a prize in kind)
 };
 
-PayoutService::PayoutService(PayoutRepository& payouts, engine::PaymentGateway& payments, const engine::Clock& clock)
-    : payouts_(payouts), payments_(payments), clock_(clock) {}
+PayoutService::PayoutService(PayoutRepository& payouts, engine::PaymentGateway& payments, const engine::Clock& clock,
+                             TaxRules tax)
+    : payouts_(payouts), payments_(payments), clock_(clock), tax_(std::move(tax)) {}
 
 Result<void> PayoutService::handle(const jobs::Job& job) {
   auto it = job.payload.find("ganador_id");
@@ -125,14 +130,31 @@ Result<PayoutService::Pinned> PayoutService::pin(const std::string& ganador_id) 
     if (p.monto_ganado <= 0) {
       return make_error(ErrorCode::kInvalidArgument, "ganador " + ganador_id + ": a cash prize of 0 cents");
     }
+    // The year of payment picks the UVT: settlement computed the withholding for its own year; a
+    // first attempt in another year computes it again, and that is what is stored and paid.
+    int64_t neto = p.neto_cents;
+    if (tax_.enabled) {
+      const int year = bogota_year(now);
+      if (p.uvt_anio != year) {
+        auto w = withhold(tax_, p.bruto_cents, year);
+        if (!w) return make_error(w.error().code, "payout of ganador " + ganador_id + ": " + w.error().message);
+        if (auto stored = tx.set_withholding(ganador_id, *w); !stored) return stored.error();
+        neto = w->net_cents;
+        out.prize.bruto_cents = w->gross_cents;
+        out.prize.retencion_cents = w->withheld_cents;
+        out.prize.neto_cents = w->net_cents;
+        out.prize.uvt_anio = w->year;
+      }
+    }
+    if (neto <= 0) return make_error(ErrorCode::kInvalidArgument, "ganador " + ganador_id + ": nothing left to pay");
     const std::string provider = payments_.instance_for(p.rifa_id, p.categoria_nombre);
-    if (auto opened = tx.open_cash(ganador_id, p.monto_ganado, "COP", provider, now); !opened) return opened.error();
-  } else if ((*existing)->monto != p.monto_ganado) {
+    if (auto opened = tx.open_cash(ganador_id, neto, "COP", provider, now); !opened) return opened.error();
+  } else if ((*existing)->monto != p.neto_cents) {
     // The provider knows this key with the first amount; a new amount would be refused by it,
     // and paying the difference silently is not ours to decide.
-    return make_error(ErrorCode::kConflict, "ganador " + ganador_id + ": monto_ganado changed from " +
+    return make_error(ErrorCode::kConflict, "ganador " + ganador_id + ": the net prize changed from " +
                                                 std::to_string((*existing)->monto) + " to " +
-                                                std::to_string(p.monto_ganado) + " after a payout attempt");
+                                                std::to_string(p.neto_cents) + " after a payout attempt");
   }
   if (auto counted = tx.count_attempt(ganador_id, now); !counted) return counted.error();
   auto row = reread();
@@ -183,6 +205,8 @@ Result<PayoutStatus> PayoutService::record_outcome(const PrizeContext& prize, co
                                            engine::AuditEntry{kActor, "payout.sent", "ganadores", id,
                                                               {{"rifa_id", prize.rifa_id},
                                                                {"amount_cents", pinned.monto},
+                                                               {"monto_bruto", prize.bruto_cents},
+                                                               {"retencion", prize.retencion_cents},
                                                                {"currency", pinned.currency},
                                                                {"provider", *pinned.provider},
                                                                {"payout_ref", outcome.reference},

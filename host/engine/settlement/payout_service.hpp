@@ -9,6 +9,7 @@
 #include "engine/payment_gateway.hpp"
 #include "engine/settlement/payout.hpp"
 #include "engine/settlement/payout_repository.hpp"
+#include "engine/settlement/prize_tax.hpp"
 
 namespace rifa::settlement {
 
@@ -35,7 +36,11 @@ class PayoutService {
  public:
   // `payments` reaches the payment plugins (plugin_runtime::PluginPaymentGateway) and names the
   // instance bound to a rifa; `payouts` is storage (storage/repositories/sql_payout_repository).
-  PayoutService(PayoutRepository& payouts, engine::PaymentGateway& payments, const engine::Clock& clock);
+  // `tax`: the withholding on prizes (prize_tax.hpp). A cash prize is paid its net; when the
+  // first attempt falls in another year than the one settlement computed the withholding for, it
+  // is computed again with the year of payment's UVT (and stored) before the amount is pinned.
+  PayoutService(PayoutRepository& payouts, engine::PaymentGateway& payments, const engine::Clock& clock,
+                TaxRules tax = {});
 
   // The payout.send handler.
   Result<void> handle(const jobs::Job& job);
@@ -54,6 +59,7 @@ class PayoutService {
   PayoutRepository& payouts_;
   engine::PaymentGateway& payments_;
   const engine::Clock& clock_;
+  TaxRules tax_;
 };
 
 }  // namespace rifa::settlement

@@ -20,12 +20,21 @@ struct DeliveredPrize {
 // Storage of a prize's hand-over (storage/repositories/sql_prize_delivery_repository). In ONE
 // transaction: the payouts row moves to entregado with who delivered it, ganadores.fecha_pago is
 // set and the audit log gets "prize.delivered". Idempotent: delivering twice returns the row as it
-// is. kNotFound for an unknown ganador; kConflict for a cash prize (paid by the payout.send job).
+// is. kNotFound for an unknown ganador; kConflict for a cash prize (paid by the payout.send job);
+// kConflict with field "retencion" while the winner's withholding on prizes (ganadores.retencion >
+// 0, prize_tax.hpp) is not recorded as paid: nothing is written then.
+//
+// record_withholding_paid: in ONE transaction, the ganador's retencion_pagada_en / _referencia /
+// _registrada_por and the audit row "prize.withholding_paid". Idempotent: recording it again returns
+// the prize as it is (the first reference stays). kConflict for a cash prize (its withholding was
+// kept from the payout) or a prize with nothing to withhold.
 class PrizeDeliveryRepository {
  public:
   virtual ~PrizeDeliveryRepository() = default;
   virtual Result<DeliveredPrize> mark_delivered(const std::string& actor_id, const std::string& ganador_id,
                                                 engine::TimePoint now) = 0;
+  virtual Result<DeliveredPrize> record_withholding_paid(const std::string& actor_id, const std::string& ganador_id,
+                                                         const std::string& referencia, engine::TimePoint now) = 0;
 };
 
 // Prizes in kind (Colombian rifas often award goods, not cash) are never sent through a payment
@@ -40,6 +49,16 @@ class PrizeDeliveryService {
       return make_error(ErrorCode::kPermissionDenied, "marking a prize delivered requires the operador or admin role");
     }
     return repo_.mark_delivered(actor.user_id, ganador_id, clock_.now());
+  }
+
+  // POST /ganadores/{id}/retencion (admin): the winner of a prize in kind paid the withholding on
+  // it (`referencia`: the receipt); delivery is refused until then.
+  Result<DeliveredPrize> record_withholding_paid(const engine::Actor& actor, const std::string& ganador_id,
+                                                 const std::string& referencia) {
+    if (!actor.is_admin()) {
+      return make_error(ErrorCode::kPermissionDenied, "recording a withholding as paid requires the admin role");
+    }
+    return repo_.record_withholding_paid(actor.user_id, ganador_id, referencia, clock_.now());
   }
 
  private:

@@ -250,7 +250,9 @@ Result<SettlementPlan> plan_settlement(const PrizeRules& rules, const DrawNumber
                                                                                        : tier.share_bp;
     const int64_t amount = plan.fondo_cents / 10000 * share + plan.fondo_cents % 10000 * share / 10000;
     if (has_winner[i]) {
-      plan.awards.push_back(Award{i, *plan.winning_numbers[i], tier.in_kind ? 0 : amount, tier.in_kind});
+      const int64_t cash = tier.in_kind ? 0 : amount;
+      const int64_t gross = tier.in_kind ? tier.in_kind_value_cents : amount;
+      plan.awards.push_back(Award{i, *plan.winning_numbers[i], cash, tier.in_kind, gross, 0, gross});
       awarded += tier.in_kind ? 0 : amount;
     } else if (rules.unsold == UnsoldPolicy::kCarryOver && !tier.in_kind) {
       plan.carry_over_cents += amount;
@@ -261,6 +263,53 @@ Result<SettlementPlan> plan_settlement(const PrizeRules& rules, const DrawNumber
   plan.carry_over_cents = std::min(plan.carry_over_cents, plan.fondo_cents - awarded);
   plan.house_cents = recaudo_cents + carried_in_cents - awarded - plan.carry_over_cents;
   return plan;
+}
+
+Result<void> apply_withholding(SettlementPlan& plan, const PrizeRules& rules, const TaxRules& tax, int year) {
+  int64_t withheld_total = 0;
+  for (auto& award : plan.awards) {
+    if (award.tier >= rules.tiers.size()) return make_error(ErrorCode::kInternal, "award of an unknown tier");
+    const Tier& tier = rules.tiers[award.tier];
+    const int64_t gross = award.in_kind ? tier.in_kind_value_cents : award.amount_cents;
+    auto w = withhold(tax, gross, year);
+    if (!w) return w.error();
+    award.gross_cents = w->gross_cents;
+    award.withheld_cents = w->withheld_cents;
+    award.net_cents = w->net_cents;
+    withheld_total += w->withheld_cents;
+  }
+  if (tax.enabled) {
+    auto rule = withhold(tax, 0, year);
+    if (!rule) return rule.error();
+    plan.tax_rate_bp = rule->rate_bp;
+    plan.tax_threshold_cents = rule->threshold_cents;
+  }
+  plan.withheld_cents = withheld_total;
+  plan.tax_year = tax.enabled ? year : 0;
+  return {};
+}
+
+std::string plan_invariant_violation(const SettlementPlan& plan) {
+  int64_t awarded = 0;
+  for (const auto& a : plan.awards) {
+    if (a.amount_cents < 0 || a.gross_cents < 0 || a.withheld_cents < 0 || a.net_cents < 0) {
+      return "award of tier " + std::to_string(a.tier) + " has a negative amount";
+    }
+    if (a.gross_cents != a.withheld_cents + a.net_cents) {
+      return "award of tier " + std::to_string(a.tier) + ": gross " + std::to_string(a.gross_cents) +
+             " != withheld " + std::to_string(a.withheld_cents) + " + net " + std::to_string(a.net_cents);
+    }
+    if (!a.in_kind && a.gross_cents != a.amount_cents) {
+      return "cash award of tier " + std::to_string(a.tier) + ": gross differs from its share of the fund";
+    }
+    awarded += a.amount_cents;
+  }
+  if (plan.house_cents < 0 || plan.carry_over_cents < 0) return "negative house or carry-over";
+  if (plan.refund_all) return awarded == 0 ? std::string() : "a voided rifa awards nothing";
+  if (awarded + plan.house_cents + plan.carry_over_cents != plan.recaudo_cents + plan.carried_in_cents) {
+    return "awards + house + carry_over != recaudo + carried_in";
+  }
+  return {};
 }
 
 }  // namespace rifa::settlement

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/result.hpp"
+#include "engine/settlement/prize_tax.hpp"
 
 // Prize rules of a rifa (`rifas.reglas`) and the settlement plan they give for one draw. Pure
 // functions: no database, no plugin; money in integer cents, shares in basis points (1/10000).
@@ -79,6 +80,12 @@ struct Award {
   int numero = 0;            // the winning ticket number
   int64_t amount_cents = 0;  // cash; 0 for in-kind prizes
   bool in_kind = false;
+  // Retención en la fuente (prize_tax.hpp), set by apply_withholding: gross is amount_cents for
+  // cash, the commercial value for a prize in kind; gross == withheld + net. Before
+  // apply_withholding (or with tax disabled): gross == net, withheld 0.
+  int64_t gross_cents = 0;
+  int64_t withheld_cents = 0;
+  int64_t net_cents = 0;
 };
 
 struct SettlementPlan {
@@ -92,6 +99,10 @@ struct SettlementPlan {
   int64_t house_cents = 0;       // rake + unawarded shares + rounding remainders
   int64_t carry_over_cents = 0;  // unsold shares under UnsoldPolicy::kCarryOver
   bool refund_all = false;       // UnsoldPolicy::kRefund and some winning number was not sold
+  int tax_year = 0;              // whose UVT apply_withholding used (0: not applied or tax disabled)
+  int tax_rate_bp = 0;           // and the rule it applied (0 / 0: none)
+  int64_t tax_threshold_cents = 0;
+  int64_t withheld_cents = 0;    // sum of the awards' withheld_cents (cash and in kind)
 };
 
 // Which numbers win, and who gets what. `sold` holds the ticket numbers sold (vendido);
@@ -101,5 +112,16 @@ struct SettlementPlan {
 Result<SettlementPlan> plan_settlement(const PrizeRules& rules, const DrawNumbers& draw, int total_boletas,
                                        const std::set<int>& sold, int64_t recaudo_cents, int rake_bp,
                                        int64_t carried_in_cents = 0);
+
+// Applies the withholding on prizes (prize_tax.hpp) to each award of the plan, with the UVT of
+// `year` (the year of payment): one award is one winner's share, judged on its own. The cash
+// split is untouched (awards' amount_cents are still the gross), so the invariant above holds as
+// before; what the winner is paid is net_cents. kConfigInvalid when `year` has no UVT.
+Result<void> apply_withholding(SettlementPlan& plan, const PrizeRules& rules, const TaxRules& tax, int year);
+
+// The plan's invariants: awards + house + carry_over == recaudo + carried_in, every part >= 0, and
+// for each award gross == withheld + net (gross == amount_cents for cash). An empty string when
+// they hold, else which one fails.
+std::string plan_invariant_violation(const SettlementPlan& plan);
 
 }  // namespace rifa::settlement

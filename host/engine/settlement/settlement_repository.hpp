@@ -65,7 +65,15 @@ struct NewGanador {
   std::string id;
   std::string ticket_id;
   int tier = 0;
-  int64_t monto_cents = 0;
+  int64_t monto_cents = 0;  // the cash share of the fund (gross); 0 for a prize in kind
+  // Retención en la fuente (prize_tax.hpp): gross (the commercial value for a prize in kind) ==
+  // retencion + neto; uvt_anio is the year whose UVT was used (0: tax disabled).
+  int64_t bruto_cents = 0;
+  int64_t retencion_cents = 0;
+  int64_t neto_cents = 0;
+  int uvt_anio = 0;
+  int retencion_tarifa_bp = 0;     // the rule applied (0: none)
+  int64_t retencion_umbral_cents = 0;
 };
 
 // A ganador as GET /resultados shows it, with what is known of its payout.
@@ -75,6 +83,12 @@ struct GanadorView {
   int numero = 0;
   int tier = 0;
   int64_t monto_cents = 0;
+  int64_t bruto_cents = 0;      // gross: monto_cents for cash, the commercial value in kind
+  int64_t retencion_cents = 0;  // withheld (cash) or owed by the winner before delivery (in kind)
+  int64_t neto_cents = 0;       // what is paid (cash)
+  int uvt_anio = 0;
+  std::optional<std::string> retencion_pagada_en;  // in kind: when the winner's withholding was recorded paid
+  std::optional<std::string> retencion_referencia;
   std::optional<std::string> usuario_id;
   std::optional<std::string> fecha_pago;
   std::optional<std::string> referencia_pago;

@@ -195,6 +195,14 @@ Result<SettlementWrite> SettlementService::plan_write(const RifaToSettle& rifa, 
       rifa.estado == engine::RifaEstado::kCerrada ? rifa.categoria_fund_cents : rifa.fondo_recibido_cents;
   auto plan = plan_settlement(rules, numbers, rifa.total_boletas, sold_numbers, recaudo, rifa.rake_bp, carried_in);
   if (!plan) return plan.error();
+  // The withholding for the year this runs in; the payout recomputes it if it pays in a later one.
+  const int tax_year = bogota_year(clock_.now());
+  if (auto taxed = apply_withholding(*plan, rules, options_.tax, tax_year); !taxed) {
+    return make_error(taxed.error().code, "rifa " + rifa.id + ": " + taxed.error().message);
+  }
+  if (const std::string broken = plan_invariant_violation(*plan); !broken.empty()) {
+    return make_error(ErrorCode::kInternal, "rifa " + rifa.id + ": the settlement plan does not add up: " + broken);
+  }
 
   SettlementWrite w;
   w.rifa_id = rifa.id;
@@ -211,6 +219,8 @@ Result<SettlementWrite> SettlementService::plan_write(const RifaToSettle& rifa, 
                 {"carry_over_cents", plan->carry_over_cents},
                 {"carried_in_cents", plan->carried_in_cents},
                 {"refund_all", plan->refund_all},
+                {"retencion_cents", plan->withheld_cents},
+                {"uvt_anio", plan->tax_year},
                 {"winning_numbers", winning},
                 {"ganadores", plan->awards.size()}});
   w.audit.push_back({actor_id, "draw.taken", "rifas", rifa.id, taken});
@@ -219,17 +229,19 @@ Result<SettlementWrite> SettlementService::plan_write(const RifaToSettle& rifa, 
     const int tier = static_cast<int>(award.tier);
     const Tier& rule = rules.tiers[award.tier];
     const std::string id = ganador_id(ticket.id, tier);
-    w.ganadores.push_back({id, ticket.id, tier, award.amount_cents});
+    w.ganadores.push_back({id, ticket.id, tier, award.amount_cents, award.gross_cents, award.withheld_cents,
+                           award.net_cents, plan->tax_year, plan->tax_rate_bp, plan->tax_threshold_cents});
     json data = {{"ganador_id", id},       {"ticket_id", ticket.id},         {"numero", award.numero},
                  {"tier", tier},           {"tier_name", rule.name},         {"monto_ganado", award.amount_cents},
-                 {"in_kind", award.in_kind}};
+                 {"in_kind", award.in_kind}, {"monto_bruto", award.gross_cents}, {"retencion", award.withheld_cents},
+                 {"monto_neto", award.net_cents}};
     if (award.in_kind) {
       data["descripcion"] = rule.in_kind_description;
       data["valor_comercial_cents"] = rule.in_kind_value_cents;
     }
     data["usuario_id"] = ticket.usuario_id ? json(*ticket.usuario_id) : json(nullptr);
     w.audit.push_back({actor_id, "winner", "ganadores", id, data});
-    if (!award.in_kind && award.amount_cents > 0) {
+    if (!award.in_kind && award.net_cents > 0) {
       jobs::EnqueueRequest payout;
       payout.kind = jobs::kPayoutSend;
       payout.payload = {{"ganador_id", id}};

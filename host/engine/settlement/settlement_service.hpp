@@ -27,6 +27,8 @@ struct SettlementOptions {
   // A draw not out yet (or refused) is asked for again with the queue's backoff, capped at one
   // hour: 2,000 attempts keep a settlement job alive for about 80 days, never dead in a hurry.
   int settle_max_attempts = 2000;
+  // Retención en la fuente on prizes (prize_tax.hpp), computed for the year settlement runs in.
+  TaxRules tax;
 };
 
 enum class SettleStatus { kSettled, kVoided, kAlreadySettled, kNotPublished, kRejected };

@@ -97,6 +97,44 @@ void check_winners(const Commitment& c, const json& doc, VerificationCheck& out)
   std::set_difference(published.begin(), published.end(), expected.begin(), expected.end(), std::back_inserter(extra));
   for (const auto& p : missing) out.differences.push_back("winners: expected " + describe(p) + ", not published");
   for (const auto& p : extra) out.differences.push_back("winners: published " + describe(p) + ", not expected");
+  // Retención en la fuente, per ganador (documents from before it was published carry none).
+  int taxed = 0;
+  bool tax_ok = true;
+  for (const auto& g : doc.value("ganadores", json::array())) {
+    if (!g.is_object() || !g.contains("monto_bruto")) continue;
+    const int tier = g.value("tier", -1);
+    const std::string who = "ganador numero " + std::to_string(g.value("numero", -1)) + " tier " + std::to_string(tier);
+    const int64_t bruto = g.value("monto_bruto", int64_t{-1});
+    const int64_t retencion = g.value("retencion", int64_t{-1});
+    const int64_t neto = g.value("monto_neto", int64_t{-1});
+    const size_t t = static_cast<size_t>(tier);
+    const bool in_kind = tier >= 0 && t < rules->tiers.size() && rules->tiers[t].in_kind;
+    const int64_t base = in_kind ? rules->tiers[t].in_kind_value_cents : g.value("monto_ganado", int64_t{-1});
+    int64_t due = 0;
+    if (g.contains("retencion_regla") && g["retencion_regla"].is_object()) {
+      const json& rule = g["retencion_regla"];
+      due = withheld_on(bruto, rule.value("umbral_cents", int64_t{0}), rule.value("tarifa_bp", 0));
+    }
+    if (bruto < 0 || retencion < 0 || neto < 0 || bruto != retencion + neto) {
+      out.differences.push_back(who + ": monto_bruto " + std::to_string(bruto) + " != retencion " +
+                                std::to_string(retencion) + " + monto_neto " + std::to_string(neto));
+      tax_ok = false;
+    } else if (bruto != base) {
+      out.differences.push_back(who + ": monto_bruto " + std::to_string(bruto) + " is not the prize (" +
+                                std::to_string(base) + (in_kind ? " cents of commercial value)" : " cents won)"));
+      tax_ok = false;
+    } else if (retencion != due) {
+      out.differences.push_back(who + ": retencion " + std::to_string(retencion) + ", the published rule gives " +
+                                std::to_string(due));
+      tax_ok = false;
+    } else {
+      ++taxed;
+    }
+  }
+  if (tax_ok && taxed > 0) {
+    out.passed.push_back("withholding on prizes: " + std::to_string(taxed) +
+                         " ganador(es) add up (monto_bruto = retencion + monto_neto, retencion by the published rule)");
+  }
   if (missing.empty() && extra.empty()) {
     std::string numbers;
     for (const auto& n : plan->winning_numbers) numbers += (numbers.empty() ? "" : ", ") + (n ? std::to_string(*n) : "none");

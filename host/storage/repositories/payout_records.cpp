@@ -4,6 +4,7 @@
 
 #include "engine/settlement/prize_rules.hpp"
 #include "storage/repositories/sql_support.hpp"
+#include "storage/timestamps.hpp"
 
 namespace rifa::storage {
 
@@ -16,11 +17,16 @@ std::optional<PrizeContext> load_prize(soci::session& sql, Backend backend, cons
   PrizeContext p;
   std::string referencia, usuario, nombre, email, telefono, reglas, tx_status;
   soci::indicator referencia_ind, usuario_ind, nombre_ind, email_ind, telefono_ind, tx_ind;
-  long long monto = 0;
-  int total_boletas = 0;
+  long long monto = 0, bruto = 0, retencion = 0, neto = 0;
+  int total_boletas = 0, anio = 0;
+  std::string ret_fecha, ret_ref;
+  soci::indicator anio_ind = soci::i_null, ret_fecha_ind = soci::i_null, ret_ref_ind = soci::i_null;
   sql << "SELECT g.id, g.tier, g.monto_ganado, g.referencia_pago, t.id, t.numero, t.usuario_id, r.id, r.estado, " +
              reglas_col +
-             ", r.total_boletas, c.nombre, u.nombre, u.email, u.telefono, t.estado, x.status "
+             ", r.total_boletas, c.nombre, u.nombre, u.email, u.telefono, t.estado, x.status, "
+             "CAST(COALESCE(g.monto_bruto, g.monto_ganado) AS BIGINT), CAST(g.retencion AS BIGINT), "
+             "CAST(COALESCE(g.monto_neto, g.monto_ganado) AS BIGINT), g.uvt_anio, g.retencion_pagada_en, "
+             "g.retencion_referencia "
              "FROM ganadores g JOIN tickets t ON t.id = g.ticket_id JOIN rifas r ON r.id = t.rifa_id "
              "JOIN categoria_rifa c ON c.id = r.categoria_id LEFT JOIN users u ON u.id = t.usuario_id "
              "LEFT JOIN transacciones x ON x.id = t.transaccion_id WHERE g.id = :id",
@@ -28,8 +34,18 @@ std::optional<PrizeContext> load_prize(soci::session& sql, Backend backend, cons
       soci::into(referencia, referencia_ind), soci::into(p.ticket_id), soci::into(p.numero),
       soci::into(usuario, usuario_ind), soci::into(p.rifa_id), soci::into(p.rifa_estado), soci::into(reglas), soci::into(total_boletas),
       soci::into(p.categoria_nombre), soci::into(nombre, nombre_ind), soci::into(email, email_ind),
-      soci::into(telefono, telefono_ind), soci::into(p.ticket_estado), soci::into(tx_status, tx_ind);
+      soci::into(telefono, telefono_ind), soci::into(p.ticket_estado), soci::into(tx_status, tx_ind),
+      soci::into(bruto), soci::into(retencion), soci::into(neto), soci::into(anio, anio_ind),
+      soci::into(ret_fecha, ret_fecha_ind), soci::into(ret_ref, ret_ref_ind);
   if (!sql.got_data()) return std::nullopt;
+  p.bruto_cents = bruto;
+  p.retencion_cents = retencion;
+  p.neto_cents = neto;
+  p.uvt_anio = anio_ind == soci::i_ok ? anio : 0;
+  if (ret_fecha_ind == soci::i_ok) {
+    if (auto parsed = parse_timestamp(ret_fecha)) p.retencion_pagada_en = format_timestamp(*parsed);
+  }
+  p.retencion_referencia = optional_text(ret_ref, ret_ref_ind);
   p.transaccion_status = optional_text(tx_status, tx_ind);
   p.monto_ganado = monto;
   p.referencia_pago = optional_text(referencia, referencia_ind);

@@ -52,6 +52,20 @@ class SqlPayoutAttempt final : public settlement::PayoutAttempt {
     });
   }
 
+  Result<void> set_withholding(const std::string& ganador_id, const settlement::Withholding& w) override {
+    return guarded([&]() -> Result<void> {
+      const long long bruto = w.gross_cents, retencion = w.withheld_cents, neto = w.net_cents;
+      const long long umbral = w.threshold_cents;
+      const int anio = w.year, tarifa = w.rate_bp;
+      soci::indicator anio_ind = anio > 0 ? soci::i_ok : soci::i_null, tarifa_ind = anio_ind, umbral_ind = anio_ind;
+      tx_.session() << "UPDATE ganadores SET monto_bruto = :bruto, retencion = :retencion, monto_neto = :neto, "
+                       "uvt_anio = :anio, retencion_tarifa_bp = :tarifa, retencion_umbral = :umbral WHERE id = :id",
+          soci::use(bruto), soci::use(retencion), soci::use(neto), soci::use(anio, anio_ind),
+          soci::use(tarifa, tarifa_ind), soci::use(umbral, umbral_ind), soci::use(ganador_id);
+      return {};
+    });
+  }
+
   Result<void> count_attempt(const std::string& ganador_id, engine::TimePoint now) override {
     return guarded([&]() -> Result<void> {
       const std::string at = format_timestamp(now);

@@ -21,6 +21,13 @@ Result<settlement::DeliveredPrize> SqlPrizeDeliveryRepository::mark_delivered(co
                                                   " won a cash prize: it is paid through the payment plugin, not "
                                                   "marked delivered");
     }
+    if (prize->retencion_cents > 0 && !prize->retencion_pagada_en) {
+      return make_field_error(ErrorCode::kConflict, "retencion",
+                              "ganador " + ganador_id + ": the winner owes the withholding on prizes (retención en "
+                              "la fuente) of " + std::to_string(prize->retencion_cents) +
+                                  " cents on this prize's commercial value; record it paid (POST /ganadores/" +
+                                  ganador_id + "/retencion) before delivering");
+    }
     sql << "INSERT INTO payouts (ganador_id, tipo, estado, monto, idempotency_key, creado_en, actualizado_en) "
            "VALUES (:id, 'in_kind', 'pendiente', 0, :key, :now, :now2) ON CONFLICT (ganador_id) DO NOTHING",
         soci::use(ganador_id), soci::use(ganador_id), soci::use(now_text), soci::use(now_text);
@@ -49,6 +56,62 @@ Result<settlement::DeliveredPrize> SqlPrizeDeliveryRepository::mark_delivered(co
       if (parsed) out.fecha_pago = storage::format_timestamp(*parsed);
     }
     return out;
+  });
+}
+
+namespace {
+
+// The ganador's prize with its payouts row (opened pendiente if none) and fecha_pago.
+DeliveredPrize read_delivered(soci::session& sql, Backend backend, const std::string& ganador_id, engine::TimePoint now) {
+  const std::string now_text = storage::format_timestamp(now);
+  sql << "INSERT INTO payouts (ganador_id, tipo, estado, monto, idempotency_key, creado_en, actualizado_en) "
+         "VALUES (:id, 'in_kind', 'pendiente', 0, :key, :now, :now2) ON CONFLICT (ganador_id) DO NOTHING",
+      soci::use(ganador_id), soci::use(ganador_id), soci::use(now_text), soci::use(now_text);
+  DeliveredPrize out{*load_prize(sql, backend, ganador_id), *read_payout(sql, ganador_id), std::nullopt};
+  std::string fecha;
+  soci::indicator fecha_ind = soci::i_null;
+  sql << "SELECT fecha_pago FROM ganadores WHERE id = :id", soci::use(ganador_id), soci::into(fecha, fecha_ind);
+  if (fecha_ind == soci::i_ok) {
+    if (auto parsed = storage::parse_timestamp(fecha)) out.fecha_pago = storage::format_timestamp(*parsed);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<DeliveredPrize> SqlPrizeDeliveryRepository::record_withholding_paid(const std::string& actor_id,
+                                                                          const std::string& ganador_id,
+                                                                          const std::string& referencia,
+                                                                          engine::TimePoint now) {
+  const storage::Backend backend = db_.backend();
+  const std::string now_text = storage::format_timestamp(now);
+  return db_.transaction([&](soci::session& sql) -> Result<DeliveredPrize> {
+    auto prize = load_prize(sql, backend, ganador_id);
+    if (!prize) return make_error(ErrorCode::kNotFound, "ganador " + ganador_id + " does not exist");
+    if (!prize->in_kind) {
+      return make_error(ErrorCode::kConflict, "ganador " + ganador_id +
+                                                  " won a cash prize: its withholding was kept from the payout");
+    }
+    if (prize->retencion_cents <= 0) {
+      return make_error(ErrorCode::kConflict, "ganador " + ganador_id + ": this prize owes no withholding");
+    }
+    soci::statement st =
+        (sql.prepare << "UPDATE ganadores SET retencion_pagada_en = :now, retencion_referencia = :ref, "
+                        "retencion_registrada_por = :actor WHERE id = :id AND retencion_pagada_en IS NULL",
+         soci::use(now_text), soci::use(referencia), soci::use(actor_id), soci::use(ganador_id));
+    st.execute(true);
+    if (st.get_affected_rows() == 1) {
+      storage::append_audit(sql, backend,
+                            storage::AuditRecord{actor_id, "prize.withholding_paid", "ganadores", ganador_id,
+                                                 {{"rifa_id", prize->rifa_id},
+                                                  {"tier", prize->tier},
+                                                  {"monto_bruto", prize->bruto_cents},
+                                                  {"retencion", prize->retencion_cents},
+                                                  {"uvt_anio", prize->uvt_anio},
+                                                  {"referencia", referencia}},
+                                                 now});
+    }
+    return read_delivered(sql, backend, ganador_id, now);
   });
 }
 

@@ -5,6 +5,7 @@
 
 #include "storage/one_time_statement.hpp"
 #include "storage/sql_estados.hpp"
+#include "storage/timestamps.hpp"
 
 namespace rifa::storage {
 namespace {
@@ -125,6 +126,55 @@ Result<std::optional<engine::ParticipationReport>> SqlReportRepository::particip
           p.by_day.push_back(day);
         });
         return p;
+      },
+      TransactionMode::kRead);
+}
+
+Result<std::vector<engine::WithholdingRow>> SqlReportRepository::withholdings(const engine::DayRange& range) {
+  const bool pg = db_.backend() == Backend::kPostgresql;
+  const std::string from = bogota_day_start(range.desde, 0), to = bogota_day_start(range.hasta, 1);
+  // Cash: paid (fecha_pago) is when it was withheld. In kind: when the winner's withholding was
+  // recorded paid, else (nothing owed) when it was delivered.
+  const std::string fecha = "COALESCE(g.retencion_pagada_en, g.fecha_pago)";
+  return db_.transaction(
+      [&](soci::session& sql) {
+        std::vector<engine::WithholdingRow> out;
+        engine::WithholdingRow row;
+        std::string at, usuario, nombre, email, tipo;
+        soci::indicator usuario_ind, nombre_ind, email_ind, anio_ind, tipo_ind;
+        long long bruto = 0, retencion = 0, neto = 0;
+        int anio = 0;
+        // TODO(issue 15): u.documento_tipo, u.documento_numero once migration 0017 (players) is merged.
+        soci::statement st =
+            (sql.prepare << "SELECT g.id, " + fecha + ", " + bogota_day(pg, fecha) +
+                                ", r.id, r.nombre, c.id, c.nombre, tk.usuario_id, u.nombre, u.email, p.tipo, g.tier, "
+                                "tk.numero, CAST(COALESCE(g.monto_bruto, g.monto_ganado) AS BIGINT), "
+                                "CAST(g.retencion AS BIGINT), CAST(COALESCE(g.monto_neto, g.monto_ganado) AS BIGINT), "
+                                "g.uvt_anio FROM ganadores g JOIN tickets tk ON tk.id = g.ticket_id "
+                                "JOIN rifas r ON r.id = tk.rifa_id " + kRifaJoin +
+                                "LEFT JOIN users u ON u.id = tk.usuario_id "
+                                "LEFT JOIN payouts p ON p.ganador_id = g.id "
+                                "WHERE " + fecha + " >= :from AND " + fecha + " < :to ORDER BY 2, 1",
+             soci::use(from, "from"), soci::use(to, "to"), soci::into(row.ganador_id), soci::into(at),
+             soci::into(row.dia), soci::into(row.rifa.rifa_id), soci::into(row.rifa.rifa_nombre),
+             soci::into(row.rifa.categoria_id), soci::into(row.rifa.categoria_nombre), soci::into(usuario, usuario_ind),
+             soci::into(nombre, nombre_ind), soci::into(email, email_ind), soci::into(tipo, tipo_ind),
+             soci::into(row.tier), soci::into(row.numero), soci::into(bruto), soci::into(retencion), soci::into(neto),
+             soci::into(anio, anio_ind));
+        for_each_row(st, [&] {
+          if (auto parsed = parse_timestamp(at)) row.fecha = format_timestamp(*parsed);
+          row.usuario_id = usuario_ind == soci::i_ok ? std::optional<std::string>(usuario) : std::nullopt;
+          row.nombre = nombre_ind == soci::i_ok ? nombre : "";
+          row.email = email_ind == soci::i_ok ? email : "";
+          // A prize in kind has no cash payouts row unless opened; a paid cash prize always has one.
+          row.tipo = tipo_ind == soci::i_ok ? tipo : "in_kind";
+          row.bruto = bruto;
+          row.retencion = retencion;
+          row.neto = neto;
+          row.uvt_anio = anio_ind == soci::i_ok ? anio : 0;
+          out.push_back(row);
+        });
+        return out;
       },
       TransactionMode::kRead);
 }

@@ -12,6 +12,7 @@ class SqlReportRepository final : public engine::ReportRepository {
 
   Result<engine::IncomeRows> income(const engine::DayRange& range) override;
   Result<std::optional<engine::ParticipationReport>> participation(const std::string& rifa_id) override;
+  Result<std::vector<engine::WithholdingRow>> withholdings(const engine::DayRange& range) override;
 
  private:
   Database& db_;

@@ -35,10 +35,16 @@ std::optional<std::string> lock_rifa(soci::session& sql, Backend backend, const 
 // ganadores, winning tickets, audit rows and outbox jobs of a settlement write.
 void write_ganadores(soci::session& sql, Backend backend, const settlement::SettlementWrite& w, engine::TimePoint now) {
   for (const auto& g : w.ganadores) {
-    long long monto = g.monto_cents;
-    int tier = g.tier;
-    sql << "INSERT INTO ganadores (id, ticket_id, tier, monto_ganado) VALUES (:id, :ticket, :tier, :monto)",
-        soci::use(g.id), soci::use(g.ticket_id), soci::use(tier), soci::use(monto);
+    long long monto = g.monto_cents, bruto = g.bruto_cents, retencion = g.retencion_cents, neto = g.neto_cents;
+    long long umbral = g.retencion_umbral_cents;
+    int tier = g.tier, anio = g.uvt_anio, tarifa = g.retencion_tarifa_bp;
+    soci::indicator anio_ind = anio > 0 ? soci::i_ok : soci::i_null, tarifa_ind = anio_ind, umbral_ind = anio_ind;
+    sql << "INSERT INTO ganadores (id, ticket_id, tier, monto_ganado, monto_bruto, retencion, monto_neto, uvt_anio, "
+           "retencion_tarifa_bp, retencion_umbral) VALUES (:id, :ticket, :tier, :monto, :bruto, :retencion, :neto, "
+           ":anio, :tarifa, :umbral)",
+        soci::use(g.id), soci::use(g.ticket_id), soci::use(tier), soci::use(monto), soci::use(bruto),
+        soci::use(retencion), soci::use(neto), soci::use(anio, anio_ind), soci::use(tarifa, tarifa_ind),
+        soci::use(umbral, umbral_ind);
     sql << "UPDATE tickets SET estado = " + sql_literal(engine::TicketEstado::kGanador) +
                " WHERE id = :id AND estado IN " + sql_sold_tickets(),
         soci::use(g.ticket_id);
@@ -233,23 +239,36 @@ Result<std::vector<settlement::GanadorView>> SqlSettlementRepository::ganadores(
       [&](soci::session& sql) {
         std::vector<settlement::GanadorView> out;
         settlement::GanadorView g;
-        long long monto = 0;
-        std::string usuario, fecha, ref, estado, motivo, status, error;
-        soci::indicator usuario_ind, fecha_ind, ref_ind, estado_ind, motivo_ind, status_ind, error_ind;
+        long long monto = 0, bruto = 0, retencion = 0, neto = 0;
+        int anio = 0;
+        std::string usuario, fecha, ref, estado, motivo, status, error, ret_fecha, ret_ref;
+        soci::indicator usuario_ind, fecha_ind, ref_ind, estado_ind, motivo_ind, status_ind, error_ind, anio_ind,
+            ret_fecha_ind, ret_ref_ind;
         soci::statement st =
             (sql.prepare << "SELECT g.id, g.ticket_id, t.numero, g.tier, CAST(g.monto_ganado AS BIGINT), t.usuario_id, "
                             "g.fecha_pago, COALESCE(g.referencia_pago, p.referencia), p.estado, p.motivo, j.status, "
-                            "j.last_error FROM ganadores g JOIN tickets t ON t.id = g.ticket_id "
+                            "j.last_error, CAST(COALESCE(g.monto_bruto, g.monto_ganado) AS BIGINT), "
+                            "CAST(g.retencion AS BIGINT), CAST(COALESCE(g.monto_neto, g.monto_ganado) AS BIGINT), "
+                            "g.uvt_anio, g.retencion_pagada_en, g.retencion_referencia "
+                            "FROM ganadores g JOIN tickets t ON t.id = g.ticket_id "
                             "LEFT JOIN payouts p ON p.ganador_id = g.id "
                             "LEFT JOIN jobs j ON j.dedupe_key = 'payout:' || g.id "
                             "WHERE t.rifa_id = :rifa ORDER BY g.tier, t.numero",
              soci::use(rifa_id), soci::into(g.id), soci::into(g.ticket_id), soci::into(g.numero), soci::into(g.tier),
              soci::into(monto), soci::into(usuario, usuario_ind), soci::into(fecha, fecha_ind),
              soci::into(ref, ref_ind), soci::into(estado, estado_ind), soci::into(motivo, motivo_ind),
-             soci::into(status, status_ind), soci::into(error, error_ind));
+             soci::into(status, status_ind), soci::into(error, error_ind), soci::into(bruto), soci::into(retencion),
+             soci::into(neto), soci::into(anio, anio_ind), soci::into(ret_fecha, ret_fecha_ind),
+             soci::into(ret_ref, ret_ref_ind));
         st.execute();
         while (st.fetch()) {
           g.monto_cents = monto;
+          g.bruto_cents = bruto;
+          g.retencion_cents = retencion;
+          g.neto_cents = neto;
+          g.uvt_anio = anio_ind == soci::i_ok ? anio : 0;
+          g.retencion_pagada_en = stamp(ret_fecha, ret_fecha_ind);
+          g.retencion_referencia = optional_text(ret_ref, ret_ref_ind);
           g.usuario_id = optional_text(usuario, usuario_ind);
           g.fecha_pago = stamp(fecha, fecha_ind);
           g.referencia_pago = optional_text(ref, ref_ind);

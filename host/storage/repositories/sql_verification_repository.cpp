@@ -56,12 +56,26 @@ Result<std::optional<engine::VerificationData>> SqlVerificationRepository::load(
         }
         {
           engine::PublishedWinner w;
-          long long monto = 0;
-          soci::statement st = (sql.prepare << "SELECT t.numero, g.tier, g.monto_ganado FROM ganadores g JOIN tickets t "
-                                               "ON t.id = g.ticket_id WHERE t.rifa_id = :id ORDER BY g.tier, t.numero",
-                                soci::use(rifa_id), soci::into(w.numero), soci::into(w.tier), soci::into(monto));
+          long long monto = 0, bruto = 0, retencion = 0, neto = 0, umbral = 0;
+          int anio = 0, tarifa = 0;
+          soci::indicator anio_ind = soci::i_null, tarifa_ind = soci::i_null, umbral_ind = soci::i_null;
+          soci::statement st =
+              (sql.prepare << "SELECT t.numero, g.tier, CAST(g.monto_ganado AS BIGINT), "
+                              "CAST(COALESCE(g.monto_bruto, g.monto_ganado) AS BIGINT), CAST(g.retencion AS BIGINT), "
+                              "CAST(COALESCE(g.monto_neto, g.monto_ganado) AS BIGINT), g.uvt_anio, "
+                              "g.retencion_tarifa_bp, CAST(g.retencion_umbral AS BIGINT) FROM ganadores g JOIN tickets t "
+                              "ON t.id = g.ticket_id WHERE t.rifa_id = :id ORDER BY g.tier, t.numero",
+               soci::use(rifa_id), soci::into(w.numero), soci::into(w.tier), soci::into(monto), soci::into(bruto),
+               soci::into(retencion), soci::into(neto), soci::into(anio, anio_ind), soci::into(tarifa, tarifa_ind),
+               soci::into(umbral, umbral_ind));
           for_each_row(st, [&] {
             w.monto_ganado = monto;
+            w.monto_bruto = bruto;
+            w.retencion = retencion;
+            w.monto_neto = neto;
+            w.uvt_anio = anio_ind == soci::i_ok ? anio : 0;
+            w.retencion_tarifa_bp = tarifa_ind == soci::i_ok ? tarifa : 0;
+            w.retencion_umbral = umbral_ind == soci::i_ok ? umbral : 0;
             d.ganadores.push_back(w);
           });
         }

@@ -107,6 +107,19 @@ Variables variables_of(const json& event, const json& recipient) {
   v["categoria_premio"] = text(data, "tier_name");
   const bool in_kind = data.value("in_kind", false);
   v["premio"] = in_kind ? text(data, "descripcion") : format_cop(integer(data, "monto_ganado"));
+  // Retención en la fuente on prizes (the host's prize_tax.hpp): said only when something is withheld.
+  const int64_t retencion = integer(data, "retencion");
+  if (retencion > 0 && in_kind) {
+    v["retencion_detalle"] = "Retención en la fuente: antes de la entrega debes pagar " + format_cop(retencion) +
+                             " (sobre el valor comercial del premio, " + format_cop(integer(data, "monto_bruto")) +
+                             ").";
+  } else if (retencion > 0) {
+    v["retencion_detalle"] = "Premio bruto: " + format_cop(integer(data, "monto_bruto")) +
+                             "; retención en la fuente: " + format_cop(retencion) + "; recibirás " +
+                             format_cop(integer(data, "monto_neto")) + ".";
+  } else {
+    v["retencion_detalle"] = "";
+  }
   v["siguiente_paso"] =
       in_kind ? "te contactaremos en los próximos días para acordar la entrega del premio; ten a mano tu documento "
                 "de identidad."

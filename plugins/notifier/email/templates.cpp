@@ -30,13 +30,15 @@ std::map<std::string, MailTemplate> defaults() {
       "¡Ganaste! Tu número {{numero}} obtuvo {{premio}}",
       "Hola, {{nombre}}:\n\n"
       "¡Felicitaciones! Tu número {{numero}} ganó en el sorteo ({{categoria_premio}}).\n"
-      "Premio: {{premio}}\n\n"
+      "Premio: {{premio}}\n"
+      "{{retencion_detalle}}\n\n"
       "Qué sigue: {{siguiente_paso}}\n"
       "Si tienes preguntas, responde a este correo citando el código {{ganador_id}}.\n",
       html_page("<p>Hola, {{nombre}}:</p>\n"
                 "<p><strong>¡Felicitaciones!</strong> Tu número <strong>{{numero}}</strong> ganó en el sorteo "
                 "({{categoria_premio}}).</p>\n"
                 "<p>Premio: <strong>{{premio}}</strong></p>\n"
+                "<p>{{retencion_detalle}}</p>\n"
                 "<p>Qué sigue: {{siguiente_paso}}</p>\n"
                 "<p>Si tienes preguntas, responde a este correo citando el código <code>{{ganador_id}}</code>.</p>")};
   t["payout_sent"] = {

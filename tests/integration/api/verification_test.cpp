@@ -160,8 +160,11 @@ TEST_F(VerificationTest, SettledRifaShowsDrawAndWinnersAndVerifyRecomputesThem) 
   EXPECT_EQ(v["sorteo"]["raw_sha256"], std::string(64, 'a'));
   EXPECT_EQ(v["sorteo"]["fecha_sorteo"], v["commitment"]["draw_date"]);
   EXPECT_EQ(v["sorteo"]["numero_sorteo"], 4711);
-  EXPECT_EQ(v["ganadores"], (json{{{"numero", 17}, {"tier", 0}, {"monto_ganado", 26250}},
-                                  {{"numero", 42}, {"tier", 1}, {"monto_ganado", 11250}}}));
+  // (issue 15: rows written without a withholding show gross = net, nothing withheld)
+  EXPECT_EQ(v["ganadores"], (json{{{"numero", 17}, {"tier", 0}, {"monto_ganado", 26250}, {"monto_bruto", 26250},
+                                   {"retencion", 0}, {"monto_neto", 26250}},
+                                  {{"numero", 42}, {"tier", 1}, {"monto_ganado", 11250}, {"monto_bruto", 11250},
+                                   {"retencion", 0}, {"monto_neto", 11250}}}));
   // Nothing in it names a buyer.
   EXPECT_EQ(v.dump().find("usuario"), std::string::npos);
 

@@ -2,6 +2,7 @@
 // newcomer or an integrator meets them.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -76,6 +77,34 @@ TEST(Cli, CheckConfigValidatesEachPluginConfigAgainstThePluginsSchema) {
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find(file.string() + ":5:5: error: plugins.instances.mock.config"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("seeed"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("OK"), std::string::npos) << r.out;
+  fs::remove_all(dir);
+}
+
+// Issue 15: without the UVT of this year (Bogotá) no prize can be paid: check-config says so, at
+// tax.uvt's position.
+TEST(Cli, CheckConfigRefusesATaxSectionWithoutThisYearsUvt) {
+  const fs::path dir = fs::temp_directory_path() / "rifa-cli-tax-test";
+  fs::create_directories(dir);
+  const fs::path file = dir / "tax.yaml";
+  std::ofstream(file) << "database: {url: \"sqlite3://rifa.db\"}\n"
+                         "plugins:\n"
+                         "  search_path: [" << RIFA_PLUGIN_DIR << "]\n"
+                         "  instances:\n"
+                         "    mock: {library: lottery_mock, kind: lottery}\n"
+                         "    sandbox: {library: payment_sandbox, kind: payment, config: {webhook_secret: s3cret-s3cret}}\n"
+                         "    log: {library: notifier_log, kind: notifier}\n"
+                         "bindings:\n"
+                         "  defaults: {lottery: mock, payment: sandbox, notifiers: [log]}\n"
+                         "tax:\n"
+                         "  uvt:\n"
+                         "    2020: 35607\n";
+  auto r = host({"check-config", file.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  const auto bogota_now = std::chrono::system_clock::now() - std::chrono::hours(5);  // UTC-5, no DST
+  const std::chrono::year_month_day today{std::chrono::floor<std::chrono::days>(bogota_now)};
+  const std::string year = std::to_string(static_cast<int>(today.year()));
+  EXPECT_NE(r.err.find(file.string() + ":11:3: error: tax.uvt: no UVT value for " + year), std::string::npos) << r.err;
   EXPECT_EQ(r.out.find("OK"), std::string::npos) << r.out;
   fs::remove_all(dir);
 }

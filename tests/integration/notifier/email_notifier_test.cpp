@@ -150,6 +150,41 @@ TEST_F(EmailNotifierTest, TheWinnerMailSaysThePrizeAndWhatNextAndTemplatesAreOve
   EXPECT_NE(text.find("g-1"), std::string::npos) << text;
 }
 
+// Issue 15: a prize above 48 UVT says the gross, the withholding and the net; one in kind says
+// what the winner must pay before delivery.
+TEST_F(EmailNotifierTest, TheWinnerMailSaysTheWithholdingOnThePrize) {
+  SmtpSinkOptions options = tls_options();
+  options.implicit_tls = true;
+  SmtpSinkProcess smtp(dir_.path() / "mail", options);
+  ASSERT_TRUE(smtp.ready());
+  auto* email = load("email", config("smtps://127.0.0.1:" + std::to_string(smtp.port())));
+  ASSERT_NE(email, nullptr);
+  json cash = winner("evt-winner-tax");
+  cash["data"]["monto_ganado"] = 300000000;
+  cash["data"]["monto_bruto"] = 300000000;
+  cash["data"]["retencion"] = 60000000;
+  cash["data"]["monto_neto"] = 240000000;
+  ASSERT_TRUE(email->deliver(cash.dump()).ok());
+  json moto = winner("evt-winner-moto");
+  moto["data"].update({{"in_kind", true}, {"descripcion", "Moto AKT 125"}, {"monto_ganado", 0},
+                       {"monto_bruto", 650000000}, {"retencion", 130000000}, {"monto_neto", 520000000}});
+  ASSERT_TRUE(email->deliver(moto.dump()).ok());
+  json small = winner("evt-winner-small");
+  small["data"].update({{"monto_bruto", 1250000}, {"retencion", 0}, {"monto_neto", 1250000}});
+  ASSERT_TRUE(email->deliver(small.dump()).ok());
+
+  const auto mails = smtp.mails();
+  ASSERT_EQ(mails.size(), 3u);
+  const std::string cash_text = mails[0]["mail"]["text"];
+  EXPECT_NE(cash_text.find("Premio bruto: $ 3.000.000; retención en la fuente: $ 600.000; recibirás $ 2.400.000."),
+            std::string::npos)
+      << cash_text;
+  const std::string moto_text = mails[1]["mail"]["text"];
+  EXPECT_NE(moto_text.find("antes de la entrega debes pagar $ 1.300.000"), std::string::npos) << moto_text;
+  const std::string small_text = mails[2]["mail"]["text"];
+  EXPECT_EQ(small_text.find("retención"), std::string::npos) << small_text;
+}
+
 TEST_F(EmailNotifierTest, RequiredStartTlsNeverSendsInClear) {
   SmtpSinkProcess plain(dir_.path() / "mail", SmtpSinkOptions{});  // no TLS offered
   ASSERT_TRUE(plain.ready());

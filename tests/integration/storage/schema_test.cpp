@@ -67,6 +67,15 @@ TEST_F(Schema, MoneyIsNeverNegative) {
   reject("INSERT INTO ganadores (id, ticket_id, monto_ganado) VALUES ('g1', 'k0', -1)", "monto_ganado");
   accept("INSERT INTO ganadores (id, ticket_id, monto_ganado) VALUES ('g1', 'k0', 15000000)");
   reject("INSERT INTO ganadores (id, ticket_id, monto_ganado) VALUES ('g2', 'k0', 1)", "same ticket and tier twice");
+  // Issue 15 (migration 0016): gross = withheld + net, none negative.
+  reject("INSERT INTO ganadores (id, ticket_id, tier, monto_ganado, monto_bruto, retencion, monto_neto) "
+         "VALUES ('g3', 'k0', 1, 300000000, 300000000, 60000000, 240000001)",
+         "gross != withheld + net");
+  reject("INSERT INTO ganadores (id, ticket_id, tier, monto_ganado, monto_bruto, retencion, monto_neto) "
+         "VALUES ('g3', 'k0', 1, 300000000, 300000000, -1, 300000001)",
+         "negative withholding");
+  accept("INSERT INTO ganadores (id, ticket_id, tier, monto_ganado, monto_bruto, retencion, monto_neto) "
+         "VALUES ('g3', 'k0', 1, 300000000, 300000000, 60000000, 240000000)");
 }
 
 TEST_F(Schema, RakeIsBasisPointsBetweenZeroAndTenThousand) {

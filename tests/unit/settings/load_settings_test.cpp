@@ -384,3 +384,46 @@ TEST_F(LoadSettingsFileTest, ErrorsNameTheFileAsGiven) {
 
 }  // namespace
 }  // namespace rifa::settings
+
+namespace rifa::settings {
+namespace {
+
+// Issue 15: the tax section (retención en la fuente on prizes).
+TEST(LoadSettingsTax, AbsentMeansNoWithholdingPresentReadsRateThresholdAndUvtByYear) {
+  auto off = load_settings_text(kRequired, "test.yaml", "/srv", environment_from_map({}));
+  ASSERT_TRUE(off.ok()) << errors_of(off);
+  EXPECT_FALSE(off.settings().tax.enabled);
+  EXPECT_FALSE(check_tax_year(off.settings(), 2031).has_value());  // nothing to check when disabled
+
+  auto on = load(kRequired + "tax:\n  uvt:\n    2025: 49799\n    2026: 52374\n");
+  ASSERT_TRUE(on.ok()) << errors_of(on);
+  const auto& tax = on.settings().tax;
+  EXPECT_TRUE(tax.enabled);
+  EXPECT_EQ(tax.rate_bp, 2000);
+  EXPECT_EQ(tax.threshold_uvt, 48);
+  EXPECT_EQ(tax.uvt_pesos_by_year, (std::map<int, int64_t>{{2025, 49799}, {2026, 52374}}));
+  EXPECT_FALSE(check_tax_year(on.settings(), 2026).has_value());
+  auto missing = check_tax_year(on.settings(), 2027);
+  ASSERT_TRUE(missing.has_value());
+  // At tax.uvt's position: line 11 of the file (kRequired has 9), column 3.
+  EXPECT_EQ(format(*missing).rfind("test.yaml:11:3: error: tax.uvt: no UVT value for 2027", 0), 0u) << format(*missing);
+
+  auto custom = load(kRequired + "tax:\n  rate_bp: 1000\n  threshold_uvt: 10\n  uvt: {2030: 60000}\n");
+  ASSERT_TRUE(custom.ok()) << errors_of(custom);
+  EXPECT_EQ(custom.settings().tax.rate_bp, 1000);
+  EXPECT_EQ(custom.settings().tax.threshold_uvt, 10);
+}
+
+TEST(LoadSettingsTax, MistakesAreReportedWithTheirPosition) {
+  const std::string e = errors_of(load(kRequired + "tax:\n  rate_bp: 20001\n  uvt:\n    veinte: 5\n    2026: -1\n"));
+  EXPECT_NE(e.find("test.yaml:11:12: error: tax.rate_bp"), std::string::npos) << e;
+  EXPECT_NE(e.find("test.yaml:13:5: error: tax.uvt.veinte: expected a year"), std::string::npos) << e;
+  EXPECT_NE(e.find("test.yaml:14:11: error: tax.uvt.2026"), std::string::npos) << e;
+  const std::string none = errors_of(load(kRequired + "tax:\n  rate_bp: 2000\n"));
+  EXPECT_NE(none.find("uvt"), std::string::npos) << none;
+  const std::string typo = errors_of(load(kRequired + "tax:\n  uvt: {2026: 52374}\n  umbral_uvt: 48\n"));
+  EXPECT_NE(typo.find("tax.umbral_uvt"), std::string::npos) << typo;
+}
+
+}  // namespace
+}  // namespace rifa::settings
