@@ -302,26 +302,31 @@ def main():
                                                     {"Idempotency-Key": key})
                 if status == 201:
                     break
-                if status == 409 and isinstance(body, dict) and "sold" in json.dumps(body).lower() \
-                        and "flight" not in json.dumps(body).lower():
+                # The key's first request died with its host: 409 until sales.in_flight_takeover_s, then resumed.
+                in_flight = status == 409 and "still being processed" in json.dumps(body)
+                if status == 409 and not in_flight and "sold" in json.dumps(body).lower():
                     stop.set()  # sold out
                     return
-                transient = status in (0, 502, 503, 504) or (status == 409 and "flight" in json.dumps(body).lower())
+                transient = status in (0, 502, 503, 504) or in_flight
                 if not transient or time.time() > deadline:
                     with lock:
                         gave_up.append((key, status, body))
                     fail(f"key {key}: gave up after {attempts} attempt(s), last HTTP {status}: {body}")
                     return
                 with lock:
-                    trouble["connection" if status == 0 else "409 in flight" if status == 409 else "502/503/504"] += 1
-                time.sleep(float(headers.get("Retry-After", "0.2")) if status == 409 else 0.2)
+                    trouble["connection" if status == 0 else "409 in flight" if in_flight else "502/503/504"] += 1
+                time.sleep(float(headers.get("Retry-After", "0.5")) if in_flight else 0.2)
             with lock:
                 answers[key] = (email, body)
                 if attempts > 1:
                     retried_keys[0] += 1
             if random.random() < 0.25:  # a client that never saw the answer sends the same key again
-                status, again, _ = client.call("POST", f"/rifas/{rifa}/tickets", {"quantity": 1}, token,
-                                               {"Idempotency-Key": key})
+                for _ in range(50):  # through the same transient failures as any request
+                    status, again, _ = client.call("POST", f"/rifas/{rifa}/tickets", {"quantity": 1}, token,
+                                                   {"Idempotency-Key": key})
+                    if status not in (0, 502, 503, 504):
+                        break
+                    time.sleep(0.2)
                 if status != 201 or again.get("transaccion_id") != body.get("transaccion_id") or \
                         again.get("tickets") != body.get("tickets"):
                     fail(f"key {key}: a replay answered HTTP {status} {again}, not the first answer {body}")

@@ -11,8 +11,9 @@ Result<std::vector<BoundRifa>> rifas_past_activation(Database& db) {
       [&](soci::session& sql) -> std::vector<BoundRifa> {
         std::vector<BoundRifa> out;
         soci::rowset<soci::row> rows = (sql.prepare << "SELECT r.id, r.estado, c.nombre, r.payment_instance, "
-                                                      "CAST(r.commitment AS TEXT) FROM rifas r "
+                                                      "CAST(r.commitment AS TEXT), l.plugin_instance FROM rifas r "
                                                       "JOIN categoria_rifa c ON c.id = r.categoria_id "
+                                                      "JOIN loterias l ON l.id = r.loteria_id "
                                                       "WHERE r.estado IN ('activa', 'cerrada', 'resuelta') ORDER BY r.id");
         for (const auto& row : rows) {
           BoundRifa r;
@@ -24,6 +25,8 @@ Result<std::vector<BoundRifa>> rifas_past_activation(Database& db) {
             const auto commitment = nlohmann::json::parse(row.get<std::string>(4), nullptr, false);
             if (commitment.is_object()) r.lottery_instance = commitment.value("lottery_instance", "");
           }
+          // A rifa activated before commitments existed (the seed's): its loteria's instance decides it.
+          if (r.lottery_instance.empty()) r.lottery_instance = row.get<std::string>(5);
           out.push_back(std::move(r));
         }
         return out;

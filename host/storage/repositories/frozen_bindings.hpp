@@ -20,7 +20,7 @@ struct BoundRifa {
   std::string estado;
   std::string categoria;                          // its nombre (bindings resolve by it)
   std::optional<std::string> payment_instance;    // frozen at activation; empty for rifas activated before migration 0020
-  std::string lottery_instance;                   // from the frozen commitment; empty when it has none
+  std::string lottery_instance;                   // from the frozen commitment, else its loteria's
 };
 
 // Every rifa that is activa, cerrada or resuelta: sales, the draw, payouts and refunds still run
