@@ -16,6 +16,7 @@
 #include "engine/clock.hpp"
 #include "engine/id_generator.hpp"
 #include "engine/login_throttle.hpp"
+#include "engine/player_service.hpp"
 #include "engine/rifa_service.hpp"
 #include "engine/settlement/prize_delivery_service.hpp"
 #include "handlers/common/api_context.hpp"
@@ -28,6 +29,7 @@
 #include "storage/repositories/sql_categoria_repository.hpp"
 #include "storage/repositories/sql_login_attempt_repository.hpp"
 #include "storage/repositories/sql_loteria_repository.hpp"
+#include "storage/repositories/sql_player_repository.hpp"
 #include "storage/repositories/sql_prize_delivery_repository.hpp"
 #include "storage/repositories/sql_rifa_repository.hpp"
 #include "storage/repositories/sql_user_repository.hpp"
@@ -63,6 +65,8 @@ struct ApiWiringOptions {
   // settings.server.plugin_calls_per_instance: payment plugin calls in flight per instance
   // (plugin_runtime/call_limiter.hpp); 0 = no bound.
   int plugin_calls_per_instance = 0;
+  // settings.datos_personales: the data policy version sign-ups consent to, and the retention.
+  engine::DataPolicy data_policy;
 };
 
 // The composition root of the REST API: repositories on the Database, the engine services over
@@ -93,6 +97,8 @@ class ApiWiring {
   const engine::Clock& clock() const { return clock_; }
   // The one job queue (the admin API lists it; JobWiring's runner claims from it).
   jobs::JobQueue& job_queue() { return admin_->jobs(); }
+  // Self-exclusion, limits, export, erasure and the retention job (issue 15).
+  engine::PlayerService& players() { return players_; }
 
  private:
   engine::SystemClock system_clock_;
@@ -124,6 +130,8 @@ class ApiWiring {
   std::unique_ptr<SalesWiring> sales_;
   storage::SqlPrizeDeliveryRepository prize_delivery_repo_;
   settlement::PrizeDeliveryService prize_deliveries_;  // in-kind prizes delivered
+  storage::SqlPlayerRepository players_repo_;
+  engine::PlayerService players_;  // self-exclusion, limits, habeas data (issue 15)
   // Built last, once, from the services above: the handlers' view of them.
   api::ApiContext context_;
 };

@@ -83,6 +83,13 @@ struct SalesSettings {
   int64_t max_held_per_buyer = 10;
 };
 
+// Personal data (Ley 1581 de 2012): the data policy version a sign-up consents to, and how long an
+// inactive jugador's personal data is kept before the retention job erases it (0 = kept).
+struct DatosPersonalesSettings {
+  std::string politica_version = "1";
+  int64_t retencion_inactivos_dias = 0;
+};
+
 // The durable job queue and the scheduler that feeds it.
 struct JobsSettings {
   int workers = 2;
@@ -158,6 +165,7 @@ struct Settings {
   AuditSettings audit;
   PluginSettings plugins;
   Bindings bindings;
+  DatosPersonalesSettings datos_personales;
 
   // nullptr when no instance has that id.
   const PluginInstanceSettings* find_instance(std::string_view id) const;
