@@ -42,7 +42,13 @@ Response register_user(const ApiContext& ctx, Request& req) {
   auto email = body->text("email", Presence::kRequired, engine::kEmailMaxLength);
   auto password = body->text("password", Presence::kRequired, kPasswordReadMax);
   auto telefono = body->nullable_text("telefono", engine::kTelefonoMaxLength);
+  // Adults only and habeas data (issue 15): checked by AccountService::register_user.
+  in.fecha_nacimiento = body->text("fecha_nacimiento", Presence::kRequired, 10);
+  in.documento_tipo = body->text("documento_tipo", Presence::kRequired, 2);
+  in.documento_numero = body->text("documento_numero", Presence::kRequired, 32);
+  auto consent = body->boolean("acepta_politica_datos", Presence::kRequired);
   if (auto ok = body->finish(); !ok) return error_response(ok.error(), req);
+  in.acepta_politica_datos = consent.value_or(false);
   in.nombre = *nombre;
   in.email = *email;
   in.password = *password;

@@ -4,6 +4,7 @@
 #include "handlers/common/json_body.hpp"
 #include "handlers/common/json_response.hpp"
 #include "handlers/common/pagination.hpp"
+#include "engine/player_service.hpp"
 #include "engine/validation.hpp"
 #include "handlers/user_json.hpp"
 
@@ -41,6 +42,7 @@ Response patch_user(const ApiContext& ctx, Request& req) {
   auto rol = body->text("rol", Presence::kOptional, 16);
   patch.is_active = body->boolean("is_active", Presence::kOptional);
   auto channels = body->object("notificaciones", Presence::kOptional);
+  patch.fecha_nacimiento = body->text("fecha_nacimiento", Presence::kOptional, 10, 10);
   if (auto ok = body->finish(); !ok) return error_response(ok.error(), req);
   if (channels) {
     // {"email": false, "webhook": true}: each channel on or off; the service checks the names.
@@ -67,7 +69,17 @@ Response patch_user(const ApiContext& ctx, Request& req) {
 Response delete_user(const ApiContext& ctx, Request& req) {
   auto who = ctx.authenticator.authenticate(req);
   if (!who) return error_response(who.error(), req);
-  if (auto done = ctx.accounts.deactivate(who->actor(), req.path_params.at("id")); !done) {
+  const auto erase = req.query.find("erase");
+  if (erase != req.query.end() && erase->second != "true" && erase->second != "false") {
+    return error_response(engine::invalid_field("erase", "must be true or false"), req);
+  }
+  if (erase != req.query.end() && erase->second == "true") {
+    // Habeas data (Ley 1581 de 2012): the player, or an admin at their request, erases the personal
+    // fields; the financial records stay, under the account's id.
+    if (auto done = ctx.players.erase(who->actor(), req.path_params.at("id")); !done) {
+      return error_response(done.error(), req);
+    }
+  } else if (auto done = ctx.accounts.deactivate(who->actor(), req.path_params.at("id")); !done) {
     return error_response(done.error(), req);
   }
   Response r;

@@ -11,7 +11,7 @@ namespace {
 using P = ProblemType;
 
 // In ProblemType order (problem_kind(ProblemType) indexes it; a static_assert below keeps the size).
-constexpr std::array<ProblemKind, 20> kCatalog = {{
+constexpr std::array<ProblemKind, 23> kCatalog = {{
     {P::kValidation, 422, "validation", "Invalid request",
      "a member or parameter is missing, of the wrong type or out of range; `field` names it: fix it and resend"},
     {P::kMalformedJson, 400, "malformed-json", "Malformed JSON", "the body is not valid UTF-8 JSON: fix the syntax"},
@@ -45,6 +45,12 @@ constexpr std::array<ProblemKind, 20> kCatalog = {{
     {P::kWithholdingUnpaid, 409, "withholding-unpaid", "Withholding on the prize not paid",
      "the winner of a prize in kind owes the retención en la fuente on its commercial value: record it paid "
      "(POST /api/v1/ganadores/{id}/retencion) before delivering"},
+    {P::kSelfExcluded, 403, "autoexcluido", "Self-excluded",
+     "the player excluded themself from playing; no sale until the exclusion ends (`detail` says when)"},
+    {P::kSpendingLimit, 403, "limite-de-gasto", "Spending limit reached",
+     "the purchase would exceed one of the player's spending limits; `field` names it, `detail` says what remains"},
+    {P::kBirthDateRequired, 403, "fecha-nacimiento-requerida", "Birth date required",
+     "adults only: add fecha_nacimiento to the account (PATCH /api/v1/users/{id}) before buying"},
 }};
 
 constexpr bool catalog_in_order() {
@@ -54,7 +60,7 @@ constexpr bool catalog_in_order() {
   return true;
 }
 static_assert(catalog_in_order(), "kCatalog rows must follow the ProblemType order");
-static_assert(kCatalog.size() == static_cast<size_t>(P::kWithholdingUnpaid) + 1, "a ProblemType has no row");
+static_assert(kCatalog.size() == static_cast<size_t>(P::kBirthDateRequired) + 1, "a ProblemType has no row");
 
 // The ErrorCode table (common/error_status.hpp) names slugs of this catalog with their statuses.
 constexpr bool answers_agree() {
@@ -84,13 +90,21 @@ const ProblemKind& problem_kind(ErrorCode code) {
   return problem_kind(P::kInternal);  // unreachable: answers_agree() below
 }
 
+const ProblemKind& problem_kind(const Error& error) {
+  const std::string_view slug = http_answer(error).problem;
+  for (const ProblemKind& kind : kCatalog) {
+    if (slug == kind.type) return kind;
+  }
+  return problem_kind(error.code);
+}
+
 Response make_problem(ProblemType type, const std::string& detail, const std::string& field) {
   const ProblemKind& kind = problem_kind(type);
   return problem(kind.status, kind.type, kind.title, detail, field);
 }
 
 Response problem_from_error(const Error& error, const std::string& request_id) {
-  const ProblemKind& kind = problem_kind(error.code);
+  const ProblemKind& kind = problem_kind(error);
   const std::string detail = kind.status >= 500 && error.code != ErrorCode::kUnavailable
                                  ? "the server failed to handle this request; quote request id " + request_id
                                  : error.message;

@@ -32,6 +32,9 @@ enum class ProblemType {
   kUpstreamTimeout,
   kUnsupportedMediaType,
   kWithholdingUnpaid,
+  kSelfExcluded,
+  kSpendingLimit,
+  kBirthDateRequired,
 };
 
 // The `type` member is kProblemTypeBase + slug. Slugs are stable: clients branch on them.
@@ -53,6 +56,9 @@ const ProblemKind& problem_kind(ProblemType type);
 // ErrorCode → problem, by the slug common/error_status.hpp's table gives the code (that table is
 // the one place that decides the HTTP status of an engine error).
 const ProblemKind& problem_kind(ErrorCode code);
+// The same for an Error: a few 403s have a more specific type chosen by their field
+// (common/error_status.hpp http_answer(const Error&)).
+const ProblemKind& problem_kind(const Error& error);
 
 // A problem response of this type. `field` names the offending request member, if any.
 Response make_problem(ProblemType type, const std::string& detail, const std::string& field = "");

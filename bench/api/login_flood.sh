@@ -66,7 +66,7 @@ YAML
 HOST_PID=$!
 wait_for_host "$WORK/host.log"
 curl -sS -o /dev/null -X POST "http://127.0.0.1:$PORT/api/v1/auth/register" -H 'Content-Type: application/json' \
-  --data "{\"nombre\":\"Victima\",\"email\":\"$EMAIL\",\"password\":\"Bench-victim-password-2026!\"}"
+  --data "{\"nombre\":\"Victima\",\"email\":\"$EMAIL\",\"password\":\"Bench-victim-password-2026!\",\"fecha_nacimiento\":\"1990-05-17\",\"documento_tipo\":\"CC\",\"documento_numero\":\"70002\",\"acepta_politica_datos\":true}"
 
 # Each flood connection waits this long between its requests.
 pause_ms=$(( FLOOD_CONNECTIONS * 1000 / RATE ))

@@ -76,7 +76,7 @@ rifa=$(api POST /rifas "$admin" "$(jq -nc --arg c "$categoria" --arg l "$loteria
   '{nombre: "RoundTrips", categoria_id: $c, loteria_id: $l, fecha_inicio: $i, fecha_fin: $f, total_boletas: 1000}')" \
   | jq -r .id)
 api PATCH "/rifas/$rifa" "$admin" '{"estado":"activa"}' >/dev/null
-api POST /auth/register "" "{\"nombre\":\"Jugador\",\"email\":\"rt-player@rifa1122.test\",\"password\":\"$PLAYER_PASSWORD\"}" >/dev/null
+api POST /auth/register "" "{\"nombre\":\"Jugador\",\"email\":\"rt-player@rifa1122.test\",\"password\":\"$PLAYER_PASSWORD\",\"fecha_nacimiento\":\"1990-05-17\",\"documento_tipo\":\"CC\",\"documento_numero\":\"70001\",\"acepta_politica_datos\":true}" >/dev/null
 player=$(api POST /auth/login "" "{\"email\":\"rt-player@rifa1122.test\",\"password\":\"$PLAYER_PASSWORD\"}" | jq -r .access_token)
 
 buy() {

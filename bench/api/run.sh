@@ -145,7 +145,7 @@ register_players() {
     echo "$i"
   done | xargs -P 4 -I{} curl -sS --fail-with-body -X POST "http://127.0.0.1:$PORT/api/v1/auth/register" \
       -H 'Content-Type: application/json' \
-      --data "{\"nombre\":\"Jugador {}\",\"email\":\"bench-{}-$name@rifa1122.test\",\"password\":\"$PLAYER_PASSWORD\"}" \
+      --data "{\"nombre\":\"Jugador {}\",\"email\":\"bench-{}-$name@rifa1122.test\",\"password\":\"$PLAYER_PASSWORD\",\"fecha_nacimiento\":\"1990-05-17\",\"documento_tipo\":\"CC\",\"documento_numero\":\"7000{}\",\"acepta_politica_datos\":true}" \
       -o "$WORK/player-{}.json" \
     || { echo "bench/api: registering the jugadores failed; answers, then the host's log:" >&2
          cat "$WORK"/player-*.json "$WORK/host-$name.log" >&2; exit 1; }

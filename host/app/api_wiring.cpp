@@ -9,6 +9,7 @@
 #include "handlers/categoria_handlers.hpp"
 #include "handlers/loteria_handlers.hpp"
 #include "handlers/payout_handlers.hpp"
+#include "handlers/player_handlers.hpp"
 #include "handlers/rifa_handlers.hpp"
 #include "handlers/settlement_handlers.hpp"
 #include "handlers/ticket_handlers.hpp"
@@ -52,6 +53,8 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
                                            clock_, ids_)),
       prize_delivery_repo_(db),
       prize_deliveries_(prize_delivery_repo_, clock_),
+      players_repo_(db, clock_),
+      players_(players_repo_, clock_, ids_, options.data_policy),
       context_{.accounts = accounts_,
                .catalog = catalog_,
                .rifas = rifas_,
@@ -67,7 +70,9 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
                .tickets = sales_->tickets(),
                .payments = sales_->payments(),
                .prize_deliveries = prize_deliveries_,
-               .settlement = settlement_->service()} {
+               .settlement = settlement_->service(),
+               .players = players_} {
+  accounts_.set_data_policy_version(options.data_policy.version);
   // Accounts written before migration 0009 (or by hand) get the skeleton the look-alike check needs.
   if (auto unresolved = accounts_.backfill_email_skeletons(); !unresolved) {
     spdlog::warn("could not compute the email skeletons of existing accounts: {}", unresolved.error().message);
@@ -121,6 +126,8 @@ ApiWiringOptions ApiWiring::options_from(const settings::Settings& settings) {
   options.bindings = settings.bindings;
   options.job_max_attempts = settings.jobs.max_attempts;
   options.tax = settings.tax;
+  options.data_policy.version = settings.datos_personales.politica_version;
+  options.data_policy.retention_days = settings.datos_personales.retencion_inactivos_dias;
   return options;
 }
 
@@ -134,6 +141,7 @@ void ApiWiring::register_routes(api::Router& router) const {
   api::register_webhook_routes(router, context_);
   api::register_payout_routes(router, context_);
   api::register_settlement_routes(router, context_);
+  api::register_player_routes(router, context_);
   AdminWiring::register_routes(router, context_);
 }
 

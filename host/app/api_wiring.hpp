@@ -16,6 +16,7 @@
 #include "engine/clock.hpp"
 #include "engine/id_generator.hpp"
 #include "engine/login_throttle.hpp"
+#include "engine/player_service.hpp"
 #include "engine/rifa_service.hpp"
 #include "engine/settlement/prize_delivery_service.hpp"
 #include "handlers/common/api_context.hpp"
@@ -28,6 +29,7 @@
 #include "storage/repositories/sql_categoria_repository.hpp"
 #include "storage/repositories/sql_login_attempt_repository.hpp"
 #include "storage/repositories/sql_loteria_repository.hpp"
+#include "storage/repositories/sql_player_repository.hpp"
 #include "storage/repositories/sql_prize_delivery_repository.hpp"
 #include "storage/repositories/sql_rifa_repository.hpp"
 #include "storage/repositories/sql_user_repository.hpp"
@@ -67,6 +69,8 @@ struct ApiWiringOptions {
   int plugin_calls_per_instance = 0;
   // settings.tax: the withholding on prizes settlement applies (disabled by default).
   settlement::TaxRules tax;
+  // settings.datos_personales: the data policy version sign-ups consent to, and the retention.
+  engine::DataPolicy data_policy;
 };
 
 // The composition root of the REST API: repositories on the Database, the engine services over
@@ -100,6 +104,8 @@ class ApiWiring {
   const api::ApiContext& context() const { return context_; }
   // The bindings every purchase, payout and notification reads (JobWiring's jobs too).
   const std::shared_ptr<settings::LiveBindings>& live_bindings() const { return bindings_; }
+  // Self-exclusion, limits, export, erasure and the retention job (issue 15).
+  engine::PlayerService& players() { return players_; }
 
  private:
   engine::SystemClock system_clock_;
@@ -131,6 +137,8 @@ class ApiWiring {
   std::unique_ptr<SalesWiring> sales_;
   storage::SqlPrizeDeliveryRepository prize_delivery_repo_;
   settlement::PrizeDeliveryService prize_deliveries_;  // in-kind prizes delivered
+  storage::SqlPlayerRepository players_repo_;
+  engine::PlayerService players_;  // self-exclusion, limits, habeas data (issue 15)
   // Built last, once, from the services above: the handlers' view of them.
   api::ApiContext context_;
 };

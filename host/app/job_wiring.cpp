@@ -48,6 +48,13 @@ JobWiring::JobWiring(storage::Database& db, const settings::Settings& settings,
       runner_(queue_, runner_options(settings.jobs, std::move(owner)), logger_, metrics),
       settlement_(api.settlement()),
       scheduler_(api.settlement_repository(), clock_, make_logger("scheduler"), scheduler_options(settings.jobs)) {
+  // Habeas data: the retention of inactive jugadores' personal data (a no-op while it is 0 days).
+  runner_.handle(jobs::kPersonalDataRetention, [&players = api.players(), logger = logger_](const jobs::Job&) -> Result<void> {
+    auto erased = players.erase_inactive();
+    if (!erased) return erased.error();
+    if (*erased > 0) logger->info("personal data retention: {} inactive account(s) anonymised", *erased);
+    return {};
+  });
   register_handlers();
   register_payout_jobs(runner_, db_, settings_, plugins,
                        PayoutJobsShared{&clock_, &api.sales().gateway(), &api.notifications()});
@@ -63,10 +70,12 @@ void JobWiring::register_handlers() {
   // "notify.deliver" are registered in the constructor, which has the plugin registry.
 
   // Sales: hold expiry and payment reconciliation, enqueued by the scheduler every interval.
+  std::vector<std::string> periodic = {jobs::kPersonalDataRetention};
   if (payments_) {
     register_sales_jobs(runner_, *payments_, clock_, make_logger("sales"));
-    scheduler_.set_periodic_kinds({jobs::kExpireHolds, jobs::kReconcilePayments});
+    periodic.insert(periodic.end(), {jobs::kExpireHolds, jobs::kReconcilePayments});
   }
+  scheduler_.set_periodic_kinds(std::move(periodic));
 }
 
 void JobWiring::start() {

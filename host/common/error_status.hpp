@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <string_view>
 
 #include "common/result.hpp"
 
@@ -43,6 +44,26 @@ constexpr HttpAnswer http_answer(ErrorCode code) {
 }
 
 constexpr int http_status(ErrorCode code) { return http_answer(code).status; }
+
+// Refusals of a sale by the player's own protections (issue 15) are kPermissionDenied (403) with a
+// problem type of their own, told apart by the member they are about (Error::field):
+//  * kSelfExcludedField: the player excluded themself           → "autoexcluido";
+//  * kSpendingLimitFieldPrefix + diario|semanal|mensual          → "limite-de-gasto";
+//  * kBirthDateRequiredField: no birth date on the account yet   → "fecha-nacimiento-requerida".
+// Only the purchase makes errors with these fields and this code.
+inline constexpr std::string_view kSelfExcludedField = "autoexclusion";
+inline constexpr std::string_view kSpendingLimitFieldPrefix = "limites.";
+inline constexpr std::string_view kBirthDateRequiredField = "fecha_nacimiento";
+
+inline HttpAnswer http_answer(const Error& error) {
+  if (error.code == ErrorCode::kPermissionDenied) {
+    const std::string_view field = error.field;
+    if (field == kSelfExcludedField) return {403, "autoexcluido"};
+    if (field.starts_with(kSpendingLimitFieldPrefix)) return {403, "limite-de-gasto"};
+    if (field == kBirthDateRequiredField) return {403, "fecha-nacimiento-requerida"};
+  }
+  return http_answer(error.code);
+}
 
 // Every ErrorCode, for checks that walk the table.
 inline constexpr std::array<ErrorCode, 20> kAllErrorCodes = {

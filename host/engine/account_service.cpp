@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "engine/email_identity.hpp"
+#include "engine/player_rules.hpp"
 #include "engine/validation.hpp"
 
 namespace rifa::engine {
@@ -45,6 +46,14 @@ AccountService::AccountService(UserRepository& users, const PasswordPolicy& pass
     : users_(users), passwords_(passwords), clock_(clock), ids_(ids), throttle_(throttle) {}
 
 Result<Registration> AccountService::register_user(const NewUser& input) {
+  // Public sign-up is a jugador's: adults only, identified, and consenting to the data policy.
+  if (!input.fecha_nacimiento) return invalid_field("fecha_nacimiento", "is required (YYYY-MM-DD)");
+  if (!input.documento_tipo) return invalid_field("documento_tipo", "is required (CC, CE or PP)");
+  if (!input.documento_numero) return invalid_field("documento_numero", "is required");
+  if (!input.acepta_politica_datos) {
+    return invalid_field("acepta_politica_datos",
+                         "must be true: the data policy (Ley 1581 de 2012) must be accepted to register");
+  }
   auto created = create(input, Rol::kJugador, std::nullopt);
   if (created) return Registration::kCreated;
   if (created.error().code == ErrorCode::kConflict) return Registration::kAlreadyRegistered;
@@ -60,6 +69,20 @@ Result<User> AccountService::create(const NewUser& input, Rol rol, const std::op
   auto email = email_identity(input.email);
   if (!email) return email.error();
   if (auto ok = check_telefono(input.telefono); !ok) return ok.error();
+  std::optional<std::string> birth;
+  if (input.fecha_nacimiento) {
+    auto date = check_birth_date(*input.fecha_nacimiento, clock_.now());
+    if (!date) return date.error();
+    birth = format_civil_date(*date);
+  }
+  std::optional<std::string> documento;
+  if (input.documento_tipo || input.documento_numero) {
+    if (!input.documento_tipo) return invalid_field("documento_tipo", "is required with documento_numero");
+    if (!input.documento_numero) return invalid_field("documento_numero", "is required with documento_tipo");
+    auto numero = check_document(*input.documento_tipo, *input.documento_numero);
+    if (!numero) return numero.error();
+    documento = std::move(*numero);
+  }
   if (const std::string why = passwords_.weakness(input.password); !why.empty()) {
     return invalid_field("password", why);
   }
@@ -76,12 +99,22 @@ Result<User> AccountService::create(const NewUser& input, Rol rol, const std::op
   user.rol = rol;
   user.creado_en = clock_.now();
   user.is_active = true;
+  user.fecha_nacimiento = birth;
+  if (documento) {
+    user.documento_tipo = input.documento_tipo;
+    user.documento_numero = documento;
+  }
+  if (input.acepta_politica_datos) {
+    user.consentimiento_version = data_policy_version_;
+    user.consentimiento_en = user.creado_en;
+  }
 
   std::optional<AuditEntry> audit;
   if (actor) {
-    // Creating a privileged account is a role grant: audit it like a role change.
-    audit = AuditEntry{actor->user_id, "user.created", "users", user.id,
-                       {{"email", user.email}, {"rol", to_string(rol)}}};
+    // Creating a privileged account is a role grant: audit it like a role change. The row names the
+    // account by id only: the audit payload is hashed into the chain and can never be erased, so
+    // it holds no personal data (rows written before issue 15 still carry the email).
+    audit = AuditEntry{actor->user_id, "user.created", "users", user.id, {{"rol", to_string(rol)}}};
   }
   if (auto inserted = users_.insert(user, audit); !inserted) {
     if (inserted.error().code == ErrorCode::kConflict) return field_error(ErrorCode::kConflict, "email", kEmailTaken);
@@ -122,6 +155,8 @@ Result<User> AccountService::login(const std::string& email, const std::string& 
   if (throttle_) {
     if (auto reset = throttle_->record_success(key); !reset) return reset.error();
   }
+  // The retention clock (datos_personales.retencion_inactivos_dias) counts from the last log-in.
+  if (auto seen = users_.record_login((*found)->id, clock_.now()); !seen) return seen.error();
   return std::move(**found);
 }
 
@@ -170,6 +205,12 @@ Result<User> AccountService::update(const Actor& actor, const std::string& id, c
       return invalid_field("password", why);
     }
   }
+  std::optional<std::string> birth;
+  if (patch.fecha_nacimiento) {
+    auto date = check_birth_date(*patch.fecha_nacimiento, clock_.now());
+    if (!date) return date.error();
+    birth = format_civil_date(*date);
+  }
   auto found = users_.find_by_id(id);
   if (!found) return found.error();
   if (!*found) return make_error(ErrorCode::kNotFound, "user " + id + " does not exist");
@@ -177,6 +218,17 @@ Result<User> AccountService::update(const Actor& actor, const std::string& id, c
 
   UserChanges changes;
   std::vector<AuditEntry> audit;
+  if (birth && birth != current.fecha_nacimiento) {
+    if (current.fecha_nacimiento) {
+      if (!actor.is_admin()) {
+        // 409, not 403: a 403 on fecha_nacimiento is the purchase's "add your birth date".
+        return field_error(ErrorCode::kConflict, "fecha_nacimiento", "is already set; only an admin may correct it");
+      }
+      // The correction is audited; the dates are personal data and stay out of the hashed payload.
+      audit.push_back({actor.user_id, "user.birth_date_corrected", "users", id, nlohmann::json::object()});
+    }
+    changes.fecha_nacimiento = birth;
+  }
   changes.nombre = patch.nombre;
   changes.telefono = patch.telefono;
   if (patch.password) {

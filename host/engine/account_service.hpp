@@ -22,6 +22,13 @@ struct NewUser {
   std::string email;
   std::string password;
   std::optional<std::string> telefono;
+  // Adults only (issue 15): required at public sign-up, optional for accounts made by an admin or
+  // the CLI (staff; a jugador made that way cannot buy until it has one).
+  std::optional<std::string> fecha_nacimiento;  // YYYY-MM-DD
+  std::optional<std::string> documento_tipo;    // CC, CE, PP (TI is refused: a minor's document)
+  std::optional<std::string> documento_numero;
+  // Habeas data: the sign-up accepts the data policy (Ley 1581 de 2012); refused without it.
+  bool acepta_politica_datos = false;
 };
 
 // Absent members are left as they are. telefono: a present nullopt clears it.
@@ -38,6 +45,9 @@ struct UserPatch {
   // Channels to turn on (true) or off (false); merged into the user's current preferences, the
   // channels not named keep theirs. Anyone who may patch the account may set them.
   std::optional<std::map<std::string, bool>> notificaciones;
+  // YYYY-MM-DD. The player may set it once (accounts made before it was asked for); after that only
+  // an admin corrects it, audited as user.birth_date_corrected (without the date itself).
+  std::optional<std::string> fecha_nacimiento;
 };
 
 // What a sign-up did. The public reply is the same for both, so it never tells which emails have
@@ -81,6 +91,9 @@ class AccountService {
   // hand); answers how many could not get one because another account already has that skeleton.
   Result<int> backfill_email_skeletons();
 
+  // The data policy version public sign-ups consent to (config datos_personales.politica_version).
+  void set_data_policy_version(std::string version) { data_policy_version_ = std::move(version); }
+
  private:
   Result<User> create(const NewUser& input, Rol rol, const std::optional<Actor>& actor);
   bool verify_or_dummy(const std::optional<User>& user, const std::string& password);
@@ -93,6 +106,7 @@ class AccountService {
   LoginThrottle* throttle_;
   std::once_flag dummy_once_;
   std::string dummy_hash_;  // what an unknown email's password is checked against
+  std::string data_policy_version_ = "1";
 };
 
 inline constexpr const char* kBadCredentials = "invalid email or password";

@@ -5,6 +5,7 @@
 #include "engine/iso_time.hpp"
 #include "engine/number_assignment.hpp"
 #include "engine/payment_service.hpp"
+#include "engine/player_rules.hpp"
 #include "engine/validation.hpp"
 
 namespace rifa::engine {
@@ -46,6 +47,25 @@ Result<PurchaseResult> decode(const StoredResponse& stored, bool replayed) {
 bool nothing_charged(ErrorCode code) {
   return code == ErrorCode::kNotFound || code == ErrorCode::kInvalidArgument || code == ErrorCode::kUnsupported ||
          code == ErrorCode::kConfigInvalid || code == ErrorCode::kRateLimited;
+}
+
+// Adults only and self-exclusion (issue 15), on the buyer's row as the purchase's first statement
+// read it. A refusal keeps nothing: the transaction (and the key's claim) rolls back, so the same
+// key can be used again once the player may buy.
+Result<void> check_buyer(const PurchaseFacts::Buyer& buyer, const std::string& buyer_id, TimePoint now) {
+  // kPermissionDenied with these fields answers its own problem type (common/error_status.hpp).
+  if (!buyer.fecha_nacimiento) {
+    return field_error(ErrorCode::kPermissionDenied, kBirthDateRequiredField,
+                       "adults only (Ley 643 de 2001): account " + buyer_id +
+                           " has no fecha_nacimiento; add it with PATCH /api/v1/users/" + buyer_id + " before buying");
+  }
+  if (buyer.autoexcluido_hasta && now < *buyer.autoexcluido_hasta) {
+    const bool indefinite = *buyer.autoexcluido_hasta == indefinite_exclusion_end();
+    return field_error(ErrorCode::kPermissionDenied, kSelfExcludedField,
+                       indefinite ? std::string("the player is self-excluded indefinitely")
+                                  : "the player is self-excluded until " + format_iso_time(*buyer.autoexcluido_hasta));
+  }
+  return {};
 }
 
 }  // namespace
@@ -154,6 +174,8 @@ Result<PurchaseResult> PurchaseService::purchase(const Actor& actor, const Purch
     }
   }
 
+  if (auto allowed = check_buyer(facts->buyer, buyer, now); !allowed) return allowed.error();
+
   // The rifa, held since the first step: on sale while activa and before fecha_fin (sales end at
   // fecha_fin whether or not the closing job has run yet; after it the draw may be known).
   if (!facts->rifa) return refuse(make_error(ErrorCode::kNotFound, "rifa " + in.rifa_id + " does not exist"));
@@ -204,6 +226,18 @@ Result<PurchaseResult> PurchaseService::purchase(const Actor& actor, const Purch
       return refuse(make_field_error(ErrorCode::kConflict, "quantity", "only " + std::to_string(left->disponible) +
                                                          " number(s) left, asked for " + std::to_string(in.quantity)));
     }
+  }
+
+  // Spending limits: only a buyer who has some pays for this (two statements on PostgreSQL, one on
+  // SQLite). Checked after the reservation, under the buyer's lock, against every purchase of theirs
+  // committed before it plus this one; over a limit, nothing is kept (rolled back).
+  if (effective_limits(facts->buyer.limites, facts->buyer.limites_pendientes, now).any()) {
+    int64_t amount = 0;
+    for (const auto& ticket : tickets) amount += ticket.precio;
+    auto spending = tx.spending(buyer, spending_windows(now));
+    if (!spending) return spending.error();
+    const SpendingLimits limits = effective_limits(spending->limites, spending->limites_pendientes, now);
+    if (auto within = check_limits(limits, spending->spent, amount); !within) return within.error();
   }
 
   Sale sale;

@@ -11,6 +11,7 @@
 #include "engine/clock.hpp"
 #include "engine/number_assignment.hpp"
 #include "engine/page.hpp"
+#include "engine/player_rules.hpp"
 #include "engine/sale.hpp"
 
 namespace rifa::engine {
@@ -63,6 +64,23 @@ struct PurchaseFacts {
   };
   std::optional<Rifa> rifa;  // empty: no such rifa
   int64_t held = 0;          // numbers the buyer holds (reservado) in the rifa
+  // The buyer's protections (issue 15), read in the same statement as the facts above.
+  struct Buyer {
+    std::optional<std::string> fecha_nacimiento;
+    std::optional<TimePoint> autoexcluido_hasta;
+    std::optional<std::string> limites;
+    std::optional<std::string> limites_pendientes;
+  };
+  Buyer buyer;
+};
+
+// A limited buyer's spending, read under the lock that serialises their purchases (PostgreSQL: the
+// buyer's users row FOR UPDATE, so two hosts on one database take turns; SQLite: the single
+// writer), with the limits as they are under that lock.
+struct BuyerSpending {
+  Spent spent;  // pending and succeeded transacciones per window, this transaction's included
+  std::optional<std::string> limites;
+  std::optional<std::string> limites_pendientes;
 };
 
 // Reserve `quantity` free numbers in `order`, insert the pending transaccion and point the key at
@@ -161,6 +179,8 @@ class PurchaseTransaction {
   // The reserved tickets (ordered by numero), or none when nothing was written.
   virtual Result<std::vector<Ticket>> reserve(const Reservation& reservation) = 0;
   virtual Result<Availability> availability(const std::string& rifa_id, const std::string& user_id) = 0;
+  // Locks the buyer (see BuyerSpending) and sums their spending in each window.
+  virtual Result<BuyerSpending> spending(const std::string& user_id, const SpendingWindows& windows) = 0;
   virtual Result<ConfirmOutcome> confirm_sale(const SaleConfirmation& confirmation) = 0;
   virtual Result<SettleOutcome> settle(const SettlePayment& change) = 0;
   virtual Result<void> complete_key(const std::string& user_id, const std::string& key,

@@ -32,6 +32,15 @@ struct User {
   // on. A channel is a notifier plugin's name (settlement::NotifierProfile::channel). Off means
   // nothing on that channel except receipts of money movements (notification_service.hpp).
   std::map<std::string, bool> notificaciones;
+  // Issue 15. YYYY-MM-DD; empty for accounts made before it was asked for (they cannot buy).
+  std::optional<std::string> fecha_nacimiento;
+  std::optional<std::string> documento_tipo;    // CC, CE, PP
+  std::optional<std::string> documento_numero;
+  // Consent to the data policy (Ley 1581 de 2012): its version and when it was given.
+  std::optional<std::string> consentimiento_version;
+  std::optional<TimePoint> consentimiento_en;
+  // Set when the personal fields were erased (the account is then inactive for good).
+  std::optional<TimePoint> anonimizado_en;
 };
 
 // At most this many channels in notificaciones; a channel name matches ^[a-z][a-z0-9_]{0,31}$.

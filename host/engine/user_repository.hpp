@@ -27,6 +27,7 @@ struct UserChanges {
   // When set to now (Unix seconds): tokens_valid_from_s becomes max(its value + 1, now + 1),
   // atomically, so every token issued so far is refused even when two changes share a second.
   std::optional<int64_t> revoke_tokens_at_s;
+  std::optional<std::string> fecha_nacimiento;  // YYYY-MM-DD
 };
 
 // Persistence of users. Implementations translate storage failures into kDatabase and a duplicate
@@ -48,6 +49,8 @@ class UserRepository {
   virtual Result<std::vector<std::pair<std::string, std::string>>> without_email_skeleton() = 0;
   // kConflict when another account already has this skeleton.
   virtual Result<void> set_email_skeleton(const std::string& id, const std::string& skeleton) = 0;
+  // A successful log-in (users.ultima_actividad: the retention of personal data counts from it).
+  virtual Result<void> record_login(const std::string& /*id*/, TimePoint /*at*/) { return {}; }
 };
 
 }  // namespace rifa::engine

@@ -99,6 +99,13 @@ struct SalesSettings {
   int64_t in_flight_takeover_s = 120;
 };
 
+// Personal data (Ley 1581 de 2012): the data policy version a sign-up consents to, and how long an
+// inactive jugador's personal data is kept before the retention job erases it (0 = kept).
+struct DatosPersonalesSettings {
+  std::string politica_version = "1";
+  int64_t retencion_inactivos_dias = 0;
+};
+
 // The durable job queue and the scheduler that feeds it.
 struct JobsSettings {
   int workers = 2;
@@ -179,6 +186,7 @@ struct Settings {
   // year → pesos with at least one year.
   settlement::TaxRules tax;
   SourceLocation tax_uvt_location;  // of the `uvt` key (or `tax`), where a missing year points
+  DatosPersonalesSettings datos_personales;
 
   // nullptr when no instance has that id.
   const PluginInstanceSettings* find_instance(std::string_view id) const;

@@ -23,8 +23,10 @@ namespace {
 namespace fs = std::filesystem;
 using Keys = std::vector<std::string>;
 
-const Keys kRootKeys = {"server", "database", "secrets", "logging", "sales", "jobs", "audit", "plugins", "bindings", "tax"};
+const Keys kRootKeys = {"server", "database", "secrets", "logging", "sales", "jobs", "audit", "plugins", "bindings", "tax",
+                        "datos_personales"};
 const Keys kTaxKeys = {"rate_bp", "threshold_uvt", "uvt"};
+const Keys kDatosPersonalesKeys = {"politica_version", "retencion_inactivos_dias"};
 const Keys kAuditKeys = {"seal_interval_ms", "unsealed_warn_ms"};
 const Keys kServerKeys = {"listen",          "port",          "io_threads", "body_limit_bytes",
                           "read_cache_ms",   "cors_allowed_origins", "rate_limit", "max_connections",
@@ -155,6 +157,7 @@ class SettingsLoader {
     if (auto* f = root->find("jobs")) read_jobs(*f);
     if (auto* f = root->find("audit")) read_audit(*f);
     if (auto* f = root->find("tax")) read_tax(*f);
+    if (auto* f = root->find("datos_personales")) read_datos_personales(*f);
     if (auto* f = root->find("plugins")) read_plugins(*f);
     if (auto* f = root->find("bindings")) read_bindings(*f);
     check_binding_references();
@@ -350,6 +353,20 @@ class SettingsLoader {
   SourceLocation location_of(const Field& field) const {
     const YAML::Mark mark = field.key_node.IsDefined() ? field.key_node.Mark() : field.value.Mark();
     return SourceLocation{reader_.file(), mark.line + 1, mark.column + 1};
+  }
+
+  // Habeas data (Ley 1581 de 2012, issue 15): the data policy version sign-ups consent to, and how
+  // many days an inactive jugador's personal data is kept (0 = no retention job).
+  void read_datos_personales(const Field& field) {
+    auto m = reader_.mapping(field, kDatosPersonalesKeys);
+    if (!m) return;
+    auto& datos = settings_.datos_personales;
+    if (auto* f = m->find("politica_version")) {
+      if (auto v = reader_.string(*f)) datos.politica_version = *v;
+    }
+    if (auto* f = m->find("retencion_inactivos_dias")) {
+      if (auto v = reader_.integer(*f, 0, 100 * 366)) datos.retencion_inactivos_dias = *v;
+    }
   }
 
   void read_audit(const Field& field) {

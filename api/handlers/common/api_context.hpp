@@ -13,6 +13,7 @@
 namespace rifa::engine {
 class AuditLogService;
 class PaymentService;
+class PlayerService;
 class PurchaseService;
 class TicketService;
 class ReportService;
@@ -48,6 +49,7 @@ struct ApiContext {
   engine::PaymentService& payments;        // payment webhooks
   settlement::PrizeDeliveryService& prize_deliveries;  // prizes in kind marked delivered
   settlement::SettlementService& settlement;  // closing, recalculating and the results of rifas
+  engine::PlayerService& players;  // self-exclusion, spending limits, export and erasure (issue 15)
 };
 
 inline constexpr const char* kApiPrefix = "/api/v1";

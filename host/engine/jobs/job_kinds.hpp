@@ -22,5 +22,8 @@ inline constexpr const char* kNotifyDeliver = "notify.deliver";
 inline constexpr const char* kExpireHolds = "sales.expire_holds";
 // No payload, periodic: payments pending too long are asked about → PaymentService.
 inline constexpr const char* kReconcilePayments = "payments.reconcile";
+// No payload, periodic: jugadores inactive past datos_personales.retencion_inactivos_dias have
+// their personal data erased → engine::PlayerService::erase_inactive (host/app/job_wiring).
+inline constexpr const char* kPersonalDataRetention = "datos.retencion";
 
 }  // namespace rifa::jobs

@@ -328,10 +328,11 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
           "(SELECT CASE WHEN is_active THEN 1 ELSE 0 END FROM users WHERE id = :fu1), "
           "k.request_hash, k.status, k.created_at, k.expires_at, k.transaccion_id, k.response_status, "
           "k.response_body, rf.estado, rf.assignment, rf.total_boletas, rf.nombre, rf.assignment_seed, rf.fecha_fin, "
-          "(SELECT count(*) FROM tickets WHERE rifa_id = :fr1 AND usuario_id = :fu2 AND estado = " + kHeld + ") ";
+          "(SELECT count(*) FROM tickets WHERE rifa_id = :fr1 AND usuario_id = :fu2 AND estado = " + kHeld + "), "
+          "bu.fecha_nacimiento, bu.autoexcluido_hasta, bu.limites, bu.limites_pendientes ";
       static const std::string kFrom =
           "FROM (SELECT 1 AS one) one LEFT JOIN rf ON 1 = 1 "
-          "LEFT JOIN idempotency_keys k ON k.user_id = :fu3 AND k.key = :fk1";
+          "LEFT JOIN idempotency_keys k ON k.user_id = :fu3 AND k.key = :fk1 LEFT JOIN users bu ON bu.id = :fu4";
       static const std::string kRifa =
           "rf AS (SELECT r.estado, r.assignment, r.total_boletas, c.nombre, r.assignment_seed, r.fecha_fin "
           "FROM rifas r JOIN categoria_rifa c ON c.id = r.categoria_id WHERE r.id = :rr1";
@@ -346,7 +347,7 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
                as(":inow", "TIMESTAMPTZ") + ", " + as(":iexp", "TIMESTAMPTZ") +
                " WHERE EXISTS (SELECT 1 FROM users WHERE id = :iu2 AND is_active) ON CONFLICT (user_id, key) DO NOTHING";
       };
-      const std::vector<SqlText> facts_params = {c.user_id, c.rifa_id, c.user_id, c.user_id, c.key};
+      const std::vector<SqlText> facts_params = {c.user_id, c.rifa_id, c.user_id, c.user_id, c.key, c.user_id};
       const std::vector<SqlText> insert_params = {c.key, c.user_id, c.request_hash, now, expires, c.user_id};
       std::vector<Row> rows;
       long long claimed = 0;
@@ -359,7 +360,7 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
         params.insert(params.end(), insert_params.begin(), insert_params.end());
         params.push_back(text("rifa1122-held:" + c.rifa_id + ":" + c.user_id));
         params.insert(params.end(), facts_params.begin(), facts_params.end());
-        rows = st.query(kClaim, params, 17);
+        rows = st.query(kClaim, params, 21);
         if (rows.size() != 1) throw soci::soci_error("purchase claim returned " + std::to_string(rows.size()) + " rows");
         claimed = integer_of(rows[0][0]);
         rows[0].erase(rows[0].begin(), rows[0].begin() + 2);
@@ -369,7 +370,7 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
         static const std::string kRead = "WITH " + kRifa + ") SELECT " + kFacts + kFrom;
         std::vector<SqlText> params = {c.rifa_id};
         params.insert(params.end(), facts_params.begin(), facts_params.end());
-        rows = st.query(kRead, params, 15);
+        rows = st.query(kRead, params, 19);
         if (rows.size() != 1) throw soci::soci_error("purchase facts returned " + std::to_string(rows.size()) + " rows");
       }
       const Row& row = rows[0];
@@ -388,7 +389,56 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
         f.rifa = std::move(r);
       }
       f.held = integer_of(row[14]);
+      f.buyer.fecha_nacimiento = row[15];
+      if (row[16]) f.buyer.autoexcluido_hasta = read_timestamp(*row[16]);
+      f.buyer.limites = row[17];
+      f.buyer.limites_pendientes = row[18];
       return f;
+    });
+  }
+
+  Result<engine::BuyerSpending> spending(const std::string& user_id, const engine::SpendingWindows& w) override {
+    return guarded([&]() -> Result<engine::BuyerSpending> {
+      StatementCache& st = tx_.statements();
+      engine::BuyerSpending out;
+      const auto sums_sql = [](bool pg) {
+        const auto as_ts = [pg](const char* p) { return pg ? "CAST(" + std::string(p) + " AS TIMESTAMPTZ)" : std::string(p); };
+        return "SELECT COALESCE(sum(CASE WHEN created_at >= " + as_ts(":sd") + " THEN amount ELSE 0 END), 0), "
+               "COALESCE(sum(CASE WHEN created_at >= " + as_ts(":sw") + " THEN amount ELSE 0 END), 0), "
+               "COALESCE(sum(CASE WHEN created_at >= " + as_ts(":sm") + " THEN amount ELSE 0 END), 0) "
+               "FROM transacciones WHERE user_id = :su AND status IN (" + kPending + ", " + kSucceeded + ") "
+               "AND created_at >= " + as_ts(":se");
+      };
+      static const std::string kSumsPg = sums_sql(true), kSums = sums_sql(false);
+      const std::vector<SqlText> sums = {format_timestamp(w.day), format_timestamp(w.week), format_timestamp(w.month),
+                                         user_id, format_timestamp(w.earliest())};
+      std::vector<Row> rows;
+      if (pg_) {
+        // The buyer's row lock serialises their purchases across hosts; the sums are then read by
+        // the next statement, whose snapshot sees every purchase committed before the lock came.
+        // NO KEY UPDATE, not UPDATE: this transaction already holds KEY SHARE on the row (the
+        // foreign keys of the key and the transaccion it inserted), and so may a concurrent
+        // purchase of the same buyer; FOR UPDATE conflicts with KEY SHARE and the two deadlock.
+        auto limits =
+            st.query("SELECT limites, limites_pendientes FROM users WHERE id = :u FOR NO KEY UPDATE", {user_id}, 2);
+        if (!limits.empty()) {
+          out.limites = limits[0][0];
+          out.limites_pendientes = limits[0][1];
+        }
+        rows = st.query(kSumsPg, sums, 3);
+      } else {
+        // SQLite: this transaction holds the write lock already; one statement.
+        static const std::string kRead =
+            "SELECT s.*, u.limites, u.limites_pendientes FROM (" + kSums + ") s LEFT JOIN users u ON u.id = :lu";
+        std::vector<SqlText> params = sums;
+        params.push_back(user_id);
+        rows = st.query(kRead, params, 5);
+        out.limites = rows[0][3];
+        out.limites_pendientes = rows[0][4];
+      }
+      out.spent = engine::Spent{static_cast<int64_t>(integer_of(rows[0][0])), static_cast<int64_t>(integer_of(rows[0][1])),
+                                static_cast<int64_t>(integer_of(rows[0][2]))};
+      return out;
     });
   }
 

@@ -14,7 +14,8 @@ namespace {
 // Booleans are read through CASE so both backends hand SOCI a plain integer.
 const char* kColumns =
     "SELECT id, nombre, email, telefono, hashed_password, rol, creado_en, CASE WHEN is_active THEN 1 ELSE 0 END, "
-    "email_skeleton, tokens_valid_from_s, notificaciones FROM users ";
+    "email_skeleton, tokens_valid_from_s, notificaciones, fecha_nacimiento, documento_tipo, documento_numero, "
+    "consentimiento_version, consentimiento_en, anonimizado_en FROM users ";
 
 // users.notificaciones: a JSON object of channel → boolean, NULL for none set.
 std::map<std::string, bool> read_channels(const std::string& text) {
@@ -35,6 +36,9 @@ struct UserRow {
   soci::indicator notificaciones_ind = soci::i_null;
   int is_active = 0;
   long long tokens_valid_from_s = 0;
+  // Issue 15's columns, in kColumns order.
+  std::string extra[6];
+  soci::indicator extra_ind[6] = {soci::i_null, soci::i_null, soci::i_null, soci::i_null, soci::i_null, soci::i_null};
 
   void bind(soci::statement& st) {
     st.exchange(soci::into(id));
@@ -48,6 +52,7 @@ struct UserRow {
     st.exchange(soci::into(email_skeleton, skeleton_ind));
     st.exchange(soci::into(tokens_valid_from_s));
     st.exchange(soci::into(notificaciones, notificaciones_ind));
+    for (int i = 0; i < 6; ++i) st.exchange(soci::into(extra[i], extra_ind[i]));
   }
 
   engine::User to_user() const {
@@ -63,6 +68,12 @@ struct UserRow {
     u.email_skeleton = skeleton_ind == soci::i_ok ? email_skeleton : std::string();
     u.tokens_valid_from_s = tokens_valid_from_s;
     if (notificaciones_ind == soci::i_ok) u.notificaciones = read_channels(notificaciones);
+    u.fecha_nacimiento = optional_text(extra[0], extra_ind[0]);
+    u.documento_tipo = optional_text(extra[1], extra_ind[1]);
+    u.documento_numero = optional_text(extra[2], extra_ind[2]);
+    u.consentimiento_version = optional_text(extra[3], extra_ind[3]);
+    if (extra_ind[4] == soci::i_ok) u.consentimiento_en = read_timestamp(extra[4]);
+    if (extra_ind[5] == soci::i_ok) u.anonimizado_en = read_timestamp(extra[5]);
     return u;
   }
 };
@@ -96,12 +107,22 @@ Result<void> SqlUserRepository::insert(const engine::User& user, const std::opti
     const std::string rol = engine::to_string(user.rol);
     const int active = user.is_active ? 1 : 0;
     const long long valid_from = user.tokens_valid_from_s;
+    NullableText birth(user.fecha_nacimiento), doc_tipo(user.documento_tipo), doc_numero(user.documento_numero);
+    NullableText consent_version(user.consentimiento_version);
+    NullableText consent_at(user.consentimiento_en ? std::optional<std::string>(format_timestamp(*user.consentimiento_en))
+                                                   : std::nullopt);
+    const std::string cast_at = backend == Backend::kPostgresql ? "CAST(:consent_at AS TIMESTAMPTZ)" : ":consent_at";
     sql << "INSERT INTO users (id, nombre, email, telefono, hashed_password, rol, creado_en, is_active, "
-           "email_skeleton, tokens_valid_from_s) "
-           "VALUES (:id, :nombre, :email, :telefono, :hash, :rol, :creado_en, (:active = 1), :skeleton, :valid_from)",
+           "email_skeleton, tokens_valid_from_s, fecha_nacimiento, documento_tipo, documento_numero, "
+           "consentimiento_version, consentimiento_en) "
+           "VALUES (:id, :nombre, :email, :telefono, :hash, :rol, :creado_en, (:active = 1), :skeleton, :valid_from, "
+           ":birth, :doc_tipo, :doc_numero, :consent_version, " + cast_at + ")",
         soci::use(user.id), soci::use(user.nombre), soci::use(user.email),
         soci::use(telefono.value, telefono.indicator), soci::use(user.hashed_password), soci::use(rol),
-        soci::use(creado_en), soci::use(active), soci::use(skeleton.value, skeleton.indicator), soci::use(valid_from);
+        soci::use(creado_en), soci::use(active), soci::use(skeleton.value, skeleton.indicator), soci::use(valid_from),
+        soci::use(birth.value, birth.indicator), soci::use(doc_tipo.value, doc_tipo.indicator),
+        soci::use(doc_numero.value, doc_numero.indicator), soci::use(consent_version.value, consent_version.indicator),
+        soci::use(consent_at.value, consent_at.indicator);
     if (audit) append_audit(sql, backend, audit_record(*audit, clock_.now()));
     return {};
   });
@@ -187,6 +208,10 @@ Result<engine::User> SqlUserRepository::update(const std::string& id, const engi
       assign("notificaciones = :notificaciones");
       st.exchange(soci::use(channels));
     }
+    if (changes.fecha_nacimiento) {
+      assign("fecha_nacimiento = :birth");
+      st.exchange(soci::use(*changes.fecha_nacimiento));
+    }
     if (changes.revoke_tokens_at_s) {
       // max(old + 1, now + 1) in one statement, so two changes in one second still move it.
       assign("tokens_valid_from_s = CASE WHEN tokens_valid_from_s + 1 >= :revoke_from THEN tokens_valid_from_s + 1 "
@@ -230,6 +255,14 @@ Result<void> SqlUserRepository::set_email_skeleton(const std::string& id, const 
   });
   if (!done && is_unique_violation(done.error())) return make_error(ErrorCode::kConflict, kEmailTaken);
   return done;
+}
+
+Result<void> SqlUserRepository::record_login(const std::string& id, engine::TimePoint at) {
+  const std::string when = format_timestamp(at);
+  const std::string value = db_.backend() == Backend::kPostgresql ? "CAST(:at AS TIMESTAMPTZ)" : ":at";
+  return db_.transaction([&](soci::session& sql) {
+    sql << "UPDATE users SET ultima_actividad = " + value + " WHERE id = :id", soci::use(when), soci::use(id);
+  });
 }
 
 }  // namespace rifa::storage

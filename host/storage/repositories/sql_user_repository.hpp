@@ -19,6 +19,7 @@ class SqlUserRepository final : public engine::UserRepository {
                               const std::vector<engine::AuditEntry>& audit) override;
   Result<std::vector<std::pair<std::string, std::string>>> without_email_skeleton() override;
   Result<void> set_email_skeleton(const std::string& id, const std::string& skeleton) override;
+  Result<void> record_login(const std::string& id, engine::TimePoint at) override;
 
  private:
   Result<std::optional<engine::User>> find_where(const std::string& condition, const std::string& value);

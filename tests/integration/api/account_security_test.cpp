@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api_fixture.hpp"
+#include "signup.hpp"
 
 namespace rifa::testing {
 namespace {
@@ -28,7 +29,7 @@ class AccountSecurityTest : public ApiTest {
   }
   ApiReply register_account(const std::string& email, const std::string& password = kStrongPassword) {
     return call("POST", "/api/v1/auth/register",
-                json{{"nombre", "Nueva"}, {"email", email}, {"password", password}}, "");
+                adult_signup(json{{"nombre", "Nueva"}, {"email", email}, {"password", password}}), "");
   }
   long long audit_count(const std::string& action) {
     return count("SELECT count(*) FROM audit_log WHERE action = '" + action + "'");

@@ -3,6 +3,7 @@
 #include "app/health_checks.hpp"
 #include "app/http_routes.hpp"
 #include "openapi_conformance.hpp"
+#include "signup.hpp"
 
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
@@ -61,8 +62,12 @@ ApiReply ApiTest::call(const std::string& method, const std::string& path, const
 }
 
 ApiTest::Account ApiTest::make_user(const std::string& email, engine::Rol rol) {
-  auto user = wiring_->accounts().create_user({"Usuario " + email, email, kStrongPassword, std::nullopt}, rol,
-                                              engine::cli_actor());
+  engine::NewUser in;
+  in.nombre = "Usuario " + email;
+  in.email = email;
+  in.password = kStrongPassword;
+  in.fecha_nacimiento = "1990-05-17";  // an adult: jugadores made this way can buy
+  auto user = wiring_->accounts().create_user(in, rol, engine::cli_actor());
   EXPECT_TRUE(user.ok()) << user.error().message;
   if (!user.ok()) return {};
   auto login = call("POST", "/api/v1/auth/login", nlohmann::json{{"email", email}, {"password", kStrongPassword}}, "");
@@ -71,10 +76,29 @@ ApiTest::Account ApiTest::make_user(const std::string& email, engine::Rol rol) {
 }
 
 ApiTest::Account ApiTest::register_jugador(const std::string& email, const std::string& nombre) {
-  auto r = call("POST", "/api/v1/auth/register",
-                nlohmann::json{{"nombre", nombre}, {"email", email}, {"password", kStrongPassword}}, "");
+  auto r = call("POST", "/api/v1/auth/register", registration(email, nombre), "");
   EXPECT_EQ(r.status, 202) << r.body;
   return login_as(email);
+}
+
+nlohmann::json registration(const std::string& email, const std::string& nombre) {
+  // A document number from the email, so two players in one test never share one.
+  const std::string digits = std::to_string(1000000000ULL + std::hash<std::string>{}(email) % 8999999999ULL);
+  return nlohmann::json{{"nombre", nombre},
+                        {"email", email},
+                        {"password", kStrongPassword},
+                        {"fecha_nacimiento", "1990-05-17"},
+                        {"documento_tipo", "CC"},
+                        {"documento_numero", digits.substr(0, 10)},
+                        {"acepta_politica_datos", true}};
+}
+
+nlohmann::json adult_signup(nlohmann::json body) {
+  const nlohmann::json full = registration(body.value("email", "x@example.com"));
+  for (const char* member : {"fecha_nacimiento", "documento_tipo", "documento_numero", "acepta_politica_datos"}) {
+    if (!body.contains(member)) body[member] = full[member];
+  }
+  return body;
 }
 
 ApiTest::Account ApiTest::login_as(const std::string& email, const std::string& password) {

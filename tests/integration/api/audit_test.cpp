@@ -48,7 +48,8 @@ TEST_F(AuditTest, RoleChangesDeactivationsAndRifaEditsFormOneHashChain) {
   // The fixture's admin was created through the CLI path: a privileged account is audited.
   EXPECT_EQ(log[0].action, "user.created");
   EXPECT_EQ(log[0].actor, "cli");
-  EXPECT_EQ(json::parse(log[0].data), (json{{"email", "admin@rifa.test"}, {"rol", "admin"}}));
+  // No personal data in the hashed payload (issue 15): the account is its entity_id.
+  EXPECT_EQ(json::parse(log[0].data), (json{{"rol", "admin"}}));
   EXPECT_EQ(log[1].action, "user.role_changed");
   EXPECT_EQ(log[1].actor, admin_.id);
   EXPECT_EQ(log[1].entity, "users");

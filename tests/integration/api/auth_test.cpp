@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "api_fixture.hpp"
+#include "signup.hpp"
 #include "auth/jwt.hpp"
 
 namespace rifa::testing {
@@ -12,8 +13,8 @@ class AuthTest : public ApiTest {};
 
 TEST_F(AuthTest, RegisterCreatesAJugadorThatLogsIn) {
   auto r = call("POST", "/api/v1/auth/register",
-                json{{"nombre", "Ana María"}, {"email", "Ana@Example.COM"}, {"password", kStrongPassword},
-                     {"telefono", "+57 300 000 0000"}},
+                adult_signup(json{{"nombre", "Ana María"}, {"email", "Ana@Example.COM"}, {"password", kStrongPassword},
+                     {"telefono", "+57 300 000 0000"}}),
                 "");
   // 202 with one body for every email: sign-up never tells which emails have accounts.
   ASSERT_EQ(r.status, 202) << r.body;
@@ -46,21 +47,21 @@ TEST_F(AuthTest, RegisterCreatesAJugadorThatLogsIn) {
 TEST_F(AuthTest, RegisterCreatesNothingForAnEmailThatDiffersOnlyInCase) {
   register_jugador("pedro@example.com");
   auto r = call("POST", "/api/v1/auth/register",
-                json{{"nombre", "Otro"}, {"email", "PEDRO@Example.com"}, {"password", kStrongPassword}}, "");
+                adult_signup(json{{"nombre", "Otro"}, {"email", "PEDRO@Example.com"}, {"password", kStrongPassword}}), "");
   EXPECT_EQ(r.status, 202) << r.body;
   EXPECT_EQ(count("SELECT count(*) FROM users WHERE lower(email) = 'pedro@example.com'"), 1);
 }
 
 TEST_F(AuthTest, RegisterRefusesWeakPasswordsAndBadEmails) {
   auto weak = call("POST", "/api/v1/auth/register",
-                   json{{"nombre", "X"}, {"email", "x@example.com"}, {"password", "short"}}, "");
+                   adult_signup(json{{"nombre", "X"}, {"email", "x@example.com"}, {"password", "short"}}), "");
   expect_problem(weak, 422, "password", "password: must be at least 10 characters long");
   auto plain = call("POST", "/api/v1/auth/register",
-                    json{{"nombre", "X"}, {"email", "x@example.com"}, {"password", "alllowercaseletters"}}, "");
+                    adult_signup(json{{"nombre", "X"}, {"email", "x@example.com"}, {"password", "alllowercaseletters"}}), "");
   expect_problem(plain, 422, "password", "password: must mix at least three of: lower case, upper case, digits, symbols");
   for (const char* email : {"no-at-sign", "@example.com", "a@b", "a b@example.com", "a@@example.com"}) {
     auto r = call("POST", "/api/v1/auth/register",
-                  json{{"nombre", "X"}, {"email", email}, {"password", kStrongPassword}}, "");
+                  adult_signup(json{{"nombre", "X"}, {"email", email}, {"password", kStrongPassword}}), "");
     expect_problem(r, 422, "email", "email: is not a valid email address");
   }
   EXPECT_EQ(count("SELECT count(*) FROM users"), 1);  // only the fixture's admin
@@ -68,7 +69,7 @@ TEST_F(AuthTest, RegisterRefusesWeakPasswordsAndBadEmails) {
 
 TEST_F(AuthTest, RegisterCannotChooseARole) {
   auto r = call("POST", "/api/v1/auth/register",
-                json{{"nombre", "X"}, {"email", "x@example.com"}, {"password", kStrongPassword}, {"rol", "admin"}}, "");
+                adult_signup(json{{"nombre", "X"}, {"email", "x@example.com"}, {"password", kStrongPassword}, {"rol", "admin"}}), "");
   expect_problem(r, 422, "rol", "rol: unknown field");
   EXPECT_EQ(count("SELECT count(*) FROM users WHERE rol = 'admin'"), 1);
 }

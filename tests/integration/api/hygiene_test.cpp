@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api_fixture.hpp"
+#include "signup.hpp"
 #include "app/logging.hpp"
 #include "server/client_rate_limits.hpp"
 
@@ -279,7 +280,7 @@ TEST_F(BodyLimitTest, BodiesOverTheLimitGet413) {
 
   // Just under the limit is read and judged on its content.
   auto fits = call("POST", "/api/v1/auth/register",
-                   nlohmann::json{{"nombre", std::string(100, 'x')}, {"email", "ok@rifa.test"}, {"password", kStrongPassword}},
+                   adult_signup(nlohmann::json{{"nombre", std::string(100, 'x')}, {"email", "ok@rifa.test"}, {"password", kStrongPassword}}),
                    "");
   EXPECT_EQ(fits.status, 202) << fits.body;
 }

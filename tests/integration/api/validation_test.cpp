@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "api_fixture.hpp"
+#include "signup.hpp"
 
 namespace rifa::testing {
 namespace {
@@ -24,7 +25,7 @@ class ValidationTest : public ApiTest {
     const std::string loteria_path = "/api/v1/loterias/" + loteria_id_;
     return {
         {"POST", "/api/v1/auth/register",
-         {{"nombre", "N"}, {"email", "v@example.com"}, {"password", kStrongPassword}, {"telefono", "1"}},
+         adult_signup({{"nombre", "N"}, {"email", "v@example.com"}, {"password", kStrongPassword}, {"telefono", "1"}}),
          {"nombre", "email", "password", "telefono"}},
         {"POST", "/api/v1/auth/login", {{"email", "v@example.com"}, {"password", kStrongPassword}}, {"email", "password"}},
         {"PATCH", "/api/v1/users/" + admin_.id, {{"nombre", "N"}, {"telefono", "1"}}, {"nombre", "telefono", "password", "rol"}},
@@ -122,8 +123,8 @@ TEST_F(ValidationTest, HugeAndNegativeNumbersAre422) {
 
 TEST_F(ValidationTest, SqlMetacharactersAreStoredVerbatim) {
   auto r = call("POST", "/api/v1/auth/register",
-                json{{"nombre", kSqlMeta}, {"email", "meta@example.com"}, {"password", kStrongPassword},
-                     {"telefono", "1' OR '1'='1"}},
+                adult_signup(json{{"nombre", kSqlMeta}, {"email", "meta@example.com"}, {"password", kStrongPassword},
+                     {"telefono", "1' OR '1'='1"}}),
                 "");
   ASSERT_EQ(r.status, 202) << r.body;
   auto meta = login_as("meta@example.com");
@@ -132,7 +133,7 @@ TEST_F(ValidationTest, SqlMetacharactersAreStoredVerbatim) {
   EXPECT_EQ(me.json()["telefono"], "1' OR '1'='1");
   // A hostile email is just an invalid email, and a hostile login is just a failed login.
   expect_problem(call("POST", "/api/v1/auth/register",
-                      json{{"nombre", "x"}, {"email", kSqlMeta}, {"password", kStrongPassword}}, ""),
+                      adult_signup(json{{"nombre", "x"}, {"email", kSqlMeta}, {"password", kStrongPassword}}), ""),
                  422, "email");
   expect_problem(call("POST", "/api/v1/auth/login", json{{"email", "' OR 1=1 --"}, {"password", "' OR 1=1 --"}}, ""), 401);
 
@@ -174,12 +175,12 @@ TEST_F(ValidationTest, LimitsCountCharactersNotBytes) {
   std::string nombre;
   for (int i = 0; i < 120; ++i) nombre += "ñ";
   auto ok = call("POST", "/api/v1/auth/register",
-                 json{{"nombre", nombre}, {"email", "n@example.com"}, {"password", kStrongPassword}}, "");
+                 adult_signup(json{{"nombre", nombre}, {"email", "n@example.com"}, {"password", kStrongPassword}}), "");
   ASSERT_EQ(ok.status, 202) << ok.body;
   auto n = login_as("n@example.com");
   EXPECT_EQ(call("GET", "/api/v1/users/" + n.id, "", n.token).json()["nombre"], nombre);
   expect_problem(call("POST", "/api/v1/auth/register",
-                      json{{"nombre", nombre + "ñ"}, {"email", "m@example.com"}, {"password", kStrongPassword}}, ""),
+                      adult_signup(json{{"nombre", nombre + "ñ"}, {"email", "m@example.com"}, {"password", kStrongPassword}}), ""),
                  422, "nombre", "nombre: must be at most 120 characters");
 }
 

@@ -78,7 +78,10 @@ TEST_F(AuditSealProcessTest, RowsLeftUnsealedByAKilledHostAreSealedInOrderAfterR
   const std::string base = start(first, write_config(3600 * 1000, 300));
   ASSERT_FALSE(base.empty());
   ASSERT_EQ(http_call("POST", base + "/api/v1/auth/register",
-                      json{{"nombre", "Compradora"}, {"email", "compra@example.com"}, {"password", kPassword}}.dump())
+                      json{{"nombre", "Compradora"}, {"email", "compra@example.com"}, {"password", kPassword},
+                           {"fecha_nacimiento", "1990-05-17"}, {"documento_tipo", "CC"},
+                           {"documento_numero", "1020304050"}, {"acepta_politica_datos", true}}
+                          .dump())
                 .status,
             202);
   auto login = http_call("POST", base + "/api/v1/auth/login",

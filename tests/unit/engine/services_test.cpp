@@ -10,6 +10,20 @@ namespace {
 
 using namespace rifa::engine::testing;
 
+// A public sign-up's required members (issue 15): an adult's birth date, a CC and the consent.
+NewUser adult(std::string nombre, std::string email, std::string password, std::optional<std::string> telefono) {
+  NewUser in;
+  in.nombre = std::move(nombre);
+  in.email = std::move(email);
+  in.password = std::move(password);
+  in.telefono = std::move(telefono);
+  in.fecha_nacimiento = "1990-05-17";
+  in.documento_tipo = "CC";
+  in.documento_numero = "1020304050";
+  in.acepta_politica_datos = true;
+  return in;
+}
+
 class AccountServiceTest : public ::testing::Test {
  protected:
   MemoryUsers users_;
@@ -26,7 +40,7 @@ class AccountServiceTest : public ::testing::Test {
 };
 
 TEST_F(AccountServiceTest, RegisterMakesALowerCasedJugador) {
-  auto outcome = service_.register_user({"Ana", "Ana@X.CO", "long-enough-pw", "123"});
+  auto outcome = service_.register_user(adult("Ana", "Ana@X.CO", "long-enough-pw", "123"));
   ASSERT_TRUE(outcome.ok()) << outcome.error().message;
   EXPECT_EQ(*outcome, Registration::kCreated);
   ASSERT_EQ(users_.users_.size(), 1u);
@@ -36,9 +50,9 @@ TEST_F(AccountServiceTest, RegisterMakesALowerCasedJugador) {
   EXPECT_EQ(u->creado_en, clock_.now_);
   EXPECT_EQ(u->hashed_password, "hash:long-enough-pw");
   EXPECT_TRUE(users_.audit_.empty());  // self sign-up grants nothing worth auditing
-  auto weak = service_.register_user({"Ana", "b@x.co", "short", std::nullopt});
+  auto weak = service_.register_user(adult("Ana", "b@x.co", "short", std::nullopt));
   EXPECT_EQ(weak.error().message, "password: too short");
-  auto bad_name = service_.register_user({"", "c@x.co", "long-enough-pw", std::nullopt});
+  auto bad_name = service_.register_user(adult("", "c@x.co", "long-enough-pw", std::nullopt));
   EXPECT_EQ(bad_name.error().message, "nombre: must not be empty");
 }
 
