@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/admin_wiring.hpp"
+#include "app/live_wiring.hpp"
 #include "app/sales_wiring.hpp"
 #include "app/settlement_wiring.hpp"
 #include "auth/jwt.hpp"
@@ -63,6 +64,9 @@ struct ApiWiringOptions {
   // settings.server.plugin_calls_per_instance: payment plugin calls in flight per instance
   // (plugin_runtime/call_limiter.hpp); 0 = no bound.
   int plugin_calls_per_instance = 0;
+  // settings.server.live: the live feed's caps, send queues, keep-alives and replay window.
+  api::LiveRouteOptions live;
+  size_t live_replay_window = 1024;
 };
 
 // The composition root of the REST API: repositories on the Database, the engine services over
@@ -126,6 +130,11 @@ class ApiWiring {
   settlement::PrizeDeliveryService prize_deliveries_;  // in-kind prizes delivered
   // Built last, once, from the services above: the handlers' view of them.
   api::ApiContext context_;
+  // GET /rifas/{id}/live (made in the constructor's body; stopped first on destruction).
+  std::unique_ptr<LiveWiring> live_;
+
+ public:
+  LiveWiring& live() { return *live_; }
 };
 
 }  // namespace rifa::app
