@@ -111,6 +111,9 @@ class LiveStreamImpl final : public LiveStream, public std::enable_shared_from_t
     close_code_ = code;
     close_reason_ = std::move(reason);
     kick_locked(true);
+    // A write stuck on a client that stopped reading would hold the close frame back: the
+    // connection is cut kCloseGrace from now however far the close got.
+    if (executor_) asio::post(*executor_, [self = shared_from_this()] { self->start_close_timer(); });
   }
 
   void kick_locked(bool force = false) {
@@ -212,6 +215,7 @@ class LiveStreamImpl final : public LiveStream, public std::enable_shared_from_t
   }
 
   void start_close_timer() {
+    if (close_timer_ || finished_) return;
     auto executor = ws_ ? ws_->get_executor() : sse_->get_executor();
     close_timer_.emplace(executor);
     close_timer_->expires_after(kCloseGrace);

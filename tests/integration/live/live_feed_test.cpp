@@ -484,7 +484,7 @@ class LiveFeedSlowTest : public LiveFeedTest {
 // its queue reaches 16 frames and the server cuts it off, while a subscriber that reads gets every
 // change, up to the final grid.
 TEST_F(LiveFeedSlowTest, ASubscriberThatStopsReadingIsCutOffAndOthersKeepUp) {
-  const std::string id = open_rifa(10000);
+  const std::string id = open_rifa(100000);
   SseClient reader(port(), live_path(id));
   ASSERT_EQ(reader.status(), 200);
   Grid grid;
@@ -502,20 +502,35 @@ TEST_F(LiveFeedSlowTest, ASubscriberThatStopsReadingIsCutOffAndOthersKeepUp) {
   for (int i = 0; i < 100 && wiring_->live().feed().subscribers() < 2; ++i) std::this_thread::sleep_for(10ms);
   ASSERT_EQ(wiring_->live().feed().subscribers(), 2u);
 
-  // 120 changes of 5,000 numbers each (~30 kB frames): far more than the slow socket holds.
-  for (int round = 0; round < 120; ++round) {
+  // 40 changes of 50,000 numbers each (too many to list: each is a fresh snapshot of 50,000
+  // ranges, ~600 kB): far more than the slow socket and its kernel buffers hold.
+  for (int round = 0; round < 40; ++round) {
     exec("UPDATE tickets SET estado = '" + std::string(round % 2 ? "disponible" : "vendido") +
          "' WHERE rifa_id = '" + id + "' AND numero % 2 = 0");
     auto e = reader.until([&](const SseEvent& ev) {
       grid.apply(ev.data);
-      return ev.data.value("vendidos", -1) == (round % 2 ? 0 : 5000);
+      return ev.data.value("vendidos", -1) == (round % 2 ? 0 : 50000);
     });
     ASSERT_TRUE(e) << "round " << round << ": the reading subscriber fell behind";
   }
   EXPECT_EQ(grid.cells, db_grid(id));
   for (int i = 0; i < 200 && wiring_->live().feed().subscribers() > 1; ++i) std::this_thread::sleep_for(10ms);
   EXPECT_EQ(wiring_->live().feed().subscribers(), 1u) << "the slow subscriber is still queued to";
+  // Its connection is cut within the close grace (5 s) even though it never reads the close frame.
+  for (int i = 0; i < 800 && wiring_->live().routes().open() > 1; ++i) std::this_thread::sleep_for(10ms);
   EXPECT_EQ(wiring_->live().routes().open(), 1u);
+  // What it finally reads ends: the server closed its side (after a bounded amount of data).
+  bool ended = false;
+  size_t drained = 0;
+  for (int i = 0; i < 1000 && !ended; ++i) {
+    pollfd p{slow, POLLIN, 0};
+    if (::poll(&p, 1, 10) <= 0) continue;
+    char tmp[65536];
+    const auto n = ::recv(slow, tmp, sizeof tmp, 0);
+    if (n <= 0) ended = true;
+    else drained += static_cast<size_t>(n);
+  }
+  EXPECT_TRUE(ended) << "the slow client's connection was not closed; read " << drained << " bytes";
   ::close(slow);
 }
 
