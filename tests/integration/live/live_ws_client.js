@@ -10,7 +10,7 @@
 'use strict';
 const path = require('path');
 const [wsDir, url, countText, token, deadlineText] = process.argv.slice(2);
-const WebSocket = require(path.join(wsDir, 'node_modules', 'ws'));
+const WebSocket = require(path.resolve(wsDir, 'node_modules', 'ws'));
 const count = Number(countText || 1);
 const deadline = Number(deadlineText || 60000);
 let open = count;
