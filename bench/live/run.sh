@@ -193,7 +193,6 @@ for backend in $BACKENDS; do
     *) echo "bench/live: unknown backend $backend" >&2; exit 1 ;;
   esac
   for n in $SUBSCRIBERS; do
-    [[ "$backend" == postgresql ]] && { pg_stop >/dev/null 2>&1 || true; pg_start >/dev/null; url="postgresql://postgres@127.0.0.1:${PGPORT}/postgres"; }
     [[ "$backend" == sqlite ]] && rm -f "$WORK"/live.db*
     run_host "$backend" "$url" "$n"
     frames=$(jq -r '.frames' <<<"$HOST_RESULT")
