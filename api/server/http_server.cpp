@@ -6,6 +6,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -22,6 +23,8 @@
 #include "server/client_address.hpp"
 #include "server/cors_policy.hpp"
 #include "server/error_mapping.hpp"
+#include "server/live_stream.hpp"
+#include "server/live_stream_transport.hpp"
 #include "server/request_metrics.hpp"
 #include "server/worker_pool.hpp"
 
@@ -119,6 +122,21 @@ struct HttpServer::Shared {
   std::atomic<bool> draining{false};
   std::mutex drain_mutex;
   std::condition_variable drained;
+  // Connections handed over to a LiveStream (WebSocket, SSE), until they end; stop() closes them
+  // with 1001 and waits for them with the requests (under drain_mutex).
+  std::map<LiveStream*, std::weak_ptr<LiveStream>> live_streams;
+  Gauge* live_open = nullptr;
+
+  void live_added(const std::shared_ptr<LiveStream>& stream) {
+    std::lock_guard lock(drain_mutex);
+    live_streams.emplace(stream.get(), stream);
+    if (live_open) live_open->add(1);
+  }
+  void live_ended(LiveStream* stream) {
+    std::lock_guard lock(drain_mutex);
+    if (live_streams.erase(stream) && live_open) live_open->add(-1);
+    drained.notify_all();
+  }
 
   void request_done() {
     if (in_flight.fetch_sub(1) == 1) {
@@ -131,6 +149,7 @@ struct HttpServer::Shared {
       : options(std::move(o)), router(r), logger(std::move(l)), metrics(m), cors(options.cors_allowed_origins) {
     if (!metrics) return;
     open_connections = &metrics->gauge("rifa_http_connections_open", "HTTP connections open now");
+    live_open = &metrics->gauge("rifa_live_streams_open", "WebSocket and SSE live feed connections open now");
     auto connections_total = [this](const char* outcome) {
       return &metrics->counter("rifa_http_connections_total",
                                "Accepted TCP connections by outcome (admitted, or refused by a connection cap)",
@@ -332,6 +351,8 @@ class Session : public std::enable_shared_from_this<Session> {
       version = msg.version();
       keep_alive = msg.keep_alive();
       fill_request(msg, request);
+      upgrade_.reset();
+      if (beast::websocket::is_upgrade(msg)) upgrade_ = std::move(msg);  // kept for a live stream's handshake
       if (shared_->options.request_timeout_ms > 0) {
         request.deadline = started + std::chrono::milliseconds(shared_->options.request_timeout_ms);
       }
@@ -432,6 +453,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void write(Request request, Response response, const std::string& route_name, bool keep_alive,
              unsigned version, std::chrono::steady_clock::time_point started) {
+    if (response.live) {
+      if (response.live->transport() == LiveTransport::kServerSentEvents || upgrade_) {
+        return hand_off(request, response, route_name, version, started);
+      }
+      response.live->close(1002, "not a WebSocket upgrade");
+      response = make_problem(ProblemType::kBadRequest, "a WebSocket needs an Upgrade request");
+    }
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(response.status),
                                                                     version);
     res->set(http::field::server, "rifa1122");
@@ -478,9 +506,36 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
+  // The connection leaves the HTTP loop for a LiveStream, on this strand. It no longer counts as a
+  // request in flight (stop() closes live streams instead of waiting for them to answer), stays
+  // busy in the connection table (never evicted as idle) and keeps this Session until it ends.
+  void hand_off(const Request& request, Response& response, const std::string& route_name, unsigned version,
+                std::chrono::steady_clock::time_point started) {
+    std::shared_ptr<LiveStream> live = std::move(response.live);
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (shared_->metrics) record_request(*shared_->metrics, request.method, route_name, response.status, elapsed);
+    shared_->logger->debug("request {} {} {} -> live stream", request.request_id, request.method, request.target);
+    std::vector<std::pair<std::string, std::string>> headers = {
+        {"X-Request-Id", request.request_id},
+        {"X-Content-Type-Options", "nosniff"},
+        {"X-Frame-Options", "DENY"},
+        {"Referrer-Policy", "no-referrer"},
+        {"Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"},
+        {"Cache-Control", "no-store"}};
+    for (auto& header : response.headers) headers.push_back(std::move(header));
+    shared_->live_added(live);
+    detail::LiveHandoff handoff{std::move(stream_), std::move(buffer_), std::move(upgrade_), std::move(headers),
+                                version, shared_from_this(),
+                                [shared = shared_, raw = live.get()] { shared->live_ended(raw); }};
+    shared_->request_done();
+    detail::start_live(live, std::move(handoff));
+    if (shared_->draining) live->close(kCloseGoingAway, "server shutting down");
+  }
+
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request<http::string_body>> upgrade_;  // the last request, when it asked to upgrade
   std::shared_ptr<HttpServer::Shared> shared_;
   ConnectionTable::Id id_;
 };
@@ -666,11 +721,21 @@ void HttpServer::stop() {
   }
   if (!threads_.empty()) {
     std::unique_lock lock(shared_->drain_mutex);
-    const bool drained = shared_->drained.wait_for(lock, std::chrono::milliseconds(options_.drain_timeout_ms),
-                                                   [this] { return shared_->in_flight.load() == 0; });
+    // Live streams have no answer to finish: they are told the server goes away (1001) and end.
+    std::vector<std::shared_ptr<LiveStream>> live;
+    for (auto& [raw, weak] : shared_->live_streams) {
+      if (auto stream = weak.lock()) live.push_back(std::move(stream));
+    }
+    lock.unlock();
+    for (auto& stream : live) stream->close(kCloseGoingAway, "server shutting down");
+    live.clear();
+    lock.lock();
+    const bool drained = shared_->drained.wait_for(lock, std::chrono::milliseconds(options_.drain_timeout_ms), [this] {
+      return shared_->in_flight.load() == 0 && shared_->live_streams.empty();
+    });
     if (!drained) {
-      shared_->logger->warn("stopping with {} request(s) still being handled after {} ms", shared_->in_flight.load(),
-                            options_.drain_timeout_ms);
+      shared_->logger->warn("stopping with {} request(s) still being handled and {} live stream(s) open after {} ms",
+                            shared_->in_flight.load(), shared_->live_streams.size(), options_.drain_timeout_ms);
     }
   }
   // Handlers still running finish (their answers go out while the io threads still run); requests

@@ -2,10 +2,13 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace rifa::api {
+
+class LiveStream;
 
 // A request as handlers see it: already read, size-checked and routed.
 struct Request {
@@ -39,6 +42,9 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set: the connection is handed over to this stream (a WebSocket when status is 101, else
+  // text/event-stream) instead of being answered with `body` (server/live_stream.hpp).
+  std::shared_ptr<LiveStream> live;
 };
 
 // An application/problem+json answer (RFC 9457) with a stable `type`.

@@ -101,6 +101,8 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
     for (const auto& e : events) batch.push_back({e.type, e.rifa_id, e.entity_id, e.data, e.occurred_at});
     notifications_.publish(sql, batch, categoria);
   });
+  live_ = std::make_unique<LiveWiring>(db, authenticator_, options.live,
+                                       engine::live::LiveFeedOptions{.replay_window = options.live_replay_window});
   if (options.plugin_calls_per_instance > 0) {
     plugin_calls_ = std::make_unique<plugin_runtime::CallLimiter>(static_cast<size_t>(options.plugin_calls_per_instance));
     sales_->gateway().set_call_limiter(plugin_calls_.get());
@@ -123,6 +125,12 @@ ApiWiringOptions ApiWiring::options_from(const settings::Settings& settings) {
   options.sales = settings.sales;
   options.read_cache_ms = settings.server.read_cache_ms;
   options.plugin_calls_per_instance = settings.server.plugin_calls_per_instance;
+  const auto& live = settings.server.live;
+  options.live.max_subscribers = live.max_subscribers;
+  options.live.max_subscribers_per_ip = live.max_subscribers_per_ip;
+  options.live.stream.max_queued_frames = live.send_queue_frames;
+  options.live.stream.ping_interval_s = live.ping_interval_s;
+  options.live_replay_window = live.replay_window;
   options.bindings = settings.bindings;
   options.job_max_attempts = settings.jobs.max_attempts;
   options.tax = settings.tax;
@@ -143,6 +151,7 @@ void ApiWiring::register_routes(api::Router& router) const {
   api::register_settlement_routes(router, context_);
   api::register_player_routes(router, context_);
   AdminWiring::register_routes(router, context_);
+  live_->register_routes(router);
 }
 
 }  // namespace rifa::app

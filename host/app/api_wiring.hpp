@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/admin_wiring.hpp"
+#include "app/live_wiring.hpp"
 #include "app/sales_wiring.hpp"
 #include "app/settlement_wiring.hpp"
 #include "auth/jwt.hpp"
@@ -71,6 +72,9 @@ struct ApiWiringOptions {
   settlement::TaxRules tax;
   // settings.datos_personales: the data policy version sign-ups consent to, and the retention.
   engine::DataPolicy data_policy;
+  // settings.server.live: the live feed's caps, send queues, keep-alives and replay window.
+  api::LiveRouteOptions live;
+  size_t live_replay_window = 1024;
 };
 
 // The composition root of the REST API: repositories on the Database, the engine services over
@@ -141,6 +145,11 @@ class ApiWiring {
   engine::PlayerService players_;  // self-exclusion, limits, habeas data (issue 15)
   // Built last, once, from the services above: the handlers' view of them.
   api::ApiContext context_;
+  // GET /rifas/{id}/live (made in the constructor's body; stopped first on destruction).
+  std::unique_ptr<LiveWiring> live_;
+
+ public:
+  LiveWiring& live() { return *live_; }
 };
 
 }  // namespace rifa::app

@@ -46,6 +46,15 @@ struct RateLimitSettings {
   double burst = 0;
 };
 
+// The live feed (GET /rifas/{id}/live): connections, their send queues, keep-alives, replay.
+struct LiveSettings {
+  size_t max_subscribers = 10000;      // live connections of this host; one more: 503
+  size_t max_subscribers_per_ip = 64;  // per client address; one more: 429
+  size_t send_queue_frames = 512;      // frames waiting for one slow client before it is cut off (4008)
+  int ping_interval_s = 20;            // WebSocket ping / SSE comment after this long idle
+  size_t replay_window = 1024;         // events kept per rifa for Last-Event-ID / ?resume=
+};
+
 struct ServerSettings {
   std::string listen = "127.0.0.1";  // an IPv4 or IPv6 address
   uint16_t port = 8080;              // 0 picks a free port
@@ -81,6 +90,7 @@ struct ServerSettings {
   // empty = the source tree's web/ when rifa-host runs from its build tree, else the install
   // prefix's share/rifa1122/web (host/app/web_routes.cpp).
   std::filesystem::path web_root;
+  LiveSettings live;
 };
 
 // Ticket sales: how long numbers are held for a pending payment, when a pending payment is asked

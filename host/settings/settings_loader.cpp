@@ -31,7 +31,9 @@ const Keys kAuditKeys = {"seal_interval_ms", "unsealed_warn_ms"};
 const Keys kServerKeys = {"listen",          "port",          "io_threads", "body_limit_bytes",
                           "read_cache_ms",   "cors_allowed_origins", "rate_limit", "max_connections",
                           "max_connections_per_ip", "workers", "queue_limit", "request_timeout_ms",
-                          "plugin_calls_per_instance", "trusted_proxies", "forwarded_header", "web_root"};
+                          "plugin_calls_per_instance", "trusted_proxies", "forwarded_header", "web_root", "live"};
+const Keys kLiveKeys = {"max_subscribers", "max_subscribers_per_ip", "send_queue_frames", "ping_interval_s",
+                        "replay_window"};
 const Keys kRateLimitKeys = {"per_ip", "per_user"};
 const Keys kBucketKeys = {"per_second", "burst"};
 const Keys kSalesKeys = {"hold_ttl_s", "reconcile_pending_after_s", "idempotency_key_ttl_s", "max_held_per_buyer",
@@ -194,6 +196,7 @@ class SettingsLoader {
       if (auto v = reader_.integer(*f, 0, kMaxReadCacheMs)) server.read_cache_ms = *v;
     }
     if (auto* f = m->find("rate_limit")) read_rate_limit(*f);
+    if (auto* f = m->find("live")) read_live(*f);
     if (auto* f = m->find("max_connections")) {
       if (auto v = reader_.integer(*f, 0, kMaxConnections)) server.max_connections = static_cast<size_t>(*v);
     }
@@ -250,6 +253,27 @@ class SettingsLoader {
           reader_.error(*f, "expected \"x-forwarded-for\" or \"forwarded\" (RFC 7239), got '" + *v + "'");
         }
       }
+    }
+  }
+
+  void read_live(const Field& field) {
+    auto m = reader_.mapping(field, kLiveKeys);
+    if (!m) return;
+    auto& live = settings_.server.live;
+    if (auto* f = m->find("max_subscribers")) {
+      if (auto v = reader_.integer(*f, 0, kMaxConnections)) live.max_subscribers = static_cast<size_t>(*v);
+    }
+    if (auto* f = m->find("max_subscribers_per_ip")) {
+      if (auto v = reader_.integer(*f, 0, kMaxConnections)) live.max_subscribers_per_ip = static_cast<size_t>(*v);
+    }
+    if (auto* f = m->find("send_queue_frames")) {
+      if (auto v = reader_.integer(*f, 1, 1000000)) live.send_queue_frames = static_cast<size_t>(*v);
+    }
+    if (auto* f = m->find("ping_interval_s")) {
+      if (auto v = reader_.integer(*f, 1, 3600)) live.ping_interval_s = static_cast<int>(*v);
+    }
+    if (auto* f = m->find("replay_window")) {
+      if (auto v = reader_.integer(*f, 0, 1000000)) live.replay_window = static_cast<size_t>(*v);
     }
   }
 

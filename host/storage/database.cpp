@@ -247,6 +247,13 @@ Result<OpenTransaction> Database::begin_transaction() {
 
 OpenTransaction::~OpenTransaction() { rollback(); }
 
+void Database::for_each_session(const std::function<void(soci::session&)>& fn) {
+  std::vector<SessionLease> leases;
+  leases.reserve(pool_size_);
+  for (std::size_t i = 0; i < pool_size_; ++i) leases.push_back(lease());
+  for (auto& held : leases) fn(held.session());
+}
+
 StatementCache& OpenTransaction::statements() { return db_->statements(lease_.session()); }
 
 Result<void> OpenTransaction::commit() {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -135,6 +136,8 @@ class Database {
   Backend backend() const { return url_.backend; }
   const char* backend_name() const { return storage::backend_name(url_.backend); }
   const std::string& display_url() const { return url_.display; }
+  // The parsed URL, connect string included (it holds the password: never log it).
+  const DatabaseUrl& url() const { return url_; }
   std::size_t pool_size() const { return pool_size_; }
 
   // Waits until a session is free. A session found disconnected is reconnected first.
@@ -148,6 +151,10 @@ class Database {
 
   // Round trip of SELECT 1; the latency in milliseconds or why it failed.
   Result<double> ping(std::chrono::milliseconds lease_timeout = std::chrono::milliseconds(2000));
+
+  // Runs fn on every pooled session, each leased while it runs (all at once: waits for busy ones).
+  // For per-connection setup made after the migrations (the SQLite live feed's capture).
+  void for_each_session(const std::function<void(soci::session&)>& fn);
 
   // Runs one statement outside any explicit transaction (DDL in tests, maintenance).
   Result<void> execute(const std::string& sql);

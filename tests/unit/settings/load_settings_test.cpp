@@ -224,7 +224,7 @@ TEST(LoadSettings, TheCliExampleNamesPositionPathAndSuggestion) {
             "test.yaml:1:1: error: missing required key 'bindings'\n"
             "test.yaml:2:3: error: server.prot: unknown key 'prot' (did you mean 'port'?; allowed: listen, port, "
             "io_threads, body_limit_bytes, read_cache_ms, cors_allowed_origins, rate_limit, max_connections, "
-            "max_connections_per_ip, workers, queue_limit, request_timeout_ms, plugin_calls_per_instance, trusted_proxies, forwarded_header, web_root)\n");
+            "max_connections_per_ip, workers, queue_limit, request_timeout_ms, plugin_calls_per_instance, trusted_proxies, forwarded_header, web_root, live)\n");
 }
 
 TEST(LoadSettings, ErrorsAreSortedByPositionWhateverOrderTheyWereFoundIn) {
@@ -379,7 +379,7 @@ TEST_F(LoadSettingsFileTest, ErrorsNameTheFileAsGiven) {
             (dir_ / "config/bad.yaml").string() +
                 ":2:3: error: server.prot: unknown key 'prot' (did you mean 'port'?; allowed: listen, port, "
                 "io_threads, body_limit_bytes, read_cache_ms, cors_allowed_origins, rate_limit, max_connections, "
-                "max_connections_per_ip, workers, queue_limit, request_timeout_ms, plugin_calls_per_instance, trusted_proxies, forwarded_header, web_root)");
+                "max_connections_per_ip, workers, queue_limit, request_timeout_ms, plugin_calls_per_instance, trusted_proxies, forwarded_header, web_root, live)");
 }
 
 }  // namespace
