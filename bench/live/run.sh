@@ -132,7 +132,7 @@ run_host() {  # run_host BACKEND URL N → sets HOST_RESULT, HOST_RSS, HOST_SECO
   for b in $(seq 1 "$BUYERS"); do
     local email="bench-live-$b-$name-$n@rifa1122.test"
     curl -sS -o /dev/null -X POST "http://127.0.0.1:$PORT/api/v1/auth/register" -H 'Content-Type: application/json' \
-      --data "{\"nombre\":\"Jugador $b\",\"email\":\"$email\",\"password\":\"$PLAYER_PASSWORD\"}"
+      --data "{\"nombre\":\"Jugador $b\",\"email\":\"$email\",\"password\":\"$PLAYER_PASSWORD\",\"fecha_nacimiento\":\"1990-05-17\",\"documento_tipo\":\"CC\",\"documento_numero\":\"8100$b\",\"acepta_politica_datos\":true}"
     tokens+=("$(api POST /auth/login "" "{\"email\":\"$email\",\"password\":\"$PLAYER_PASSWORD\"}" | jq -r .access_token)")
   done
 

@@ -35,7 +35,11 @@ async function api(method, p, body, token) {
 async function player(n) {
   const email = `jugador${n}-${Date.now()}@example.com`;
   const password = 'Correct-Horse-42';
-  const reg = await api('POST', '/auth/register', { nombre: `Jugador ${n}`, email, password });
+  // An adult with a document of their own who accepts the data policy (issue 15's sign-up rules).
+  const reg = await api('POST', '/auth/register', {
+    nombre: `Jugador ${n}`, email, password, fecha_nacimiento: '1990-05-17', documento_tipo: 'CC',
+    documento_numero: String(52000000 + n), acepta_politica_datos: true,
+  });
   assert.ok([201, 202].includes(reg.status), `register: ${reg.status} ${JSON.stringify(reg.body)}`);
   const login = await api('POST', '/auth/login', { email, password });
   assert.equal(login.status, 200, JSON.stringify(login.body));

@@ -275,7 +275,10 @@ def main():
     players = []
     for i in range(PLAYERS + 1):
         email = f"player{i}@multihost.test"
-        must(proxy.call("POST", "/auth/register", {"nombre": f"Jugador {i}", "email": email, "password": PLAYER_PASSWORD}),
+        # An adult with a document of their own who accepts the data policy (issue 15's sign-up rules).
+        must(proxy.call("POST", "/auth/register", {"nombre": f"Jugador {i}", "email": email, "password": PLAYER_PASSWORD,
+                                                   "fecha_nacimiento": "1990-05-17", "documento_tipo": "CC",
+                                                   "documento_numero": str(54000000 + i), "acepta_politica_datos": True}),
              201, 202)
         login = must(proxy.call("POST", "/auth/login", {"email": email, "password": PLAYER_PASSWORD}), 200)
         players.append((email, login["access_token"]))

@@ -91,8 +91,16 @@ class ConfigReloadTest : public ::testing::Test {
   }
 
   std::string player(const std::string& email) {
+    // An adult with a document of their own who accepts the data policy (issue 15's sign-up rules).
     auto r = http_call("POST", base_ + "/api/v1/auth/register",
-                       json{{"nombre", "Jugador"}, {"email", email}, {"password", kPassword}}.dump());
+                       json{{"nombre", "Jugador"},
+                            {"email", email},
+                            {"password", kPassword},
+                            {"fecha_nacimiento", "1990-05-17"},
+                            {"documento_tipo", "CC"},
+                            {"documento_numero", std::to_string(53000000 + ++players_)},
+                            {"acepta_politica_datos", true}}
+                           .dump());
     EXPECT_TRUE(r.status == 201 || r.status == 202) << r.body;
     return login(email);
   }
@@ -187,6 +195,7 @@ class ConfigReloadTest : public ::testing::Test {
   std::string base_;
   std::string admin_;
   std::atomic<long long> keys_{0};
+  int players_ = 0;
 };
 
 TEST_F(ConfigReloadTest, ANewInstanceServesAPendienteRifaWhileActivaRifasKeepTheirs) {
