@@ -84,6 +84,8 @@ struct WithholdingRow {
   std::optional<std::string> usuario_id;
   std::string nombre;
   std::string email;
+  std::string documento_tipo;    // CC, CE, PP (users.documento_tipo); empty for accounts without one
+  std::string documento_numero;  // what the operator declares to the DIAN per beneficiary
   std::string tipo;  // cash | in_kind
   int tier = 0;
   int numero = 0;

@@ -282,7 +282,7 @@ TEST_F(PlayersTest, ThirtyTwoConcurrentPurchasesNeverExceedTheLimitAcrossTwoHost
   plugins_ = std::move(first_plugins);
   auto wiring = std::make_unique<app::ApiWiring>(*second_db, options);
   api::Router router;
-  app::register_http_routes(router, *wiring, [] { return std::vector<api::HealthCheck>{}; }, metrics_, "second");
+  app::register_http_routes(router, *wiring, api::HealthProbes{}, metrics_, "second");
   api::ServerOptions server_options;
   server_options.port = 0;
   server_options.io_threads = 8;

@@ -34,6 +34,12 @@ constexpr int64_t kTestUvtPesos = 50;
 
 class PrizeTaxApiTest : public SalesApiTest {
  protected:
+  std::string text(const std::string& sql_text) {
+    std::string out;
+    auto lease = test_db_->db().lease();
+    lease.session() << sql_text, soci::into(out);
+    return out;
+  }
   void configure_api(app::ApiWiringOptions& options) override {
     SalesApiTest::configure_api(options);
     plugin_runtime::HostServices services;
@@ -259,6 +265,9 @@ TEST_F(PrizeTaxApiTest, ResultadosNotificationVerificacionAndReportAgreeAndTheSa
     EXPECT_EQ(row["usuario_id"], player.id);
     EXPECT_EQ(row["nombre"], "Ana Ganadora");
     EXPECT_EQ(row["email"], "ganadora@example.com");
+    // The document the operator declares to the DIAN, as the player registered it.
+    EXPECT_EQ(row["documento_tipo"], "CC");
+    EXPECT_EQ(row["documento_numero"], text("SELECT documento_numero FROM users WHERE id = '" + player.id + "'"));
     EXPECT_EQ(row["tipo"], "cash");
   }
   const auto now = std::chrono::system_clock::now();
@@ -269,7 +278,10 @@ TEST_F(PrizeTaxApiTest, ResultadosNotificationVerificacionAndReportAgreeAndTheSa
   EXPECT_EQ(csv.headers["content-type"].rfind("text/csv", 0), 0u) << csv.headers["content-type"];
   EXPECT_NE(csv.body.find("," + mayor["id"].get<std::string>() + ","), std::string::npos) << csv.body;
   EXPECT_NE(csv.body.find(",262500,52500,210000,"), std::string::npos) << csv.body;
-  EXPECT_NE(csv.body.find("TOTAL,,,,,,,,,,,375000,52500,322500,"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find("TOTAL,,,,,,,,,,,,,375000,52500,322500,"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find(",CC," + text("SELECT documento_numero FROM users WHERE id = '" + player.id + "'") + ",cash,"),
+            std::string::npos)
+      << csv.body;
   auto accepted = http_call("GET", url("/api/v1/admin/reportes/retenciones?" + range), "", admin_.token,
                             {"Accept: text/csv"});
   ASSERT_EQ(accepted.status, 200);
