@@ -213,6 +213,18 @@ int serve(const CliOptions& options, std::ostream& err) {
   server_options.queue_limit = config->server.queue_limit;
   server_options.request_timeout_ms = static_cast<int>(config->server.request_timeout_ms);
   server_options.rate_limits = &rate_limits;
+  // The audit log's sealer runs in every serving host, jobs.workers 0 or not (one seals at a time).
+  // Started before the server listens: what an earlier host left unsealed is sealed before this one
+  // writes anything.
+  auto audit_logger = make_logger("audit");
+  storage::AuditSealerLoop audit_sealer(
+      *database, {std::chrono::milliseconds(config->audit.seal_interval_ms),
+                  [audit_logger](const std::string& e) { audit_logger->error("audit sealing failed: {}", e); },
+                  [audit_logger](const storage::SealOutcome& o) {
+                    audit_logger->debug("audit: sealed {} entries, chain head at seq {}", o.sealed, o.head_seq);
+                  }});
+  audit_sealer.start();
+  spdlog::info("audit sealer: every {} ms", config->audit.seal_interval_ms);
   api::HttpServer server(server_options, router, make_logger("http"), &metrics);
   if (auto started = server.start(); !started) {
     spdlog::critical("server: {}", started.error().message);
@@ -223,16 +235,6 @@ int serve(const CliOptions& options, std::ostream& err) {
   // Background jobs and the scheduler; stopped before the server, the plugins and the database.
   JobWiring job_wiring(*database, *config, plugins, api_wiring, &metrics);
   job_wiring.start();
-  // The audit log's sealer runs in every serving host, jobs.workers 0 or not (one seals at a time).
-  auto audit_logger = make_logger("audit");
-  storage::AuditSealerLoop audit_sealer(
-      *database, {std::chrono::milliseconds(config->audit.seal_interval_ms),
-                  [audit_logger](const std::string& e) { audit_logger->error("audit sealing failed: {}", e); },
-                  [audit_logger](const storage::SealOutcome& o) {
-                    audit_logger->debug("audit: sealed {} entries, chain head at seq {}", o.sealed, o.head_seq);
-                  }});
-  audit_sealer.start();
-  spdlog::info("audit sealer: every {} ms", config->audit.seal_interval_ms);
   int sig = wait_for_signal();
   while (sig == SIGHUP) {
     spdlog::info("received SIGHUP: reloading {}", options.config_file.string());

@@ -188,7 +188,23 @@ void AuditSealerLoop::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable()) return;
   stopping_ = false;
+  // The first round on the caller's thread: when start() returns, what a host that died left is
+  // sealed (or the error was reported), before the caller serves and writes anything new.
+  seal_once();
   thread_ = std::thread([this] { run(); });
+}
+
+void AuditSealerLoop::seal_once() {
+  try {
+    auto round = seal_pending_audit(db_);
+    if (!round) {
+      if (options_.on_error) options_.on_error(round.error().message);
+    } else if (round->sealed > 0 && options_.on_sealed) {
+      options_.on_sealed(*round);
+    }
+  } catch (const std::exception& e) {
+    if (options_.on_error) options_.on_error(e.what());
+  }
 }
 
 void AuditSealerLoop::stop() {
@@ -202,25 +218,15 @@ void AuditSealerLoop::stop() {
 }
 
 void AuditSealerLoop::run() {
-  for (;;) {
+  for (;;) {  // start() sealed once already: wait first
     bool last = false;
     {
-      std::lock_guard lock(mutex_);
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, options_.interval, [this] { return stopping_; });
       last = stopping_;
     }
-    try {
-      auto round = seal_pending_audit(db_);
-      if (!round) {
-        if (options_.on_error) options_.on_error(round.error().message);
-      } else if (round->sealed > 0 && options_.on_sealed) {
-        options_.on_sealed(*round);
-      }
-    } catch (const std::exception& e) {
-      if (options_.on_error) options_.on_error(e.what());
-    }
+    seal_once();
     if (last) return;
-    std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, options_.interval, [this] { return stopping_; });
   }
 }
 

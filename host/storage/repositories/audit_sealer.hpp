@@ -49,8 +49,8 @@ struct PendingAudit {
 };
 Result<PendingAudit> pending_audit(Database& db);
 
-// A thread that calls seal_pending_audit every `interval` (and once at start, which seals what a
-// host that died left unsealed). stop() wakes it and joins. Errors are handed to `on_error` and the
+// A thread that calls seal_pending_audit every `interval`, and once more when stopped. start() seals
+// once on the caller's thread first: what a host that died left unsealed is sealed when it returns. stop() wakes it and joins. Errors are handed to `on_error` and the
 // loop goes on at the next interval. `on_sealed` (may be empty) hears each round that sealed rows.
 class AuditSealerLoop {
  public:
@@ -69,6 +69,7 @@ class AuditSealerLoop {
   void stop();
 
  private:
+  void seal_once();
   void run();
 
   Database& db_;
