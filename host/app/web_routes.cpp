@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/install_layout.hpp"
 #include "server/static_site.hpp"
 
 namespace rifa::app {
@@ -18,7 +19,9 @@ fs::path web_root(const settings::ServerSettings& server) {
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   const std::string build_dir = RIFA_BUILD_DIR;
   if (!ec && exe.string().rfind(build_dir + "/", 0) == 0) return RIFA_SOURCE_WEB_DIR;
-  return RIFA_INSTALL_WEB_DIR;
+  // Installed: next to the binary (<bin>/../share/rifa1122/web), wherever the package put it; the
+  // configured install prefix only when that folder is missing.
+  return shipped_data_dir("web", RIFA_INSTALL_WEB_DIR);
 }
 
 void register_web_routes(api::Router& router, const fs::path& root) {

@@ -45,7 +45,8 @@ grep -qx "/etc/rifa1122/rifa.yaml" "$work/control/conffiles" || fail "/etc/rifa1
 contents="$(dpkg-deb -c "$host_deb")"
 for path in ./usr/bin/rifa-host ./usr/lib/rifa1122/plugins/liblottery_mock.so ./usr/lib/rifa1122/plugins/libpayment_stripe.so \
             ./usr/share/rifa1122/migrations/0001_initial.sqlite.sql ./etc/rifa1122/rifa.yaml \
-            ./lib/systemd/system/rifa1122.service ./usr/share/doc/rifa1122/copyright ./usr/share/doc/rifa1122/changelog.gz; do
+            ./lib/systemd/system/rifa1122.service ./usr/share/doc/rifa1122/copyright ./usr/share/doc/rifa1122/changelog.gz \
+            ./usr/share/rifa1122/web/console/index.html; do
   grep -q " $path\$" <<<"$contents" || fail "the package lacks $path"
 done
 dev_contents="$(dpkg-deb -c "$dev_deb")"
@@ -92,6 +93,9 @@ assert doc["database"]["status"] == "up" and doc["database"]["detail"].startswit
 assert sorted(p["id"] for p in doc["plugins"]) == ["log", "mock", "sandbox"], doc["plugins"]
 PY
 [[ -f /var/lib/rifa1122/rifa.db && "$(stat -c %U /var/lib/rifa1122/rifa.db)" == rifa1122 ]] || fail "the database is not in the state directory"
+# The operator console ships too, found next to the installed binary.
+console="$(curl -fsS "http://127.0.0.1:$port/admin")" || fail "GET /admin does not answer from the installed host"
+grep -q "<html" <<<"$console" || fail "GET /admin is not the console page: ${console:0:200}"
 kill -TERM "$host_pid"; wait "$host_pid" || fail "the host did not stop cleanly on SIGTERM: $(tail -5 "$work/host.log")"
 host_pid=""
 
