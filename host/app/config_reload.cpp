@@ -196,10 +196,8 @@ ReloadOutcome ConfigReloader::reload(const std::string& actor) {
   }
   // 1. New and changed instances in, the removed ones kept for now (bindings still name them).
   auto keep = specs;
-  for (const auto& id : changes.removed) {
-    for (const auto& old : plugin_specs(running_)) {
-      if (old.id == id) keep.push_back(old);
-    }
+  for (const auto& old : plugin_specs(running_)) {
+    if (contains(changes.removed, old.id)) keep.push_back(old);
   }
   const auto services = plugin_services(next, metrics_);
   std::vector<Error> failures;
@@ -210,7 +208,7 @@ ReloadOutcome ConfigReloader::reload(const std::string& actor) {
     return refuse(config_file_.string() + ": " + (why.empty() ? swapped.error().message : why));
   }
   // 2. The new bindings (every instance they name is loaded now).
-  outcome.bindings = bindings_diff(current ? *current : settings::Bindings{}, next_bindings);
+  outcome.bindings = bindings_diff(*current, next_bindings);
   bindings_->replace(next_bindings);
   // 3. The removed instances out: unloaded once their calls in flight return.
   if (!changes.removed.empty()) {
