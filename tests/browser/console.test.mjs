@@ -236,6 +236,10 @@ try {
   await page.waitForSelector('#f-entity_id');
   await page.type('#f-entity_id', rifaId);
   await page.type('#f-action', 'rifa.activated');
+  // The jobs screen refreshes itself after a retry; leaving it must not re-render this form under
+  // the operator's hands (that once detached '#buscar' mid-click).
+  await new Promise((r) => setTimeout(r, 600));
+  assert.equal(await page.$eval('#f-entity_id', (e) => e.value), rifaId, 'the audit form kept what was typed');
   await page.click('#buscar');
   await page.waitForFunction(() => location.hash.includes('action=rifa.activated') && document.querySelectorAll('tr.entrada').length >= 1 &&
     [...document.querySelectorAll('tr.entrada')].every((r) => r.textContent.includes('rifa.activated')), { timeout: 10000 });

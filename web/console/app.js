@@ -443,7 +443,10 @@ async function trabajosScreen(params) {
         try {
           const r = await post(`/admin/jobs/${encodeURIComponent(j.id)}/retry`, {});
           msg.replaceChildren(h('div', { class: 'success', role: 'status' }, `El trabajo ${r.id} (${r.kind}) quedó en cola de nuevo.`));
-          setTimeout(() => route(), 400);
+          // Refresh this list shortly, unless the operator has moved on: re-rendering another
+          // screen would wipe what they are typing there.
+          const shown = renderId;
+          setTimeout(() => { if (renderId === shown) route(); }, 400);
         } catch (e) { msg.replaceChildren(alertBox(e)); ev.target.disabled = false; }
       } }, 'Reintentar') : '')));
   if (mine !== renderId) return;  // a newer route replaced this one meanwhile
