@@ -29,6 +29,7 @@ if [[ "${1:-}" == "--tests" ]]; then
     lintian            # the .deb is checked by Debian's own linter (tests/deploy)
     nginx-light        # the reference proxy in front of several hosts (deploy/nginx, tests/deploy)
     prometheus         # promtool checks deploy/prometheus's alert rules
+    clang-format clang-tidy  # the tree's lint (scripts/lint.py, .clang-format, .clang-tidy)
   )
 fi
 
