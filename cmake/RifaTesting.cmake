@@ -25,3 +25,15 @@ function(rifa_add_db_test name)
     # Without a server the tests GTEST_SKIP; CTest then reports "not run" instead of a false pass.
     SKIP_REGULAR_EXPRESSION "\\[  SKIPPED \\]")
 endfunction()
+
+# rifa_npm_fixture(<fixture> PREFIX <dir> NEEDED_BY "<what>" PACKAGES name@version... [LABELS ...])
+#   A CTest fixture test <fixture>_install that installs pinned npm packages into <dir> (a folder
+#   of the build tree) for tests that verify our output with an official library; tests name it
+#   in FIXTURES_REQUIRED. Skipped (77), saying why, without npm or a registry.
+function(rifa_npm_fixture fixture)
+  cmake_parse_arguments(ARG "" "PREFIX;NEEDED_BY" "PACKAGES;LABELS" ${ARGN})
+  add_test(NAME ${fixture}_install
+    COMMAND bash ${PROJECT_SOURCE_DIR}/tests/support/npm_install.sh ${ARG_PREFIX} "${ARG_NEEDED_BY}" ${ARG_PACKAGES})
+  set_tests_properties(${fixture}_install PROPERTIES FIXTURES_SETUP ${fixture} SKIP_RETURN_CODE 77 TIMEOUT 300
+    LABELS "${ARG_LABELS}")
+endfunction()

@@ -14,13 +14,6 @@ trap pg_stop EXIT
 export RIFA_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:${PGPORT}/postgres"
 export RIFA_REQUIRE_POSTGRES=1
 
-# notifier_webhook's test verifies signatures with the official Standard Webhooks library: npm
-# installs it at a pinned version into the build folder (never committed); without npm it skips.
-if command -v npm >/dev/null 2>&1; then
-  npm install --silent --no-audit --no-fund --prefix "$build/npm/standardwebhooks" standardwebhooks@1.3.0 ||
-    echo "test.sh: could not install standardwebhooks; webhook_signature_test will skip" >&2
-fi
-
 cd "$build"
 ctest --output-on-failure -j "${RIFA_TEST_JOBS:-2}" --output-junit "$build/ctest-junit.xml" "$@"
 

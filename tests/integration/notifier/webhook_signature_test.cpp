@@ -45,7 +45,7 @@ class WebhookSignatureTest : public ::testing::Test {
   void SetUp() override {
     if (!fs::exists(npm_dir() / "node_modules" / "standardwebhooks" / "package.json")) {
       GTEST_SKIP() << "the standardwebhooks npm package is not installed in " << npm_dir()
-                   << " (scripts/test.sh installs it when npm is present)";
+                   << " (the standardwebhooks_npm_install CTest fixture installs it; it needs npm and the registry)";
     }
     if (std::system("node --version > /dev/null 2>&1") != 0) GTEST_SKIP() << "node is not installed";
   }
