@@ -120,7 +120,8 @@ def cache_key(entry: dict, salt: bytes) -> str | None:
     run = subprocess.run(preprocess_args(args, entry["file"]), cwd=entry["directory"], capture_output=True)
     if run.returncode != 0:
         return None  # cannot preprocess: never cached, clang-tidy reports why
-    flags = [a for a in args if not a.startswith(("-o", "/")) and a != entry["file"]]
+    # The flags, with the checkout's location taken out (as -P took it out of the text).
+    flags = [a.replace(str(ROOT), "<root>") for a in preprocess_args(args[1:], entry["file"])]
     h = hashlib.sha256(salt)
     h.update("\0".join(flags).encode())
     h.update(run.stdout)
