@@ -9,7 +9,7 @@
 clang-tidy parses every translation unit the way the compiler does, which costs about as much CPU
 as the build itself. So a unit found clean is remembered in a cache keyed by everything its
 result depends on: the clang-tidy version, .clang-tidy, the unit's compile flags and its
-preprocessed text (every header it includes, as included). A rerun checks only the units whose
+preprocessed text (every header it includes, as included; layout aside). A rerun checks only the units whose
 inputs changed; the cache lives outside the tree (RIFA_LINT_CACHE, else ~/.cache/rifa1122) so a
 fresh clone on the same machine reuses it. Findings are never cached.
 """
@@ -20,6 +20,7 @@ import concurrent.futures
 import hashlib
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -124,7 +125,10 @@ def cache_key(entry: dict, salt: bytes) -> str | None:
     flags = [a.replace(str(ROOT), "<root>") for a in preprocess_args(args[1:], entry["file"])]
     h = hashlib.sha256(salt)
     h.update("\0".join(flags).encode())
-    h.update(run.stdout)
+    # Runs of whitespace count as one space, so a unit that was only laid out again (clang-format
+    # --fix, a merge of formatted code) keeps its clean result. Sound with the format check: the
+    # one layout-sensitive check (readability-misleading-indentation) cannot fire on formatted code.
+    h.update(re.sub(rb"\s+", b" ", run.stdout))
     return h.hexdigest()
 
 
