@@ -67,7 +67,10 @@ Result<std::vector<MigrationFile>> MigrationRunner::files() const {
 
   const std::string mine = db_.backend_name();
   std::vector<MigrationFile> out;
-  for (auto& [version, candidates] : by_version) {
+  for (auto& versioned : by_version) {
+    // Not a structured binding: clang before 16 cannot capture one in the lambdas below.
+    const int version = versioned.first;
+    auto& candidates = versioned.second;
     std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
     std::map<std::string, int> per_backend;
     for (const auto& c : candidates) ++per_backend[c.backend];
