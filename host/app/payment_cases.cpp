@@ -21,19 +21,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string first_mismatch(const json& expected, const json& got, const std::string& path) {
-  if (expected.is_object()) {
-    if (!got.is_object()) return path + ": expected an object, got " + got.dump();
-    for (const auto& [key, value] : expected.items()) {
-      if (!got.contains(key)) return path + "." + key + ": missing";
-      if (auto m = first_mismatch(value, got[key], path + "." + key); !m.empty()) return m;
-    }
-    return "";
-  }
-  if (expected != got) return path + ": expected " + expected.dump() + ", got " + got.dump();
-  return "";
-}
-
 std::string read_file(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error(file.string() + ": cannot read");
