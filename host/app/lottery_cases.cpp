@@ -52,6 +52,16 @@ std::string first_mismatch(const json& expected, const json& got, const std::str
   return "";
 }
 
+std::vector<fs::path> find_case_files(const fs::path& root) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); ++it) {
+    if (it->path().filename() == "case.json") files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 std::string format_case_now(int64_t unix_ms) {
   return engine::format_iso_time(engine::TimePoint{std::chrono::milliseconds{unix_ms}});
 }

@@ -77,6 +77,10 @@ bool case_names_library(const std::string& library, const std::filesystem::path&
 // \"070\"").
 std::string first_mismatch(const nlohmann::json& expected, const nlohmann::json& got, const std::string& path);
 
+// Every case.json under `root` (payment and notifier cases), sorted; empty when there is none or
+// `root` cannot be read.
+std::vector<std::filesystem::path> find_case_files(const std::filesystem::path& root);
+
 // "now" of a case: ISO-8601 UTC with milliseconds ("2026-01-23T12:00:00.000Z").
 std::string format_case_now(int64_t unix_ms);
 

@@ -437,16 +437,11 @@ const char* notifier_outcome_name(rifa_status status) {
 }
 
 int run_notifier_cases(const fs::path& root, const NotifierCaseOptions& options, std::ostream& out) {
-  std::vector<fs::path> files;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); ++it) {
-    if (it->path().filename() == "case.json") files.push_back(it->path());
-  }
+  const std::vector<fs::path> files = find_case_files(root);
   if (files.empty()) {
     out << "FAIL  no case.json under " << root.string() << "\n";
     return 1;
   }
-  std::sort(files.begin(), files.end());
   int failures = 0;
   size_t ran = 0;
   for (const auto& file : files) {

@@ -127,16 +127,11 @@ Verdict run_case(const fs::path& dir, const json& doc, const std::optional<fs::p
 }  // namespace
 
 int run_payment_cases(const fs::path& root, std::ostream& out, const std::optional<fs::path>& library_override) {
-  std::vector<fs::path> files;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); ++it) {
-    if (it->path().filename() == "case.json") files.push_back(it->path());
-  }
+  const std::vector<fs::path> files = find_case_files(root);
   if (files.empty()) {
     out << "FAIL  no case.json under " << root.string() << "\n";
     return 1;
   }
-  std::sort(files.begin(), files.end());
   int failures = 0;
   for (const auto& file : files) {
     const std::string name = fs::relative(file.parent_path(), root).string();
