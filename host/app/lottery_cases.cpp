@@ -32,6 +32,13 @@ std::string summarize_result(const json& result) {
   return s.empty() ? result.dump() : s;
 }
 
+int64_t system_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
 std::string first_mismatch(const json& expected, const json& got, const std::string& path) {
   if (expected.is_object()) {
     if (!got.is_object()) return path + ": expected an object, got " + got.dump();
@@ -45,12 +52,15 @@ std::string first_mismatch(const json& expected, const json& got, const std::str
   return "";
 }
 
-int64_t system_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+std::vector<fs::path> find_case_files(const fs::path& root) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); ++it) {
+    if (it->path().filename() == "case.json") files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
-
-}  // namespace
 
 std::string format_case_now(int64_t unix_ms) {
   return engine::format_iso_time(engine::TimePoint{std::chrono::milliseconds{unix_ms}});

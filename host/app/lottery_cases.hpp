@@ -71,6 +71,16 @@ int run_lottery_cases(const std::filesystem::path& root, const CaseRunOptions& o
 // True when case library `library` (bare name, lib<name>.so or a path) names the file `path`.
 bool case_names_library(const std::string& library, const std::filesystem::path& path);
 
+// How every kind of case compares an answer with what it expects: each key of `expected` must be
+// in `got` with the same value (objects compared key by key, keys not given are not compared).
+// Returns "" when they agree, else the first difference ("result.series: expected \"007\", got
+// \"070\"").
+std::string first_mismatch(const nlohmann::json& expected, const nlohmann::json& got, const std::string& path);
+
+// Every case.json under `root` (payment and notifier cases), sorted; empty when there is none or
+// `root` cannot be read.
+std::vector<std::filesystem::path> find_case_files(const std::filesystem::path& root);
+
 // "now" of a case: ISO-8601 UTC with milliseconds ("2026-01-23T12:00:00.000Z").
 std::string format_case_now(int64_t unix_ms);
 

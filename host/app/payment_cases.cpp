@@ -21,19 +21,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string first_mismatch(const json& expected, const json& got, const std::string& path) {
-  if (expected.is_object()) {
-    if (!got.is_object()) return path + ": expected an object, got " + got.dump();
-    for (const auto& [key, value] : expected.items()) {
-      if (!got.contains(key)) return path + "." + key + ": missing";
-      if (auto m = first_mismatch(value, got[key], path + "." + key); !m.empty()) return m;
-    }
-    return "";
-  }
-  if (expected != got) return path + ": expected " + expected.dump() + ", got " + got.dump();
-  return "";
-}
-
 std::string read_file(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error(file.string() + ": cannot read");
@@ -140,16 +127,11 @@ Verdict run_case(const fs::path& dir, const json& doc, const std::optional<fs::p
 }  // namespace
 
 int run_payment_cases(const fs::path& root, std::ostream& out, const std::optional<fs::path>& library_override) {
-  std::vector<fs::path> files;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); ++it) {
-    if (it->path().filename() == "case.json") files.push_back(it->path());
-  }
+  const std::vector<fs::path> files = find_case_files(root);
   if (files.empty()) {
     out << "FAIL  no case.json under " << root.string() << "\n";
     return 1;
   }
-  std::sort(files.begin(), files.end());
   int failures = 0;
   for (const auto& file : files) {
     const std::string name = fs::relative(file.parent_path(), root).string();

@@ -57,8 +57,11 @@ void register_payout_jobs(jobs::JobRunner& runner, storage::Database& db, const 
   auto services = std::make_shared<PayoutJobs>(db, settings, plugins, shared);
   runner.handle(jobs::kPayoutSend, [services](const jobs::Job& job) { return services->payouts.handle(job); });
   runner.handle(jobs::kRifaRefund, [services](const jobs::Job& job) { return services->refunds.handle(job); });
-  runner.handle(jobs::kNotifyDeliver,
-                [services](const jobs::Job& job) { return services->deliveries.deliver(job); });
+  // A notification the receiver refused for good (the notifier answered declined), or that cannot
+  // be delivered as it is (invalid_argument), is given up at once rather than retried.
+  runner.handle(
+      jobs::kNotifyDeliver, [services](const jobs::Job& job) { return services->deliveries.deliver(job); },
+      jobs::JobPolicy{{ErrorCode::kPaymentDeclined, ErrorCode::kInvalidArgument}});
 }
 
 }  // namespace rifa::app

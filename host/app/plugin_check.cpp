@@ -9,6 +9,7 @@
 
 #include "app/logging.hpp"
 #include "app/lottery_cases.hpp"
+#include "app/notifier_cases.hpp"
 #include "app/payment_cases.hpp"
 #include "plugin_runtime/json_schema.hpp"
 #include "plugin_runtime/plugin_instance.hpp"
@@ -377,19 +378,57 @@ void check_payment(plugin_runtime::PluginInstance& instance, Report& report) {
   }
 }
 
-void check_notifier(plugin_runtime::PluginInstance& instance, Report& report) {
-  const json event = {{"event_id", "conformance-1"},
-                      {"type", "rifa_opened"},
-                      {"occurred_at", "2026-01-22T12:00:00Z"},
-                      {"rifa_id", "00000000-0000-0000-0000-000000000000"},
-                      {"data", json::object()}};
-  CallOutcome first = instance.deliver(event.dump());
-  CallOutcome again = instance.deliver(event.dump());
-  if (first.status == RIFA_OK && again.status == RIFA_OK) {
-    report.pass("deliver (twice, same event_id)");
-  } else {
-    report.fail("deliver (twice, same event_id)", status_name(first.status) + " / " + status_name(again.status) +
-                                                      " " + first.error + again.error);
+// A sample event for the notifier checks: about a player, so a channel that needs an address has one.
+json sample_event(const std::string& event_id) {
+  return {{"event_id", event_id},
+          {"type", "winner"},
+          {"occurred_at", "2026-01-22T23:00:00.000Z"},
+          {"rifa_id", "00000000-0000-0000-0000-000000000000"},
+          {"data", {{"numero", "42"}, {"monto_ganado", 1250000}, {"usuario_id", "00000000-0000-0000-0000-000000000001"}}},
+          {"recipient",
+           {{"usuario_id", "00000000-0000-0000-0000-000000000001"},
+            {"email", "jugador@example.invalid"},
+            {"nombre", "Jugador"},
+            {"telefono", "+573000000000"}}}};
+}
+
+void check_notifier(plugin_runtime::PluginInstance& instance, const TimingOutTransport& transport, Report& report) {
+  // Check N1: an event that is not JSON is refused for good (retrying the same text cannot help).
+  {
+    CallOutcome bad = instance.deliver("{not json");
+    const std::string check = "deliver with malformed JSON";
+    if (bad.status == RIFA_ERR_INVALID_ARGUMENT && !bad.error.empty()) {
+      report.pass(check, bad.error);
+    } else {
+      report.fail(check, "answered " + describe(bad) +
+                             "; it should answer invalid_argument with a message (rifa::sdk::Error("
+                             "RIFA_ERR_INVALID_ARGUMENT, \"the event is not JSON\")): the host gives such an event up");
+    }
+  }
+  // Check N2: the receiver times out. Delivered without a request (a channel that is not HTTP, or
+  // nothing to send for this event) or retry after requests; never delivered after they failed.
+  const json event = sample_event("conformance-1");
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    const std::string check = attempt == 1 ? "deliver with the receiver timing out"
+                                           : "deliver again (same event_id, as the host's retry does)";
+    const int before = transport.calls;
+    CallOutcome sent = instance.deliver(event.dump());
+    const int made = transport.calls - before;
+    const std::string outcome = notifier_outcome_name(sent.status);
+    if (sent.status == RIFA_OK && made == 0) {
+      report.pass(check, "delivered with no HTTP request (a channel that is not HTTP, or nothing to send for it)");
+    } else if (sent.status == RIFA_OK) {
+      report.fail(check, "the plugin answered ok after " + requests_text(made) +
+                             " that all timed out: the event was not delivered. It should let the host's error "
+                             "propagate (or throw rifa::sdk::Error(RIFA_ERR_TIMEOUT, why)) so the host retries");
+    } else if (outcome == std::string("retry") && (sent.status == RIFA_ERR_TIMEOUT || sent.status == RIFA_ERR_TRANSPORT)) {
+      report.pass(check, status_name(sent.status) + " after " + requests_text(made) + " (the host retries): " + sent.error);
+    } else {
+      report.fail(check, "the plugin answered " + describe(sent) + " after " + requests_text(made) +
+                             ", which the host takes as " + outcome +
+                             "; a receiver that times out may answer later: it should answer timeout or transport "
+                             "(the host retries)");
+    }
   }
 }
 
@@ -469,7 +508,7 @@ int run_plugin_check(const PluginCheckOptions& options, std::ostream& out) {
   switch (info.kind) {
     case RIFA_KIND_LOTTERY: check_lottery(**instance, *transport, now_ms, report); break;
     case RIFA_KIND_PAYMENT: check_payment(**instance, report); break;
-    case RIFA_KIND_NOTIFIER: check_notifier(**instance, report); break;
+    case RIFA_KIND_NOTIFIER: check_notifier(**instance, *transport, report); break;
     default: break;
   }
   int failures = report.failures();
@@ -478,10 +517,13 @@ int run_plugin_check(const PluginCheckOptions& options, std::ostream& out) {
     // against cassettes of the provider's API), offline.
     out << "recorded payment cases under " << options.fixtures_dir->string() << ":\n";
     failures += run_payment_cases(*options.fixtures_dir, out, options.library);
-  } else if (options.fixtures_dir && info.kind != RIFA_KIND_LOTTERY) {
-    report.skip("recorded cases", std::string("the case format (sdk/docs/CASES.md) records lottery draws and ") +
-                                      "payments; " + plugin_runtime::kind_name(info.kind) +
-                                      " plugins have no recorded cases yet");
+  } else if (options.fixtures_dir && info.kind == RIFA_KIND_NOTIFIER) {
+    // The recorded notifier cases (app/notifier_cases.hpp: events against a receiver's recorded
+    // answers, HTTP through the cassette or SMTP from a loopback responder), offline.
+    out << "recorded notifier cases under " << options.fixtures_dir->string() << ":\n";
+    NotifierCaseOptions run;
+    run.library_override = options.library;
+    failures += run_notifier_cases(*options.fixtures_dir, run, out);
   } else if (options.fixtures_dir) {
     // Check 12: the recorded cases of this library, each with its clock frozen at its "now".
     out << "recorded cases under " << options.fixtures_dir->string() << ":\n";

@@ -1,5 +1,7 @@
 #include "jobs/job_runner.hpp"
 
+#include <algorithm>
+
 namespace rifa::jobs {
 
 JobRunner::JobRunner(JobQueue& queue, RunnerOptions options, std::shared_ptr<spdlog::logger> logger,
@@ -8,7 +10,9 @@ JobRunner::JobRunner(JobQueue& queue, RunnerOptions options, std::shared_ptr<spd
 
 JobRunner::~JobRunner() { stop(); }
 
-void JobRunner::handle(const std::string& kind, JobHandler handler) { handlers_[kind] = std::move(handler); }
+void JobRunner::handle(const std::string& kind, JobHandler handler, JobPolicy policy) {
+  handlers_[kind] = {std::move(handler), std::move(policy)};
+}
 
 void JobRunner::start() {
   stopping_ = false;
@@ -61,7 +65,7 @@ bool JobRunner::run_one() {
     outcome = make_error(ErrorCode::kUnsupported, "no handler for job kind '" + job.kind + "'");
   } else {
     try {
-      outcome = it->second(job);
+      outcome = it->second.first(job);
     } catch (const std::exception& e) {
       outcome = make_error(ErrorCode::kInternal, std::string("handler threw: ") + e.what());
     } catch (...) {
@@ -74,9 +78,19 @@ bool JobRunner::run_one() {
       logger_->warn("job {} ({}) finished but {}", job.id, job.kind, done.error().message);
     }
   } else {
-    auto next = queue_.fail(job, options_.owner, outcome.error().message);
+    const Error& error = outcome.error();
+    FailHint hint;
+    hint.not_before = std::chrono::seconds(std::max(0, error.retry_after_s));
+    if (it != handlers_.end()) {
+      const auto& permanent = it->second.second.permanent;
+      hint.permanent = std::find(permanent.begin(), permanent.end(), error.code) != permanent.end();
+    }
+    auto next = queue_.fail(job, options_.owner, error.message, hint);
     if (!next) {
       logger_->warn("job {} ({}) failed but {}", job.id, job.kind, next.error().message);
+    } else if (*next == JobStatus::kDead && hint.permanent) {
+      logger_->error("job {} ({}) failed for good (not retried) at attempt {}: {}", job.id, job.kind, job.attempts,
+                     error.message);
     } else if (*next == JobStatus::kDead) {
       logger_->error("job {} ({}) is dead after {} attempts: {}", job.id, job.kind, job.attempts,
                      outcome.error().message);

@@ -21,6 +21,13 @@ namespace rifa::jobs {
 // the work but before complete() runs again.
 using JobHandler = std::function<Result<void>(const Job&)>;
 
+// How the runner reads a kind's failures. An error whose code is listed in `permanent` fails the
+// job for good (dead at once: retrying cannot help, e.g. a receiver that refused a notification
+// for good); any other error is retried with backoff, no sooner than its retry_after_s.
+struct JobPolicy {
+  std::vector<ErrorCode> permanent;
+};
+
 struct RunnerOptions {
   std::string owner;  // unique per host process, e.g. "host-<hostname>-<pid>"
   int workers = 2;
@@ -29,7 +36,8 @@ struct RunnerOptions {
 };
 
 // Worker threads that claim due jobs, run the handler registered for their kind, and record the
-// outcome: complete, or fail with backoff (dead after max_attempts). A handler that throws counts
+// outcome: complete, or fail with backoff (dead after max_attempts, or at once for an error its
+// JobPolicy calls permanent; no sooner than the error's retry_after_s). A handler that throws counts
 // as a failure with the exception's message; a job of a kind nobody handles fails the same way,
 // so it ends dead and visible instead of looping.
 class JobRunner {
@@ -38,7 +46,7 @@ class JobRunner {
             MetricsRegistry* metrics = nullptr);
   ~JobRunner();
 
-  void handle(const std::string& kind, JobHandler handler);  // before start()
+  void handle(const std::string& kind, JobHandler handler, JobPolicy policy = {});  // before start()
   void start();
   // Finishes the jobs in hand, then joins the workers. Idempotent.
   void stop();
@@ -53,7 +61,7 @@ class JobRunner {
   RunnerOptions options_;
   std::shared_ptr<spdlog::logger> logger_;
   MetricsRegistry* metrics_;
-  std::map<std::string, JobHandler> handlers_;
+  std::map<std::string, std::pair<JobHandler, JobPolicy>> handlers_;
   std::vector<std::thread> threads_;
   std::atomic<bool> stopping_{false};
   std::mutex wake_mutex_;

@@ -98,6 +98,9 @@ Result<HttpResponse> CurlTransport::perform(const HttpRequest& request) {
     if (!result.ok()) return result;
     const int status = result->status;
     if (status < 300 || status >= 400 || status == 304) return result;
+    // Only reads are redirected. A POST (a webhook's signed event, a payment request) goes where
+    // the plugin sent it and nowhere else: the 3xx is the plugin's answer to judge.
+    if (hop.method != "GET" && hop.method != "HEAD") return result;
     std::string location;
     for (const auto& [name, value] : parse_header_lines(result->headers)) {
       if (name == "location") location = value;

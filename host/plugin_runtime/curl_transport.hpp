@@ -19,8 +19,9 @@ struct CurlTransportOptions {
   std::string user_agent = "Rifa1122/1.0 (+https://github.com/rifa1122)";
 };
 
-// The live transport: libcurl, one easy handle per exchange. Redirects are followed by hand so
-// each hop passes the egress allow-list.
+// The live transport: libcurl, one easy handle per exchange. Redirects of GET and HEAD are followed
+// by hand so each hop passes the egress allow-list; any other method gets its 3xx as the answer
+// (a signed webhook or a payment request is never re-sent somewhere the plugin did not name).
 class CurlTransport final : public HttpTransport {
  public:
   explicit CurlTransport(CurlTransportOptions options);

@@ -1,5 +1,7 @@
 #include "plugin_runtime/plugin_notifier_gateway.hpp"
 
+#include <algorithm>
+
 namespace rifa::plugin_runtime {
 
 Result<void> PluginNotifierGateway::deliver(const std::string& notifier, const std::string& type,
@@ -13,8 +15,20 @@ Result<void> PluginNotifierGateway::deliver(const std::string& notifier, const s
   }
   const auto outcome = instance->deliver(event.dump());
   if (!outcome.ok()) {
-    return make_error(ErrorCode::kUnavailable, "notifier '" + notifier + "' could not deliver " + type + " (" +
-                                                   status_name(outcome.status) + "): " + outcome.error);
+    // sdk/ABI.md, "Notifier": declined (the receiver refused it for good) and invalid_argument (the
+    // event itself is wrong) are given up (the notify.deliver JobPolicy); anything else is retried,
+    // no sooner than the {"retry_after_s"} the answer may carry.
+    const ErrorCode code = outcome.status == RIFA_ERR_DECLINED           ? ErrorCode::kPaymentDeclined
+                           : outcome.status == RIFA_ERR_INVALID_ARGUMENT ? ErrorCode::kInvalidArgument
+                                                                         : ErrorCode::kUnavailable;
+    Error error{code, "notifier '" + notifier + "' could not deliver " + type + " (" + status_name(outcome.status) +
+                          "): " + outcome.error};
+    const auto hint = nlohmann::json::parse(outcome.result.empty() ? "{}" : outcome.result, nullptr, false);
+    if (code == ErrorCode::kUnavailable && hint.is_object() && hint.contains("retry_after_s") &&
+        hint["retry_after_s"].is_number_integer()) {
+      error.retry_after_s = static_cast<int>(std::clamp<int64_t>(hint["retry_after_s"].get<int64_t>(), 0, 86400));
+    }
+    return error;
   }
   return {};
 }

@@ -148,12 +148,13 @@ Result<void> SqlJobQueue::complete(const Job& job, const std::string& owner) {
   }, storage::TransactionMode::kBookkeeping);
 }
 
-Result<JobStatus> SqlJobQueue::fail(const Job& job, const std::string& owner, const std::string& error) {
+Result<JobStatus> SqlJobQueue::fail(const Job& job, const std::string& owner, const std::string& error,
+                                    const jobs::FailHint& hint) {
   const TimePoint now = clock_();
-  const bool dead = job.attempts >= job.max_attempts;
+  const bool dead = hint.permanent || job.attempts >= job.max_attempts;
   const JobStatus next = dead ? JobStatus::kDead : JobStatus::kQueued;
   const std::string next_name = status_name(next);
-  const std::string run_at = ts(dead ? now : now + backoff_after(job.attempts));
+  const std::string run_at = ts(dead ? now : now + std::max(backoff_after(job.attempts), hint.not_before));
   const std::string now_text = ts(now);
   const std::string message = error.substr(0, 2000);
   const bool pg = db_.backend() == storage::Backend::kPostgresql;

@@ -16,7 +16,8 @@ class SqlJobQueue final : public jobs::JobQueue {
   Result<std::optional<jobs::Job>> claim(const std::string& owner, std::chrono::seconds lease,
                                          const std::vector<std::string>& kinds = {}) override;
   Result<void> complete(const jobs::Job& job, const std::string& owner) override;
-  Result<jobs::JobStatus> fail(const jobs::Job& job, const std::string& owner, const std::string& error) override;
+  Result<jobs::JobStatus> fail(const jobs::Job& job, const std::string& owner, const std::string& error,
+                               const jobs::FailHint& hint = {}) override;
   Result<void> retry(const std::string& job_id) override;
   Result<std::optional<jobs::Job>> get(const std::string& job_id) override;
   Result<std::vector<jobs::Job>> list(std::optional<jobs::JobStatus> status, int limit, int offset) override;

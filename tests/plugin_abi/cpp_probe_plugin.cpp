@@ -32,6 +32,7 @@ class Probe final : public rifa::sdk::LotteryPlugin {
     if (command == "not-published") return NotPublished{"later, please"};
     if (command == "not-published-silent") return NotPublished{};
     if (command == "parse-error") throw Error(RIFA_ERR_PARSE, "no results table");
+    if (command == "retry-later") throw Error(RIFA_ERR_TRANSPORT, "busy").with_result(R"({"retry_after_s": 120})");
     if (command == "bad-alloc") throw std::bad_alloc();
     if (command == "runtime") throw std::runtime_error("boom");
     if (command == "int") throw 42;

@@ -77,6 +77,12 @@ TEST_F(SdkWrapperTest, ExceptionsNeverCrossTheBoundary) {
   auto bug = probe_.fetch_draw("error-ok");
   EXPECT_EQ(bug.status, RIFA_ERR_INTERNAL);
   EXPECT_EQ(bug.error, "plugin bug: rifa::sdk::Error thrown with status RIFA_OK");
+  // An error may carry details for the host (a notifier's retry hint), beside its message.
+  auto hinted = probe_.fetch_draw("retry-later");
+  EXPECT_EQ(hinted.status, RIFA_ERR_TRANSPORT);
+  EXPECT_EQ(hinted.error, "busy");
+  EXPECT_EQ(hinted.result, R"({"retry_after_s": 120})");
+  EXPECT_EQ(parse.result, "") << "no details unless the plugin gives them";
   auto unknown = probe_.fetch_draw("dance");
   EXPECT_EQ(unknown.status, RIFA_ERR_INVALID_ARGUMENT);
   EXPECT_EQ(unknown.error, "unknown probe command 'dance'");

@@ -53,6 +53,14 @@ struct JobBacklog {
 // Exponential backoff after the n-th failed attempt: 2 s, 4 s, 8 s ... capped at one hour.
 std::chrono::seconds backoff_after(int attempts);
 
+// What a failed run says about the next one: nothing (backoff_after), no sooner than `not_before`
+// after now (the outside asked for a delay: the later of the two applies), or never (`permanent`:
+// the job is dead at once, whatever attempts are left).
+struct FailHint {
+  bool permanent = false;
+  std::chrono::seconds not_before{0};
+};
+
 // The durable job queue as the engine and the job runner see it (the port; storage/sql_job_queue
 // is the `jobs` table behind it). A claim takes a lease; a job whose lease expired (its worker
 // died) is claimed again. Completing or failing checks that the lease is still the caller's, so a
@@ -68,8 +76,10 @@ class JobQueue {
                                            const std::vector<std::string>& kinds = {}) = 0;
   // kConflict when the lease is no longer `owner`'s.
   virtual Result<void> complete(const Job& job, const std::string& owner) = 0;
-  // Queues the job again after backoff_after(attempts), or marks it dead when attempts ran out.
-  virtual Result<JobStatus> fail(const Job& job, const std::string& owner, const std::string& error) = 0;
+  // Queues the job again after backoff_after(attempts) (or hint.not_before, when later), or marks
+  // it dead when attempts ran out or the hint says the failure is permanent.
+  virtual Result<JobStatus> fail(const Job& job, const std::string& owner, const std::string& error,
+                                 const FailHint& hint = {}) = 0;
   // A dead (or failed) job back to queued with a fresh set of attempts: the admin's "retry".
   virtual Result<void> retry(const std::string& job_id) = 0;
   virtual Result<std::optional<Job>> get(const std::string& job_id) = 0;

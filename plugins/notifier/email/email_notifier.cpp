@@ -5,8 +5,10 @@
 // The host adds the recipient's contact as far as this instance declares it ("contact" must list
 // "email"; "nombre" makes the greeting personal). Events without a recipient address, and types
 // without a template (ticket_sold: the receipt covers the sale; the rifa's own events), send
-// nothing and succeed. A failure to send fails the call: the host's job queue retries it with
-// backoff, then leaves it dead (GET /admin/jobs).
+// nothing and succeed. A failure to send fails the call: a 5xx reply (mailbox unknown, message
+// refused) answers RIFA_ERR_DECLINED and the host gives the event up; anything else (4xx, refused
+// connection, timeout) answers RIFA_ERR_TRANSPORT / RIFA_ERR_TIMEOUT and the host's job queue
+// retries it with backoff, then leaves it dead (GET /admin/jobs).
 //
 // Never two mails for one event id: ids sent are remembered (in memory and, with `sent_file`,
 // across restarts: one line per id appended after the server accepted the mail), a repeat of a

@@ -76,8 +76,11 @@ void send_mail(const SmtpOptions& options, const std::string& from, const std::s
   long smtp_code = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &smtp_code);
   if (smtp_code > 0) reason += " (SMTP " + std::to_string(smtp_code) + ")";
-  throw sdk::Error(code == CURLE_OPERATION_TIMEDOUT ? RIFA_ERR_TIMEOUT : RIFA_ERR_TRANSPORT,
-                   "SMTP " + options.url + ": " + reason);
+  const std::string what = "SMTP " + options.url + ": " + reason;
+  // RFC 5321 4.2.1: a 5yz reply is a permanent refusal (the same mail will be refused again); a
+  // 4yz reply, a refused or dropped connection and a TLS failure may pass later.
+  if (smtp_code >= 500 && smtp_code < 600) throw sdk::Error(RIFA_ERR_DECLINED, what);
+  throw sdk::Error(code == CURLE_OPERATION_TIMEDOUT ? RIFA_ERR_TIMEOUT : RIFA_ERR_TRANSPORT, what);
 }
 
 }  // namespace rifa::plugins::email

@@ -17,8 +17,10 @@ struct SmtpOptions {
   uint32_t timeout_ms = 30000;
 };
 
-// Sends `message` (CRLF lines, headers included) from `from` to `to`. Throws
-// sdk::Error(RIFA_ERR_TRANSPORT or RIFA_ERR_TIMEOUT) naming curl's reason on failure.
+// Sends `message` (CRLF lines, headers included) from `from` to `to`. Throws sdk::Error naming
+// curl's reason and the SMTP reply code on failure: RIFA_ERR_DECLINED when the server refused with
+// a 5xx reply (permanent), RIFA_ERR_TIMEOUT when it did not answer in time, RIFA_ERR_TRANSPORT
+// otherwise (a 4xx reply, a refused connection, a TLS failure: worth trying again).
 void send_mail(const SmtpOptions& options, const std::string& from, const std::string& to, const std::string& message);
 
 }  // namespace rifa::plugins::email

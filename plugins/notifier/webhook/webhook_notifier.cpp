@@ -10,12 +10,20 @@
 //    event's data, "recipient"?}}
 //
 // Each endpoint has its own secrets (several during a rotation: one signature each) and, if it
-// wants, the event types it takes. A 2xx answer delivers; anything else fails the call, and the
-// host's job queue retries the event with exponential backoff until it is dead (GET /admin/jobs).
-// An endpoint that already took an event is not posted to again when a retry comes for another
-// endpoint's sake (remembered in memory, for a bounded number of events).
+// wants, the event types it takes. A 2xx answer delivers. 410 Gone retires the endpoint for that
+// event: when every failure is of that kind the call answers RIFA_ERR_DECLINED (permanent: the
+// host stops retrying). Anything else — a 3xx (never followed), 429, 5xx, a timeout or a transport
+// failure — answers RIFA_ERR_TRANSPORT (RIFA_ERR_TIMEOUT when every such failure timed out), with
+// {"retry_after_s"} when a 429 or 503 said Retry-After, and the host's job queue retries the event
+// with backoff until it is dead (GET /admin/jobs).
+// An endpoint that already took an event (or answered 410 to it) is not posted to again when a
+// retry comes for another endpoint's sake (remembered in memory, for a bounded number of events).
+#include <algorithm>
+#include <ctime>
 #include <deque>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -34,6 +42,7 @@ using nlohmann::json;
 using sdk::Error;
 
 constexpr size_t kRememberedDeliveries = 100000;
+constexpr int64_t kMaxRetryAfterS = 86400;
 
 struct Endpoint {
   std::string id;
@@ -41,6 +50,40 @@ struct Endpoint {
   std::vector<std::string> keys;
   std::set<std::string> event_types;  // empty: every type
 };
+
+// What one delivery did not do, endpoint by endpoint, and how the host should take it: retry later
+// (with the longest wait a receiver asked for), or give up (every failure was permanent).
+class Failures {
+ public:
+  void retry(const std::string& why, std::optional<int64_t> wait_s, bool timed_out) {
+    add(why);
+    ++retryable_;
+    timeouts_ += timed_out ? 1 : 0;
+    if (wait_s && (!wait_s_ || *wait_s > *wait_s_)) wait_s_ = wait_s;
+  }
+  void permanent(const std::string& why) { add(why); }
+
+  // Throws when anything failed: RIFA_ERR_DECLINED when no endpoint may take the event later,
+  // else RIFA_ERR_TIMEOUT (every retryable failure timed out) or RIFA_ERR_TRANSPORT, with
+  // {"retry_after_s"} when a receiver said how long to wait.
+  void raise(const std::string& what) const {
+    if (text_.empty()) return;
+    if (retryable_ == 0) throw Error(RIFA_ERR_DECLINED, what + " refused for good: " + text_);
+    Error error(timeouts_ == retryable_ ? RIFA_ERR_TIMEOUT : RIFA_ERR_TRANSPORT, what + " not delivered: " + text_);
+    if (wait_s_) error.with_result(json{{"retry_after_s", *wait_s_}}.dump());
+    throw error;
+  }
+
+ private:
+  void add(const std::string& why) { text_ += (text_.empty() ? "" : "; ") + why; }
+  std::string text_;
+  int retryable_ = 0;
+  int timeouts_ = 0;
+  std::optional<int64_t> wait_s_;
+};
+
+// What became of an event at one endpoint: it took it, or it is gone (410) for it.
+enum class Settled { kDelivered, kGone };
 
 class WebhookNotifier final : public sdk::NotifierPlugin {
  public:
@@ -74,10 +117,13 @@ class WebhookNotifier final : public sdk::NotifierPlugin {
     const std::string& type = parsed.type;
     const std::string body = message_body(event);
 
-    std::string failures;
+    Failures failures;
     for (const Endpoint& endpoint : endpoints_) {
       if (!endpoint.event_types.empty() && !endpoint.event_types.count(type)) continue;
-      if (delivered(event_id, endpoint.id)) continue;
+      if (const auto settled = settled_as(event_id, endpoint.id)) {
+        if (*settled == Settled::kGone) failures.permanent(endpoint.id + " answered 410 Gone to this event before");
+        continue;
+      }
       const std::string timestamp = std::to_string(host().now_unix_ms() / 1000);
       sdk::HttpRequest request;
       request.method = "POST";
@@ -90,16 +136,31 @@ class WebhookNotifier final : public sdk::NotifierPlugin {
                          {"webhook-signature", signature_header(endpoint.keys, event_id, timestamp, body)}};
       try {
         const sdk::HttpResponse response = host().http(request);
-        if (response.status >= 200 && response.status < 300) {
-          remember(event_id, endpoint.id);
-          continue;
+        const int status = response.status;
+        if (status >= 200 && status < 300) {
+          remember(event_id, endpoint.id, Settled::kDelivered);
+        } else if (status == 410) {
+          // Gone: the receiver retired the endpoint. Never post this event there again.
+          remember(event_id, endpoint.id, Settled::kGone);
+          failures.permanent(endpoint.id + " answered HTTP 410 Gone: the endpoint is retired; remove it from the config");
+        } else {
+          // 3xx (never followed: the signed body goes only where it was configured to), 429, 5xx
+          // and any other answer: the receiver may take it later.
+          std::string why = endpoint.id + " answered HTTP " + std::to_string(status);
+          if (status >= 300 && status < 400) {
+            why += " (a redirect" + (response.header("location") ? " to " + *response.header("location") : "") +
+                   ", not followed: point the endpoint's url at where it redirects)";
+          }
+          std::optional<int64_t> wait_s;
+          if (status == 429 || status == 503) wait_s = retry_after_s(response.header("retry-after"));
+          if (wait_s) why += ", Retry-After " + std::to_string(*wait_s) + " s";
+          failures.retry(why, wait_s, false);
         }
-        failures += (failures.empty() ? "" : "; ") + endpoint.id + " answered HTTP " + std::to_string(response.status);
       } catch (const Error& e) {
-        failures += (failures.empty() ? "" : "; ") + endpoint.id + ": " + e.what();
+        failures.retry(endpoint.id + ": " + e.what(), std::nullopt, e.status() == RIFA_ERR_TIMEOUT);
       }
     }
-    if (!failures.empty()) throw Error(RIFA_ERR_TRANSPORT, type + " " + event_id + " not delivered: " + failures);
+    failures.raise(type + " " + event_id);
   }
 
  private:
@@ -116,16 +177,35 @@ class WebhookNotifier final : public sdk::NotifierPlugin {
     return json{{"type", event["type"]}, {"timestamp", event.value("occurred_at", json())}, {"data", data}}.dump();
   }
 
-  bool delivered(const std::string& event_id, const std::string& endpoint) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return delivered_.count({event_id, endpoint}) > 0;
+  // Retry-After (RFC 9110): delta-seconds, or an HTTP-date read against the host's clock. At most
+  // a day; nullopt when absent or unreadable (the host's own backoff applies).
+  std::optional<int64_t> retry_after_s(const std::optional<std::string>& value) const {
+    if (!value || value->empty()) return std::nullopt;
+    int64_t seconds = 0;
+    if (value->find_first_not_of("0123456789") == std::string::npos) {
+      if (value->size() > 9) return kMaxRetryAfterS;
+      seconds = std::stoll(*value);
+    } else {
+      std::tm tm{};
+      const char* end = strptime(value->c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+      if (!end || *end != '\0') return std::nullopt;
+      seconds = static_cast<int64_t>(timegm(&tm)) - host().now_unix_ms() / 1000;
+    }
+    return std::clamp<int64_t>(seconds, 0, kMaxRetryAfterS);
   }
-  void remember(const std::string& event_id, const std::string& endpoint) {
+
+  std::optional<Settled> settled_as(const std::string& event_id, const std::string& endpoint) {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!delivered_.insert({event_id, endpoint}).second) return;
+    auto it = settled_.find({event_id, endpoint});
+    if (it == settled_.end()) return std::nullopt;
+    return it->second;
+  }
+  void remember(const std::string& event_id, const std::string& endpoint, Settled how) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!settled_.emplace(std::make_pair(event_id, endpoint), how).second) return;
     order_.push_back({event_id, endpoint});
     if (order_.size() > kRememberedDeliveries) {
-      delivered_.erase(order_.front());
+      settled_.erase(order_.front());
       order_.pop_front();
     }
   }
@@ -133,7 +213,7 @@ class WebhookNotifier final : public sdk::NotifierPlugin {
   uint32_t timeout_ms_ = 10000;
   std::vector<Endpoint> endpoints_;
   std::mutex mutex_;
-  std::set<std::pair<std::string, std::string>> delivered_;
+  std::map<std::pair<std::string, std::string>, Settled> settled_;  // (event_id, endpoint)
   std::deque<std::pair<std::string, std::string>> order_;
 };
 

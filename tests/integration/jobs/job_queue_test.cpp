@@ -88,6 +88,36 @@ TEST_F(JobQueueTest, FutureJobsWaitForTheirTime) {
   EXPECT_TRUE(queue_->claim("w", 30s)->has_value());
 }
 
+// A notifier whose receiver refused an event for good (410 Gone, SMTP 5xx) fails it at once; one
+// whose receiver asked to be called back later (Retry-After) is not run sooner than that.
+TEST_F(JobQueueTest, APermanentFailureDiesAtOnceAndARetryHintDelaysTheNextRun) {
+  auto gone = queue_->enqueue(work("notify.deliver", {{"n", 1}}, std::nullopt, std::nullopt, 5));
+  ASSERT_TRUE(gone.ok());
+  auto job = queue_->claim("w", 30s);
+  ASSERT_TRUE(job.ok() && job->has_value());
+  auto next = queue_->fail(**job, "w", "endpoint answered 410 Gone", FailHint{true, 0s});
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  EXPECT_EQ(*next, JobStatus::kDead) << "4 attempts were left, but retrying cannot help";
+  EXPECT_EQ((**queue_->get(*gone)).status, JobStatus::kDead);
+
+  auto later = queue_->enqueue(work("notify.deliver", {{"n", 2}}, std::nullopt, std::nullopt, 5));
+  ASSERT_TRUE(later.ok());
+  job = queue_->claim("w", 30s);
+  ASSERT_TRUE(job.ok() && job->has_value());
+  next = queue_->fail(**job, "w", "429, Retry-After 120 s", FailHint{false, 120s});
+  ASSERT_EQ(next.value(), JobStatus::kQueued);
+  EXPECT_EQ((**queue_->get(*later)).run_at, now_.load() + 120s) << "later than backoff_after(1)";
+  advance(backoff_after(1));
+  EXPECT_FALSE(queue_->claim("w", 30s)->has_value()) << "the backoff alone would run it now";
+  advance(120s - backoff_after(1));
+  job = queue_->claim("w", 30s);
+  ASSERT_TRUE(job.ok() && job->has_value());
+  // A hint shorter than the backoff does not hurry the queue.
+  next = queue_->fail(**job, "w", "503, Retry-After 1 s", FailHint{false, 1s});
+  ASSERT_EQ(next.value(), JobStatus::kQueued);
+  EXPECT_EQ((**queue_->get(*later)).run_at, now_.load() + backoff_after(2));
+}
+
 TEST_F(JobQueueTest, FailuresBackOffThenDieAndAnAdminCanRetry) {
   auto id = queue_->enqueue(work("payout", {}, std::nullopt, std::nullopt, 3));
   ASSERT_TRUE(id.ok());

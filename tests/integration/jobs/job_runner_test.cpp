@@ -64,6 +64,44 @@ TEST_F(JobRunnerTest, RetriesWithBackoffUntilTheHandlerSucceeds) {
   EXPECT_EQ(job.attempts, 3);
 }
 
+// What a notifier's answer becomes (plugin_runtime/plugin_notifier_gateway.cpp, app/payout_jobs.cpp):
+// an error the kind's policy calls permanent is not retried, and a Retry-After holds the next run
+// back; the same code under a kind without that policy is retried as before.
+TEST_F(JobRunnerTest, APermanentErrorIsNotRetriedAndARetryAfterIsHonoured) {
+  JobRunner runner(*queue_, options(), logger_);
+  int gone_calls = 0;
+  runner.handle(
+      "gone",
+      [&](const Job&) -> Result<void> {
+        ++gone_calls;
+        return make_error(ErrorCode::kPaymentDeclined, "endpoint answered 410 Gone");
+      },
+      JobPolicy{{ErrorCode::kPaymentDeclined}});
+  int busy_calls = 0;
+  runner.handle("busy", [&](const Job&) -> Result<void> {
+    if (++busy_calls > 1) return {};
+    Error error{ErrorCode::kUnavailable, "429 Too Many Requests"};
+    error.retry_after_s = 300;
+    return error;
+  });
+  runner.handle("declined-elsewhere",
+                [](const Job&) -> Result<void> { return make_error(ErrorCode::kPaymentDeclined, "no"); });
+  const auto gone = enqueue("gone", 5);
+  const auto busy = enqueue("busy", 5);
+  EXPECT_EQ(runner.drain(), 2);
+  EXPECT_EQ((**queue_->get(gone)).status, JobStatus::kDead);
+  EXPECT_EQ((**queue_->get(gone)).last_error, "endpoint answered 410 Gone");
+  now_ = now_.load() + 299s;
+  EXPECT_EQ(runner.drain(), 0) << "the receiver asked for 300 s";
+  now_ = now_.load() + 1s;
+  EXPECT_EQ(runner.drain(), 1);
+  EXPECT_EQ((**queue_->get(busy)).status, JobStatus::kSucceeded);
+  EXPECT_EQ(gone_calls, 1);
+  const auto elsewhere = enqueue("declined-elsewhere", 5);
+  EXPECT_EQ(runner.drain(), 1);
+  EXPECT_EQ((**queue_->get(elsewhere)).status, JobStatus::kQueued) << "no policy: retried as before";
+}
+
 TEST_F(JobRunnerTest, UnknownKindsAndThrowingHandlersEndDeadWithTheReason) {
   JobRunner runner(*queue_, options(), logger_);
   runner.handle("boom", [](const Job&) -> Result<void> { throw std::runtime_error("kaput"); });

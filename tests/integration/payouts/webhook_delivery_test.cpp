@@ -1,7 +1,8 @@
 // notifier_webhook through the host's job queue (issue 14, item 2): a failing endpoint is retried
 // with the queue's exponential backoff until it answers, without posting again to the endpoints
 // that already took the event, and every attempt carries the same webhook-id; an endpoint that
-// never answers leaves the job dead, where GET /admin/jobs lists it (JobQueue::list(kDead)).
+// never answers leaves the job dead, where GET /admin/jobs lists it (JobQueue::list(kDead)); one
+// that is gone (410) leaves it dead at once.
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
@@ -99,6 +100,22 @@ TEST_F(WebhookDeliveryTest, AnEndpointThatNeverAnswersLeavesTheJobDeadForAnAdmin
   // An admin's retry (POST /admin/jobs/{id}/retry) once the endpoint is back runs it again.
   ASSERT_TRUE(queue_->retry((*dead)[0].id).ok());
   EXPECT_EQ(job_status("ganador-2"), "queued");
+}
+
+// 410 Gone: the plugin answers declined, and the queue gives the event up at once instead of
+// posting to a retired endpoint kMaxAttempts times (sdk/ABI.md, "Notifier").
+TEST_F(WebhookDeliveryTest, AnEndpointThatIsGoneLeavesTheJobDeadAfterOneAttempt) {
+  LoopbackHttpServer gone([](size_t) { return 410; });
+  const std::string rifa = rifa_with_hook(json::array({{{"id", "gone"}, {"url", gone.url()}, {"secrets", {kSecret}}}}));
+  publish_winner(rifa, "ganador-3");
+  drain();
+  EXPECT_EQ(job_status("ganador-3"), "dead");
+  EXPECT_EQ(count("SELECT attempts FROM jobs WHERE dedupe_key = 'winner:ganador-3:hook'"), 1);
+  advance(std::chrono::hours(2));
+  drain();
+  EXPECT_EQ(gone.requests().size(), 1u);
+  EXPECT_NE(text("SELECT last_error FROM jobs WHERE dedupe_key = 'winner:ganador-3:hook'").find("410 Gone"),
+            std::string::npos);
 }
 
 }  // namespace

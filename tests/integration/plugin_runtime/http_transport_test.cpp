@@ -37,6 +37,12 @@ class HttpTransportTest : public ::testing::Test {
       r.headers.emplace_back("Location", "/page");
       return r;
     });
+    router_.add("POST", "/moved", [](api::Request&) {
+      api::Response r;
+      r.status = 307;
+      r.headers.emplace_back("Location", "/echo");
+      return r;
+    });
     api::ServerOptions options;
     options.port = 0;
     options.io_threads = 2;
@@ -112,6 +118,17 @@ TEST_F(HttpTransportTest, FollowsRedirectsAndRejectsOtherSchemes) {
   auto file = transport.perform({"GET", "file:///etc/passwd", {}, "", 0});
   ASSERT_FALSE(file.ok());
   EXPECT_EQ(file.error().code, ErrorCode::kInvalidArgument);
+}
+
+// A POST's body (a signed webhook event) never goes to a place the plugin did not name: the 3xx is
+// handed back as the answer.
+TEST_F(HttpTransportTest, APostIsNotRedirected) {
+  CurlTransport transport(options());
+  auto r = transport.perform({"POST", base_ + "/moved", {}, R"({"event":"winner"})", 0});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->status, 307);
+  EXPECT_EQ(r->effective_url, base_ + "/moved");
+  EXPECT_NE(r->headers.find("location: /echo"), std::string::npos) << r->headers;
 }
 
 TEST_F(HttpTransportTest, RecordsThenReplaysWithoutTheNetwork) {

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "rifa/sdk/abi.h"
 
@@ -53,13 +54,24 @@ class Error : public std::runtime_error {
     return error;
   }
 
+  /// JSON the call answers along with the error (the host reads it as the call's result). A notifier
+  /// that may try again later says when the receiver asked it to: `{"retry_after_s": 120}` (see
+  /// ABI.md, "Notifier"). Returns *this, so `throw Error(...).with_result(...)` reads naturally.
+  Error& with_result(std::string json) {
+    result_ = std::move(json);
+    return *this;
+  }
+
   rifa_status status() const noexcept { return status_; }
+  /// The JSON given to with_result(), or empty.
+  const std::string& result() const noexcept { return result_; }
   /// True when the host holds the detailed message for this error (see reported_by_host).
   bool is_reported_by_host() const noexcept { return reported_by_host_; }
 
  private:
   rifa_status status_;
   bool reported_by_host_ = false;
+  std::string result_;
 };
 
 }  // namespace rifa::sdk

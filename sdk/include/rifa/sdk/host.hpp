@@ -99,7 +99,8 @@ class Host {
   int64_t now_unix_ms() const noexcept { return api_->now_unix_ms(host_); }
 
   /// Performs `request` through the host's transport (timeouts, retries, allow-list, record/replay)
-  /// and returns the response, whatever its HTTP status.
+  /// and returns the response, whatever its HTTP status. Redirects are followed for GET and HEAD
+  /// only: any other method gets the 3xx itself (ABI.md, "Ownership and lifetime").
   ///
   /// Throws rifa::sdk::Error with the host's status (RIFA_ERR_TRANSPORT, RIFA_ERR_TIMEOUT,
   /// RIFA_ERR_NOT_RECORDED, RIFA_ERR_INVALID_ARGUMENT) when no response was obtained. Inside a call

@@ -1,6 +1,8 @@
 // @TARGET@: posts each event to a webhook through the host's HTTP, or, without "webhook_url", writes
 // it to the host's log. Deliveries are retried by the host, so the same event_id may come again:
-// send it again (the receiver deduplicates by event_id) or remember what was sent.
+// send it again (the receiver deduplicates by event_id) or remember what was sent. What the host
+// does with each answer is in the SDK's ABI.md ("Notifier"): ok delivered, declined given up,
+// anything else retried (no sooner than {"retry_after_s"}).
 #include <string>
 
 #include "rifa/sdk/plugin.hpp"
@@ -37,9 +39,17 @@ class @CLASS@Notifier final : public rifa::sdk::NotifierPlugin {
     request.headers = {{"Content-Type", "application/json"}, {"Idempotency-Key", event_id}};
     request.body = event_json;
     const rifa::sdk::HttpResponse response = host().http(request);  // a transport error propagates: the host retries
-    if (response.status < 200 || response.status > 299) {
-      throw Error(RIFA_ERR_TRANSPORT, "POST " + webhook_url_ + ": HTTP " + std::to_string(response.status));
+    if (response.status >= 200 && response.status <= 299) return;   // delivered
+    const std::string why = "POST " + webhook_url_ + ": HTTP " + std::to_string(response.status);
+    // 410 Gone: the receiver retired the endpoint. RIFA_ERR_DECLINED tells the host to give up.
+    if (response.status == 410) throw Error(RIFA_ERR_DECLINED, why + " (the endpoint is gone)");
+    // Anything else may pass later: the host retries, no sooner than a Retry-After in seconds says.
+    Error retry(RIFA_ERR_TRANSPORT, why);
+    const auto wait = response.header("retry-after");
+    if (wait && !wait->empty() && wait->size() < 7 && wait->find_first_not_of("0123456789") == std::string::npos) {
+      retry.with_result("{\"retry_after_s\": " + *wait + "}");
     }
+    throw retry;
   }
 
  private:

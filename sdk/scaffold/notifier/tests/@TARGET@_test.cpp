@@ -34,6 +34,10 @@ int main() {
   auto down = notifier.deliver(event);
   expect(down.status == RIFA_ERR_TRANSPORT, "a 503 is a transport error (the host retries): " + down.error);
 
+  host.respond("https://hooks.test/rifa", 410, "");
+  auto gone = notifier.deliver(event);
+  expect(gone.status == RIFA_ERR_DECLINED, "a 410 is declined (the host gives the event up): " + gone.error);
+
   std::printf("%d failure(s)\n", failures);
   return failures == 0 ? 0 : 1;
 }

@@ -45,6 +45,7 @@ rifa_status guarded(const rifa_host_api* api, rifa_call* call, Fn&& fn) noexcept
       return RIFA_ERR_INTERNAL;
     }
     if (!e.is_reported_by_host()) set_error(api, call, e.what());
+    if (!e.result().empty()) set_result(api, call, e.result());
     return e.status();
   } catch (const std::bad_alloc&) {
     set_error(api, call, "out of memory");
