@@ -126,9 +126,6 @@ struct HttpServer::Shared {
   // with 1001 and waits for them with the requests (under drain_mutex).
   std::map<LiveStream*, std::weak_ptr<LiveStream>> live_streams;
   Gauge* live_open = nullptr;
-  // The strands live streams run on (one per io thread, made in start()); dealt out in turn.
-  std::vector<std::shared_ptr<detail::LiveShard>> live_shards;
-  std::atomic<size_t> next_live_shard{0};
 
   void live_added(const std::shared_ptr<LiveStream>& stream) {
     std::lock_guard lock(drain_mutex);
@@ -529,8 +526,7 @@ class Session : public std::enable_shared_from_this<Session> {
     shared_->live_added(live);
     detail::LiveHandoff handoff{std::move(stream_), std::move(buffer_), std::move(upgrade_), std::move(headers),
                                 version, shared_from_this(),
-                                [shared = shared_, raw = live.get()] { shared->live_ended(raw); },
-                                shared_->live_shards[shared_->next_live_shard++ % shared_->live_shards.size()]};
+                                [shared = shared_, raw = live.get()] { shared->live_ended(raw); }};
     shared_->request_done();
     detail::start_live(live, std::move(handoff));
     if (shared_->draining) live->close(kCloseGoingAway, "server shutting down");
@@ -644,10 +640,6 @@ Result<void> HttpServer::start() {
     }
   }
   shared_->io_work.emplace(io_.get_executor());
-  shared_->live_shards.clear();
-  for (int i = 0; i < std::max(1, options_.io_threads); ++i) {
-    shared_->live_shards.push_back(detail::make_live_shard(asio::make_strand(io_)));
-  }
   do_accept();
   for (int i = 0; i < std::max(1, options_.io_threads); ++i) {
     threads_.emplace_back([this] { io_.run(); });

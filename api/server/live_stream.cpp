@@ -1,6 +1,5 @@
 #include "server/live_stream.hpp"
 
-#include <atomic>
 #include <deque>
 #include <mutex>
 
@@ -11,7 +10,7 @@
 #include "server/live_stream_transport.hpp"
 
 namespace rifa::api {
-namespace detail {
+namespace {
 
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -21,61 +20,28 @@ namespace asio = boost::asio;
 // How long a close may take (the close frame written, the client's answer) before the socket is cut.
 constexpr auto kCloseGrace = std::chrono::seconds(5);
 
-struct LiveItem {
-  uint64_t seq = 0;
-  std::string_view type;  // "" = an SSE keep-alive comment (a WebSocket skips it)
-  std::shared_ptr<const std::string> data;
-  uint16_t close_code = 0;  // not 0: close with this code, `data` being the reason
-};
-
-class LiveStreamImpl;
-
-class LiveShard : public std::enable_shared_from_this<LiveShard> {
- public:
-  explicit LiveShard(asio::any_io_executor strand) : strand_(std::move(strand)) {}
-  const asio::any_io_executor& strand() const { return strand_; }
-
-  // Any thread, never blocks for long: the item waits in the inbox; the first one into an empty
-  // inbox posts the handler that hands them all to their streams.
-  void submit(std::shared_ptr<LiveStreamImpl> stream, LiveItem item) {
-    {
-      std::lock_guard lock(mutex_);
-      inbox_.emplace_back(std::move(stream), std::move(item));
-      if (scheduled_) return;
-      scheduled_ = true;
-    }
-    asio::post(strand_, [self = shared_from_this()] { self->drain(); });
-  }
-
- private:
-  void drain();
-
-  const asio::any_io_executor strand_;
-  std::mutex mutex_;
-  std::vector<std::pair<std::shared_ptr<LiveStreamImpl>, LiveItem>> inbox_;
-  bool scheduled_ = false;
-  std::vector<std::pair<std::shared_ptr<LiveStreamImpl>, LiveItem>> batch_;  // strand only; keeps its capacity
-};
-
-std::shared_ptr<LiveShard> make_live_shard(asio::any_io_executor strand) {
-  return std::make_shared<LiveShard>(std::move(strand));
-}
-
-// Every member marked "strand" is touched only on the shard's strand once the stream is attached;
-// before that, frames wait in `early_` (under the mutex) because the stream has no shard yet.
 class LiveStreamImpl final : public LiveStream, public std::enable_shared_from_this<LiveStreamImpl> {
  public:
   LiveStreamImpl(LiveTransport transport, LiveStreamOptions options) : transport_(transport), options_(options) {}
 
   bool push(uint64_t seq, std::string_view type, std::shared_ptr<const std::string> data) override {
-    if (closed_.load(std::memory_order_relaxed)) return false;
-    submit(LiveItem{seq, type, std::move(data)});
+    std::lock_guard lock(mutex_);
+    if (closing_) return false;
+    if (queue_.size() >= options_.max_queued_frames) {
+      queue_.clear();
+      begin_close_locked(kCloseTooSlow, "too slow: " + std::to_string(options_.max_queued_frames) +
+                                            " frames were waiting; reconnect for a fresh snapshot");
+      return false;
+    }
+    queue_.push_back(Item{seq, type, std::move(data)});
+    kick_locked();
     return true;
   }
 
   void close(uint16_t code, const std::string& reason) override {
-    if (closed_.exchange(true)) return;
-    submit(LiveItem{0, "", std::make_shared<const std::string>(reason), code});
+    std::lock_guard lock(mutex_);
+    if (closing_) return;
+    begin_close_locked(code, reason);
   }
 
   void on_closed(std::function<void()> fn) override {
@@ -86,24 +52,13 @@ class LiveStreamImpl final : public LiveStream, public std::enable_shared_from_t
   void set_subprotocol(std::string protocol) override { subprotocol_ = std::move(protocol); }
   LiveTransport transport() const override { return transport_; }
 
-  // On the HTTP session's strand: the socket moves to the shard's strand, then the stream starts there.
-  void attach(LiveHandoff handoff) {
+  void attach(detail::LiveHandoff handoff) {
     keep_ = std::move(handoff.keep);
     done_ = std::move(handoff.done);
     headers_ = std::move(handoff.headers);
-    session_executor_ = handoff.stream.get_executor();
-    auto shard = std::move(handoff.shard);
-    beast::tcp_stream moved(shard->strand());
-    {
-      auto& socket = handoff.stream.socket();
-      beast::error_code ec;
-      const auto endpoint = socket.local_endpoint(ec);
-      const auto fd = ec ? -1 : socket.release(ec);
-      if (!ec) moved.socket().assign(endpoint.protocol(), fd, ec);
-      broken_ = static_cast<bool>(ec);
-    }
+    auto executor = handoff.stream.get_executor();
     if (transport_ == LiveTransport::kWebSocket) {
-      ws_.emplace(std::move(moved));
+      ws_.emplace(std::move(handoff.stream));
       beast::get_lowest_layer(*ws_).expires_never();
       websocket::stream_base::timeout timeouts{};
       timeouts.handshake_timeout = std::chrono::seconds(10);
@@ -121,97 +76,68 @@ class LiveStreamImpl final : public LiveStream, public std::enable_shared_from_t
       if (handoff.buffer.size() > 0) {
         ws_buffer_.commit(asio::buffer_copy(ws_buffer_.prepare(handoff.buffer.size()), handoff.buffer.data()));
       }
-      upgrade_ = std::move(handoff.upgrade);
+      ws_->async_accept(*handoff.upgrade, [self = shared_from_this(), executor](beast::error_code ec) {
+        if (ec) return self->finish();
+        self->read_ws();
+        std::lock_guard lock(self->mutex_);
+        self->executor_ = executor;
+        self->kick_locked();
+      });
     } else {
-      sse_.emplace(std::move(moved));
+      sse_.emplace(std::move(handoff.stream));
       sse_->expires_never();
       std::string head = "HTTP/1.1 200 OK\r\nServer: rifa1122\r\nContent-Type: text/event-stream\r\n";
       for (const auto& [name, value] : headers_) head += name + ": " + value + "\r\n";
       head += "X-Accel-Buffering: no\r\nConnection: close\r\n\r\nretry: 3000\n\n";
       sse_head_ = std::move(head);
-    }
-    {
+      read_sse();
+      schedule_sse_ping(executor);
       std::lock_guard lock(mutex_);
-      shard_ = shard;
-      for (auto& item : early_) shard_->submit(shared_from_this(), std::move(item));
-      early_.clear();
+      executor_ = executor;
+      writing_ = true;  // the head goes out first, with whatever is queued
+      asio::post(executor, [self = shared_from_this()] { self->pump(); });
     }
-    asio::post(shard->strand(), [self = shared_from_this()] { self->start(); });
-  }
-
-  // On the strand (LiveShard::drain).
-  void deliver(LiveItem item) {
-    if (finished_ || closing_) return;
-    if (item.close_code != 0) return begin_close(item.close_code, *item.data);
-    if (queue_.size() >= options_.max_queued_frames) {
-      queue_.clear();
-      closed_ = true;
-      return begin_close(kCloseTooSlow, "too slow: " + std::to_string(options_.max_queued_frames) +
-                                            " frames were waiting; reconnect for a fresh snapshot");
-    }
-    queue_.push_back(std::move(item));
-    pump_if_idle();
   }
 
  private:
-  void submit(LiveItem item) {
-    std::lock_guard lock(mutex_);
-    if (shard_) return shard_->submit(shared_from_this(), std::move(item));
-    // Not attached yet (the handler is still answering): bounded like the queue.
-    if (item.close_code == 0 && early_.size() >= options_.max_queued_frames) {
-      closed_ = true;
-      early_.clear();
-      item = LiveItem{0, "", std::make_shared<const std::string>("too slow"), kCloseTooSlow};
-    }
-    early_.push_back(std::move(item));
-  }
+  struct Item {
+    uint64_t seq = 0;
+    std::string_view type;  // "" = an SSE keep-alive comment
+    std::shared_ptr<const std::string> data;
+  };
 
-  void start() {
-    if (broken_) return finish();
-    if (ws_) {
-      ws_->async_accept(*upgrade_, [self = shared_from_this()](beast::error_code ec) {
-        if (ec) return self->finish();
-        self->upgrade_.reset();
-        self->read_ws();
-        self->ready();
-      });
-    } else {
-      read_sse();
-      schedule_sse_ping();
-      ready();  // the head goes out first, with whatever is queued
-    }
-  }
-
-  void ready() {
-    attached_ = true;
-    if (closing_) start_close_timer();
-    pump_if_idle();
-  }
-
-  void begin_close(uint16_t code, std::string reason) {
+  void begin_close_locked(uint16_t code, std::string reason) {
     closing_ = true;
     close_code_ = code;
     close_reason_ = std::move(reason);
+    kick_locked(true);
     // A write stuck on a client that stopped reading would hold the close frame back: the
     // connection is cut kCloseGrace from now however far the close got.
-    if (attached_) start_close_timer();
-    pump_if_idle();
+    if (executor_) asio::post(*executor_, [self = shared_from_this()] { self->start_close_timer(); });
   }
 
-  void pump_if_idle() {
-    if (!attached_ || writing_ || finished_) return;
+  void kick_locked(bool force = false) {
+    if (!executor_ || writing_) return;
+    if (queue_.empty() && !force && !closing_) return;
     writing_ = true;
-    pump();
+    asio::post(*executor_, [self = shared_from_this()] { self->pump(); });
   }
 
-  // Writes what is queued, then closes when asked to.
+  // On the connection's strand: writes what is queued, then closes when asked to.
   void pump() {
     if (finished_) return;
-    if (!queue_.empty() || !sse_head_.empty()) return ws_ ? write_ws() : write_sse();
-    if (!closing_ || close_started_) {
-      writing_ = false;
-      return;
+    std::deque<Item> batch;
+    bool closing = false;
+    {
+      std::lock_guard lock(mutex_);
+      batch.swap(queue_);
+      closing = closing_;
+      if (batch.empty() && sse_head_.empty() && (!closing || close_started_)) {
+        writing_ = false;
+        return;
+      }
     }
+    if (!batch.empty() || !sse_head_.empty()) return write(std::move(batch));
     close_started_ = true;
     start_close_timer();
     if (ws_) {
@@ -224,24 +150,14 @@ class LiveStreamImpl final : public LiveStream, public std::enable_shared_from_t
     }
   }
 
-  void write_ws() {
-    while (!queue_.empty() && queue_.front().type.empty()) queue_.pop_front();  // SSE comments only
-    if (queue_.empty()) return pump();
-    // The frame being written stays here, out of the queue an overflow clears.
-    in_flight_ = std::move(queue_.front().data);
-    queue_.pop_front();
-    ws_->text(true);
-    ws_->async_write(asio::buffer(*in_flight_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      self->in_flight_.reset();
-      if (ec) return self->finish();
-      self->pump();
-    });
-  }
-
-  void write_sse() {
+  void write(std::deque<Item> batch) {
+    if (ws_) {
+      batch_ = std::move(batch);
+      return write_next_ws();
+    }
     std::string out = std::move(sse_head_);
     sse_head_.clear();
-    for (const auto& item : queue_) {
+    for (const auto& item : batch) {
       if (item.type.empty()) {
         out += ": keep-alive\n\n";
         continue;
@@ -252,12 +168,22 @@ class LiveStreamImpl final : public LiveStream, public std::enable_shared_from_t
       out += *item.data;
       out += "\n\n";
     }
-    queue_.clear();
     sse_out_ = std::move(out);
     sse_->expires_after(std::chrono::seconds(options_.write_timeout_s));
     asio::async_write(*sse_, asio::buffer(sse_out_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->finish();
       self->pump();
+    });
+  }
+
+  void write_next_ws() {
+    while (!batch_.empty() && batch_.front().type.empty()) batch_.pop_front();  // SSE comments only
+    if (batch_.empty()) return pump();
+    ws_->text(true);
+    ws_->async_write(asio::buffer(*batch_.front().data), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->finish();
+      self->batch_.pop_front();
+      self->write_next_ws();
     });
   }
 
@@ -278,103 +204,90 @@ class LiveStreamImpl final : public LiveStream, public std::enable_shared_from_t
     });
   }
 
-  void schedule_sse_ping() {
-    if (!ping_timer_) ping_timer_.emplace(sse_->get_executor());
+  void schedule_sse_ping(const asio::any_io_executor& executor) {
+    if (!ping_timer_) ping_timer_.emplace(executor);
     ping_timer_->expires_after(std::chrono::seconds(std::max(1, options_.ping_interval_s)));
-    ping_timer_->async_wait([self = shared_from_this()](beast::error_code ec) {
+    ping_timer_->async_wait([self = shared_from_this(), executor](beast::error_code ec) {
       if (ec || self->finished_) return;
-      self->deliver(LiveItem{0, "", nullptr});
-      self->schedule_sse_ping();
+      self->push(0, "", nullptr);
+      self->schedule_sse_ping(executor);
     });
   }
 
   void start_close_timer() {
     if (close_timer_ || finished_) return;
-    close_timer_.emplace(ws_ ? ws_->get_executor() : sse_->get_executor());
+    auto executor = ws_ ? ws_->get_executor() : sse_->get_executor();
+    close_timer_.emplace(executor);
     close_timer_->expires_after(kCloseGrace);
     close_timer_->async_wait([self = shared_from_this()](beast::error_code ec) {
       if (!ec) self->finish();
     });
   }
 
-  // Once: the connection is over.
+  // On the strand, once: the connection is over.
   void finish() {
     if (finished_) return;
     finished_ = true;
-    closed_ = true;
     beast::error_code ec;
     if (ws_) beast::get_lowest_layer(*ws_).socket().close(ec);
     if (sse_) sse_->socket().close(ec);
     if (ping_timer_) ping_timer_->cancel();
     if (close_timer_) close_timer_->cancel();
-    queue_.clear();
     std::function<void()> on_closed;
     {
       std::lock_guard lock(mutex_);
+      closing_ = true;
+      queue_.clear();
       on_closed = std::move(on_closed_);
     }
+    batch_.clear();
     if (on_closed) on_closed();
     if (done_) done_();
-    // The HTTP session is released on its own strand.
-    asio::post(session_executor_, [keep = std::move(keep_)] {});
+    // The HTTP session is released from its own strand's queue, not from inside its handler.
+    asio::post(ws_ ? ws_->get_executor() : sse_->get_executor(), [keep = std::move(keep_)] {});
   }
 
   const LiveTransport transport_;
   const LiveStreamOptions options_;
   std::string subprotocol_;
-  std::atomic<bool> closed_{false};  // closing or closed: push() refuses
 
-  std::mutex mutex_;  // guards the three below
-  std::shared_ptr<LiveShard> shard_;  // set once by attach()
-  std::deque<LiveItem> early_;
+  std::mutex mutex_;  // guards the queue and the closing state, which any thread may touch
+  std::deque<Item> queue_;
+  std::optional<asio::any_io_executor> executor_;  // set once the connection is attached
+  bool writing_ = false;
+  bool closing_ = false;
+  uint16_t close_code_ = 1000;
+  std::string close_reason_;
   std::function<void()> on_closed_;
 
-  // Set by attach() before the stream reaches its strand; then strand only.
+  // Strand only.
+  bool close_started_ = false;
+  bool finished_ = false;
   std::shared_ptr<void> keep_;
   std::function<void()> done_;
   std::vector<std::pair<std::string, std::string>> headers_;
-  asio::any_io_executor session_executor_;
-  bool broken_ = false;
   std::optional<websocket::stream<beast::tcp_stream>> ws_;
-  std::optional<http::request<http::string_body>> upgrade_;
   beast::flat_buffer ws_buffer_;
+  std::deque<Item> batch_;
   std::optional<beast::tcp_stream> sse_;
   std::string sse_head_;
-
-  // Strand only.
-  std::deque<LiveItem> queue_;
-  std::shared_ptr<const std::string> in_flight_;
-  bool attached_ = false;
-  bool writing_ = false;
-  bool closing_ = false;
-  bool close_started_ = false;
-  bool finished_ = false;
-  uint16_t close_code_ = 1000;
-  std::string close_reason_;
   std::string sse_out_;
   char sse_in_[512];
   std::optional<asio::steady_timer> ping_timer_;
   std::optional<asio::steady_timer> close_timer_;
 };
 
-void LiveShard::drain() {
-  {
-    std::lock_guard lock(mutex_);
-    batch_.swap(inbox_);
-    scheduled_ = false;
-  }
-  for (auto& [stream, item] : batch_) stream->deliver(std::move(item));
-  batch_.clear();
+}  // namespace
+
+std::shared_ptr<LiveStream> LiveStream::create(LiveTransport transport, LiveStreamOptions options) {
+  return std::make_shared<LiveStreamImpl>(transport, options);
 }
+
+namespace detail {
 
 void start_live(const std::shared_ptr<LiveStream>& stream, LiveHandoff handoff) {
   static_cast<LiveStreamImpl&>(*stream).attach(std::move(handoff));
 }
 
 }  // namespace detail
-
-std::shared_ptr<LiveStream> LiveStream::create(LiveTransport transport, LiveStreamOptions options) {
-  return std::make_shared<detail::LiveStreamImpl>(transport, options);
-}
-
 }  // namespace rifa::api

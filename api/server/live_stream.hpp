@@ -28,20 +28,16 @@ struct LiveStreamOptions {
 
 // A long-lived answer: a handler returns one in Response::live (status 101 for a WebSocket, 200
 // for text/event-stream); the server then hands the connection over from its HTTP loop to this
-// stream, without holding a worker. The connection moves to one of the server's live strands (one
-// per io thread, dealt out in turn): frames pushed from any thread wait in that strand's inbox,
-// which one posted handler empties into the streams' queues, writing as it goes; so a frame
-// pushed to N streams costs one post per strand, not N. A stream is counted by the server
-// (server stop() closes every one with 1001 "going away", then waits for them within its drain
-// timeout).
+// stream, on the connection's io strand, without holding a worker: frames pushed from any thread
+// are queued and written there. A stream is counted by the server (server stop() closes every one
+// with 1001 "going away", then waits for them within its drain timeout).
 class LiveStream {
  public:
   virtual ~LiveStream() = default;
   static std::shared_ptr<LiveStream> create(LiveTransport transport, LiveStreamOptions options);
 
-  // Thread-safe, never blocks, cheap (two uncontended locks). false once the stream is closing or
-  // closed. A frame that finds max_queued_frames waiting on the strand closes the stream with
-  // kCloseTooSlow there; the next push returns false, and on_closed runs when the socket is gone.
+  // Thread-safe, never blocks. false once the stream is closed, or when this frame overflowed its
+  // queue (the stream then closes itself with kCloseTooSlow).
   virtual bool push(uint64_t seq, std::string_view type, std::shared_ptr<const std::string> data) = 0;
   // Closes with `code` (WebSocket) once queued frames are written; thread-safe, idempotent.
   virtual void close(uint16_t code, const std::string& reason) = 0;
