@@ -14,3 +14,27 @@ CREATE TABLE notification_deliveries (
   PRIMARY KEY (event_id, notifier)
 );
 
+-- The live feed's triggers (0018) can be switched off per database, role or session with the
+-- setting rifa.live_notify = off (ALTER DATABASE rifa SET rifa.live_notify = off; or PGOPTIONS),
+-- for a deployment that serves no live feed, and to measure what they cost a purchase
+-- (bench/api/run.sh run with PGOPTIONS='-c rifa.live_notify=off'). Hosts with subscribers then see
+-- nothing from the sessions that have it off. Unset, or anything but 'off', means on.
+CREATE OR REPLACE TRIGGER rifa_live_tickets AFTER UPDATE ON tickets
+  REFERENCING OLD TABLE AS live_old NEW TABLE AS live_new
+  FOR EACH STATEMENT WHEN (current_setting('rifa.live_notify', true) IS DISTINCT FROM 'off')
+  EXECUTE FUNCTION rifa_live_tickets();
+CREATE OR REPLACE TRIGGER rifa_live_rifas AFTER UPDATE OF estado ON rifas
+  FOR EACH ROW WHEN (OLD.estado IS DISTINCT FROM NEW.estado
+                     AND current_setting('rifa.live_notify', true) IS DISTINCT FROM 'off')
+  EXECUTE FUNCTION rifa_live_rifas();
+CREATE OR REPLACE TRIGGER rifa_live_resultado AFTER INSERT OR UPDATE OF resultado ON resultados_sorteo
+  FOR EACH ROW WHEN (current_setting('rifa.live_notify', true) IS DISTINCT FROM 'off')
+  EXECUTE FUNCTION rifa_live_resultado();
+CREATE OR REPLACE TRIGGER rifa_live_ganadores AFTER INSERT ON ganadores
+  REFERENCING NEW TABLE AS live_new
+  FOR EACH STATEMENT WHEN (current_setting('rifa.live_notify', true) IS DISTINCT FROM 'off')
+  EXECUTE FUNCTION rifa_live_ganadores();
+CREATE OR REPLACE TRIGGER rifa_live_ganadores_gone AFTER DELETE ON ganadores
+  REFERENCING OLD TABLE AS live_old
+  FOR EACH STATEMENT WHEN (current_setting('rifa.live_notify', true) IS DISTINCT FROM 'off')
+  EXECUTE FUNCTION rifa_live_ganadores_gone();
