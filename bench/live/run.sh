@@ -7,7 +7,10 @@
 # every (subscriber, frame), and the host's RSS before, with the subscribers idle (per subscriber)
 # and at peak. Back to back, the reference: bench/live/live_ref_broadcaster (bare Boost.Beast, no
 # database, no feed) sends the same number of frames at the same pace to the same N subscribers,
-# measured by the same client; the ratios are what to read (the machine is shared).
+# measured by the same client; the ratios are what to read (the machine is shared). Also the CPU
+# time each server used per 1000 frames delivered while the frames flowed (the host's includes
+# serving the purchases): on a loaded machine latencies mostly measure the queue for the CPU,
+# while CPU per frame still says what the fan-out costs.
 #
 #   BUILD_DIR=build bash bench/live/run.sh
 # Environment (defaults): BUILD_DIR (build), BACKENDS ("postgresql sqlite"), SUBSCRIBERS
@@ -61,6 +64,10 @@ ADMIN_PASSWORD='Bench-admin-password-2026!'
 PLAYER_PASSWORD='Bench-player-password-2026!'
 
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+# CPU time a process used so far (user + system), in ms: what the fan-out costs, which a loaded
+# machine stretches far less than it stretches latencies.
+TICK_HZ=$(getconf CLK_TCK)
+cpu_ms() { awk -v hz="$TICK_HZ" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$1/stat"; }
 hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
 now_s() { date +%s.%N; }
 
@@ -109,7 +116,7 @@ wait_clients() {  # wait_clients OUT → sets CLIENT_RESULT (the client's summar
   [[ -n "$CLIENT_RESULT" ]] || { echo "bench/live: the subscribers printed no result:" >&2; cat "$1" >&2; exit 1; }
 }
 
-run_host() {  # run_host BACKEND URL N → sets HOST_RESULT, HOST_RSS, HOST_SECONDS
+run_host() {  # run_host BACKEND URL N → sets HOST_RESULT, HOST_RSS, HOST_SECONDS, HOST_CPU (ms, purchases included)
   local name=$1 url=$2 n=$3
   PORT=$(pg_free_port)
   write_config "$url" "$PORT" "$WORK/$name.yaml"
@@ -136,11 +143,12 @@ run_host() {  # run_host BACKEND URL N → sets HOST_RESULT, HOST_RSS, HOST_SECO
     tokens+=("$(api POST /auth/login "" "{\"email\":\"$email\",\"password\":\"$PLAYER_PASSWORD\"}" | jq -r .access_token)")
   done
 
-  local rss0 rss1 t0 t1
+  local rss0 rss1 t0 t1 cpu0
   rss0=$(rss_kb "$HOST_PID")
   start_clients "ws://127.0.0.1:$PORT/api/v1/rifas/$rifa/live" "$n" "$WORK/client-$name-$n.txt"
   sleep 1
   rss1=$(rss_kb "$HOST_PID")
+  cpu0=$(cpu_ms "$HOST_PID")
   t0=$(now_s)
   local per=$(( (PURCHASES + BUYERS - 1) / BUYERS ))
   local buyers=()
@@ -158,13 +166,14 @@ run_host() {  # run_host BACKEND URL N → sets HOST_RESULT, HOST_RSS, HOST_SECO
   t1=$(now_s)
   api POST "/rifas/$rifa/cerrar" "$token" >/dev/null
   wait_clients "$WORK/client-$name-$n.txt"
+  HOST_CPU=$(( $(cpu_ms "$HOST_PID") - cpu0 ))
   HOST_RESULT=$CLIENT_RESULT
   HOST_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
   HOST_RSS="$rss0 $rss1 $(hwm_kb "$HOST_PID")"
   stop_host
 }
 
-run_ref() {  # run_ref N FRAMES INTERVAL_MS → sets REF_RESULT, REF_RSS
+run_ref() {  # run_ref N FRAMES INTERVAL_MS → sets REF_RESULT, REF_RSS, REF_CPU (ms)
   local n=$1 frames=$2 interval=$3
   local port
   port=$(pg_free_port)
@@ -174,9 +183,11 @@ run_ref() {  # run_ref N FRAMES INTERVAL_MS → sets REF_RESULT, REF_RSS
   local rss0
   rss0=$(rss_kb "$pid")
   start_clients "ws://127.0.0.1:$port/live" "$n" "$WORK/client-ref-$n.txt"
-  local rss1
+  local rss1 cpu0
   rss1=$(rss_kb "$pid")
+  cpu0=$(cpu_ms "$pid")
   wait_clients "$WORK/client-ref-$n.txt"
+  REF_CPU=$(( $(cpu_ms "$pid") - cpu0 ))
   REF_RESULT=$CLIENT_RESULT
   REF_RSS="$rss0 $rss1 $(hwm_kb "$pid" 2>/dev/null || echo 0)"
   wait "$pid" 2>/dev/null || true
@@ -204,11 +215,12 @@ for backend in $BACKENDS; do
     read -r r0 r1 rpeak <<<"$REF_RSS"
     jq -nr --arg b "$backend" --argjson n "$n" --argjson h "$HOST_RESULT" --argjson r "$REF_RESULT" \
       --argjson h0 "$h0" --argjson h1 "$h1" --argjson hp "$hpeak" --argjson r0 "$r0" --argjson r1 "$r1" \
-      --argjson rp "${rpeak:-0}" --arg secs "$HOST_SECONDS" '
+      --argjson rp "${rpeak:-0}" --arg secs "$HOST_SECONDS" --argjson hc "$HOST_CPU" --argjson rc "$REF_CPU" '
       def r2: . * 100 | round / 100;
       "== \($b), \($n) subscribers: \($h.frames) frames received (\($h.frames / $n | floor) each) in \($secs) s of purchases; closed early \($h.closed_early)",
       "  host       p50 \($h.p50_ms) ms  p99 \($h.p99_ms) ms  max \($h.max_ms) ms;  RSS \($h0/1024|r2) MiB before, +\((($h1-$h0)/$n)|r2) KiB per idle subscriber, peak \($hp/1024|r2) MiB",
       "  reference  p50 \($r.p50_ms) ms  p99 \($r.p99_ms) ms  max \($r.max_ms) ms;  RSS +\((($r1-$r0)/$n)|r2) KiB per idle subscriber, peak \($rp/1024|r2) MiB",
+      "  CPU per 1000 frames delivered: host \($hc * 1000 / ([$h.frames, 1] | max) | r2) ms (its purchases included), reference \($rc * 1000 / ([$r.frames, 1] | max) | r2) ms",
       "  ratio host/reference: p50 \(($h.p50_ms / ([$r.p50_ms, 0.01] | max)) | r2)x, p99 \(($h.p99_ms / ([$r.p99_ms, 0.01] | max)) | r2)x, KiB per idle subscriber \(((($h1-$h0)/$n) / ([(($r1-$r0)/$n), 0.01] | max)) | r2)x"'
   done
   [[ "$backend" == postgresql ]] && pg_stop >/dev/null 2>&1 || true

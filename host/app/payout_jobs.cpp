@@ -10,6 +10,7 @@
 #include "plugin_runtime/plugin_notifier_gateway.hpp"
 #include "plugin_runtime/plugin_payment_gateway.hpp"
 #include "storage/notification_publisher.hpp"
+#include "storage/repositories/sql_delivery_claims.hpp"
 #include "storage/repositories/sql_payout_repository.hpp"
 #include "storage/repositories/sql_refund_repository.hpp"
 #include "storage/repositories/sql_user_repository.hpp"
@@ -28,7 +29,13 @@ struct PayoutJobs {
         own_notifications(settings::notifier_resolver(settings.bindings), settings.jobs.max_attempts),
         notifications(shared.notifications ? *shared.notifications : own_notifications),
         users(db, clock),
-        deliveries(notifiers, clock, &users),
+        claims(db),
+        rifa_names(db),
+        deliveries(notifiers, clock,
+                   settlement::NotificationService::Stores{.users = &users,
+                                                           .claims = &claims,
+                                                           .rifas = &rifa_names,
+                                                           .claim_ttl = std::chrono::seconds(settings.jobs.lease_s)}),
         payout_rows(db, notifications),
         refund_rows(db, notifications),
         payouts(payout_rows, payments, clock, settings.tax),
@@ -43,6 +50,8 @@ struct PayoutJobs {
   settlement::NotificationPublisher own_notifications;
   const settlement::NotificationPublisher& notifications;
   storage::SqlUserRepository users;  // the recipients of notify.deliver
+  storage::SqlDeliveryClaims claims;  // one delivery per event and notifier across hosts
+  storage::SqlRifaNames rifa_names;
   settlement::NotificationService deliveries;
   storage::SqlPayoutRepository payout_rows;
   storage::SqlRefundRepository refund_rows;

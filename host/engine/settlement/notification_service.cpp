@@ -22,7 +22,12 @@ std::string recipient_id(const nlohmann::json& data) {
 
 NotificationService::NotificationService(NotifierGateway& notifiers, const engine::Clock& clock,
                                          engine::UserRepository* users)
-    : notifiers_(notifiers), clock_(clock), users_(users) {}
+    : notifiers_(notifiers), clock_(clock), users_(users) {
+  stores_.users = users;
+}
+
+NotificationService::NotificationService(NotifierGateway& notifiers, const engine::Clock& clock, Stores stores)
+    : notifiers_(notifiers), clock_(clock), users_(stores.users), stores_(stores) {}
 
 bool NotificationService::is_money_movement(std::string_view type) {
   return type == "receipt" || type == "payout_sent" || type == "refund";
@@ -75,7 +80,28 @@ Result<void> NotificationService::deliver(const jobs::Job& job) {
     }
     event["recipient"] = std::move(recipient);
   }
-  return notifiers_.deliver(notifier, type, event);
+  if (const std::string rifa_id = text_field(payload, "rifa_id"); !rifa_id.empty() && stores_.rifas) {
+    auto nombre = stores_.rifas->nombre(rifa_id);
+    if (!nombre) return nombre.error();
+    if (*nombre) event["rifa_nombre"] = **nombre;
+  }
+  if (!stores_.claims) return notifiers_.deliver(notifier, type, event);
+
+  const std::string owner = job.id + "#" + std::to_string(job.attempts);
+  const engine::TimePoint now = clock_.now();
+  auto claim = stores_.claims->claim(event_id, notifier, owner, now, now + stores_.claim_ttl);
+  if (!claim) return claim.error();
+  if (*claim == DeliveryClaim::kAlreadyDelivered) return {};
+  if (*claim == DeliveryClaim::kBusy) {
+    return make_error(ErrorCode::kUnavailable, type + " " + event_id + " is being delivered to " + notifier +
+                                                   " by another worker; this job tries again later");
+  }
+  auto delivered = notifiers_.deliver(notifier, type, event);
+  if (!delivered) {
+    (void)stores_.claims->release(event_id, notifier, owner);  // if this fails too, the claim runs out
+    return delivered;
+  }
+  return stores_.claims->delivered(event_id, notifier, clock_.now());
 }
 
 }  // namespace rifa::settlement

@@ -96,6 +96,9 @@ Variables variables_of(const json& event, const json& recipient) {
   v["nombre"] = recipient.value("nombre", "jugador");
   v["event_id"] = event.value("event_id", "");
   v["rifa_id"] = event.value("rifa_id", json("")).is_string() ? event["rifa_id"].get<std::string>() : "";
+  // The rifa by its name (the host adds rifa_nombre); by its id from a host that does not.
+  const std::string rifa_nombre = text(event, "rifa_nombre");
+  v["rifa"] = rifa_nombre.empty() ? v["rifa_id"] : rifa_nombre;
   v["fecha"] = format_fecha(event.value("occurred_at", "")).value_or("");
   v["transaccion"] = text(data, "transaccion_id");
   if (data.contains("numeros") && data["numeros"].is_array()) {

@@ -15,48 +15,54 @@ std::string html_page(const std::string& body) {
 std::map<std::string, MailTemplate> defaults() {
   std::map<std::string, MailTemplate> t;
   t["receipt"] = {
-      "Tu compra en la rifa: {{numeros}}",
+      "Tu compra en la rifa {{rifa}}: {{numeros}}",
       "Hola, {{nombre}}:\n\n"
       "Recibimos tu pago de {{total}} el {{fecha}}.\n"
+      "Rifa: {{rifa}}\n"
       "Números comprados: {{numeros}}\n"
       "Transacción: {{transaccion}}\n\n"
       "Guarda este correo: es tu comprobante. ¡Mucha suerte!\n",
       html_page("<p>Hola, {{nombre}}:</p>\n"
                 "<p>Recibimos tu pago de <strong>{{total}}</strong> el {{fecha}}.</p>\n"
+                "<p>Rifa: <strong>{{rifa}}</strong></p>\n"
                 "<p>Números comprados: <strong>{{numeros}}</strong></p>\n"
                 "<p>Transacción: <code>{{transaccion}}</code></p>\n"
                 "<p>Guarda este correo: es tu comprobante. ¡Mucha suerte!</p>")};
   t["winner"] = {
-      "¡Ganaste! Tu número {{numero}} obtuvo {{premio}}",
+      "¡Ganaste en la rifa {{rifa}}! Tu número {{numero}} obtuvo {{premio}}",
       "Hola, {{nombre}}:\n\n"
-      "¡Felicitaciones! Tu número {{numero}} ganó en el sorteo ({{categoria_premio}}).\n"
+      "¡Felicitaciones! Tu número {{numero}} ganó en el sorteo de la rifa {{rifa}} ({{categoria_premio}}).\n"
       "Premio: {{premio}}\n"
       "{{retencion_detalle}}\n\n"
       "Qué sigue: {{siguiente_paso}}\n"
       "Si tienes preguntas, responde a este correo citando el código {{ganador_id}}.\n",
       html_page("<p>Hola, {{nombre}}:</p>\n"
                 "<p><strong>¡Felicitaciones!</strong> Tu número <strong>{{numero}}</strong> ganó en el sorteo "
-                "({{categoria_premio}}).</p>\n"
+                "de la rifa <strong>{{rifa}}</strong> ({{categoria_premio}}).</p>\n"
                 "<p>Premio: <strong>{{premio}}</strong></p>\n"
                 "<p>{{retencion_detalle}}</p>\n"
                 "<p>Qué sigue: {{siguiente_paso}}</p>\n"
                 "<p>Si tienes preguntas, responde a este correo citando el código <code>{{ganador_id}}</code>.</p>")};
   t["payout_sent"] = {
       "Te enviamos tu premio de {{monto}}",
-      "Hola, {{nombre}}:\n\nEl {{fecha}} enviamos tu premio de {{monto}}.\nReferencia del pago: {{referencia}}\n",
-      html_page("<p>Hola, {{nombre}}:</p>\n<p>El {{fecha}} enviamos tu premio de <strong>{{monto}}</strong>.</p>\n"
+      "Hola, {{nombre}}:\n\nEl {{fecha}} enviamos tu premio de {{monto}} (rifa {{rifa}}).\n"
+      "Referencia del pago: {{referencia}}\n",
+      html_page("<p>Hola, {{nombre}}:</p>\n<p>El {{fecha}} enviamos tu premio de <strong>{{monto}}</strong> "
+                "(rifa <strong>{{rifa}}</strong>).</p>\n"
                 "<p>Referencia del pago: <code>{{referencia}}</code></p>")};
   t["payout_failed"] = {
       "No pudimos enviar tu premio de {{monto}}",
-      "Hola, {{nombre}}:\n\nNo pudimos enviar tu premio de {{monto}}: {{motivo}}.\n"
+      "Hola, {{nombre}}:\n\nNo pudimos enviar tu premio de {{monto}} (rifa {{rifa}}): {{motivo}}.\n"
       "Revisa tus datos de pago en tu cuenta; lo intentaremos de nuevo.\n",
-      html_page("<p>Hola, {{nombre}}:</p>\n<p>No pudimos enviar tu premio de <strong>{{monto}}</strong>: "
+      html_page("<p>Hola, {{nombre}}:</p>\n<p>No pudimos enviar tu premio de <strong>{{monto}}</strong> "
+                "(rifa <strong>{{rifa}}</strong>): "
                 "{{motivo}}.</p>\n<p>Revisa tus datos de pago en tu cuenta; lo intentaremos de nuevo.</p>")};
   t["refund"] = {
       "Te devolvimos {{monto}}",
-      "Hola, {{nombre}}:\n\nLa rifa fue cancelada y el {{fecha}} te devolvimos {{monto}}.\n"
+      "Hola, {{nombre}}:\n\nLa rifa {{rifa}} fue cancelada y el {{fecha}} te devolvimos {{monto}}.\n"
       "Transacción: {{transaccion}}\n",
-      html_page("<p>Hola, {{nombre}}:</p>\n<p>La rifa fue cancelada y el {{fecha}} te devolvimos "
+      html_page("<p>Hola, {{nombre}}:</p>\n<p>La rifa <strong>{{rifa}}</strong> fue cancelada y el {{fecha}} "
+                "te devolvimos "
                 "<strong>{{monto}}</strong>.</p>\n<p>Transacción: <code>{{transaccion}}</code></p>")};
   return t;
 }

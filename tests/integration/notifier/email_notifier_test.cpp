@@ -66,6 +66,7 @@ class EmailNotifierTest : public ::testing::Test {
             {"type", "receipt"},
             {"occurred_at", "2026-12-07T23:00:00.000Z"},  // 18:00 in Bogota, Monday 7 December
             {"rifa_id", "7d1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f"},
+            {"rifa_nombre", "Moto <Pulsar> de Año Nuevo"},
             {"data", {{"transaccion_id", "tx-0042"}, {"numeros", {7, 42}}, {"total_cents", 2500000}, {"user_id", "u-1"}}},
             {"recipient", {{"usuario_id", "u-1"}, {"email", "jose@example.co"}, {"nombre", "José Núñez"}}}};
   }
@@ -105,7 +106,7 @@ TEST_F(EmailNotifierTest, AReceiptArrivesOverStartTlsWithBothPartsInSpanishAndOn
   const json& mail = mails[0]["mail"];
   ASSERT_TRUE(mail.is_object()) << mails[0].dump();
   EXPECT_EQ(mail["headers"]["to"], "José Núñez <jose@example.co>");
-  EXPECT_EQ(mail["headers"]["subject"], "Tu compra en la rifa: 7, 42");
+  EXPECT_EQ(mail["headers"]["subject"], "Tu compra en la rifa Moto <Pulsar> de Año Nuevo: 7, 42");
   EXPECT_EQ(mail["headers"]["message-id"], "<evt-receipt-1@rifa1122>");
   EXPECT_EQ(mail["content_type"], "multipart/alternative");
   EXPECT_EQ(mail["parts"], (json{"text/plain; charset=utf-8", "text/html; charset=utf-8"}));
@@ -114,7 +115,9 @@ TEST_F(EmailNotifierTest, AReceiptArrivesOverStartTlsWithBothPartsInSpanishAndOn
   EXPECT_NE(text.find("Recibimos tu pago de $ 25.000 el lunes 7 de diciembre de 2026."), std::string::npos) << text;
   EXPECT_NE(text.find("Números comprados: 7, 42"), std::string::npos) << text;
   EXPECT_NE(text.find("Transacción: tx-0042"), std::string::npos) << text;
+  EXPECT_NE(text.find("Rifa: Moto <Pulsar> de Año Nuevo"), std::string::npos) << text;
   const std::string html = mail["html"];
+  EXPECT_NE(html.find("Rifa: <strong>Moto &lt;Pulsar&gt; de Año Nuevo</strong>"), std::string::npos) << html;
   EXPECT_NE(html.find("<strong>$ 25.000</strong>"), std::string::npos) << html;
   EXPECT_NE(html.find("<strong>7, 42</strong>"), std::string::npos) << html;
   EXPECT_NE(html.find("<code>tx-0042</code>"), std::string::npos) << html;
@@ -144,7 +147,10 @@ TEST_F(EmailNotifierTest, TheWinnerMailSaysThePrizeAndWhatNextAndTemplatesAreOve
   EXPECT_EQ(mail["headers"]["subject"], "José Núñez, ganaste $ 12.500 con el 42");
   EXPECT_EQ(mail["html"], "<p>Premio: <b>$ 12.500</b> para José Núñez</p>");
   const std::string text = mail["text"];
-  EXPECT_NE(text.find("Tu número 42 ganó en el sorteo (Premio mayor)."), std::string::npos) << text;
+  // No rifa_nombre in this event (a host before 1.1's addition): the rifa by its id.
+  EXPECT_NE(text.find("Tu número 42 ganó en el sorteo de la rifa 7d1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f (Premio mayor)."),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("Premio: $ 12.500"), std::string::npos) << text;
   EXPECT_NE(text.find("Qué sigue: enviaremos el premio al medio de pago de tu cuenta"), std::string::npos) << text;
   EXPECT_NE(text.find("g-1"), std::string::npos) << text;
