@@ -133,21 +133,38 @@ int run_payment_cases(const fs::path& root, std::ostream& out, const std::option
     return 1;
   }
   int failures = 0;
+  size_t ran = 0;
   for (const auto& file : files) {
     const std::string name = fs::relative(file.parent_path(), root).string();
     Verdict v;
     try {
       const json doc = json::parse(read_file(file));
+      // A folder may hold several providers' cases: each runs against its own library only.
+      const std::string library = doc.at("library");
+      if (library_override && !case_names_library(library, *library_override)) {
+        out << "SKIP  " << name << ": for library " << library << ", not " << library_override->filename().string()
+            << "\n";
+        continue;
+      }
+      ++ran;
       v = run_case(file.parent_path(), doc, library_override);
       if (v.passed) v.detail = doc.value("description", "");
     } catch (const std::exception& e) {
+      ++ran;
       v = {false, "bad case", file.string() + ": " + e.what()};
     }
     if (!v.passed) ++failures;
     out << (v.passed ? "PASS  " : "FAIL  ") << name << ": " << v.got << "\n";
     if (!v.passed) out << "      why: " << v.detail << "\n";
   }
-  out << files.size() - static_cast<size_t>(failures) << " passed, " << failures << " failed\n";
+  if (ran == 0) {
+    out << "FAIL  none of the " << files.size() << " case(s) under " << root.string() << " is for "
+        << (library_override ? library_override->filename().string() : std::string("any library")) << "\n";
+    return 1;
+  }
+  out << ran - static_cast<size_t>(failures) << " passed, " << failures << " failed";
+  if (ran < files.size()) out << ", " << files.size() - ran << " skipped (other libraries)";
+  out << "\n";
   return failures;
 }
 
