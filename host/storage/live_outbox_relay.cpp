@@ -3,17 +3,20 @@
 namespace rifa::storage {
 
 Result<int64_t> relay_live_outbox(Database& db, int batch) {
-  return db.transaction(
-      [batch](soci::session& sql) -> int64_t {
-        // The rows relayed committed durably before this transaction could see them; if its own
-        // commit is lost in a crash, they are still in the outbox and sent again.
-        int sent = 0;
-        std::string sync;
-        sql << "SELECT set_config('synchronous_commit', 'off', true), rifa_live_relay(:batch)", soci::use(batch),
-            soci::into(sync), soci::into(sent);
-        return sent;
-      },
-      TransactionMode::kBookkeeping);
+  // One statement in its own (implicit) transaction: one round trip, the advisory lock released at
+  // its end. The rows relayed committed durably before it could see them; if its commit is lost in
+  // a crash (synchronous_commit off: nothing waits for the flush), they are still in the outbox
+  // and sent again.
+  SessionLease lease = db.lease();
+  try {
+    int sent = 0;
+    std::string sync;
+    lease.session() << "SELECT set_config('synchronous_commit', 'off', true), rifa_live_relay(:batch)",
+        soci::use(batch), soci::into(sync), soci::into(sent);
+    return static_cast<int64_t>(sent);
+  } catch (const std::exception& e) {
+    return database_error(e, "relay live_outbox");
+  }
 }
 
 LiveOutboxRelay::LiveOutboxRelay(Database& db, Options options) : db_(db), options_(std::move(options)) {}
@@ -55,7 +58,7 @@ void LiveOutboxRelay::relay_all() {
 }
 
 void LiveOutboxRelay::run() {
-  // The relay's own commit bumps no write_generation (kBookkeeping), so an idle host stays idle.
+  // The relay's own commit bumps no write_generation, so an idle host stays idle.
   uint64_t seen = db_.write_generation();
   auto last = std::chrono::steady_clock::now();
   relay_all();
