@@ -115,6 +115,14 @@ if [[ -n "${VERBOSE:-}" ]]; then
        on && !/ app=psql / && / LOG:  (statement|execute [^:]*):/ { sub(/.* LOG:  /, ""); print "  " substr($0, 1, 150) }' "$LOG"
 fi
 total=$(count_between many-start many-end)
+# The live feed's outbox relay (storage/live_outbox_relay.hpp) runs after each commit of this host:
+# with one purchase at a time that is once per transaction; under load one relay sends many.
+relay=$(awk -v from="round-trips-mark-many-start" -v to="round-trips-mark-many-end" '
+    index($0, from) { on = 1; next }
+    index($0, to) { on = 0 }
+    on && !/ app=psql / && / LOG:  (statement|execute [^:]*):/ && /rifa_live_relay/ { n++ }
+    END { print n + 0 }' "$LOG")
 sold=$(pg_query "SELECT count(*) FROM tickets WHERE rifa_id = '$rifa' AND estado = 'vendido'")
 echo "statements for $PURCHASES purchases: $total (sold in the rifa: $sold, warm-up included)"
-awk -v t="$total" -v n="$PURCHASES" 'BEGIN { printf "round trips per one-ticket purchase: %.1f\n", t / n }'
+awk -v t="$total" -v r="$relay" -v n="$PURCHASES" 'BEGIN {
+  printf "round trips per one-ticket purchase: %.1f (%.1f of them the live outbox relay, after the purchase'"'"'s commits)\n", t / n, r / n }'

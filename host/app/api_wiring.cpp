@@ -103,6 +103,10 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
   });
   live_ = std::make_unique<LiveWiring>(db, authenticator_, options.live,
                                        engine::live::LiveFeedOptions{.replay_window = options.live_replay_window});
+  live_relay_ = std::make_unique<storage::LiveOutboxRelay>(
+      db, storage::LiveOutboxRelay::Options{
+              .on_error = [](const std::string& e) { spdlog::error("live feed: relaying live_outbox failed: {}", e); }});
+  live_relay_->start();
   if (options.plugin_calls_per_instance > 0) {
     plugin_calls_ = std::make_unique<plugin_runtime::CallLimiter>(static_cast<size_t>(options.plugin_calls_per_instance));
     sales_->gateway().set_call_limiter(plugin_calls_.get());

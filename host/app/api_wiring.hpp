@@ -7,6 +7,7 @@
 
 #include "app/admin_wiring.hpp"
 #include "app/live_wiring.hpp"
+#include "storage/live_outbox_relay.hpp"
 #include "app/sales_wiring.hpp"
 #include "app/settlement_wiring.hpp"
 #include "auth/jwt.hpp"
@@ -147,6 +148,8 @@ class ApiWiring {
   api::ApiContext context_;
   // GET /rifas/{id}/live (made in the constructor's body; stopped first on destruction).
   std::unique_ptr<LiveWiring> live_;
+  // PostgreSQL: sends what the writers left in live_outbox to every LISTENing host (migration 0025).
+  std::unique_ptr<storage::LiveOutboxRelay> live_relay_;
 
  public:
   LiveWiring& live() { return *live_; }

@@ -2,12 +2,16 @@
 
 #include <filesystem>
 
+#include "storage/sqlite_busy_wait.hpp"
+
 namespace rifa::storage {
 namespace {
 
 // Long enough to ride out another writer's transaction, short enough that a stuck writer surfaces
 // as an error instead of a hung request.
 constexpr int kSqliteBusyTimeoutMs = 5000;
+// How often a session waiting for SQLite's write lock tries again (storage/sqlite_busy_wait.hpp).
+constexpr std::chrono::microseconds kSqliteBusyStep{250};
 
 }  // namespace
 
@@ -157,7 +161,7 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseUrl& url, std::si
 void Database::prepare_session(soci::session& session) const {
   if (url_.backend == Backend::kSqlite) {
     session << "PRAGMA foreign_keys = ON";
-    session << "PRAGMA busy_timeout = " + std::to_string(kSqliteBusyTimeoutMs);
+    install_sqlite_busy_wait(session, kSqliteBusyStep, std::chrono::milliseconds(kSqliteBusyTimeoutMs));
     // WAL lets readers run beside the one writer; an in-memory database has no journal file.
     if (!url_.sqlite_in_memory) {
       std::string mode;
