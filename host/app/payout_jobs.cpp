@@ -31,7 +31,7 @@ struct PayoutJobs {
         deliveries(notifiers, clock, &users),
         payout_rows(db, notifications),
         refund_rows(db, notifications),
-        payouts(payout_rows, payments, clock, settings.tax),
+        payouts(payout_rows, payments, clock, settings.tax, settings.payouts.approval_threshold_cents),
         refunds(refund_rows, payments, clock) {}
 
   engine::SystemClock system_clock;
