@@ -328,6 +328,20 @@ TEST_F(PayoutClaimsApiTest, TheAccountIsMaskedInEveryReplyAuditRowAndLogLine) {
   }
 }
 
+// Habeas data: the account is in the winner's export, whole (it is theirs), and erasure removes it.
+TEST_F(PayoutClaimsApiTest, TheAccountIsExportedToTheWinnerAndGoesWithAnErasure) {
+  ASSERT_EQ(set_account("g-big", bank_account(), winner_.token).status, 200);
+  auto exported = call("GET", "/api/v1/users/" + winner_.id + "/export", "", winner_.token);
+  ASSERT_EQ(exported.status, 200) << exported.body;
+  const json rows = exported.json()["tables"]["cuentas_pago"];
+  ASSERT_EQ(rows.size(), 1u) << rows;
+  EXPECT_NE(rows.dump().find(kAccountNumber), std::string::npos) << rows;
+
+  auto erased = call("DELETE", "/api/v1/users/" + winner_.id + "?erase=true", "", winner_.token);
+  ASSERT_EQ(erased.status, 204) << erased.body;
+  EXPECT_EQ(count("SELECT count(*) FROM cuentas_pago"), 0);
+}
+
 TEST_F(PayoutClaimsApiTest, OnlyTheWinnerGivesTheAccountAndOnlyAnAdminApprovesOrRecordsAPayment) {
   auto other = register_jugador("otro@example.com");
   auto op = make_user("op@example.com", engine::Rol::kOperador);
