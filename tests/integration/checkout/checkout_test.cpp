@@ -45,7 +45,21 @@ class CheckoutTest : public SalesApiTest {
         {"stripe", std::filesystem::path(RIFA_PLUGIN_DIR) / "libpayment_stripe.so", RIFA_KIND_PAYMENT, config}, services);
     ASSERT_TRUE(added.ok()) << added.error().message;
     options.bindings.categorias["Tarjeta"].payment = "stripe";
+    // The buyer's notifications (a late payment's refund) go through notifier_log.
+    auto log = plugins_->add({"log_checkout", std::filesystem::path(RIFA_PLUGIN_DIR) / "libnotifier_log.so",
+                              RIFA_KIND_NOTIFIER, nlohmann::json{{"path", (files_.path() / "events.jsonl").string()}}},
+                             services);
+    ASSERT_TRUE(log.ok()) << log.error().message;
+    options.bindings.categorias["Tarjeta"].notifiers = std::vector<std::string>{"log_checkout"};
   }
+
+  // notify.deliver jobs queued for a "refund" event of this transaccion.
+  long long refund_notifications(const std::string& tx) {
+    return count("SELECT count(*) FROM jobs WHERE kind = 'notify.deliver' AND CAST(payload AS TEXT) LIKE '%\"refund\"%' "
+                 "AND CAST(payload AS TEXT) LIKE '%" + tx + "%'");
+  }
+
+  TempDir files_;
 
   ApiReply send_stripe_event(const std::string& body) {
     const std::string t = std::to_string(
@@ -215,11 +229,13 @@ TEST_F(CheckoutTest, ALateSuccessAfterCloseIsRefundedOnceThroughStripe) {
   EXPECT_EQ(hook.json()["result"], "refunded") << hook.body;
   EXPECT_EQ(status_of(tx), "refunded");
   EXPECT_EQ(stripe_.charge_of(ref)["amount_refunded"], 10000);
+  EXPECT_EQ(refund_notifications(tx), 1) << "the buyer is told why the money went back";
   EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE rifa_id = '" + rifa + "' AND estado = 'vendido'"), 0);
   auto again = send_stripe_event(event);
   ASSERT_EQ(again.status, 200) << again.body;
   EXPECT_EQ(again.json()["result"], "ignored") << again.body;
   EXPECT_EQ(stripe_.charge_of(ref)["amount_refunded"], 10000) << "refunded once";
+  EXPECT_EQ(refund_notifications(tx), 1) << "told once";
   EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'payment.refunded' AND entity_id = '" + tx + "'"), 1);
 }
 
