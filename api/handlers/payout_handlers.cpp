@@ -4,6 +4,7 @@
 #include "handlers/common/json_body.hpp"
 #include "handlers/common/json_response.hpp"
 #include "server/error_mapping.hpp"
+#include "engine/settlement/payout_claim_service.hpp"
 #include "engine/settlement/prize_delivery_service.hpp"
 
 namespace rifa::api {
@@ -80,6 +81,88 @@ Response record_withholding(const ApiContext& ctx, Request& req) {
   return json_body_response(200, delivered_json(*recorded));
 }
 
+// A cash prize as the payout routes answer it: the ganador's fields and "pago" as
+// GET /rifas/{id}/resultados lists them, plus "cuenta" (masked, null while not given) and
+// "aprobacion" {requerida, aprobado_por, aprobado_en}.
+nlohmann::json claim_json(const settlement::PayoutClaimView& v) {
+  settlement::PayoutStatus none;
+  none.ganador_id = v.prize.ganador_id;
+  none.tipo = v.prize.in_kind ? "in_kind" : "cash";
+  none.estado = "pendiente";
+  nlohmann::json out = delivered_json({v.prize, v.payout.value_or(none), v.fecha_pago});
+  const auto optional = [](const std::optional<std::string>& s) { return s ? nlohmann::json(*s) : nlohmann::json(); };
+  out["pago"]["provider"] = v.payout ? optional(v.payout->provider) : nlohmann::json();
+  out["cuenta"] = v.prize.cuenta ? settlement::masked_json(*v.prize.cuenta) : nlohmann::json();
+  out["aprobacion"] = {{"requerida", v.aprobacion_requerida},
+                       {"aprobado_por", optional(v.prize.aprobado_por)},
+                       {"aprobado_en", optional(v.prize.aprobado_en)}};
+  return out;
+}
+
+// The {id} of a ganador route, or the 404 an unknown one gets.
+Result<std::string> ganador_id(const Request& req) {
+  const std::string& id = req.path_params.at("id");
+  if (id.empty() || id.size() > kIdMax) {
+    return make_error(ErrorCode::kNotFound, "ganador " + id.substr(0, kIdMax) + " does not exist");
+  }
+  return id;
+}
+
+// PUT /ganadores/{id}/cuenta (the winner): where to be paid.
+Response set_account(const ApiContext& ctx, Request& req) {
+  auto who = ctx.authenticator.authenticate(req);
+  if (!who) return error_response(who.error(), req);
+  auto body = JsonBody::parse(req);
+  if (!body) return error_response(body.error(), req);
+  settlement::PayoutAccountInput input;
+  input.tipo = body->text("tipo", Presence::kRequired, 16, 1).value_or("");
+  input.banco = body->text("banco", Presence::kOptional, 64);
+  input.tipo_cuenta = body->text("tipo_cuenta", Presence::kOptional, 16);
+  input.numero = body->text("numero", Presence::kOptional, 40);
+  input.telefono = body->text("telefono", Presence::kOptional, 20);
+  input.documento_tipo = body->text("documento_tipo", Presence::kRequired, 4, 1).value_or("");
+  input.documento_numero = body->text("documento_numero", Presence::kRequired, 30, 1).value_or("");
+  if (auto ok = body->finish(); !ok) return error_response(ok.error(), req);
+  auto id = ganador_id(req);
+  if (!id) return error_response(id.error(), req);
+  auto saved = ctx.payout_claims.set_account(who->actor(), *id, input);
+  if (!saved) return error_response(saved.error(), req);
+  return json_body_response(200, claim_json(*saved));
+}
+
+// POST /ganadores/{id}/aprobar (admin): a prize above the threshold may be paid.
+Response approve(const ApiContext& ctx, Request& req) {
+  auto who = ctx.authenticator.authenticate(req);
+  if (!who) return error_response(who.error(), req);
+  if (auto allowed = require_role(*who, {engine::Rol::kAdmin}); !allowed) return error_response(allowed.error(), req);
+  if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    auto body = JsonBody::parse(req);
+    if (!body) return error_response(body.error(), req);
+    if (auto ok = body->finish(); !ok) return error_response(ok.error(), req);
+  }
+  auto id = ganador_id(req);
+  if (!id) return error_response(id.error(), req);
+  auto approved = ctx.payout_claims.approve(who->actor(), *id);
+  if (!approved) return error_response(approved.error(), req);
+  return json_body_response(200, claim_json(*approved));
+}
+
+// POST /ganadores/{id}/pagos {"referencia"} (admin): paid by hand, outside the payment plugins.
+Response record_manual_payment(const ApiContext& ctx, Request& req) {
+  auto who = ctx.authenticator.authenticate(req);
+  if (!who) return error_response(who.error(), req);
+  if (auto allowed = require_role(*who, {engine::Rol::kAdmin}); !allowed) return error_response(allowed.error(), req);
+  auto body = JsonBody::parse(req);
+  if (!body) return error_response(body.error(), req);
+  auto referencia = body->text("referencia", Presence::kRequired, 200, 1);
+  if (auto ok = body->finish(); !ok) return error_response(ok.error(), req);
+  auto id = ganador_id(req);
+  if (!id) return error_response(id.error(), req);
+  auto paid = ctx.payout_claims.record_manual_payment(who->actor(), *id, *referencia);
+  if (!paid) return error_response(paid.error(), req);
+  return json_body_response(200, claim_json(*paid));
+}
+
 }  // namespace
 
 void register_payout_routes(Router& router, const ApiContext& context) {
@@ -87,6 +170,12 @@ void register_payout_routes(Router& router, const ApiContext& context) {
              [&context](Request& r) { return mark_delivered(context, r); });
   router.add("POST", std::string(kApiPrefix) + "/ganadores/{id}/retencion",
              [&context](Request& r) { return record_withholding(context, r); });
+  router.add("PUT", std::string(kApiPrefix) + "/ganadores/{id}/cuenta",
+             [&context](Request& r) { return set_account(context, r); });
+  router.add("POST", std::string(kApiPrefix) + "/ganadores/{id}/aprobar",
+             [&context](Request& r) { return approve(context, r); });
+  router.add("POST", std::string(kApiPrefix) + "/ganadores/{id}/pagos",
+             [&context](Request& r) { return record_manual_payment(context, r); });
 }
 
 }  // namespace rifa::api

@@ -53,6 +53,8 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
                                            clock_, ids_)),
       prize_delivery_repo_(db),
       prize_deliveries_(prize_delivery_repo_, clock_),
+      payout_claims_repo_(db, notifications_),
+      payout_claims_(payout_claims_repo_, clock_, options.payout_approval_threshold_cents, options.job_max_attempts),
       players_repo_(db, clock_),
       players_(players_repo_, clock_, ids_, options.data_policy),
       context_{.accounts = accounts_,
@@ -70,6 +72,7 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
                .tickets = sales_->tickets(),
                .payments = sales_->payments(),
                .prize_deliveries = prize_deliveries_,
+               .payout_claims = payout_claims_,
                .settlement = settlement_->service(),
                .players = players_} {
   accounts_.set_data_policy_version(options.data_policy.version);
@@ -138,6 +141,7 @@ ApiWiringOptions ApiWiring::options_from(const settings::Settings& settings) {
   options.bindings = settings.bindings;
   options.job_max_attempts = settings.jobs.max_attempts;
   options.tax = settings.tax;
+  options.payout_approval_threshold_cents = settings.payouts.approval_threshold_cents;
   options.data_policy.version = settings.datos_personales.politica_version;
   options.data_policy.retention_days = settings.datos_personales.retencion_inactivos_dias;
   return options;

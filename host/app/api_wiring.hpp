@@ -20,6 +20,7 @@
 #include "engine/login_throttle.hpp"
 #include "engine/player_service.hpp"
 #include "engine/rifa_service.hpp"
+#include "engine/settlement/payout_claim_service.hpp"
 #include "engine/settlement/prize_delivery_service.hpp"
 #include "handlers/common/api_context.hpp"
 #include "handlers/common/authenticator.hpp"
@@ -32,6 +33,7 @@
 #include "storage/repositories/sql_login_attempt_repository.hpp"
 #include "storage/repositories/sql_loteria_repository.hpp"
 #include "storage/repositories/sql_player_repository.hpp"
+#include "storage/repositories/sql_payout_claim_repository.hpp"
 #include "storage/repositories/sql_prize_delivery_repository.hpp"
 #include "storage/repositories/sql_rifa_repository.hpp"
 #include "storage/repositories/sql_user_repository.hpp"
@@ -71,6 +73,8 @@ struct ApiWiringOptions {
   int plugin_calls_per_instance = 0;
   // settings.tax: the withholding on prizes settlement applies (disabled by default).
   settlement::TaxRules tax;
+  // settings.payouts.approval_threshold_cents: cash prizes above it wait for an admin's approval.
+  std::optional<int64_t> payout_approval_threshold_cents;
   // settings.datos_personales: the data policy version sign-ups consent to, and the retention.
   engine::DataPolicy data_policy;
   // settings.server.live: the live feed's caps, send queues, keep-alives and replay window.
@@ -142,6 +146,8 @@ class ApiWiring {
   std::unique_ptr<SalesWiring> sales_;
   storage::SqlPrizeDeliveryRepository prize_delivery_repo_;
   settlement::PrizeDeliveryService prize_deliveries_;  // in-kind prizes delivered
+  storage::SqlPayoutClaimRepository payout_claims_repo_;
+  settlement::PayoutClaimService payout_claims_;  // payout accounts, approvals, manual payments
   storage::SqlPlayerRepository players_repo_;
   engine::PlayerService players_;  // self-exclusion, limits, habeas data (issue 15)
   // Built last, once, from the services above: the handlers' view of them.

@@ -38,7 +38,7 @@ struct PayoutJobs {
                                                            .claim_ttl = std::chrono::seconds(settings.jobs.lease_s)}),
         payout_rows(db, notifications),
         refund_rows(db, notifications),
-        payouts(payout_rows, payments, clock, settings.tax),
+        payouts(payout_rows, payments, clock, settings.tax, settings.payouts.approval_threshold_cents),
         refunds(refund_rows, payments, clock) {}
 
   engine::SystemClock system_clock;

@@ -56,6 +56,7 @@ Result<std::optional<std::string>> refund_late_payment(SalesRepository& sales, P
   change.to = PaymentStatus::kRefunded;
   change.provider_ref = provider_ref;
   change.reason = why + "; refunded (" + *refunded + ")";
+  change.refund_ref = *refunded;
   change.now = clock.now();
   change.actor = actor;
   change.source = source;

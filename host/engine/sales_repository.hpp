@@ -154,6 +154,9 @@ struct SettlePayment {
   TimePoint now;
   std::string actor;   // audit actor: a user id, "webhook:<instance>", "job:<kind>"
   std::string source;  // what decided it: purchase, webhook, reconcile, hold_expiry
+  // Moving to refunded: the provider's refund reference. The buyer is told (a "refund" event, in
+  // the same transaction) why the money went back.
+  std::optional<std::string> refund_ref;
 };
 
 struct TicketFilter {

@@ -116,6 +116,13 @@ struct DatosPersonalesSettings {
   int64_t retencion_inactivos_dias = 0;
 };
 
+// payouts: how prizes are paid. approval_threshold_cents: a cash prize whose gross is above it is
+// paid (by the payout job or by hand) only after an admin's approval (POST /ganadores/{id}/aprobar);
+// absent: none waits.
+struct PayoutSettings {
+  std::optional<int64_t> approval_threshold_cents;
+};
+
 // The durable job queue and the scheduler that feeds it.
 struct JobsSettings {
   int workers = 2;
@@ -197,6 +204,7 @@ struct Settings {
   settlement::TaxRules tax;
   SourceLocation tax_uvt_location;  // of the `uvt` key (or `tax`), where a missing year points
   DatosPersonalesSettings datos_personales;
+  PayoutSettings payouts;
 
   // nullptr when no instance has that id.
   const PluginInstanceSettings* find_instance(std::string_view id) const;

@@ -24,9 +24,10 @@ namespace fs = std::filesystem;
 using Keys = std::vector<std::string>;
 
 const Keys kRootKeys = {"server", "database", "secrets", "logging", "sales", "jobs", "audit", "plugins", "bindings", "tax",
-                        "datos_personales"};
+                        "datos_personales", "payouts"};
 const Keys kTaxKeys = {"rate_bp", "threshold_uvt", "uvt"};
 const Keys kDatosPersonalesKeys = {"politica_version", "retencion_inactivos_dias"};
+const Keys kPayoutsKeys = {"approval_threshold_cents"};
 const Keys kAuditKeys = {"seal_interval_ms", "unsealed_warn_ms"};
 const Keys kServerKeys = {"listen",          "port",          "io_threads", "body_limit_bytes",
                           "read_cache_ms",   "cors_allowed_origins", "rate_limit", "max_connections",
@@ -160,6 +161,7 @@ class SettingsLoader {
     if (auto* f = root->find("audit")) read_audit(*f);
     if (auto* f = root->find("tax")) read_tax(*f);
     if (auto* f = root->find("datos_personales")) read_datos_personales(*f);
+    if (auto* f = root->find("payouts")) read_payouts(*f);
     if (auto* f = root->find("plugins")) read_plugins(*f);
     if (auto* f = root->find("bindings")) read_bindings(*f);
     check_binding_references();
@@ -390,6 +392,14 @@ class SettingsLoader {
     }
     if (auto* f = m->find("retencion_inactivos_dias")) {
       if (auto v = reader_.integer(*f, 0, 100 * 366)) datos.retencion_inactivos_dias = *v;
+    }
+  }
+
+  void read_payouts(const Field& field) {
+    auto m = reader_.mapping(field, kPayoutsKeys);
+    if (!m) return;
+    if (auto* f = m->find("approval_threshold_cents")) {
+      if (auto v = reader_.integer(*f, 0, int64_t{1} << 53)) settings_.payouts.approval_threshold_cents = *v;
     }
   }
 

@@ -23,6 +23,7 @@ namespace rifa::jobs {
 class JobQueue;
 }  // namespace rifa::jobs
 namespace rifa::settlement {
+class PayoutClaimService;
 class PrizeDeliveryService;
 class SettlementService;
 }  // namespace rifa::settlement
@@ -48,6 +49,7 @@ struct ApiContext {
   engine::TicketService& tickets;          // ticket listings
   engine::PaymentService& payments;        // payment webhooks
   settlement::PrizeDeliveryService& prize_deliveries;  // prizes in kind marked delivered
+  settlement::PayoutClaimService& payout_claims;  // payout accounts, approvals and manual payments
   settlement::SettlementService& settlement;  // closing, recalculating and the results of rifas
   engine::PlayerService& players;  // self-exclusion, spending limits, export and erasure (issue 15)
 };

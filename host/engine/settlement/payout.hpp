@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "engine/settlement/payout_account.hpp"
+
 // What the payout side knows of a ganador's prize (storage/repositories/payout_records reads it).
 namespace rifa::settlement {
 
@@ -49,6 +51,11 @@ struct PrizeContext {
   std::string in_kind_description;
   std::string user_nombre, user_email;
   std::optional<std::string> user_telefono;
+  // Where the winner asked to be paid (migration 0021); whole, for the plugin only.
+  std::optional<PayoutAccount> cuenta;
+  // An admin's approval of a prize above payouts.approval_threshold_cents (POST /ganadores/{id}/aprobar).
+  std::optional<std::string> aprobado_por;
+  std::optional<std::string> aprobado_en;  // ISO-8601 UTC
 };
 
 }  // namespace rifa::settlement

@@ -1,11 +1,14 @@
 #include "engine/settlement/payout_service.hpp"
 
+#include "engine/settlement/payout_claim_service.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include "common/crash_point.hpp"
 #include "engine/catalog.hpp"
 #include "engine/sale.hpp"
 #include "engine/ticket_estado.hpp"
+#include "engine/validation.hpp"
 
 namespace rifa::settlement {
 namespace {
@@ -18,6 +21,8 @@ engine::PayoutRequest payout_request(const PrizeContext& prize, const PayoutStat
   json beneficiary = {{"user_id", prize.usuario_id.value_or("")}, {"nombre", prize.user_nombre},
                       {"email", prize.user_email}};
   if (prize.user_telefono) beneficiary["telefono"] = *prize.user_telefono;
+  // Where the winner asked to be paid, whole: the provider needs it (and only the provider gets it).
+  if (prize.cuenta) beneficiary["cuenta"] = plugin_json(*prize.cuenta);
   engine::PayoutRequest request;
   request.amount_cents = pinned.monto;
   request.currency = pinned.currency;
@@ -53,8 +58,12 @@ struct PayoutService::Pinned {
 };
 
 PayoutService::PayoutService(PayoutRepository& payouts, engine::PaymentGateway& payments, const engine::Clock& clock,
-                             TaxRules tax)
-    : payouts_(payouts), payments_(payments), clock_(clock), tax_(std::move(tax)) {}
+                             TaxRules tax, std::optional<int64_t> approval_threshold_cents)
+    : payouts_(payouts),
+      payments_(payments),
+      clock_(clock),
+      tax_(std::move(tax)),
+      approval_threshold_cents_(approval_threshold_cents) {}
 
 Result<void> PayoutService::handle(const jobs::Job& job) {
   auto it = job.payload.find("ganador_id");
@@ -62,6 +71,7 @@ Result<void> PayoutService::handle(const jobs::Job& job) {
     return make_error(ErrorCode::kInvalidArgument, "payout.send: payload.ganador_id must be a non-empty string");
   }
   auto paid = pay(it->get<std::string>());
+  if (!paid && paid.error().code == ErrorCode::kConflict && paid.error().field == "aprobacion") return {};
   if (!paid) return paid.error();
   return {};
 }
@@ -106,18 +116,16 @@ Result<PayoutService::Pinned> PayoutService::pin(const std::string& ganador_id) 
     out.row = **existing;
     return out;  // nothing written: the transaction rolls back
   }
-  if (p.ticket_estado == engine::to_string(engine::TicketEstado::kAnulado) ||
-      (p.transaccion_status && *p.transaccion_status != engine::to_string(engine::PaymentStatus::kSucceeded))) {
-    // The purchase was refunded or reversed (disputed): the buyer has their money back, so the
-    // ticket wins nothing; paying the prize too would pay out money that never came in.
-    return make_error(ErrorCode::kConflict, "ganador " + ganador_id + ": its ticket is " + p.ticket_estado +
-                                                " and its purchase " + p.transaccion_status.value_or("unknown") +
-                                                "; no prize is paid for a refunded ticket");
-  }
-  if (p.rifa_estado != engine::to_string(engine::RifaEstado::kResuelta)) {
-    // A cancelled (voided) rifa refunds every ticket instead; paying its prizes too would pay twice.
-    return make_error(ErrorCode::kConflict, "ganador " + ganador_id + ": its rifa is " + p.rifa_estado +
-                                                "; prizes are paid only for a resuelta rifa");
+  // Inside this transaction, under the ganador's lock (PayoutAttempt::load_prize).
+  if (auto payable = check_payable(p); !payable) return payable.error();
+  if (needs_approval(p.bruto_cents, approval_threshold_cents_) && !p.aprobado_por) {
+    // Checked in this transaction, under the ganador's lock: an approval commits before or after
+    // it, never in between.
+    return engine::field_error(ErrorCode::kConflict, "aprobacion",
+                               "ganador " + ganador_id + ": a prize of " + std::to_string(p.bruto_cents) +
+                                   " cents (above payouts.approval_threshold_cents " +
+                                   std::to_string(*approval_threshold_cents_) +
+                                   ") waits for an admin's approval (POST /ganadores/" + ganador_id + "/aprobar)");
   }
   if (!*existing && p.referencia_pago) {
     return make_error(ErrorCode::kConflict, "ganador " + ganador_id + " already has referencia_pago " +

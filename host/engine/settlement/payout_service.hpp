@@ -39,12 +39,17 @@ class PayoutService {
   // `tax`: the withholding on prizes (prize_tax.hpp). A cash prize is paid its net; when the
   // first attempt falls in another year than the one settlement computed the withholding for, it
   // is computed again with the year of payment's UVT (and stored) before the amount is pinned.
+  // `approval_threshold_cents` (settings payouts.approval_threshold_cents): a cash prize whose
+  // gross is above it is not sent until an admin approved it (POST /ganadores/{id}/aprobar, which
+  // queues the payout again); nullopt: none waits.
   PayoutService(PayoutRepository& payouts, engine::PaymentGateway& payments, const engine::Clock& clock,
-                TaxRules tax = {});
+                TaxRules tax = {}, std::optional<int64_t> approval_threshold_cents = std::nullopt);
 
-  // The payout.send handler.
+  // The payout.send handler. A prize waiting for approval ends the job (the approval queues a new
+  // one) instead of failing it into retries.
   Result<void> handle(const jobs::Job& job);
-  // Pays one ganador, or finds it paid. Returns its payouts row as it stands afterwards; a prize
+  // Pays one ganador, or finds it paid. kConflict with field "aprobacion" while it waits for an
+  // admin's approval; nothing is written or sent then. Returns its payouts row as it stands afterwards; a prize
   // in kind comes back pendiente (nothing to send) until an operador delivers it.
   Result<PayoutStatus> pay(const std::string& ganador_id);
   // nullopt while nothing was attempted for this ganador.
@@ -60,6 +65,7 @@ class PayoutService {
   engine::PaymentGateway& payments_;
   const engine::Clock& clock_;
   TaxRules tax_;
+  std::optional<int64_t> approval_threshold_cents_;
 };
 
 }  // namespace rifa::settlement

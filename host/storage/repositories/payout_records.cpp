@@ -11,6 +11,13 @@ namespace rifa::storage {
 using settlement::PayoutStatus;
 using settlement::PrizeContext;
 
+bool lock_ganador(soci::session& sql, Backend backend, const std::string& ganador_id) {
+  std::string id;
+  sql << std::string("SELECT id FROM ganadores WHERE id = :id") + (backend == Backend::kPostgresql ? " FOR UPDATE" : ""),
+      soci::use(ganador_id), soci::into(id);
+  return sql.got_data();
+}
+
 std::optional<PrizeContext> load_prize(soci::session& sql, Backend backend, const std::string& ganador_id) {
   // json columns come back as text only when asked for on PostgreSQL.
   const std::string reglas_col = backend == Backend::kPostgresql ? "r.reglas::text" : "r.reglas";
@@ -19,14 +26,15 @@ std::optional<PrizeContext> load_prize(soci::session& sql, Backend backend, cons
   soci::indicator referencia_ind, usuario_ind, nombre_ind, email_ind, telefono_ind, tx_ind;
   long long monto = 0, bruto = 0, retencion = 0, neto = 0;
   int total_boletas = 0, anio = 0;
-  std::string ret_fecha, ret_ref;
+  std::string ret_fecha, ret_ref, aprobado_por, aprobado_en;
   soci::indicator anio_ind = soci::i_null, ret_fecha_ind = soci::i_null, ret_ref_ind = soci::i_null;
+  soci::indicator aprobado_por_ind = soci::i_null, aprobado_en_ind = soci::i_null;
   sql << "SELECT g.id, g.tier, g.monto_ganado, g.referencia_pago, t.id, t.numero, t.usuario_id, r.id, r.estado, " +
              reglas_col +
              ", r.total_boletas, c.nombre, u.nombre, u.email, u.telefono, t.estado, x.status, "
              "CAST(COALESCE(g.monto_bruto, g.monto_ganado) AS BIGINT), CAST(g.retencion AS BIGINT), "
              "CAST(COALESCE(g.monto_neto, g.monto_ganado) AS BIGINT), g.uvt_anio, g.retencion_pagada_en, "
-             "g.retencion_referencia "
+             "g.retencion_referencia, g.aprobado_por, g.aprobado_en "
              "FROM ganadores g JOIN tickets t ON t.id = g.ticket_id JOIN rifas r ON r.id = t.rifa_id "
              "JOIN categoria_rifa c ON c.id = r.categoria_id LEFT JOIN users u ON u.id = t.usuario_id "
              "LEFT JOIN transacciones x ON x.id = t.transaccion_id WHERE g.id = :id",
@@ -36,8 +44,14 @@ std::optional<PrizeContext> load_prize(soci::session& sql, Backend backend, cons
       soci::into(p.categoria_nombre), soci::into(nombre, nombre_ind), soci::into(email, email_ind),
       soci::into(telefono, telefono_ind), soci::into(p.ticket_estado), soci::into(tx_status, tx_ind),
       soci::into(bruto), soci::into(retencion), soci::into(neto), soci::into(anio, anio_ind),
-      soci::into(ret_fecha, ret_fecha_ind), soci::into(ret_ref, ret_ref_ind);
+      soci::into(ret_fecha, ret_fecha_ind), soci::into(ret_ref, ret_ref_ind), soci::into(aprobado_por, aprobado_por_ind),
+      soci::into(aprobado_en, aprobado_en_ind);
   if (!sql.got_data()) return std::nullopt;
+  p.aprobado_por = optional_text(aprobado_por, aprobado_por_ind);
+  if (aprobado_en_ind == soci::i_ok) {
+    if (auto parsed = parse_timestamp(aprobado_en)) p.aprobado_en = format_timestamp(*parsed);
+  }
+  p.cuenta = read_account(sql, ganador_id);
   p.bruto_cents = bruto;
   p.retencion_cents = retencion;
   p.neto_cents = neto;
@@ -66,6 +80,24 @@ std::optional<PrizeContext> load_prize(soci::session& sql, Backend backend, cons
     p.in_kind = p.monto_ganado == 0;
   }
   return p;
+}
+
+std::optional<settlement::PayoutAccount> read_account(soci::session& sql, const std::string& ganador_id) {
+  settlement::PayoutAccount a;
+  std::string banco, tipo_cuenta, numero, telefono;
+  soci::indicator banco_ind = soci::i_null, tipo_cuenta_ind = soci::i_null, numero_ind = soci::i_null,
+                  telefono_ind = soci::i_null;
+  sql << "SELECT tipo, banco, tipo_cuenta, numero, telefono, documento_tipo, documento_numero FROM cuentas_pago "
+         "WHERE ganador_id = :id",
+      soci::use(ganador_id), soci::into(a.tipo), soci::into(banco, banco_ind), soci::into(tipo_cuenta, tipo_cuenta_ind),
+      soci::into(numero, numero_ind), soci::into(telefono, telefono_ind), soci::into(a.documento_tipo),
+      soci::into(a.documento_numero);
+  if (!sql.got_data()) return std::nullopt;
+  a.banco = optional_text(banco, banco_ind).value_or("");
+  a.tipo_cuenta = optional_text(tipo_cuenta, tipo_cuenta_ind).value_or("");
+  a.numero = optional_text(numero, numero_ind).value_or("");
+  a.telefono = optional_text(telefono, telefono_ind).value_or("");
+  return a;
 }
 
 std::optional<PayoutStatus> read_payout(soci::session& sql, const std::string& ganador_id) {

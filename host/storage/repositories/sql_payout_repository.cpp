@@ -19,6 +19,8 @@ class SqlPayoutAttempt final : public settlement::PayoutAttempt {
 
   Result<std::optional<PrizeContext>> load_prize(const std::string& ganador_id) override {
     return guarded([&]() -> Result<std::optional<PrizeContext>> {
+      // Locked first: an approval or a manual payment of this ganador waits for this attempt's pin.
+      if (!lock_ganador(tx_.session(), tx_.database().backend(), ganador_id)) return std::optional<PrizeContext>();
       return storage::load_prize(tx_.session(), tx_.database().backend(), ganador_id);
     });
   }

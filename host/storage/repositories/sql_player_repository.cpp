@@ -175,6 +175,10 @@ Result<nlohmann::json> SqlPlayerRepository::export_data(const std::string& user_
                                  "ganador_id IN (SELECT g.id FROM ganadores g JOIN tickets t ON t.id = g.ticket_id "
                                  "WHERE t.usuario_id = :id)",
                                  user_id);
+        tables["cuentas_pago"] = dump(sql, db_, "cuentas_pago",
+                                      "ganador_id IN (SELECT g.id FROM ganadores g JOIN tickets t ON t.id = "
+                                      "g.ticket_id WHERE t.usuario_id = :id)",
+                                      user_id);
         tables["reembolsos"] = dump(sql, db_, "reembolsos",
                                     "transaccion_id IN (SELECT id FROM transacciones WHERE user_id = :id)", user_id);
         tables["audit_log"] = dump(sql, db_, "audit_log", "actor = :id OR entity_id = :id2", user_id, 2);
@@ -201,6 +205,11 @@ Result<bool> SqlPlayerRepository::erase(const engine::Erasure& e) {
                "notificaciones = NULL, hashed_password = '!', is_active = false, "
                "tokens_valid_from_s = 9000000000000, anonimizado_en = " + ts(backend, ":at") + " WHERE id = :id",
                {e.pseudonym_email, format_timestamp(e.at), e.user_id});
+    // Where the player asked to be paid (migration 0021) is personal data with no money in it: the
+    // payouts rows keep what was paid and its reference.
+    st.execute("DELETE FROM cuentas_pago WHERE ganador_id IN (SELECT g.id FROM ganadores g JOIN tickets t ON "
+               "t.id = g.ticket_id WHERE t.usuario_id = :id)",
+               {e.user_id});
     append_audit(sql, backend, audit_record(e.audit, e.at));
     return true;
   });

@@ -237,6 +237,14 @@ Result<engine::SettleOutcome> settle_in(soci::session& sql, Backend backend, con
     if (!why.empty()) data["reason"] = why;
     if (out.sale_refused) data["sale_refused"] = true;
     if (events && target == PaymentStatus::kSucceeded) raise_sold(sql, events, out.sale, std::nullopt, c.now);
+    if (events && target == PaymentStatus::kRefunded) {
+      // The buyer paid and got the money back (a success that came after the hold or the sale
+      // ended, or a refund the provider reports): the same "refund" event a cancelled rifa raises.
+      nlohmann::json refund = {{"user_id", t.user_id},   {"transaccion_id", t.id}, {"amount_cents", t.amount},
+                               {"currency", t.currency}, {"reason", why}};
+      refund["refund_ref"] = c.refund_ref ? nlohmann::json(*c.refund_ref) : nlohmann::json();
+      events(sql, {DomainEvent{"refund", t.rifa_id, t.id, refund, c.now}}, std::nullopt);
+    }
     // Last: on PostgreSQL the audit chain's lock is then held only until the commit.
     append_audit(sql, backend,
                  AuditRecord{c.actor, std::string("payment.") + to, "transacciones", c.transaccion_id, data, c.now});

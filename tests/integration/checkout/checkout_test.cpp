@@ -45,7 +45,21 @@ class CheckoutTest : public SalesApiTest {
         {"stripe", std::filesystem::path(RIFA_PLUGIN_DIR) / "libpayment_stripe.so", RIFA_KIND_PAYMENT, config}, services);
     ASSERT_TRUE(added.ok()) << added.error().message;
     options.bindings.categorias["Tarjeta"].payment = "stripe";
+    // The buyer's notifications (a late payment's refund) go through notifier_log.
+    auto log = plugins_->add({"log_checkout", std::filesystem::path(RIFA_PLUGIN_DIR) / "libnotifier_log.so",
+                              RIFA_KIND_NOTIFIER, nlohmann::json{{"path", (files_.path() / "events.jsonl").string()}}},
+                             services);
+    ASSERT_TRUE(log.ok()) << log.error().message;
+    options.bindings.categorias["Tarjeta"].notifiers = std::vector<std::string>{"log_checkout"};
   }
+
+  // notify.deliver jobs queued for a "refund" event of this transaccion.
+  long long refund_notifications(const std::string& tx) {
+    return count("SELECT count(*) FROM jobs WHERE kind = 'notify.deliver' AND CAST(payload AS TEXT) LIKE '%\"refund\"%' "
+                 "AND CAST(payload AS TEXT) LIKE '%" + tx + "%'");
+  }
+
+  TempDir files_;
 
   ApiReply send_stripe_event(const std::string& body) {
     const std::string t = std::to_string(
@@ -140,6 +154,89 @@ TEST_F(CheckoutTest, ADeclinedCardAnswers402AndReleasesTheNumbers) {
   ASSERT_EQ(next.status, 201) << next.body;
   EXPECT_EQ(next.json()["status"], "succeeded");
   EXPECT_FALSE(next.json().contains("next_action"));
+}
+
+// The webhook never arrives: reconciliation asks Stripe (GET /v1/payment_intents/{id}) once the
+// payment has been pending longer than reconcile_pending_after_s, and sells the numbers.
+TEST_F(CheckoutTest, AWebhookLostOnTheWayIsSettledByReconciliation) {
+  const auto rifa = active_rifa("Tarjeta", 5000, 10);
+  const auto jugador = register_jugador("lost@rifa.test");
+  auto r = buy(jugador, rifa, 2, "checkout-lost");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string tx = r.json()["transaccion_id"];
+  stripe_.succeed(provider_ref_of(tx));  // the buyer paid; Stripe's event is lost
+
+  auto& payments = wiring_->sales().payments();
+  ASSERT_TRUE(payments.reconcile_pending(clock_.now()).ok());
+  EXPECT_EQ(status_of(tx), "pending") << "asked before the reconciliation delay";
+  clock_.advance(std::chrono::seconds(3600));
+  auto swept = payments.reconcile_pending(clock_.now());
+  ASSERT_TRUE(swept.ok()) << swept.error().message;
+  EXPECT_EQ(swept->changed, 1);
+  EXPECT_EQ(status_of(tx), "succeeded");
+  for (const auto& t : r.json()["tickets"]) EXPECT_EQ(estado_of(t["id"]), "vendido");
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'payment.succeeded' AND entity_id = '" + tx + "'"), 1);
+}
+
+// Stripe answers 500 while the purchase is made: the numbers stay held as pending (503 to the app),
+// and the retry with the same Idempotency-Key, once the key may be taken over, charges through the
+// same PaymentIntent key (our transaccion id): one intent, one transaccion, never two charges.
+TEST_F(CheckoutTest, AProviderDownDuringThePurchaseHoldsItAndTheRetryChargesOnce) {
+  const auto rifa = active_rifa("Tarjeta", 5000, 10);
+  const auto jugador = register_jugador("down@rifa.test");
+  stripe_.fail_next = 1;
+  auto down = buy(jugador, rifa, 2, "checkout-down");
+  ASSERT_EQ(down.status, 503) << down.body;
+  EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE rifa_id = '" + rifa + "' AND estado = 'reservado'"), 2);
+  const std::string tx = one_transaccion(rifa);
+  EXPECT_EQ(status_of(tx), "pending");
+  EXPECT_EQ(stripe_.intents_created, 0);
+
+  clock_.advance(std::chrono::seconds(300));  // past sales.in_flight_takeover_s, within the hold
+  auto retry = buy(jugador, rifa, 2, "checkout-down");
+  ASSERT_EQ(retry.status, 201) << retry.body;
+  EXPECT_EQ(retry.json()["transaccion_id"], tx);
+  EXPECT_EQ(retry.json()["status"], "pending");
+  EXPECT_EQ(retry.json()["next_action"]["type"], "client_secret");
+  auto again = buy(jugador, rifa, 2, "checkout-down");
+  EXPECT_EQ(again.body, retry.body);
+  EXPECT_EQ(stripe_.intents_created, 1);
+  for (const auto& seen : stripe_.seen()) {
+    if (seen.method == "POST" && seen.target == "/v1/payment_intents") EXPECT_EQ(seen.headers.at("idempotency-key"), tx);
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM transacciones WHERE rifa_id = '" + rifa + "'"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE rifa_id = '" + rifa + "' AND estado = 'reservado'"), 2);
+}
+
+// A success that arrives after the rifa closed (the hold was released): refunded once through
+// Stripe's refunds API, audited; the same event again changes nothing.
+TEST_F(CheckoutTest, ALateSuccessAfterCloseIsRefundedOnceThroughStripe) {
+  const auto rifa = active_rifa("Tarjeta", 5000, 10);
+  const auto jugador = register_jugador("late@rifa.test");
+  auto r = buy(jugador, rifa, 2, "checkout-late");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string tx = r.json()["transaccion_id"];
+  const std::string ref = provider_ref_of(tx);
+  ASSERT_EQ(call("POST", "/api/v1/rifas/" + rifa + "/cerrar", "", admin_.token).status, 200);
+  EXPECT_EQ(status_of(tx), "failed");
+
+  const json pi = stripe_.succeed(ref);
+  const std::string event = json({{"id", "evt_late_1"}, {"object", "event"}, {"type", "payment_intent.succeeded"},
+                                  {"data", {{"object", pi}}}})
+                                .dump();
+  auto hook = send_stripe_event(event);
+  ASSERT_EQ(hook.status, 200) << hook.body;
+  EXPECT_EQ(hook.json()["result"], "refunded") << hook.body;
+  EXPECT_EQ(status_of(tx), "refunded");
+  EXPECT_EQ(stripe_.charge_of(ref)["amount_refunded"], 10000);
+  EXPECT_EQ(refund_notifications(tx), 1) << "the buyer is told why the money went back";
+  EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE rifa_id = '" + rifa + "' AND estado = 'vendido'"), 0);
+  auto again = send_stripe_event(event);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json()["result"], "ignored") << again.body;
+  EXPECT_EQ(stripe_.charge_of(ref)["amount_refunded"], 10000) << "refunded once";
+  EXPECT_EQ(refund_notifications(tx), 1) << "told once";
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'payment.refunded' AND entity_id = '" + tx + "'"), 1);
 }
 
 }  // namespace

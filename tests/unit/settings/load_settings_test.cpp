@@ -425,5 +425,24 @@ TEST(LoadSettingsTax, MistakesAreReportedWithTheirPosition) {
   EXPECT_NE(typo.find("tax.umbral_uvt"), std::string::npos) << typo;
 }
 
+// Issue 13: payouts.approval_threshold_cents (cash prizes above it wait for an admin's approval).
+TEST(LoadSettingsPayouts, AbsentMeansNoApprovalAndTheThresholdIsReadWithItsMistakesPlaced) {
+  auto off = load_settings_text(kRequired, "test.yaml", "/srv", environment_from_map({}));
+  ASSERT_TRUE(off.ok()) << errors_of(off);
+  EXPECT_FALSE(off.settings().payouts.approval_threshold_cents.has_value());
+
+  auto on = load(kRequired + "payouts:\n  approval_threshold_cents: 1000000000\n");
+  ASSERT_TRUE(on.ok()) << errors_of(on);
+  EXPECT_EQ(on.settings().payouts.approval_threshold_cents, 1000000000);
+
+  const std::string negative = errors_of(load(kRequired + "payouts:\n  approval_threshold_cents: -1\n"));
+  EXPECT_NE(negative.find("test.yaml:11:29: error: payouts.approval_threshold_cents"), std::string::npos) << negative;
+  const std::string typo = errors_of(load(kRequired + "payouts:\n  approval_threshold: 5\n"));
+  EXPECT_NE(typo.find("payouts.approval_threshold: unknown key 'approval_threshold' (did you mean "
+                      "'approval_threshold_cents'?; allowed: approval_threshold_cents)"),
+            std::string::npos)
+      << typo;
+}
+
 }  // namespace
 }  // namespace rifa::settings

@@ -1,0 +1,101 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.hpp"
+#include "engine/actor.hpp"
+#include "engine/audit_entry.hpp"
+#include "engine/clock.hpp"
+#include "engine/settlement/payout.hpp"
+#include "engine/settlement/payout_account.hpp"
+
+namespace rifa::settlement {
+
+// kConflict unless the prize may be paid at all: its ticket's purchase went through and was not
+// refunded or disputed (the buyer has their money back: paying the prize too would pay out money
+// that never came in), and its rifa is resuelta (a cancelled one refunds every ticket instead).
+// The payout job's pin and the manual payment ask it inside their transaction.
+Result<void> check_payable(const PrizeContext& prize);
+
+// One transaction over a ganador, held open while PayoutClaimService decides (the shape of
+// PayoutAttempt): lock_prize locks the ganador's row first, so the payout job's pin, an approval,
+// a manual payment and an account change of one ganador run one after another. Nothing is kept
+// unless commit() succeeds.
+class PayoutClaimTx {
+ public:
+  virtual ~PayoutClaimTx() = default;
+
+  // Locks and reads the ganador (with its account and approval); nullopt when unknown.
+  virtual Result<std::optional<PrizeContext>> lock_prize(const std::string& ganador_id) = 0;
+  virtual Result<std::optional<PayoutStatus>> payout(const std::string& ganador_id) = 0;
+  // ganadores.fecha_pago, ISO-8601 UTC.
+  virtual Result<std::optional<std::string>> fecha_pago(const std::string& ganador_id) = 0;
+  // Inserts or replaces the ganador's cuentas_pago row.
+  virtual Result<void> save_account(const std::string& ganador_id, const PayoutAccount& account,
+                                    const std::string& actor_id, engine::TimePoint now) = 0;
+  virtual Result<void> approve(const std::string& ganador_id, const std::string& actor_id, engine::TimePoint now) = 0;
+  // A payout.send job for the ganador, unless one is queued already.
+  virtual Result<void> queue_payout(const std::string& ganador_id, int max_attempts, engine::TimePoint now) = 0;
+  // The payouts row (opened if none) moves to enviado through provider "manual" with `referencia`
+  // and who recorded it; ganadores.fecha_pago / referencia_pago are set.
+  virtual Result<void> record_manual(const std::string& ganador_id, int64_t monto, const std::string& referencia,
+                                     const std::string& actor_id, engine::TimePoint now) = 0;
+  virtual Result<void> audit(const engine::AuditEntry& entry, engine::TimePoint now) = 0;
+  // A notification of the rifa's notifiers, committed with the change.
+  virtual Result<void> notify(const std::string& type, const std::string& rifa_id, const std::string& entity_id,
+                              const nlohmann::json& data, engine::TimePoint now) = 0;
+  virtual Result<void> commit() = 0;
+};
+
+class PayoutClaimRepository {
+ public:
+  virtual ~PayoutClaimRepository() = default;
+  virtual Result<std::unique_ptr<PayoutClaimTx>> begin() = 0;
+};
+
+// A ganador as the payout routes answer it.
+struct PayoutClaimView {
+  PrizeContext prize;
+  std::optional<PayoutStatus> payout;
+  std::optional<std::string> fecha_pago;
+  bool aprobacion_requerida = false;
+};
+
+// What an operator does with a cash prize before and instead of the payout job (issue 13 item 4):
+//  * set_account: the winner (the ticket's buyer, nobody else) says where to be paid; refused once
+//    the prize was approved or a payout was attempted (what was approved or sent is what is paid);
+//  * approve (admin): a prize above the threshold may be paid from now on; needs the account, is
+//    audited and queues the payout job in the same transaction; approving again changes nothing;
+//  * record_manual_payment (admin): the prize was paid by bank transfer outside the plugins; one
+//    transaction records it (payouts row enviado through "manual", ganadores.fecha_pago, audit,
+//    payout_sent notification). The same reference again answers the same; refused while a payout
+//    attempt through a plugin has no definite answer (the provider may have paid: its job may be
+//    running right now) and for a refunded or disputed ticket.
+// Accounts appear masked in every reply and audit row (masked_json).
+class PayoutClaimService {
+ public:
+  PayoutClaimService(PayoutClaimRepository& repo, const engine::Clock& clock,
+                     std::optional<int64_t> approval_threshold_cents, int job_max_attempts)
+      : repo_(repo), clock_(clock), threshold_(approval_threshold_cents), job_max_attempts_(job_max_attempts) {}
+
+  Result<PayoutClaimView> set_account(const engine::Actor& actor, const std::string& ganador_id,
+                                      const PayoutAccountInput& input);
+  Result<PayoutClaimView> approve(const engine::Actor& actor, const std::string& ganador_id);
+  Result<PayoutClaimView> record_manual_payment(const engine::Actor& actor, const std::string& ganador_id,
+                                                const std::string& referencia);
+
+ private:
+  Result<PrizeContext> locked_cash_prize(PayoutClaimTx& tx, const std::string& ganador_id);
+  Result<PayoutClaimView> finish(PayoutClaimTx& tx, const std::string& ganador_id);
+
+  PayoutClaimRepository& repo_;
+  const engine::Clock& clock_;
+  std::optional<int64_t> threshold_;
+  int job_max_attempts_;
+};
+
+}  // namespace rifa::settlement
