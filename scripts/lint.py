@@ -4,7 +4,7 @@
     scripts/lint.py                 check both; exit 1 with every finding when the tree is not clean
     scripts/lint.py --format        only clang-format (seconds)
     scripts/lint.py --tidy          only clang-tidy (needs a configured build: its compile_commands.json)
-    scripts/lint.py --fix           rewrite the files clang-format would change, then check clang-tidy
+    scripts/lint.py --fix           rewrite the files clang-format would change (nothing else)
 
 clang-tidy parses every translation unit the way the compiler does, which costs about as much CPU
 as the build itself. So a unit found clean is remembered in a cache keyed by everything its
@@ -206,6 +206,8 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("files", nargs="*", help="check these files instead of the tree")
     opts = parser.parse_args()
+    if opts.fix:
+        return check_format(True, opts.files)
     both = not opts.format and not opts.tidy
     status = 0
     if opts.format or both:

@@ -102,8 +102,8 @@ JwtCodec::JwtCodec(std::string secret) : secret_(std::move(secret)) {}
 
 std::string JwtCodec::sign(const TokenClaims& claims) const {
   const std::string header = base64url_encode(R"({"alg":"HS256","typ":"JWT"})");
-  const nlohmann::json payload = {{"sub", claims.sub}, {"user_id", claims.user_id}, {"rol", claims.rol},
-                                  {"iat", claims.iat}, {"exp", claims.exp}};
+  const nlohmann::json payload = {
+      {"sub", claims.sub}, {"user_id", claims.user_id}, {"rol", claims.rol}, {"iat", claims.iat}, {"exp", claims.exp}};
   const std::string signing_input = header + "." + base64url_encode(payload.dump());
   return signing_input + "." + base64url_encode(hmac_sha256(secret_, signing_input));
 }
@@ -128,9 +128,7 @@ Result<TokenClaims> JwtCodec::verify(const std::string& token, int64_t now_s) co
   try {
     header = nlohmann::json::parse(header_text);
     payload = nlohmann::json::parse(payload_text);
-  } catch (const nlohmann::json::exception&) {
-    return unauthenticated("malformed token");
-  }
+  } catch (const nlohmann::json::exception&) { return unauthenticated("malformed token"); }
   // Every member is looked at by type before its value: json::value() and get<>() throw on a
   // wrong type, and an exception here was a 500 (and an error log line) per forged request.
   if (!header.is_object()) return unauthenticated("malformed token");
@@ -145,8 +143,7 @@ Result<TokenClaims> JwtCodec::verify(const std::string& token, int64_t now_s) co
   // does not understand them, and this one understands none.
   if (header.contains("crit")) return unauthenticated("unsupported critical token header");
   const std::string expected = hmac_sha256(secret_, header_b64 + "." + payload_b64);
-  if (signature.size() != expected.size() ||
-      CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0) {
+  if (signature.size() != expected.size() || CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0) {
     return unauthenticated("invalid token signature");
   }
   if (!payload.is_object()) return unauthenticated("malformed token");

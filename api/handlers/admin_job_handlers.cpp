@@ -11,8 +11,7 @@ namespace rifa::api {
 namespace {
 
 constexpr jobs::JobStatus kStatuses[] = {jobs::JobStatus::kQueued, jobs::JobStatus::kRunning,
-                                         jobs::JobStatus::kSucceeded, jobs::JobStatus::kFailed,
-                                         jobs::JobStatus::kDead};
+                                         jobs::JobStatus::kSucceeded, jobs::JobStatus::kFailed, jobs::JobStatus::kDead};
 
 nlohmann::json job_json(const jobs::Job& j) {
   const auto text_or_null = [](const std::string& s) { return s.empty() ? nlohmann::json() : nlohmann::json(s); };
@@ -67,10 +66,10 @@ Response retry_job(const ApiContext& ctx, Request& req) {
   if (!found) return error_response(found.error(), req);
   if (!*found) return error_response(make_error(ErrorCode::kNotFound, "job " + id + " does not exist"), req);
   if ((*found)->status != jobs::JobStatus::kDead && (*found)->status != jobs::JobStatus::kFailed) {
-    return error_response(make_error(ErrorCode::kConflict, std::string("job ") + id + " is " +
-                                                               jobs::status_name((*found)->status) +
-                                                               ": only dead or failed jobs can be retried"),
-                          req);
+    return error_response(
+        make_error(ErrorCode::kConflict, std::string("job ") + id + " is " + jobs::status_name((*found)->status) +
+                                             ": only dead or failed jobs can be retried"),
+        req);
   }
   // retry() re-checks the status in its UPDATE, so a job a worker picked up meanwhile is a 409 too.
   if (auto ok = ctx.jobs.retry(id); !ok) return error_response(ok.error(), req);

@@ -65,7 +65,8 @@ Response list_audit(const ApiContext& ctx, Request& req) {
 }  // namespace
 
 void register_audit_routes(Router& router, const ApiContext& context) {
-  router.add("GET", std::string(kApiPrefix) + "/admin/audit", [&context](Request& r) { return list_audit(context, r); });
+  router.add("GET", std::string(kApiPrefix) + "/admin/audit",
+             [&context](Request& r) { return list_audit(context, r); });
 }
 
 }  // namespace rifa::api

@@ -19,14 +19,12 @@ constexpr size_t kPasswordReadMax = 1024;
 const nlohmann::json& registration_accepted() {
   static const nlohmann::json body = {
       {"status", "accepted"},
-      {"detail",
-       "if this email had no account, it has one now: log in with it and this password"}};
+      {"detail", "if this email had no account, it has one now: log in with it and this password"}};
   return body;
 }
 
 std::string issue_token(const ApiContext& ctx, const engine::User& user) {
-  const int64_t now_s =
-      std::chrono::duration_cast<std::chrono::seconds>(ctx.clock.now().time_since_epoch()).count();
+  const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(ctx.clock.now().time_since_epoch()).count();
   // The Authenticator refuses tokens issued before tokens_valid_from_s, which a password, role or
   // status change moves just past the current second: a log-in in that same second gets that
   // second as its iat (at most one second ahead), and its expiry still counts from now.

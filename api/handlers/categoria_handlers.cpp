@@ -40,7 +40,8 @@ Response list_categorias(const ApiContext& ctx, Request& req) {
 Response create_categoria(const ApiContext& ctx, Request& req) {
   auto who = ctx.authenticator.authenticate(req);
   if (!who) return error_response(who.error(), req);
-  if (auto allowed = ctx.catalog.authorize_categoria_write(who->actor()); !allowed) return error_response(allowed.error(), req);
+  if (auto allowed = ctx.catalog.authorize_categoria_write(who->actor()); !allowed)
+    return error_response(allowed.error(), req);
   auto body = JsonBody::parse(req);
   if (!body) return error_response(body.error(), req);
   engine::NewCategoria in;

@@ -25,9 +25,9 @@ struct LiveRoutes::State {
   std::optional<Response> reserve(const std::string& address) {
     std::lock_guard lock(mutex);
     if (options.max_subscribers && open >= options.max_subscribers) {
-      auto r = make_problem(ProblemType::kUnavailable, "this host serves its maximum of " +
-                                                           std::to_string(options.max_subscribers) +
-                                                           " live subscribers (server.live.max_subscribers); retry later");
+      auto r = make_problem(ProblemType::kUnavailable,
+                            "this host serves its maximum of " + std::to_string(options.max_subscribers) +
+                                " live subscribers (server.live.max_subscribers); retry later");
       r.headers.emplace_back("Retry-After", "5");
       return r;
     }
@@ -102,9 +102,7 @@ constexpr const char* kBearerProtocolPrefix = "bearer.";
 Response live(const std::shared_ptr<LiveRoutes::State>& shared, Request& req) {
   LiveRoutes::State& state = *shared;
   const std::string rifa_id = req.path_params.at("id");
-  if (rifa_id.empty() || rifa_id.size() > 64) {
-    return make_problem(ProblemType::kNotFound, "no rifa " + rifa_id);
-  }
+  if (rifa_id.empty() || rifa_id.size() > 64) { return make_problem(ProblemType::kNotFound, "no rifa " + rifa_id); }
   const bool websocket = lower(req.header("upgrade")).find("websocket") != std::string::npos;
   const bool sse = !websocket && req.header("accept").find("text/event-stream") != std::string::npos;
 
@@ -116,7 +114,8 @@ Response live(const std::shared_ptr<LiveRoutes::State>& shared, Request& req) {
     for (const auto& p : split_commas(req.header("sec-websocket-protocol"))) {
       if (p == kSubprotocol) subprotocol_offered = true;
       if (p.rfind(kBearerProtocolPrefix, 0) == 0) {
-        auth_view.headers["authorization"] = "Bearer " + p.substr(std::char_traits<char>::length(kBearerProtocolPrefix));
+        auth_view.headers["authorization"] =
+            "Bearer " + p.substr(std::char_traits<char>::length(kBearerProtocolPrefix));
         has_token = true;
       }
     }

@@ -43,7 +43,8 @@ Response get_loteria(const ApiContext& ctx, Request& req) {
 Response create_loteria(const ApiContext& ctx, Request& req) {
   auto who = ctx.authenticator.authenticate(req);
   if (!who) return error_response(who.error(), req);
-  if (auto allowed = ctx.catalog.authorize_loteria_write(who->actor()); !allowed) return error_response(allowed.error(), req);
+  if (auto allowed = ctx.catalog.authorize_loteria_write(who->actor()); !allowed)
+    return error_response(allowed.error(), req);
   auto body = JsonBody::parse(req);
   if (!body) return error_response(body.error(), req);
   engine::NewLoteria in;
@@ -68,7 +69,8 @@ Response create_loteria(const ApiContext& ctx, Request& req) {
 Response patch_loteria(const ApiContext& ctx, Request& req) {
   auto who = ctx.authenticator.authenticate(req);
   if (!who) return error_response(who.error(), req);
-  if (auto allowed = ctx.catalog.authorize_loteria_write(who->actor()); !allowed) return error_response(allowed.error(), req);
+  if (auto allowed = ctx.catalog.authorize_loteria_write(who->actor()); !allowed)
+    return error_response(allowed.error(), req);
   auto body = JsonBody::parse(req);
   if (!body) return error_response(body.error(), req);
   engine::LoteriaPatch patch;

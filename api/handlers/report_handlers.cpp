@@ -32,7 +32,8 @@ std::string ratio_text(int64_t part, int64_t whole) {
   if (whole <= 0) return "0.0000";
   const int64_t bp = part * 10000 / whole;
   char text[32];
-  std::snprintf(text, sizeof text, "%lld.%04lld", static_cast<long long>(bp / 10000), static_cast<long long>(bp % 10000));
+  std::snprintf(text, sizeof text, "%lld.%04lld", static_cast<long long>(bp / 10000),
+                static_cast<long long>(bp % 10000));
   return text;
 }
 
@@ -129,19 +130,21 @@ Response withholdings(const ApiContext& ctx, Request& req) {
   auto report = ctx.reports.withholdings(who->actor(), *desde, *hasta);
   if (!report) return error_response(report.error(), req);
   if (wants_csv(req)) {
-    std::string csv = "fecha,dia,ganador_id,rifa_id,rifa,usuario_id,nombre,email,documento_tipo,documento_numero,tipo,"
-                      "tier,numero,bruto_cents,"
-                      "retencion_cents,neto_cents,uvt_anio\r\n";
+    std::string csv =
+        "fecha,dia,ganador_id,rifa_id,rifa,usuario_id,nombre,email,documento_tipo,documento_numero,tipo,"
+        "tier,numero,bruto_cents,"
+        "retencion_cents,neto_cents,uvt_anio\r\n";
     for (const auto& r : report->rows) {
       csv += csv_field(r.fecha) + "," + csv_field(r.dia) + "," + csv_field(r.ganador_id) + "," +
-             csv_field(r.rifa.rifa_id) + "," + csv_field(r.rifa.rifa_nombre) + "," + csv_field(r.usuario_id.value_or("")) +
-             "," + csv_field(r.nombre) + "," + csv_field(r.email) + "," + csv_field(r.documento_tipo) + "," +
-             csv_field(r.documento_numero) + "," + r.tipo + "," + std::to_string(r.tier) + "," +
-             std::to_string(r.numero) + "," + std::to_string(r.bruto) + "," + std::to_string(r.retencion) + "," +
-             std::to_string(r.neto) + "," + (r.uvt_anio > 0 ? std::to_string(r.uvt_anio) : "") + "\r\n";
+             csv_field(r.rifa.rifa_id) + "," + csv_field(r.rifa.rifa_nombre) + "," +
+             csv_field(r.usuario_id.value_or("")) + "," + csv_field(r.nombre) + "," + csv_field(r.email) + "," +
+             csv_field(r.documento_tipo) + "," + csv_field(r.documento_numero) + "," + r.tipo + "," +
+             std::to_string(r.tier) + "," + std::to_string(r.numero) + "," + std::to_string(r.bruto) + "," +
+             std::to_string(r.retencion) + "," + std::to_string(r.neto) + "," +
+             (r.uvt_anio > 0 ? std::to_string(r.uvt_anio) : "") + "\r\n";
     }
-    csv += "TOTAL,,,,,,,,,,,,," + std::to_string(report->totals.bruto) + "," + std::to_string(report->totals.retencion) +
-           "," + std::to_string(report->totals.neto) + ",\r\n";
+    csv += "TOTAL,,,,,,,,,,,,," + std::to_string(report->totals.bruto) + "," +
+           std::to_string(report->totals.retencion) + "," + std::to_string(report->totals.neto) + ",\r\n";
     Response r;
     r.status = 200;
     r.content_type = "text/csv; charset=utf-8";
@@ -150,23 +153,24 @@ Response withholdings(const ApiContext& ctx, Request& req) {
   }
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& r : report->rows) {
-    rows.push_back({{"ganador_id", r.ganador_id},
-                    {"fecha", r.fecha},
-                    {"dia", r.dia},
-                    {"rifa_id", r.rifa.rifa_id},
-                    {"rifa", r.rifa.rifa_nombre},
-                    {"usuario_id", r.usuario_id ? nlohmann::json(*r.usuario_id) : nlohmann::json()},
-                    {"nombre", r.nombre},
-                    {"email", r.email},
-                    {"documento_tipo", r.documento_tipo.empty() ? nlohmann::json() : nlohmann::json(r.documento_tipo)},
-                    {"documento_numero", r.documento_numero.empty() ? nlohmann::json() : nlohmann::json(r.documento_numero)},
-                    {"tipo", r.tipo},
-                    {"tier", r.tier},
-                    {"numero", r.numero},
-                    {"bruto", r.bruto},
-                    {"retencion", r.retencion},
-                    {"neto", r.neto},
-                    {"uvt_anio", r.uvt_anio > 0 ? nlohmann::json(r.uvt_anio) : nlohmann::json()}});
+    rows.push_back(
+        {{"ganador_id", r.ganador_id},
+         {"fecha", r.fecha},
+         {"dia", r.dia},
+         {"rifa_id", r.rifa.rifa_id},
+         {"rifa", r.rifa.rifa_nombre},
+         {"usuario_id", r.usuario_id ? nlohmann::json(*r.usuario_id) : nlohmann::json()},
+         {"nombre", r.nombre},
+         {"email", r.email},
+         {"documento_tipo", r.documento_tipo.empty() ? nlohmann::json() : nlohmann::json(r.documento_tipo)},
+         {"documento_numero", r.documento_numero.empty() ? nlohmann::json() : nlohmann::json(r.documento_numero)},
+         {"tipo", r.tipo},
+         {"tier", r.tier},
+         {"numero", r.numero},
+         {"bruto", r.bruto},
+         {"retencion", r.retencion},
+         {"neto", r.neto},
+         {"uvt_anio", r.uvt_anio > 0 ? nlohmann::json(r.uvt_anio) : nlohmann::json()}});
   }
   return json_body_response(200, {{"desde", report->range.desde},
                                   {"hasta", report->range.hasta},

@@ -37,7 +37,8 @@ Result<engine::RifaFilter> parse_filter(const Request& req) {
   engine::RifaFilter f;
   if (auto it = req.query.find("estado"); it != req.query.end()) {
     f.estado = engine::parse_rifa_estado(it->second);
-    if (!f.estado) return engine::invalid_field("estado", "must be one of pendiente, activa, cerrada, resuelta, cancelada");
+    if (!f.estado)
+      return engine::invalid_field("estado", "must be one of pendiente, activa, cerrada, resuelta, cancelada");
   }
   if (auto it = req.query.find("categoria"); it != req.query.end()) {
     if (it->second.empty() || it->second.size() > engine::kCatalogNombreMaxLength * 4) {

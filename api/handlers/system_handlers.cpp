@@ -15,8 +15,7 @@ nlohmann::json check_json(const HealthCheck& c) {
 
 }  // namespace
 
-void register_system_routes(Router& router, HealthProbes probes, const MetricsRegistry& metrics,
-                            std::string version) {
+void register_system_routes(Router& router, HealthProbes probes, const MetricsRegistry& metrics, std::string version) {
   router.add("GET", "/api/v1/health/live", [version](Request&) {
     return json_response(200, nlohmann::json{{"status", "up"}, {"version", version}}.dump());
   });
@@ -27,8 +26,8 @@ void register_system_routes(Router& router, HealthProbes probes, const MetricsRe
       ready = ready && c.up;
       checks[c.name] = check_json(c);
     }
-    return json_response(ready ? 200 : 503, nlohmann::json{{"status", ready ? "ready" : "not_ready"},
-                                                            {"checks", checks}}.dump());
+    return json_response(ready ? 200 : 503,
+                         nlohmann::json{{"status", ready ? "ready" : "not_ready"}, {"checks", checks}}.dump());
   });
   router.add("GET", "/api/v1/health", [probe = std::move(probes.full), version](Request&) {
     const auto checks = probe();
@@ -54,7 +53,9 @@ void register_system_routes(Router& router, HealthProbes probes, const MetricsRe
         plugins.push_back(std::move(item));
       }
     }
-    nlohmann::json body = {{"status", !all_up ? "down" : warning ? "degraded" : "up"},
+    nlohmann::json body = {{"status", !all_up   ? "down"
+                                      : warning ? "degraded"
+                                                : "up"},
                            {"version", version},
                            {"database", database},
                            {"plugins", plugins}};

@@ -16,7 +16,7 @@ struct HealthCheck {
   std::string name;       // "database", "audit" or the instance id
   std::string component;  // "database" | "audit" | "lottery" | "payment" | "notifier"
   bool up = false;
-  std::string detail;     // backend / plugin name and version, or the failure
+  std::string detail;  // backend / plugin name and version, or the failure
   double latency_ms = -1;
   // Up but not as it should be (e.g. audit rows left unsealed past the bound): the report says
   // "degraded" and the status stays 200.
@@ -29,8 +29,8 @@ struct HealthCheck {
 using HealthProbe = std::function<std::vector<HealthCheck>()>;
 
 struct HealthProbes {
-  HealthProbe full;   // GET /api/v1/health: everything an operator looks at
-  HealthProbe ready;  // GET /api/v1/health/ready: only what this host cannot serve without
+  HealthProbe full;                      // GET /api/v1/health: everything an operator looks at
+  HealthProbe ready;                     // GET /api/v1/health/ready: only what this host cannot serve without
   std::function<void()> before_metrics;  // refreshes gauges before GET /metrics renders; may be empty
 };
 
@@ -39,7 +39,6 @@ struct HealthProbes {
 // at the database, so a database outage does not get every host restarted) and
 // GET /api/v1/health/ready (200 only when this host can serve: take it out of rotation on 503) —
 // and GET /metrics (Prometheus).
-void register_system_routes(Router& router, HealthProbes probes, const MetricsRegistry& metrics,
-                            std::string version);
+void register_system_routes(Router& router, HealthProbes probes, const MetricsRegistry& metrics, std::string version);
 
 }  // namespace rifa::api

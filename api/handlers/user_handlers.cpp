@@ -49,7 +49,8 @@ Response patch_user(const ApiContext& ctx, Request& req) {
     std::map<std::string, bool> wanted;
     for (const auto& [channel, on] : channels->items()) {
       if (!on.is_boolean()) {
-        return error_response(engine::invalid_field("notificaciones", "channel '" + channel + "' must be true or false"), req);
+        return error_response(
+            engine::invalid_field("notificaciones", "channel '" + channel + "' must be true or false"), req);
       }
       wanted[channel] = on.get<bool>();
     }

@@ -18,7 +18,8 @@ constexpr const char* kProcedure =
     "floored to cents: the result must be ganadores. 5. Each ganador's monto_bruto (monto_ganado for "
     "cash, the committed value_cents in kind) must equal retencion + monto_neto, and retencion must be "
     "round_half_up(monto_bruto x retencion_regla.tarifa_bp / 10000) when monto_bruto > "
-    "retencion_regla.umbral_cents (48 UVT of uvt_anio), else 0 (no retencion_regla: 0). `rifa-host verify FILE|URL` does all of this; "
+    "retencion_regla.umbral_cents (48 UVT of uvt_anio), else 0 (no retencion_regla: 0). `rifa-host verify FILE|URL` "
+    "does all of this; "
     "docs/VERIFYING.md explains each step.";
 
 template <typename T>
@@ -39,12 +40,11 @@ nlohmann::json verification_json(const engine::VerificationData& d) {
   }
   nlohmann::json ganadores = nlohmann::json::array();
   for (const auto& g : d.ganadores) {
-    nlohmann::json item = {{"numero", g.numero},          {"tier", g.tier},           {"monto_ganado", g.monto_ganado},
+    nlohmann::json item = {{"numero", g.numero},           {"tier", g.tier},           {"monto_ganado", g.monto_ganado},
                            {"monto_bruto", g.monto_bruto}, {"retencion", g.retencion}, {"monto_neto", g.monto_neto}};
     if (g.uvt_anio > 0) {
-      item["retencion_regla"] = {{"uvt_anio", g.uvt_anio},
-                                 {"tarifa_bp", g.retencion_tarifa_bp},
-                                 {"umbral_cents", g.retencion_umbral}};
+      item["retencion_regla"] = {
+          {"uvt_anio", g.uvt_anio}, {"tarifa_bp", g.retencion_tarifa_bp}, {"umbral_cents", g.retencion_umbral}};
     }
     ganadores.push_back(std::move(item));
   }

@@ -50,7 +50,8 @@ std::vector<std::string> forwarded_hops(std::string_view value, ClientAddressRes
       size_t pair_start = 0;
       while (pair_start <= element.size()) {
         const auto semi = element.find(';', pair_start);
-        const auto pair = trim(element.substr(pair_start, semi == std::string_view::npos ? element.npos : semi - pair_start));
+        const auto pair =
+            trim(element.substr(pair_start, semi == std::string_view::npos ? element.npos : semi - pair_start));
         const auto eq = pair.find('=');
         if (eq != std::string_view::npos && iequals(trim(pair.substr(0, eq)), "for")) {
           address = node_address(pair.substr(eq + 1));

@@ -11,7 +11,8 @@ ConnectionTable::Admission ConnectionTable::admit(const std::string& address, bo
   {
     std::lock_guard lock(mutex_);
     const auto per_address = live_per_address_.find(address);
-    if (per_address_cap && max_per_address_ && per_address != live_per_address_.end() && per_address->second >= max_per_address_) {
+    if (per_address_cap && max_per_address_ && per_address != live_per_address_.end() &&
+        per_address->second >= max_per_address_) {
       admission.outcome = Outcome::kRefusedPerAddress;
       return admission;
     }

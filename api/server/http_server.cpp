@@ -340,9 +340,8 @@ class Session : public std::enable_shared_from_this<Session> {
       // refused in finish_header, before is_header_done() turns true), so the head is complete here:
       // echo the caller's request id and method even on this refusal.
       fill_head(parser_->get(), request);
-      response = make_problem(ProblemType::kPayloadTooLarge, "request body exceeds " +
-                                                                 std::to_string(shared_->options.body_limit_bytes) +
-                                                                 " bytes");
+      response = make_problem(ProblemType::kPayloadTooLarge,
+                              "request body exceeds " + std::to_string(shared_->options.body_limit_bytes) + " bytes");
     } else if (ec) {
       route_name = "bad_request";
       response = make_problem(ProblemType::kBadRequest, "malformed HTTP request: " + ec.message());
@@ -386,16 +385,16 @@ class Session : public std::enable_shared_from_this<Session> {
       shared_->decorate(request, response, route_name);
       return write(std::move(request), std::move(response), route_name, keep_alive, version, started);
     }
-    auto pending = std::make_shared<Pending>(Pending{std::move(request), &handler, std::move(route_name), keep_alive,
-                                                     version, started});
+    auto pending = std::make_shared<Pending>(
+        Pending{std::move(request), &handler, std::move(route_name), keep_alive, version, started});
     std::function<void()> job = [self = shared_from_this(), pending] { self->work(pending); };
     if (pool->try_post(job)) return;
     Shared::inc(shared_->shed_queue_full);
     Response response = Shared::busy("the server is busy: " + std::to_string(pool->queued()) +
                                      " request(s) already wait for a worker (server.queue_limit); retry in 1 s");
     shared_->decorate(pending->request, response, pending->route_name);
-    write(std::move(pending->request), std::move(response), pending->route_name, pending->keep_alive,
-          pending->version, pending->started);
+    write(std::move(pending->request), std::move(response), pending->route_name, pending->keep_alive, pending->version,
+          pending->started);
   }
 
   // On a worker thread: run the handler unless the deadline passed while the request waited.
@@ -451,8 +450,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (auto given = request.header("x-request-id"); valid_request_id(given)) request.request_id = given;
   }
 
-  void write(Request request, Response response, const std::string& route_name, bool keep_alive,
-             unsigned version, std::chrono::steady_clock::time_point started) {
+  void write(Request request, Response response, const std::string& route_name, bool keep_alive, unsigned version,
+             std::chrono::steady_clock::time_point started) {
     if (response.live) {
       if (response.live->transport() == LiveTransport::kServerSentEvents || upgrade_) {
         return hand_off(request, response, route_name, version, started);
@@ -460,8 +459,7 @@ class Session : public std::enable_shared_from_this<Session> {
       response.live->close(1002, "not a WebSocket upgrade");
       response = make_problem(ProblemType::kBadRequest, "a WebSocket needs an Upgrade request");
     }
-    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(response.status),
-                                                                    version);
+    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(response.status), version);
     res->set(http::field::server, "rifa1122");
     if (!response.content_type.empty()) res->set(http::field::content_type, response.content_type);
     res->set("X-Request-Id", request.request_id);
@@ -492,13 +490,12 @@ class Session : public std::enable_shared_from_this<Session> {
     const bool close_after = !res->keep_alive() || response.status == 413 || response.status == 400;
     // The read's timer may have run while a worker handled the request: a fresh one for the write.
     stream_.expires_after(std::chrono::seconds(shared_->options.read_timeout_s));
-    http::async_write(stream_, *res,
-                      [self = shared_from_this(), res, close_after](beast::error_code ec, std::size_t) {
-                        self->shared_->request_done();
-                        self->shared_->connections->activity(self->id_, false);
-                        if (ec || close_after) return self->close();
-                        self->do_read();
-                      });
+    http::async_write(stream_, *res, [self = shared_from_this(), res, close_after](beast::error_code ec, std::size_t) {
+      self->shared_->request_done();
+      self->shared_->connections->activity(self->id_, false);
+      if (ec || close_after) return self->close();
+      self->do_read();
+    });
   }
 
   void close() {
@@ -524,8 +521,12 @@ class Session : public std::enable_shared_from_this<Session> {
         {"Cache-Control", "no-store"}};
     for (auto& header : response.headers) headers.push_back(std::move(header));
     shared_->live_added(live);
-    detail::LiveHandoff handoff{std::move(stream_), std::move(buffer_), std::move(upgrade_), std::move(headers),
-                                version, shared_from_this(),
+    detail::LiveHandoff handoff{std::move(stream_),
+                                std::move(buffer_),
+                                std::move(upgrade_),
+                                std::move(headers),
+                                version,
+                                shared_from_this(),
                                 [shared = shared_, raw = live.get()] { shared->live_ended(raw); }};
     shared_->request_done();
     detail::start_live(live, std::move(handoff));
@@ -605,8 +606,8 @@ Result<void> HttpServer::start() {
   beast::error_code ec;
   const auto address = asio::ip::make_address(options_.listen_address, ec);
   if (ec) {
-    return make_error(ErrorCode::kConfigInvalid, "server.listen: '" + options_.listen_address +
-                                                     "' is not an IP address: " + ec.message());
+    return make_error(ErrorCode::kConfigInvalid,
+                      "server.listen: '" + options_.listen_address + "' is not an IP address: " + ec.message());
   }
   const tcp::endpoint endpoint(address, options_.port);
   acceptor_ = std::make_unique<tcp::acceptor>(asio::make_strand(io_));
@@ -668,7 +669,7 @@ void HttpServer::on_accept_error(const boost::system::error_code& ec) {
     }
     // An evicted connection frees its descriptor as soon as its strand runs the close.
     pause = shared_->connections->evict_idle() ? milliseconds(5)
-                                                : std::clamp(accept_pause_ * 2, milliseconds(10), milliseconds(1000));
+                                               : std::clamp(accept_pause_ * 2, milliseconds(10), milliseconds(1000));
   } else {
     Shared::inc(shared_->accept_other_errors);
     if (accept_pause_ == milliseconds(0)) shared_->logger->warn("accept: {}; pausing accepts", ec.message());
@@ -698,12 +699,8 @@ void HttpServer::admit(tcp::socket socket) {
     case ConnectionTable::Outcome::kRefusedHostFull:
       Shared::inc(shared_->refused_host_full);
       return refuse(socket, ProblemType::kUnavailable, "the server holds its maximum of open connections; retry later");
-    case ConnectionTable::Outcome::kAdmittedByEviction:
-      Shared::inc(shared_->admitted_by_eviction);
-      break;
-    case ConnectionTable::Outcome::kAdmitted:
-      Shared::inc(shared_->admitted);
-      break;
+    case ConnectionTable::Outcome::kAdmittedByEviction: Shared::inc(shared_->admitted_by_eviction); break;
+    case ConnectionTable::Outcome::kAdmitted: Shared::inc(shared_->admitted); break;
   }
   socket.set_option(tcp::no_delay(true), ec);
   std::make_shared<Session>(std::move(socket), shared_, admission.id)->run();

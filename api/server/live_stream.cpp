@@ -180,11 +180,12 @@ class LiveStreamImpl final : public LiveStream, public std::enable_shared_from_t
     while (!batch_.empty() && batch_.front().type.empty()) batch_.pop_front();  // SSE comments only
     if (batch_.empty()) return pump();
     ws_->text(true);
-    ws_->async_write(asio::buffer(*batch_.front().data), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return self->finish();
-      self->batch_.pop_front();
-      self->write_next_ws();
-    });
+    ws_->async_write(asio::buffer(*batch_.front().data),
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       if (ec) return self->finish();
+                       self->batch_.pop_front();
+                       self->write_next_ws();
+                     });
   }
 
   // Client messages are read (pongs and the close handshake need it) and ignored.

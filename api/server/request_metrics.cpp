@@ -5,8 +5,8 @@
 namespace rifa::api {
 
 std::string_view method_label(std::string_view method) {
-  static constexpr std::array<std::string_view, 7> kKnown = {"GET",    "HEAD",   "POST",   "PUT",
-                                                             "PATCH",  "DELETE", "OPTIONS"};
+  static constexpr std::array<std::string_view, 7> kKnown = {"GET",   "HEAD",   "POST",   "PUT",
+                                                             "PATCH", "DELETE", "OPTIONS"};
   for (auto known : kKnown) {
     if (method == known) return known;
   }

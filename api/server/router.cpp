@@ -41,10 +41,7 @@ bool match_segments(const std::vector<std::string>& pattern, const std::vector<s
 
 Response problem(int status, const std::string& type, const std::string& title, const std::string& detail,
                  const std::string& field) {
-  nlohmann::json body = {{"type", kProblemTypeBase + type},
-                         {"title", title},
-                         {"status", status},
-                         {"detail", detail}};
+  nlohmann::json body = {{"type", kProblemTypeBase + type}, {"title", title}, {"status", status}, {"detail", detail}};
   if (!field.empty()) body["field"] = field;
   Response r;
   r.status = status;
@@ -60,8 +57,7 @@ Response json_response(int status, std::string body) {
   return r;
 }
 
-void Router::add(const std::string& method, const std::string& pattern, Handler handler,
-                 std::string route_name) {
+void Router::add(const std::string& method, const std::string& pattern, Handler handler, std::string route_name) {
   routes_.push_back(Route{method, pattern, split_path(pattern), std::move(handler),
                           route_name.empty() ? pattern : std::move(route_name)});
 }

@@ -14,12 +14,11 @@ using Handler = std::function<Response(Request&)>;
 // that matches with another method answers 405 with Allow; no match answers 404.
 class Router {
  public:
-  void add(const std::string& method, const std::string& pattern, Handler handler,
-           std::string route_name = "");
+  void add(const std::string& method, const std::string& pattern, Handler handler, std::string route_name = "");
 
   struct Match {
     const Handler* handler = nullptr;
-    std::string route_name;      // the pattern, used as the metrics label
+    std::string route_name;                    // the pattern, used as the metrics label
     std::vector<std::string> allowed_methods;  // filled when the path matched but the method did not
   };
   Match match(Request& request) const;

@@ -50,8 +50,8 @@ void bench(const char* name, std::size_t bytes, double seconds, const std::funct
     pages += 16;
   }
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("%-28s %8.0f pages/s  %8.1f us/page  (%zu-byte page)\n", name, pages / elapsed,
-              1e6 * elapsed / pages, bytes);
+  std::printf("%-28s %8.0f pages/s  %8.1f us/page  (%zu-byte page)\n", name, pages / elapsed, 1e6 * elapsed / pages,
+              bytes);
 }
 
 }  // namespace
@@ -88,7 +88,10 @@ int main(int argc, char** argv) {
   });
 
   const auto bogota_rules = lt::bogota::default_bogota_rules();
-  const lt::testing::BilletePage bogota{2216, ymd(2014, 1, 2), "4316", "048",
+  const lt::testing::BilletePage bogota{2216,
+                                        ymd(2014, 1, 2),
+                                        "4316",
+                                        "048",
                                         {{"PREMIO SECO $10 MILLONES", "5777", "041", 1'000'000'000},
                                          {"PREMIO SECO $10 MILLONES", "1873", "110", 1'000'000'000},
                                          {"PREMIO SECO $10 MILLONES", "6850", "067", 1'000'000'000}}};
@@ -102,8 +105,11 @@ int main(int argc, char** argv) {
   // A full tabla_normal lists every draw; 200 weekly entries back from 4864 (numbers synthetic
   // except the first, which is real) give it a realistic size.
   for (int i = 0; i < 200; ++i) {
-    valle.push_back({4864 - i, lt::add_days(ymd(2026, 9, 2), -7 * i), i == 0 ? "9164" : lt::pad_digits(i * 37 % 10000, 4),
-                     i == 0 ? "113" : lt::pad_digits(i % 400, 3), {}});
+    valle.push_back({4864 - i,
+                     lt::add_days(ymd(2026, 9, 2), -7 * i),
+                     i == 0 ? "9164" : lt::pad_digits(i * 37 % 10000, 4),
+                     i == 0 ? "113" : lt::pad_digits(i % 400, 3),
+                     {}});
   }
   const std::string tabla = lt::testing::render_valle_tabla_normal(valle);
   bench("valle json (200 entries)", tabla.size(), seconds, [&] {

@@ -48,9 +48,7 @@ std::shared_ptr<spdlog::logger> quiet(const std::string& name) {
   return std::make_shared<spdlog::logger>(name, std::make_shared<spdlog::sinks::null_sink_mt>());
 }
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 template <typename T>
 T must(Result<T> r, const std::string& what) {
@@ -84,12 +82,13 @@ std::vector<std::string> load(storage::Database& db, int rifas, int tickets) {
   const std::string categoria = storage::name_based_uuid("bench-categoria");
   const std::string loteria = storage::name_based_uuid("bench-loteria");
   const int width = static_cast<int>(std::to_string(tickets - 1).size());
-  const json reglas = {{"tiers",
-                        {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", width}}},
-                          {"share_bp", 7000}},
-                         {{"name", "seco"}, {"match", {{"field", "numero"}, {"digits", "first"}, {"count", width}}},
-                          {"share_bp", 2000}}}},
-                       {"unsold", "house"}};
+  const json reglas = {
+      {"tiers",
+       {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", width}}}, {"share_bp", 7000}},
+        {{"name", "seco"},
+         {"match", {{"field", "numero"}, {"digits", "first"}, {"count", width}}},
+         {"share_bp", 2000}}}},
+      {"unsold", "house"}};
   const std::string reglas_text = reglas.dump();
   // User ids end in the user's index (8 hex digits), as ticket ids end in their numero, so SQL can
   // name the owner of ticket n (user n % 1000) while it makes the tickets set-wise.
@@ -98,44 +97,44 @@ std::vector<std::string> load(storage::Database& db, int rifas, int tickets) {
   const bool pg = backend == storage::Backend::kPostgresql;
   std::vector<std::string> users;
   must(db.transaction([&](soci::session& sql) {
-         sql << "INSERT INTO categoria_rifa (id, nombre, valor_boleta, rake_bp) VALUES (:id, 'Bench', 2000, 2500)",
-             soci::use(categoria);
-         sql << "INSERT INTO loterias (id, nombre, frecuencia, plugin_instance) VALUES (:id, 'Mock', 'diaria', 'mock')",
-             soci::use(loteria);
-         for (int u = 0; u < 1000; ++u) {
-           char hex[9];
-           std::snprintf(hex, sizeof hex, "%08x", static_cast<unsigned>(u));
-           users.push_back(user_prefix + hex);
-           const std::string email = "bench" + std::to_string(u) + "@example.com";
-           sql << "INSERT INTO users (id, nombre, email, hashed_password) VALUES (:id, 'Jugador', :email, 'x')",
-               soci::use(users.back()), soci::use(email);
-         }
-       }),
+    sql << "INSERT INTO categoria_rifa (id, nombre, valor_boleta, rake_bp) VALUES (:id, 'Bench', 2000, 2500)",
+        soci::use(categoria);
+    sql << "INSERT INTO loterias (id, nombre, frecuencia, plugin_instance) VALUES (:id, 'Mock', 'diaria', 'mock')",
+        soci::use(loteria);
+    for (int u = 0; u < 1000; ++u) {
+      char hex[9];
+      std::snprintf(hex, sizeof hex, "%08x", static_cast<unsigned>(u));
+      users.push_back(user_prefix + hex);
+      const std::string email = "bench" + std::to_string(u) + "@example.com";
+      sql << "INSERT INTO users (id, nombre, email, hashed_password) VALUES (:id, 'Jugador', :email, 'x')",
+          soci::use(users.back()), soci::use(email);
+    }
+  }),
        "load users");
   std::vector<std::string> ids;
   for (int r = 0; r < rifas; ++r) {
     const std::string id = storage::name_based_uuid("bench-rifa-" + std::to_string(r));
     ids.push_back(id);
     must(db.transaction([&](soci::session& sql) {
-           const std::string nombre = "Rifa " + std::to_string(r);
-           sql << "INSERT INTO rifas (id, nombre, categoria_id, loteria_id, fecha_inicio, fecha_fin, estado, reglas, "
-                  "total_boletas, fecha_sorteo) VALUES (:id, :nombre, :categoria, :loteria, "
-                  "'2026-01-01T00:00:00.000Z', '2026-01-10T05:00:00.000Z', 'cerrada', :reglas, :total, '2026-01-10')",
-               soci::use(id), soci::use(nombre), soci::use(categoria), soci::use(loteria), soci::use(reglas_text),
-               soci::use(tickets);
-           // One statement per rifa, made set-wise (as storage::insert_tickets makes a new rifa's).
-           const std::string prefix = storage::ticket_id_prefix(id, "bench");
-           const int last = tickets - 1;
-           const std::string numeros =
-               pg ? "generate_series(0, CAST(:last AS INTEGER)) AS s(n)"
-                  : "(WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < :last) SELECT n FROM s) AS s";
-           sql << "INSERT INTO tickets (id, rifa_id, numero, precio, estado, usuario_id) SELECT " +
-                      storage::ticket_id_sql(backend, pg ? "CAST(:prefix AS TEXT)" : ":prefix", "n") +
-                      ", :rifa, n, 2000, 'vendido', " +
-                      storage::ticket_id_sql(backend, pg ? "CAST(:user_prefix AS TEXT)" : ":user_prefix", "n % 1000") +
-                      " FROM " + numeros,
-               soci::use(prefix), soci::use(id), soci::use(user_prefix), soci::use(last);
-         }),
+      const std::string nombre = "Rifa " + std::to_string(r);
+      sql << "INSERT INTO rifas (id, nombre, categoria_id, loteria_id, fecha_inicio, fecha_fin, estado, reglas, "
+             "total_boletas, fecha_sorteo) VALUES (:id, :nombre, :categoria, :loteria, "
+             "'2026-01-01T00:00:00.000Z', '2026-01-10T05:00:00.000Z', 'cerrada', :reglas, :total, '2026-01-10')",
+          soci::use(id), soci::use(nombre), soci::use(categoria), soci::use(loteria), soci::use(reglas_text),
+          soci::use(tickets);
+      // One statement per rifa, made set-wise (as storage::insert_tickets makes a new rifa's).
+      const std::string prefix = storage::ticket_id_prefix(id, "bench");
+      const int last = tickets - 1;
+      const std::string numeros =
+          pg ? "generate_series(0, CAST(:last AS INTEGER)) AS s(n)"
+             : "(WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < :last) SELECT n FROM s) AS s";
+      sql << "INSERT INTO tickets (id, rifa_id, numero, precio, estado, usuario_id) SELECT " +
+                 storage::ticket_id_sql(backend, pg ? "CAST(:prefix AS TEXT)" : ":prefix", "n") +
+                 ", :rifa, n, 2000, 'vendido', " +
+                 storage::ticket_id_sql(backend, pg ? "CAST(:user_prefix AS TEXT)" : ":user_prefix", "n % 1000") +
+                 " FROM " + numeros,
+          soci::use(prefix), soci::use(id), soci::use(user_prefix), soci::use(last);
+    }),
          "load rifa " + id);
   }
   return ids;
@@ -166,13 +165,15 @@ void run(const std::string& label, const std::string& url, int rifas, int ticket
   };
   add("mock", "liblottery_mock.so", RIFA_KIND_LOTTERY, {{"seed", "bench"}});
   add("sandbox", "libpayment_sandbox.so", RIFA_KIND_PAYMENT,
-      {{"webhook_secret", "bench-sandbox-secret-0123456789"}, {"state_file", (work / (label + "-sandbox.jsonl")).string()}});
+      {{"webhook_secret", "bench-sandbox-secret-0123456789"},
+       {"state_file", (work / (label + "-sandbox.jsonl")).string()}});
   add("log", "libnotifier_log.so", RIFA_KIND_NOTIFIER, json::object());
 
   engine::SystemClock clock;
   storage::SqlSettlementRepository repo(*db, clock);
   plugin_runtime::PluginLotteryGateway lotteries(plugins);
-  settlement::SettlementService service(repo, &lotteries, settings::notifier_resolver(settings.bindings), clock, quiet("settlement"), nullptr);
+  settlement::SettlementService service(repo, &lotteries, settings::notifier_resolver(settings.bindings), clock,
+                                        quiet("settlement"), nullptr);
 
   const long long jobs_before = count(*db, "SELECT count(*) FROM jobs");
   const long long audit_before = count(*db, "SELECT count(*) FROM audit_log");
@@ -209,10 +210,11 @@ void run(const std::string& label, const std::string& url, int rifas, int ticket
 
   std::printf("%-10s load   %lld rows (rifas + sold tickets) in %.2f s = %.0f rows/s\n", label.c_str(), loaded_rows,
               load_s, loaded_rows / load_s);
-  std::printf("%-10s settle %d rifas x %d sold tickets in %.3f s = %.1f rifas/s, %.0f tickets scanned/s; "
-              "%lld rows written (%lld ganadores, %lld payouts + %lld other jobs enqueued, %lld audit) = %.0f rows/s\n",
-              label.c_str(), rifas, tickets, settle_s, rifas / settle_s, scanned / settle_s, written, ganadores,
-              payouts_queued, jobs - payouts_queued, audit, written / settle_s);
+  std::printf(
+      "%-10s settle %d rifas x %d sold tickets in %.3f s = %.1f rifas/s, %.0f tickets scanned/s; "
+      "%lld rows written (%lld ganadores, %lld payouts + %lld other jobs enqueued, %lld audit) = %.0f rows/s\n",
+      label.c_str(), rifas, tickets, settle_s, rifas / settle_s, scanned / settle_s, written, ganadores, payouts_queued,
+      jobs - payouts_queued, audit, written / settle_s);
   std::printf("%-10s pay    %lld payouts sent (%d jobs run incl. notifications) in %.3f s = %.1f payouts/s\n",
               label.c_str(), paid, ran, pay_s, paid / pay_s);
   if (paid != payouts_queued) {

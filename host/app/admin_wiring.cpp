@@ -8,7 +8,9 @@
 namespace rifa::app {
 
 AdminWiring::AdminWiring(storage::Database& db, const engine::Clock& clock)
-    : audit_log_repo_(db), audit_log_(audit_log_repo_), jobs_(db, [&clock] { return clock.now(); }),
+    : audit_log_repo_(db),
+      audit_log_(audit_log_repo_),
+      jobs_(db, [&clock] { return clock.now(); }),
       verification_repo_(db),
       verification_(verification_repo_),
       report_repo_(db),

@@ -47,10 +47,9 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
                                       : std::make_shared<settings::LiveBindings>(options.bindings)),
       notifications_(settings::notifier_resolver(bindings_), options.job_max_attempts),
       admin_(std::make_unique<AdminWiring>(db, clock_)),
-      settlement_(std::make_unique<SettlementWiring>(db, options.plugins, bindings_, clock_,
-                                                     options.job_max_attempts, options.metrics, options.tax)),
-      sales_(std::make_unique<SalesWiring>(db, rifas_repo_, options.plugins, options.sales, bindings_,
-                                           clock_, ids_)),
+      settlement_(std::make_unique<SettlementWiring>(db, options.plugins, bindings_, clock_, options.job_max_attempts,
+                                                     options.metrics, options.tax)),
+      sales_(std::make_unique<SalesWiring>(db, rifas_repo_, options.plugins, options.sales, bindings_, clock_, ids_)),
       prize_delivery_repo_(db),
       prize_deliveries_(prize_delivery_repo_, clock_),
       payout_claims_repo_(db, notifications_),
@@ -80,9 +79,10 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
   if (auto unresolved = accounts_.backfill_email_skeletons(); !unresolved) {
     spdlog::warn("could not compute the email skeletons of existing accounts: {}", unresolved.error().message);
   } else if (*unresolved > 0) {
-    spdlog::warn("{} existing account(s) have an email that looks like another account's: look-alike sign-ups of "
-                 "them are not refused until an admin resolves it",
-                 *unresolved);
+    spdlog::warn(
+        "{} existing account(s) have an email that looks like another account's: look-alike sign-ups of "
+        "them are not refused until an admin resolves it",
+        *unresolved);
   }
   const storage::DomainEventSink notify = [this](soci::session& sql, const storage::DomainEvent& e) {
     notifications_.publish(sql, settlement::NotificationEvent{e.type, e.rifa_id, e.entity_id, e.data, e.occurred_at});
@@ -107,11 +107,13 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
   live_ = std::make_unique<LiveWiring>(db, authenticator_, options.live,
                                        engine::live::LiveFeedOptions{.replay_window = options.live_replay_window});
   live_relay_ = std::make_unique<storage::LiveOutboxRelay>(
-      db, storage::LiveOutboxRelay::Options{
-              .on_error = [](const std::string& e) { spdlog::error("live feed: relaying live_outbox failed: {}", e); }});
+      db, storage::LiveOutboxRelay::Options{.on_error = [](const std::string& e) {
+        spdlog::error("live feed: relaying live_outbox failed: {}", e);
+      }});
   live_relay_->start();
   if (options.plugin_calls_per_instance > 0) {
-    plugin_calls_ = std::make_unique<plugin_runtime::CallLimiter>(static_cast<size_t>(options.plugin_calls_per_instance));
+    plugin_calls_ =
+        std::make_unique<plugin_runtime::CallLimiter>(static_cast<size_t>(options.plugin_calls_per_instance));
     sales_->gateway().set_call_limiter(plugin_calls_.get());
   }
 }
@@ -122,8 +124,9 @@ ApiWiringOptions ApiWiring::options_from(const settings::Settings& settings) {
     // Its strength is checked before serving (app/secret_policy.hpp).
     options.jwt_secret = it->second;
   } else {
-    spdlog::warn("secrets.jwt_secret is not set: using a random secret for this process; tokens stop working "
-                 "when it restarts");
+    spdlog::warn(
+        "secrets.jwt_secret is not set: using a random secret for this process; tokens stop working "
+        "when it restarts");
     options.jwt_secret = random_secret();
   }
   for (const auto& instance : settings.plugins.instances) {

@@ -119,10 +119,11 @@ bool secrets_fit_to_serve(const settings::Settings& config, RunMode mode) {
     }
   }
   if (weak.empty() || mode == RunMode::kDevelopment) return true;
-  spdlog::critical("refusing to serve with {} weak secret(s): set them from the environment to at least {} random "
-                   "bytes (e.g. `openssl rand -hex 32`), or pass --dev (RIFA_ENV=development) on a development "
-                   "machine; scripts/run.sh generates them into var/secrets.env",
-                   weak.size(), kMinSecretBytes);
+  spdlog::critical(
+      "refusing to serve with {} weak secret(s): set them from the environment to at least {} random "
+      "bytes (e.g. `openssl rand -hex 32`), or pass --dev (RIFA_ENV=development) on a development "
+      "machine; scripts/run.sh generates them into var/secrets.env",
+      weak.size(), kMinSecretBytes);
   return false;
 }
 
@@ -172,7 +173,8 @@ int serve(const CliOptions& options, std::ostream& err) {
   // The per-IP limit is checked by the server, the per-user one by the Authenticator.
   const auto& limits = config->server;
   api::ClientRateLimits rate_limits({limits.rate_limit_per_ip.per_second, limits.rate_limit_per_ip.burst},
-                                    {limits.rate_limit_per_user.per_second, limits.rate_limit_per_user.burst}, &metrics);
+                                    {limits.rate_limit_per_user.per_second, limits.rate_limit_per_user.burst},
+                                    &metrics);
   ApiWiringOptions api_options = ApiWiring::options_from(*config);
   api_options.plugins = &plugins;  // declared before api_wiring, so it outlives it
   auto live_bindings = std::make_shared<settings::LiveBindings>(config->bindings);
@@ -358,9 +360,9 @@ int record(const CliOptions& options, std::ostream& out, std::ostream& err) {
   request.library_path = library;
   request.config = chosen->config;
   request.date = options.date;
-  request.now_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
+  request.now_unix_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   request.live = std::make_shared<plugin_runtime::CurlTransport>(live);
   auto recorded = record_lottery_case(request);
   if (!recorded) {
@@ -475,8 +477,7 @@ int run_command(const CliOptions& options, std::ostream& out, std::ostream& err)
     case Command::kAuditVerify:
     case Command::kAuditSeal: return audit_verify(options, out, err);
     case Command::kVerify: return run_verify(options.target.string(), out, err);
-    case Command::kReload:
-      return run_reload(options.config_file, out, err);
+    case Command::kReload: return run_reload(options.config_file, out, err);
     case Command::kNotifyTest: {
       auto config = load_config(options.config_file, err);
       if (!config) return kExitConfig;

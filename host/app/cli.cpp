@@ -227,7 +227,8 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
     options.target = positional[1];
   } else if (verb == "record") {
     if (auto ok = expect_args(1); !ok) return ok.error();
-    if (options.instance.empty() || options.date.empty()) return usage("'record' needs --instance ID and --date YYYY-MM-DD");
+    if (options.instance.empty() || options.date.empty())
+      return usage("'record' needs --instance ID and --date YYYY-MM-DD");
     options.command = Command::kRecord;
   } else if (verb == "users") {
     const std::string sub = positional.size() > 1 ? positional[1] : "";
@@ -250,7 +251,8 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
     const std::string sub = positional.size() > 1 ? positional[1] : "";
     if (sub != "test") return usage("'notify' needs 'test'");
     if (auto ok = expect_args(2); !ok) return ok.error();
-    if (options.instance.empty() || options.to.empty()) return usage("'notify test' needs --instance ID and --to ADDRESS");
+    if (options.instance.empty() || options.to.empty())
+      return usage("'notify test' needs --instance ID and --to ADDRESS");
     options.command = Command::kNotifyTest;
   } else if (verb == "plugins") {
     const std::string sub = positional.size() > 1 ? positional[1] : "";

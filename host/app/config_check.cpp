@@ -11,9 +11,8 @@ std::vector<std::string> check_plugin_configs(const settings::Settings& config) 
     const std::string position = instance.location.file + ":" + std::to_string(instance.location.line) + ":" +
                                  std::to_string(instance.location.column) + ": error: ";
     const std::string where = position + "plugins.instances." + instance.id;
-    const std::filesystem::path path = instance.resolved_library_path.empty()
-                                           ? std::filesystem::path(instance.library)
-                                           : instance.resolved_library_path;
+    const std::filesystem::path path = instance.resolved_library_path.empty() ? std::filesystem::path(instance.library)
+                                                                              : instance.resolved_library_path;
     auto library = plugin_runtime::PluginLibrary::load(path);
     if (!library) {
       problems.push_back(where + ".library: " + library.error().message);

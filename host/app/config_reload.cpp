@@ -32,9 +32,7 @@ nlohmann::json raw_config(const fs::path& file) {
     };
     hooks.error = [](const YAML::Node&, const std::string&, const std::string&) {};
     return settings::yaml_to_json(root, "", hooks).value_or(nlohmann::json());
-  } catch (const YAML::Exception&) {
-    return nullptr;
-  }
+  } catch (const YAML::Exception&) { return nullptr; }
 }
 
 void collect_changes(const nlohmann::json& a, const nlohmann::json& b, const std::string& path,
@@ -93,7 +91,9 @@ nlohmann::json bindings_diff(const settings::Bindings& before, const settings::B
   return diff;
 }
 
-bool contains(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
 
 }  // namespace
 
@@ -105,16 +105,18 @@ std::vector<std::string> changed_settings(const nlohmann::json& before, const nl
 }
 
 nlohmann::json ReloadOutcome::to_json() const {
-  nlohmann::json j = {{"applied", applied},
-                      {"plugins", {{"added", plugins.added}, {"changed", plugins.changed}, {"removed", plugins.removed}}},
-                      {"bindings", bindings},
-                      {"restart_needed", restart_needed},
-                      {"kept_frozen", kept_frozen}};
+  nlohmann::json j = {
+      {"applied", applied},
+      {"plugins", {{"added", plugins.added}, {"changed", plugins.changed}, {"removed", plugins.removed}}},
+      {"bindings", bindings},
+      {"restart_needed", restart_needed},
+      {"kept_frozen", kept_frozen}};
   if (!error.empty()) j["error"] = error;
   return j;
 }
 
-ConfigReloader::ConfigReloader(fs::path config_file, settings::Settings running, plugin_runtime::PluginRegistry& plugins,
+ConfigReloader::ConfigReloader(fs::path config_file, settings::Settings running,
+                               plugin_runtime::PluginRegistry& plugins,
                                std::shared_ptr<settings::LiveBindings> bindings, storage::Database& db,
                                MetricsRegistry& metrics, const engine::Clock& clock)
     : config_file_(std::move(config_file)),
@@ -169,13 +171,16 @@ ReloadOutcome ConfigReloader::reload(const std::string& actor) {
     if (r.estado != "resuelta" && !r.lottery_instance.empty() &&
         (contains(changes.changed, r.lottery_instance) || contains(changes.removed, r.lottery_instance))) {
       conflicts.push_back("plugin instance '" + r.lottery_instance + "' decides the draw of rifa " + r.id + " (" +
-                          r.estado + "), frozen in its commitment: leave it as it is and add a new instance id for "
+                          r.estado +
+                          "), frozen in its commitment: leave it as it is and add a new instance id for "
                           "new rifas");
     }
-    const std::string payment = r.payment_instance.value_or(settings::resolve_bindings(*current, r.id, r.categoria).payment);
+    const std::string payment =
+        r.payment_instance.value_or(settings::resolve_bindings(*current, r.id, r.categoria).payment);
     if (contains(changes.removed, payment)) {
-      conflicts.push_back("payment instance '" + payment + "' is the one rifa " + r.id + " (" + r.estado +
-                          ") was activated with: its sales, payouts and refunds go through it, so it cannot be removed");
+      conflicts.push_back(
+          "payment instance '" + payment + "' is the one rifa " + r.id + " (" + r.estado +
+          ") was activated with: its sales, payouts and refunds go through it, so it cannot be removed");
     }
     if (!r.payment_instance) to_freeze.emplace_back(r.id, payment);
     next_bindings.frozen_payment[r.id] = payment;
@@ -218,16 +223,15 @@ ReloadOutcome ConfigReloader::reload(const std::string& actor) {
     }
   }
   outcome.plugins = changes;
-  if (next.logging.level != running_.logging.level) {
-    spdlog::set_level(spdlog::level::from_str(next.logging.level));
-  }
+  if (next.logging.level != running_.logging.level) { spdlog::set_level(spdlog::level::from_str(next.logging.level)); }
   outcome.applied = true;
   running_ = std::move(next);
   running_raw_ = next_raw;
 
   nlohmann::json audit = outcome.to_json();
   audit.erase("applied");
-  if (auto recorded = storage::record_config_reload(db_, actor, config_file_.string(), audit, clock_.now()); !recorded) {
+  if (auto recorded = storage::record_config_reload(db_, actor, config_file_.string(), audit, clock_.now());
+      !recorded) {
     spdlog::error("config reload applied but its audit entry failed: {}", recorded.error().message);
   }
   spdlog::info("config reloaded from {}: {}", config_file_.string(), outcome.to_json().dump());

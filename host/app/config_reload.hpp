@@ -48,9 +48,9 @@ struct ReloadOutcome {
 // Reloads are serialised; purchases and jobs run on through one.
 class ConfigReloader {
  public:
-  ConfigReloader(std::filesystem::path config_file, settings::Settings running,
-                 plugin_runtime::PluginRegistry& plugins, std::shared_ptr<settings::LiveBindings> bindings,
-                 storage::Database& db, MetricsRegistry& metrics, const engine::Clock& clock);
+  ConfigReloader(std::filesystem::path config_file, settings::Settings running, plugin_runtime::PluginRegistry& plugins,
+                 std::shared_ptr<settings::LiveBindings> bindings, storage::Database& db, MetricsRegistry& metrics,
+                 const engine::Clock& clock);
 
   // At start, before serving: the payment instances rifas froze, into the live bindings.
   Result<void> load_frozen_bindings();

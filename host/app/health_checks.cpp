@@ -48,7 +48,8 @@ api::HealthCheck job_check(jobs::JobQueue& queue, const HealthOptions& options, 
     metrics->gauge("rifa_jobs_due", "Jobs due and not started").set(backlog->due);
     metrics->gauge("rifa_jobs_oldest_due_age_seconds", "How long the oldest due job has waited")
         .set(static_cast<int64_t>(backlog->oldest_due_age_s));
-    metrics->gauge("rifa_jobs_expired_leases", "Running jobs whose worker's lease ran out").set(backlog->expired_leases);
+    metrics->gauge("rifa_jobs_expired_leases", "Running jobs whose worker's lease ran out")
+        .set(backlog->expired_leases);
     metrics->gauge("rifa_jobs_dead", "Jobs that ran out of attempts (GET /api/v1/admin/jobs?status=dead)")
         .set(backlog->dead);
   }
@@ -110,7 +111,8 @@ api::HealthProbes make_health_probes(storage::Database& db, jobs::JobQueue& jobs
         const auto& audit = checks.back().facts;
         options.metrics->gauge("rifa_audit_unsealed", "Audit entries not yet sealed into the hash chain")
             .set(audit.value("unsealed", int64_t{0}));
-        options.metrics->gauge("rifa_audit_oldest_unsealed_age_seconds", "How long the oldest unsealed entry has waited")
+        options.metrics
+            ->gauge("rifa_audit_oldest_unsealed_age_seconds", "How long the oldest unsealed entry has waited")
             .set(static_cast<int64_t>(audit.value("oldest_unsealed_age_s", 0.0)));
       }
       checks.push_back(job_check(jobs, options, options.metrics));

@@ -14,7 +14,6 @@ namespace rifa::app {
 // resources. One function, so that the OpenAPI test (tests/integration/api/openapi_test.cpp)
 // checks exactly the set of routes production serves.
 void register_http_routes(api::Router& router, const ApiWiring& api, api::HealthProbes probes,
-                          const MetricsRegistry& metrics, const std::string& version,
-                          api::ConfigReload reload = {});
+                          const MetricsRegistry& metrics, const std::string& version, api::ConfigReload reload = {});
 
 }  // namespace rifa::app

@@ -49,12 +49,13 @@ JobWiring::JobWiring(storage::Database& db, const settings::Settings& settings,
       settlement_(api.settlement()),
       scheduler_(api.settlement_repository(), clock_, make_logger("scheduler"), scheduler_options(settings.jobs)) {
   // Habeas data: the retention of inactive jugadores' personal data (a no-op while it is 0 days).
-  runner_.handle(jobs::kPersonalDataRetention, [&players = api.players(), logger = logger_](const jobs::Job&) -> Result<void> {
-    auto erased = players.erase_inactive();
-    if (!erased) return erased.error();
-    if (*erased > 0) logger->info("personal data retention: {} inactive account(s) anonymised", *erased);
-    return {};
-  });
+  runner_.handle(jobs::kPersonalDataRetention,
+                 [&players = api.players(), logger = logger_](const jobs::Job&) -> Result<void> {
+                   auto erased = players.erase_inactive();
+                   if (!erased) return erased.error();
+                   if (*erased > 0) logger->info("personal data retention: {} inactive account(s) anonymised", *erased);
+                   return {};
+                 });
   register_handlers();
   register_payout_jobs(runner_, db_, settings_, plugins,
                        PayoutJobsShared{&clock_, &api.sales().gateway(), &api.notifications()});
@@ -83,7 +84,8 @@ void JobWiring::start() {
   started_ = true;
   if (settings_.jobs.workers > 0) runner_.start();
   scheduler_.start();
-  logger_->info("jobs: {} worker(s), scheduler every {} s", settings_.jobs.workers, settings_.jobs.scheduler_interval_s);
+  logger_->info("jobs: {} worker(s), scheduler every {} s", settings_.jobs.workers,
+                settings_.jobs.scheduler_interval_s);
 }
 
 void JobWiring::stop() {

@@ -23,9 +23,9 @@ class JsonFormatter final : public spdlog::formatter {
     const size_t n = std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
     std::snprintf(ts + n, sizeof ts - n, ".%03lldZ", static_cast<long long>(ms % 1000));
     nlohmann::ordered_json line = {{"ts", ts},
-                           {"level", spdlog::level::to_string_view(msg.level).data()},
-                           {"logger", std::string(msg.logger_name.begin(), msg.logger_name.end())},
-                           {"msg", std::string(msg.payload.begin(), msg.payload.end())}};
+                                   {"level", spdlog::level::to_string_view(msg.level).data()},
+                                   {"logger", std::string(msg.logger_name.begin(), msg.logger_name.end())},
+                                   {"msg", std::string(msg.payload.begin(), msg.payload.end())}};
     if (const auto& id = current_log_request_id(); !id.empty()) line["request_id"] = id;
     const std::string text = line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
     dest.append(text.data(), text.data() + text.size());

@@ -27,7 +27,8 @@ std::string summarize_result(const json& result) {
   }
   if (result.contains("series") && result["series"].is_string()) s += " serie " + result["series"].get<std::string>();
   if (result.contains("extra") && result["extra"].is_object()) {
-    for (const auto& [k, v] : result["extra"].items()) s += " " + k + " " + (v.is_string() ? v.get<std::string>() : v.dump());
+    for (const auto& [k, v] : result["extra"].items())
+      s += " " + k + " " + (v.is_string() ? v.get<std::string>() : v.dump());
   }
   return s.empty() ? result.dump() : s;
 }
@@ -78,10 +79,10 @@ bool case_names_library(const std::string& library, const fs::path& path) {
 
 fs::path resolve_library(const std::string& library, const std::vector<fs::path>& search_path) {
   if (library.find('/') != std::string::npos) return library;
-  const std::string file = library.rfind("lib", 0) == 0 && library.size() > 3 &&
-                                   library.substr(library.size() - 3) == ".so"
-                               ? library
-                               : "lib" + library + ".so";
+  const std::string file =
+      library.rfind("lib", 0) == 0 && library.size() > 3 && library.substr(library.size() - 3) == ".so"
+          ? library
+          : "lib" + library + ".so";
   for (const auto& dir : search_path) {
     if (fs::exists(dir / file)) return dir / file;
   }
@@ -108,16 +109,13 @@ Result<std::vector<LotteryCase>> find_lottery_cases(const fs::path& root) {
       if (doc.contains("now")) {
         auto now = engine::parse_iso_time(doc["now"].get<std::string>(), "now");
         if (!now) throw std::runtime_error(now.error().message);
-        c.now_unix_ms =
-            std::chrono::duration_cast<std::chrono::milliseconds>(now->time_since_epoch()).count();
+        c.now_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now->time_since_epoch()).count();
       }
       c.description = doc.value("description", "");
       c.expected = doc.at("expected");
       if (!c.expected.contains("status")) throw std::runtime_error("expected.status is required");
       cases.push_back(std::move(c));
-    } catch (const std::exception& e) {
-      return make_error(ErrorCode::kParse, file.string() + ": " + e.what());
-    }
+    } catch (const std::exception& e) { return make_error(ErrorCode::kParse, file.string() + ": " + e.what()); }
   }
   std::sort(cases.begin(), cases.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   return cases;
@@ -168,9 +166,7 @@ CaseOutcome run_lottery_case(const LotteryCase& c, const CaseRunOptions& options
   if (call.ok()) {
     try {
       outcome.got += " " + summarize_result(json::parse(call.result));
-    } catch (const json::exception&) {
-      outcome.got += " (result is not JSON)";
-    }
+    } catch (const json::exception&) { outcome.got += " (result is not JSON)"; }
   } else if (!call.error.empty()) {
     outcome.got += ": " + call.error;
   }
@@ -217,7 +213,8 @@ int run_lottery_cases(const fs::path& root, const CaseRunOptions& options, std::
   size_t ran = 0;
   size_t width = 4;
   for (const auto& c : *cases) width = std::max(width, c.name.size());
-  out << std::left << std::setw(static_cast<int>(width)) << "case" << "  verdict  expected  ->  got\n";
+  out << std::left << std::setw(static_cast<int>(width)) << "case"
+      << "  verdict  expected  ->  got\n";
   for (const auto& c : *cases) {
     if (options.library_override && !case_names_library(c.library, *options.library_override)) {
       out << std::left << std::setw(static_cast<int>(width)) << c.name << "  SKIP     for library " << c.library

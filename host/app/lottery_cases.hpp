@@ -104,6 +104,7 @@ Result<nlohmann::json> record_lottery_case(const RecordRequest& request);
 
 // Resolves a bare library name ("lottery_bogota") to lib<name>.so in the search path; a name
 // with a '/' is a path.
-std::filesystem::path resolve_library(const std::string& library, const std::vector<std::filesystem::path>& search_path);
+std::filesystem::path resolve_library(const std::string& library,
+                                      const std::vector<std::filesystem::path>& search_path);
 
 }  // namespace rifa::app

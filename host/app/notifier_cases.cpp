@@ -263,12 +263,15 @@ std::string check_http(const json& expected, const std::vector<WitnessTransport:
 
 std::string check_smtp(const json& expected, const std::vector<SmtpTranscript>& sessions) {
   if (!expected.contains("smtp")) {
-    return sessions.empty() ? "" : "the plugin opened " + std::to_string(sessions.size()) + " SMTP session(s); none was expected";
+    return sessions.empty()
+               ? ""
+               : "the plugin opened " + std::to_string(sessions.size()) + " SMTP session(s); none was expected";
   }
   const json& want = expected["smtp"];
   const size_t count = want.value("sessions", size_t{1});
   if (sessions.size() != count) {
-    return "expected " + std::to_string(count) + " SMTP session(s), the plugin opened " + std::to_string(sessions.size());
+    return "expected " + std::to_string(count) + " SMTP session(s), the plugin opened " +
+           std::to_string(sessions.size());
   }
   if (sessions.empty()) return "";
   const SmtpTranscript& last = sessions.back();
@@ -286,7 +289,8 @@ std::string check_smtp(const json& expected, const std::vector<SmtpTranscript>& 
       return "the plugin sent MAIL FROM:" + mail_from + "; it should not have started a mail (commands: " + said + ")";
     }
     if (want["mail_from"].is_string() && mail_from != want["mail_from"].get<std::string>()) {
-      return "MAIL FROM:" + mail_from + ", expected " + want["mail_from"].get<std::string>() + " (commands: " + said + ")";
+      return "MAIL FROM:" + mail_from + ", expected " + want["mail_from"].get<std::string>() + " (commands: " + said +
+             ")";
     }
   }
   if (want.contains("rcpt_to") && json(rcpt_to) != want["rcpt_to"]) {
@@ -318,7 +322,8 @@ Verdict run_case(const fs::path& dir, const json& doc, const fs::path& library_p
   if (doc.value("version", 0) != 1) return {false, "bad case", "\"version\": 1 is required"};
   auto library = plugin_runtime::PluginLibrary::load(library_path);
   if (!library) return {false, "load failed", library.error().message};
-  if ((*library)->info().kind != RIFA_KIND_NOTIFIER) return {false, "bad case", library_path.string() + " is not a notifier"};
+  if ((*library)->info().kind != RIFA_KIND_NOTIFIER)
+    return {false, "bad case", library_path.string() + " is not a notifier"};
 
   int64_t now_ms = 0;
   {
@@ -351,7 +356,8 @@ Verdict run_case(const fs::path& dir, const json& doc, const fs::path& library_p
   }
 
   auto cassette = plugin_runtime::Cassette::load(dir);
-  if (!cassette && cassette.error().code != ErrorCode::kNotFound) return {false, "bad cassette", cassette.error().message};
+  if (!cassette && cassette.error().code != ErrorCode::kNotFound)
+    return {false, "bad cassette", cassette.error().message};
   auto witness = std::make_shared<WitnessTransport>(std::make_shared<plugin_runtime::ReplayTransport>(
       cassette ? std::move(*cassette) : plugin_runtime::Cassette{}, dir));
   plugin_runtime::HostServices services;
@@ -389,7 +395,8 @@ Verdict run_case(const fs::path& dir, const json& doc, const fs::path& library_p
       auto all = smtp->transcripts();
       sessions.assign(all.begin() + static_cast<std::ptrdiff_t>(smtp_before), all.end());
     }
-    if (auto problem = check_smtp(expected, sessions); !problem.empty()) return {false, v.got, where + problem + because};
+    if (auto problem = check_smtp(expected, sessions); !problem.empty())
+      return {false, v.got, where + problem + because};
 
     if (got != want) {
       return {false, v.got,
@@ -397,8 +404,9 @@ Verdict run_case(const fs::path& dir, const json& doc, const fs::path& library_p
                   ", which the host takes as " + got + "; it should " + should_text(want) + because};
     }
     if (expected.contains("status") && expected["status"] != status) {
-      return {false, v.got,
-              where + "the plugin answered " + status + ", expected " + expected["status"].get<std::string>() + because};
+      return {
+          false, v.got,
+          where + "the plugin answered " + status + ", expected " + expected["status"].get<std::string>() + because};
     }
     if (expected.contains("error_contains") &&
         outcome.error.find(expected["error_contains"].get<std::string>()) == std::string::npos) {
@@ -409,8 +417,9 @@ Verdict run_case(const fs::path& dir, const json& doc, const fs::path& library_p
       const json& hint = expected["retry_after_s"];
       const bool has = result.is_object() && result.contains("retry_after_s");
       if (hint.is_null() && has) {
-        return {false, v.got, where + "the plugin asked the host to wait " + result["retry_after_s"].dump() +
-                                  " s, but the receiver gave no Retry-After: leave the wait to the host's backoff"};
+        return {false, v.got,
+                where + "the plugin asked the host to wait " + result["retry_after_s"].dump() +
+                    " s, but the receiver gave no Retry-After: leave the wait to the host's backoff"};
       }
       if (!hint.is_null() && (!has || result["retry_after_s"] != hint)) {
         return {false, v.got,
@@ -456,7 +465,8 @@ int run_notifier_cases(const fs::path& root, const NotifierCaseOptions& options,
         continue;
       }
       ++ran;
-      v = run_case(file.parent_path(), doc, options.library_override ? *options.library_override : resolve_library(library, {}));
+      v = run_case(file.parent_path(), doc,
+                   options.library_override ? *options.library_override : resolve_library(library, {}));
       if (v.passed) v.detail = doc.value("description", "");
     } catch (const std::exception& e) {
       ++ran;

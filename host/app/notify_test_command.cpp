@@ -35,11 +35,11 @@ std::string random_hex(size_t bytes) {
 // A sample of each type, with the members the real events carry.
 nlohmann::json sample_data(const std::string& type) {
   if (type == "winner") {
-    return {{"ganador_id", "prueba-ganador"}, {"ticket_id", "prueba-ticket"}, {"numero", 42}, {"tier", 0},
-            {"tier_name", "Premio mayor"},    {"monto_ganado", 1250000},       {"in_kind", false}};
+    return {{"ganador_id", "prueba-ganador"}, {"ticket_id", "prueba-ticket"}, {"numero", 42},    {"tier", 0},
+            {"tier_name", "Premio mayor"},    {"monto_ganado", 1250000},      {"in_kind", false}};
   }
   if (type == "payout_sent" || type == "payout_failed") {
-    return {{"ganador_id", "prueba-ganador"}, {"numero", 42}, {"amount_cents", 1250000}, {"currency", "COP"},
+    return {{"ganador_id", "prueba-ganador"}, {"numero", 42},      {"amount_cents", 1250000}, {"currency", "COP"},
             {"payout_ref", "prueba-pago"},    {"reason", "prueba"}};
   }
   return {{"transaccion_id", "prueba-transaccion"}, {"numeros", {7, 42}}, {"total_cents", 2500000}};
@@ -74,8 +74,8 @@ int run_notify_test(const settings::Settings& settings, const CliOptions& option
                                 {"data", sample_data(type)},
                                 {"recipient", recipient}};
   if (profile.contact_fields.empty()) {
-    err << "rifa-host: notify test: '" << options.instance << "' declares no contact fields (config 'contact'): "
-        << options.to << " is not handed to it\n";
+    err << "rifa-host: notify test: '" << options.instance
+        << "' declares no contact fields (config 'contact'): " << options.to << " is not handed to it\n";
   }
   auto delivered = gateway.deliver(options.instance, type, event);
   if (!delivered) {

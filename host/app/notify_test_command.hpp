@@ -13,7 +13,6 @@ namespace rifa::app {
 // "Prueba"), through the same gateway notify.deliver jobs use. Nothing is written to the
 // database. Exit 0 when the notifier took it, 1 when it failed (its reason printed), 4 when ID
 // is not a loaded notifier.
-int run_notify_test(const settings::Settings& config, const CliOptions& options, std::ostream& out,
-                    std::ostream& err);
+int run_notify_test(const settings::Settings& config, const CliOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace rifa::app

@@ -65,7 +65,8 @@ Verdict run_case(const fs::path& dir, const json& doc, const std::optional<fs::p
   auto library = plugin_runtime::PluginLibrary::load(library_path);
   if (!library) return {false, "load failed", library.error().message};
   auto cassette = plugin_runtime::Cassette::load(dir);
-  if (!cassette && cassette.error().code != ErrorCode::kNotFound) return {false, "bad cassette", cassette.error().message};
+  if (!cassette && cassette.error().code != ErrorCode::kNotFound)
+    return {false, "bad cassette", cassette.error().message};
   ScopedEnvironment env(doc.value("env", json::object()));
   const int64_t now_ms = doc.value("now_unix_ms", int64_t{1767225600000});
   plugin_runtime::HostServices services;
@@ -91,8 +92,8 @@ Verdict run_case(const fs::path& dir, const json& doc, const std::optional<fs::p
     } else if (call == "payout") {
       outcome = (*instance)->payout(step.at("request").dump());
     } else if (call == "verify_webhook") {
-      const std::string body = step.contains("body_file") ? read_file(dir / step["body_file"].get<std::string>())
-                                                          : step.value("body", "");
+      const std::string body =
+          step.contains("body_file") ? read_file(dir / step["body_file"].get<std::string>()) : step.value("body", "");
       outcome = (*instance)->verify_webhook(step.value("method", "POST"), step.value("headers", ""), body);
     } else {
       return {false, "bad case", "step " + std::to_string(index) + ": unknown call '" + call + "'"};
@@ -105,11 +106,13 @@ Verdict run_case(const fs::path& dir, const json& doc, const std::optional<fs::p
     if (got != want) return {false, v.got, where + ": expected " + want + ", got " + got + ": " + outcome.error};
     if (outcome.ok() && expected.contains("result")) {
       const json result = json::parse(outcome.result, nullptr, false);
-      if (auto m = first_mismatch(expected["result"], result, "result"); !m.empty()) return {false, v.got, where + ": " + m};
+      if (auto m = first_mismatch(expected["result"], result, "result"); !m.empty())
+        return {false, v.got, where + ": " + m};
     }
     if (!outcome.ok() && expected.contains("error_contains") &&
         outcome.error.find(expected["error_contains"].get<std::string>()) == std::string::npos) {
-      return {false, v.got, where + ": the error lacks '" + expected["error_contains"].get<std::string>() + "': " + outcome.error};
+      return {false, v.got,
+              where + ": the error lacks '" + expected["error_contains"].get<std::string>() + "': " + outcome.error};
     }
     // A secret handed in through the environment never comes back in an answer or a message.
     const json env_values = doc.value("env", json::object());

@@ -49,7 +49,7 @@ struct PayoutJobs {
   plugin_runtime::PluginNotifierGateway notifiers;
   settlement::NotificationPublisher own_notifications;
   const settlement::NotificationPublisher& notifications;
-  storage::SqlUserRepository users;  // the recipients of notify.deliver
+  storage::SqlUserRepository users;   // the recipients of notify.deliver
   storage::SqlDeliveryClaims claims;  // one delivery per event and notifier across hosts
   storage::SqlRifaNames rifa_names;
   settlement::NotificationService deliveries;

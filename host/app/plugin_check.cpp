@@ -81,11 +81,11 @@ std::string requests_text(int n) {
 
 // What the lottery's schedule() says, read as the kit needs it.
 struct ScheduleFacts {
-  bool published = false;      // schedule() answered
-  std::set<int> days;          // sdk::Weekday values
-  int minute_of_day = 0;       // "time"
+  bool published = false;  // schedule() answered
+  std::set<int> days;      // sdk::Weekday values
+  int minute_of_day = 0;   // "time"
   int publish_delay_minutes = 0;
-  bool synthetic = false;      // "source": "synthetic": the plugin reads no outside source (a mock)
+  bool synthetic = false;  // "source": "synthetic": the plugin reads no outside source (a mock)
 };
 
 std::string day_list(const std::set<int>& days) {
@@ -104,14 +104,16 @@ ScheduleFacts check_schedule(plugin_runtime::PluginInstance& instance, Report& r
   const std::string check = "schedule() shape";
   CallOutcome schedule = instance.schedule();
   if (schedule.status == RIFA_ERR_UNSUPPORTED) {
-    report.skip(check, "the plugin publishes no schedule: the host asks for a draw every day, and the kit cannot "
-                       "pick a day without a draw. Override schedule() to answer {\"timezone\": \"America/Bogota\", "
-                       "\"days\": [\"thursday\"], \"time\": \"22:30\", \"publish_delay_minutes\": 60}");
+    report.skip(check,
+                "the plugin publishes no schedule: the host asks for a draw every day, and the kit cannot "
+                "pick a day without a draw. Override schedule() to answer {\"timezone\": \"America/Bogota\", "
+                "\"days\": [\"thursday\"], \"time\": \"22:30\", \"publish_delay_minutes\": 60}");
     return facts;
   }
   if (schedule.status != RIFA_OK) {
-    report.fail(check, "schedule() answered " + describe(schedule) +
-                           "; it should answer RIFA_OK with the schedule JSON, or RIFA_ERR_UNSUPPORTED when there is none");
+    report.fail(check,
+                "schedule() answered " + describe(schedule) +
+                    "; it should answer RIFA_OK with the schedule JSON, or RIFA_ERR_UNSUPPORTED when there is none");
     return facts;
   }
   std::vector<std::string> problems;
@@ -126,14 +128,16 @@ ScheduleFacts check_schedule(plugin_runtime::PluginInstance& instance, Report& r
     report.fail(check, "schedule() should answer a JSON object, got " + schedule.result);
     return facts;
   }
-  if (doc.value("timezone", "") != sdk::kBogotaTimeZone) problems.push_back("\"timezone\" should be \"America/Bogota\"");
+  if (doc.value("timezone", "") != sdk::kBogotaTimeZone)
+    problems.push_back("\"timezone\" should be \"America/Bogota\"");
   if (!doc.contains("days") || !doc["days"].is_array() || doc["days"].empty()) {
     problems.push_back("\"days\" should list the draw weekdays in English, e.g. [\"thursday\"]");
   } else {
     for (const auto& day : doc["days"]) {
       auto weekday = day.is_string() ? sdk::parse_english_weekday(day.get<std::string>()) : std::nullopt;
       if (!weekday) {
-        problems.push_back("\"days\" holds " + day.dump() + ", not an English weekday name (\"monday\" ... \"sunday\")");
+        problems.push_back("\"days\" holds " + day.dump() +
+                           ", not an English weekday name (\"monday\" ... \"sunday\")");
       } else {
         facts.days.insert(static_cast<int>(*weekday));
       }
@@ -170,7 +174,8 @@ ScheduleFacts check_schedule(plugin_runtime::PluginInstance& instance, Report& r
 // Check 8: draw_dates() (ABI 1.1), when offered, agrees with schedule()'s weekdays over the
 // probe window. Returns the dates it answered (nullopt when it is not offered or is wrong).
 std::optional<std::set<int64_t>> check_draw_dates(plugin_runtime::PluginInstance& instance, const ScheduleFacts& facts,
-                                                  const sdk::CivilDate& from, const sdk::CivilDate& to, Report& report) {
+                                                  const sdk::CivilDate& from, const sdk::CivilDate& to,
+                                                  Report& report) {
   const std::string check = "draw_dates(" + sdk::format_iso(from) + ", " + sdk::format_iso(to) + ")";
   CallOutcome call = instance.draw_dates(sdk::format_iso(from), sdk::format_iso(to));
   if (call.status == RIFA_ERR_UNSUPPORTED) {
@@ -178,8 +183,9 @@ std::optional<std::set<int64_t>> check_draw_dates(plugin_runtime::PluginInstance
     return std::nullopt;
   }
   if (call.status != RIFA_OK) {
-    report.fail(check, "answered " + describe(call) + "; it should answer the draws of the range as "
-                       "[{\"date\", \"time\", \"timezone\"}], or RIFA_ERR_UNSUPPORTED");
+    report.fail(check, "answered " + describe(call) +
+                           "; it should answer the draws of the range as "
+                           "[{\"date\", \"time\", \"timezone\"}], or RIFA_ERR_UNSUPPORTED");
     return std::nullopt;
   }
   std::set<int64_t> days;
@@ -272,21 +278,23 @@ void check_lottery(plugin_runtime::PluginInstance& instance, const TimingOutTran
     CallOutcome fetched = instance.fetch_draw(sdk::format_iso(*draw_day));
     const int made = transport.calls - before;
     const std::string context = sdk::format_iso(*draw_day) + " is " + how + " (" +
-                                sdk::english_name(sdk::weekday_of(*draw_day)) + "), its draw and publication are past "
+                                sdk::english_name(sdk::weekday_of(*draw_day)) +
+                                "), its draw and publication are past "
                                 "by the plugin's clock, and every HTTP request through the host times out. ";
     if ((fetched.status == RIFA_ERR_TIMEOUT || fetched.status == RIFA_ERR_TRANSPORT) && made > 0) {
       report.pass(check, status_name(fetched.status) + " after " + requests_text(made) + ": " + fetched.error);
     } else if (facts.synthetic && fetched.status == RIFA_OK && made == 0) {
-      report.pass(check, "ok with no HTTP request: schedule() declares \"source\": \"synthetic\" (a plugin that "
-                         "reads no outside source, such as a mock)");
+      report.pass(check,
+                  "ok with no HTTP request: schedule() declares \"source\": \"synthetic\" (a plugin that "
+                  "reads no outside source, such as a mock)");
     } else if (fetched.status == RIFA_OK && made == 0) {
       report.fail(check, context + "The plugin answered ok with " + requests_text(made) + " (" + fetched.result +
                              "). It should read the draw from its source through host().http() (the host "
                              "records and replays those exchanges) and, when that throws, let the rifa::sdk::Error "
                              "propagate: the answer here should be timeout");
     } else if (fetched.status == RIFA_OK) {
-      report.fail(check, context + "The plugin answered ok after " + requests_text(made) +
-                             " that all timed out (" + fetched.result +
+      report.fail(check, context + "The plugin answered ok after " + requests_text(made) + " that all timed out (" +
+                             fetched.result +
                              "). A draw must come from a page the plugin read; it should pass the host's error on "
                              "(timeout), and the host retries with backoff");
     } else if (fetched.status == RIFA_NOT_PUBLISHED) {
@@ -308,8 +316,9 @@ void check_lottery(plugin_runtime::PluginInstance& instance, const TimingOutTran
 
   // Check 10: a day without a draw. The answer should be not_found (no request needed).
   if (!facts.published || facts.days.size() == 7) {
-    report.skip("fetch_draw on a day without a draw",
-                facts.published ? "schedule() lists every weekday" : "needs schedule() to know which days have no draw");
+    report.skip("fetch_draw on a day without a draw", facts.published
+                                                          ? "schedule() lists every weekday"
+                                                          : "needs schedule() to know which days have no draw");
   } else if (!no_draw_day) {
     report.skip("fetch_draw on a day without a draw", "no day in the 5 weeks before the kit's clock is free of draws");
   } else {
@@ -328,7 +337,8 @@ void check_lottery(plugin_runtime::PluginInstance& instance, const TimingOutTran
                              "s\", without a request would tell the host at once)");
     } else if (fetched.status == RIFA_OK) {
       report.fail(check, context + "The plugin answered ok with a draw (" + fetched.result + ") after " +
-                             requests_text(made) + ". No draw is held that day; it should answer not_found "
+                             requests_text(made) +
+                             ". No draw is held that day; it should answer not_found "
                              "(throw rifa::sdk::Error(RIFA_ERR_NOT_FOUND, \"no draw on " +
                              sdk::english_name(sdk::weekday_of(*no_draw_day)) + "s\"))");
     } else if (fetched.status == RIFA_NOT_PUBLISHED) {
@@ -342,8 +352,9 @@ void check_lottery(plugin_runtime::PluginInstance& instance, const TimingOutTran
                              "; it should answer not_found (RIFA_ERR_NOT_FOUND), or pass on its source's error");
     }
     if (is_error_status(fetched.status) && fetched.error.empty()) {
-      report.fail("error messages", "fetch_draw answered " + status_name(fetched.status) +
-                                        " without a message; every error should say why (rifa::sdk::Error(status, message))");
+      report.fail("error messages",
+                  "fetch_draw answered " + status_name(fetched.status) +
+                      " without a message; every error should say why (rifa::sdk::Error(status, message))");
     }
   }
 
@@ -374,22 +385,24 @@ void check_payment(plugin_runtime::PluginInstance& instance, Report& report) {
   if (forged.status == RIFA_ERR_SIGNATURE) {
     report.pass("verify_webhook rejects an unsigned body", forged.error);
   } else {
-    report.fail("verify_webhook rejects an unsigned body", "expected signature error, got " + status_name(forged.status));
+    report.fail("verify_webhook rejects an unsigned body",
+                "expected signature error, got " + status_name(forged.status));
   }
 }
 
 // A sample event for the notifier checks: about a player, so a channel that needs an address has one.
 json sample_event(const std::string& event_id) {
-  return {{"event_id", event_id},
-          {"type", "winner"},
-          {"occurred_at", "2026-01-22T23:00:00.000Z"},
-          {"rifa_id", "00000000-0000-0000-0000-000000000000"},
-          {"data", {{"numero", "42"}, {"monto_ganado", 1250000}, {"usuario_id", "00000000-0000-0000-0000-000000000001"}}},
-          {"recipient",
-           {{"usuario_id", "00000000-0000-0000-0000-000000000001"},
-            {"email", "jugador@example.invalid"},
-            {"nombre", "Jugador"},
-            {"telefono", "+573000000000"}}}};
+  return {
+      {"event_id", event_id},
+      {"type", "winner"},
+      {"occurred_at", "2026-01-22T23:00:00.000Z"},
+      {"rifa_id", "00000000-0000-0000-0000-000000000000"},
+      {"data", {{"numero", "42"}, {"monto_ganado", 1250000}, {"usuario_id", "00000000-0000-0000-0000-000000000001"}}},
+      {"recipient",
+       {{"usuario_id", "00000000-0000-0000-0000-000000000001"},
+        {"email", "jugador@example.invalid"},
+        {"nombre", "Jugador"},
+        {"telefono", "+573000000000"}}}};
 }
 
 void check_notifier(plugin_runtime::PluginInstance& instance, const TimingOutTransport& transport, Report& report) {
@@ -421,8 +434,10 @@ void check_notifier(plugin_runtime::PluginInstance& instance, const TimingOutTra
       report.fail(check, "the plugin answered ok after " + requests_text(made) +
                              " that all timed out: the event was not delivered. It should let the host's error "
                              "propagate (or throw rifa::sdk::Error(RIFA_ERR_TIMEOUT, why)) so the host retries");
-    } else if (outcome == std::string("retry") && (sent.status == RIFA_ERR_TIMEOUT || sent.status == RIFA_ERR_TRANSPORT)) {
-      report.pass(check, status_name(sent.status) + " after " + requests_text(made) + " (the host retries): " + sent.error);
+    } else if (outcome == std::string("retry") &&
+               (sent.status == RIFA_ERR_TIMEOUT || sent.status == RIFA_ERR_TRANSPORT)) {
+      report.pass(check,
+                  status_name(sent.status) + " after " + requests_text(made) + " (the host retries): " + sent.error);
     } else {
       report.fail(check, "the plugin answered " + describe(sent) + " after " + requests_text(made) +
                              ", which the host takes as " + outcome +
@@ -437,10 +452,11 @@ void check_notifier(plugin_runtime::PluginInstance& instance, const TimingOutTra
 int run_plugin_check(const PluginCheckOptions& options, std::ostream& out) {
   Report report(out);
   // The kit's clock, frozen for the whole run: the plugin sees this instant on every call.
-  const int64_t now_ms = options.now_unix_ms ? *options.now_unix_ms
-                                             : std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                   std::chrono::system_clock::now().time_since_epoch())
-                                                   .count();
+  const int64_t now_ms =
+      options.now_unix_ms
+          ? *options.now_unix_ms
+          : std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
   auto library = plugin_runtime::PluginLibrary::load(options.library);
   if (!library) {
     report.fail("load", library.error().message);
@@ -493,8 +509,7 @@ int run_plugin_check(const PluginCheckOptions& options, std::ostream& out) {
   services.transport = transport;
   auto instance = plugin_runtime::PluginInstance::create(*library, spec, services);
   if (!instance) {
-    report.fail("create instance", instance.error().message +
-                                       " — the config was " + config.dump() +
+    report.fail("create instance", instance.error().message + " — the config was " + config.dump() +
                                        (options.config_json ? " (--config-json)" : " (the schema's defaults)") +
                                        (options.config_json ? "; fix the config or the plugin's check of it"
                                                             : "; the schema's defaults should make a working instance, "

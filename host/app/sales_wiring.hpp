@@ -22,8 +22,7 @@ class SalesWiring {
  public:
   SalesWiring(storage::Database& db, storage::SqlRifaRepository& rifas, const plugin_runtime::PluginRegistry* registry,
               const settings::SalesSettings& sales, std::shared_ptr<const settings::LiveBindings> bindings,
-              const engine::Clock& clock,
-              engine::IdGenerator& ids);
+              const engine::Clock& clock, engine::IdGenerator& ids);
 
   engine::PurchaseService& purchases() { return purchases_; }
   engine::PaymentService& payments() { return payments_; }

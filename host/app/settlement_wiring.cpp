@@ -15,7 +15,8 @@ SettlementWiring::SettlementWiring(storage::Database& db, const plugin_runtime::
   settlement::SettlementOptions options;
   options.job_max_attempts = job_max_attempts;
   options.tax = std::move(tax);
-  service_ = std::make_unique<settlement::SettlementService>(repo_, lotteries_.get(), settings::notifier_resolver(std::move(bindings)), clock,
+  service_ = std::make_unique<settlement::SettlementService>(repo_, lotteries_.get(),
+                                                             settings::notifier_resolver(std::move(bindings)), clock,
                                                              make_logger("settlement"), metrics, options);
 }
 

@@ -15,7 +15,7 @@ namespace rifa::app {
 // reply); the responder adds the CRLFs. A missing step answers its default (a server that takes
 // the mail).
 struct SmtpSessionScript {
-  bool silent = false;  // accept the connection and never answer: the client's timeout
+  bool silent = false;                         // accept the connection and never answer: the client's timeout
   std::map<std::string, std::string> replies;  // greeting, ehlo, helo, mail, rcpt, data, message, rset, quit, noop
 };
 

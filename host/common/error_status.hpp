@@ -67,11 +67,11 @@ inline HttpAnswer http_answer(const Error& error) {
 
 // Every ErrorCode, for checks that walk the table.
 inline constexpr std::array<ErrorCode, 20> kAllErrorCodes = {
-    ErrorCode::kInternal,        ErrorCode::kInvalidArgument, ErrorCode::kNotFound,      ErrorCode::kConflict,
-    ErrorCode::kUnauthenticated, ErrorCode::kPermissionDenied, ErrorCode::kUnavailable,  ErrorCode::kConfigInvalid,
-    ErrorCode::kPluginLoad,      ErrorCode::kDatabase,        ErrorCode::kMigration,     ErrorCode::kNotPublished,
-    ErrorCode::kParse,           ErrorCode::kValidation,      ErrorCode::kPaymentDeclined, ErrorCode::kSignature,
-    ErrorCode::kTimeout,         ErrorCode::kNotRecorded,     ErrorCode::kUnsupported,   ErrorCode::kRateLimited,
+    ErrorCode::kInternal,        ErrorCode::kInvalidArgument,  ErrorCode::kNotFound,        ErrorCode::kConflict,
+    ErrorCode::kUnauthenticated, ErrorCode::kPermissionDenied, ErrorCode::kUnavailable,     ErrorCode::kConfigInvalid,
+    ErrorCode::kPluginLoad,      ErrorCode::kDatabase,         ErrorCode::kMigration,       ErrorCode::kNotPublished,
+    ErrorCode::kParse,           ErrorCode::kValidation,       ErrorCode::kPaymentDeclined, ErrorCode::kSignature,
+    ErrorCode::kTimeout,         ErrorCode::kNotRecorded,      ErrorCode::kUnsupported,     ErrorCode::kRateLimited,
 };
 static_assert(static_cast<int>(kAllErrorCodes.back()) == static_cast<int>(kAllErrorCodes.size()),
               "a new ErrorCode goes into kAllErrorCodes and http_answer");

@@ -57,10 +57,9 @@ Result<IpNetwork> IpNetwork::parse(std::string_view cidr) {
   if (slash != std::string_view::npos) {
     const auto digits = cidr.substr(slash + 1);
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), bits);
-    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || bits < 0 ||
-        bits > family_bits) {
-      return Error{ErrorCode::kInvalidArgument, "'" + std::string(cidr) + "': the prefix length must be 0.." +
-                                                    std::to_string(family_bits)};
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || bits < 0 || bits > family_bits) {
+      return Error{ErrorCode::kInvalidArgument,
+                   "'" + std::string(cidr) + "': the prefix length must be 0.." + std::to_string(family_bits)};
     }
   }
   IpNetwork n;

@@ -45,12 +45,10 @@ std::string format_double(double v) {
 
 }  // namespace
 
-Histogram::Histogram(std::vector<double> bounds_s)
-    : bounds_(std::move(bounds_s)), buckets_(bounds_.size() + 1, 0) {}
+Histogram::Histogram(std::vector<double> bounds_s) : bounds_(std::move(bounds_s)), buckets_(bounds_.size() + 1, 0) {}
 
 void Histogram::observe(double seconds) {
-  const auto idx = static_cast<size_t>(
-      std::lower_bound(bounds_.begin(), bounds_.end(), seconds) - bounds_.begin());
+  const auto idx = static_cast<size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), seconds) - bounds_.begin());
   std::lock_guard lock(mutex_);
   ++buckets_[idx];
   sum_ += seconds;
@@ -88,8 +86,7 @@ std::string MetricsRegistry::series_key(const std::string& name, const Series& s
   return render_labels(folded);
 }
 
-Counter& MetricsRegistry::counter(const std::string& name, const std::string& help,
-                                  const Labels& labels) {
+Counter& MetricsRegistry::counter(const std::string& name, const std::string& help, const Labels& labels) {
   std::lock_guard lock(mutex_);
   auto& family = families_[name];
   family.help = help;
@@ -109,8 +106,7 @@ Gauge& MetricsRegistry::gauge(const std::string& name, const std::string& help, 
   return *slot;
 }
 
-Histogram& MetricsRegistry::histogram(const std::string& name, const std::string& help,
-                                      const Labels& labels) {
+Histogram& MetricsRegistry::histogram(const std::string& name, const std::string& help, const Labels& labels) {
   std::lock_guard lock(mutex_);
   auto& family = families_[name];
   family.help = help;
@@ -126,18 +122,13 @@ std::string MetricsRegistry::render() const {
   for (const auto& [name, family] : families_) {
     out << "# HELP " << name << ' ' << family.help << '\n';
     out << "# TYPE " << name << ' ' << family.type << '\n';
-    for (const auto& [labels, counter] : family.counters) {
-      out << name << labels << ' ' << counter->value() << '\n';
-    }
-    for (const auto& [labels, gauge] : family.gauges) {
-      out << name << labels << ' ' << gauge->value() << '\n';
-    }
+    for (const auto& [labels, counter] : family.counters) { out << name << labels << ' ' << counter->value() << '\n'; }
+    for (const auto& [labels, gauge] : family.gauges) { out << name << labels << ' ' << gauge->value() << '\n'; }
     for (const auto& [labels, histogram] : family.histograms) {
       const auto snap = histogram->snapshot();
       const auto& bounds = histogram->bounds();
       for (size_t i = 0; i < bounds.size(); ++i) {
-        out << name << "_bucket" << with_le(labels, format_double(bounds[i])) << ' '
-            << snap.cumulative[i] << '\n';
+        out << name << "_bucket" << with_le(labels, format_double(bounds[i])) << ' ' << snap.cumulative[i] << '\n';
       }
       out << name << "_bucket" << with_le(labels, "+Inf") << ' ' << snap.cumulative.back() << '\n';
       out << name << "_sum" << labels << ' ' << format_double(snap.sum) << '\n';
@@ -148,8 +139,8 @@ std::string MetricsRegistry::render() const {
 }
 
 const std::vector<double>& default_latency_buckets_s() {
-  static const std::vector<double> buckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                              0.05,   0.1,   0.25,   0.5,   1,    2.5,  5, 10};
+  static const std::vector<double> buckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                              0.1,    0.25,  0.5,    1,     2.5,  5,     10};
   return buckets;
 }
 

@@ -48,7 +48,7 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit on purpose
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit on purpose
   Result(Error error) : state_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return state_.index() == 0; }
@@ -83,9 +83,7 @@ class [[nodiscard]] Result<void> {
   bool ok_ = true;
 };
 
-inline Error make_error(ErrorCode code, std::string message) {
-  return Error{code, std::move(message)};
-}
+inline Error make_error(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
 
 // An error about one request member: `field` is carried as data, and the message reads
 // "<field>: <message>" for whoever reads it as text (logs, problem+json `detail`).

@@ -35,7 +35,9 @@ Result<void> check_telefono(const std::optional<std::string>& telefono) {
   return {};
 }
 
-int64_t unix_seconds(TimePoint t) { return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count(); }
+int64_t unix_seconds(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
 
 constexpr const char* kEmailTaken = "an account with this email already exists (or with one that looks like it)";
 
@@ -180,7 +182,8 @@ Result<Page<User>> AccountService::list(const Actor& actor, const PageRequest& p
 
 Result<User> AccountService::update(const Actor& actor, const std::string& id, const UserPatch& patch) {
   if (auto ok = check_self_or_admin(actor, id); !ok) return ok.error();
-  if (!actor.is_admin() && patch.rol) return field_error(ErrorCode::kPermissionDenied, "rol", "only an admin may change roles");
+  if (!actor.is_admin() && patch.rol)
+    return field_error(ErrorCode::kPermissionDenied, "rol", "only an admin may change roles");
   if (!actor.is_admin() && patch.is_active) {
     return field_error(ErrorCode::kPermissionDenied, "is_active", "only an admin may activate or deactivate accounts");
   }
@@ -251,7 +254,10 @@ Result<User> AccountService::update(const Actor& actor, const std::string& id, c
     changes.hashed_password = std::move(*hashed);
   }
   if (patch.rol && *patch.rol != current.rol) {
-    audit.push_back({actor.user_id, "user.role_changed", "users", id,
+    audit.push_back({actor.user_id,
+                     "user.role_changed",
+                     "users",
+                     id,
                      {{"from", to_string(current.rol)}, {"to", to_string(*patch.rol)}}});
     changes.rol = *patch.rol;
   }
@@ -269,7 +275,8 @@ Result<User> AccountService::update(const Actor& actor, const std::string& id, c
     changes.notificaciones = std::move(merged);
   }
   // Tokens carry no password, role or status of their own worth trusting after these change.
-  if (changes.hashed_password || changes.rol || changes.is_active) changes.revoke_tokens_at_s = unix_seconds(clock_.now());
+  if (changes.hashed_password || changes.rol || changes.is_active)
+    changes.revoke_tokens_at_s = unix_seconds(clock_.now());
   return users_.update(id, changes, audit);
 }
 

@@ -23,19 +23,19 @@ struct AuditLogEntry {
   std::string entity;
   std::string entity_id;
   nlohmann::json data = nlohmann::json::object();
-  std::optional<int64_t> seq;        // empty while pending
+  std::optional<int64_t> seq;          // empty while pending
   std::optional<TimePoint> sealed_at;  // empty while pending, and for rows chained before sealing existed
-  std::string prev_hash;  // empty while pending
-  std::string hash;       // empty while pending
+  std::string prev_hash;               // empty while pending
+  std::string hash;                    // empty while pending
 
   bool sealed() const { return seq.has_value(); }
 };
 
 // The chain as it stands: its head, and what waits to join it.
 struct AuditChainStatus {
-  int64_t head_seq = 0;          // sealed rows (seq runs 1..head_seq); 0 for an empty chain
-  std::string head_hash;         // the 64-zero genesis hash for an empty chain
-  int64_t pending = 0;           // rows written but not sealed yet
+  int64_t head_seq = 0;             // sealed rows (seq runs 1..head_seq); 0 for an empty chain
+  std::string head_hash;            // the 64-zero genesis hash for an empty chain
+  int64_t pending = 0;              // rows written but not sealed yet
   double oldest_pending_age_s = 0;  // how long the oldest of them has waited (0 when none)
 };
 

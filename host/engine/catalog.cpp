@@ -21,9 +21,7 @@ std::optional<RifaEstado> parse_rifa_estado(std::string_view text) {
   return std::nullopt;
 }
 
-const char* to_string(Assignment assignment) {
-  return assignment == Assignment::kRandom ? "random" : "sequential";
-}
+const char* to_string(Assignment assignment) { return assignment == Assignment::kRandom ? "random" : "sequential"; }
 
 std::optional<Assignment> parse_assignment(std::string_view text) {
   if (text == "sequential") return Assignment::kSequential;

@@ -16,7 +16,7 @@ struct Categoria {
   std::optional<std::string> color;
   int64_t valor_boleta = 0;  // ticket price, integer cents
   int64_t total_recaudo = 0;
-  int32_t rake_bp = 0;  // basis points: 0.2500 is 2500; exact, never a float
+  int32_t rake_bp = 0;        // basis points: 0.2500 is 2500; exact, never a float
   int64_t fondo_premios = 0;  // describes the categoria (a full rifa's fund); never paid out itself
   int64_t premio_por_ganador = 0;
   std::optional<std::string> comentario;

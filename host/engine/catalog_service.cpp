@@ -45,7 +45,8 @@ Result<void> CatalogService::authorize_categoria_write(const Actor& actor) const
 
 Result<void> CatalogService::authorize_loteria_write(const Actor& actor) const {
   if (!actor.is_staff()) {
-    return make_error(ErrorCode::kPermissionDenied, "creating or changing loterias requires the operador or admin role");
+    return make_error(ErrorCode::kPermissionDenied,
+                      "creating or changing loterias requires the operador or admin role");
   }
   return {};
 }
@@ -69,12 +70,13 @@ Result<Categoria> CatalogService::create_categoria(const Actor& actor, const New
   c.premio_por_ganador = input.premio_por_ganador;
   c.comentario = input.comentario;
   const nlohmann::json data = {{"nombre", c.nombre},
-                                {"color", optional_text_json(c.color)},
-                                {"valor_boleta", c.valor_boleta},
-                                {"rake_bp", c.rake_bp},
-                                {"premio_por_ganador", c.premio_por_ganador},
-                                {"comentario", optional_text_json(c.comentario)}};
-  if (auto ok = categorias_.insert(c, AuditEntry{actor.user_id, "categoria.created", "categoria_rifa", c.id, data}); !ok) {
+                               {"color", optional_text_json(c.color)},
+                               {"valor_boleta", c.valor_boleta},
+                               {"rake_bp", c.rake_bp},
+                               {"premio_por_ganador", c.premio_por_ganador},
+                               {"comentario", optional_text_json(c.comentario)}};
+  if (auto ok = categorias_.insert(c, AuditEntry{actor.user_id, "categoria.created", "categoria_rifa", c.id, data});
+      !ok) {
     if (ok.error().code == ErrorCode::kConflict) {
       return field_error(ErrorCode::kConflict, "nombre", "a categoria named '" + c.nombre + "' already exists");
     }
@@ -101,8 +103,9 @@ Result<void> CatalogService::check_loteria(const Loteria& l) const {
   if (lottery_instances_.count(l.plugin_instance) == 0) {
     std::string known;
     for (const auto& id : lottery_instances_) known += (known.empty() ? "" : ", ") + id;
-    return invalid_field("plugin_instance", "'" + l.plugin_instance + "' is not a configured lottery plugin instance" +
-                                                (known.empty() ? " (none configured)" : " (configured: " + known + ")"));
+    return invalid_field("plugin_instance",
+                         "'" + l.plugin_instance + "' is not a configured lottery plugin instance" +
+                             (known.empty() ? " (none configured)" : " (configured: " + known + ")"));
   }
   return {};
 }
@@ -145,10 +148,12 @@ Result<Loteria> CatalogService::update_loteria(const Actor& actor, const std::st
   nlohmann::json changes = nlohmann::json::object();
   const nlohmann::json old_fields = describe(before), new_fields = describe(l);
   for (auto it = new_fields.begin(); it != new_fields.end(); ++it) {
-    if (old_fields.at(it.key()) != it.value()) changes[it.key()] = {{"from", old_fields.at(it.key())}, {"to", it.value()}};
+    if (old_fields.at(it.key()) != it.value())
+      changes[it.key()] = {{"from", old_fields.at(it.key())}, {"to", it.value()}};
   }
   if (changes.empty()) return l;
-  if (auto ok = loterias_.update(l, draw_fields, AuditEntry{actor.user_id, "loteria.updated", "loterias", l.id, changes});
+  if (auto ok =
+          loterias_.update(l, draw_fields, AuditEntry{actor.user_id, "loteria.updated", "loterias", l.id, changes});
       !ok) {
     return ok.error();
   }

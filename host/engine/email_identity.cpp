@@ -30,7 +30,8 @@ const USpoofChecker* spoof_checker() {
 }  // namespace
 
 Result<EmailIdentity> email_identity(std::string_view email) {
-  const icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(email.data(), static_cast<int32_t>(email.size())));
+  const icu::UnicodeString text =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(email.data(), static_cast<int32_t>(email.size())));
   // fromUTF8 turns malformed bytes into U+FFFD; refuse rather than store a replaced address.
   if (text.indexOf(static_cast<char16_t>(0xFFFD)) >= 0) return invalid_field("email", "is not a valid email address");
 

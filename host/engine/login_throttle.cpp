@@ -37,8 +37,8 @@ Result<void> LoginThrottle::check(const std::string& normalized_email, const std
   }
   if (blocked_until <= now_ms) return {};
   const int64_t retry_after_s = (blocked_until - now_ms + 999) / 1000;
-  Error limited = make_error(ErrorCode::kRateLimited,
-                             "too many failed log-ins; retry in " + std::to_string(retry_after_s) + " s");
+  Error limited =
+      make_error(ErrorCode::kRateLimited, "too many failed log-ins; retry in " + std::to_string(retry_after_s) + " s");
   limited.retry_after_s = static_cast<int>(retry_after_s);
   return limited;
 }

@@ -19,7 +19,8 @@ std::optional<std::string> confirmation_mismatch(const Transaccion& tx, const st
                                                  const std::optional<std::string>& currency) {
   std::string differs;
   if (amount_cents && *amount_cents != tx.amount) {
-    differs = "amount_cents " + std::to_string(*amount_cents) + " is not the transaccion's " + std::to_string(tx.amount);
+    differs =
+        "amount_cents " + std::to_string(*amount_cents) + " is not the transaccion's " + std::to_string(tx.amount);
   }
   if (currency && *currency != tx.currency) {
     if (!differs.empty()) differs += "; ";
@@ -31,7 +32,7 @@ std::optional<std::string> confirmation_mismatch(const Transaccion& tx, const st
 
 Result<void> record_mismatch(SalesRepository& sales, const Clock& clock, const Transaccion& tx,
                              const std::string& mismatch, const std::string& actor, const std::string& source) {
-  nlohmann::json data = {{"rifa_id", tx.rifa_id},   {"provider", tx.provider}, {"amount", tx.amount},
+  nlohmann::json data = {{"rifa_id", tx.rifa_id},   {"provider", tx.provider},        {"amount", tx.amount},
                          {"currency", tx.currency}, {"status", to_string(tx.status)}, {"source", source},
                          {"mismatch", mismatch}};
   if (tx.provider_ref) data["provider_ref"] = *tx.provider_ref;
@@ -104,9 +105,9 @@ Result<PaymentService::Applied> PaymentService::apply(Transaccion tx, PaymentSta
 Result<void> PaymentService::refund_if_refused(const Applied& applied, const std::string& actor,
                                                const std::string& source) {
   if (applied.after.status != PaymentStatus::kFailed || !applied.after.provider_ref) return {};
-  auto refunded = refund_late_payment(sales_, payments_, clock_, applied.after, *applied.after.provider_ref,
-                                      applied.sale_refused.value_or("paid after the numbers were released"), actor,
-                                      source);
+  auto refunded =
+      refund_late_payment(sales_, payments_, clock_, applied.after, *applied.after.provider_ref,
+                          applied.sale_refused.value_or("paid after the numbers were released"), actor, source);
   if (!refunded) return refunded.error();
   return {};
 }
@@ -122,14 +123,15 @@ Result<WebhookOutcome> PaymentService::handle_webhook(const std::string& instanc
     out.detail = "event " + event->event_id + " (" + event->type + ") is not about a ticket payment";
     return out;
   }
-  if (event->provider_ref.empty()) return make_error(ErrorCode::kInvalidArgument, "the webhook event has no provider_ref");
+  if (event->provider_ref.empty())
+    return make_error(ErrorCode::kInvalidArgument, "the webhook event has no provider_ref");
   auto tx = sales_.find_by_provider_ref(instance, event->provider_ref);
   if (!tx) return tx.error();
   if (!*tx) {
     // Possibly the purchase has not recorded the provider's answer yet: a not-found makes the
     // provider deliver it again later.
-    return make_error(ErrorCode::kNotFound, "no transaccion of '" + instance + "' has provider_ref '" +
-                                                event->provider_ref + "'");
+    return make_error(ErrorCode::kNotFound,
+                      "no transaccion of '" + instance + "' has provider_ref '" + event->provider_ref + "'");
   }
   out.transaccion_id = (*tx)->id;
   const PaymentStatus before = (*tx)->status;
@@ -190,8 +192,8 @@ Result<WebhookOutcome> PaymentService::refund_webhook_payment(const Transaccion&
   // rifa closed): there is nothing to sell them any more, so the money goes back.
   WebhookOutcome out;
   out.transaccion_id = tx.id;
-  auto refunded = refund_late_payment(sales_, payments_, clock_, tx, event.provider_ref, why,
-                                      "webhook:" + tx.provider, "webhook");
+  auto refunded =
+      refund_late_payment(sales_, payments_, clock_, tx, event.provider_ref, why, "webhook:" + tx.provider, "webhook");
   if (!refunded) return refunded.error();
   auto after = sales_.find_sale(tx.id);
   if (!after) return after.error();
@@ -326,8 +328,8 @@ Result<SweepOutcome> PaymentService::recheck_released(TimePoint now, SweepOutcom
   for (const Transaccion& tx : *released) {
     ++out.examined;
     auto refunded = refund_late_payment(sales_, payments_, clock_, tx, *tx.provider_ref,
-                                        "paid after the rifa closed and released its numbers",
-                                        "job:payments.reconcile", "reconcile");
+                                        "paid after the rifa closed and released its numbers", "job:payments.reconcile",
+                                        "reconcile");
     if (!refunded) {
       ++out.skipped;  // the provider did not answer: asked again on the next sweep
       continue;

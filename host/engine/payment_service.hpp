@@ -78,8 +78,8 @@ class PaymentService {
 
  private:
   struct Applied {
-    bool moved = false;  // this call moved the transaccion
-    Transaccion after;   // as it stands afterwards
+    bool moved = false;                       // this call moved the transaccion
+    Transaccion after;                        // as it stands afterwards
     std::optional<std::string> sale_refused;  // a success refused: the rifa is no longer on sale
   };
   Result<WebhookOutcome> refund_webhook_payment(const Transaccion& tx, const WebhookEvent& event,

@@ -25,8 +25,8 @@ struct Exclusion {
 
 // What the player rules need of an account (users row).
 struct PlayerState {
-  std::optional<TimePoint> autoexcluido_hasta;  // excluded while now < it
-  std::optional<std::string> limites;            // JSON (player_rules.hpp SpendingLimits)
+  std::optional<TimePoint> autoexcluido_hasta;    // excluded while now < it
+  std::optional<std::string> limites;             // JSON (player_rules.hpp SpendingLimits)
   std::optional<std::string> limites_pendientes;  // JSON (PendingLimits)
   std::optional<TimePoint> anonimizado_en;
 };

@@ -54,7 +54,8 @@ std::optional<CivilDate> parse_civil_date(std::string_view text) {
   if (!all_digits(text.substr(0, 4)) || !all_digits(text.substr(5, 2)) || !all_digits(text.substr(8, 2))) {
     return std::nullopt;
   }
-  CivilDate d{std::stoi(std::string(text.substr(0, 4))), static_cast<unsigned>(std::stoi(std::string(text.substr(5, 2)))),
+  CivilDate d{std::stoi(std::string(text.substr(0, 4))),
+              static_cast<unsigned>(std::stoi(std::string(text.substr(5, 2)))),
               static_cast<unsigned>(std::stoi(std::string(text.substr(8, 2))))};
   if (!ymd(d).ok()) return std::nullopt;
   return d;
@@ -99,7 +100,8 @@ Result<std::string> check_document(std::string_view tipo, std::string_view numer
                          "your cédula (CC), cédula de extranjería (CE) or passport (PP)");
   }
   if (tipo == "CC" || tipo == "CE") {
-    if (!all_digits(n) || n.size() < 5 || n.size() > 10) return invalid_field("documento_numero", "must be 5 to 10 digits");
+    if (!all_digits(n) || n.size() < 5 || n.size() > 10)
+      return invalid_field("documento_numero", "must be 5 to 10 digits");
     return n;
   }
   if (tipo == "PP") {

@@ -54,8 +54,13 @@ Result<Exclusion> PlayerService::exclude(const Actor& actor, const std::string& 
   e.desde = now;
   e.hasta = exclusion_end(periodo, now);
   const TimePoint until = e.hasta.value_or(indefinite_exclusion_end());
-  AuditEntry audit{actor.user_id, "player.self_excluded", "users", user_id,
-                   {{"exclusion_id", e.id}, {"periodo", periodo}, {"hasta", e.hasta ? nlohmann::json(format_iso_time(*e.hasta)) : nlohmann::json(nullptr)}}};
+  AuditEntry audit{actor.user_id,
+                   "player.self_excluded",
+                   "users",
+                   user_id,
+                   {{"exclusion_id", e.id},
+                    {"periodo", periodo},
+                    {"hasta", e.hasta ? nlohmann::json(format_iso_time(*e.hasta)) : nlohmann::json(nullptr)}}};
   if (auto added = players_.add_exclusion(e, until, audit); !added) return added.error();
   return e;
 }
@@ -80,7 +85,10 @@ Result<Exclusion> PlayerService::request_lift(const Actor& actor, const std::str
   for (auto& e : *all) {
     if (e.periodo != "indefinida" || e.levantamiento_solicitado_en) continue;
     const TimePoint ends = now + kIndefiniteLiftDelay;
-    AuditEntry audit{actor.user_id, "player.exclusion_lift_requested", "users", user_id,
+    AuditEntry audit{actor.user_id,
+                     "player.exclusion_lift_requested",
+                     "users",
+                     user_id,
                      {{"exclusion_id", e.id}, {"efectivo_en", format_iso_time(ends)}}};
     if (auto done = players_.request_lift(e.id, user_id, now, ends, indefinite_exclusion_end(), audit); !done) {
       return done.error();
@@ -92,7 +100,8 @@ Result<Exclusion> PlayerService::request_lift(const Actor& actor, const std::str
   return make_error(ErrorCode::kConflict, "the lift of this self-exclusion was already requested");
 }
 
-Result<std::vector<Exclusion>> PlayerService::exclusions(const Actor& actor, const std::optional<std::string>& user_id) {
+Result<std::vector<Exclusion>> PlayerService::exclusions(const Actor& actor,
+                                                         const std::optional<std::string>& user_id) {
   if (!user_id && !actor.is_staff()) {
     return make_error(ErrorCode::kPermissionDenied, "listing every self-exclusion requires the admin or operador role");
   }
@@ -123,7 +132,8 @@ Result<LimitsView> PlayerService::limits(const Actor& actor, const std::string& 
   return v;
 }
 
-Result<LimitsView> PlayerService::set_limits(const Actor& actor, const std::string& user_id, const SpendingLimits& wanted) {
+Result<LimitsView> PlayerService::set_limits(const Actor& actor, const std::string& user_id,
+                                             const SpendingLimits& wanted) {
   if (auto ok = self_only(actor, user_id, "set their spending limits"); !ok) return ok.error();
   const std::pair<const char*, std::optional<int64_t>> asked[] = {
       {"diario", wanted.diario}, {"semanal", wanted.semanal}, {"mensual", wanted.mensual}};
@@ -183,7 +193,10 @@ Result<void> PlayerService::erase(const Actor& actor, const std::string& user_id
   // Unique (the id is), and says nothing about the person; .invalid never delivers (RFC 2606).
   e.pseudonym_email = "anonimo-" + sha256_hex("rifa1122-erased:" + user_id).substr(0, 24) + "@anonimizado.invalid";
   // The audit row names the account by its id only: no personal data in the hashed payload.
-  e.audit = AuditEntry{actor.user_id, "user.erased", "users", user_id,
+  e.audit = AuditEntry{actor.user_id,
+                       "user.erased",
+                       "users",
+                       user_id,
                        {{"motivo", actor.user_id == user_id ? "solicitud del titular" : "solicitud al administrador"}}};
   auto done = players_.erase(e);
   if (!done) return done.error();
@@ -202,7 +215,10 @@ Result<int> PlayerService::erase_inactive(int batch) {
     e.user_id = id;
     e.at = now;
     e.pseudonym_email = "anonimo-" + sha256_hex("rifa1122-erased:" + id).substr(0, 24) + "@anonimizado.invalid";
-    e.audit = AuditEntry{"job:retention", "user.erased", "users", id,
+    e.audit = AuditEntry{"job:retention",
+                         "user.erased",
+                         "users",
+                         id,
                          {{"motivo", "retencion vencida"}, {"retencion_dias", policy_.retention_days}}};
     auto done = players_.erase(e);
     if (!done) return done.error();

@@ -74,20 +74,16 @@ nlohmann::json receipt_json(const Sale& sale) {
   nlohmann::json tickets = nlohmann::json::array();
   for (const auto& t : sale.tickets) tickets.push_back({{"id", t.id}, {"numero", t.numero}, {"estado", t.estado}});
   const Transaccion& tx = sale.transaccion;
-  nlohmann::json body = {{"tickets", std::move(tickets)},
-                         {"transaccion_id", tx.id},
-                         {"status", to_string(tx.status)},
-                         {"amount", tx.amount},
-                         {"currency", tx.currency},
-                         {"rifa_id", tx.rifa_id}};
+  nlohmann::json body = {{"tickets", std::move(tickets)}, {"transaccion_id", tx.id}, {"status", to_string(tx.status)},
+                         {"amount", tx.amount},           {"currency", tx.currency}, {"rifa_id", tx.rifa_id}};
   if (tx.status == PaymentStatus::kPending && !sale.tickets.empty() && sale.tickets.front().hold_expires_at) {
     body["hold_expires_at"] = format_iso_time(*sale.tickets.front().hold_expires_at);
   }
   return body;
 }
 
-PurchaseService::PurchaseService(SalesRepository& sales, PaymentGateway& payments, const Clock& clock,
-                                 IdGenerator& ids, SalesPolicy policy)
+PurchaseService::PurchaseService(SalesRepository& sales, PaymentGateway& payments, const Clock& clock, IdGenerator& ids,
+                                 SalesPolicy policy)
     : sales_(sales), payments_(payments), clock_(clock), ids_(ids), policy_(policy) {}
 
 Result<PurchaseResult> PurchaseService::purchase(const Actor& actor, const PurchaseInput& in) {
@@ -126,7 +122,8 @@ Result<PurchaseResult> PurchaseService::purchase(const Actor& actor, const Purch
 
   // The buyer (the key row refers to it): no key is kept for this refusal.
   if (!facts->buyer_active) {
-    return make_field_error(ErrorCode::kInvalidArgument, "user_id", "user " + buyer + " does not exist or is deactivated");
+    return make_field_error(ErrorCode::kInvalidArgument, "user_id",
+                            "user " + buyer + " does not exist or is deactivated");
   }
   // Refusals are the key's answer, stored in the same transaction.
   const auto refuse = [&tx, &claim](Error error) -> Result<PurchaseResult> {
@@ -147,8 +144,9 @@ Result<PurchaseResult> PurchaseService::purchase(const Actor& actor, const Purch
     }
     const bool expired = key->expires_at < now;
     if (!expired && key->request_hash != claim.request_hash) {
-      return invalid_field("idempotency_key", "was already used with a different request (rifa, user_id, quantity "
-                                              "or payment_method); use a new key for a new purchase");
+      return invalid_field("idempotency_key",
+                           "was already used with a different request (rifa, user_id, quantity "
+                           "or payment_method); use a new key for a new purchase");
     }
     if (!expired && key->status == "completed") {
       return decode(key->response.value_or(StoredResponse{500, "{}"}), true);
@@ -185,13 +183,14 @@ Result<PurchaseResult> PurchaseService::purchase(const Actor& actor, const Purch
                                                        ": tickets are sold only while it is activa"));
   }
   if (now >= rifa.fecha_fin) {
-    return refuse(make_field_error(ErrorCode::kConflict, "fecha_fin", "sales of rifa " + in.rifa_id + " ended at " +
-                                                       format_iso_time(rifa.fecha_fin)));
+    return refuse(make_field_error(ErrorCode::kConflict, "fecha_fin",
+                                   "sales of rifa " + in.rifa_id + " ended at " + format_iso_time(rifa.fecha_fin)));
   }
   const auto over_cap = [&](int64_t held) {
-    return make_field_error(ErrorCode::kConflict, "quantity", "a buyer may hold at most " + std::to_string(policy_.max_held_per_buyer) +
-                          " number(s) of a rifa while their payments are pending; " + std::to_string(held) +
-                          " already held, asked for " + std::to_string(in.quantity) + " more");
+    return make_field_error(ErrorCode::kConflict, "quantity",
+                            "a buyer may hold at most " + std::to_string(policy_.max_held_per_buyer) +
+                                " number(s) of a rifa while their payments are pending; " + std::to_string(held) +
+                                " already held, asked for " + std::to_string(in.quantity) + " more");
   };
   if (facts->held + in.quantity > policy_.max_held_per_buyer) return refuse(over_cap(facts->held));
 
@@ -223,8 +222,9 @@ Result<PurchaseResult> PurchaseService::purchase(const Actor& actor, const Purch
       return refuse(make_field_error(ErrorCode::kConflict, "quantity", "the rifa is sold out (0 numbers left)"));
     }
     if (left->disponible < in.quantity || attempt == 2) {
-      return refuse(make_field_error(ErrorCode::kConflict, "quantity", "only " + std::to_string(left->disponible) +
-                                                         " number(s) left, asked for " + std::to_string(in.quantity)));
+      return refuse(make_field_error(
+          ErrorCode::kConflict, "quantity",
+          "only " + std::to_string(left->disponible) + " number(s) left, asked for " + std::to_string(in.quantity)));
     }
   }
 
@@ -254,7 +254,10 @@ Result<PurchaseResult> PurchaseService::purchase(const Actor& actor, const Purch
   sale.tickets = std::move(tickets);
   nlohmann::json numbers = nlohmann::json::array();
   for (const auto& ticket : sale.tickets) numbers.push_back(ticket.numero);
-  AuditEntry created{actor.user_id, "payment.created", "transacciones", t.id,
+  AuditEntry created{actor.user_id,
+                     "payment.created",
+                     "transacciones",
+                     t.id,
                      {{"status", "pending"},
                       {"amount", t.amount},
                       {"currency", t.currency},
@@ -290,8 +293,8 @@ Result<PurchaseResult> PurchaseService::finish(const Actor& actor, const std::st
     request.currency = tx.currency;
     request.idempotency_key = tx.id;
     request.description = "rifa " + tx.rifa_id + ": " + std::to_string(sale.tickets.size()) + " ticket(s)";
-    request.metadata = {{"rifa_id", tx.rifa_id}, {"user_id", tx.user_id}, {"transaccion_id", tx.id},
-                        {"numeros", numeros}};
+    request.metadata = {
+        {"rifa_id", tx.rifa_id}, {"user_id", tx.user_id}, {"transaccion_id", tx.id}, {"numeros", numeros}};
     if (tx.payment_method) request.metadata["payment_method"] = *tx.payment_method;
     auto answer = payments_.create(tx.provider, request);
     if (answer) {
@@ -338,13 +341,13 @@ Result<PurchaseResult> PurchaseService::finish(const Actor& actor, const std::st
     if (s.transaccion.status == PaymentStatus::kFailed) {
       if (refused) return encode_error(*refused);
       if (outcome.sale_refused) {
-        return encode_error(make_error(ErrorCode::kConflict, "rifa " + rifa_id +
-                                                                 " stopped selling while the payment was being made: " +
-                                                                 *outcome.sale_refused));
+        return encode_error(make_error(
+            ErrorCode::kConflict,
+            "rifa " + rifa_id + " stopped selling while the payment was being made: " + *outcome.sale_refused));
       }
-      return encode_error(make_error(ErrorCode::kPaymentDeclined,
-                                     "payment declined by the provider: " +
-                                         s.transaccion.failure_reason.value_or("no reason given")));
+      return encode_error(
+          make_error(ErrorCode::kPaymentDeclined,
+                     "payment declined by the provider: " + s.transaccion.failure_reason.value_or("no reason given")));
     }
     nlohmann::json body = receipt_json(s);
     if (s.transaccion.status == PaymentStatus::kPending && !next_action.is_null()) body["next_action"] = next_action;
@@ -403,9 +406,9 @@ Result<PurchaseResult> PurchaseService::finish(const Actor& actor, const std::st
   if (charged && after.status == PaymentStatus::kFailed && after.provider_ref) {
     // Charged, but the rifa stopped selling (or closed and released the hold) meanwhile: the
     // money goes back now; a failure here is retried by the next confirmation or by hand.
-    auto refunded = refund_late_payment(sales_, payments_, clock_, after, *after.provider_ref,
-                                        settled->sale_refused.value_or("the numbers were released"),
-                                        actor.user_id, "purchase");
+    auto refunded =
+        refund_late_payment(sales_, payments_, clock_, after, *after.provider_ref,
+                            settled->sale_refused.value_or("the numbers were released"), actor.user_id, "purchase");
     if (!refunded) return refunded.error();
   }
   return decode(answer, false);

@@ -9,7 +9,9 @@ namespace rifa::engine {
 
 Result<int32_t> parse_rake(std::string_view text) {
   const auto bad = [] {
-    return invalid_field("rake", "must be a decimal between 0 and 1 with at most 4 decimals, as a string (\"0.2500\") or a number (0.25)");
+    return invalid_field(
+        "rake",
+        "must be a decimal between 0 and 1 with at most 4 decimals, as a string (\"0.2500\") or a number (0.25)");
   };
   if (text.empty() || text.size() > 6) return bad();
   int32_t units = 0;

@@ -66,9 +66,9 @@ struct ParticipationReport {
   RifaKey rifa;
   std::string estado;
   int64_t total_boletas = 0;
-  int64_t vendidas = 0;        // vendido + ganador
-  int64_t jugadores = 0;       // distinct buyers of those tickets
-  int64_t ventas = 0;          // what those tickets cost
+  int64_t vendidas = 0;            // vendido + ganador
+  int64_t jugadores = 0;           // distinct buyers of those tickets
+  int64_t ventas = 0;              // what those tickets cost
   std::vector<DailySales> by_day;  // by purchase day, ascending
 };
 
@@ -86,7 +86,7 @@ struct WithholdingRow {
   std::string email;
   std::string documento_tipo;    // CC, CE, PP (users.documento_tipo); empty for accounts without one
   std::string documento_numero;  // what the operator declares to the DIAN per beneficiary
-  std::string tipo;  // cash | in_kind
+  std::string tipo;              // cash | in_kind
   int tier = 0;
   int numero = 0;
   int64_t bruto = 0;

@@ -56,7 +56,7 @@ Result<void> check_range(const Actor& actor, const std::string& desde, const std
 }  // namespace
 
 Result<WithholdingReport> ReportService::withholdings(const Actor& actor, const std::string& desde,
-                                                     const std::string& hasta) {
+                                                      const std::string& hasta) {
   if (auto ok = check_range(actor, desde, hasta); !ok) return ok.error();
   auto rows = repository_.withholdings(DayRange{desde, hasta});
   if (!rows) return rows.error();

@@ -132,8 +132,8 @@ Result<std::string> RifaService::default_fecha_sorteo(const Rifa& r) {
   for (const auto& draw : **draws) {
     if (draw.at > r.fecha_fin) return draw.date;
   }
-  return invalid_field("fecha_fin", "the lottery '" + *instance + "' has no draw in the " + std::to_string(kLookAheadDays) +
-                                        " days after " + fin_date);
+  return invalid_field("fecha_fin", "the lottery '" + *instance + "' has no draw in the " +
+                                        std::to_string(kLookAheadDays) + " days after " + fin_date);
 }
 
 Result<TimePoint> RifaService::draw_instant(const Rifa& r) {
@@ -281,7 +281,8 @@ Result<RifaView> RifaService::update(const Actor& actor, const std::string& id, 
   if (auto ok = check(r); !ok) return ok.error();
   // Only a pendiente rifa can take new rules or a new size (after activation both are frozen and
   // the repository answers 409), so only then are the rules checked against them.
-  if (before.estado == RifaEstado::kPendiente && (r.reglas != before.reglas || r.total_boletas != before.total_boletas)) {
+  if (before.estado == RifaEstado::kPendiente &&
+      (r.reglas != before.reglas || r.total_boletas != before.total_boletas)) {
     if (auto ok = check_reglas(r); !ok) return ok.error();
   }
   if (r.loteria_id != before.loteria_id) {
@@ -335,7 +336,8 @@ Result<RifaView> RifaService::update(const Actor& actor, const std::string& id, 
   nlohmann::json changes = nlohmann::json::object();
   const nlohmann::json old_fields = describe(before), new_fields = describe(r);
   for (auto it = new_fields.begin(); it != new_fields.end(); ++it) {
-    if (old_fields.at(it.key()) != it.value()) changes[it.key()] = {{"from", old_fields.at(it.key())}, {"to", it.value()}};
+    if (old_fields.at(it.key()) != it.value())
+      changes[it.key()] = {{"from", old_fields.at(it.key())}, {"to", it.value()}};
   }
   if (changes.empty()) return current;
   // What the change implies, decided here; the repository checks the facts named in it on the
@@ -358,8 +360,7 @@ Result<RifaView> RifaService::update(const Actor& actor, const std::string& id, 
   auto outcome = rifas_.apply(change);
   if (!outcome) return outcome.error();
   switch (outcome->status) {
-    case RifaChangeOutcome::Status::kApplied:
-      break;
+    case RifaChangeOutcome::Status::kApplied: break;
     case RifaChangeOutcome::Status::kNotFound:
       return make_error(ErrorCode::kNotFound, "rifa " + r.id + " does not exist");
     case RifaChangeOutcome::Status::kEstadoChanged:
@@ -367,11 +368,12 @@ Result<RifaView> RifaService::update(const Actor& actor, const std::string& id, 
                          "the rifa is now " + outcome->stored_estado + " (it was " + to_string(before.estado) +
                              " when this change was read): read it again and retry");
     case RifaChangeOutcome::Status::kTicketsTaken:
-      return field_error(ErrorCode::kConflict, locked_field,
-                         "locked because " + std::to_string(outcome->tickets_taken) +
-                             " ticket(s) are already reserved or sold");
+      return field_error(
+          ErrorCode::kConflict, locked_field,
+          "locked because " + std::to_string(outcome->tickets_taken) + " ticket(s) are already reserved or sold");
     case RifaChangeOutcome::Status::kChangedMeanwhile:
-      return field_error(ErrorCode::kConflict, "estado", "the rifa changed while this change was written: read it again and retry");
+      return field_error(ErrorCode::kConflict, "estado",
+                         "the rifa changed while this change was written: read it again and retry");
   }
   return get(id);
 }

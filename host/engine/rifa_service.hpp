@@ -78,8 +78,8 @@ struct LoteriaDraws {
 // (engine/settlement/refund_service.hpp does the refunds).
 class RifaService {
  public:
-  RifaService(RifaRepository& rifas, CategoriaRepository& categorias, LoteriaRepository& loterias,
-              const Clock& clock, IdGenerator& ids);
+  RifaService(RifaRepository& rifas, CategoriaRepository& categorias, LoteriaRepository& loterias, const Clock& clock,
+              IdGenerator& ids);
 
   // The role rule on its own, so the API can refuse before reading a body.
   Result<void> authorize_write(const Actor& actor) const;

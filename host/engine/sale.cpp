@@ -13,7 +13,8 @@ const char* to_string(PaymentStatus status) {
 }
 
 std::optional<PaymentStatus> parse_payment_status(std::string_view text) {
-  for (auto s : {PaymentStatus::kPending, PaymentStatus::kSucceeded, PaymentStatus::kFailed, PaymentStatus::kRefunded}) {
+  for (auto s :
+       {PaymentStatus::kPending, PaymentStatus::kSucceeded, PaymentStatus::kFailed, PaymentStatus::kRefunded}) {
     if (text == to_string(s)) return s;
   }
   return std::nullopt;

@@ -18,7 +18,7 @@ std::optional<Rol> parse_rol(std::string_view text);
 struct User {
   std::string id;
   std::string nombre;
-  std::string email;  // stored normalised: NFKC + case fold (engine/email_identity.hpp)
+  std::string email;           // stored normalised: NFKC + case fold (engine/email_identity.hpp)
   std::string email_skeleton;  // its confusable skeleton; empty when not computed yet
   std::optional<std::string> telefono;
   std::string hashed_password;
@@ -34,7 +34,7 @@ struct User {
   std::map<std::string, bool> notificaciones;
   // Issue 15. YYYY-MM-DD; empty for accounts made before it was asked for (they cannot buy).
   std::optional<std::string> fecha_nacimiento;
-  std::optional<std::string> documento_tipo;    // CC, CE, PP
+  std::optional<std::string> documento_tipo;  // CC, CE, PP
   std::optional<std::string> documento_numero;
   // Consent to the data policy (Ley 1581 de 2012): its version and when it was given.
   std::optional<std::string> consentimiento_version;

@@ -44,7 +44,8 @@ class UserRepository {
   virtual Result<Page<User>> list(const PageRequest& page) = 0;
   // Writes only the present members of `changes`, and the audit entries, in one transaction;
   // answers the row as it is after the write. kNotFound for an unknown id.
-  virtual Result<User> update(const std::string& id, const UserChanges& changes, const std::vector<AuditEntry>& audit) = 0;
+  virtual Result<User> update(const std::string& id, const UserChanges& changes,
+                              const std::vector<AuditEntry>& audit) = 0;
   // Rows whose email_skeleton is not computed yet (written before it existed, or by hand): id, email.
   virtual Result<std::vector<std::pair<std::string, std::string>>> without_email_skeleton() = 0;
   // kConflict when another account already has this skeleton.

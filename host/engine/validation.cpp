@@ -38,7 +38,8 @@ bool is_valid_email(std::string_view email) {
   if (at == std::string_view::npos || at == 0 || email.find('@', at + 1) != std::string_view::npos) return false;
   const std::string_view domain = email.substr(at + 1);
   const auto dot = domain.find('.');
-  return dot != std::string_view::npos && dot > 0 && domain.back() != '.' && domain.find("..") == std::string_view::npos;
+  return dot != std::string_view::npos && dot > 0 && domain.back() != '.' &&
+         domain.find("..") == std::string_view::npos;
 }
 
 }  // namespace rifa::engine

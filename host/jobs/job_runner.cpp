@@ -39,9 +39,7 @@ void JobRunner::worker_loop() {
     bool worked = false;
     try {
       worked = run_one();
-    } catch (const std::exception& e) {
-      logger_->error("job worker: {}", e.what());
-    }
+    } catch (const std::exception& e) { logger_->error("job worker: {}", e.what()); }
     if (!worked) {
       std::unique_lock lock(wake_mutex_);
       wake_.wait_for(lock, options_.idle_poll, [this] { return stopping_.load(); });
@@ -68,9 +66,7 @@ bool JobRunner::run_one() {
       outcome = it->second.first(job);
     } catch (const std::exception& e) {
       outcome = make_error(ErrorCode::kInternal, std::string("handler threw: ") + e.what());
-    } catch (...) {
-      outcome = make_error(ErrorCode::kInternal, "handler threw a non-standard exception");
-    }
+    } catch (...) { outcome = make_error(ErrorCode::kInternal, "handler threw a non-standard exception"); }
   }
 
   if (outcome.ok()) {

@@ -24,15 +24,18 @@ Result<TickReport> SettlementScheduler::tick() {
   auto due = repo_.due_for_close(now, options_.batch);
   if (!due) return due.error();
   for (const auto& rifa_id : *due) {
-    jobs::EnqueueRequest r{jobs::kRifaClose, {{"rifa_id", rifa_id}}, now, std::string("close:") + rifa_id,
-                           options_.job_max_attempts};
+    jobs::EnqueueRequest r{
+        jobs::kRifaClose, {{"rifa_id", rifa_id}}, now, std::string("close:") + rifa_id, options_.job_max_attempts};
     if (auto ok = enqueue(std::move(r), report.close_jobs); !ok) return ok.error();
   }
   auto waiting = repo_.awaiting_draw(options_.batch);
   if (!waiting) return waiting.error();
   for (const auto& rifa_id : *waiting) {
     // Same key as close() uses: when that job exists (queued, waiting for the draw), this is a no-op.
-    jobs::EnqueueRequest r{jobs::kRifaSettle, {{"rifa_id", rifa_id}}, now, std::string("settle:") + rifa_id,
+    jobs::EnqueueRequest r{jobs::kRifaSettle,
+                           {{"rifa_id", rifa_id}},
+                           now,
+                           std::string("settle:") + rifa_id,
                            SettlementOptions{}.settle_max_attempts};
     if (auto ok = enqueue(std::move(r), report.settle_jobs); !ok) return ok.error();
   }
@@ -72,11 +75,10 @@ void SettlementScheduler::loop() {
       if (!report) {
         logger_->error("scheduler tick failed: {}", report.error().message);
       } else if (report->close_jobs || report->settle_jobs) {
-        logger_->info("scheduler: {} closing(s) and {} settlement(s) enqueued", report->close_jobs, report->settle_jobs);
+        logger_->info("scheduler: {} closing(s) and {} settlement(s) enqueued", report->close_jobs,
+                      report->settle_jobs);
       }
-    } catch (const std::exception& e) {
-      logger_->error("scheduler tick threw: {}", e.what());
-    }
+    } catch (const std::exception& e) { logger_->error("scheduler tick threw: {}", e.what()); }
     std::unique_lock lock(mutex_);
     if (wake_.wait_for(lock, options_.interval, [this] { return stopping_; })) return;
   }

@@ -30,8 +30,8 @@ struct SchedulerOptions {
 };
 
 struct TickReport {
-  int close_jobs = 0;    // newly enqueued
-  int settle_jobs = 0;   // newly enqueued (safety net)
+  int close_jobs = 0;   // newly enqueued
+  int settle_jobs = 0;  // newly enqueued (safety net)
   int periodic_jobs = 0;
 };
 

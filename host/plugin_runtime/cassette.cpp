@@ -69,8 +69,7 @@ Result<Cassette> Cassette::load(const fs::path& dir) {
   } catch (const json::parse_error& e) {
     return make_error(ErrorCode::kParse, "cassette " + index.string() + ": invalid JSON: " + e.what());
   }
-  if (!doc.is_object() || doc.value("version", 0) != 1 || !doc.contains("exchanges") ||
-      !doc["exchanges"].is_array()) {
+  if (!doc.is_object() || doc.value("version", 0) != 1 || !doc.contains("exchanges") || !doc["exchanges"].is_array()) {
     return make_error(ErrorCode::kParse,
                       "cassette " + index.string() + ": expected {\"version\": 1, \"exchanges\": [...]}");
   }
@@ -102,18 +101,16 @@ Result<Cassette> Cassette::load(const fs::path& dir) {
         const auto& err = item["error"];
         const auto code = code_from_name(err.at("code").get<std::string>());
         if (!code) {
-          return make_error(ErrorCode::kParse,
-                            where + ": error.code must be timeout, unavailable, permission_denied or "
-                                    "invalid_argument");
+          return make_error(ErrorCode::kParse, where +
+                                                   ": error.code must be timeout, unavailable, permission_denied or "
+                                                   "invalid_argument");
         }
         ex.error = Error{*code, err.value("message", "recorded failure")};
       } else {
         return make_error(ErrorCode::kParse, where + ": needs a \"response\" or an \"error\"");
       }
       cassette.exchanges_.push_back(std::move(ex));
-    } catch (const json::exception& e) {
-      return make_error(ErrorCode::kParse, where + ": " + e.what());
-    }
+    } catch (const json::exception& e) { return make_error(ErrorCode::kParse, where + ": " + e.what()); }
   }
   return cassette;
 }

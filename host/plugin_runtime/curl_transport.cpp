@@ -73,24 +73,22 @@ std::string resolve_location(const std::string& base, const std::string& locatio
   if (!location.empty() && location.front() == '/') return origin + location;
   const auto last_slash = base.rfind('/');
   return (last_slash == std::string::npos || last_slash < scheme_end + 3 ? origin + "/"
-                                                                          : base.substr(0, last_slash + 1)) +
+                                                                         : base.substr(0, last_slash + 1)) +
          location;
 }
 
 }  // namespace
 
-CurlTransport::CurlTransport(CurlTransportOptions options) : options_(std::move(options)) {
-  ensure_curl_global();
-}
+CurlTransport::CurlTransport(CurlTransportOptions options) : options_(std::move(options)) { ensure_curl_global(); }
 
 Result<HttpResponse> CurlTransport::perform(const HttpRequest& request) {
   HttpRequest hop = request;
   for (int redirects = 0;; ++redirects) {
     Result<HttpResponse> result = perform_once(hop);
     for (int attempt = 0; attempt < options_.retries; ++attempt) {
-      const bool retryable = !result.ok() ? (result.error().code == ErrorCode::kTimeout ||
-                                             result.error().code == ErrorCode::kUnavailable)
-                                          : result->status >= 500;
+      const bool retryable =
+          !result.ok() ? (result.error().code == ErrorCode::kTimeout || result.error().code == ErrorCode::kUnavailable)
+                       : result->status >= 500;
       if (!retryable) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(options_.retry_backoff_ms << attempt));
       result = perform_once(hop);
@@ -107,9 +105,9 @@ Result<HttpResponse> CurlTransport::perform(const HttpRequest& request) {
     }
     if (location.empty()) return result;
     if (redirects >= options_.max_redirects) {
-      return make_error(ErrorCode::kUnavailable,
-                        "too many redirects (more than " + std::to_string(options_.max_redirects) +
-                            ") starting at " + request.url);
+      return make_error(
+          ErrorCode::kUnavailable,
+          "too many redirects (more than " + std::to_string(options_.max_redirects) + ") starting at " + request.url);
     }
     hop.url = resolve_location(hop.url, location);
     if (status == 303 || ((status == 301 || status == 302) && hop.method == "POST")) {
@@ -142,8 +140,7 @@ Result<HttpResponse> CurlTransport::perform_once(const HttpRequest& request) {
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms));
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::min(options_.connect_timeout_ms, timeout_ms)));
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min(options_.connect_timeout_ms, timeout_ms)));
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(c, CURLOPT_USERAGENT, options_.user_agent.c_str());
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
@@ -176,8 +173,7 @@ Result<HttpResponse> CurlTransport::perform_once(const HttpRequest& request) {
   if (code != CURLE_OK) {
     const std::string detail = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
     if (sink.too_large) {
-      return make_error(ErrorCode::kUnavailable, request.method + " " + request.url +
-                                                     ": response larger than " +
+      return make_error(ErrorCode::kUnavailable, request.method + " " + request.url + ": response larger than " +
                                                      std::to_string(options_.max_body_bytes) + " bytes");
     }
     if (code == CURLE_OPERATION_TIMEDOUT) {

@@ -31,8 +31,7 @@ void host_log(rifa_host* host, rifa_log_level level, const char* message, size_t
 
 int64_t host_now_unix_ms(rifa_host* host) {
   if (host && host->services.now_unix_ms) return host->services.now_unix_ms();
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -53,8 +52,8 @@ rifa_status status_for(ErrorCode code) {
   }
 }
 
-rifa_status host_http_request(rifa_host* host, const rifa_http_request* request,
-                              rifa_http_response* response, rifa_call* error_call) {
+rifa_status host_http_request(rifa_host* host, const rifa_http_request* request, rifa_http_response* response,
+                              rifa_call* error_call) {
   auto fail = [&](rifa_status status, const std::string& message) {
     if (error_call) error_call->error = message;
     return status;
@@ -67,12 +66,10 @@ rifa_status host_http_request(rifa_host* host, const rifa_http_request* request,
     if (!problem.empty()) return fail(RIFA_ERR_INVALID_ARGUMENT, "http_request: " + problem);
   }
   const rifa_http_request in = sdk::abi::read_covered(*request);
-  if (!in.url || !in.method) {
-    return fail(RIFA_ERR_INVALID_ARGUMENT, "http_request: method and url are required");
-  }
+  if (!in.url || !in.method) { return fail(RIFA_ERR_INVALID_ARGUMENT, "http_request: method and url are required"); }
   if (!host->services.transport) {
-    return fail(RIFA_ERR_TRANSPORT, "http_request: this host gives plugin '" + host->instance_id +
-                                        "' no HTTP transport");
+    return fail(RIFA_ERR_TRANSPORT,
+                "http_request: this host gives plugin '" + host->instance_id + "' no HTTP transport");
   }
   HttpRequest req;
   req.method = in.method;
@@ -84,14 +81,14 @@ rifa_status host_http_request(rifa_host* host, const rifa_http_request* request,
   const auto started = std::chrono::steady_clock::now();
   Result<HttpResponse> result = host->services.transport->perform(req);
   if (auto* metrics = host->services.metrics) {
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     metrics
         ->counter("rifa_plugin_http_requests_total", "HTTP exchanges made by plugins",
                   {{"instance", host->instance_id}, {"outcome", result ? "ok" : to_string(result.error().code)}})
         .inc();
-    metrics->histogram("rifa_plugin_http_duration_seconds", "Duration of plugin HTTP exchanges",
-                       {{"instance", host->instance_id}})
+    metrics
+        ->histogram("rifa_plugin_http_duration_seconds", "Duration of plugin HTTP exchanges",
+                    {{"instance", host->instance_id}})
         .observe(elapsed);
   }
   if (!result) return fail(status_for(result.error().code), result.error().message);
@@ -119,14 +116,8 @@ void host_http_response_release(rifa_host*, rifa_http_response* response) {
 
 const rifa_host_api* host_api_table() {
   static const rifa_host_api table = {
-      sizeof(rifa_host_api),
-      RIFA_ABI_VERSION_MAJOR,
-      RIFA_ABI_VERSION_MINOR,
-      host_log,
-      host_now_unix_ms,
-      host_http_request,
-      host_http_response_release,
-      host_call_set_result,
+      sizeof(rifa_host_api), RIFA_ABI_VERSION_MAJOR, RIFA_ABI_VERSION_MINOR,     host_log,
+      host_now_unix_ms,      host_http_request,      host_http_response_release, host_call_set_result,
       host_call_set_error,
   };
   return &table;

@@ -58,8 +58,7 @@ bool egress_allowed(const std::vector<std::string>& allow_globs, const std::stri
     if (glob == "*" || glob == host) return true;
     if (glob.rfind("*.", 0) == 0) {
       const std::string suffix = glob.substr(1);  // ".example.com"
-      if (host.size() > suffix.size() &&
-          host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      if (host.size() > suffix.size() && host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0) {
         return true;
       }
     }

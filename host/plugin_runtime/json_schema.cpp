@@ -46,13 +46,11 @@ std::string join_types(const json& type) {
 
 // Counts code points, not bytes: minLength/maxLength are about characters.
 size_t utf8_length(const std::string& s) {
-  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
+  return static_cast<size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
-void validate(const json& schema, const json& value, const std::string& path,
-              std::vector<std::string>& errors) {
+void validate(const json& schema, const json& value, const std::string& path, std::vector<std::string>& errors) {
   if (!schema.is_object()) return;
 
   if (auto it = schema.find("type"); it != schema.end()) {
@@ -60,8 +58,7 @@ void validate(const json& schema, const json& value, const std::string& path,
     if (it->is_string()) {
       ok = matches_type(it->get<std::string>(), value);
     } else if (it->is_array()) {
-      ok = std::any_of(it->begin(), it->end(),
-                       [&](const json& t) { return t.is_string() && matches_type(t, value); });
+      ok = std::any_of(it->begin(), it->end(), [&](const json& t) { return t.is_string() && matches_type(t, value); });
     }
     if (!ok) {
       errors.push_back(path + ": expected " + join_types(*it) + ", got " + type_name(value));
@@ -76,12 +73,12 @@ void validate(const json& schema, const json& value, const std::string& path,
   }
 
   if (value.is_number()) {
-    if (auto it = schema.find("minimum"); it != schema.end() && it->is_number() &&
-                                          value.get<double>() < it->get<double>()) {
+    if (auto it = schema.find("minimum");
+        it != schema.end() && it->is_number() && value.get<double>() < it->get<double>()) {
       errors.push_back(path + ": " + value.dump() + " is less than the minimum " + it->dump());
     }
-    if (auto it = schema.find("maximum"); it != schema.end() && it->is_number() &&
-                                          value.get<double>() > it->get<double>()) {
+    if (auto it = schema.find("maximum");
+        it != schema.end() && it->is_number() && value.get<double>() > it->get<double>()) {
       errors.push_back(path + ": " + value.dump() + " is greater than the maximum " + it->dump());
     }
   }
@@ -99,8 +96,7 @@ void validate(const json& schema, const json& value, const std::string& path,
     if (auto it = schema.find("pattern"); it != schema.end() && it->is_string()) {
       try {
         if (!std::regex_search(s, std::regex(it->get<std::string>(), std::regex::ECMAScript))) {
-          errors.push_back(path + ": " + value.dump() + " does not match the pattern " +
-                           it->get<std::string>());
+          errors.push_back(path + ": " + value.dump() + " does not match the pattern " + it->get<std::string>());
         }
       } catch (const std::regex_error&) {
         errors.push_back(path + ": the schema's pattern " + it->dump() + " is not a valid regex");
@@ -141,11 +137,9 @@ void validate(const json& schema, const json& value, const std::string& path,
         validate(*p, item, child, errors);
       } else if (additional != schema.end() && additional->is_boolean() && !additional->get<bool>()) {
         std::string allowed;
-        for (const auto& [name, unused] : properties.items()) {
-          allowed += (allowed.empty() ? "" : ", ") + name;
-        }
-        errors.push_back(child + ": unknown property '" + key + "' (allowed: " +
-                         (allowed.empty() ? "none" : allowed) + ")");
+        for (const auto& [name, unused] : properties.items()) { allowed += (allowed.empty() ? "" : ", ") + name; }
+        errors.push_back(child + ": unknown property '" + key + "' (allowed: " + (allowed.empty() ? "none" : allowed) +
+                         ")");
       } else if (additional != schema.end() && additional->is_object()) {
         validate(*additional, item, child, errors);
       }
@@ -154,9 +148,9 @@ void validate(const json& schema, const json& value, const std::string& path,
 }
 
 const std::set<std::string> kSupportedKeywords = {
-    "$schema", "$id", "title", "description", "type", "properties", "required",
-    "additionalProperties", "enum", "minimum", "maximum", "minLength", "maxLength", "pattern",
-    "items", "minItems", "maxItems", "default", "examples"};
+    "$schema",  "$id",     "title",   "description", "type",      "properties", "required", "additionalProperties",
+    "enum",     "minimum", "maximum", "minLength",   "maxLength", "pattern",    "items",    "minItems",
+    "maxItems", "default", "examples"};
 
 void check_subset(const json& schema, const std::string& path, std::vector<std::string>& errors) {
   if (!schema.is_object()) {
@@ -183,8 +177,7 @@ void check_subset(const json& schema, const std::string& path, std::vector<std::
 
 }  // namespace
 
-std::vector<std::string> validate_against_schema(const json& schema, const json& value,
-                                                 const std::string& root_path) {
+std::vector<std::string> validate_against_schema(const json& schema, const json& value, const std::string& root_path) {
   std::vector<std::string> errors;
   validate(schema, value, root_path, errors);
   return errors;

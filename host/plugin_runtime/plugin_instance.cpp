@@ -9,9 +9,7 @@
 namespace rifa::plugin_runtime {
 namespace {
 
-std::string where(const PluginSpec& spec) {
-  return "plugin '" + spec.id + "' (" + spec.library_path.string() + ")";
-}
+std::string where(const PluginSpec& spec) { return "plugin '" + spec.id + "' (" + spec.library_path.string() + ")"; }
 
 }  // namespace
 
@@ -36,17 +34,15 @@ std::string status_name(rifa_status status) {
 }
 
 Result<std::unique_ptr<PluginInstance>> PluginInstance::create(std::shared_ptr<PluginLibrary> library,
-                                                               const PluginSpec& spec,
-                                                               HostServices services) {
+                                                               const PluginSpec& spec, HostServices services) {
   const ManifestInfo& info = library->info();
   if (spec.expected_kind != RIFA_KIND_INVALID && info.kind != spec.expected_kind) {
-    return make_error(ErrorCode::kPluginLoad,
-                      where(spec) + ": configured as a " + kind_name(spec.expected_kind) +
-                          " plugin, but the library is a " + kind_name(info.kind) + " plugin ('" +
-                          info.name + "')");
+    return make_error(ErrorCode::kPluginLoad, where(spec) + ": configured as a " + kind_name(spec.expected_kind) +
+                                                  " plugin, but the library is a " + kind_name(info.kind) +
+                                                  " plugin ('" + info.name + "')");
   }
-  const auto problems = validate_against_schema(info.config_schema, spec.config,
-                                                "plugins.instances." + spec.id + ".config");
+  const auto problems =
+      validate_against_schema(info.config_schema, spec.config, "plugins.instances." + spec.id + ".config");
   if (!problems.empty()) {
     std::string message = where(spec) + ": config rejected by the plugin's schema: ";
     for (size_t i = 0; i < problems.size(); ++i) message += (i ? "; " : "") + problems[i];
@@ -66,8 +62,7 @@ Result<std::unique_ptr<PluginInstance>> PluginInstance::create(std::shared_ptr<P
   void* handle = nullptr;
   rifa_status status = RIFA_ERR_INTERNAL;
   try {
-    status = m.create(host_api_table(), instance->host_.get(), spec.id.c_str(), config_text.c_str(), &call,
-                      &handle);
+    status = m.create(host_api_table(), instance->host_.get(), spec.id.c_str(), config_text.c_str(), &call, &handle);
   } catch (const std::exception& e) {
     return make_error(ErrorCode::kPluginLoad,
                       where(spec) + ": init threw an exception across the ABI boundary: " + e.what());
@@ -75,13 +70,11 @@ Result<std::unique_ptr<PluginInstance>> PluginInstance::create(std::shared_ptr<P
     return make_error(ErrorCode::kPluginLoad, where(spec) + ": init threw an exception across the ABI boundary");
   }
   if (status != RIFA_OK) {
-    return make_error(status == RIFA_ERR_CONFIG ? ErrorCode::kConfigInvalid : ErrorCode::kPluginLoad,
-                      where(spec) + ": init failed (" + status_name(status) + ")" +
-                          (call.error.empty() ? "" : ": " + call.error));
+    return make_error(
+        status == RIFA_ERR_CONFIG ? ErrorCode::kConfigInvalid : ErrorCode::kPluginLoad,
+        where(spec) + ": init failed (" + status_name(status) + ")" + (call.error.empty() ? "" : ": " + call.error));
   }
-  if (!handle) {
-    return make_error(ErrorCode::kPluginLoad, where(spec) + ": init returned ok but no instance");
-  }
+  if (!handle) { return make_error(ErrorCode::kPluginLoad, where(spec) + ": init returned ok but no instance"); }
   instance->instance_ = handle;
   return instance;
 }
@@ -136,12 +129,14 @@ CallOutcome PluginInstance::invoke(const char* operation, const std::function<ri
         ->counter("rifa_plugin_calls_total", "Calls into plugin instances",
                   {{"instance", id()}, {"operation", operation}, {"status", status_name(outcome.status)}})
         .inc();
-    metrics->histogram("rifa_plugin_call_duration_seconds", "Duration of calls into plugin instances",
-                       {{"instance", id()}, {"operation", operation}})
+    metrics
+        ->histogram("rifa_plugin_call_duration_seconds", "Duration of calls into plugin instances",
+                    {{"instance", id()}, {"operation", operation}})
         .observe(elapsed);
     if (outcome.status != RIFA_OK && outcome.status != RIFA_NOT_PUBLISHED) {
-      metrics->counter("rifa_plugin_errors_total", "Plugin calls that ended in an error",
-                       {{"instance", id()}, {"operation", operation}})
+      metrics
+          ->counter("rifa_plugin_errors_total", "Plugin calls that ended in an error",
+                    {{"instance", id()}, {"operation", operation}})
           .inc();
     }
   }
@@ -161,10 +156,8 @@ bool is_instance_failure(rifa_status status) {
     case RIFA_ERR_TIMEOUT:
     case RIFA_ERR_VALIDATION:
     case RIFA_ERR_NOT_RECORDED:
-    case RIFA_ERR_INTERNAL:
-      return true;
-    default:
-      return false;
+    case RIFA_ERR_INTERNAL: return true;
+    default: return false;
   }
 }
 
@@ -183,8 +176,7 @@ CallOutcome PluginInstance::fetch_draw(const std::string& date_iso) {
   return invoke("fetch_draw", [&](rifa_call* c) { return v->fetch_draw(instance_, date_iso.c_str(), c); });
 }
 
-CallOutcome PluginInstance::parse_page(const std::string& date_iso, const std::string& url,
-                                       const std::string& body) {
+CallOutcome PluginInstance::parse_page(const std::string& date_iso, const std::string& url, const std::string& body) {
   const auto* v = library_->manifest().lottery;
   if (!v) return wrong_kind("parse_page", id());
   return invoke("parse_page", [&](rifa_call* c) {
@@ -215,7 +207,8 @@ CallOutcome PluginInstance::draw_dates(const std::string& from_iso, const std::s
     o.error = "plugin '" + id() + "' publishes no draw calendar";
     return o;
   }
-  return invoke("draw_dates", [&](rifa_call* c) { return v->draw_dates(instance_, from_iso.c_str(), to_iso.c_str(), c); });
+  return invoke("draw_dates",
+                [&](rifa_call* c) { return v->draw_dates(instance_, from_iso.c_str(), to_iso.c_str(), c); });
 }
 
 CallOutcome PluginInstance::create_payment(const std::string& request_json) {

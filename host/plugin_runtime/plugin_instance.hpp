@@ -70,8 +70,8 @@ class PluginInstance {
  public:
   // Validates `spec.config` against the plugin's schema, then calls its create. Errors read
   // "plugin 'ID' (PATH): REASON".
-  static Result<std::unique_ptr<PluginInstance>> create(std::shared_ptr<PluginLibrary> library,
-                                                        const PluginSpec& spec, HostServices services);
+  static Result<std::unique_ptr<PluginInstance>> create(std::shared_ptr<PluginLibrary> library, const PluginSpec& spec,
+                                                        HostServices services);
   ~PluginInstance();
   PluginInstance(const PluginInstance&) = delete;
   PluginInstance& operator=(const PluginInstance&) = delete;

@@ -89,8 +89,7 @@ Result<std::shared_ptr<PluginLibrary>> PluginLibrary::load(const fs::path& path)
   lib->library_.load(path, ec, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   if (ec || !lib->library_.is_loaded()) {
     const char* detail = dlerror();
-    return load_error(path, std::string("cannot be loaded as a shared library: ") +
-                                (detail ? detail : ec.message()));
+    return load_error(path, std::string("cannot be loaded as a shared library: ") + (detail ? detail : ec.message()));
   }
   if (!lib->library_.has(RIFA_PLUGIN_ENTRY_SYMBOL)) {
     return load_error(path, std::string("no entry symbol '") + RIFA_PLUGIN_ENTRY_SYMBOL +
@@ -100,9 +99,7 @@ Result<std::shared_ptr<PluginLibrary>> PluginLibrary::load(const fs::path& path)
   const rifa_plugin_manifest* m = nullptr;
   try {
     m = entry();
-  } catch (...) {
-    return load_error(path, "the entry symbol threw an exception");
-  }
+  } catch (...) { return load_error(path, "the entry symbol threw an exception"); }
   if (!m) return load_error(path, "the entry symbol returned no manifest");
   // The version fields come first in every ABI: read them before anything else.
   if (m->struct_size < sdk::abi::kManifestVersionEnd) {
@@ -112,13 +109,12 @@ Result<std::shared_ptr<PluginLibrary>> PluginLibrary::load(const fs::path& path)
                                 std::to_string(sdk::abi::v1_0::manifest) + " bytes");
   }
   const std::string plugin_abi = std::to_string(m->abi_major) + "." + std::to_string(m->abi_minor);
-  const std::string host_abi =
-      std::to_string(RIFA_ABI_VERSION_MAJOR) + "." + std::to_string(RIFA_ABI_VERSION_MINOR);
+  const std::string host_abi = std::to_string(RIFA_ABI_VERSION_MAJOR) + "." + std::to_string(RIFA_ABI_VERSION_MINOR);
   if (m->abi_major != RIFA_ABI_VERSION_MAJOR) {
     return load_error(path, "ABI major " + std::to_string(m->abi_major) + " (plugin built for " + plugin_abi +
-                                "), host supports " + std::to_string(RIFA_ABI_VERSION_MAJOR) +
-                                " (" + host_abi + "): rebuild the plugin against RifaSDK " +
-                                std::to_string(RIFA_ABI_VERSION_MAJOR) + ".x");
+                                "), host supports " + std::to_string(RIFA_ABI_VERSION_MAJOR) + " (" + host_abi +
+                                "): rebuild the plugin against RifaSDK " + std::to_string(RIFA_ABI_VERSION_MAJOR) +
+                                ".x");
   }
   if (m->abi_minor > RIFA_ABI_VERSION_MINOR) {
     return load_error(path, "ABI " + plugin_abi + " is newer than the host's " + host_abi +

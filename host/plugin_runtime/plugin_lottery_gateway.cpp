@@ -2,12 +2,12 @@
 
 namespace rifa::plugin_runtime {
 
+using settlement::days_between;
 using settlement::DrawFetch;
 using settlement::DrawFetchStatus;
 using settlement::DrawSchedule;
 using settlement::parse_draw_dates;
 using settlement::parse_draw_schedule;
-using settlement::days_between;
 
 namespace {
 
@@ -33,7 +33,8 @@ Result<DrawSchedule> PluginLotteryGateway::schedule(const std::string& instance)
   auto p = lottery(registry_, instance);
   if (!p) return make_error(ErrorCode::kNotFound, "no lottery plugin instance '" + instance + "' is loaded");
   auto call = p->schedule();
-  if (!call.ok()) return make_error(ErrorCode::kUnsupported, "lottery '" + instance + "' gives no schedule: " + call.error);
+  if (!call.ok())
+    return make_error(ErrorCode::kUnsupported, "lottery '" + instance + "' gives no schedule: " + call.error);
   auto parsed = nlohmann::json::parse(call.result, nullptr, false);
   if (parsed.is_discarded()) return make_error(ErrorCode::kParse, "lottery '" + instance + "': schedule is not JSON");
   return parse_draw_schedule(parsed);
@@ -63,7 +64,8 @@ Result<std::vector<engine::ScheduledDraw>> PluginLotteryGateway::draws_between(c
                                                    status_name(call.status) + "): " + call.error);
   }
   auto parsed = nlohmann::json::parse(call.result, nullptr, false);
-  if (parsed.is_discarded()) return make_error(ErrorCode::kUnavailable, "lottery '" + instance + "': draw_dates is not JSON");
+  if (parsed.is_discarded())
+    return make_error(ErrorCode::kUnavailable, "lottery '" + instance + "': draw_dates is not JSON");
   auto draws = parse_draw_dates(parsed, from_iso, to_iso);
   if (!draws) return make_error(ErrorCode::kUnavailable, "lottery '" + instance + "': " + draws.error().message);
   return draws;

@@ -11,7 +11,8 @@ Result<void> PluginNotifierGateway::deliver(const std::string& notifier, const s
     return make_error(ErrorCode::kConfigInvalid, "notify.deliver: no plugin instance '" + notifier + "' is loaded");
   }
   if (instance->kind() != RIFA_KIND_NOTIFIER) {
-    return make_error(ErrorCode::kConfigInvalid, "notify.deliver: plugin instance '" + notifier + "' is not a notifier");
+    return make_error(ErrorCode::kConfigInvalid,
+                      "notify.deliver: plugin instance '" + notifier + "' is not a notifier");
   }
   const auto outcome = instance->deliver(event.dump());
   if (!outcome.ok()) {

@@ -27,8 +27,8 @@ Error call_error(const std::string& instance, const char* operation, const plugi
 Result<nlohmann::json> parse_answer(const std::string& instance, const char* operation, const std::string& text) {
   nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
   if (!doc.is_object()) {
-    return make_error(ErrorCode::kInternal,
-                      "payment instance '" + instance + "' " + operation + " answered something that is not a JSON object");
+    return make_error(ErrorCode::kInternal, "payment instance '" + instance + "' " + operation +
+                                                " answered something that is not a JSON object");
   }
   return doc;
 }
@@ -73,7 +73,8 @@ nlohmann::json next_action_of(const nlohmann::json& doc) {
       if (text(*it, "publishable_key")) out["publishable_key"] = (*it)["publishable_key"];
       return out;
     }
-    if (type == "wait") return {{"type", type}, {"message", text(*it, "message") ? (*it)["message"] : nlohmann::json("")}};
+    if (type == "wait")
+      return {{"type", type}, {"message", text(*it, "message") ? (*it)["message"] : nlohmann::json("")}};
   }
   if (text(doc, "checkout_url")) return {{"type", "redirect"}, {"url", doc["checkout_url"]}};
   return nullptr;
@@ -161,8 +162,7 @@ Result<engine::PaymentAnswer> PluginPaymentGateway::create(const std::string& in
 }
 
 Result<engine::WebhookEvent> PluginPaymentGateway::verify_webhook(const std::string& instance,
-                                                                  const std::string& method,
-                                                                  const std::string& headers,
+                                                                  const std::string& method, const std::string& headers,
                                                                   const std::string& body) {
   auto p = payment_instance(instance);
   if (!p) return p.error();
@@ -217,12 +217,9 @@ Result<engine::ProviderOutcome> PluginPaymentGateway::send_payout(const std::str
                                                                   const engine::PayoutRequest& request) {
   auto p = payment_instance(instance);
   if (!p) return p.error();
-  const nlohmann::json body = {{"amount_cents", request.amount_cents},
-                               {"currency", request.currency},
-                               {"idempotency_key", request.idempotency_key},
-                               {"beneficiary", request.beneficiary},
-                               {"description", request.description},
-                               {"metadata", request.metadata}};
+  const nlohmann::json body = {{"amount_cents", request.amount_cents},       {"currency", request.currency},
+                               {"idempotency_key", request.idempotency_key}, {"beneficiary", request.beneficiary},
+                               {"description", request.description},         {"metadata", request.metadata}};
   return provider_outcome((*p)->payout(body.dump()), "payout_ref");
 }
 

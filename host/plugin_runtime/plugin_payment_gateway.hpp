@@ -31,7 +31,8 @@ class PluginPaymentGateway final : public engine::PaymentGateway {
   Result<std::string> refund(const std::string& instance, const std::string& provider_ref, int64_t amount_cents,
                              const std::string& idempotency_key) override;
   bool has_instance(const std::string& instance) const override { return payment_instance(instance).ok(); }
-  Result<engine::ProviderOutcome> send_payout(const std::string& instance, const engine::PayoutRequest& request) override;
+  Result<engine::ProviderOutcome> send_payout(const std::string& instance,
+                                              const engine::PayoutRequest& request) override;
   Result<engine::ProviderOutcome> send_refund(const std::string& instance, const std::string& provider_ref,
                                               int64_t amount_cents, const std::string& idempotency_key) override;
 

@@ -38,9 +38,7 @@ Result<std::shared_ptr<PluginLibrary>> PluginRegistry::library_for(const std::fi
 
 Result<std::shared_ptr<PluginInstance>> PluginRegistry::create(const PluginSpec& spec, HostServices services) {
   auto library = library_for(spec.library_path);
-  if (!library) {
-    return make_error(library.error().code, "plugin '" + spec.id + "': " + library.error().message);
-  }
+  if (!library) { return make_error(library.error().code, "plugin '" + spec.id + "': " + library.error().message); }
   auto instance = PluginInstance::create(*library, spec, std::move(services));
   if (!instance) return instance.error();
   return std::shared_ptr<PluginInstance>(std::move(*instance));
@@ -63,8 +61,7 @@ Result<void> PluginRegistry::add(const PluginSpec& spec, HostServices services) 
   return {};
 }
 
-std::vector<Error> PluginRegistry::load_all(const std::vector<PluginSpec>& specs,
-                                            const ServicesFactory& services) {
+std::vector<Error> PluginRegistry::load_all(const std::vector<PluginSpec>& specs, const ServicesFactory& services) {
   std::vector<Error> errors;
   for (const auto& spec : specs) {
     auto host_services = services(spec);
@@ -95,8 +92,8 @@ RegistryChanges PluginRegistry::diff(const std::vector<PluginSpec>& specs) const
   return changes;
 }
 
-Result<RegistryChanges> PluginRegistry::reconcile(const std::vector<PluginSpec>& specs,
-                                                  const ServicesFactory& services, std::vector<Error>* errors) {
+Result<RegistryChanges> PluginRegistry::reconcile(const std::vector<PluginSpec>& specs, const ServicesFactory& services,
+                                                  std::vector<Error>* errors) {
   const RegistryChanges changes = diff(specs);
   std::map<std::string, std::shared_ptr<PluginInstance>> fresh;
   std::vector<Error> failed;

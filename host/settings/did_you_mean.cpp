@@ -65,8 +65,7 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
   return out;
 }
 
-std::string suggestion_note(std::string_view word, const std::vector<std::string>& candidates,
-                            std::string_view label) {
+std::string suggestion_note(std::string_view word, const std::vector<std::string>& candidates, std::string_view label) {
   std::string note = "(";
   if (auto guess = did_you_mean(word, candidates)) note += "did you mean '" + *guess + "'?; ";
   note += std::string(label) + ": " + join(candidates) + ")";

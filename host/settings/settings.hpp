@@ -127,8 +127,8 @@ struct PayoutSettings {
 struct JobsSettings {
   int workers = 2;
   int64_t poll_interval_ms = 500;
-  int64_t lease_s = 120;          // a claimed job whose host died is taken again after this
-  int max_attempts = 8;           // then the job is dead, visible in GET /admin/jobs
+  int64_t lease_s = 120;              // a claimed job whose host died is taken again after this
+  int max_attempts = 8;               // then the job is dead, visible in GET /admin/jobs
   int64_t scheduler_interval_s = 15;  // how often closings, draws, holds and payments are looked at
 };
 

@@ -23,16 +23,29 @@ namespace {
 namespace fs = std::filesystem;
 using Keys = std::vector<std::string>;
 
-const Keys kRootKeys = {"server", "database", "secrets", "logging", "sales", "jobs", "audit", "plugins", "bindings", "tax",
-                        "datos_personales", "payouts"};
+const Keys kRootKeys = {"server",  "database", "secrets", "logging",          "sales",  "jobs", "audit",
+                        "plugins", "bindings", "tax",     "datos_personales", "payouts"};
 const Keys kTaxKeys = {"rate_bp", "threshold_uvt", "uvt"};
 const Keys kDatosPersonalesKeys = {"politica_version", "retencion_inactivos_dias"};
 const Keys kPayoutsKeys = {"approval_threshold_cents"};
 const Keys kAuditKeys = {"seal_interval_ms", "unsealed_warn_ms"};
-const Keys kServerKeys = {"listen",          "port",          "io_threads", "body_limit_bytes",
-                          "read_cache_ms",   "cors_allowed_origins", "rate_limit", "max_connections",
-                          "max_connections_per_ip", "workers", "queue_limit", "request_timeout_ms",
-                          "plugin_calls_per_instance", "trusted_proxies", "forwarded_header", "web_root", "live"};
+const Keys kServerKeys = {"listen",
+                          "port",
+                          "io_threads",
+                          "body_limit_bytes",
+                          "read_cache_ms",
+                          "cors_allowed_origins",
+                          "rate_limit",
+                          "max_connections",
+                          "max_connections_per_ip",
+                          "workers",
+                          "queue_limit",
+                          "request_timeout_ms",
+                          "plugin_calls_per_instance",
+                          "trusted_proxies",
+                          "forwarded_header",
+                          "web_root",
+                          "live"};
 const Keys kLiveKeys = {"max_subscribers", "max_subscribers_per_ip", "send_queue_frames", "ping_interval_s",
                         "replay_window"};
 const Keys kRateLimitKeys = {"per_ip", "per_user"};
@@ -98,7 +111,8 @@ bool is_uuid(std::string_view id) {
 }
 
 std::string lowercase(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return text;
 }
 
@@ -145,8 +159,8 @@ class SettingsLoader {
   void load(const YAML::Node& document) {
     const Field root_field = YamlReader::root(document);
     if (root_field.value.IsDefined() && !root_field.value.IsNull() && !root_field.value.IsMap()) {
-      reader_.error(root_field, "expected a mapping of sections (" + join(kRootKeys) + "), got " +
-                                    describe_node(root_field.value));
+      reader_.error(root_field,
+                    "expected a mapping of sections (" + join(kRootKeys) + "), got " + describe_node(root_field.value));
       return;
     }
     auto root = reader_.mapping(root_field, kRootKeys);
@@ -228,8 +242,10 @@ class SettingsLoader {
           if (is_origin(*origin)) {
             server.cors_allowed_origins.push_back(*origin);
           } else {
-            reader_.error(item, "expected an origin like https://app.example.com (scheme, host, optional port, no "
-                                "path) or '*', got '" + *origin + "'");
+            reader_.error(item,
+                          "expected an origin like https://app.example.com (scheme, host, optional port, no "
+                          "path) or '*', got '" +
+                              *origin + "'");
           }
         }
       }
@@ -364,9 +380,8 @@ class SettingsLoader {
     if (years->fields.empty()) reader_.error(*uvt, "expected at least one year: pesos (e.g. 2026: 52374)");
     for (const auto& year : years->fields) {
       int number = 0;
-      const bool digits = year.key.size() == 4 && std::all_of(year.key.begin(), year.key.end(), [](char c) {
-        return c >= '0' && c <= '9';
-      });
+      const bool digits = year.key.size() == 4 &&
+                          std::all_of(year.key.begin(), year.key.end(), [](char c) { return c >= '0' && c <= '9'; });
       if (digits) number = std::stoi(year.key);
       if (!digits || number < 2000 || number > 2200) {
         reader_.error_at_key(year, "expected a year (2000..2200) as the key, got '" + year.key + "'");
@@ -432,8 +447,9 @@ class SettingsLoader {
         if (v->rfind("sqlite3://", 0) == 0 || v->rfind("postgresql://", 0) == 0 || v->rfind("postgres://", 0) == 0) {
           database.url = *v;
         } else {
-          reader_.error(*f, "unsupported database URL (expected sqlite3://PATH or "
-                            "postgresql://USER:PASSWORD@HOST:PORT/DBNAME)");
+          reader_.error(*f,
+                        "unsupported database URL (expected sqlite3://PATH or "
+                        "postgresql://USER:PASSWORD@HOST:PORT/DBNAME)");
         }
       }
     }
@@ -582,8 +598,8 @@ class SettingsLoader {
       if (auto rifas = reader_.mapping(*f, kAny, "rifa id")) {
         for (const auto& r : rifas->fields) {
           if (!is_uuid(r.key)) {
-            reader_.error_at_key(r, "invalid rifa id '" + r.key +
-                                        "' (expected a UUID like 6f1c2b9e-0d4a-4c1e-9f3b-2a7d5e8c1b40)");
+            reader_.error_at_key(
+                r, "invalid rifa id '" + r.key + "' (expected a UUID like 6f1c2b9e-0d4a-4c1e-9f3b-2a7d5e8c1b40)");
             continue;
           }
           if (auto slots = reader_.mapping(r, kSlotKeys)) bindings.rifas[lowercase(r.key)] = read_slots(*slots);
@@ -660,8 +676,7 @@ LoadResult load_settings_text(std::string_view yaml, std::string display_name, c
   }
   YamlReader reader(display_name, env);
   if (documents.size() > 1) {
-    reader.error(documents[1].Mark(), "",
-                 "expected one YAML document, found " + std::to_string(documents.size()));
+    reader.error(documents[1].Mark(), "", "expected one YAML document, found " + std::to_string(documents.size()));
     return LoadResult(reader.take_errors());
   }
   Settings settings;

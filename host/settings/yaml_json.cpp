@@ -92,7 +92,8 @@ TypedScalar type_plain_scalar(std::string_view s) {
     double value = 0;
     const char* begin = s.data() + (s[0] == '+' ? 1 : 0);
     auto [ptr, ec] = std::from_chars(begin, s.data() + s.size(), value);
-    if (ec != std::errc{} || ptr != s.data() + s.size()) return {nullptr, "number " + std::string(s) + " is out of range"};
+    if (ec != std::errc{} || ptr != s.data() + s.size())
+      return {nullptr, "number " + std::string(s) + " is out of range"};
     return {value, ""};
   }
   const std::string_view unsigned_part = (s[0] == '-' || s[0] == '+') ? s.substr(1) : s;
@@ -175,7 +176,8 @@ std::optional<nlohmann::json> yaml_to_json(const YAML::Node& node, const std::st
     if (typed.error.empty() && !matches) typed.error = "'" + *text + "' is not a valid !!" + wanted;
     if (typed.error.empty() && wanted == "float") typed.value = typed.value.get<double>();
   } else {
-    typed.error = "unsupported tag '" + tag + "' (use plain YAML or the core tags !!str, !!int, !!float, !!bool, !!null)";
+    typed.error =
+        "unsupported tag '" + tag + "' (use plain YAML or the core tags !!str, !!int, !!float, !!bool, !!null)";
   }
   if (!typed.error.empty()) {
     hooks.error(node, path, typed.error);

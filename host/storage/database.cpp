@@ -53,9 +53,7 @@ StatementCache::~StatementCache() {
   if (postgresql_ && !entries_.empty()) {
     try {
       alive = session_.is_connected();
-    } catch (...) {
-      alive = false;
-    }
+    } catch (...) { alive = false; }
   }
   abandon(!alive);
 }
@@ -120,7 +118,8 @@ Database::Database(DatabaseUrl url, std::size_t pool_size)
       pool_(pool_size),
       last_checked_ms_(std::make_unique<std::atomic<int64_t>[]>(pool_size)) {
   statements_.reserve(pool_size);
-  for (std::size_t i = 0; i < pool_size; ++i) statements_.push_back(std::make_unique<StatementCache>(pool_.at(i), url_.backend == Backend::kPostgresql));
+  for (std::size_t i = 0; i < pool_size; ++i)
+    statements_.push_back(std::make_unique<StatementCache>(pool_.at(i), url_.backend == Backend::kPostgresql));
 }
 
 StatementCache& Database::statements(soci::session& session) {
@@ -151,9 +150,7 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseUrl& url, std::si
       soci::session& session = db->pool_.at(i);
       session.open(url.connect_string);
       db->prepare_session(session);
-    } catch (const std::exception& e) {
-      return database_error(e, "database " + url.display);
-    }
+    } catch (const std::exception& e) { return database_error(e, "database " + url.display); }
   }
   return db;
 }
@@ -183,9 +180,9 @@ SessionLease Database::make_lease(std::size_t position) {
   // is taken as alive, as HikariCP's aliveBypassWindowMs does. A busy session then pays for the
   // check at most twice a second instead of on every transaction, and one found dead after a
   // server restart is still reconnected.
-  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::steady_clock::now().time_since_epoch())
-                             .count();
+  const int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count();
   auto& last_checked = last_checked_ms_[position];
   if (now_ms - last_checked.load(std::memory_order_relaxed) < kAliveBypass.count()) return lease;
   last_checked.store(now_ms, std::memory_order_relaxed);
@@ -222,9 +219,7 @@ Result<double> Database::ping(std::chrono::milliseconds lease_timeout) {
     int one = 0;
     lease->session() << "SELECT 1", soci::into(one);
     if (one != 1) return make_error(ErrorCode::kDatabase, "SELECT 1 returned " + std::to_string(one));
-  } catch (const std::exception& e) {
-    return database_error(e, "ping");
-  }
+  } catch (const std::exception& e) { return database_error(e, "ping"); }
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
@@ -232,9 +227,7 @@ Result<void> Database::execute(const std::string& sql) {
   auto session = lease();
   try {
     session.session() << sql;
-  } catch (const std::exception& e) {
-    return database_error(e);
-  }
+  } catch (const std::exception& e) { return database_error(e); }
   write_generation_.fetch_add(1, std::memory_order_acq_rel);
   return {};
 }
@@ -243,9 +236,7 @@ Result<OpenTransaction> Database::begin_transaction() {
   SessionLease lease = this->lease();
   try {
     begin(lease.session(), TransactionMode::kWrite);
-  } catch (const std::exception& e) {
-    return database_error(e, "begin transaction");
-  }
+  } catch (const std::exception& e) { return database_error(e, "begin transaction"); }
   return OpenTransaction(*this, std::move(lease));
 }
 

@@ -221,9 +221,7 @@ auto Database::transaction(Fn&& fn, TransactionMode mode) {
   const bool wrapped = mode != TransactionMode::kRead || url_.backend != Backend::kPostgresql;
   try {
     if (wrapped) begin(session, mode);
-  } catch (const std::exception& e) {
-    return Out(database_error(e, "begin transaction"));
-  }
+  } catch (const std::exception& e) { return Out(database_error(e, "begin transaction")); }
   const auto rollback = [&] {
     if (wrapped) Database::rollback(session);
   };

@@ -14,8 +14,7 @@ namespace fs = std::filesystem;
 using KeywordList = std::vector<std::pair<std::string, std::string>>;
 
 Error invalid(std::string_view url, const std::string& why) {
-  return make_error(ErrorCode::kInvalidArgument,
-                    "database URL '" + redact_database_url(url) + "': " + why);
+  return make_error(ErrorCode::kInvalidArgument, "database URL '" + redact_database_url(url) + "': " + why);
 }
 
 bool is_keyword(std::string_view s) {
@@ -283,9 +282,7 @@ const char* backend_name(Backend backend) {
 
 Result<DatabaseUrl> parse_database_url(std::string_view url, const fs::path& base_dir) {
   const size_t sep = url.find("://");
-  if (sep == std::string_view::npos) {
-    return invalid(url, "no scheme; expected sqlite3://FILE or postgresql://...");
-  }
+  if (sep == std::string_view::npos) { return invalid(url, "no scheme; expected sqlite3://FILE or postgresql://..."); }
   const std::string_view scheme = url.substr(0, sep);
   const std::string_view rest = url.substr(sep + 3);
   if (scheme == "sqlite3") return parse_sqlite(url, rest, base_dir);
@@ -309,8 +306,8 @@ std::string redact_database_url(std::string_view url) {
   // password=secret in a keyword string or a URI query.
   size_t pos = 0;
   while ((pos = out.find("password", pos)) != std::string::npos) {
-    const bool boundary = pos == 0 || out[pos - 1] == ' ' || out[pos - 1] == '?' || out[pos - 1] == '&' ||
-                          out[pos - 1] == '/';
+    const bool boundary =
+        pos == 0 || out[pos - 1] == ' ' || out[pos - 1] == '?' || out[pos - 1] == '&' || out[pos - 1] == '/';
     size_t v = pos + 8;
     while (v < out.size() && out[v] == ' ') ++v;
     if (!boundary || v >= out.size() || out[v] != '=') {

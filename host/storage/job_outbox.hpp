@@ -14,11 +14,10 @@ namespace rifa::jobs {
 // without its settlement job, or winners without their payouts. Same semantics as
 // JobQueue::enqueue: a dedupe_key already present makes this a no-op. Returns true when a row was
 // inserted. SOCI errors propagate to the caller's transaction (which then rolls back).
-bool enqueue_in_transaction(soci::session& sql, storage::Backend backend, const EnqueueRequest& request,
-                            TimePoint now);
+bool enqueue_in_transaction(soci::session& sql, storage::Backend backend, const EnqueueRequest& request, TimePoint now);
 
 // The same for several jobs in ONE multi-row statement; returns how many rows were inserted.
-int enqueue_all_in_transaction(soci::session& sql, storage::Backend backend, const std::vector<EnqueueRequest>& requests,
-                               TimePoint now);
+int enqueue_all_in_transaction(soci::session& sql, storage::Backend backend,
+                               const std::vector<EnqueueRequest>& requests, TimePoint now);
 
 }  // namespace rifa::jobs

@@ -14,9 +14,7 @@ Result<int64_t> relay_live_outbox(Database& db, int batch) {
     lease.session() << "SELECT set_config('synchronous_commit', 'off', true), rifa_live_relay(:batch)",
         soci::use(batch), soci::into(sync), soci::into(sent);
     return static_cast<int64_t>(sent);
-  } catch (const std::exception& e) {
-    return database_error(e, "relay live_outbox");
-  }
+  } catch (const std::exception& e) { return database_error(e, "relay live_outbox"); }
 }
 
 LiveOutboxRelay::LiveOutboxRelay(Database& db, Options options) : db_(db), options_(std::move(options)) {}

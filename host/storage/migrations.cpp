@@ -81,9 +81,9 @@ Result<std::vector<MigrationFile>> MigrationRunner::files() const {
     if (mixed || duplicate || renamed) {
       std::string list;
       for (const auto& c : candidates) list += (list.empty() ? "" : ", ") + c.path.filename().string();
-      return migration_error("migration version " + version_text(version) +
-                             " is claimed by more than one file for the same backend or under different names: " +
-                             list);
+      return migration_error(
+          "migration version " + version_text(version) +
+          " is claimed by more than one file for the same backend or under different names: " + list);
     }
     for (const auto& c : candidates) {
       if (!c.backend.empty() && c.backend != mine) continue;
@@ -130,16 +130,13 @@ Result<std::vector<MigrationRunner::AppliedRow>> MigrationRunner::applied_rows()
     // Same text form on both backends (see timestamps.hpp).
     const std::string applied_at =
         pg ? "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')" : "applied_at";
-    soci::rowset<soci::row> rows =
-        (lease.session().prepare << "SELECT version, name, checksum, " + applied_at +
-                                        " FROM schema_migrations ORDER BY version");
+    soci::rowset<soci::row> rows = (lease.session().prepare << "SELECT version, name, checksum, " + applied_at +
+                                                                   " FROM schema_migrations ORDER BY version");
     for (const auto& row : rows) {
       out.push_back({row.get<int>(0), row.get<std::string>(1), row.get<std::string>(2), row.get<std::string>(3)});
     }
     return out;
-  } catch (const std::exception& e) {
-    return database_error(e, "reading schema_migrations");
-  }
+  } catch (const std::exception& e) { return database_error(e, "reading schema_migrations"); }
 }
 
 Result<void> MigrationRunner::check(const std::vector<MigrationFile>& files,
@@ -151,8 +148,8 @@ Result<void> MigrationRunner::check(const std::vector<MigrationFile>& files,
     newest_applied = std::max(newest_applied, row.version);
     auto it = by_version.find(row.version);
     if (it == by_version.end()) {
-      return migration_error("the database has migration " + row.name + " applied but " + dir_.string() +
-                             " has no " + db_.backend_name() + " file for version " + version_text(row.version) +
+      return migration_error("the database has migration " + row.name + " applied but " + dir_.string() + " has no " +
+                             db_.backend_name() + " file for version " + version_text(row.version) +
                              "; restore the file or use a database built from these migrations");
     }
     if (it->second->checksum != row.checksum) {
@@ -162,7 +159,8 @@ Result<void> MigrationRunner::check(const std::vector<MigrationFile>& files,
     }
   }
   for (const auto& f : files) {
-    const bool is_applied = std::any_of(applied.begin(), applied.end(), [&](auto& r) { return r.version == f.version; });
+    const bool is_applied =
+        std::any_of(applied.begin(), applied.end(), [&](auto& r) { return r.version == f.version; });
     if (!is_applied && f.version < newest_applied) {
       return migration_error("migration file " + f.path.string() + " is not applied but the later version " +
                              version_text(newest_applied) + " is; renumber it after " + version_text(newest_applied));

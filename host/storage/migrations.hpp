@@ -12,10 +12,10 @@ namespace rifa::storage {
 
 // One migration file chosen for the database's backend.
 struct MigrationFile {
-  int version = 0;              // NNNN
-  std::string name;             // "0001_initial" (no backend suffix, no .sql)
-  std::filesystem::path path;   // the file applied: NNNN_name.sql or NNNN_name.<backend>.sql
-  std::string checksum;         // SHA-256 hex of the file's bytes
+  int version = 0;             // NNNN
+  std::string name;            // "0001_initial" (no backend suffix, no .sql)
+  std::filesystem::path path;  // the file applied: NNNN_name.sql or NNNN_name.<backend>.sql
+  std::string checksum;        // SHA-256 hex of the file's bytes
 };
 
 struct MigrationStatus {

@@ -78,9 +78,12 @@ int NotificationPublisher::publish(soci::session& sql, const std::vector<Notific
     for (const std::string& notifier : notifiers) {
       jobs::EnqueueRequest job;
       job.kind = jobs::kNotifyDeliver;
-      job.payload = {{"event", event.type},           {"event_id", event_id},
-                     {"rifa_id", event.rifa_id},       {"notifier", notifier},
-                     {"occurred_at", event_time(event.occurred_at)}, {"data", event.data}};
+      job.payload = {{"event", event.type},
+                     {"event_id", event_id},
+                     {"rifa_id", event.rifa_id},
+                     {"notifier", notifier},
+                     {"occurred_at", event_time(event.occurred_at)},
+                     {"data", event.data}};
       job.dedupe_key = event.type + ":" + event.entity_id + ":" + notifier;
       job.max_attempts = max_attempts_;
       queued.push_back(std::move(job));

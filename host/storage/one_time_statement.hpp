@@ -32,9 +32,7 @@ soci::statement one_time_statement(soci::session& sql, const std::string& query,
 template <typename Each>
 void for_each_row(soci::statement& st, Each&& each) {
   if (st.execute(true)) {
-    do {
-      each();
-    } while (st.fetch());
+    do { each(); } while (st.fetch());
   }
 }
 

@@ -77,8 +77,8 @@ class Entry {
   }
   void fail(const char* key, const char* expected) {
     if (error_) return;
-    error_ = make_error(ErrorCode::kInvalidArgument, file_.string() + ": entry " + std::to_string(index_) + ": '" +
-                                                         key + "' must be " + expected);
+    error_ = make_error(ErrorCode::kInvalidArgument,
+                        file_.string() + ": entry " + std::to_string(index_) + ": '" + key + "' must be " + expected);
   }
 
   const fs::path& file_;
@@ -179,8 +179,8 @@ Result<SeedReport> load_seed(Database& db, const fs::path& dir, TimePoint now) {
              "premio_por_ganador, comentario) VALUES (:id, :nombre, :color, :valor, :total, :rake, :fondo, :premio, "
              ":comentario)",
           soci::use(c.id), soci::use(c.nombre), soci::use(color, color_ind), soci::use(c.valor_boleta),
-          soci::use(c.total_recaudo), soci::use(c.rake_bp), soci::use(c.fondo_premios),
-          soci::use(c.premio_por_ganador), soci::use(comentario, comentario_ind);
+          soci::use(c.total_recaudo), soci::use(c.rake_bp), soci::use(c.fondo_premios), soci::use(c.premio_por_ganador),
+          soci::use(comentario, comentario_ind);
       ++report.categorias;
     }
     for (const auto& l : *loterias) {
@@ -192,9 +192,8 @@ Result<SeedReport> load_seed(Database& db, const fs::path& dir, TimePoint now) {
       soci::indicator descripcion_ind = null_if_empty(l.descripcion), url_ind = null_if_empty(l.url_resultados);
       sql << "INSERT INTO loterias (id, nombre, descripcion, frecuencia, url_resultados, meta, plugin_instance) "
              "VALUES (:id, :nombre, :descripcion, :frecuencia, :url, :meta, :plugin)",
-          soci::use(l.id), soci::use(l.nombre), soci::use(descripcion, descripcion_ind),
-          soci::use(l.frecuencia), soci::use(url, url_ind), soci::use(l.meta),
-          soci::use(l.plugin_instance);
+          soci::use(l.id), soci::use(l.nombre), soci::use(descripcion, descripcion_ind), soci::use(l.frecuencia),
+          soci::use(url, url_ind), soci::use(l.meta), soci::use(l.plugin_instance);
       ++report.loterias;
     }
     for (const auto& r : *rifas) {
@@ -227,8 +226,8 @@ Result<SeedReport> load_seed(Database& db, const fs::path& dir, TimePoint now) {
         ids.push_back(name_based_uuid("rifa1122-seed-ticket:" + r.id + ":" + std::to_string(n)));
         numeros.push_back(n);
       }
-      sql << "INSERT INTO tickets (id, rifa_id, numero, precio) VALUES (:id, :rifa, :numero, :precio)",
-          soci::use(ids), soci::use(rifa_ids), soci::use(numeros), soci::use(precios);
+      sql << "INSERT INTO tickets (id, rifa_id, numero, precio) VALUES (:id, :rifa, :numero, :precio)", soci::use(ids),
+          soci::use(rifa_ids), soci::use(numeros), soci::use(precios);
       report.tickets += r.total_boletas;
     }
     return report;

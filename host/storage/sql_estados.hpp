@@ -16,7 +16,9 @@ namespace rifa::storage {
 inline std::string sql_literal(engine::TicketEstado estado) {
   return "'" + std::string(engine::to_string(estado)) + "'";
 }
-inline std::string sql_literal(engine::PaymentStatus status) { return std::string("'") + engine::to_string(status) + "'"; }
+inline std::string sql_literal(engine::PaymentStatus status) {
+  return std::string("'") + engine::to_string(status) + "'";
+}
 inline std::string sql_literal(jobs::JobStatus status) { return std::string("'") + jobs::status_name(status) + "'"; }
 
 // "('vendido', 'ganador')"
@@ -31,6 +33,8 @@ std::string sql_in(std::initializer_list<Estado> estados) {
 }
 
 // The tickets that count as sold: paid, whether or not they won.
-inline std::string sql_sold_tickets() { return sql_in({engine::TicketEstado::kVendido, engine::TicketEstado::kGanador}); }
+inline std::string sql_sold_tickets() {
+  return sql_in({engine::TicketEstado::kVendido, engine::TicketEstado::kGanador});
+}
 
 }  // namespace rifa::storage

@@ -9,13 +9,13 @@
 
 namespace rifa::storage {
 
+using jobs::backoff_after;
 using jobs::EnqueueRequest;
 using jobs::Job;
 using jobs::JobStatus;
-using jobs::TimePoint;
-using jobs::backoff_after;
 using jobs::random_uuid;
 using jobs::status_name;
+using jobs::TimePoint;
 
 // The queue's own transactions touch only the jobs table, which no read cache holds: they are
 // kBookkeeping, so idle workers polling (claim) and notification jobs draining (claim, complete)
@@ -64,23 +64,27 @@ Result<std::string> SqlJobQueue::enqueue(const EnqueueRequest& request) {
   const std::string payload = request.payload.dump();
   const std::string run_at = ts(request.run_at.value_or(now));
   const std::string now_text = ts(now);
-  return db_.transaction([&](soci::session& sql) -> Result<std::string> {
-    soci::indicator dedupe_ind = request.dedupe_key ? soci::i_ok : soci::i_null;
-    const std::string dedupe = request.dedupe_key.value_or("");
-    sql << "INSERT INTO jobs (id, kind, payload, status, run_at, attempts, max_attempts, dedupe_key, created_at, "
-           "updated_at) VALUES (:id, :kind, :payload, " + sql_literal(JobStatus::kQueued) + ", :run_at, 0, :max, :dedupe, :now, :now2) "
-           "ON CONFLICT (dedupe_key) DO NOTHING",
-        soci::use(id), soci::use(request.kind), soci::use(payload), soci::use(run_at),
-        soci::use(request.max_attempts), soci::use(dedupe, dedupe_ind), soci::use(now_text), soci::use(now_text);
-    if (!request.dedupe_key) return id;
-    std::string existing;
-    sql << "SELECT id FROM jobs WHERE dedupe_key = :k", soci::use(dedupe), soci::into(existing);
-    return existing;
-  }, storage::TransactionMode::kBookkeeping);
+  return db_.transaction(
+      [&](soci::session& sql) -> Result<std::string> {
+        soci::indicator dedupe_ind = request.dedupe_key ? soci::i_ok : soci::i_null;
+        const std::string dedupe = request.dedupe_key.value_or("");
+        sql << "INSERT INTO jobs (id, kind, payload, status, run_at, attempts, max_attempts, dedupe_key, created_at, "
+               "updated_at) VALUES (:id, :kind, :payload, " +
+                   sql_literal(JobStatus::kQueued) +
+                   ", :run_at, 0, :max, :dedupe, :now, :now2) "
+                   "ON CONFLICT (dedupe_key) DO NOTHING",
+            soci::use(id), soci::use(request.kind), soci::use(payload), soci::use(run_at),
+            soci::use(request.max_attempts), soci::use(dedupe, dedupe_ind), soci::use(now_text), soci::use(now_text);
+        if (!request.dedupe_key) return id;
+        std::string existing;
+        sql << "SELECT id FROM jobs WHERE dedupe_key = :k", soci::use(dedupe), soci::into(existing);
+        return existing;
+      },
+      storage::TransactionMode::kBookkeeping);
 }
 
 Result<std::optional<Job>> SqlJobQueue::claim(const std::string& owner, std::chrono::seconds lease,
-                                           const std::vector<std::string>& kinds) {
+                                              const std::vector<std::string>& kinds) {
   const TimePoint now = clock_();
   const std::string now_text = ts(now);
   const std::string expires = ts(now + lease);
@@ -109,23 +113,26 @@ Result<std::optional<Job>> SqlJobQueue::claim(const std::string& owner, std::chr
       ") expired UNION ALL SELECT id FROM (SELECT id FROM jobs WHERE status = " + sql_literal(JobStatus::kQueued) +
       " AND run_at <= :now" + kind_filter("q") + " ORDER BY run_at LIMIT 1" + lock + ") due LIMIT 1";
 
-  auto claimed = db_.transaction([&](soci::session& sql) -> Result<std::optional<std::string>> {
-    std::string id;
-    soci::indicator id_ind = soci::i_null;
-    soci::statement st = (sql.prepare << pick, soci::into(id, id_ind));
-    st.exchange(soci::use(now_text, "now2"));
-    for (size_t i = 0; i < kinds.size(); ++i) st.exchange(soci::use(kinds[i], kind_params[i]));
-    st.exchange(soci::use(now_text, "now"));
-    for (size_t i = 0; i < kinds.size(); ++i) st.exchange(soci::use(kinds[i], kind_params[kinds.size() + i]));
-    st.define_and_bind();
-    st.execute(true);
-    if (!st.got_data() || id_ind != soci::i_ok) return std::optional<std::string>();
-    commit_without_flush(sql, pg);
-    sql << "UPDATE jobs SET status = " + sql_literal(JobStatus::kRunning) + ", lease_owner = :owner, lease_expires_at = :exp, "
-           "attempts = attempts + 1, updated_at = :now WHERE id = :id",
-        soci::use(owner), soci::use(expires), soci::use(now_text), soci::use(id);
-    return std::optional<std::string>(id);
-  }, storage::TransactionMode::kBookkeeping);
+  auto claimed = db_.transaction(
+      [&](soci::session& sql) -> Result<std::optional<std::string>> {
+        std::string id;
+        soci::indicator id_ind = soci::i_null;
+        soci::statement st = (sql.prepare << pick, soci::into(id, id_ind));
+        st.exchange(soci::use(now_text, "now2"));
+        for (size_t i = 0; i < kinds.size(); ++i) st.exchange(soci::use(kinds[i], kind_params[i]));
+        st.exchange(soci::use(now_text, "now"));
+        for (size_t i = 0; i < kinds.size(); ++i) st.exchange(soci::use(kinds[i], kind_params[kinds.size() + i]));
+        st.define_and_bind();
+        st.execute(true);
+        if (!st.got_data() || id_ind != soci::i_ok) return std::optional<std::string>();
+        commit_without_flush(sql, pg);
+        sql << "UPDATE jobs SET status = " + sql_literal(JobStatus::kRunning) +
+                   ", lease_owner = :owner, lease_expires_at = :exp, "
+                   "attempts = attempts + 1, updated_at = :now WHERE id = :id",
+            soci::use(owner), soci::use(expires), soci::use(now_text), soci::use(id);
+        return std::optional<std::string>(id);
+      },
+      storage::TransactionMode::kBookkeeping);
   if (!claimed) return claimed.error();
   if (!*claimed) return std::optional<Job>();
   return get(**claimed);
@@ -134,18 +141,24 @@ Result<std::optional<Job>> SqlJobQueue::claim(const std::string& owner, std::chr
 Result<void> SqlJobQueue::complete(const Job& job, const std::string& owner) {
   const std::string now_text = ts(clock_());
   const bool pg = db_.backend() == storage::Backend::kPostgresql;
-  return db_.transaction([&](soci::session& sql) -> Result<void> {
-    commit_without_flush(sql, pg);
-    soci::statement st = storage::one_time_statement(sql, "UPDATE jobs SET status = " + sql_literal(JobStatus::kSucceeded) + ", lease_owner = NULL, "
-                                         "lease_expires_at = NULL, last_error = NULL, updated_at = :now "
-                                         "WHERE id = :id AND status = " + sql_literal(JobStatus::kRunning) + " AND lease_owner = :owner",
-                          soci::use(now_text), soci::use(job.id), soci::use(owner));
-    st.execute(true);
-    if (st.get_affected_rows() != 1) {
-      return make_error(ErrorCode::kConflict, "job " + job.id + ": lease lost by '" + owner + "'");
-    }
-    return {};
-  }, storage::TransactionMode::kBookkeeping);
+  return db_.transaction(
+      [&](soci::session& sql) -> Result<void> {
+        commit_without_flush(sql, pg);
+        soci::statement st =
+            storage::one_time_statement(sql,
+                                        "UPDATE jobs SET status = " + sql_literal(JobStatus::kSucceeded) +
+                                            ", lease_owner = NULL, "
+                                            "lease_expires_at = NULL, last_error = NULL, updated_at = :now "
+                                            "WHERE id = :id AND status = " +
+                                            sql_literal(JobStatus::kRunning) + " AND lease_owner = :owner",
+                                        soci::use(now_text), soci::use(job.id), soci::use(owner));
+        st.execute(true);
+        if (st.get_affected_rows() != 1) {
+          return make_error(ErrorCode::kConflict, "job " + job.id + ": lease lost by '" + owner + "'");
+        }
+        return {};
+      },
+      storage::TransactionMode::kBookkeeping);
 }
 
 Result<JobStatus> SqlJobQueue::fail(const Job& job, const std::string& owner, const std::string& error,
@@ -158,33 +171,43 @@ Result<JobStatus> SqlJobQueue::fail(const Job& job, const std::string& owner, co
   const std::string now_text = ts(now);
   const std::string message = error.substr(0, 2000);
   const bool pg = db_.backend() == storage::Backend::kPostgresql;
-  return db_.transaction([&](soci::session& sql) -> Result<JobStatus> {
-    commit_without_flush(sql, pg);
-    soci::statement st = storage::one_time_statement(sql, "UPDATE jobs SET status = :status, run_at = :run_at, last_error = :err, "
-                                         "lease_owner = NULL, lease_expires_at = NULL, updated_at = :now "
-                                         "WHERE id = :id AND status = " + sql_literal(JobStatus::kRunning) + " AND lease_owner = :owner",
-                          soci::use(next_name), soci::use(run_at), soci::use(message), soci::use(now_text),
-                          soci::use(job.id), soci::use(owner));
-    st.execute(true);
-    if (st.get_affected_rows() != 1) {
-      return make_error(ErrorCode::kConflict, "job " + job.id + ": lease lost by '" + owner + "'");
-    }
-    return next;
-  }, storage::TransactionMode::kBookkeeping);
+  return db_.transaction(
+      [&](soci::session& sql) -> Result<JobStatus> {
+        commit_without_flush(sql, pg);
+        soci::statement st =
+            storage::one_time_statement(sql,
+                                        "UPDATE jobs SET status = :status, run_at = :run_at, last_error = :err, "
+                                        "lease_owner = NULL, lease_expires_at = NULL, updated_at = :now "
+                                        "WHERE id = :id AND status = " +
+                                            sql_literal(JobStatus::kRunning) + " AND lease_owner = :owner",
+                                        soci::use(next_name), soci::use(run_at), soci::use(message),
+                                        soci::use(now_text), soci::use(job.id), soci::use(owner));
+        st.execute(true);
+        if (st.get_affected_rows() != 1) {
+          return make_error(ErrorCode::kConflict, "job " + job.id + ": lease lost by '" + owner + "'");
+        }
+        return next;
+      },
+      storage::TransactionMode::kBookkeeping);
 }
 
 Result<void> SqlJobQueue::retry(const std::string& job_id) {
   const std::string now_text = ts(clock_());
-  return db_.transaction([&](soci::session& sql) -> Result<void> {
-    soci::statement st = storage::one_time_statement(sql, "UPDATE jobs SET status = " + sql_literal(JobStatus::kQueued) + ", attempts = 0, run_at = :now, "
-                                         "updated_at = :now2 WHERE id = :id AND status IN " + sql_in({JobStatus::kDead, JobStatus::kFailed}),
-                          soci::use(now_text), soci::use(now_text), soci::use(job_id));
-    st.execute(true);
-    if (st.get_affected_rows() != 1) {
-      return make_error(ErrorCode::kConflict, "job " + job_id + " is not dead or failed (or does not exist)");
-    }
-    return {};
-  }, storage::TransactionMode::kBookkeeping);
+  return db_.transaction(
+      [&](soci::session& sql) -> Result<void> {
+        soci::statement st = storage::one_time_statement(sql,
+                                                         "UPDATE jobs SET status = " + sql_literal(JobStatus::kQueued) +
+                                                             ", attempts = 0, run_at = :now, "
+                                                             "updated_at = :now2 WHERE id = :id AND status IN " +
+                                                             sql_in({JobStatus::kDead, JobStatus::kFailed}),
+                                                         soci::use(now_text), soci::use(now_text), soci::use(job_id));
+        st.execute(true);
+        if (st.get_affected_rows() != 1) {
+          return make_error(ErrorCode::kConflict, "job " + job_id + " is not dead or failed (or does not exist)");
+        }
+        return {};
+      },
+      storage::TransactionMode::kBookkeeping);
 }
 
 Result<std::optional<Job>> SqlJobQueue::get(const std::string& job_id) {
@@ -219,9 +242,9 @@ Result<std::vector<Job>> SqlJobQueue::list(std::optional<JobStatus> status, int 
         std::vector<std::string> out;
         std::string id;
         const std::string filter = status ? std::string(" WHERE status = '") + status_name(*status) + "'" : "";
-        soci::statement st = (sql.prepare << "SELECT id FROM jobs" + filter +
-                                                 " ORDER BY created_at, id LIMIT :limit OFFSET :offset",
-                              soci::use(limit), soci::use(offset), soci::into(id));
+        soci::statement st =
+            (sql.prepare << "SELECT id FROM jobs" + filter + " ORDER BY created_at, id LIMIT :limit OFFSET :offset",
+             soci::use(limit), soci::use(offset), soci::into(id));
         for_each_row(st, [&] { out.push_back(id); });
         return out;
       },
@@ -257,8 +280,8 @@ Result<jobs::JobBacklog> SqlJobQueue::backlog() {
         std::string oldest;
         soci::indicator oldest_ind = soci::i_null;
         // Each count is a range of one of the queue's indexes ((status, run_at), (status, lease_expires_at)).
-        sql << "SELECT count(*), " + timestamp_select("min(run_at)") + " FROM jobs WHERE status = " +
-                   sql_literal(JobStatus::kQueued) + " AND run_at <= :now",
+        sql << "SELECT count(*), " + timestamp_select("min(run_at)") +
+                   " FROM jobs WHERE status = " + sql_literal(JobStatus::kQueued) + " AND run_at <= :now",
             soci::use(now_text), soci::into(due), soci::into(oldest, oldest_ind);
         sql << "SELECT count(*) FROM jobs WHERE status = " + sql_literal(JobStatus::kRunning) +
                    " AND lease_expires_at < :now",

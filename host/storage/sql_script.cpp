@@ -89,9 +89,9 @@ class Splitter {
   // SQLite's trigger body holds ';'-terminated statements and ends with "END;" right after one of them.
   bool ends_statement() const {
     if (backend_ != Backend::kSqlite || leading_.empty() || leading_[0] != "CREATE") return true;
-    const bool trigger = (leading_.size() > 1 && leading_[1] == "TRIGGER") ||
-                         (leading_.size() > 2 && (leading_[1] == "TEMP" || leading_[1] == "TEMPORARY") &&
-                          leading_[2] == "TRIGGER");
+    const bool trigger =
+        (leading_.size() > 1 && leading_[1] == "TRIGGER") ||
+        (leading_.size() > 2 && (leading_[1] == "TEMP" || leading_[1] == "TEMPORARY") && leading_[2] == "TRIGGER");
     if (!trigger) return true;
     return last_token_ == "END" && prev_token_ == ";";
   }

@@ -24,9 +24,11 @@ int busy_wait(void* arg, int tries_so_far) {
 
 }  // namespace
 
-void install_sqlite_busy_wait(soci::session& session, std::chrono::microseconds step, std::chrono::milliseconds timeout) {
+void install_sqlite_busy_wait(soci::session& session, std::chrono::microseconds step,
+                              std::chrono::milliseconds timeout) {
   // One per process and setting: the handler's argument must outlive every session using it.
-  static const BusyWait wait{step, std::chrono::duration_cast<std::chrono::microseconds>(timeout).count() / step.count()};
+  static const BusyWait wait{step,
+                             std::chrono::duration_cast<std::chrono::microseconds>(timeout).count() / step.count()};
   auto* backend = static_cast<soci::sqlite3_session_backend*>(session.get_backend());
   sq::sqlite3_busy_handler(backend->conn_, &busy_wait, const_cast<BusyWait*>(&wait));
 }

@@ -40,14 +40,14 @@ Result<TimePoint> parse_timestamp(std::string_view text) {
   };
   size_t i = 0;
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  if (!read_digits(text, i, 4, y) || !expect(text, i, '-') || !read_digits(text, i, 2, mo) ||
-      !expect(text, i, '-') || !read_digits(text, i, 2, d)) {
+  if (!read_digits(text, i, 4, y) || !expect(text, i, '-') || !read_digits(text, i, 2, mo) || !expect(text, i, '-') ||
+      !read_digits(text, i, 2, d)) {
     return bad();
   }
   if (i >= text.size() || (text[i] != 'T' && text[i] != ' ')) return bad();
   ++i;
-  if (!read_digits(text, i, 2, h) || !expect(text, i, ':') || !read_digits(text, i, 2, mi) ||
-      !expect(text, i, ':') || !read_digits(text, i, 2, s)) {
+  if (!read_digits(text, i, 2, h) || !expect(text, i, ':') || !read_digits(text, i, 2, mi) || !expect(text, i, ':') ||
+      !read_digits(text, i, 2, s)) {
     return bad();
   }
   int ms = 0;
@@ -79,8 +79,7 @@ Result<TimePoint> parse_timestamp(std::string_view text) {
   if (i != text.size()) return bad();
   const year_month_day ymd{year(y), month(static_cast<unsigned>(mo)), day(static_cast<unsigned>(d))};
   if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return bad();
-  return TimePoint(sys_days(ymd) + hours(h) + minutes(mi) + seconds(s) + milliseconds(ms) -
-                   minutes(offset_minutes));
+  return TimePoint(sys_days(ymd) + hours(h) + minutes(mi) + seconds(s) + milliseconds(ms) - minutes(offset_minutes));
 }
 
 }  // namespace rifa::storage

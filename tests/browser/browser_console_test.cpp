@@ -64,11 +64,13 @@ class BrowserConsoleTest : public ::testing::Test {
  protected:
   void SetUp() override {
     chromium_ = env_or("RIFA_CHROMIUM", "/usr/bin/chromium");
-    if (!executable(chromium_)) GTEST_SKIP() << "chromium not found at " << chromium_ << " (apt-get install chromium; scripts/setup.sh does)";
+    if (!executable(chromium_))
+      GTEST_SKIP() << "chromium not found at " << chromium_ << " (apt-get install chromium; scripts/setup.sh does)";
     node_ = which("node");
     if (node_.empty()) GTEST_SKIP() << "node not found (apt-get install nodejs npm; scripts/setup.sh does)";
     if (!fs::exists(fs::path(RIFA_BROWSER_NPM_DIR) / "node_modules/puppeteer-core/package.json")) {
-      GTEST_SKIP() << "puppeteer-core is not installed in " << RIFA_BROWSER_NPM_DIR << " (the browser_npm fixture installs it)";
+      GTEST_SKIP() << "puppeteer-core is not installed in " << RIFA_BROWSER_NPM_DIR
+                   << " (the browser_npm fixture installs it)";
     }
     db_ = TestDatabase::create_or_skip();
     if (!db_) GTEST_SKIP() << skip_reason();
@@ -85,19 +87,20 @@ class BrowserConsoleTest : public ::testing::Test {
 
   fs::path write_config() {
     const fs::path file = dir_ / "rifa.yaml";
-    std::ofstream(file) << "server:\n  listen: 127.0.0.1\n  port: 0\n  web_root: " << RIFA_SOURCE_DIR << "/web\n"
-                        << "  rate_limit: {per_ip: {per_second: 1000, burst: 2000}, per_user: {per_second: 1000, burst: 2000}}\n"
-                        << "database:\n  url: \"" << db_->url() << "\"\n  seed: " << RIFA_SOURCE_DIR << "/fixtures/seed\n"
-                        << "logging: {level: info, format: json}\n"
-                        << "secrets:\n  jwt_secret: test-only-jwt-secret-0123456789abcdef0123456789\n"
-                        << "jobs: {poll_interval_ms: 100}\n"
-                        << "audit: {seal_interval_ms: 200}\n"
-                        << "plugins:\n  search_path: [" << RIFA_PLUGIN_DIR << "]\n  instances:\n"
-                        << "    mock:\n      library: lottery_mock\n      kind: lottery\n"
-                        << "      config: {seed: browser, scripted: {\"" << draw_date() << "\": [ok]}}\n"
-                        << "    sandbox:\n      library: payment_sandbox\n      kind: payment\n"
-                        << "      config: {webhook_secret: test-only-secret-0123456789abcdef0123456789}\n"
-                        << "bindings:\n  defaults: {lottery: mock, payment: sandbox, notifiers: []}\n";
+    std::ofstream(file)
+        << "server:\n  listen: 127.0.0.1\n  port: 0\n  web_root: " << RIFA_SOURCE_DIR << "/web\n"
+        << "  rate_limit: {per_ip: {per_second: 1000, burst: 2000}, per_user: {per_second: 1000, burst: 2000}}\n"
+        << "database:\n  url: \"" << db_->url() << "\"\n  seed: " << RIFA_SOURCE_DIR << "/fixtures/seed\n"
+        << "logging: {level: info, format: json}\n"
+        << "secrets:\n  jwt_secret: test-only-jwt-secret-0123456789abcdef0123456789\n"
+        << "jobs: {poll_interval_ms: 100}\n"
+        << "audit: {seal_interval_ms: 200}\n"
+        << "plugins:\n  search_path: [" << RIFA_PLUGIN_DIR << "]\n  instances:\n"
+        << "    mock:\n      library: lottery_mock\n      kind: lottery\n"
+        << "      config: {seed: browser, scripted: {\"" << draw_date() << "\": [ok]}}\n"
+        << "    sandbox:\n      library: payment_sandbox\n      kind: payment\n"
+        << "      config: {webhook_secret: test-only-secret-0123456789abcdef0123456789}\n"
+        << "bindings:\n  defaults: {lottery: mock, payment: sandbox, notifiers: []}\n";
     return file;
   }
 
@@ -112,9 +115,10 @@ class BrowserConsoleTest : public ::testing::Test {
     nudger_ = std::thread([this] {
       while (!stop_nudging_) {
         try {
-          exec("UPDATE jobs SET run_at = created_at WHERE kind = 'rifa.settle' AND status = 'queued' AND run_at > created_at");
-        } catch (const std::exception&) {
-        }
+          exec(
+              "UPDATE jobs SET run_at = created_at WHERE kind = 'rifa.settle' AND status = 'queued' AND run_at > "
+              "created_at");
+        } catch (const std::exception&) {}
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
       }
     });
@@ -145,8 +149,10 @@ TEST_F(BrowserConsoleTest, ConsoleAndPublicPageEndToEnd) {
   const std::string base = "http://127.0.0.1:" + *port;
 
   // A job that failed for good, for the console to retry.
-  exec(std::string("INSERT INTO jobs (id, kind, payload, status, run_at, attempts, max_attempts, last_error) VALUES ('") +
-       kDeadJobId + "', 'notify.deliver', '{}', 'dead', '2026-01-01T00:00:00Z', 5, 5, 'webhook: 503 Service Unavailable (prueba)')");
+  exec(std::string(
+           "INSERT INTO jobs (id, kind, payload, status, run_at, attempts, max_attempts, last_error) VALUES ('") +
+       kDeadJobId +
+       "', 'notify.deliver', '{}', 'dead', '2026-01-01T00:00:00Z', 5, 5, 'webhook: 503 Service Unavailable (prueba)')");
   nudge_settlements();
 
   const fs::path shots = fs::path(RIFA_BROWSER_SHOTS_DIR) / backend_;
@@ -154,8 +160,8 @@ TEST_F(BrowserConsoleTest, ConsoleAndPublicPageEndToEnd) {
   fs::create_directories(shots);
   const fs::path log = dir_ / "node.log";
   std::string command = "cd '" + std::string(RIFA_SOURCE_DIR) + "' && env BASE_URL='" + base +
-                        "' ADMIN_EMAIL=admin@rifa1122.test ADMIN_PASSWORD='" + kAdminPassword + "' DRAW_DATE=" +
-                        draw_date() + " DEAD_JOB_ID=" + kDeadJobId + " SHOTS_DIR='" + shots.string() +
+                        "' ADMIN_EMAIL=admin@rifa1122.test ADMIN_PASSWORD='" + kAdminPassword +
+                        "' DRAW_DATE=" + draw_date() + " DEAD_JOB_ID=" + kDeadJobId + " SHOTS_DIR='" + shots.string() +
                         "' NPM_DIR='" + RIFA_BROWSER_NPM_DIR + "' CHROMIUM='" + chromium_ + "' BACKEND=" + backend_ +
                         " '" + node_ + "' tests/browser/console.test.mjs > '" + log.string() + "' 2>&1";
   const int status = std::system(command.c_str());

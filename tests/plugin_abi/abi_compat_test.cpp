@@ -119,7 +119,8 @@ TEST(AbiGrowth, ANewerMinorIsRefused) {
   auto library = PluginLibrary::load(path);
   ASSERT_FALSE(library);
   EXPECT_EQ(library.error().code, ErrorCode::kPluginLoad);
-  const std::string plugin_abi = std::to_string(RIFA_ABI_VERSION_MAJOR) + "." + std::to_string(RIFA_ABI_VERSION_MINOR + 1);
+  const std::string plugin_abi =
+      std::to_string(RIFA_ABI_VERSION_MAJOR) + "." + std::to_string(RIFA_ABI_VERSION_MINOR + 1);
   const std::string host_abi = std::to_string(RIFA_ABI_VERSION_MAJOR) + "." + std::to_string(RIFA_ABI_VERSION_MINOR);
   EXPECT_EQ(library.error().message, "plugin library " + path.string() + ": ABI " + plugin_abi +
                                          " is newer than the host's " + host_abi +
@@ -143,8 +144,7 @@ TEST(AbiGrowth, AManifestSmallerThan10IsRefusedWithItsSizes) {
   EXPECT_EQ(library.error().message, "plugin library " + path.string() + ": manifest struct_size " +
                                          std::to_string(offsetof(rifa_plugin_manifest, notifier)) +
                                          " is smaller than ABI 1.0's manifest (" +
-                                         std::to_string(sdk::abi::v1_0::manifest) +
-                                         " bytes) (plugin built for 1.0)");
+                                         std::to_string(sdk::abi::v1_0::manifest) + " bytes) (plugin built for 1.0)");
 }
 
 }  // namespace

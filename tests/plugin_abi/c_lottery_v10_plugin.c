@@ -27,8 +27,8 @@
 typedef struct lottery_vtable_v10 {
   uint32_t struct_size;
   rifa_status (*fetch_draw)(void* instance, const char* date_iso, rifa_call* call);
-  rifa_status (*parse_page)(void* instance, const char* date_iso, const char* url, const char* body,
-                            size_t body_len, rifa_call* call);
+  rifa_status (*parse_page)(void* instance, const char* date_iso, const char* url, const char* body, size_t body_len,
+                            rifa_call* call);
   rifa_status (*schedule)(void* instance, rifa_call* call);
 } lottery_vtable_v10;
 
@@ -62,8 +62,8 @@ typedef struct manifest_v10 {
   const char* version;
   const char* description;
   const char* config_schema_json;
-  rifa_status (*create)(const rifa_host_api* api, rifa_host* host, const char* instance_id,
-                        const char* config_json, rifa_call* call, void** out_instance);
+  rifa_status (*create)(const rifa_host_api* api, rifa_host* host, const char* instance_id, const char* config_json,
+                        rifa_call* call, void** out_instance);
   void (*destroy)(void* instance);
   const lottery_vtable_v10* lottery;
   const rifa_payment_vtable* payment;
@@ -81,8 +81,8 @@ static void set_error(const rifa_host_api* api, rifa_call* call, const char* mes
   api->call_set_error(call, message, strlen(message));
 }
 
-static rifa_status c_create(const rifa_host_api* api, rifa_host* host, const char* instance_id,
-                            const char* config_json, rifa_call* call, void** out_instance) {
+static rifa_status c_create(const rifa_host_api* api, rifa_host* host, const char* instance_id, const char* config_json,
+                            rifa_call* call, void** out_instance) {
   c_lottery* self;
   const char* url;
   const char* end;
@@ -181,7 +181,8 @@ static rifa_status c_parse_page(void* instance, const char* date_iso, const char
 
 static rifa_status c_schedule(void* instance, rifa_call* call) {
   static const char kSchedule[] =
-      "{\"timezone\": \"America/Bogota\", \"days\": [\"thursday\"], \"time\": \"22:30\", \"publish_delay_minutes\": 60}";
+      "{\"timezone\": \"America/Bogota\", \"days\": [\"thursday\"], \"time\": \"22:30\", \"publish_delay_minutes\": "
+      "60}";
   c_lottery* self = (c_lottery*)instance;
   self->api->call_set_result(call, kSchedule, sizeof kSchedule - 1);
   return RIFA_OK;

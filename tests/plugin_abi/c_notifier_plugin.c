@@ -17,8 +17,8 @@ static void set_error(const rifa_host_api* api, rifa_call* call, const char* mes
   api->call_set_error(call, message, strlen(message));
 }
 
-static rifa_status c_create(const rifa_host_api* api, rifa_host* host, const char* instance_id,
-                            const char* config_json, rifa_call* call, void** out_instance) {
+static rifa_status c_create(const rifa_host_api* api, rifa_host* host, const char* instance_id, const char* config_json,
+                            rifa_call* call, void** out_instance) {
   c_notifier* self;
   (void)instance_id;
   if (api->abi_major != RIFA_ABI_VERSION_MAJOR || !RIFA_HAS_FIELD(rifa_host_api, api, call_set_error)) {

@@ -53,9 +53,7 @@ class Probe final : public rifa::sdk::LotteryPlugin {
       try {
         host().http(request);
         return std::string("{}");
-      } catch (const Error& e) {
-        throw Error(e.status(), std::string("wrapped: ") + e.what());
-      }
+      } catch (const Error& e) { throw Error(e.status(), std::string("wrapped: ") + e.what()); }
     }
     throw Error(RIFA_ERR_INVALID_ARGUMENT, "unknown probe command '" + command + "'");
   }

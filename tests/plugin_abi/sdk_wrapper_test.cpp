@@ -18,7 +18,8 @@ using sdk::testing::SharedLibrary;
 
 class SdkWrapperTest : public ::testing::Test {
  protected:
-  SdkWrapperTest() : library_(RIFA_PROBE_PLUGIN_FILE), manifest_(library_.manifest()), probe_(manifest_, host_, "probe") {}
+  SdkWrapperTest()
+      : library_(RIFA_PROBE_PLUGIN_FILE), manifest_(library_.manifest()), probe_(manifest_, host_, "probe") {}
 
   SharedLibrary library_;
   const rifa_plugin_manifest* manifest_;
@@ -129,7 +130,9 @@ TEST_F(SdkWrapperTest, ClockComesFromTheHost) {
 }
 
 TEST_F(SdkWrapperTest, HttpGoesThroughTheHostAndReleasesTheResponse) {
-  host_.respond("https://results.test/page", sdk::testing::CannedResponse{RIFA_OK, 404, "no \"draw\"\n", "etag: \"v1\"\ncontent-type: text/html\n", ""});
+  host_.respond(
+      "https://results.test/page",
+      sdk::testing::CannedResponse{RIFA_OK, 404, "no \"draw\"\n", "etag: \"v1\"\ncontent-type: text/html\n", ""});
   auto outcome = probe_.fetch_draw("http:https://results.test/page");
   ASSERT_EQ(outcome.status, RIFA_OK) << outcome.error;
   EXPECT_EQ(outcome.result, R"({"status": 404, "body": "no \"draw\"\n", "etag": "\"v1\""})");
@@ -150,8 +153,7 @@ TEST_F(SdkWrapperTest, TransportFailureKeepsTheHostsReason) {
   // A plugin that catches and rethrows its own Error replaces the message.
   auto wrapped = probe_.fetch_draw("http-caught:https://results.test/slow");
   EXPECT_EQ(wrapped.status, RIFA_ERR_TIMEOUT);
-  EXPECT_EQ(wrapped.error,
-            "wrapped: GET https://results.test/slow: timeout (the host's reason is on the call)");
+  EXPECT_EQ(wrapped.error, "wrapped: GET https://results.test/slow: timeout (the host's reason is on the call)");
 
   auto unrecorded = probe_.fetch_draw("http:https://results.test/other");
   EXPECT_EQ(unrecorded.status, RIFA_ERR_NOT_RECORDED);

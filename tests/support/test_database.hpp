@@ -76,6 +76,6 @@ class TempDir {
 }  // namespace rifa::testing
 
 // In a test body: declares `var` as the test's TestDatabase, or skips/fails the test with the reason.
-#define RIFA_TEST_DATABASE_OR_SKIP(var)                                  \
-  auto var = ::rifa::testing::TestDatabase::create_or_skip();            \
+#define RIFA_TEST_DATABASE_OR_SKIP(var)                       \
+  auto var = ::rifa::testing::TestDatabase::create_or_skip(); \
   if (!var) GTEST_SKIP() << ::rifa::testing::skip_reason()

@@ -41,17 +41,17 @@ struct ApiContext {
   const JwtCodec& jwt;
   const engine::Clock& clock;
   int64_t token_ttl_s;
-  engine::AuditLogService& audit_log;      // admin reads of the audit log and its chain
-  engine::ReportService& reports;          // ingresos and participacion
-  engine::VerificationService& verification;  // the public verificacion document
-  jobs::JobQueue& jobs;                    // GET/POST /admin/jobs
-  engine::PurchaseService& purchases;      // ticket purchase
-  engine::TicketService& tickets;          // ticket listings
-  engine::PaymentService& payments;        // payment webhooks
+  engine::AuditLogService& audit_log;                  // admin reads of the audit log and its chain
+  engine::ReportService& reports;                      // ingresos and participacion
+  engine::VerificationService& verification;           // the public verificacion document
+  jobs::JobQueue& jobs;                                // GET/POST /admin/jobs
+  engine::PurchaseService& purchases;                  // ticket purchase
+  engine::TicketService& tickets;                      // ticket listings
+  engine::PaymentService& payments;                    // payment webhooks
   settlement::PrizeDeliveryService& prize_deliveries;  // prizes in kind marked delivered
-  settlement::PayoutClaimService& payout_claims;  // payout accounts, approvals and manual payments
-  settlement::SettlementService& settlement;  // closing, recalculating and the results of rifas
-  engine::PlayerService& players;  // self-exclusion, spending limits, export and erasure (issue 15)
+  settlement::PayoutClaimService& payout_claims;       // payout accounts, approvals and manual payments
+  settlement::SettlementService& settlement;           // closing, recalculating and the results of rifas
+  engine::PlayerService& players;                      // self-exclusion, spending limits, export and erasure (issue 15)
 };
 
 inline constexpr const char* kApiPrefix = "/api/v1";

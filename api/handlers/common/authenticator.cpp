@@ -14,8 +14,7 @@ Result<Principal> Authenticator::authenticate(const Request& request) const {
     return make_error(ErrorCode::kUnauthenticated, "the Authorization header must be 'Bearer <token>'");
   }
   const std::string token = header.substr(kScheme.size());
-  const int64_t now_s =
-      std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+  const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
   auto claims = jwt_.verify(token, now_s);
   if (!claims) return claims.error();
   if (rate_limits_) {

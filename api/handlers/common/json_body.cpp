@@ -101,8 +101,9 @@ Result<JsonBody> JsonBody::parse(const Request& request) {
   // cross-origin without a CORS preflight, and what the client declared is not what we read.
   if (!body.empty() && !is_json_media_type(request.header("content-type"))) {
     const std::string sent = request.header("content-type");
-    return make_error(ErrorCode::kParse, std::string(kMediaTypeRefusal) +
-                                             (sent.empty() ? std::string(" (no Content-Type was sent)") : ", not " + sent));
+    return make_error(
+        ErrorCode::kParse,
+        std::string(kMediaTypeRefusal) + (sent.empty() ? std::string(" (no Content-Type was sent)") : ", not " + sent));
   }
   BodyScan scan;
   const bool scanned = json::sax_parse(body, &scan);
@@ -130,8 +131,7 @@ const nlohmann::json* JsonBody::member(std::string_view key, Presence presence) 
   return &*it;
 }
 
-std::optional<std::string> JsonBody::text(std::string_view key, Presence presence, size_t max_chars,
-                                          size_t min_chars) {
+std::optional<std::string> JsonBody::text(std::string_view key, Presence presence, size_t max_chars, size_t min_chars) {
   const nlohmann::json* v = member(key, presence);
   if (!v) return std::nullopt;
   if (!v->is_string()) {

@@ -30,7 +30,8 @@ Result<engine::PageRequest> parse_pagination(const Request& request) {
   engine::PageRequest page;
   auto p = small_positive(request, "page", 1, kMaxPage);
   if (!p) return p.error();
-  auto per = small_positive(request, "per_page", engine::PageRequest::kDefaultPerPage, engine::PageRequest::kMaxPerPage);
+  auto per =
+      small_positive(request, "per_page", engine::PageRequest::kDefaultPerPage, engine::PageRequest::kMaxPerPage);
   if (!per) return per.error();
   page.page = *p;
   page.per_page = *per;

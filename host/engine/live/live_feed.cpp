@@ -125,16 +125,15 @@ struct LiveFeed::RifaFeed {
     j["reservado"] = ranges_json(grid, kHeld);
     j["anulado"] = ranges_json(grid, kVoid);
     j["ganadores"] = ganadores;
-    j["resultado"] = resultado_json.empty() ? nlohmann::json(nullptr)
-                                            : nlohmann::json::parse(resultado_json, nullptr, false);
+    j["resultado"] =
+        resultado_json.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(resultado_json, nullptr, false);
     snapshot = std::make_shared<const std::string>(j.dump());
     snapshot_seq = seq;
     return snapshot;
   }
 };
 
-LiveFeed::LiveFeed(SnapshotReader& reader, LiveFeedOptions options)
-    : reader_(reader), options_(options) {
+LiveFeed::LiveFeed(SnapshotReader& reader, LiveFeedOptions options) : reader_(reader), options_(options) {
   // Sequence numbers start at this process's start time in µs: a Last-Event-ID from another host
   // or an earlier run of this one falls outside every window here and gets a snapshot.
   next_seq_ = static_cast<uint64_t>(
@@ -163,8 +162,8 @@ std::vector<Emitted> apply(LiveFeed::RifaFeed& f, const Change& c);
 }  // namespace
 
 // Applies a change and, when `publish`, numbers and fans out the events it makes.
-static void apply_and_publish(LiveFeed::RifaFeed& f, const Change& c, bool publish, uint64_t& next_seq,
-                              size_t window, size_t& subscriber_count);
+static void apply_and_publish(LiveFeed::RifaFeed& f, const Change& c, bool publish, uint64_t& next_seq, size_t window,
+                              size_t& subscriber_count);
 
 void LiveFeed::on_changes(std::vector<Change> batch) {
   std::vector<std::string> resync;
@@ -355,7 +354,8 @@ std::vector<Emitted> apply(LiveFeed::RifaFeed& f, const Change& c) {
       break;
     case ChangeKind::kResultado: {
       f.resultado_json = c.resultado_json;
-      nlohmann::json j = {{"type", "resultado"}, {"resultado", nlohmann::json::parse(c.resultado_json, nullptr, false)}};
+      nlohmann::json j = {{"type", "resultado"},
+                          {"resultado", nlohmann::json::parse(c.resultado_json, nullptr, false)}};
       stamp(j);
       out.push_back({std::move(j), "resultado", ""});
       break;
@@ -372,23 +372,22 @@ std::vector<Emitted> apply(LiveFeed::RifaFeed& f, const Change& c) {
       out.push_back({std::move(j), "ganadores", ""});
       for (const auto& w : c.winners) {
         if (w.usuario_id.empty()) continue;
-        nlohmann::json m = {{"type", "mine"},  {"estado", "ganador"}, {"numeros", {w.numero}},
-                            {"tier", w.tier},  {"monto", w.monto}};
+        nlohmann::json m = {
+            {"type", "mine"}, {"estado", "ganador"}, {"numeros", {w.numero}}, {"tier", w.tier}, {"monto", w.monto}};
         stamp(m);
         out.push_back({std::move(m), "mine", w.usuario_id});
       }
       break;
     }
-    case ChangeKind::kResync:
-      break;
+    case ChangeKind::kResync: break;
   }
   return out;
 }
 
 }  // namespace
 
-static void apply_and_publish(LiveFeed::RifaFeed& f, const Change& c, bool publish, uint64_t& next_seq,
-                              size_t window, size_t& subscriber_count) {
+static void apply_and_publish(LiveFeed::RifaFeed& f, const Change& c, bool publish, uint64_t& next_seq, size_t window,
+                              size_t& subscriber_count) {
   auto emitted = apply(f, c);
   if (!publish) return;
   for (auto& e : emitted) {

@@ -96,14 +96,14 @@ class Subscriber {
 };
 
 struct LiveFeedOptions {
-  size_t replay_window = 1024;      // events kept per rifa for Last-Event-ID / resume
+  size_t replay_window = 1024;          // events kept per rifa for Last-Event-ID / resume
   std::chrono::seconds keep_idle{120};  // a rifa with no subscriber left is forgotten after this
   std::chrono::seconds load_timeout{10};
 };
 
 struct SubscribeRequest {
   std::string rifa_id;
-  std::string user_id;                 // "" = anonymous: public events only
+  std::string user_id;                   // "" = anonymous: public events only
   std::optional<uint64_t> resume_after;  // the last seq the client saw
 };
 

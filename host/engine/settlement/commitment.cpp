@@ -6,11 +6,16 @@ namespace rifa::settlement {
 
 nlohmann::json to_json(const Commitment& c) {
   // nlohmann::json objects are std::map-backed: keys come out sorted, which makes dump() canonical.
-  return nlohmann::json{{"rifa_id", c.rifa_id},         {"lottery_instance", c.lottery_instance},
-                        {"draw_date", c.draw_date},     {"reglas", c.reglas},
-                        {"total_boletas", c.total_boletas}, {"assignment", c.assignment},
-                        {"precio_cents", c.precio_cents}, {"rake_bp", c.rake_bp},
-                        {"loteria_id", c.loteria_id},     {"numero_ganadores", c.numero_ganadores},
+  return nlohmann::json{{"rifa_id", c.rifa_id},
+                        {"lottery_instance", c.lottery_instance},
+                        {"draw_date", c.draw_date},
+                        {"reglas", c.reglas},
+                        {"total_boletas", c.total_boletas},
+                        {"assignment", c.assignment},
+                        {"precio_cents", c.precio_cents},
+                        {"rake_bp", c.rake_bp},
+                        {"loteria_id", c.loteria_id},
+                        {"numero_ganadores", c.numero_ganadores},
                         {"seed_sha256", c.seed_sha256.empty() ? nlohmann::json() : nlohmann::json(c.seed_sha256)},
                         {"version", 1}};
 }

@@ -20,7 +20,7 @@ struct Commitment {
   std::string assignment;  // sequential | random
   int64_t precio_cents = 0;
   int rake_bp = 0;
-  std::string loteria_id;    // the rifa's loteria row (lottery_instance is its plugin instance)
+  std::string loteria_id;  // the rifa's loteria row (lottery_instance is its plugin instance)
   int numero_ganadores = 0;
   // For random assignment: lower-case hex SHA-256 of the seed that hands out numbers, committed
   // before any sale and revealed once sales end. Empty (JSON null) for sequential assignment.

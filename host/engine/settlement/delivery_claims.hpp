@@ -32,8 +32,7 @@ class DeliveryClaims {
                                       const std::string& owner, engine::TimePoint now, engine::TimePoint until) = 0;
   virtual Result<void> delivered(const std::string& event_id, const std::string& notifier, engine::TimePoint now) = 0;
   // The delivery failed: the claim is dropped so that the retry (of any worker) claims at once.
-  virtual Result<void> release(const std::string& event_id, const std::string& notifier,
-                               const std::string& owner) = 0;
+  virtual Result<void> release(const std::string& event_id, const std::string& notifier, const std::string& owner) = 0;
 };
 
 // What a message says about an event's rifa beyond its id (a port: storage reads the rifas table).

@@ -132,7 +132,8 @@ std::vector<engine::ScheduledDraw> scheduled_draws(const DrawSchedule& s, const 
   if (!from || !to) return out;
   for (sys_days d = *from; d <= *to; d += days(1)) {
     if (!s.weekdays.count(weekday{d}.c_encoding())) continue;
-    out.push_back({format_date(d), format_hh_mm(s.draw_minutes), TimePoint(d) - kBogotaOffset + minutes(s.draw_minutes)});
+    out.push_back(
+        {format_date(d), format_hh_mm(s.draw_minutes), TimePoint(d) - kBogotaOffset + minutes(s.draw_minutes)});
   }
   return out;
 }
@@ -150,7 +151,8 @@ Result<std::vector<engine::ScheduledDraw>> parse_draw_dates(const nlohmann::json
     if (!day) return make_error(ErrorCode::kInvalidArgument, at + ".date: must be a date as YYYY-MM-DD");
     const std::string date_iso = date.get<std::string>();
     if (date_iso < from_iso || date_iso > to_iso) {
-      return make_error(ErrorCode::kInvalidArgument, at + ".date: " + date_iso + " is outside " + from_iso + ".." + to_iso);
+      return make_error(ErrorCode::kInvalidArgument,
+                        at + ".date: " + date_iso + " is outside " + from_iso + ".." + to_iso);
     }
     if (!out.empty() && date_iso <= out.back().date) {
       return make_error(ErrorCode::kInvalidArgument, at + ".date: not after the previous draw's date");

@@ -51,12 +51,14 @@ Result<ValidDraw> validate_draw(const std::string& body, const std::string& expe
     return rejected("numbers: must be a non-empty array of digit strings");
   }
   for (const auto& n : r["numbers"]) {
-    if (!n.is_string() || !digits_only(n.get<std::string>())) return rejected("numbers: " + n.dump() + " is not a digit string");
+    if (!n.is_string() || !digits_only(n.get<std::string>()))
+      return rejected("numbers: " + n.dump() + " is not a digit string");
   }
   if (auto width = meta_width(meta, "cifras")) {
     for (const auto& n : r["numbers"]) {
       if (static_cast<int>(n.get<std::string>().size()) != *width) {
-        return rejected("numbers: " + n.dump() + " is outside the lottery's range (" + std::to_string(*width) + " digits)");
+        return rejected("numbers: " + n.dump() + " is outside the lottery's range (" + std::to_string(*width) +
+                        " digits)");
       }
     }
   }
@@ -64,8 +66,8 @@ Result<ValidDraw> validate_draw(const std::string& body, const std::string& expe
     if (!r["series"].is_string() || !digits_only(r["series"].get<std::string>())) {
       return rejected("series: " + r["series"].dump() + " is not a digit string");
     }
-    if (auto width = meta_width(meta, "series"); width && *width > 0 &&
-                                                 static_cast<int>(r["series"].get<std::string>().size()) != *width) {
+    if (auto width = meta_width(meta, "series");
+        width && *width > 0 && static_cast<int>(r["series"].get<std::string>().size()) != *width) {
       return rejected("series: " + r["series"].dump() + " is outside the lottery's range (" + std::to_string(*width) +
                       " digits)");
     }
@@ -73,12 +75,14 @@ Result<ValidDraw> validate_draw(const std::string& body, const std::string& expe
   if (r.contains("extra")) {
     if (!r["extra"].is_object()) return rejected("extra: must be an object");
     for (const auto& [k, v] : r["extra"].items()) {
-      if (!v.is_string() || !digits_only(v.get<std::string>())) return rejected("extra." + k + ": is not a digit string");
+      if (!v.is_string() || !digits_only(v.get<std::string>()))
+        return rejected("extra." + k + ": is not a digit string");
     }
   }
   if (r.contains("draw_number")) {
     const auto& dn = r["draw_number"];
-    if (!dn.is_string() || !digits_only(dn.get<std::string>(), 9)) return rejected("draw_number: " + dn.dump() + " is not a number");
+    if (!dn.is_string() || !digits_only(dn.get<std::string>(), 9))
+      return rejected("draw_number: " + dn.dump() + " is not a number");
     out.draw_number = std::stoll(dn.get<std::string>());
   }
   if (r.contains("raw_sha256")) {
@@ -104,7 +108,8 @@ Result<ValidDraw> validate_draw(const std::string& body, const std::string& expe
       case MatchField::kNumero: value = out.numbers.numbers.front(); break;
       case MatchField::kSerie: value = out.numbers.series; break;
       case MatchField::kBalota:
-        if (t.index < static_cast<int>(out.numbers.numbers.size())) value = out.numbers.numbers[static_cast<size_t>(t.index)];
+        if (t.index < static_cast<int>(out.numbers.numbers.size()))
+          value = out.numbers.numbers[static_cast<size_t>(t.index)];
         break;
       case MatchField::kSuperbalota:
         if (auto it = out.numbers.extra.find("superbalota"); it != out.numbers.extra.end()) value = it->second;

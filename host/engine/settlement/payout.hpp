@@ -42,7 +42,7 @@ struct PrizeContext {
   std::string ticket_id;
   int numero = 0;
   std::optional<std::string> usuario_id;
-  std::string ticket_estado;  // a refunded (anulado) ticket wins nothing
+  std::string ticket_estado;                      // a refunded (anulado) ticket wins nothing
   std::optional<std::string> transaccion_status;  // of the purchase that paid the ticket
   std::string rifa_id;
   std::string rifa_estado;

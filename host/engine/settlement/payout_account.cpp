@@ -112,7 +112,8 @@ nlohmann::json masked_json(const PayoutAccount& a) {
 }
 
 nlohmann::json plugin_json(const PayoutAccount& a) {
-  nlohmann::json out = {{"tipo", a.tipo}, {"documento_tipo", a.documento_tipo}, {"documento_numero", a.documento_numero}};
+  nlohmann::json out = {
+      {"tipo", a.tipo}, {"documento_tipo", a.documento_tipo}, {"documento_numero", a.documento_numero}};
   if (a.tipo == "bancaria") {
     out["banco"] = a.banco;
     out["tipo_cuenta"] = a.tipo_cuenta;

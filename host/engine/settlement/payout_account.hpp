@@ -16,11 +16,11 @@ namespace rifa::settlement {
 // telefono), with the holder's document either way. Held whole only on its way to the payment
 // plugin; every reply, audit row and log line gets masked_json().
 struct PayoutAccount {
-  std::string tipo;  // bancaria | nequi
-  std::string banco;        // bancaria: a slug of kBanks
-  std::string tipo_cuenta;  // bancaria: ahorros | corriente
-  std::string numero;       // bancaria: digits only
-  std::string telefono;     // nequi: the 10-digit mobile number, without +57
+  std::string tipo;              // bancaria | nequi
+  std::string banco;             // bancaria: a slug of kBanks
+  std::string tipo_cuenta;       // bancaria: ahorros | corriente
+  std::string numero;            // bancaria: digits only
+  std::string telefono;          // nequi: the 10-digit mobile number, without +57
   std::string documento_tipo;    // CC | CE | PP
   std::string documento_numero;  // as player_rules' check_document stores it
 };
@@ -32,16 +32,26 @@ struct Bank {
   const char* nombre;
 };
 inline constexpr Bank kBanks[] = {
-    {"agrario", "Banco Agrario de Colombia"},   {"av_villas", "Banco AV Villas"},
-    {"bancamia", "Bancamía"},                   {"bancolombia", "Bancolombia"},
-    {"bancoomeva", "Bancoomeva"},               {"bbva", "BBVA Colombia"},
-    {"bogota", "Banco de Bogotá"},              {"caja_social", "Banco Caja Social"},
-    {"citibank", "Citibank"},                   {"colpatria", "Scotiabank Colpatria"},
-    {"davivienda", "Davivienda"},               {"falabella", "Banco Falabella"},
-    {"finandina", "Banco Finandina"},           {"gnb_sudameris", "Banco GNB Sudameris"},
-    {"itau", "Itaú"},                           {"mundo_mujer", "Banco Mundo Mujer"},
-    {"occidente", "Banco de Occidente"},        {"pichincha", "Banco Pichincha"},
-    {"popular", "Banco Popular"},               {"serfinanza", "Banco Serfinanza"},
+    {"agrario", "Banco Agrario de Colombia"},
+    {"av_villas", "Banco AV Villas"},
+    {"bancamia", "Bancamía"},
+    {"bancolombia", "Bancolombia"},
+    {"bancoomeva", "Bancoomeva"},
+    {"bbva", "BBVA Colombia"},
+    {"bogota", "Banco de Bogotá"},
+    {"caja_social", "Banco Caja Social"},
+    {"citibank", "Citibank"},
+    {"colpatria", "Scotiabank Colpatria"},
+    {"davivienda", "Davivienda"},
+    {"falabella", "Banco Falabella"},
+    {"finandina", "Banco Finandina"},
+    {"gnb_sudameris", "Banco GNB Sudameris"},
+    {"itau", "Itaú"},
+    {"mundo_mujer", "Banco Mundo Mujer"},
+    {"occidente", "Banco de Occidente"},
+    {"pichincha", "Banco Pichincha"},
+    {"popular", "Banco Popular"},
+    {"serfinanza", "Banco Serfinanza"},
     {"w", "Banco W"},
 };
 

@@ -27,8 +27,8 @@ Result<PrizeContext> PayoutClaimService::locked_cash_prize(PayoutClaimTx& tx, co
   if (!*prize) return make_error(ErrorCode::kNotFound, "ganador " + ganador_id + " does not exist");
   if ((*prize)->in_kind) {
     return make_error(ErrorCode::kConflict, "ganador " + ganador_id +
-                                                " won a prize in kind: it is delivered (POST /ganadores/" +
-                                                ganador_id + "/entregado), not paid");
+                                                " won a prize in kind: it is delivered (POST /ganadores/" + ganador_id +
+                                                "/entregado), not paid");
   }
   return **prize;
 }
@@ -69,7 +69,10 @@ Result<PayoutClaimView> PayoutClaimService::set_account(const engine::Actor& act
   }
   const engine::TimePoint now = clock_.now();
   if (auto saved = (*tx)->save_account(ganador_id, *checked, actor.user_id, now); !saved) return saved.error();
-  if (auto logged = (*tx)->audit({actor.user_id, "payout.account_set", "ganadores", ganador_id,
+  if (auto logged = (*tx)->audit({actor.user_id,
+                                  "payout.account_set",
+                                  "ganadores",
+                                  ganador_id,
                                   {{"rifa_id", prize->rifa_id}, {"cuenta", masked_json(*checked)}}},
                                  now);
       !logged) {
@@ -94,13 +97,15 @@ Result<PayoutClaimView> PayoutClaimService::approve(const engine::Actor& actor, 
   }
   if (!prize->cuenta) {
     return engine::field_error(ErrorCode::kConflict, "cuenta",
-                               "ganador " + ganador_id +
-                                   " has not said where to be paid (PUT /ganadores/" + ganador_id +
-                                   "/cuenta): the approval checks the account's holder");
+                               "ganador " + ganador_id + " has not said where to be paid (PUT /ganadores/" +
+                                   ganador_id + "/cuenta): the approval checks the account's holder");
   }
   const engine::TimePoint now = clock_.now();
   if (auto done = (*tx)->approve(ganador_id, actor.user_id, now); !done) return done.error();
-  if (auto logged = (*tx)->audit({actor.user_id, "payout.approved", "ganadores", ganador_id,
+  if (auto logged = (*tx)->audit({actor.user_id,
+                                  "payout.approved",
+                                  "ganadores",
+                                  ganador_id,
                                   {{"rifa_id", prize->rifa_id},
                                    {"monto_bruto", prize->bruto_cents},
                                    {"monto_neto", prize->neto_cents},
@@ -152,9 +157,12 @@ Result<PayoutClaimView> PayoutClaimService::record_manual_payment(const engine::
   if (monto <= 0) return make_error(ErrorCode::kConflict, "ganador " + ganador_id + ": nothing to pay");
   const engine::TimePoint now = clock_.now();
   if (auto done = (*tx)->record_manual(ganador_id, monto, referencia, actor.user_id, now); !done) return done.error();
-  nlohmann::json audit = {{"rifa_id", prize->rifa_id},       {"amount_cents", monto},
-                          {"monto_bruto", prize->bruto_cents}, {"retencion", prize->retencion_cents},
-                          {"currency", "COP"},                {"provider", "manual"},
+  nlohmann::json audit = {{"rifa_id", prize->rifa_id},
+                          {"amount_cents", monto},
+                          {"monto_bruto", prize->bruto_cents},
+                          {"retencion", prize->retencion_cents},
+                          {"currency", "COP"},
+                          {"provider", "manual"},
                           {"payout_ref", referencia}};
   if (prize->cuenta) audit["cuenta"] = masked_json(*prize->cuenta);
   if (*row) audit["provider_before"] = (*row)->provider.value_or("");

@@ -74,8 +74,7 @@ class PayoutRepository {
   virtual Result<std::unique_ptr<PayoutAttempt>> begin_attempt() = 0;
   virtual Result<std::optional<PayoutStatus>> find(const std::string& ganador_id) = 0;
   // Why the last attempt did not end, kept on the row for the admin (nothing else changes).
-  virtual Result<void> note_reason(const std::string& ganador_id, const std::string& reason,
-                                   engine::TimePoint now) = 0;
+  virtual Result<void> note_reason(const std::string& ganador_id, const std::string& reason, engine::TimePoint now) = 0;
   // Returns the row as it stands after (enviado, whether this call or an earlier one moved it).
   virtual Result<PayoutStatus> record_sent(const PayoutSent& sent) = 0;
   virtual Result<void> record_declined(const PayoutDeclined& declined) = 0;

@@ -18,8 +18,8 @@ using nlohmann::json;
 constexpr const char* kActor = "job:payout.send";
 
 engine::PayoutRequest payout_request(const PrizeContext& prize, const PayoutStatus& pinned) {
-  json beneficiary = {{"user_id", prize.usuario_id.value_or("")}, {"nombre", prize.user_nombre},
-                      {"email", prize.user_email}};
+  json beneficiary = {
+      {"user_id", prize.usuario_id.value_or("")}, {"nombre", prize.user_nombre}, {"email", prize.user_email}};
   if (prize.user_telefono) beneficiary["telefono"] = *prize.user_telefono;
   // Where the winner asked to be paid, whole: the provider needs it (and only the provider gets it).
   if (prize.cuenta) beneficiary["cuenta"] = plugin_json(*prize.cuenta);
@@ -30,15 +30,21 @@ engine::PayoutRequest payout_request(const PrizeContext& prize, const PayoutStat
   request.beneficiary = beneficiary;
   request.description = "premio " + (prize.tier_name.empty() ? std::to_string(prize.tier) : prize.tier_name) +
                         ", numero " + std::to_string(prize.numero);
-  request.metadata = {{"rifa_id", prize.rifa_id}, {"ganador_id", prize.ganador_id}, {"ticket_id", prize.ticket_id},
+  request.metadata = {{"rifa_id", prize.rifa_id},
+                      {"ganador_id", prize.ganador_id},
+                      {"ticket_id", prize.ticket_id},
                       {"tier", prize.tier}};
   return request;
 }
 
 // The payout_sent / payout_failed notification's data.
 json event_data(const PrizeContext& prize, const PayoutStatus& row) {
-  json data = {{"ganador_id", prize.ganador_id}, {"ticket_id", prize.ticket_id}, {"numero", prize.numero},
-               {"tier", prize.tier},             {"amount_cents", row.monto},     {"currency", row.currency},
+  json data = {{"ganador_id", prize.ganador_id},
+               {"ticket_id", prize.ticket_id},
+               {"numero", prize.numero},
+               {"tier", prize.tier},
+               {"amount_cents", row.monto},
+               {"currency", row.currency},
                {"usuario_id", prize.usuario_id.value_or("")}};
   // amount_cents is what was paid: the net, after the withholding on prizes.
   data["monto_bruto"] = prize.bruto_cents;
@@ -182,8 +188,8 @@ Result<PayoutStatus> PayoutService::pay(const std::string& ganador_id) {
   crash_point("payout.before_provider");
   auto outcome = payments_.send_payout(*row.provider, payout_request(pinned->prize, row));
   if (!outcome) {
-    return make_error(ErrorCode::kConfigInvalid,
-                      "payout of ganador " + ganador_id + ": no payment plugin instance '" + *row.provider + "' is loaded");
+    return make_error(ErrorCode::kConfigInvalid, "payout of ganador " + ganador_id + ": no payment plugin instance '" +
+                                                     *row.provider + "' is loaded");
   }
   crash_point("payout.after_provider");
   return record_outcome(pinned->prize, row, *outcome);
@@ -206,11 +212,11 @@ Result<PayoutStatus> PayoutService::record_outcome(const PrizeContext& prize, co
     sent.estado = "enviado";
     sent.referencia = outcome.reference;
     sent.motivo.reset();
-    return payouts_.record_sent(PayoutSent{prize.rifa_id,
-                                           id,
-                                           outcome.reference,
-                                           outcome.status,
-                                           engine::AuditEntry{kActor, "payout.sent", "ganadores", id,
+    return payouts_.record_sent(PayoutSent{prize.rifa_id, id, outcome.reference, outcome.status,
+                                           engine::AuditEntry{kActor,
+                                                              "payout.sent",
+                                                              "ganadores",
+                                                              id,
                                                               {{"rifa_id", prize.rifa_id},
                                                                {"amount_cents", pinned.monto},
                                                                {"monto_bruto", prize.bruto_cents},
@@ -220,9 +226,7 @@ Result<PayoutStatus> PayoutService::record_outcome(const PrizeContext& prize, co
                                                                {"payout_ref", outcome.reference},
                                                                {"provider_status", outcome.status},
                                                                {"intentos", pinned.intentos}}},
-                                           "payout_sent",
-                                           event_data(prize, sent),
-                                           now});
+                                           "payout_sent", event_data(prize, sent), now});
   }
 
   const std::string reason = outcome.error.empty() ? outcome.status_name : outcome.error;
@@ -231,25 +235,24 @@ Result<PayoutStatus> PayoutService::record_outcome(const PrizeContext& prize, co
     PayoutStatus failed = pinned;
     failed.estado = "fallido";
     failed.motivo = reason;
-    auto noted = payouts_.record_declined(PayoutDeclined{prize.rifa_id,
-                                                         id,
-                                                         reason,
-                                                         engine::AuditEntry{kActor, "payout.failed", "ganadores", id,
+    auto noted = payouts_.record_declined(PayoutDeclined{prize.rifa_id, id, reason,
+                                                         engine::AuditEntry{kActor,
+                                                                            "payout.failed",
+                                                                            "ganadores",
+                                                                            id,
                                                                             {{"rifa_id", prize.rifa_id},
                                                                              {"amount_cents", pinned.monto},
                                                                              {"provider", *pinned.provider},
                                                                              {"reason", reason},
                                                                              {"intentos", pinned.intentos}}},
-                                                         "payout_failed",
-                                                         event_data(prize, failed),
-                                                         now});
+                                                         "payout_failed", event_data(prize, failed), now});
     if (!noted) return noted.error();
   } else if (auto noted = payouts_.note_reason(id, reason, now); !noted) {
     return noted.error();
   }
-  return make_error(outcome.declined ? ErrorCode::kPaymentDeclined : ErrorCode::kUnavailable,
-                    "payout of ganador " + id + " through '" + *pinned.provider + "' (" + outcome.status_name +
-                        "): " + reason);
+  return make_error(
+      outcome.declined ? ErrorCode::kPaymentDeclined : ErrorCode::kUnavailable,
+      "payout of ganador " + id + " through '" + *pinned.provider + "' (" + outcome.status_name + "): " + reason);
 }
 
 }  // namespace rifa::settlement

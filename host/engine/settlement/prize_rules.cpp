@@ -147,10 +147,12 @@ Result<PrizeRules> parse_prize_rules(const json& reglas, int total_boletas) {
       const std::string type = p.value("type", "cash");
       if (type == "in_kind") {
         in_kind = true;
-        if (!p.contains("description") || !p["description"].is_string() || p["description"].get<std::string>().empty()) {
+        if (!p.contains("description") || !p["description"].is_string() ||
+            p["description"].get<std::string>().empty()) {
           return invalid(path + ".prize.description", "is required for a prize in kind");
         }
-        if (!p.contains("value_cents") || !p["value_cents"].is_number_integer() || p["value_cents"].get<int64_t>() < 0) {
+        if (!p.contains("value_cents") || !p["value_cents"].is_number_integer() ||
+            p["value_cents"].get<int64_t>() < 0) {
           return invalid(path + ".prize.value_cents", "must be an integer >= 0 (the commercial value)");
         }
         tier.in_kind_description = p["description"].get<std::string>();
@@ -246,8 +248,8 @@ Result<SettlementPlan> plan_settlement(const PrizeRules& rules, const DrawNumber
   int64_t awarded = 0;
   for (size_t i = 0; i < rules.tiers.size(); ++i) {
     const Tier& tier = rules.tiers[i];
-    const int share = (winners == 1 && has_winner[i] && tier.share_bp_if_alone) ? *tier.share_bp_if_alone
-                                                                                       : tier.share_bp;
+    const int share =
+        (winners == 1 && has_winner[i] && tier.share_bp_if_alone) ? *tier.share_bp_if_alone : tier.share_bp;
     const int64_t amount = plan.fondo_cents / 10000 * share + plan.fondo_cents % 10000 * share / 10000;
     if (has_winner[i]) {
       const int64_t cash = tier.in_kind ? 0 : amount;
@@ -296,8 +298,8 @@ std::string plan_invariant_violation(const SettlementPlan& plan) {
       return "award of tier " + std::to_string(a.tier) + " has a negative amount";
     }
     if (a.gross_cents != a.withheld_cents + a.net_cents) {
-      return "award of tier " + std::to_string(a.tier) + ": gross " + std::to_string(a.gross_cents) +
-             " != withheld " + std::to_string(a.withheld_cents) + " + net " + std::to_string(a.net_cents);
+      return "award of tier " + std::to_string(a.tier) + ": gross " + std::to_string(a.gross_cents) + " != withheld " +
+             std::to_string(a.withheld_cents) + " + net " + std::to_string(a.net_cents);
     }
     if (!a.in_kind && a.gross_cents != a.amount_cents) {
       return "cash award of tier " + std::to_string(a.tier) + ": gross differs from its share of the fund";

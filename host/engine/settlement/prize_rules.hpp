@@ -91,7 +91,7 @@ struct Award {
 struct SettlementPlan {
   int64_t recaudo_cents = 0;
   int64_t rake_cents = 0;
-  int64_t fondo_cents = 0;      // (recaudo - rake) + carried_in
+  int64_t fondo_cents = 0;       // (recaudo - rake) + carried_in
   int64_t carried_in_cents = 0;  // from earlier rifas' carry-over; 0 when the rifa is voided
   std::vector<Award> awards;
   // Per tier: the winning number, or nullopt when the draw gives none inside the rifa's range.
@@ -102,7 +102,7 @@ struct SettlementPlan {
   int tax_year = 0;              // whose UVT apply_withholding used (0: not applied or tax disabled)
   int tax_rate_bp = 0;           // and the rule it applied (0 / 0: none)
   int64_t tax_threshold_cents = 0;
-  int64_t withheld_cents = 0;    // sum of the awards' withheld_cents (cash and in kind)
+  int64_t withheld_cents = 0;  // sum of the awards' withheld_cents (cash and in kind)
 };
 
 // Which numbers win, and who gets what. `sold` holds the ticket numbers sold (vendido);

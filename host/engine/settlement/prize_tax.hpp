@@ -32,8 +32,8 @@ namespace rifa::settlement {
 struct TaxRules {
   // false: no `tax:` section in the config; prizes are paid gross and nothing is withheld.
   bool enabled = false;
-  int rate_bp = 2000;      // 20 %
-  int threshold_uvt = 48;  // withheld only above this many UVT
+  int rate_bp = 2000;                        // 20 %
+  int threshold_uvt = 48;                    // withheld only above this many UVT
   std::map<int, int64_t> uvt_pesos_by_year;  // year → value of one UVT in whole pesos
 };
 
@@ -41,8 +41,8 @@ struct Withholding {
   int64_t gross_cents = 0;
   int64_t withheld_cents = 0;
   int64_t net_cents = 0;
-  int year = 0;                // whose UVT was used (0 when tax is disabled)
-  int64_t uvt_pesos = 0;       // its value
+  int year = 0;                 // whose UVT was used (0 when tax is disabled)
+  int64_t uvt_pesos = 0;        // its value
   int64_t threshold_cents = 0;  // threshold_uvt × uvt in cents
   int rate_bp = 0;              // the rate applied above it (0 when tax is disabled)
 };

@@ -72,12 +72,12 @@ class RefundRepository {
   // A refund the provider refused or could not make this time: the reembolsos row says why (a
   // later run tries again with the same key).
   virtual Result<void> record_refund_failure(const std::string& transaccion_id, const std::string& rifa_id,
-                                             int64_t amount, const std::string& provider,
-                                             const std::string& reason, engine::TimePoint now) = 0;
+                                             int64_t amount, const std::string& provider, const std::string& reason,
+                                             engine::TimePoint now) = 0;
   virtual Result<RefundTotals> totals(const std::string& rifa_id) = 0;
   // Publishes one notification of the rifa to its notifiers, in a transaction of its own.
-  virtual Result<void> notify(const std::string& rifa_id, const std::string& event_type,
-                              const std::string& entity_id, const nlohmann::json& data, engine::TimePoint now) = 0;
+  virtual Result<void> notify(const std::string& rifa_id, const std::string& event_type, const std::string& entity_id,
+                              const nlohmann::json& data, engine::TimePoint now) = 0;
 };
 
 }  // namespace rifa::settlement

@@ -53,11 +53,14 @@ Result<RefundSummary> RefundService::refund_rifa(const std::string& rifa_id) {
       const std::optional<PaymentStatus> paid =
           looked_up ? std::optional<PaymentStatus>(looked_up->status) : std::nullopt;
       if (paid == PaymentStatus::kFailed) {
-        auto released = refunds_.release(ReleasedCharge{
-            charge.id, "rifa cancelada; the provider reports the payment failed",
-            engine::AuditEntry{kActor, "payment.released", "transacciones", charge.id,
-                               {{"rifa_id", rifa_id}, {"reason", "rifa cancelada"}}},
-            clock_.now()});
+        auto released =
+            refunds_.release(ReleasedCharge{charge.id, "rifa cancelada; the provider reports the payment failed",
+                                            engine::AuditEntry{kActor,
+                                                               "payment.released",
+                                                               "transacciones",
+                                                               charge.id,
+                                                               {{"rifa_id", rifa_id}, {"reason", "rifa cancelada"}}},
+                                            clock_.now()});
         if (!released) return released.error();
         if (*released) ++summary.released;
         continue;
@@ -83,8 +86,8 @@ Result<RefundSummary> RefundService::refund_rifa(const std::string& rifa_id) {
       refund_status = outcome.delivered ? outcome.status : "failed";
       if (refund_ref.empty() || (refund_status != "succeeded" && refund_status != "pending")) {
         const std::string reason = outcome.delivered ? "provider answered " + outcome.raw : outcome.error;
-        auto noted = refunds_.record_refund_failure(charge.id, rifa_id, charge.amount, charge.provider, reason,
-                                                    clock_.now());
+        auto noted =
+            refunds_.record_refund_failure(charge.id, rifa_id, charge.amount, charge.provider, reason, clock_.now());
         if (!noted) return noted.error();
         ++summary.failed;
         last_problem = "refund of transaccion " + charge.id + " through '" + charge.provider + "': " + reason;
@@ -92,8 +95,12 @@ Result<RefundSummary> RefundService::refund_rifa(const std::string& rifa_id) {
       }
     }
 
-    auto recorded = refunds_.record_refund(RecordedRefund{charge.id, rifa_id, charge.amount, charge.provider,
-                                                          refund_ref, refund_status,
+    auto recorded = refunds_.record_refund(RecordedRefund{charge.id,
+                                                          rifa_id,
+                                                          charge.amount,
+                                                          charge.provider,
+                                                          refund_ref,
+                                                          refund_status,
                                                           engine::AuditEntry{kActor,
                                                                              "refund",
                                                                              "transacciones",
@@ -120,11 +127,11 @@ Result<RefundSummary> RefundService::refund_rifa(const std::string& rifa_id) {
   }
 
   if (summary.failed > 0 || summary.still_pending > 0) {
-    return make_error(ErrorCode::kUnavailable,
-                      "rifa " + rifa_id + ": " + std::to_string(summary.refunded) + " refunded, " +
-                          std::to_string(summary.failed) + " refund(s) failed, " +
-                          std::to_string(summary.still_pending) + " payment(s) still pending; will retry" +
-                          (last_problem.empty() ? "" : " (last: " + last_problem + ")"));
+    return make_error(ErrorCode::kUnavailable, "rifa " + rifa_id + ": " + std::to_string(summary.refunded) +
+                                                   " refunded, " + std::to_string(summary.failed) +
+                                                   " refund(s) failed, " + std::to_string(summary.still_pending) +
+                                                   " payment(s) still pending; will retry" +
+                                                   (last_problem.empty() ? "" : " (last: " + last_problem + ")"));
   }
   auto totals = refunds_.totals(rifa_id);
   if (!totals) return totals.error();

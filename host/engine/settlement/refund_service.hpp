@@ -12,11 +12,11 @@
 namespace rifa::settlement {
 
 struct RefundSummary {
-  int refunded = 0;         // transacciones refunded by this run
+  int refunded = 0;  // transacciones refunded by this run
   int64_t refunded_cents = 0;
-  int released = 0;         // pending payments the provider reported failed: their numbers freed
-  int still_pending = 0;    // payments the provider has not decided yet
-  int failed = 0;           // refunds the provider refused or could not make this time
+  int released = 0;       // pending payments the provider reported failed: their numbers freed
+  int still_pending = 0;  // payments the provider has not decided yet
+  int failed = 0;         // refunds the provider refused or could not make this time
 };
 
 // Refunds every paid ticket of a cancelled rifa through the payment plugin that took the payment

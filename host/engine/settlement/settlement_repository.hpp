@@ -72,7 +72,7 @@ struct NewGanador {
   int64_t retencion_cents = 0;
   int64_t neto_cents = 0;
   int uvt_anio = 0;
-  int retencion_tarifa_bp = 0;     // the rule applied (0: none)
+  int retencion_tarifa_bp = 0;  // the rule applied (0: none)
   int64_t retencion_umbral_cents = 0;
 };
 

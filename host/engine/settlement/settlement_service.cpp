@@ -46,10 +46,9 @@ std::string ganador_id(const std::string& ticket_id, int tier) {
   return name_based_uuid("rifa1122-ganador:" + ticket_id + ":" + std::to_string(tier));
 }
 
-SettlementService::SettlementService(SettlementRepository& repo, LotteryGateway* lotteries,
-                                     NotifierResolver notifiers, const engine::Clock& clock,
-                                     std::shared_ptr<spdlog::logger> logger, MetricsRegistry* metrics,
-                                     SettlementOptions options)
+SettlementService::SettlementService(SettlementRepository& repo, LotteryGateway* lotteries, NotifierResolver notifiers,
+                                     const engine::Clock& clock, std::shared_ptr<spdlog::logger> logger,
+                                     MetricsRegistry* metrics, SettlementOptions options)
     : repo_(repo),
       lotteries_(lotteries),
       notifiers_(std::move(notifiers)),
@@ -105,18 +104,14 @@ engine::TimePoint SettlementService::settle_run_at(const std::string& lottery_in
 
 void SettlementService::notify(std::vector<jobs::EnqueueRequest>& out, const RifaToSettle& rifa,
                                const std::string& event, const std::string& entity_id, const json& data) const {
-  const std::vector<std::string> bound = notifiers_ ? notifiers_(rifa.id, rifa.categoria_nombre)
-                                                   : std::vector<std::string>{};
+  const std::vector<std::string> bound =
+      notifiers_ ? notifiers_(rifa.id, rifa.categoria_nombre) : std::vector<std::string>{};
   for (const auto& notifier : bound) {
     jobs::EnqueueRequest job;
     job.kind = jobs::kNotifyDeliver;
     // The payload NotificationService reads (settlement/notification_publisher.hpp).
-    job.payload = {{"event", event},
-                   {"event_id", event_uuid(event + ":" + entity_id)},
-                   {"rifa_id", rifa.id},
-                   {"notifier", notifier},
-                   {"occurred_at", event_time(clock_.now())},
-                   {"data", data}};
+    job.payload = {{"event", event},       {"event_id", event_uuid(event + ":" + entity_id)}, {"rifa_id", rifa.id},
+                   {"notifier", notifier}, {"occurred_at", event_time(clock_.now())},         {"data", data}};
     job.dedupe_key = event + ":" + entity_id + ":" + notifier;
     job.max_attempts = options_.job_max_attempts;
     out.push_back(std::move(job));
@@ -150,9 +145,9 @@ Result<engine::RifaEstado> SettlementService::close_as(const std::string& actor_
     case engine::RifaEstado::kResuelta: return rifa.estado;
     case engine::RifaEstado::kPendiente:
     case engine::RifaEstado::kCancelada:
-      return engine::field_error(ErrorCode::kConflict, "estado",
-                                 std::string("a ") + engine::to_string(rifa.estado) +
-                                     " rifa cannot be closed (only an activa one)");
+      return engine::field_error(
+          ErrorCode::kConflict, "estado",
+          std::string("a ") + engine::to_string(rifa.estado) + " rifa cannot be closed (only an activa one)");
     case engine::RifaEstado::kActiva: break;
   }
   const std::string draw_date = draw_date_of(rifa);
@@ -166,7 +161,10 @@ Result<engine::RifaEstado> SettlementService::close_as(const std::string& actor_
   settle_job.max_attempts = options_.settle_max_attempts;
   jobs.push_back(std::move(settle_job));
   notify(jobs, rifa, "rifa_closed", rifa.id, {{"fecha_sorteo", draw_date}});
-  const engine::AuditEntry audit{actor_id, "rifa.closed", "rifas", rifa.id,
+  const engine::AuditEntry audit{actor_id,
+                                 "rifa.closed",
+                                 "rifas",
+                                 rifa.id,
                                  {{"fecha_sorteo", draw_date}, {"settle_at", engine::format_iso_time(run_at)}}};
   auto estado = repo_.close(rifa.id, audit, jobs);
   if (estado.ok() && *estado == engine::RifaEstado::kCerrada) {
@@ -231,9 +229,15 @@ Result<SettlementWrite> SettlementService::plan_write(const RifaToSettle& rifa, 
     const std::string id = ganador_id(ticket.id, tier);
     w.ganadores.push_back({id, ticket.id, tier, award.amount_cents, award.gross_cents, award.withheld_cents,
                            award.net_cents, plan->tax_year, plan->tax_rate_bp, plan->tax_threshold_cents});
-    json data = {{"ganador_id", id},       {"ticket_id", ticket.id},         {"numero", award.numero},
-                 {"tier", tier},           {"tier_name", rule.name},         {"monto_ganado", award.amount_cents},
-                 {"in_kind", award.in_kind}, {"monto_bruto", award.gross_cents}, {"retencion", award.withheld_cents},
+    json data = {{"ganador_id", id},
+                 {"ticket_id", ticket.id},
+                 {"numero", award.numero},
+                 {"tier", tier},
+                 {"tier_name", rule.name},
+                 {"monto_ganado", award.amount_cents},
+                 {"in_kind", award.in_kind},
+                 {"monto_bruto", award.gross_cents},
+                 {"retencion", award.withheld_cents},
                  {"monto_neto", award.net_cents}};
     if (award.in_kind) {
       data["descripcion"] = rule.in_kind_description;
@@ -276,8 +280,9 @@ Result<SettleOutcome> SettlementService::settle(const std::string& rifa_id) {
     return SettleOutcome{SettleStatus::kAlreadySettled, std::string("rifa is ") + engine::to_string(rifa.estado)};
   }
   if (rifa.estado != engine::RifaEstado::kCerrada) {
-    return engine::field_error(ErrorCode::kConflict, "estado",
-                               std::string("a ") + engine::to_string(rifa.estado) + " rifa is not settled (close it first)");
+    return engine::field_error(
+        ErrorCode::kConflict, "estado",
+        std::string("a ") + engine::to_string(rifa.estado) + " rifa is not settled (close it first)");
   }
   auto rules = effective_prize_rules(rifa.reglas, rifa.total_boletas);
   if (!rules) return rules.error();
@@ -288,24 +293,32 @@ Result<SettleOutcome> SettlementService::settle(const std::string& rifa_id) {
     count("not_published");
     logger_->info("rifa {}: draw of {} from '{}' not published yet: {}", rifa.id, date, rifa.lottery_instance,
                   fetched.message);
-    return SettleOutcome{SettleStatus::kNotPublished, "the draw of " + date + " is not published yet: " + fetched.message};
+    return SettleOutcome{SettleStatus::kNotPublished,
+                         "the draw of " + date + " is not published yet: " + fetched.message};
   }
   if (fetched.status == DrawFetchStatus::kFailed) {
     count("plugin_error");
-    return make_error(ErrorCode::kUnavailable, "lottery '" + rifa.lottery_instance + "' for " + date + ": " + fetched.message);
+    return make_error(ErrorCode::kUnavailable,
+                      "lottery '" + rifa.lottery_instance + "' for " + date + ": " + fetched.message);
   }
   auto valid = validate_draw(fetched.body, date, rifa.loteria_meta, *rules);
   if (!valid) {
     count("rejected");
     if (metrics_) {
-      metrics_->counter("rifa_draws_rejected_total", "Lottery draws refused by validation", {{"instance", rifa.lottery_instance}}).inc();
+      metrics_
+          ->counter("rifa_draws_rejected_total", "Lottery draws refused by validation",
+                    {{"instance", rifa.lottery_instance}})
+          .inc();
     }
     logger_->error("rifa {}: draw of {} from '{}' REJECTED, not used: {}", rifa.id, date, rifa.lottery_instance,
                    valid.error().message);
     RejectedDraw rejected{rifa.lottery_instance, date, fetched.body.substr(0, 100000), valid.error().message};
     auto recorded = repo_.record_rejected(
         rifa.id, rejected,
-        {kSettlementActor, "draw.rejected", "rifas", rifa.id,
+        {kSettlementActor,
+         "draw.rejected",
+         "rifas",
+         rifa.id,
          {{"plugin_instance", rifa.lottery_instance}, {"fecha_sorteo", date}, {"motivo", valid.error().message}}});
     if (!recorded) return recorded.error();
     return SettleOutcome{SettleStatus::kRejected, "draw rejected: " + valid.error().message};
@@ -365,7 +378,8 @@ Result<ResultsView> SettlementService::results(const std::string& rifa_id) {
 }
 
 Result<ResultsView> SettlementService::recalculate(const engine::Actor& actor, const std::string& rifa_id) {
-  if (!actor.is_admin()) return make_error(ErrorCode::kPermissionDenied, "recalculating prizes requires the admin role");
+  if (!actor.is_admin())
+    return make_error(ErrorCode::kPermissionDenied, "recalculating prizes requires the admin role");
   auto found = load(rifa_id);
   if (!found) return found.error();
   if (!*found) return make_error(ErrorCode::kNotFound, "rifa " + rifa_id + " does not exist");
@@ -373,21 +387,23 @@ Result<ResultsView> SettlementService::recalculate(const engine::Actor& actor, c
   auto draw = repo_.find_draw(rifa_id);
   if (!draw) return draw.error();
   if (!*draw || rifa.estado != engine::RifaEstado::kResuelta) {
-    return engine::field_error(ErrorCode::kConflict, "estado",
-                               std::string("only a resuelta rifa with a stored draw can be recalculated (this one is ") +
-                                   engine::to_string(rifa.estado) + ")");
+    return engine::field_error(
+        ErrorCode::kConflict, "estado",
+        std::string("only a resuelta rifa with a stored draw can be recalculated (this one is ") +
+            engine::to_string(rifa.estado) + ")");
   }
   auto rules = effective_prize_rules(rifa.reglas, rifa.total_boletas);
   if (!rules) return rules.error();
   auto numbers = draw_numbers_from_json((*draw)->resultado);
   if (!numbers) return numbers.error();
-  json summary = {{"plugin_instance", (*draw)->plugin_instance}, {"fecha_sorteo", (*draw)->fecha_sorteo},
-                  {"recalculated", true}};
+  json summary = {
+      {"plugin_instance", (*draw)->plugin_instance}, {"fecha_sorteo", (*draw)->fecha_sorteo}, {"recalculated", true}};
   auto write = plan_write(rifa, *rules, *numbers, actor.user_id, summary);
   if (!write) return write.error();
   if (write->new_estado != engine::RifaEstado::kResuelta) {
-    return make_error(ErrorCode::kConflict, "the recalculated prizes would void the rifa (a winning number is unsold "
-                                            "and reglas.unsold is refund); cancel it instead");
+    return make_error(ErrorCode::kConflict,
+                      "the recalculated prizes would void the rifa (a winning number is unsold "
+                      "and reglas.unsold is refund); cancel it instead");
   }
   // The summary row says what changed hands; the rifa stays resuelta and its draw is not re-taken.
   write->audit.front().action = "settlement.recalculated";

@@ -46,8 +46,8 @@ struct ResultsView {
   std::optional<std::string> fecha_sorteo;
   std::optional<StoredDraw> draw;
   std::vector<GanadorView> ganadores;
-  std::vector<std::string> tier_names;      // by tier index, from reglas
-  std::vector<bool> tier_in_kind;           // by tier index
+  std::vector<std::string> tier_names;  // by tier index, from reglas
+  std::vector<bool> tier_in_kind;       // by tier index
   std::vector<std::string> tier_in_kind_description;
   std::vector<int64_t> tier_in_kind_value_cents;
   int64_t rejected_draws = 0;

@@ -88,12 +88,14 @@ void check_winners(const Commitment& c, const json& doc, VerificationCheck& out)
   }
   for (const auto& g : doc.value("ganadores", json::array())) {
     const int tier = g.value("tier", -1);
-    published.emplace_back(tier, g.value("numero", -1), in_kind_tiers.count(tier) ? -1 : g.value("monto_ganado", int64_t{-1}));
+    published.emplace_back(tier, g.value("numero", -1),
+                           in_kind_tiers.count(tier) ? -1 : g.value("monto_ganado", int64_t{-1}));
   }
   std::sort(expected.begin(), expected.end());
   std::sort(published.begin(), published.end());
   std::vector<Prize> missing, extra;
-  std::set_difference(expected.begin(), expected.end(), published.begin(), published.end(), std::back_inserter(missing));
+  std::set_difference(expected.begin(), expected.end(), published.begin(), published.end(),
+                      std::back_inserter(missing));
   std::set_difference(published.begin(), published.end(), expected.begin(), expected.end(), std::back_inserter(extra));
   for (const auto& p : missing) out.differences.push_back("winners: expected " + describe(p) + ", not published");
   for (const auto& p : extra) out.differences.push_back("winners: published " + describe(p) + ", not expected");
@@ -137,7 +139,8 @@ void check_winners(const Commitment& c, const json& doc, VerificationCheck& out)
   }
   if (missing.empty() && extra.empty()) {
     std::string numbers;
-    for (const auto& n : plan->winning_numbers) numbers += (numbers.empty() ? "" : ", ") + (n ? std::to_string(*n) : "none");
+    for (const auto& n : plan->winning_numbers)
+      numbers += (numbers.empty() ? "" : ", ") + (n ? std::to_string(*n) : "none");
     out.passed.push_back("winners recomputed from the draw (winning numbers " + numbers + ", " +
                          std::to_string(sold.size()) + " sold, fund " + std::to_string(plan->fondo_cents) +
                          " cents): " + std::to_string(expected.size()) + " prize(s) match" +
@@ -173,7 +176,8 @@ VerificationCheck check_verification(const json& doc) {
     return out;
   }
   if (text_or_empty(doc, "rifa_id") != c->rifa_id) {
-    out.differences.push_back("commitment: made for rifa " + c->rifa_id + ", published for " + text_or_empty(doc, "rifa_id"));
+    out.differences.push_back("commitment: made for rifa " + c->rifa_id + ", published for " +
+                              text_or_empty(doc, "rifa_id"));
   }
   const std::string seed = text_or_empty(doc, "assignment_seed");
   if (!c->seed_sha256.empty() && !seed.empty()) {

@@ -50,9 +50,7 @@ std::optional<Change> parse_live_payload(const std::string& payload) {
       c.kind = ChangeKind::kResync;
     }
     return c;
-  } catch (const nlohmann::json::exception&) {
-    return std::nullopt;
-  }
+  } catch (const nlohmann::json::exception&) { return std::nullopt; }
 }
 
 // ChangeQueue
@@ -134,7 +132,8 @@ void PgLiveListener::run() {
     PGresult* listen = nullptr;
     if (PQstatus(conn) == CONNECTION_OK) listen = PQexec(conn, "LISTEN rifa_live");
     if (!listen || PQresultStatus(listen) != PGRES_COMMAND_OK) {
-      spdlog::warn("live feed: cannot LISTEN on the database ({}); retrying in {} ms", PQerrorMessage(conn), backoff_ms);
+      spdlog::warn("live feed: cannot LISTEN on the database ({}); retrying in {} ms", PQerrorMessage(conn),
+                   backoff_ms);
       if (listen) PQclear(listen);
       PQfinish(conn);
       pollfd wait{wake_[0], POLLIN, 0};
@@ -215,8 +214,8 @@ Result<std::optional<engine::live::RifaState>> SqlLiveSnapshotReader::load(const
         {
           std::string resultado;
           soci::indicator ind = soci::i_null;
-          sql << "SELECT CAST(resultado AS TEXT) FROM resultados_sorteo WHERE rifa_id = :id", soci::into(resultado, ind),
-              soci::use(rifa_id);
+          sql << "SELECT CAST(resultado AS TEXT) FROM resultados_sorteo WHERE rifa_id = :id",
+              soci::into(resultado, ind), soci::use(rifa_id);
           if (sql.got_data() && ind == soci::i_ok) s.resultado_json = resultado;
         }
         return s;

@@ -119,8 +119,8 @@ struct SqliteLiveCapture::Connection {
   }
   static void ganador(sq::sqlite3_context* ctx, int, sq::sqlite3_value** v) {
     auto& c = of(ctx).last(ChangeKind::kGanadores, text(v[0]), "", "");
-    c.winners.push_back({sq::sqlite3_value_int64(v[1]), text(v[2]), sq::sqlite3_value_int64(v[3]),
-                         sq::sqlite3_value_int64(v[4])});
+    c.winners.push_back(
+        {sq::sqlite3_value_int64(v[1]), text(v[2]), sq::sqlite3_value_int64(v[3]), sq::sqlite3_value_int64(v[4])});
     sq::sqlite3_result_null(ctx);
   }
   static void resync(sq::sqlite3_context* ctx, int, sq::sqlite3_value** v) {

@@ -25,10 +25,10 @@ Result<AuditChainReport> verify_audit_chain(Database& db) {
         bool sealer_seen = false;
         std::string occurred_at, actor, action, entity, entity_id, data, prev_hash, hash;
         soci::indicator entity_id_ind = soci::i_ok;
-        soci::statement st = (sql.prepare << sql_text, soci::into(id), soci::into(occurred_at), soci::into(actor),
-                              soci::into(action), soci::into(entity), soci::into(entity_id, entity_id_ind),
-                              soci::into(data), soci::into(prev_hash), soci::into(hash), soci::into(seq),
-                              soci::into(by_sealer));
+        soci::statement st =
+            (sql.prepare << sql_text, soci::into(id), soci::into(occurred_at), soci::into(actor), soci::into(action),
+             soci::into(entity), soci::into(entity_id, entity_id_ind), soci::into(data), soci::into(prev_hash),
+             soci::into(hash), soci::into(seq), soci::into(by_sealer));
         st.execute();
         const auto broken = [&](const std::string& problem) {
           report.broken_entry_id = id;
@@ -37,10 +37,11 @@ Result<AuditChainReport> verify_audit_chain(Database& db) {
         };
         while (st.fetch()) {
           if (prev_hash != report.head_hash) {
-            return broken(report.entries == 0
-                              ? "prev_hash " + prev_hash + " is not the genesis hash: the entries before it were deleted"
-                              : "prev_hash " + prev_hash + " does not match the previous entry's hash " +
-                                    report.head_hash + ": an entry before it was deleted, reordered or its hash edited");
+            return broken(
+                report.entries == 0
+                    ? "prev_hash " + prev_hash + " is not the genesis hash: the entries before it were deleted"
+                    : "prev_hash " + prev_hash + " does not match the previous entry's hash " + report.head_hash +
+                          ": an entry before it was deleted, reordered or its hash edited");
           }
           if (seq != report.entries + 1) {
             return broken("seq " + std::to_string(seq) + " follows seq " + std::to_string(report.entries) +

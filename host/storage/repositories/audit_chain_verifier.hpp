@@ -11,8 +11,8 @@ namespace rifa::storage {
 
 // The outcome of walking audit_log's sealed rows in seq order and recomputing their hash chain.
 struct AuditChainReport {
-  int64_t entries = 0;     // sealed rows checked (all of them when the chain is intact)
-  std::string head_hash;   // hash of the last row checked; the genesis hash for an empty log
+  int64_t entries = 0;    // sealed rows checked (all of them when the chain is intact)
+  std::string head_hash;  // hash of the last row checked; the genesis hash for an empty log
   // Rows inserted but not sealed yet (storage/repositories/audit_sealer.hpp), and how long the
   // oldest of them has waited by the database's clock (0 when none). Read after the walk.
   int64_t pending = 0;

@@ -37,9 +37,10 @@ long long write_seals_postgresql(soci::session& sql, const std::vector<Sealed>& 
       values += (i == begin ? "(" : ", (") + std::to_string(s.id) + "::bigint, " + std::to_string(s.seq) +
                 "::bigint, '" + s.prev_hash + "'::text, '" + s.hash + "'::text)";
     }
-    soci::statement st = (sql.prepare << "UPDATE audit_log AS a SET seq = v.seq, prev_hash = v.prev_hash, "
-                                         "hash = v.hash, sealed_at = now() FROM (VALUES " +
-                                             values + ") AS v (id, seq, prev_hash, hash) WHERE a.id = v.id AND a.seq IS NULL");
+    soci::statement st =
+        (sql.prepare << "UPDATE audit_log AS a SET seq = v.seq, prev_hash = v.prev_hash, "
+                        "hash = v.hash, sealed_at = now() FROM (VALUES " +
+                            values + ") AS v (id, seq, prev_hash, hash) WHERE a.id = v.id AND a.seq IS NULL");
     st.execute(true);
     affected += st.get_affected_rows();
   }
@@ -68,79 +69,82 @@ long long write_seals_sqlite(soci::session& sql, const std::vector<Sealed>& seal
 // One transaction: the head, up to `batch` committed unsealed rows in id order, their seals.
 Result<SealOutcome> seal_batch(Database& db, int64_t batch) {
   const bool pg = db.backend() == Backend::kPostgresql;
-  return db.transaction([&](soci::session& sql) -> Result<SealOutcome> {
-    SealOutcome out;
-    if (pg) {
-      int got = 0;
-      sql << "SELECT CASE WHEN pg_try_advisory_xact_lock(" + std::to_string(kAuditSealLockKey) +
-                 ") THEN 1 ELSE 0 END",
-          soci::into(got);
-      if (got != 1) {
-        out.lock_busy = true;
-        return out;
-      }
-    }
-    long long head_seq = 0;
-    std::string head_hash;
-    soci::indicator head_ind = soci::i_null;
-    sql << "SELECT seq, hash FROM audit_log WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1", soci::into(head_seq),
-        soci::into(head_hash, head_ind);
-    if (!sql.got_data() || head_ind != soci::i_ok) {
-      head_seq = 0;
-      head_hash = kAuditGenesisHash;
-    }
-
-    // Under READ COMMITTED (PostgreSQL) this sees only committed rows; SQLite's writer sees all
-    // committed rows and no other writer is open.
-    std::vector<PendingRow> rows;
-    {
-      long long id = 0;
-      std::string occurred_at, actor, action, entity, entity_id, data;
-      soci::indicator entity_id_ind = soci::i_ok;
-      soci::statement st =
-          (sql.prepare << std::string("SELECT id, occurred_at, actor, action, entity, entity_id, ") +
-                              (pg ? "data::text" : "data") + " FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT " +
-                              std::to_string(batch),
-           soci::into(id), soci::into(occurred_at), soci::into(actor), soci::into(action), soci::into(entity),
-           soci::into(entity_id, entity_id_ind), soci::into(data));
-      st.execute();
-      while (st.fetch()) {
-        auto at = parse_timestamp(occurred_at);
-        if (!at) {
-          return make_error(ErrorCode::kDatabase, "audit_log entry " + std::to_string(id) + ": occurred_at '" +
-                                                      occurred_at + "' is not a timestamp; not sealed");
+  return db.transaction(
+      [&](soci::session& sql) -> Result<SealOutcome> {
+        SealOutcome out;
+        if (pg) {
+          int got = 0;
+          sql << "SELECT CASE WHEN pg_try_advisory_xact_lock(" + std::to_string(kAuditSealLockKey) +
+                     ") THEN 1 ELSE 0 END",
+              soci::into(got);
+          if (got != 1) {
+            out.lock_busy = true;
+            return out;
+          }
         }
-        nlohmann::json parsed = nlohmann::json::parse(data, nullptr, false);
-        if (parsed.is_discarded()) {
+        long long head_seq = 0;
+        std::string head_hash;
+        soci::indicator head_ind = soci::i_null;
+        sql << "SELECT seq, hash FROM audit_log WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1", soci::into(head_seq),
+            soci::into(head_hash, head_ind);
+        if (!sql.got_data() || head_ind != soci::i_ok) {
+          head_seq = 0;
+          head_hash = kAuditGenesisHash;
+        }
+
+        // Under READ COMMITTED (PostgreSQL) this sees only committed rows; SQLite's writer sees all
+        // committed rows and no other writer is open.
+        std::vector<PendingRow> rows;
+        {
+          long long id = 0;
+          std::string occurred_at, actor, action, entity, entity_id, data;
+          soci::indicator entity_id_ind = soci::i_ok;
+          soci::statement st =
+              (sql.prepare << std::string("SELECT id, occurred_at, actor, action, entity, entity_id, ") +
+                                  (pg ? "data::text" : "data") +
+                                  " FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT " + std::to_string(batch),
+               soci::into(id), soci::into(occurred_at), soci::into(actor), soci::into(action), soci::into(entity),
+               soci::into(entity_id, entity_id_ind), soci::into(data));
+          st.execute();
+          while (st.fetch()) {
+            auto at = parse_timestamp(occurred_at);
+            if (!at) {
+              return make_error(ErrorCode::kDatabase, "audit_log entry " + std::to_string(id) + ": occurred_at '" +
+                                                          occurred_at + "' is not a timestamp; not sealed");
+            }
+            nlohmann::json parsed = nlohmann::json::parse(data, nullptr, false);
+            if (parsed.is_discarded()) {
+              return make_error(ErrorCode::kDatabase,
+                                "audit_log entry " + std::to_string(id) + ": data is not JSON; not sealed");
+            }
+            rows.push_back({id, AuditRecord{actor, action, entity, entity_id_ind == soci::i_ok ? entity_id : "",
+                                            std::move(parsed), *at}});
+            entity_id_ind = soci::i_ok;
+          }
+        }
+
+        std::vector<Sealed> seals;
+        seals.reserve(rows.size());
+        for (const auto& row : rows) {
+          ++head_seq;
+          std::string hash = sealed_audit_hash(head_hash, row.record, head_seq);
+          seals.push_back({row.id, head_seq, head_hash, hash});
+          head_hash = std::move(hash);
+        }
+        const long long chained = pg ? write_seals_postgresql(sql, seals) : write_seals_sqlite(sql, seals);
+        if (chained != static_cast<long long>(seals.size())) {
           return make_error(ErrorCode::kDatabase,
-                            "audit_log entry " + std::to_string(id) + ": data is not JSON; not sealed");
+                            "audit sealing: " + std::to_string(static_cast<long long>(seals.size()) - chained) +
+                                " of " + std::to_string(seals.size()) +
+                                " entries were sealed by someone else meanwhile; round rolled back");
         }
-        rows.push_back({id, AuditRecord{actor, action, entity, entity_id_ind == soci::i_ok ? entity_id : "",
-                                        std::move(parsed), *at}});
-        entity_id_ind = soci::i_ok;
-      }
-    }
-
-    std::vector<Sealed> seals;
-    seals.reserve(rows.size());
-    for (const auto& row : rows) {
-      ++head_seq;
-      std::string hash = sealed_audit_hash(head_hash, row.record, head_seq);
-      seals.push_back({row.id, head_seq, head_hash, hash});
-      head_hash = std::move(hash);
-    }
-    const long long chained = pg ? write_seals_postgresql(sql, seals) : write_seals_sqlite(sql, seals);
-    if (chained != static_cast<long long>(seals.size())) {
-      return make_error(ErrorCode::kDatabase, "audit sealing: " + std::to_string(static_cast<long long>(seals.size()) - chained) + " of " +
-                                                  std::to_string(seals.size()) +
-                                                  " entries were sealed by someone else meanwhile; round rolled back");
-    }
-    out.sealed = static_cast<int64_t>(seals.size());
-    out.head_seq = head_seq;
-    return out;
-    // Sealing changes no row a read cache holds: kBookkeeping keeps GET /rifas/{id} cached while
-    // the sealer runs every interval (kWrite would drop every cache twice a second).
-  }, TransactionMode::kBookkeeping);
+        out.sealed = static_cast<int64_t>(seals.size());
+        out.head_seq = head_seq;
+        return out;
+        // Sealing changes no row a read cache holds: kBookkeeping keeps GET /rifas/{id} cached while
+        // the sealer runs every interval (kWrite would drop every cache twice a second).
+      },
+      TransactionMode::kBookkeeping);
 }
 
 }  // namespace

@@ -29,9 +29,9 @@ namespace rifa::storage {
 inline constexpr long long kAuditSealLockKey = 0x41554454;
 
 struct SealOutcome {
-  int64_t sealed = 0;       // rows chained by this call
-  bool lock_busy = false;   // PostgreSQL: another sealer held the lock, nothing was done
-  int64_t head_seq = 0;     // the last seq of the chain after this call (0 = empty chain)
+  int64_t sealed = 0;      // rows chained by this call
+  bool lock_busy = false;  // PostgreSQL: another sealer held the lock, nothing was done
+  int64_t head_seq = 0;    // the last seq of the chain after this call (0 = empty chain)
 };
 
 // Seals every row committed and unsealed when it looks, in transactions of at most `batch` rows

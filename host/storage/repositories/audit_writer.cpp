@@ -8,9 +8,8 @@ namespace {
 
 nlohmann::json canonical_row(const AuditRecord& r) {
   // nlohmann::json objects are std::map-backed: keys come out sorted, which makes dump() canonical.
-  return {{"action", r.action},       {"actor", r.actor},
-          {"data", r.data},           {"entity", r.entity},
-          {"entity_id", r.entity_id}, {"occurred_at", format_timestamp(r.occurred_at)}};
+  return {{"action", r.action}, {"actor", r.actor},         {"data", r.data},
+          {"entity", r.entity}, {"entity_id", r.entity_id}, {"occurred_at", format_timestamp(r.occurred_at)}};
 }
 
 }  // namespace

@@ -50,8 +50,9 @@ std::string freeze_commitment(soci::session& sql, Backend backend, const std::st
   long long precio = 0;
   // The price is the tickets' own (what buyers pay), all equal for a rifa (see insert_tickets):
   // ticket 0's, one probe of the (rifa_id, numero) key instead of reading every ticket of the rifa.
-  sql << std::string("SELECT r.loteria_id, l.plugin_instance, ") + (pg ? "to_char(r.fecha_sorteo, 'YYYY-MM-DD')" : "r.fecha_sorteo") +
-             ", r.fecha_fin, " + (pg ? "r.reglas::text" : "r.reglas") +
+  sql << std::string("SELECT r.loteria_id, l.plugin_instance, ") +
+             (pg ? "to_char(r.fecha_sorteo, 'YYYY-MM-DD')" : "r.fecha_sorteo") + ", r.fecha_fin, " +
+             (pg ? "r.reglas::text" : "r.reglas") +
              ", r.assignment, r.total_boletas, r.numero_ganadores, c.rake_bp, "
              "(SELECT t.precio FROM tickets t WHERE t.rifa_id = r.id ORDER BY t.numero LIMIT 1) "
              "FROM rifas r JOIN loterias l ON l.id = r.loteria_id JOIN categoria_rifa c ON c.id = r.categoria_id "

@@ -10,11 +10,12 @@ Result<std::vector<BoundRifa>> rifas_past_activation(Database& db) {
   return db.transaction(
       [&](soci::session& sql) -> std::vector<BoundRifa> {
         std::vector<BoundRifa> out;
-        soci::rowset<soci::row> rows = (sql.prepare << "SELECT r.id, r.estado, c.nombre, r.payment_instance, "
-                                                      "CAST(r.commitment AS TEXT), l.plugin_instance FROM rifas r "
-                                                      "JOIN categoria_rifa c ON c.id = r.categoria_id "
-                                                      "JOIN loterias l ON l.id = r.loteria_id "
-                                                      "WHERE r.estado IN ('activa', 'cerrada', 'resuelta') ORDER BY r.id");
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT r.id, r.estado, c.nombre, r.payment_instance, "
+                            "CAST(r.commitment AS TEXT), l.plugin_instance FROM rifas r "
+                            "JOIN categoria_rifa c ON c.id = r.categoria_id "
+                            "JOIN loterias l ON l.id = r.loteria_id "
+                            "WHERE r.estado IN ('activa', 'cerrada', 'resuelta') ORDER BY r.id");
         for (const auto& row : rows) {
           BoundRifa r;
           r.id = row.get<std::string>(0);

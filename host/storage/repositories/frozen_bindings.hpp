@@ -18,9 +18,9 @@ namespace rifa::storage {
 struct BoundRifa {
   std::string id;
   std::string estado;
-  std::string categoria;                          // its nombre (bindings resolve by it)
-  std::optional<std::string> payment_instance;    // frozen at activation; empty for rifas activated before migration 0020
-  std::string lottery_instance;                   // from the frozen commitment, else its loteria's
+  std::string categoria;                        // its nombre (bindings resolve by it)
+  std::optional<std::string> payment_instance;  // frozen at activation; empty for rifas activated before migration 0020
+  std::string lottery_instance;                 // from the frozen commitment, else its loteria's
 };
 
 // Every rifa that is activa, cerrada or resuelta: sales, the draw, payouts and refunds still run
@@ -29,7 +29,8 @@ Result<std::vector<BoundRifa>> rifas_past_activation(Database& db);
 
 // Freezes the payment instance of rifas activated before migration 0020, as the bindings give it
 // now (only where it is still NULL: a value once written never changes).
-Result<void> freeze_payment_instances(Database& db, const std::vector<std::pair<std::string, std::string>>& rifa_instance);
+Result<void> freeze_payment_instances(Database& db,
+                                      const std::vector<std::pair<std::string, std::string>>& rifa_instance);
 
 // The audit entry of one config reload ("config.reloaded" on entity "config", id = the file).
 Result<void> record_config_reload(Database& db, const std::string& actor, const std::string& config_file,

@@ -13,7 +13,8 @@ using settlement::PrizeContext;
 
 bool lock_ganador(soci::session& sql, Backend backend, const std::string& ganador_id) {
   std::string id;
-  sql << std::string("SELECT id FROM ganadores WHERE id = :id") + (backend == Backend::kPostgresql ? " FOR UPDATE" : ""),
+  sql << std::string("SELECT id FROM ganadores WHERE id = :id") +
+             (backend == Backend::kPostgresql ? " FOR UPDATE" : ""),
       soci::use(ganador_id), soci::into(id);
   return sql.got_data();
 }
@@ -40,12 +41,12 @@ std::optional<PrizeContext> load_prize(soci::session& sql, Backend backend, cons
              "LEFT JOIN transacciones x ON x.id = t.transaccion_id WHERE g.id = :id",
       soci::use(ganador_id), soci::into(p.ganador_id), soci::into(p.tier), soci::into(monto),
       soci::into(referencia, referencia_ind), soci::into(p.ticket_id), soci::into(p.numero),
-      soci::into(usuario, usuario_ind), soci::into(p.rifa_id), soci::into(p.rifa_estado), soci::into(reglas), soci::into(total_boletas),
-      soci::into(p.categoria_nombre), soci::into(nombre, nombre_ind), soci::into(email, email_ind),
-      soci::into(telefono, telefono_ind), soci::into(p.ticket_estado), soci::into(tx_status, tx_ind),
-      soci::into(bruto), soci::into(retencion), soci::into(neto), soci::into(anio, anio_ind),
-      soci::into(ret_fecha, ret_fecha_ind), soci::into(ret_ref, ret_ref_ind), soci::into(aprobado_por, aprobado_por_ind),
-      soci::into(aprobado_en, aprobado_en_ind);
+      soci::into(usuario, usuario_ind), soci::into(p.rifa_id), soci::into(p.rifa_estado), soci::into(reglas),
+      soci::into(total_boletas), soci::into(p.categoria_nombre), soci::into(nombre, nombre_ind),
+      soci::into(email, email_ind), soci::into(telefono, telefono_ind), soci::into(p.ticket_estado),
+      soci::into(tx_status, tx_ind), soci::into(bruto), soci::into(retencion), soci::into(neto),
+      soci::into(anio, anio_ind), soci::into(ret_fecha, ret_fecha_ind), soci::into(ret_ref, ret_ref_ind),
+      soci::into(aprobado_por, aprobado_por_ind), soci::into(aprobado_en, aprobado_en_ind);
   if (!sql.got_data()) return std::nullopt;
   p.aprobado_por = optional_text(aprobado_por, aprobado_por_ind);
   if (aprobado_en_ind == soci::i_ok) {
@@ -108,9 +109,8 @@ std::optional<PayoutStatus> read_payout(soci::session& sql, const std::string& g
   sql << "SELECT ganador_id, tipo, estado, monto, currency, provider, idempotency_key, intentos, referencia, motivo, "
          "entregado_por FROM payouts WHERE ganador_id = :id",
       soci::use(ganador_id), soci::into(s.ganador_id), soci::into(s.tipo), soci::into(s.estado), soci::into(monto),
-      soci::into(s.currency), soci::into(provider, provider_ind), soci::into(s.idempotency_key),
-      soci::into(s.intentos), soci::into(referencia, referencia_ind), soci::into(motivo, motivo_ind),
-      soci::into(entregado_por, entregado_ind);
+      soci::into(s.currency), soci::into(provider, provider_ind), soci::into(s.idempotency_key), soci::into(s.intentos),
+      soci::into(referencia, referencia_ind), soci::into(motivo, motivo_ind), soci::into(entregado_por, entregado_ind);
   if (!sql.got_data()) return std::nullopt;
   s.monto = monto;
   s.provider = optional_text(provider, provider_ind);

@@ -13,8 +13,7 @@
 // the caller's open transaction; SOCI errors propagate to it.
 namespace rifa::storage {
 
-std::optional<settlement::PrizeContext> load_prize(soci::session& sql, Backend backend,
-                                                   const std::string& ganador_id);
+std::optional<settlement::PrizeContext> load_prize(soci::session& sql, Backend backend, const std::string& ganador_id);
 std::optional<settlement::PayoutStatus> read_payout(soci::session& sql, const std::string& ganador_id);
 // Where the winner asked to be paid (cuentas_pago, migration 0021); nullopt while not recorded.
 std::optional<settlement::PayoutAccount> read_account(soci::session& sql, const std::string& ganador_id);

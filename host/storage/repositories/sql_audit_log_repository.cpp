@@ -8,7 +8,7 @@
 namespace rifa::storage {
 
 Result<engine::Page<engine::AuditLogEntry>> SqlAuditLogRepository::list(const engine::AuditLogFilter& filter,
-                                                                         const engine::PageRequest& page) {
+                                                                        const engine::PageRequest& page) {
   const bool pg = db_.backend() == Backend::kPostgresql;
   return db_.transaction(
       [&](soci::session& sql) {
@@ -32,8 +32,8 @@ Result<engine::Page<engine::AuditLogEntry>> SqlAuditLogRepository::list(const en
 
         long long id = 0, seq = 0;
         std::string occurred_at, actor, action, entity, entity_id, data, prev_hash, hash, sealed_at;
-        soci::indicator entity_id_ind = soci::i_ok, prev_ind = soci::i_ok, hash_ind = soci::i_ok,
-                        seq_ind = soci::i_ok, sealed_ind = soci::i_ok;
+        soci::indicator entity_id_ind = soci::i_ok, prev_ind = soci::i_ok, hash_ind = soci::i_ok, seq_ind = soci::i_ok,
+                        sealed_ind = soci::i_ok;
         soci::statement st(sql);
         st.exchange(soci::into(id));
         st.exchange(soci::into(occurred_at));
@@ -49,8 +49,8 @@ Result<engine::Page<engine::AuditLogEntry>> SqlAuditLogRepository::list(const en
         for (const auto& v : values) st.exchange(soci::use(v));
         st.alloc();
         st.prepare(std::string("SELECT id, occurred_at, actor, action, entity, entity_id, ") +
-                   (pg ? "data::text" : "data") + ", prev_hash, hash, seq, sealed_at FROM audit_log" + where + " ORDER BY id DESC" +
-                   limit_clause(page.per_page, page.offset()));
+                   (pg ? "data::text" : "data") + ", prev_hash, hash, seq, sealed_at FROM audit_log" + where +
+                   " ORDER BY id DESC" + limit_clause(page.per_page, page.offset()));
         st.define_and_bind();
         for_each_row(st, [&] {
           engine::AuditLogEntry e;

@@ -98,9 +98,7 @@ Result<engine::Page<engine::Categoria>> SqlCategoriaRepository::list(const engin
         st.alloc();
         st.prepare(std::string(kColumns) + "ORDER BY nombre, id" + limit_clause(page.per_page, page.offset()));
         st.define_and_bind();
-        for_each_row(st, [&] {
-          out.items.push_back(row.get());
-        });
+        for_each_row(st, [&] { out.items.push_back(row.get()); });
         return out;
       },
       TransactionMode::kRead);

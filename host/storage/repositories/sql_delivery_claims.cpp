@@ -32,8 +32,8 @@ Result<settlement::DeliveryClaim> SqlDeliveryClaims::claim(const std::string& ev
                                        "UPDATE notification_deliveries SET owner = :o, claimed_until_ms = :u, "
                                        "claims = claims + 1 WHERE event_id = :e AND notifier = :n AND state = "
                                        "'sending' AND (claimed_until_ms <= :now OR owner = :o2)",
-                                       soci::use(owner), soci::use(until_ms), soci::use(event_id),
-                                       soci::use(notifier), soci::use(now_ms), soci::use(owner));
+                                       soci::use(owner), soci::use(until_ms), soci::use(event_id), soci::use(notifier),
+                                       soci::use(now_ms), soci::use(owner));
     takeover.execute(true);
     if (takeover.get_affected_rows() == 1) return settlement::DeliveryClaim::kClaimed;
     std::string state;

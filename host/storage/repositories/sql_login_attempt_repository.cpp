@@ -16,7 +16,8 @@ Result<int64_t> SqlLoginAttemptRepository::blocked_until_ms(const std::string& k
       TransactionMode::kRead);
 }
 
-Result<int> SqlLoginAttemptRepository::record_failure(const std::string& key, int64_t now_ms, int64_t forget_before_ms) {
+Result<int> SqlLoginAttemptRepository::record_failure(const std::string& key, int64_t now_ms,
+                                                      int64_t forget_before_ms) {
   return db_.transaction([&](soci::session& sql) -> int {
     const long long now = now_ms;
     const long long forget_before = forget_before_ms;
@@ -44,9 +45,8 @@ Result<void> SqlLoginAttemptRepository::block(const std::string& key, int64_t un
 }
 
 Result<void> SqlLoginAttemptRepository::clear(const std::string& key) {
-  return db_.transaction([&](soci::session& sql) {
-    sql << "DELETE FROM login_throttle WHERE throttle_key = :key", soci::use(key);
-  });
+  return db_.transaction(
+      [&](soci::session& sql) { sql << "DELETE FROM login_throttle WHERE throttle_key = :key", soci::use(key); });
 }
 
 Result<void> SqlLoginAttemptRepository::forget_before(int64_t before_ms) {

@@ -56,7 +56,8 @@ Result<void> SqlLoteriaRepository::update(const engine::Loteria& l, const std::v
     // loteria takes on PostgreSQL, so the count below cannot miss a rifa committed in between
     // (SQLite write transactions are serialised anyway).
     std::string found;
-    sql << std::string("SELECT id FROM loterias WHERE id = :id") + (backend == Backend::kPostgresql ? " FOR UPDATE" : ""),
+    sql << std::string("SELECT id FROM loterias WHERE id = :id") +
+               (backend == Backend::kPostgresql ? " FOR UPDATE" : ""),
         soci::use(l.id), soci::into(found);
     if (!sql.got_data()) return make_error(ErrorCode::kNotFound, "loteria " + l.id + " does not exist");
     if (!draw_fields.empty()) {
@@ -64,9 +65,10 @@ Result<void> SqlLoteriaRepository::update(const engine::Loteria& l, const std::v
       sql << "SELECT count(*) FROM rifas WHERE loteria_id = :id AND estado IN ('pendiente', 'activa', 'cerrada')",
           soci::use(l.id), soci::into(in_use);
       if (in_use > 0) {
-        return make_field_error(ErrorCode::kConflict, draw_fields.front(), "cannot change while " + std::to_string(in_use) +
-                                                    " rifa(s) that are not resolved or cancelled use this loteria: "
-                                                    "it decides their draw");
+        return make_field_error(ErrorCode::kConflict, draw_fields.front(),
+                                "cannot change while " + std::to_string(in_use) +
+                                    " rifa(s) that are not resolved or cancelled use this loteria: "
+                                    "it decides their draw");
       }
     }
     NullableText descripcion(l.descripcion), url(l.url_resultados);
@@ -115,9 +117,7 @@ Result<engine::Page<engine::Loteria>> SqlLoteriaRepository::list(const engine::P
         st.alloc();
         st.prepare(std::string(kColumns) + "ORDER BY nombre, id" + limit_clause(page.per_page, page.offset()));
         st.define_and_bind();
-        for_each_row(st, [&] {
-          out.items.push_back(row.get());
-        });
+        for_each_row(st, [&] { out.items.push_back(row.get()); });
         return out;
       },
       TransactionMode::kRead);

@@ -104,13 +104,13 @@ class SqlPayoutClaimTx final : public settlement::PayoutClaimTx {
              "creado_en, actualizado_en) VALUES (:id, 'cash', 'pendiente', :monto, 'COP', 'manual', :key, 0, :now, "
              ":now2) ON CONFLICT (ganador_id) DO NOTHING",
           soci::use(ganador_id), soci::use(cents), soci::use(ganador_id), soci::use(at), soci::use(at);
-      soci::statement st = one_time_statement(sql,
-                                              "UPDATE payouts SET estado = 'enviado', provider = 'manual', "
-                                              "referencia = :ref, provider_status = 'manual', motivo = NULL, "
-                                              "entregado_por = :actor, actualizado_en = :now WHERE ganador_id = :id "
-                                              "AND estado <> 'enviado'",
-                                              soci::use(referencia), soci::use(actor_id), soci::use(at),
-                                              soci::use(ganador_id));
+      soci::statement st =
+          one_time_statement(sql,
+                             "UPDATE payouts SET estado = 'enviado', provider = 'manual', "
+                             "referencia = :ref, provider_status = 'manual', motivo = NULL, "
+                             "entregado_por = :actor, actualizado_en = :now WHERE ganador_id = :id "
+                             "AND estado <> 'enviado'",
+                             soci::use(referencia), soci::use(actor_id), soci::use(at), soci::use(ganador_id));
       st.execute(true);
       if (st.get_affected_rows() != 1) {
         return make_error(ErrorCode::kConflict, "ganador " + ganador_id + ": its payout was recorded meanwhile");

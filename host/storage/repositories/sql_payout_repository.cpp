@@ -112,8 +112,8 @@ Result<PayoutStatus> SqlPayoutRepository::record_sent(const settlement::PayoutSe
                                             "UPDATE payouts SET estado = 'enviado', referencia = :ref, "
                                             "provider_status = :ps, motivo = NULL, actualizado_en = :now "
                                             "WHERE ganador_id = :id AND estado <> 'enviado'",
-                                            soci::use(sent.reference), soci::use(sent.provider_status),
-                                            soci::use(at), soci::use(sent.ganador_id));
+                                            soci::use(sent.reference), soci::use(sent.provider_status), soci::use(at),
+                                            soci::use(sent.ganador_id));
     st.execute(true);
     if (st.get_affected_rows() == 1) {
       sql << "UPDATE ganadores SET fecha_pago = :now, referencia_pago = :ref WHERE id = :id AND referencia_pago IS "
@@ -141,9 +141,9 @@ Result<void> SqlPayoutRepository::record_declined(const settlement::PayoutDeclin
     st.execute(true);
     if (st.get_affected_rows() == 1) {
       append_audit(sql, backend, audit_record(declined.audit, declined.now));
-      notifications_.publish(sql, settlement::NotificationEvent{declined.event_type, declined.rifa_id,
-                                                                declined.ganador_id, declined.event_data,
-                                                                declined.now});
+      notifications_.publish(sql,
+                             settlement::NotificationEvent{declined.event_type, declined.rifa_id, declined.ganador_id,
+                                                           declined.event_data, declined.now});
       return;
     }
     sql << "UPDATE payouts SET motivo = :m, actualizado_en = :now WHERE ganador_id = :id", soci::use(declined.reason),

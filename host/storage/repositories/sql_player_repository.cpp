@@ -112,7 +112,8 @@ Result<void> SqlPlayerRepository::add_exclusion(const engine::Exclusion& e, engi
                 e.hasta ? SqlText(format_timestamp(*e.hasta)) : SqlText()});
     const std::string until = format_timestamp(users_until);
     st.execute("UPDATE users SET autoexcluido_hasta = " + ts(backend, ":h") +
-                   " WHERE id = :id AND (autoexcluido_hasta IS NULL OR autoexcluido_hasta < " + ts(backend, ":h2") + ")",
+                   " WHERE id = :id AND (autoexcluido_hasta IS NULL OR autoexcluido_hasta < " + ts(backend, ":h2") +
+                   ")",
                {until, e.usuario_id, until});
     append_audit(sql, backend, audit_record(audit, e.desde));
   });
@@ -127,8 +128,8 @@ Result<void> SqlPlayerRepository::request_lift(const std::string& exclusion_id, 
     st.execute("UPDATE autoexclusiones SET levantamiento_solicitado_en = " + ts(backend, ":r") + ", hasta = " +
                    ts(backend, ":h") + " WHERE id = :id AND usuario_id = :u AND levantamiento_solicitado_en IS NULL",
                {format_timestamp(requested), format_timestamp(ends), exclusion_id, user_id});
-    st.execute("UPDATE users SET autoexcluido_hasta = " + ts(backend, ":h") + " WHERE id = :id AND autoexcluido_hasta = " +
-                   ts(backend, ":inf"),
+    st.execute("UPDATE users SET autoexcluido_hasta = " + ts(backend, ":h") +
+                   " WHERE id = :id AND autoexcluido_hasta = " + ts(backend, ":inf"),
                {format_timestamp(ends), user_id, format_timestamp(indefinite_end)});
     append_audit(sql, backend, audit_record(audit, requested));
   });
@@ -170,7 +171,8 @@ Result<nlohmann::json> SqlPlayerRepository::export_data(const std::string& user_
           tables[table] = dump(sql, db_, table, quoted(column) + " = :id", user_id);
         }
         // Rows that belong to the player through their tickets and transacciones.
-        tables["ganadores"] = dump(sql, db_, "ganadores", "ticket_id IN (SELECT id FROM tickets WHERE usuario_id = :id)", user_id);
+        tables["ganadores"] =
+            dump(sql, db_, "ganadores", "ticket_id IN (SELECT id FROM tickets WHERE usuario_id = :id)", user_id);
         tables["payouts"] = dump(sql, db_, "payouts",
                                  "ganador_id IN (SELECT g.id FROM ganadores g JOIN tickets t ON t.id = g.ticket_id "
                                  "WHERE t.usuario_id = :id)",
@@ -200,16 +202,19 @@ Result<bool> SqlPlayerRepository::erase(const engine::Erasure& e) {
     st.execute("DELETE FROM login_throttle WHERE throttle_key = :k", {"account:" + old[0][0].value_or("")});
     // Personal fields go; the row, its id (the pseudonym) and everything financial pointing to it
     // stay. No password can match '!' (not a hash), is_active is off, and every token is refused.
-    st.execute("UPDATE users SET nombre = 'Titular anonimizado', email = :email, email_skeleton = NULL, "
-               "telefono = NULL, documento_tipo = NULL, documento_numero = NULL, fecha_nacimiento = NULL, "
-               "notificaciones = NULL, hashed_password = '!', is_active = false, "
-               "tokens_valid_from_s = 9000000000000, anonimizado_en = " + ts(backend, ":at") + " WHERE id = :id",
-               {e.pseudonym_email, format_timestamp(e.at), e.user_id});
+    st.execute(
+        "UPDATE users SET nombre = 'Titular anonimizado', email = :email, email_skeleton = NULL, "
+        "telefono = NULL, documento_tipo = NULL, documento_numero = NULL, fecha_nacimiento = NULL, "
+        "notificaciones = NULL, hashed_password = '!', is_active = false, "
+        "tokens_valid_from_s = 9000000000000, anonimizado_en = " +
+            ts(backend, ":at") + " WHERE id = :id",
+        {e.pseudonym_email, format_timestamp(e.at), e.user_id});
     // Where the player asked to be paid (migration 0021) is personal data with no money in it: the
     // payouts rows keep what was paid and its reference.
-    st.execute("DELETE FROM cuentas_pago WHERE ganador_id IN (SELECT g.id FROM ganadores g JOIN tickets t ON "
-               "t.id = g.ticket_id WHERE t.usuario_id = :id)",
-               {e.user_id});
+    st.execute(
+        "DELETE FROM cuentas_pago WHERE ganador_id IN (SELECT g.id FROM ganadores g JOIN tickets t ON "
+        "t.id = g.ticket_id WHERE t.usuario_id = :id)",
+        {e.user_id});
     append_audit(sql, backend, audit_record(e.audit, e.at));
     return true;
   });

@@ -23,8 +23,10 @@ Result<settlement::DeliveredPrize> SqlPrizeDeliveryRepository::mark_delivered(co
     }
     if (prize->retencion_cents > 0 && !prize->retencion_pagada_en) {
       return make_field_error(ErrorCode::kConflict, "retencion",
-                              "ganador " + ganador_id + ": the winner owes the withholding on prizes (retención en "
-                              "la fuente) of " + std::to_string(prize->retencion_cents) +
+                              "ganador " + ganador_id +
+                                  ": the winner owes the withholding on prizes (retención en "
+                                  "la fuente) of " +
+                                  std::to_string(prize->retencion_cents) +
                                   " cents on this prize's commercial value; record it paid (POST /ganadores/" +
                                   ganador_id + "/retencion) before delivering");
     }
@@ -39,7 +41,10 @@ Result<settlement::DeliveredPrize> SqlPrizeDeliveryRepository::mark_delivered(co
       sql << "UPDATE ganadores SET fecha_pago = :now WHERE id = :id AND fecha_pago IS NULL", soci::use(now_text),
           soci::use(ganador_id);
       storage::append_audit(sql, backend,
-                            storage::AuditRecord{actor_id, "prize.delivered", "ganadores", ganador_id,
+                            storage::AuditRecord{actor_id,
+                                                 "prize.delivered",
+                                                 "ganadores",
+                                                 ganador_id,
                                                  {{"rifa_id", prize->rifa_id},
                                                   {"ticket_id", prize->ticket_id},
                                                   {"numero", prize->numero},
@@ -62,7 +67,8 @@ Result<settlement::DeliveredPrize> SqlPrizeDeliveryRepository::mark_delivered(co
 namespace {
 
 // The ganador's prize with its payouts row (opened pendiente if none) and fecha_pago.
-DeliveredPrize read_delivered(soci::session& sql, Backend backend, const std::string& ganador_id, engine::TimePoint now) {
+DeliveredPrize read_delivered(soci::session& sql, Backend backend, const std::string& ganador_id,
+                              engine::TimePoint now) {
   const std::string now_text = storage::format_timestamp(now);
   sql << "INSERT INTO payouts (ganador_id, tipo, estado, monto, idempotency_key, creado_en, actualizado_en) "
          "VALUES (:id, 'in_kind', 'pendiente', 0, :key, :now, :now2) ON CONFLICT (ganador_id) DO NOTHING",
@@ -80,17 +86,17 @@ DeliveredPrize read_delivered(soci::session& sql, Backend backend, const std::st
 }  // namespace
 
 Result<DeliveredPrize> SqlPrizeDeliveryRepository::record_withholding_paid(const std::string& actor_id,
-                                                                          const std::string& ganador_id,
-                                                                          const std::string& referencia,
-                                                                          engine::TimePoint now) {
+                                                                           const std::string& ganador_id,
+                                                                           const std::string& referencia,
+                                                                           engine::TimePoint now) {
   const storage::Backend backend = db_.backend();
   const std::string now_text = storage::format_timestamp(now);
   return db_.transaction([&](soci::session& sql) -> Result<DeliveredPrize> {
     auto prize = load_prize(sql, backend, ganador_id);
     if (!prize) return make_error(ErrorCode::kNotFound, "ganador " + ganador_id + " does not exist");
     if (!prize->in_kind) {
-      return make_error(ErrorCode::kConflict, "ganador " + ganador_id +
-                                                  " won a cash prize: its withholding was kept from the payout");
+      return make_error(ErrorCode::kConflict,
+                        "ganador " + ganador_id + " won a cash prize: its withholding was kept from the payout");
     }
     if (prize->retencion_cents <= 0) {
       return make_error(ErrorCode::kConflict, "ganador " + ganador_id + ": this prize owes no withholding");
@@ -102,7 +108,10 @@ Result<DeliveredPrize> SqlPrizeDeliveryRepository::record_withholding_paid(const
     st.execute(true);
     if (st.get_affected_rows() == 1) {
       storage::append_audit(sql, backend,
-                            storage::AuditRecord{actor_id, "prize.withholding_paid", "ganadores", ganador_id,
+                            storage::AuditRecord{actor_id,
+                                                 "prize.withholding_paid",
+                                                 "ganadores",
+                                                 ganador_id,
                                                  {{"rifa_id", prize->rifa_id},
                                                   {"tier", prize->tier},
                                                   {"monto_bruto", prize->bruto_cents},

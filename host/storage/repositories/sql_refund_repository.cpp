@@ -54,17 +54,18 @@ Result<bool> SqlRefundRepository::release(const settlement::ReleasedCharge& char
   const Backend backend = db_.backend();
   const std::string at = format_timestamp(charge.now);
   return db_.transaction([&](soci::session& sql) -> bool {
-    soci::statement st = one_time_statement(
-        sql,
-        "UPDATE transacciones SET status = " + sql_literal(PaymentStatus::kFailed) +
-            ", failure_reason = :reason, updated_at = :now WHERE id = :id AND status = " +
-            sql_literal(PaymentStatus::kPending),
-        soci::use(charge.reason), soci::use(at), soci::use(charge.transaccion_id));
+    soci::statement st =
+        one_time_statement(sql,
+                           "UPDATE transacciones SET status = " + sql_literal(PaymentStatus::kFailed) +
+                               ", failure_reason = :reason, updated_at = :now WHERE id = :id AND status = " +
+                               sql_literal(PaymentStatus::kPending),
+                           soci::use(charge.reason), soci::use(at), soci::use(charge.transaccion_id));
     st.execute(true);
     if (st.get_affected_rows() != 1) return false;
     sql << "UPDATE tickets SET estado = " + sql_literal(TicketEstado::kDisponible) +
                ", usuario_id = NULL, transaccion_id = NULL, hold_expires_at = NULL, comprado_en = NULL WHERE "
-               "transaccion_id = :id AND estado = " + sql_literal(TicketEstado::kReservado),
+               "transaccion_id = :id AND estado = " +
+               sql_literal(TicketEstado::kReservado),
         soci::use(charge.transaccion_id);
     append_audit(sql, backend, audit_record(charge.audit, charge.now));
     return true;
@@ -82,12 +83,12 @@ Result<bool> SqlRefundRepository::record_refund(const settlement::RecordedRefund
            "reason = NULL, updated_at = excluded.updated_at",
         soci::use(refund.transaccion_id), soci::use(refund.rifa_id), soci::use(amount), soci::use(refund.provider),
         soci::use(refund.refund_ref), soci::use(refund.status), soci::use(at), soci::use(at);
-    soci::statement st = one_time_statement(
-        sql,
-        "UPDATE transacciones SET status = " + sql_literal(PaymentStatus::kRefunded) +
-            ", updated_at = :now WHERE id = :id AND status IN " +
-            sql_in({PaymentStatus::kSucceeded, PaymentStatus::kPending}),
-        soci::use(at), soci::use(refund.transaccion_id));
+    soci::statement st =
+        one_time_statement(sql,
+                           "UPDATE transacciones SET status = " + sql_literal(PaymentStatus::kRefunded) +
+                               ", updated_at = :now WHERE id = :id AND status IN " +
+                               sql_in({PaymentStatus::kSucceeded, PaymentStatus::kPending}),
+                           soci::use(at), soci::use(refund.transaccion_id));
     st.execute(true);
     if (st.get_affected_rows() != 1) return false;
     sql << "UPDATE tickets SET estado = " + sql_literal(TicketEstado::kAnulado) +
@@ -130,7 +131,8 @@ Result<settlement::RefundTotals> SqlRefundRepository::totals(const std::string& 
 Result<void> SqlRefundRepository::notify(const std::string& rifa_id, const std::string& event_type,
                                          const std::string& entity_id, const nlohmann::json& data,
                                          engine::TimePoint now) {
-  auto published = notifications_.publish(db_, settlement::NotificationEvent{event_type, rifa_id, entity_id, data, now});
+  auto published =
+      notifications_.publish(db_, settlement::NotificationEvent{event_type, rifa_id, entity_id, data, now});
   if (!published) return published.error();
   return {};
 }

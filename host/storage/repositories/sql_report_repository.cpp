@@ -40,10 +40,10 @@ std::vector<engine::DailyAmount> grouped(soci::session& sql, const std::string& 
   std::vector<engine::DailyAmount> out;
   engine::DailyAmount row;
   long long cents = 0;
-  soci::statement st = (sql.prepare << query, soci::use(from, "from"), soci::use(to, "to"), soci::into(row.day),
-                        soci::into(row.rifa.rifa_id), soci::into(row.rifa.rifa_nombre),
-                        soci::into(row.rifa.categoria_id), soci::into(row.rifa.categoria_nombre),
-                        soci::into(row.rake_bp), soci::into(cents));
+  soci::statement st =
+      (sql.prepare << query, soci::use(from, "from"), soci::use(to, "to"), soci::into(row.day),
+       soci::into(row.rifa.rifa_id), soci::into(row.rifa.rifa_nombre), soci::into(row.rifa.categoria_id),
+       soci::into(row.rifa.categoria_nombre), soci::into(row.rake_bp), soci::into(cents));
   for_each_row(st, [&] {
     row.cents = cents;
     out.push_back(row);
@@ -68,25 +68,28 @@ Result<engine::IncomeRows> SqlReportRepository::income(const engine::DayRange& r
         rows.sales = grouped(sql,
                              "SELECT " + bogota_day(pg, "t.created_at") + ", " + kRifaColumns +
                                  ", CAST(sum(t.amount) AS BIGINT) FROM transacciones t JOIN rifas r ON r.id = "
-                                 "t.rifa_id " + kRifaJoin +
-                                 "WHERE t.status IN " + sql_in({engine::PaymentStatus::kSucceeded, engine::PaymentStatus::kRefunded}) +
+                                 "t.rifa_id " +
+                                 kRifaJoin + "WHERE t.status IN " +
+                                 sql_in({engine::PaymentStatus::kSucceeded, engine::PaymentStatus::kRefunded}) +
                                  " AND t.created_at >= :from AND "
-                                 "t.created_at < :to" + kGroup,
+                                 "t.created_at < :to" +
+                                 kGroup,
                              from, to);
         rows.refunds = grouped(sql,
                                "SELECT " + bogota_day(pg, "t.updated_at") + ", " + kRifaColumns +
                                    ", CAST(sum(t.amount) AS BIGINT) FROM transacciones t JOIN rifas r ON r.id = "
-                                   "t.rifa_id " + kRifaJoin +
-                                   "WHERE t.status = " + sql_literal(engine::PaymentStatus::kRefunded) +
-                                   " AND t.updated_at >= :from AND t.updated_at < :to" +
-                                   kGroup,
+                                   "t.rifa_id " +
+                                   kRifaJoin + "WHERE t.status = " + sql_literal(engine::PaymentStatus::kRefunded) +
+                                   " AND t.updated_at >= :from AND t.updated_at < :to" + kGroup,
                                from, to);
         rows.prizes = grouped(sql,
                               "SELECT " + bogota_day(pg, "s.tomado_en") + ", " + kRifaColumns +
                                   ", CAST(sum(g.monto_ganado) AS BIGINT) FROM ganadores g JOIN tickets tk ON tk.id = "
-                                  "g.ticket_id JOIN rifas r ON r.id = tk.rifa_id " + kRifaJoin +
+                                  "g.ticket_id JOIN rifas r ON r.id = tk.rifa_id " +
+                                  kRifaJoin +
                                   "JOIN resultados_sorteo s ON s.rifa_id = r.id "
-                                  "WHERE s.tomado_en >= :from AND s.tomado_en < :to" + kGroup,
+                                  "WHERE s.tomado_en >= :from AND s.tomado_en < :to" +
+                                  kGroup,
                               from, to);
         return rows;
       },
@@ -99,8 +102,8 @@ Result<std::optional<engine::ParticipationReport>> SqlReportRepository::particip
       [&](soci::session& sql) -> std::optional<engine::ParticipationReport> {
         engine::ParticipationReport p;
         int total = 0;
-        sql << "SELECT r.id, r.nombre, c.id, c.nombre, r.estado, r.total_boletas FROM rifas r " + std::string(kRifaJoin) +
-                   "WHERE r.id = :id",
+        sql << "SELECT r.id, r.nombre, c.id, c.nombre, r.estado, r.total_boletas FROM rifas r " +
+                   std::string(kRifaJoin) + "WHERE r.id = :id",
             soci::use(rifa_id), soci::into(p.rifa.rifa_id), soci::into(p.rifa.rifa_nombre),
             soci::into(p.rifa.categoria_id), soci::into(p.rifa.categoria_nombre), soci::into(p.estado),
             soci::into(total);
@@ -108,7 +111,8 @@ Result<std::optional<engine::ParticipationReport>> SqlReportRepository::particip
         p.total_boletas = total;
         long long vendidas = 0, jugadores = 0, ventas = 0;
         sql << "SELECT count(*), count(DISTINCT usuario_id), CAST(COALESCE(sum(precio), 0) AS BIGINT) FROM tickets "
-               "WHERE rifa_id = :id AND estado IN " + sql_sold_tickets(),
+               "WHERE rifa_id = :id AND estado IN " +
+                   sql_sold_tickets(),
             soci::use(rifa_id), soci::into(vendidas), soci::into(jugadores), soci::into(ventas);
         p.vendidas = vendidas;
         p.jugadores = jugadores;
@@ -116,9 +120,10 @@ Result<std::optional<engine::ParticipationReport>> SqlReportRepository::particip
         engine::DailySales day;
         long long boletas = 0, cents = 0;
         soci::statement st =
-            (sql.prepare << "SELECT " + bogota_day(pg, "comprado_en") +
-                                ", count(*), CAST(sum(precio) AS BIGINT) FROM tickets WHERE rifa_id = :id AND estado IN " +
-                                sql_sold_tickets() + " AND comprado_en IS NOT NULL GROUP BY 1 ORDER BY 1",
+            (sql.prepare
+                 << "SELECT " + bogota_day(pg, "comprado_en") +
+                        ", count(*), CAST(sum(precio) AS BIGINT) FROM tickets WHERE rifa_id = :id AND estado IN " +
+                        sql_sold_tickets() + " AND comprado_en IS NOT NULL GROUP BY 1 ORDER BY 1",
              soci::use(rifa_id), soci::into(day.day), soci::into(boletas), soci::into(cents));
         for_each_row(st, [&] {
           day.boletas = boletas;
@@ -151,10 +156,12 @@ Result<std::vector<engine::WithholdingRow>> SqlReportRepository::withholdings(co
                                 "CAST(g.retencion AS BIGINT), CAST(COALESCE(g.monto_neto, g.monto_ganado) AS BIGINT), "
                                 "g.uvt_anio, u.documento_tipo, u.documento_numero "
                                 "FROM ganadores g JOIN tickets tk ON tk.id = g.ticket_id "
-                                "JOIN rifas r ON r.id = tk.rifa_id " + kRifaJoin +
+                                "JOIN rifas r ON r.id = tk.rifa_id " +
+                                kRifaJoin +
                                 "LEFT JOIN users u ON u.id = tk.usuario_id "
                                 "LEFT JOIN payouts p ON p.ganador_id = g.id "
-                                "WHERE " + fecha + " >= :from AND " + fecha + " < :to ORDER BY 2, 1",
+                                "WHERE " +
+                                fecha + " >= :from AND " + fecha + " < :to ORDER BY 2, 1",
              soci::use(from, "from"), soci::use(to, "to"), soci::into(row.ganador_id), soci::into(at),
              soci::into(row.dia), soci::into(row.rifa.rifa_id), soci::into(row.rifa.rifa_nombre),
              soci::into(row.rifa.categoria_id), soci::into(row.rifa.categoria_nombre), soci::into(usuario, usuario_ind),

@@ -25,7 +25,8 @@ const std::string kTaken = "t.estado <> " + sql_literal(TicketEstado::kDisponibl
 const std::string kSelect =
     "SELECT r.id, r.nombre, r.categoria_id, r.loteria_id, r.fecha_inicio, r.fecha_fin, r.numero_ganadores, r.estado, "
     "r.reglas, r.total_boletas, r.creado_en, r.assignment, "
-    "(SELECT count(*) FROM tickets t WHERE t.rifa_id = r.id AND " + kTaken + " AND t.estado IN " + sql_sold_tickets() +
+    "(SELECT count(*) FROM tickets t WHERE t.rifa_id = r.id AND " +
+    kTaken + " AND t.estado IN " + sql_sold_tickets() +
     "), r.total_boletas - (SELECT count(*) FROM tickets t WHERE t.rifa_id = r.id AND " + kTaken +
     "), CAST(r.fecha_sorteo AS TEXT) FROM rifas r ";
 
@@ -91,12 +92,13 @@ std::string ticket_id_sql(Backend backend, const std::string& prefix_expr, const
 void insert_tickets(soci::session& sql, Backend backend, const std::string& rifa_id, int32_t total, int64_t precio) {
   if (total <= 0) return;
   // A fresh salt per generation: a rifa whose tickets are rebuilt never reuses an old id.
-  const std::string prefix = ticket_id_prefix(
-      rifa_id, std::to_string(std::chrono::system_clock::now().time_since_epoch().count()));
+  const std::string prefix =
+      ticket_id_prefix(rifa_id, std::to_string(std::chrono::system_clock::now().time_since_epoch().count()));
   const int last = total - 1;
   const long long price = precio;
   if (backend == Backend::kPostgresql) {
-    sql << "INSERT INTO tickets (id, rifa_id, numero, precio) SELECT " + ticket_id_sql(backend, "CAST(:prefix AS TEXT)", "n") +
+    sql << "INSERT INTO tickets (id, rifa_id, numero, precio) SELECT " +
+               ticket_id_sql(backend, "CAST(:prefix AS TEXT)", "n") +
                ", :rifa, n, :precio FROM generate_series(0, CAST(:last AS INTEGER)) AS n",
         soci::use(prefix), soci::use(rifa_id), soci::use(price), soci::use(last);
     // reltuples: the row count of the last ANALYZE (-1 = never), not a count(*).
@@ -175,13 +177,12 @@ Result<engine::Page<engine::RifaView>> SqlRifaRepository::list(const engine::Rif
         row.bind(st);
         for (const auto& v : values) st.exchange(soci::use(v));
         st.alloc();
-        st.prepare(std::string(kSelect) + where + " ORDER BY r.fecha_fin, r.id" +
-                   limit_clause(page.per_page, page.offset()), soci::details::st_one_time_query);
+        st.prepare(
+            std::string(kSelect) + where + " ORDER BY r.fecha_fin, r.id" + limit_clause(page.per_page, page.offset()),
+            soci::details::st_one_time_query);
         st.define_and_bind();
         if (st.execute(true)) {
-          do {
-            out.items.push_back(row.get());
-          } while (st.fetch());
+          do { out.items.push_back(row.get()); } while (st.fetch());
         }
         return out;
       },
@@ -204,7 +205,8 @@ Result<engine::RifaChangeOutcome> SqlRifaRepository::apply(const engine::RifaCha
     // The stored estado, with the row locked for this transaction: a purchase holds it FOR SHARE
     // while it takes numbers, so the tickets counted below stay as counted until commit.
     std::string stored_estado;
-    sql << std::string("SELECT estado FROM rifas WHERE id = :id") + (backend == Backend::kPostgresql ? " FOR UPDATE" : ""),
+    sql << std::string("SELECT estado FROM rifas WHERE id = :id") +
+               (backend == Backend::kPostgresql ? " FOR UPDATE" : ""),
         soci::use(r.id), soci::into(stored_estado);
     if (!sql.got_data()) return refused(Outcome::Status::kNotFound);
     // Compare-and-set: every decision the service made was made against before.estado.
@@ -239,12 +241,14 @@ Result<engine::RifaChangeOutcome> SqlRifaRepository::apply(const engine::RifaCha
     column("estado", r.estado != before.estado, soci::use(estado));
     column("reglas", r.reglas != before.reglas, soci::use(reglas));
     column("total_boletas", r.total_boletas != before.total_boletas, soci::use(total));
-    column("fecha_sorteo", r.fecha_sorteo != before.fecha_sorteo, soci::use(fecha_sorteo.value, fecha_sorteo.indicator));
+    column("fecha_sorteo", r.fecha_sorteo != before.fecha_sorteo,
+           soci::use(fecha_sorteo.value, fecha_sorteo.indicator));
     if (!set.empty()) {
       st.exchange(soci::use(r.id));
       st.exchange(soci::use(read_estado));
       st.alloc();
-      st.prepare("UPDATE rifas SET " + set + " WHERE id = :id AND estado = :read_estado", soci::details::st_one_time_query);
+      st.prepare("UPDATE rifas SET " + set + " WHERE id = :id AND estado = :read_estado",
+                 soci::details::st_one_time_query);
       st.define_and_bind();
       st.execute(true);
       // Not expected under the row lock; nothing was written before this statement.
@@ -262,8 +266,12 @@ Result<engine::RifaChangeOutcome> SqlRifaRepository::apply(const engine::RifaCha
             soci::use(r.id);
       }
       if (events_) {
-        events_(sql, DomainEvent{"rifa_opened", r.id, r.id,
-                                 {{"nombre", r.nombre}, {"fecha_fin", fin}, {"total_boletas", r.total_boletas},
+        events_(sql, DomainEvent{"rifa_opened",
+                                 r.id,
+                                 r.id,
+                                 {{"nombre", r.nombre},
+                                  {"fecha_fin", fin},
+                                  {"total_boletas", r.total_boletas},
                                   {"commitment_sha256", commitment_hash}},
                                  clock_.now()});
       }

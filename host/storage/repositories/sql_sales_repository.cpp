@@ -32,8 +32,8 @@ struct TransaccionRow {
   std::string id, user_id, rifa_id, currency, provider, provider_ref, status, payment_method, failure_reason,
       created_at, next_action;
   long long amount = 0;
-  soci::indicator rifa_ind = soci::i_null, ref_ind = soci::i_null, method_ind = soci::i_null,
-                  reason_ind = soci::i_null, next_ind = soci::i_null;
+  soci::indicator rifa_ind = soci::i_null, ref_ind = soci::i_null, method_ind = soci::i_null, reason_ind = soci::i_null,
+                  next_ind = soci::i_null;
 
   void bind(soci::statement& st) {
     st.exchange(soci::into(id));
@@ -114,9 +114,7 @@ std::vector<engine::Transaccion> query_transacciones(soci::session& sql, const s
   st.prepare(std::string(kSelectTransaccion) + rest, soci::details::st_one_time_query);
   st.define_and_bind();
   if (st.execute(true)) {
-    do {
-      out.push_back(row.get());
-    } while (st.fetch());
+    do { out.push_back(row.get()); } while (st.fetch());
   }
   return out;
 }
@@ -132,9 +130,7 @@ std::vector<engine::Ticket> query_tickets(soci::session& sql, const std::string&
   st.prepare(std::string(kSelectTicket) + rest, soci::details::st_one_time_query);
   st.define_and_bind();
   if (st.execute(true)) {
-    do {
-      out.push_back(row.get());
-    } while (st.fetch());
+    do { out.push_back(row.get()); } while (st.fetch());
   }
   return out;
 }
@@ -157,10 +153,12 @@ void raise_sold(soci::session& sql, const DomainEventBatchSink& events, const en
   std::vector<DomainEvent> sold;
   for (const auto& ticket : sale.tickets) {
     if (ticket.estado != engine::to_string(engine::TicketEstado::kVendido)) continue;
-    sold.push_back(DomainEvent{"ticket_sold", t.rifa_id, ticket.id,
-                               {{"numero", ticket.numero}, {"precio", ticket.precio}, {"user_id", t.user_id},
-                                {"transaccion_id", t.id}},
-                               at});
+    sold.push_back(DomainEvent{
+        "ticket_sold",
+        t.rifa_id,
+        ticket.id,
+        {{"numero", ticket.numero}, {"precio", ticket.precio}, {"user_id", t.user_id}, {"transaccion_id", t.id}},
+        at});
   }
   if (!sold.empty()) events(sql, sold, categoria);
 }
@@ -175,17 +173,17 @@ Result<engine::SettleOutcome> settle_in(soci::session& sql, Backend backend, con
     // Only a rifa still on sale sells; the lock makes a close wait for this confirmation (and
     // this one wait for a close, then see it).
     std::string estado, fecha_fin;
-    sql << std::string("SELECT r.estado, r.fecha_fin FROM rifas r JOIN transacciones t ON t.rifa_id = r.id "
-                       "WHERE t.id = :id") +
+    sql << std::string(
+               "SELECT r.estado, r.fecha_fin FROM rifas r JOIN transacciones t ON t.rifa_id = r.id "
+               "WHERE t.id = :id") +
                (backend == Backend::kPostgresql ? " FOR SHARE OF r" : ""),
         soci::use(c.transaccion_id), soci::into(estado), soci::into(fecha_fin);
     if (sql.got_data()) {
       const auto ends = read_timestamp(fecha_fin);
       if (estado != "activa" || c.now >= ends) {
-        out.sale_refused = estado != "activa"
-                               ? "the rifa is " + estado + ": the payment came too late and is refunded"
-                               : "sales ended at fecha_fin " + format_timestamp(ends) +
-                                     ": the payment came too late and is refunded";
+        out.sale_refused = estado != "activa" ? "the rifa is " + estado + ": the payment came too late and is refunded"
+                                              : "sales ended at fecha_fin " + format_timestamp(ends) +
+                                                    ": the payment came too late and is refunded";
         target = PaymentStatus::kFailed;
         why = *out.sale_refused;
       }
@@ -200,28 +198,35 @@ Result<engine::SettleOutcome> settle_in(soci::session& sql, Backend backend, con
   const std::string keep_next_action =
       target == PaymentStatus::kPending ? "COALESCE(:next, next_action)" : "CAST(:next AS TEXT)";
   soci::statement st =
-      one_time_statement(sql, "UPDATE transacciones SET status = :to, provider_ref = COALESCE(:ref, provider_ref), "
-                      "failure_reason = COALESCE(:reason, failure_reason), next_action = " + keep_next_action +
-                      ", updated_at = :now WHERE id = :id AND status = :from",
-       soci::use(to), soci::use(ref.value, ref.indicator), soci::use(reason.value, reason.indicator),
-       soci::use(next_action.value, next_action.indicator), soci::use(now), soci::use(c.transaccion_id),
-       soci::use(from));
+      one_time_statement(sql,
+                         "UPDATE transacciones SET status = :to, provider_ref = COALESCE(:ref, provider_ref), "
+                         "failure_reason = COALESCE(:reason, failure_reason), next_action = " +
+                             keep_next_action + ", updated_at = :now WHERE id = :id AND status = :from",
+                         soci::use(to), soci::use(ref.value, ref.indicator), soci::use(reason.value, reason.indicator),
+                         soci::use(next_action.value, next_action.indicator), soci::use(now),
+                         soci::use(c.transaccion_id), soci::use(from));
   st.execute(true);
   out.changed = affected(st) == 1 && c.from != target;
   if (!out.changed) out.sale_refused.reset();
   if (out.changed) {
     if (target == PaymentStatus::kSucceeded) {
-      sql << "UPDATE tickets SET estado = " + kSold + ", comprado_en = :now, hold_expires_at = NULL "
-             "WHERE transaccion_id = :id AND estado = " + kHeld,
+      sql << "UPDATE tickets SET estado = " + kSold +
+                 ", comprado_en = :now, hold_expires_at = NULL "
+                 "WHERE transaccion_id = :id AND estado = " +
+                 kHeld,
           soci::use(now), soci::use(c.transaccion_id);
     } else if (target == PaymentStatus::kFailed) {
-      sql << "UPDATE tickets SET estado = " + kFree + ", usuario_id = NULL, transaccion_id = NULL, "
-             "hold_expires_at = NULL WHERE transaccion_id = :id AND estado = " + kHeld,
+      sql << "UPDATE tickets SET estado = " + kFree +
+                 ", usuario_id = NULL, transaccion_id = NULL, "
+                 "hold_expires_at = NULL WHERE transaccion_id = :id AND estado = " +
+                 kHeld,
           soci::use(c.transaccion_id);
     } else if (target == PaymentStatus::kRefunded) {
       // A winning ticket given back is no longer a winner: its payout is refused (PayoutService).
-      sql << "UPDATE tickets SET estado = " + kVoided + ", hold_expires_at = NULL WHERE transaccion_id = :id AND "
-             "estado IN (" + kSold + ", " + kHeld + ", " + kWon + ")",
+      sql << "UPDATE tickets SET estado = " + kVoided +
+                 ", hold_expires_at = NULL WHERE transaccion_id = :id AND "
+                 "estado IN (" +
+                 kSold + ", " + kHeld + ", " + kWon + ")",
           soci::use(c.transaccion_id);
     }
   }
@@ -230,9 +235,10 @@ Result<engine::SettleOutcome> settle_in(soci::session& sql, Backend backend, con
   out.sale = std::move(*sale);
   if (out.changed) {
     const auto& t = out.sale.transaccion;
-    nlohmann::json data = {{"from", from},         {"to", to},           {"source", c.source},
-                           {"amount", t.amount},   {"currency", t.currency}, {"provider", t.provider},
-                           {"rifa_id", t.rifa_id}, {"tickets", out.sale.tickets.size()}};
+    nlohmann::json data = {{"from", from},           {"to", to},
+                           {"source", c.source},     {"amount", t.amount},
+                           {"currency", t.currency}, {"provider", t.provider},
+                           {"rifa_id", t.rifa_id},   {"tickets", out.sale.tickets.size()}};
     if (t.provider_ref) data["provider_ref"] = *t.provider_ref;
     if (!why.empty()) data["reason"] = why;
     if (out.sale_refused) data["sale_refused"] = true;
@@ -240,8 +246,11 @@ Result<engine::SettleOutcome> settle_in(soci::session& sql, Backend backend, con
     if (events && target == PaymentStatus::kRefunded) {
       // The buyer paid and got the money back (a success that came after the hold or the sale
       // ended, or a refund the provider reports): the same "refund" event a cancelled rifa raises.
-      nlohmann::json refund = {{"user_id", t.user_id},   {"transaccion_id", t.id}, {"amount_cents", t.amount},
-                               {"currency", t.currency}, {"reason", why}};
+      nlohmann::json refund = {{"user_id", t.user_id},
+                               {"transaccion_id", t.id},
+                               {"amount_cents", t.amount},
+                               {"currency", t.currency},
+                               {"reason", why}};
       refund["refund_ref"] = c.refund_ref ? nlohmann::json(*c.refund_ref) : nlohmann::json();
       events(sql, {DomainEvent{"refund", t.rifa_id, t.id, refund, c.now}}, std::nullopt);
     }
@@ -251,7 +260,6 @@ Result<engine::SettleOutcome> settle_in(soci::session& sql, Backend backend, con
   }
   return out;
 }
-
 
 }  // namespace
 
@@ -336,7 +344,9 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
           "(SELECT CASE WHEN is_active THEN 1 ELSE 0 END FROM users WHERE id = :fu1), "
           "k.request_hash, k.status, k.created_at, k.expires_at, k.transaccion_id, k.response_status, "
           "k.response_body, rf.estado, rf.assignment, rf.total_boletas, rf.nombre, rf.assignment_seed, rf.fecha_fin, "
-          "(SELECT count(*) FROM tickets WHERE rifa_id = :fr1 AND usuario_id = :fu2 AND estado = " + kHeld + "), "
+          "(SELECT count(*) FROM tickets WHERE rifa_id = :fr1 AND usuario_id = :fu2 AND estado = " +
+          kHeld +
+          "), "
           "bu.fecha_nacimiento, bu.autoexcluido_hasta, bu.limites, bu.limites_pendientes ";
       static const std::string kFrom =
           "FROM (SELECT 1 AS one) one LEFT JOIN rf ON 1 = 1 "
@@ -353,7 +363,8 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
         return "INSERT INTO idempotency_keys (key, user_id, request_hash, status, created_at, expires_at) SELECT " +
                as(":ik", "TEXT") + ", " + as(":iu", "TEXT") + ", " + as(":ih", "TEXT") + ", 'in_flight', " +
                as(":inow", "TIMESTAMPTZ") + ", " + as(":iexp", "TIMESTAMPTZ") +
-               " WHERE EXISTS (SELECT 1 FROM users WHERE id = :iu2 AND is_active) ON CONFLICT (user_id, key) DO NOTHING";
+               " WHERE EXISTS (SELECT 1 FROM users WHERE id = :iu2 AND is_active) ON CONFLICT (user_id, key) DO "
+               "NOTHING";
       };
       const std::vector<SqlText> facts_params = {c.user_id, c.rifa_id, c.user_id, c.user_id, c.key, c.user_id};
       const std::vector<SqlText> insert_params = {c.key, c.user_id, c.request_hash, now, expires, c.user_id};
@@ -369,7 +380,8 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
         params.push_back(text("rifa1122-held:" + c.rifa_id + ":" + c.user_id));
         params.insert(params.end(), facts_params.begin(), facts_params.end());
         rows = st.query(kClaim, params, 21);
-        if (rows.size() != 1) throw soci::soci_error("purchase claim returned " + std::to_string(rows.size()) + " rows");
+        if (rows.size() != 1)
+          throw soci::soci_error("purchase claim returned " + std::to_string(rows.size()) + " rows");
         claimed = integer_of(rows[0][0]);
         rows[0].erase(rows[0].begin(), rows[0].begin() + 2);
       } else {
@@ -379,7 +391,8 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
         std::vector<SqlText> params = {c.rifa_id};
         params.insert(params.end(), facts_params.begin(), facts_params.end());
         rows = st.query(kRead, params, 19);
-        if (rows.size() != 1) throw soci::soci_error("purchase facts returned " + std::to_string(rows.size()) + " rows");
+        if (rows.size() != 1)
+          throw soci::soci_error("purchase facts returned " + std::to_string(rows.size()) + " rows");
       }
       const Row& row = rows[0];
       engine::PurchaseFacts f;
@@ -410,12 +423,22 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
       StatementCache& st = tx_.statements();
       engine::BuyerSpending out;
       const auto sums_sql = [](bool pg) {
-        const auto as_ts = [pg](const char* p) { return pg ? "CAST(" + std::string(p) + " AS TIMESTAMPTZ)" : std::string(p); };
-        return "SELECT COALESCE(sum(CASE WHEN created_at >= " + as_ts(":sd") + " THEN amount ELSE 0 END), 0), "
-               "COALESCE(sum(CASE WHEN created_at >= " + as_ts(":sw") + " THEN amount ELSE 0 END), 0), "
-               "COALESCE(sum(CASE WHEN created_at >= " + as_ts(":sm") + " THEN amount ELSE 0 END), 0) "
-               "FROM transacciones WHERE user_id = :su AND status IN (" + kPending + ", " + kSucceeded + ") "
-               "AND created_at >= " + as_ts(":se");
+        const auto as_ts = [pg](const char* p) {
+          return pg ? "CAST(" + std::string(p) + " AS TIMESTAMPTZ)" : std::string(p);
+        };
+        return "SELECT COALESCE(sum(CASE WHEN created_at >= " + as_ts(":sd") +
+               " THEN amount ELSE 0 END), 0), "
+               "COALESCE(sum(CASE WHEN created_at >= " +
+               as_ts(":sw") +
+               " THEN amount ELSE 0 END), 0), "
+               "COALESCE(sum(CASE WHEN created_at >= " +
+               as_ts(":sm") +
+               " THEN amount ELSE 0 END), 0) "
+               "FROM transacciones WHERE user_id = :su AND status IN (" +
+               kPending + ", " + kSucceeded +
+               ") "
+               "AND created_at >= " +
+               as_ts(":se");
       };
       static const std::string kSumsPg = sums_sql(true), kSums = sums_sql(false);
       const std::vector<SqlText> sums = {format_timestamp(w.day), format_timestamp(w.week), format_timestamp(w.month),
@@ -444,8 +467,9 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
         out.limites = rows[0][3];
         out.limites_pendientes = rows[0][4];
       }
-      out.spent = engine::Spent{static_cast<int64_t>(integer_of(rows[0][0])), static_cast<int64_t>(integer_of(rows[0][1])),
-                                static_cast<int64_t>(integer_of(rows[0][2]))};
+      out.spent =
+          engine::Spent{static_cast<int64_t>(integer_of(rows[0][0])), static_cast<int64_t>(integer_of(rows[0][1])),
+                        static_cast<int64_t>(integer_of(rows[0][2]))};
       return out;
     });
   }
@@ -483,7 +507,8 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
   }
 
   Result<std::optional<engine::Sale>> load_sale(const std::string& transaccion_id) override {
-    return guarded([&]() -> Result<std::optional<engine::Sale>> { return storage::load_sale(tx_.session(), transaccion_id); });
+    return guarded(
+        [&]() -> Result<std::optional<engine::Sale>> { return storage::load_sale(tx_.session(), transaccion_id); });
   }
 
   Result<std::vector<engine::Ticket>> reserve(const engine::Reservation& r) override {
@@ -506,30 +531,51 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
       };
       // The free numbers, in the engine's order, while the buyer stays under the cap (counted
       // under the buyer's lock, taken by claim() in an earlier statement, so with a fresh snapshot).
-      const std::string pick =
-          "SELECT id, numero, precio FROM tickets WHERE rifa_id = :pr AND estado = " + kFree + " AND "
-          "(SELECT count(*) FROM tickets WHERE rifa_id = :hr AND usuario_id = :hu AND estado = " + kHeld + ") + " +
-          limit + " <= CAST(:cap AS BIGINT) ORDER BY " + order_by(r.order) + " LIMIT " + limit;
+      const std::string pick = "SELECT id, numero, precio FROM tickets WHERE rifa_id = :pr AND estado = " + kFree +
+                               " AND "
+                               "(SELECT count(*) FROM tickets WHERE rifa_id = :hr AND usuario_id = :hu AND estado = " +
+                               kHeld + ") + " + limit + " <= CAST(:cap AS BIGINT) ORDER BY " + order_by(r.order) +
+                               " LIMIT " + limit;
       if (pg_) {
         // One statement: pick (SKIP LOCKED), insert the transaccion, reserve, point the key at it;
         // all of it only when `quantity` numbers were picked.
         const std::string sql =
-            "WITH picked AS (" + pick + " FOR UPDATE SKIP LOCKED), "
+            "WITH picked AS (" + pick +
+            " FOR UPDATE SKIP LOCKED), "
             "tx AS (INSERT INTO transacciones (id, user_id, rifa_id, amount, currency, provider, status, "
             "idempotency_key, payment_method, created_at, updated_at) SELECT CAST(:tid AS TEXT), CAST(:tu AS TEXT), "
-            "CAST(:tr AS TEXT), sum(precio), 'COP', CAST(:tp AS TEXT), " + kPending + ", CAST(:tk AS TEXT), CAST(:tm AS TEXT), "
-            "CAST(:tnow AS TIMESTAMPTZ), CAST(:tnow2 AS TIMESTAMPTZ) FROM picked HAVING count(*) = " + limit +
+            "CAST(:tr AS TEXT), sum(precio), 'COP', CAST(:tp AS TEXT), " +
+            kPending +
+            ", CAST(:tk AS TEXT), CAST(:tm AS TEXT), "
+            "CAST(:tnow AS TIMESTAMPTZ), CAST(:tnow2 AS TIMESTAMPTZ) FROM picked HAVING count(*) = " +
+            limit +
             " RETURNING id), "
-            "res AS (UPDATE tickets SET estado = " + kHeld + ", usuario_id = :ru, transaccion_id = :rt, "
+            "res AS (UPDATE tickets SET estado = " +
+            kHeld +
+            ", usuario_id = :ru, transaccion_id = :rt, "
             "hold_expires_at = :rh WHERE id IN (SELECT id FROM picked) AND EXISTS (SELECT 1 FROM tx) "
             "RETURNING id, numero, precio), "
             "kk AS (UPDATE idempotency_keys SET transaccion_id = :kt WHERE user_id = :ku AND key = :kk "
             "AND EXISTS (SELECT 1 FROM tx) RETURNING 1) "
             "SELECT id, numero, precio, (SELECT count(*) FROM kk) FROM res";
-        std::vector<SqlText> params = {r.rifa_id, r.rifa_id, r.user_id, number(r.max_held_per_buyer),
-                                       r.transaccion_id, r.user_id, r.rifa_id, r.provider, r.transaccion_id,
-                                       optional_param(r.payment_method), now, now, r.user_id, r.transaccion_id, hold,
-                                       r.transaccion_id, r.user_id, r.idempotency_key};
+        std::vector<SqlText> params = {r.rifa_id,
+                                       r.rifa_id,
+                                       r.user_id,
+                                       number(r.max_held_per_buyer),
+                                       r.transaccion_id,
+                                       r.user_id,
+                                       r.rifa_id,
+                                       r.provider,
+                                       r.transaccion_id,
+                                       optional_param(r.payment_method),
+                                       now,
+                                       now,
+                                       r.user_id,
+                                       r.transaccion_id,
+                                       hold,
+                                       r.transaccion_id,
+                                       r.user_id,
+                                       r.idempotency_key};
         add_order_params(r.order, params, 4);
         auto rows = st.query(sql, params, 4);
         if (rows.empty()) return out;
@@ -544,16 +590,20 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
         if (static_cast<int32_t>(rows.size()) != r.quantity) return out;
         long long amount = 0;
         for (const auto& row : rows) amount += integer_of(row[2]);
-        st.execute("INSERT INTO transacciones (id, user_id, rifa_id, amount, currency, provider, status, "
-                   "idempotency_key, payment_method, created_at, updated_at) VALUES (:id, :u, :r, "
-                   "CAST(:a AS INTEGER), 'COP', :p, " + kPending + ", :key, :m, :now, :now2)",
-                   {r.transaccion_id, r.user_id, r.rifa_id, number(amount), r.provider, r.transaccion_id,
-                    optional_param(r.payment_method), now, now});
+        st.execute(
+            "INSERT INTO transacciones (id, user_id, rifa_id, amount, currency, provider, status, "
+            "idempotency_key, payment_method, created_at, updated_at) VALUES (:id, :u, :r, "
+            "CAST(:a AS INTEGER), 'COP', :p, " +
+                kPending + ", :key, :m, :now, :now2)",
+            {r.transaccion_id, r.user_id, r.rifa_id, number(amount), r.provider, r.transaccion_id,
+             optional_param(r.payment_method), now, now});
         for (const auto& row : rows) {
           // The database is single-writer here, so this cannot fall short; if it ever did, selling
           // numbers this transaction does not hold must not commit.
-          if (st.execute("UPDATE tickets SET estado = " + kHeld + ", usuario_id = :u, transaccion_id = :t, "
-                         "hold_expires_at = :h WHERE id = :id AND estado = " + kFree,
+          if (st.execute("UPDATE tickets SET estado = " + kHeld +
+                             ", usuario_id = :u, transaccion_id = :t, "
+                             "hold_expires_at = :h WHERE id = :id AND estado = " +
+                             kFree,
                          {r.user_id, r.transaccion_id, hold, row[0]}) != 1) {
             throw soci::soci_error("a picked number was no longer free");
           }
@@ -570,8 +620,10 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
   Result<engine::Availability> availability(const std::string& rifa_id, const std::string& user_id) override {
     return guarded([&]() -> Result<engine::Availability> {
       auto rows = tx_.statements().query(
-          "SELECT (SELECT count(*) FROM tickets WHERE rifa_id = :r AND estado = " + kFree + "), "
-          "(SELECT count(*) FROM tickets WHERE rifa_id = :r2 AND usuario_id = :u AND estado = " + kHeld + ")",
+          "SELECT (SELECT count(*) FROM tickets WHERE rifa_id = :r AND estado = " + kFree +
+              "), "
+              "(SELECT count(*) FROM tickets WHERE rifa_id = :r2 AND usuario_id = :u AND estado = " +
+              kHeld + ")",
           {rifa_id, rifa_id, user_id}, 2);
       engine::Availability a;
       if (!rows.empty()) {
@@ -592,23 +644,27 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
         // One statement: the rifa on sale (held FOR SHARE: a close waits for this sale, or this
         // sale sees the close), pending → succeeded, its numbers sold, the key answered.
         static const std::string kConfirm =
-            std::string("WITH onsale AS (SELECT c.nombre FROM rifas r JOIN categoria_rifa c ON c.id = r.categoria_id "
-                        "WHERE r.id = :rid AND r.estado = 'activa' AND r.fecha_fin > :rnow FOR SHARE OF r), "
-                        "t AS (UPDATE transacciones SET status = " + kSucceeded + ", provider_ref = :ref, updated_at = :tnow "
-                        "WHERE id = :tid AND status = " + kPending + " AND EXISTS (SELECT 1 FROM onsale) RETURNING ") +
-            kTransaccionColumns +
-            "), s AS (UPDATE tickets SET estado = " + kSold + ", comprado_en = :snow, hold_expires_at = NULL "
-            "WHERE transaccion_id = :sid AND estado = " + kHeld + " AND EXISTS (SELECT 1 FROM t) RETURNING " +
-            kTicketColumns +
+            std::string(
+                "WITH onsale AS (SELECT c.nombre FROM rifas r JOIN categoria_rifa c ON c.id = r.categoria_id "
+                "WHERE r.id = :rid AND r.estado = 'activa' AND r.fecha_fin > :rnow FOR SHARE OF r), "
+                "t AS (UPDATE transacciones SET status = " +
+                kSucceeded +
+                ", provider_ref = :ref, updated_at = :tnow "
+                "WHERE id = :tid AND status = " +
+                kPending + " AND EXISTS (SELECT 1 FROM onsale) RETURNING ") +
+            kTransaccionColumns + "), s AS (UPDATE tickets SET estado = " + kSold +
+            ", comprado_en = :snow, hold_expires_at = NULL "
+            "WHERE transaccion_id = :sid AND estado = " +
+            kHeld + " AND EXISTS (SELECT 1 FROM t) RETURNING " + kTicketColumns +
             "), kk AS (UPDATE idempotency_keys SET status = 'completed', response_status = CAST(:ks AS INTEGER), "
             "response_body = :kb WHERE user_id = :ku AND key = :kk AND (SELECT count(*) FROM s) = CAST(:kn AS BIGINT) "
             "RETURNING 1) "
             "SELECT t.*, s.*, (SELECT count(*) FROM kk), (SELECT nombre FROM onsale) FROM t LEFT JOIN s ON 1 = 1";
-        auto rows = st.query(kConfirm,
-                             {c.rifa_id, now, c.provider_ref, now, c.transaccion_id, now, c.transaccion_id,
-                              number(c.response.status), c.response.body, c.user_id, c.key,
-                              number(static_cast<long long>(c.tickets))},
-                             kTransaccionWidth + kTicketWidth + 2);
+        auto rows = st.query(
+            kConfirm,
+            {c.rifa_id, now, c.provider_ref, now, c.transaccion_id, now, c.transaccion_id, number(c.response.status),
+             c.response.body, c.user_id, c.key, number(static_cast<long long>(c.tickets))},
+            kTransaccionWidth + kTicketWidth + 2);
         if (rows.empty()) return out;
         out.confirmed = true;
         out.sale.transaccion = transaccion_at(rows[0], 0);
@@ -624,32 +680,39 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
             {c.rifa_id, now}, 1);
         if (on_sale.empty()) return out;
         categoria = on_sale[0][0];
-        auto tx = st.query(std::string("UPDATE transacciones SET status = " + kSucceeded + ", provider_ref = :ref, "
-                                       "updated_at = :now WHERE id = :id AND status = " + kPending + " RETURNING ") +
+        auto tx = st.query(std::string("UPDATE transacciones SET status = " + kSucceeded +
+                                       ", provider_ref = :ref, "
+                                       "updated_at = :now WHERE id = :id AND status = " +
+                                       kPending + " RETURNING ") +
                                kTransaccionColumns,
                            {c.provider_ref, now, c.transaccion_id}, kTransaccionWidth);
         if (tx.empty()) return out;
         out.confirmed = true;
         out.sale.transaccion = transaccion_at(tx[0], 0);
-        auto sold = st.query(std::string("UPDATE tickets SET estado = " + kSold + ", comprado_en = :now, "
-                                         "hold_expires_at = NULL WHERE transaccion_id = :id AND estado = " + kHeld + " "
+        auto sold = st.query(std::string("UPDATE tickets SET estado = " + kSold +
+                                         ", comprado_en = :now, "
+                                         "hold_expires_at = NULL WHERE transaccion_id = :id AND estado = " +
+                                         kHeld +
+                                         " "
                                          "RETURNING ") +
                                  kTicketColumns,
                              {now, c.transaccion_id}, kTicketWidth);
         for (const auto& row : sold) out.sale.tickets.push_back(ticket_at(row, 0));
         if (out.sale.tickets.size() == c.tickets) {
-          st.execute("UPDATE idempotency_keys SET status = 'completed', response_status = CAST(:s AS INTEGER), "
-                     "response_body = :b WHERE user_id = :u AND key = :k",
-                     {number(c.response.status), c.response.body, c.user_id, c.key});
+          st.execute(
+              "UPDATE idempotency_keys SET status = 'completed', response_status = CAST(:s AS INTEGER), "
+              "response_body = :b WHERE user_id = :u AND key = :k",
+              {number(c.response.status), c.response.body, c.user_id, c.key});
           out.key_completed = true;
         }
       }
       std::sort(out.sale.tickets.begin(), out.sale.tickets.end(),
                 [](const auto& a, const auto& b) { return a.numero < b.numero; });
       const auto& t = out.sale.transaccion;
-      nlohmann::json data = {{"from", "pending"},    {"to", "succeeded"},      {"source", c.source},
-                             {"amount", t.amount},   {"currency", t.currency}, {"provider", t.provider},
-                             {"rifa_id", t.rifa_id}, {"tickets", out.sale.tickets.size()}};
+      nlohmann::json data = {{"from", "pending"},      {"to", "succeeded"},
+                             {"source", c.source},     {"amount", t.amount},
+                             {"currency", t.currency}, {"provider", t.provider},
+                             {"rifa_id", t.rifa_id},   {"tickets", out.sale.tickets.size()}};
       if (t.provider_ref) data["provider_ref"] = *t.provider_ref;
       if (events_) raise_sold(tx_.session(), events_, out.sale, categoria, c.now);
       append_audit(tx_.session(), tx_.database().backend(),
@@ -659,8 +722,9 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
   }
 
   Result<engine::SettleOutcome> settle(const engine::SettlePayment& change) override {
-    return guarded(
-        [&]() -> Result<engine::SettleOutcome> { return settle_in(tx_.session(), tx_.database().backend(), events_, change); });
+    return guarded([&]() -> Result<engine::SettleOutcome> {
+      return settle_in(tx_.session(), tx_.database().backend(), events_, change);
+    });
   }
 
   Result<void> complete_key(const std::string& user_id, const std::string& key,
@@ -722,7 +786,7 @@ Result<std::optional<engine::Sale>> SqlSalesRepository::find_sale(const std::str
 }
 
 Result<std::optional<engine::Transaccion>> SqlSalesRepository::find_by_provider_ref(const std::string& provider,
-                                                                                   const std::string& provider_ref) {
+                                                                                    const std::string& provider_ref) {
   return db_.transaction(
       [&](soci::session& sql) -> std::optional<engine::Transaccion> {
         auto found = query_transacciones(sql, "WHERE provider = :p AND provider_ref = :r", {provider, provider_ref});
@@ -735,11 +799,13 @@ Result<std::optional<engine::Transaccion>> SqlSalesRepository::find_by_provider_
 Result<std::vector<engine::Transaccion>> SqlSalesRepository::list_expired_holds(engine::TimePoint now, int limit) {
   return db_.transaction(
       [&](soci::session& sql) {
-        return query_transacciones(
-            sql,
-            "WHERE status = " + kPending + " AND id IN (SELECT transaccion_id FROM tickets WHERE estado = " + kHeld + " "
-            "AND hold_expires_at < :now) ORDER BY created_at, id" + limit_clause(limit, 0),
-            {format_timestamp(now)});
+        return query_transacciones(sql,
+                                   "WHERE status = " + kPending +
+                                       " AND id IN (SELECT transaccion_id FROM tickets WHERE estado = " + kHeld +
+                                       " "
+                                       "AND hold_expires_at < :now) ORDER BY created_at, id" +
+                                       limit_clause(limit, 0),
+                                   {format_timestamp(now)});
       },
       TransactionMode::kRead);
 }
@@ -747,20 +813,21 @@ Result<std::vector<engine::Transaccion>> SqlSalesRepository::list_expired_holds(
 Result<std::vector<engine::Transaccion>> SqlSalesRepository::list_pending_before(engine::TimePoint cutoff, int limit) {
   return db_.transaction(
       [&](soci::session& sql) {
-        return query_transacciones(sql, "WHERE status = " + kPending + " AND created_at < :cutoff ORDER BY created_at, id" +
-                                            limit_clause(limit, 0),
-                                   {format_timestamp(cutoff)});
+        return query_transacciones(
+            sql,
+            "WHERE status = " + kPending + " AND created_at < :cutoff ORDER BY created_at, id" + limit_clause(limit, 0),
+            {format_timestamp(cutoff)});
       },
       TransactionMode::kRead);
 }
 
-Result<std::vector<engine::Transaccion>> SqlSalesRepository::list_released_before(engine::TimePoint cutoff,
-                                                                                   int limit) {
+Result<std::vector<engine::Transaccion>> SqlSalesRepository::list_released_before(engine::TimePoint cutoff, int limit) {
   return db_.transaction(
       [&](soci::session& sql) {
         return query_transacciones(sql,
-                                   "WHERE released_at IS NOT NULL AND released_at < :cutoff AND status = " + kFailed + " "
-                                   "AND provider_ref IS NOT NULL ORDER BY released_at, id" +
+                                   "WHERE released_at IS NOT NULL AND released_at < :cutoff AND status = " + kFailed +
+                                       " "
+                                       "AND provider_ref IS NOT NULL ORDER BY released_at, id" +
                                        limit_clause(limit, 0),
                                    {format_timestamp(cutoff)});
       },
@@ -781,15 +848,15 @@ Result<void> SqlSalesRepository::record_audit(const engine::AuditEntry& entry, e
 Result<int64_t> SqlSalesRepository::purge_expired_keys(engine::TimePoint now) {
   return db_.transaction([&](soci::session& sql) -> int64_t {
     const std::string at = format_timestamp(now);
-    soci::statement st = one_time_statement(sql, "DELETE FROM idempotency_keys WHERE status = 'completed' AND expires_at < :now",
-                          soci::use(at));
+    soci::statement st = one_time_statement(
+        sql, "DELETE FROM idempotency_keys WHERE status = 'completed' AND expires_at < :now", soci::use(at));
     st.execute(true);
     return affected(st);
   });
 }
 
 Result<engine::Page<engine::Ticket>> SqlSalesRepository::list_tickets(const engine::TicketFilter& filter,
-                                                                     const engine::PageRequest& page) {
+                                                                      const engine::PageRequest& page) {
   return db_.transaction(
       [&](soci::session& sql) {
         std::string where;

@@ -26,7 +26,8 @@ std::optional<std::string> stamp(const std::string& text, soci::indicator ind) {
 std::optional<std::string> lock_rifa(soci::session& sql, Backend backend, const std::string& rifa_id) {
   std::string estado;
   soci::indicator ind = soci::i_null;
-  sql << std::string("SELECT estado FROM rifas WHERE id = :id") + (backend == Backend::kPostgresql ? " FOR UPDATE" : ""),
+  sql << std::string("SELECT estado FROM rifas WHERE id = :id") +
+             (backend == Backend::kPostgresql ? " FOR UPDATE" : ""),
       soci::use(rifa_id), soci::into(estado, ind);
   if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
   return estado;
@@ -63,36 +64,40 @@ void release_pending_holds(soci::session& sql, Backend backend, const std::strin
   std::vector<std::string> pending;
   {
     std::string id;
-    soci::statement st = one_time_statement(sql, "SELECT id FROM transacciones WHERE rifa_id = :r AND status = " +
-                                                     sql_literal(engine::PaymentStatus::kPending) +
-                                                     " ORDER BY created_at, id",
-                                            soci::use(rifa_id), soci::into(id));
-    for_each_row(st, [&] {
-      pending.push_back(id);
-    });
+    soci::statement st = one_time_statement(
+        sql,
+        "SELECT id FROM transacciones WHERE rifa_id = :r AND status = " + sql_literal(engine::PaymentStatus::kPending) +
+            " ORDER BY created_at, id",
+        soci::use(rifa_id), soci::into(id));
+    for_each_row(st, [&] { pending.push_back(id); });
   }
   if (pending.empty()) return;
   const std::string at = format_timestamp(now);
   const std::string reason = "the rifa closed before the payment was confirmed; its numbers were released";
   for (const auto& id : pending) {
-    soci::statement st = one_time_statement(sql,
-                                            "UPDATE transacciones SET status = " +
-                                                sql_literal(engine::PaymentStatus::kFailed) +
-                                                ", failure_reason = :reason, updated_at = :now, released_at = :now2 "
-                                                "WHERE id = :id AND status = " +
-                                                sql_literal(engine::PaymentStatus::kPending),
-                                            soci::use(reason), soci::use(at), soci::use(at), soci::use(id));
+    soci::statement st =
+        one_time_statement(sql,
+                           "UPDATE transacciones SET status = " + sql_literal(engine::PaymentStatus::kFailed) +
+                               ", failure_reason = :reason, updated_at = :now, released_at = :now2 "
+                               "WHERE id = :id AND status = " +
+                               sql_literal(engine::PaymentStatus::kPending),
+                           soci::use(reason), soci::use(at), soci::use(at), soci::use(id));
     st.execute(true);
     if (st.get_affected_rows() != 1) continue;
     sql << "UPDATE tickets SET estado = " + sql_literal(engine::TicketEstado::kDisponible) +
                ", usuario_id = NULL, transaccion_id = NULL, hold_expires_at = NULL WHERE transaccion_id = :id AND "
-               "estado = " + sql_literal(engine::TicketEstado::kReservado),
+               "estado = " +
+               sql_literal(engine::TicketEstado::kReservado),
         soci::use(id);
-    append_audit(sql, backend,
-                 AuditRecord{"settlement", "payment.failed", "transacciones", id,
-                             {{"from", "pending"}, {"to", "failed"}, {"source", "rifa_close"},
-                              {"rifa_id", rifa_id}, {"reason", reason}},
-                             now});
+    append_audit(
+        sql, backend,
+        AuditRecord{
+            "settlement",
+            "payment.failed",
+            "transacciones",
+            id,
+            {{"from", "pending"}, {"to", "failed"}, {"source", "rifa_close"}, {"rifa_id", rifa_id}, {"reason", reason}},
+            now});
   }
 }
 
@@ -118,8 +123,9 @@ Result<std::optional<settlement::RifaToSettle>> SqlSettlementRepository::find_ri
                    "JOIN loterias l ON l.id = r.loteria_id WHERE r.id = :id",
             soci::use(rifa_id), soci::into(r.id), soci::into(estado), soci::into(r.categoria_nombre),
             soci::into(r.rake_bp), soci::into(r.loteria_id), soci::into(r.lottery_instance), soci::into(meta),
-            soci::into(fecha_sorteo, sorteo_ind), soci::into(fecha_fin), soci::into(reglas), soci::into(r.total_boletas),
-            soci::into(categoria_fund), soci::into(fondo_recibido), soci::into(commitment, commitment_ind);
+            soci::into(fecha_sorteo, sorteo_ind), soci::into(fecha_fin), soci::into(reglas),
+            soci::into(r.total_boletas), soci::into(categoria_fund), soci::into(fondo_recibido),
+            soci::into(commitment, commitment_ind);
         if (!sql.got_data()) return std::nullopt;
         r.estado = engine::parse_rifa_estado(estado).value_or(engine::RifaEstado::kPendiente);
         r.loteria_meta = nlohmann::json::parse(meta, nullptr, false);
@@ -165,8 +171,8 @@ Result<std::vector<settlement::SoldTicket>> SqlSettlementRepository::sold_ticket
         std::vector<long long> precios(kBatch);
         std::vector<soci::indicator> user_ind(kBatch);
         soci::statement st = (sql.prepare << "SELECT id, numero, CAST(precio AS BIGINT), usuario_id FROM tickets "
-                                             "WHERE rifa_id = :rifa AND estado IN " + sql_sold_tickets() +
-                                             " ORDER BY numero",
+                                             "WHERE rifa_id = :rifa AND estado IN " +
+                                                 sql_sold_tickets() + " ORDER BY numero",
                               soci::use(rifa_id), soci::into(ids), soci::into(numeros), soci::into(precios),
                               soci::into(users, user_ind));
         st.execute();
@@ -221,8 +227,9 @@ Result<std::optional<settlement::StoredDraw>> SqlSettlementRepository::find_draw
                    std::string(b == Backend::kPostgresql ? "to_char(fecha_sorteo, 'YYYY-MM-DD')" : "fecha_sorteo") +
                    ", CAST(sorteo AS BIGINT), " + json_col(b, "resultado") +
                    ", source_url, raw_sha256, tomado_en FROM resultados_sorteo WHERE rifa_id = :id",
-            soci::use(rifa_id), soci::into(d.plugin_instance), soci::into(d.fecha_sorteo), soci::into(sorteo, sorteo_ind),
-            soci::into(resultado), soci::into(url, url_ind), soci::into(sha, sha_ind), soci::into(tomado);
+            soci::use(rifa_id), soci::into(d.plugin_instance), soci::into(d.fecha_sorteo),
+            soci::into(sorteo, sorteo_ind), soci::into(resultado), soci::into(url, url_ind), soci::into(sha, sha_ind),
+            soci::into(tomado);
         if (!sql.got_data()) return std::nullopt;
         if (sorteo_ind == soci::i_ok) d.sorteo = sorteo;
         d.resultado = nlohmann::json::parse(resultado);
@@ -347,22 +354,23 @@ Result<void> SqlSettlementRepository::replace_ganadores(const settlement::Settle
            "p.ganador_id = g.id WHERE t.rifa_id = :rifa AND (g.fecha_pago IS NOT NULL OR g.referencia_pago IS NOT NULL "
            "OR p.estado IN ('enviado', 'entregado') OR (p.estado = 'pendiente' AND p.intentos > 0))",
         soci::use(w.rifa_id), soci::into(paid);
-    sql << std::string("SELECT count(*) FROM jobs WHERE kind = '") + jobs::kPayoutSend +
-               "' AND status IN " + sql_in({jobs::JobStatus::kRunning, jobs::JobStatus::kSucceeded}) +
-               " AND dedupe_key IN (" + kPayoutKeysOfRifa + ")",
+    sql << std::string("SELECT count(*) FROM jobs WHERE kind = '") + jobs::kPayoutSend + "' AND status IN " +
+               sql_in({jobs::JobStatus::kRunning, jobs::JobStatus::kSucceeded}) + " AND dedupe_key IN (" +
+               kPayoutKeysOfRifa + ")",
         soci::use(w.rifa_id), soci::into(sending);
     if (paid > 0 || sending > 0) {
       return make_error(ErrorCode::kConflict, "prizes cannot be recalculated: " + std::to_string(paid + sending) +
                                                   " payout(s) were already sent or are being sent");
     }
-    sql << std::string("DELETE FROM jobs WHERE kind = '") + jobs::kPayoutSend +
-               "' AND status IN " + sql_in({jobs::JobStatus::kQueued, jobs::JobStatus::kFailed, jobs::JobStatus::kDead}) +
+    sql << std::string("DELETE FROM jobs WHERE kind = '") + jobs::kPayoutSend + "' AND status IN " +
+               sql_in({jobs::JobStatus::kQueued, jobs::JobStatus::kFailed, jobs::JobStatus::kDead}) +
                " AND dedupe_key IN (" + kPayoutKeysOfRifa + ")",
         soci::use(w.rifa_id);
     sql << "DELETE FROM payouts WHERE ganador_id IN (SELECT g.id FROM ganadores g JOIN tickets t ON t.id = g.ticket_id "
            "WHERE t.rifa_id = :rifa)",
         soci::use(w.rifa_id);
-    sql << "DELETE FROM ganadores WHERE ticket_id IN (SELECT id FROM tickets WHERE rifa_id = :rifa)", soci::use(w.rifa_id);
+    sql << "DELETE FROM ganadores WHERE ticket_id IN (SELECT id FROM tickets WHERE rifa_id = :rifa)",
+        soci::use(w.rifa_id);
     sql << "UPDATE tickets SET estado = " + sql_literal(engine::TicketEstado::kVendido) +
                " WHERE rifa_id = :rifa AND estado = " + sql_literal(engine::TicketEstado::kGanador),
         soci::use(w.rifa_id);
@@ -376,9 +384,11 @@ Result<std::vector<std::string>> SqlSettlementRepository::due_for_close(engine::
   return db_.transaction(
       [&](soci::session& sql) {
         std::vector<std::string> out;
-        soci::rowset<std::string> rows = (sql.prepare << "SELECT id FROM rifas WHERE estado = 'activa' AND fecha_fin <= :now "
-                                                         "ORDER BY fecha_fin, id LIMIT " + std::to_string(limit),
-                                          soci::use(at));
+        soci::rowset<std::string> rows =
+            (sql.prepare << "SELECT id FROM rifas WHERE estado = 'activa' AND fecha_fin <= :now "
+                            "ORDER BY fecha_fin, id LIMIT " +
+                                std::to_string(limit),
+             soci::use(at));
         for (const auto& id : rows) out.push_back(id);
         return out;
       },
@@ -390,9 +400,10 @@ Result<std::vector<std::string>> SqlSettlementRepository::awaiting_draw(int limi
       [&](soci::session& sql) {
         std::vector<std::string> out;
         soci::rowset<std::string> rows =
-            (sql.prepare << "SELECT r.id FROM rifas r WHERE r.estado = 'cerrada' AND NOT EXISTS "
-                            "(SELECT 1 FROM resultados_sorteo s WHERE s.rifa_id = r.id) ORDER BY r.fecha_fin, r.id LIMIT " +
-                                std::to_string(limit));
+            (sql.prepare
+             << "SELECT r.id FROM rifas r WHERE r.estado = 'cerrada' AND NOT EXISTS "
+                "(SELECT 1 FROM resultados_sorteo s WHERE s.rifa_id = r.id) ORDER BY r.fecha_fin, r.id LIMIT " +
+                    std::to_string(limit));
         for (const auto& id : rows) out.push_back(id);
         return out;
       },
@@ -406,7 +417,7 @@ Result<bool> SqlSettlementRepository::enqueue(const jobs::EnqueueRequest& job) {
 }
 
 Result<int64_t> SqlSettlementRepository::prune_succeeded_jobs(const std::vector<std::string>& kinds,
-                                                               engine::TimePoint before) {
+                                                              engine::TimePoint before) {
   const std::string at = format_timestamp(before);
   return db_.transaction([&](soci::session& sql) {
     int64_t removed = 0;

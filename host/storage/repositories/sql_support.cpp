@@ -8,8 +8,8 @@ namespace rifa::storage {
 
 bool is_unique_violation(const Error& error) {
   const std::string& m = error.message;
-  return m.find("UNIQUE constraint failed") != std::string::npos || m.find("duplicate key value") != std::string::npos ||
-         m.find("23505") != std::string::npos;
+  return m.find("UNIQUE constraint failed") != std::string::npos ||
+         m.find("duplicate key value") != std::string::npos || m.find("23505") != std::string::npos;
 }
 
 engine::TimePoint read_timestamp(const std::string& text) {

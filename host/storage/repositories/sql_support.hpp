@@ -49,9 +49,7 @@ template <typename Fn>
 auto guarded(Fn&& fn) -> decltype(fn()) {
   try {
     return fn();
-  } catch (const std::exception& e) {
-    return database_error(e);
-  }
+  } catch (const std::exception& e) { return database_error(e); }
 }
 
 // "LIMIT n OFFSET m" from already validated numbers (never user text).

@@ -109,14 +109,15 @@ Result<void> SqlUserRepository::insert(const engine::User& user, const std::opti
     const long long valid_from = user.tokens_valid_from_s;
     NullableText birth(user.fecha_nacimiento), doc_tipo(user.documento_tipo), doc_numero(user.documento_numero);
     NullableText consent_version(user.consentimiento_version);
-    NullableText consent_at(user.consentimiento_en ? std::optional<std::string>(format_timestamp(*user.consentimiento_en))
-                                                   : std::nullopt);
+    NullableText consent_at(
+        user.consentimiento_en ? std::optional<std::string>(format_timestamp(*user.consentimiento_en)) : std::nullopt);
     const std::string cast_at = backend == Backend::kPostgresql ? "CAST(:consent_at AS TIMESTAMPTZ)" : ":consent_at";
     sql << "INSERT INTO users (id, nombre, email, telefono, hashed_password, rol, creado_en, is_active, "
            "email_skeleton, tokens_valid_from_s, fecha_nacimiento, documento_tipo, documento_numero, "
            "consentimiento_version, consentimiento_en) "
            "VALUES (:id, :nombre, :email, :telefono, :hash, :rol, :creado_en, (:active = 1), :skeleton, :valid_from, "
-           ":birth, :doc_tipo, :doc_numero, :consent_version, " + cast_at + ")",
+           ":birth, :doc_tipo, :doc_numero, :consent_version, " +
+               cast_at + ")",
         soci::use(user.id), soci::use(user.nombre), soci::use(user.email),
         soci::use(telefono.value, telefono.indicator), soci::use(user.hashed_password), soci::use(rol),
         soci::use(creado_en), soci::use(active), soci::use(skeleton.value, skeleton.indicator), soci::use(valid_from),
@@ -158,18 +159,17 @@ Result<engine::Page<engine::User>> SqlUserRepository::list(const engine::PageReq
         soci::statement st(sql);
         row.bind(st);
         st.alloc();
-        st.prepare(std::string(kColumns) + "ORDER BY creado_en, id" + limit_clause(page.per_page, page.offset()), soci::details::st_one_time_query);
+        st.prepare(std::string(kColumns) + "ORDER BY creado_en, id" + limit_clause(page.per_page, page.offset()),
+                   soci::details::st_one_time_query);
         st.define_and_bind();
-        for_each_row(st, [&] {
-          out.items.push_back(row.to_user());
-        });
+        for_each_row(st, [&] { out.items.push_back(row.to_user()); });
         return out;
       },
       TransactionMode::kRead);
 }
 
 Result<engine::User> SqlUserRepository::update(const std::string& id, const engine::UserChanges& changes,
-                                              const std::vector<engine::AuditEntry>& audit) {
+                                               const std::vector<engine::AuditEntry>& audit) {
   const Backend backend = db_.backend();
   return db_.transaction([&](soci::session& sql) -> Result<engine::User> {
     // Only the columns asked for: a stale copy of the others must never be written back.
@@ -214,8 +214,9 @@ Result<engine::User> SqlUserRepository::update(const std::string& id, const engi
     }
     if (changes.revoke_tokens_at_s) {
       // max(old + 1, now + 1) in one statement, so two changes in one second still move it.
-      assign("tokens_valid_from_s = CASE WHEN tokens_valid_from_s + 1 >= :revoke_from THEN tokens_valid_from_s + 1 "
-             "ELSE :revoke_from_again END");
+      assign(
+          "tokens_valid_from_s = CASE WHEN tokens_valid_from_s + 1 >= :revoke_from THEN tokens_valid_from_s + 1 "
+          "ELSE :revoke_from_again END");
       st.exchange(soci::use(revoke_from));
       st.exchange(soci::use(revoke_from));
     }
@@ -239,11 +240,10 @@ Result<std::vector<std::pair<std::string, std::string>>> SqlUserRepository::with
       [&](soci::session& sql) {
         std::vector<std::pair<std::string, std::string>> out;
         std::string id, email;
-        soci::statement st = one_time_statement(sql, "SELECT id, email FROM users WHERE email_skeleton IS NULL ORDER BY creado_en, id",
-                                                soci::into(id), soci::into(email));
-        for_each_row(st, [&] {
-          out.emplace_back(id, email);
-        });
+        soci::statement st =
+            one_time_statement(sql, "SELECT id, email FROM users WHERE email_skeleton IS NULL ORDER BY creado_en, id",
+                               soci::into(id), soci::into(email));
+        for_each_row(st, [&] { out.emplace_back(id, email); });
         return out;
       },
       TransactionMode::kRead);

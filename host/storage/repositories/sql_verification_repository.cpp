@@ -33,7 +33,8 @@ Result<std::optional<engine::VerificationData>> SqlVerificationRepository::load(
           long long sorteo = 0;
           soci::indicator sorteo_ind, url_ind, raw_ind;
           sql << std::string("SELECT plugin_instance, ") +
-                     (pg ? "to_char(fecha_sorteo, 'YYYY-MM-DD'), sorteo, resultado::text" : "fecha_sorteo, sorteo, resultado") +
+                     (pg ? "to_char(fecha_sorteo, 'YYYY-MM-DD'), sorteo, resultado::text"
+                         : "fecha_sorteo, sorteo, resultado") +
                      ", source_url, raw_sha256, tomado_en FROM resultados_sorteo WHERE rifa_id = :id",
               soci::use(rifa_id), soci::into(draw.plugin_instance), soci::into(draw.fecha_sorteo),
               soci::into(sorteo, sorteo_ind), soci::into(resultado), soci::into(source_url, url_ind),
@@ -50,7 +51,7 @@ Result<std::optional<engine::VerificationData>> SqlVerificationRepository::load(
         {
           int numero = 0;
           soci::statement st = (sql.prepare << "SELECT numero FROM tickets WHERE rifa_id = :id AND estado IN " +
-                                               sql_sold_tickets() + " ORDER BY numero",
+                                                   sql_sold_tickets() + " ORDER BY numero",
                                 soci::use(rifa_id), soci::into(numero));
           for_each_row(st, [&] { d.vendidos.push_back(numero); });
         }
@@ -60,11 +61,12 @@ Result<std::optional<engine::VerificationData>> SqlVerificationRepository::load(
           int anio = 0, tarifa = 0;
           soci::indicator anio_ind = soci::i_null, tarifa_ind = soci::i_null, umbral_ind = soci::i_null;
           soci::statement st =
-              (sql.prepare << "SELECT t.numero, g.tier, CAST(g.monto_ganado AS BIGINT), "
-                              "CAST(COALESCE(g.monto_bruto, g.monto_ganado) AS BIGINT), CAST(g.retencion AS BIGINT), "
-                              "CAST(COALESCE(g.monto_neto, g.monto_ganado) AS BIGINT), g.uvt_anio, "
-                              "g.retencion_tarifa_bp, CAST(g.retencion_umbral AS BIGINT) FROM ganadores g JOIN tickets t "
-                              "ON t.id = g.ticket_id WHERE t.rifa_id = :id ORDER BY g.tier, t.numero",
+              (sql.prepare
+                   << "SELECT t.numero, g.tier, CAST(g.monto_ganado AS BIGINT), "
+                      "CAST(COALESCE(g.monto_bruto, g.monto_ganado) AS BIGINT), CAST(g.retencion AS BIGINT), "
+                      "CAST(COALESCE(g.monto_neto, g.monto_ganado) AS BIGINT), g.uvt_anio, "
+                      "g.retencion_tarifa_bp, CAST(g.retencion_umbral AS BIGINT) FROM ganadores g JOIN tickets t "
+                      "ON t.id = g.ticket_id WHERE t.rifa_id = :id ORDER BY g.tier, t.numero",
                soci::use(rifa_id), soci::into(w.numero), soci::into(w.tier), soci::into(monto), soci::into(bruto),
                soci::into(retencion), soci::into(neto), soci::into(anio, anio_ind), soci::into(tarifa, tarifa_ind),
                soci::into(umbral, umbral_ind));

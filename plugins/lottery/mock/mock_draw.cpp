@@ -44,7 +44,8 @@ MockDraw make_draw(const DrawSettings& settings, CivilDate date) {
   const uint64_t series_bits = std::stoull(digest.substr(15, 15), nullptr, 16);
   MockDraw draw;
   draw.date = to_iso(date);
-  draw.draw_number = std::to_string(settings.first_draw_number + (date.days_since_epoch - settings.epoch.days_since_epoch));
+  draw.draw_number =
+      std::to_string(settings.first_draw_number + (date.days_since_epoch - settings.epoch.days_since_epoch));
   draw.number = zero_padded(number_bits % pow10(settings.number_digits), settings.number_digits);
   if (settings.series_digits > 0) {
     draw.series = zero_padded(series_bits % pow10(settings.series_digits), settings.series_digits);
@@ -74,7 +75,8 @@ std::string result_json(const MockDraw& draw, const std::string& source_url, con
 ParsedPage parse_canonical_page(const std::string& body) {
   std::istringstream lines(body);
   std::string line;
-  if (!std::getline(lines, line) || line != kHeader) parse_error(std::string("the first line is not '") + kHeader + "'");
+  if (!std::getline(lines, line) || line != kHeader)
+    parse_error(std::string("the first line is not '") + kHeader + "'");
   std::map<std::string, std::string> fields;
   int line_number = 1;
   while (std::getline(lines, line)) {

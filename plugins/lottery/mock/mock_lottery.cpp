@@ -62,17 +62,16 @@ class MockLottery final : public sdk::LotteryPlugin {
     const CivilDate date = require_date(date_iso, "date", RIFA_ERR_INVALID_ARGUMENT);
     const std::string source_url = "mock://draw/" + date_iso;
     switch (next_step(date_iso)) {
-      case Step::kNotPublished:
-        return NotPublished{"scripted: the draw of " + date_iso + " is not published"};
-      case Step::kGarbage:
-        return garbage(date_iso, source_url);
+      case Step::kNotPublished: return NotPublished{"scripted: the draw of " + date_iso + " is not published"};
+      case Step::kGarbage: return garbage(date_iso, source_url);
       case Step::kWrongDate: {
         const MockDraw other = make_draw(settings_, CivilDate{date.days_since_epoch - 1});
         return result_json(other, "mock://draw/" + other.date, canonical_page(other));
       }
       case Step::kOk:
         if (!scripted(date_iso)) {
-          if (not_published_.count(date_iso)) return NotPublished{"the draw of " + date_iso + " is configured as not published"};
+          if (not_published_.count(date_iso))
+            return NotPublished{"the draw of " + date_iso + " is configured as not published"};
           if (host().now_unix_ms() < publish_instant_ms(date)) {
             return NotPublished{"the draw of " + date_iso + " is published after " + publish_time_text_ +
                                 " America/Bogota"};
@@ -143,7 +142,8 @@ class MockLottery final : public sdk::LotteryPlugin {
     settings_.first_draw_number = config.value("first_draw_number", int64_t{1});
     publish_time_text_ = config.value("publish_after_local_time", kDefaultPublishTime);
     auto minutes = parse_hh_mm(publish_time_text_);
-    if (!minutes) throw Error(RIFA_ERR_CONFIG, "publish_after_local_time must be HH:MM, got '" + publish_time_text_ + "'");
+    if (!minutes)
+      throw Error(RIFA_ERR_CONFIG, "publish_after_local_time must be HH:MM, got '" + publish_time_text_ + "'");
     publish_minutes_ = *minutes;
     for (const auto& date : config.value("not_published_dates", json::array())) {
       not_published_.insert(to_iso(require_date(date.get<std::string>(), "not_published_dates[]", RIFA_ERR_CONFIG)));
@@ -177,9 +177,8 @@ class MockLottery final : public sdk::LotteryPlugin {
 
   // Out-of-range and malformed on purpose: the host's validation must refuse it.
   static std::string garbage(const std::string& date_iso, const std::string& source_url) {
-    const json result = {{"date", date_iso},           {"draw_number", "-7"},
-                         {"numbers", {"12a45"}},       {"series", "7x"},
-                         {"source_url", source_url},   {"raw_sha256", "not-a-sha256"}};
+    const json result = {{"date", date_iso}, {"draw_number", "-7"},      {"numbers", {"12a45"}},
+                         {"series", "7x"},   {"source_url", source_url}, {"raw_sha256", "not-a-sha256"}};
     return result.dump();
   }
 

@@ -103,7 +103,8 @@ Variables variables_of(const json& event, const json& recipient) {
   v["transaccion"] = text(data, "transaccion_id");
   if (data.contains("numeros") && data["numeros"].is_array()) {
     std::string numeros;
-    for (const auto& n : data["numeros"]) numeros += (numeros.empty() ? "" : ", ") + (n.is_string() ? n.get<std::string>() : n.dump());
+    for (const auto& n : data["numeros"])
+      numeros += (numeros.empty() ? "" : ", ") + (n.is_string() ? n.get<std::string>() : n.dump());
     v["numeros"] = numeros;
   }
   v["total"] = format_cop(integer(data, "total_cents"));
@@ -130,7 +131,8 @@ Variables variables_of(const json& event, const json& recipient) {
                 "de identidad."
               : "enviaremos el premio al medio de pago de tu cuenta; te avisaremos por este medio cuando salga. "
                 "Verifica que tus datos de pago estén al día.";
-  v["monto"] = format_cop(data.contains("amount_cents") ? integer(data, "amount_cents") : integer(data, "refunded_cents"));
+  v["monto"] =
+      format_cop(data.contains("amount_cents") ? integer(data, "amount_cents") : integer(data, "refunded_cents"));
   v["referencia"] = text(data, "payout_ref");
   v["motivo"] = text(data, "reason");
   return v;
@@ -157,9 +159,7 @@ class EmailNotifier final : public sdk::NotifierPlugin {
       bool has_email = false;
       for (const auto& field : config.value("contact", json::array())) has_email = has_email || field == "email";
       if (!has_email) throw Error(RIFA_ERR_CONFIG, "contact must list \"email\": the host gives no address otherwise");
-    } catch (const json::exception& e) {
-      throw Error(RIFA_ERR_CONFIG, std::string("invalid config: ") + e.what());
-    }
+    } catch (const json::exception& e) { throw Error(RIFA_ERR_CONFIG, std::string("invalid config: ") + e.what()); }
     if (!safe_header_value(from_)) throw Error(RIFA_ERR_CONFIG, "from must be one line");
     if (!sent_file_.empty()) {
       std::ifstream in(sent_file_);
@@ -198,9 +198,7 @@ class EmailNotifier final : public sdk::NotifierPlugin {
   std::filesystem::path templates_dir() const {
     try {
       return json::parse(config_json()).value("templates_dir", "");
-    } catch (const json::exception&) {
-      return {};
-    }
+    } catch (const json::exception&) { return {}; }
   }
 
   std::string compose(const MailTemplate& mail, const Variables& variables, const std::string& event_id,

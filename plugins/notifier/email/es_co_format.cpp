@@ -62,8 +62,8 @@ std::optional<std::string> format_fecha(const std::string& iso_utc) {
   unsigned lm = 0, ld = 0;
   civil_from_days(days, ly, lm, ld);
   static const char* const kDias[] = {"jueves", "viernes", "sábado", "domingo", "lunes", "martes", "miércoles"};
-  static const char* const kMeses[] = {"enero",  "febrero", "marzo",      "abril",   "mayo",      "junio",
-                                       "julio",  "agosto",  "septiembre", "octubre", "noviembre", "diciembre"};
+  static const char* const kMeses[] = {"enero", "febrero", "marzo",      "abril",   "mayo",      "junio",
+                                       "julio", "agosto",  "septiembre", "octubre", "noviembre", "diciembre"};
   const int64_t weekday = ((days % 7) + 7) % 7;  // 1970-01-01 was a Thursday
   return std::string(kDias[weekday]) + " " + std::to_string(ld) + " de " + kMeses[lm - 1] + " de " + std::to_string(ly);
 }

@@ -12,7 +12,7 @@ struct SmtpOptions {
   std::string starttls;  // "required" (refuse to send in clear), "opportunistic", "none"
   std::string username;  // empty: no AUTH
   std::string password;
-  std::string ca_file;   // trust this CA (PEM) instead of the system's
+  std::string ca_file;  // trust this CA (PEM) instead of the system's
   bool verify_tls = true;
   uint32_t timeout_ms = 30000;
 };

@@ -14,20 +14,19 @@ std::string html_page(const std::string& body) {
 
 std::map<std::string, MailTemplate> defaults() {
   std::map<std::string, MailTemplate> t;
-  t["receipt"] = {
-      "Tu compra en la rifa {{rifa}}: {{numeros}}",
-      "Hola, {{nombre}}:\n\n"
-      "Recibimos tu pago de {{total}} el {{fecha}}.\n"
-      "Rifa: {{rifa}}\n"
-      "Números comprados: {{numeros}}\n"
-      "Transacción: {{transaccion}}\n\n"
-      "Guarda este correo: es tu comprobante. ¡Mucha suerte!\n",
-      html_page("<p>Hola, {{nombre}}:</p>\n"
-                "<p>Recibimos tu pago de <strong>{{total}}</strong> el {{fecha}}.</p>\n"
-                "<p>Rifa: <strong>{{rifa}}</strong></p>\n"
-                "<p>Números comprados: <strong>{{numeros}}</strong></p>\n"
-                "<p>Transacción: <code>{{transaccion}}</code></p>\n"
-                "<p>Guarda este correo: es tu comprobante. ¡Mucha suerte!</p>")};
+  t["receipt"] = {"Tu compra en la rifa {{rifa}}: {{numeros}}",
+                  "Hola, {{nombre}}:\n\n"
+                  "Recibimos tu pago de {{total}} el {{fecha}}.\n"
+                  "Rifa: {{rifa}}\n"
+                  "Números comprados: {{numeros}}\n"
+                  "Transacción: {{transaccion}}\n\n"
+                  "Guarda este correo: es tu comprobante. ¡Mucha suerte!\n",
+                  html_page("<p>Hola, {{nombre}}:</p>\n"
+                            "<p>Recibimos tu pago de <strong>{{total}}</strong> el {{fecha}}.</p>\n"
+                            "<p>Rifa: <strong>{{rifa}}</strong></p>\n"
+                            "<p>Números comprados: <strong>{{numeros}}</strong></p>\n"
+                            "<p>Transacción: <code>{{transaccion}}</code></p>\n"
+                            "<p>Guarda este correo: es tu comprobante. ¡Mucha suerte!</p>")};
   t["winner"] = {
       "¡Ganaste en la rifa {{rifa}}! Tu número {{numero}} obtuvo {{premio}}",
       "Hola, {{nombre}}:\n\n"

@@ -27,9 +27,7 @@ class LogNotifier final : public sdk::NotifierPlugin {
       const json config = json::parse(this->config_json());
       path_ = config.value("path", "");
       for (const auto& type : config.value("fail_types", json::array())) fail_types_.insert(type.get<std::string>());
-    } catch (const json::exception& e) {
-      throw Error(RIFA_ERR_CONFIG, std::string("invalid config: ") + e.what());
-    }
+    } catch (const json::exception& e) { throw Error(RIFA_ERR_CONFIG, std::string("invalid config: ") + e.what()); }
   }
 
   void deliver(const std::string& event_json) override {

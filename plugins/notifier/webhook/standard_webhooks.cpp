@@ -34,11 +34,13 @@ std::string secret_key(const std::string& secret) {
     }
   }
   if (text.empty() || text.size() % 4 != 0 || padding > 2) {
-    throw sdk::Error(RIFA_ERR_CONFIG, "a webhook secret must be whsec_ followed by base64 (a multiple of 4 characters)");
+    throw sdk::Error(RIFA_ERR_CONFIG,
+                     "a webhook secret must be whsec_ followed by base64 (a multiple of 4 characters)");
   }
   std::string key(text.size() / 4 * 3, '\0');
-  const int decoded = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(key.data()),
-                                      reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  const int decoded =
+      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(key.data()), reinterpret_cast<const unsigned char*>(text.data()),
+                      static_cast<int>(text.size()));
   if (decoded < 0) throw sdk::Error(RIFA_ERR_CONFIG, "a webhook secret's base64 does not decode");
   key.resize(static_cast<size_t>(decoded) - padding);  // EVP_DecodeBlock counts the padding as zero bytes
   if (key.size() < 16) throw sdk::Error(RIFA_ERR_CONFIG, "a webhook secret must hold at least 16 bytes of key");
@@ -50,8 +52,8 @@ std::string sign_v1(const std::string& key, const std::string& id, const std::st
   const std::string content = id + "." + timestamp + "." + body;
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_size = 0;
-  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(content.data()),
-            content.size(), mac, &mac_size)) {
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+            reinterpret_cast<const unsigned char*>(content.data()), content.size(), mac, &mac_size)) {
     throw sdk::Error(RIFA_ERR_INTERNAL, "HMAC-SHA256 failed");
   }
   return "v1," + base64(mac, mac_size);

@@ -13,7 +13,7 @@ std::string secret_key(const std::string& secret);
 
 // "v1,<base64 HMAC-SHA256(key, id + "." + timestamp + "." + body)>".
 std::string sign_v1(const std::string& key, const std::string& id, const std::string& timestamp,
-                     const std::string& body);
+                    const std::string& body);
 
 // The webhook-signature header value: one v1 signature per key, space-separated (rotation: a
 // receiver that knows any one of the secrets verifies the message).

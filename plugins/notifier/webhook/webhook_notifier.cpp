@@ -101,12 +101,11 @@ class WebhookNotifier final : public sdk::NotifierPlugin {
         endpoint.url = e.at("url").get<std::string>();
         for (const auto& secret : e.at("secrets")) endpoint.keys.push_back(secret_key(secret.get<std::string>()));
         if (endpoint.keys.empty()) throw Error(RIFA_ERR_CONFIG, "endpoint " + endpoint.id + " has no secret");
-        for (const auto& type : e.value("event_types", json::array())) endpoint.event_types.insert(type.get<std::string>());
+        for (const auto& type : e.value("event_types", json::array()))
+          endpoint.event_types.insert(type.get<std::string>());
         endpoints_.push_back(std::move(endpoint));
       }
-    } catch (const json::exception& e) {
-      throw Error(RIFA_ERR_CONFIG, std::string("invalid config: ") + e.what());
-    }
+    } catch (const json::exception& e) { throw Error(RIFA_ERR_CONFIG, std::string("invalid config: ") + e.what()); }
     if (endpoints_.empty()) throw Error(RIFA_ERR_CONFIG, "no endpoints configured");
   }
 
@@ -142,7 +141,8 @@ class WebhookNotifier final : public sdk::NotifierPlugin {
         } else if (status == 410) {
           // Gone: the receiver retired the endpoint. Never post this event there again.
           remember(event_id, endpoint.id, Settled::kGone);
-          failures.permanent(endpoint.id + " answered HTTP 410 Gone: the endpoint is retired; remove it from the config");
+          failures.permanent(endpoint.id +
+                             " answered HTTP 410 Gone: the endpoint is retired; remove it from the config");
         } else {
           // 3xx (never followed: the signed body goes only where it was configured to), 429, 5xx
           // and any other answer: the receiver may take it later.

@@ -34,7 +34,7 @@ SandboxConfig parse_sandbox_config(const std::string& config_json) {
     const nlohmann::json doc = nlohmann::json::parse(config_json);
     config.webhook_secret = doc.at("webhook_secret").get<std::string>();
     const std::string confirm = doc.value("confirm", "immediate");
-    config.confirm = confirm == "delayed" ? ConfirmMode::kDelayed
+    config.confirm = confirm == "delayed"  ? ConfirmMode::kDelayed
                      : confirm == "manual" ? ConfirmMode::kManual
                                            : ConfirmMode::kImmediate;
     config.confirm_delay_ms = doc.value("confirm_delay_ms", config.confirm_delay_ms);
@@ -50,7 +50,8 @@ SandboxConfig parse_sandbox_config(const std::string& config_json) {
     // The host validates against the schema first; this only catches a host that did not.
     throw sdk::Error(RIFA_ERR_CONFIG, std::string("invalid config: ") + e.what());
   }
-  if (config.webhook_secret.size() < 16) throw sdk::Error(RIFA_ERR_CONFIG, "webhook_secret must have at least 16 characters");
+  if (config.webhook_secret.size() < 16)
+    throw sdk::Error(RIFA_ERR_CONFIG, "webhook_secret must have at least 16 characters");
   if (config.webhook_secret == kShippedWebhookSecret && !config.development) {
     throw sdk::Error(RIFA_ERR_CONFIG, std::string("webhook_secret is the shipped example secret '") +
                                           kShippedWebhookSecret +

@@ -19,17 +19,18 @@ namespace rifa::plugins::sandbox {
 namespace {
 
 using nlohmann::json;
-using sdk::Error;
 using payment::parse_request;
 using payment::require_amount;
 using payment::require_currency;
 using payment::require_string;
+using sdk::Error;
 
 void check_same_amount(const json& earlier, int64_t amount_cents, const std::string& key) {
   const int64_t earlier_amount = earlier["amount_cents"].get<int64_t>();
   if (earlier_amount != amount_cents) {
     throw Error(RIFA_ERR_INVALID_ARGUMENT, "idempotency key '" + key + "' was already used with amount_cents " +
-                                               std::to_string(earlier_amount) + ", not " + std::to_string(amount_cents));
+                                               std::to_string(earlier_amount) + ", not " +
+                                               std::to_string(amount_cents));
   }
 }
 
@@ -154,12 +155,14 @@ class SandboxPayment final : public sdk::PaymentPlugin {
     json payment = *found;
     const std::string status = effective_status(payment);
     if (status != "succeeded") {
-      throw Error(RIFA_ERR_INVALID_ARGUMENT, "payment '" + ref + "' is " + status + "; only a succeeded payment can be refunded");
+      throw Error(RIFA_ERR_INVALID_ARGUMENT,
+                  "payment '" + ref + "' is " + status + "; only a succeeded payment can be refunded");
     }
     const int64_t refundable = payment["amount_cents"].get<int64_t>() - payment.value("refunded_cents", int64_t{0});
     if (amount > refundable) {
       throw Error(RIFA_ERR_INVALID_ARGUMENT, "refund of " + std::to_string(amount) + " cents exceeds the " +
-                                                 std::to_string(refundable) + " cents still refundable on '" + ref + "'");
+                                                 std::to_string(refundable) + " cents still refundable on '" + ref +
+                                                 "'");
     }
     const json refund = {{"ref", make_ref("sbx_re_", "refund", key)},
                          {"idempotency_key", key},
@@ -169,7 +172,8 @@ class SandboxPayment final : public sdk::PaymentPlugin {
     store_.put(RecordKind::kRefund, refund);
     payment["status"] = "succeeded";  // a delayed confirmation that became due is now settled
     payment["refunded_cents"] = payment.value("refunded_cents", int64_t{0}) + amount;
-    if (payment["refunded_cents"].get<int64_t>() == payment["amount_cents"].get<int64_t>()) payment["status"] = "refunded";
+    if (payment["refunded_cents"].get<int64_t>() == payment["amount_cents"].get<int64_t>())
+      payment["status"] = "refunded";
     store_.put(RecordKind::kPayment, payment);
     return refund_answer(refund);
   }
@@ -281,7 +285,8 @@ class SandboxPayment final : public sdk::PaymentPlugin {
                          {kSignatureHeader, sign_webhook(config_.webhook_secret, now_s, request.body)}};
       const sdk::HttpResponse response = host().http(request);
       if (response.status < 200 || response.status >= 300) {
-        host().warn("webhook for " + ref + " to " + config_.webhook_url + " answered HTTP " + std::to_string(response.status));
+        host().warn("webhook for " + ref + " to " + config_.webhook_url + " answered HTTP " +
+                    std::to_string(response.status));
       }
       std::lock_guard<std::mutex> lock(mutex_);
       const auto shared = store_.lock();  // and what other hosts sharing the state file wrote

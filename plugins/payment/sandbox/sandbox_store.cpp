@@ -46,9 +46,7 @@ SandboxStore::~SandboxStore() {
 SandboxStore::Lock::Lock(SandboxStore& store, rifa_status on_bad_line) : store_(store) {
   if (store_.fd_ < 0) return;
   int rc;
-  do {
-    rc = ::flock(store_.fd_, LOCK_EX);
-  } while (rc != 0 && errno == EINTR);
+  do { rc = ::flock(store_.fd_, LOCK_EX); } while (rc != 0 && errno == EINTR);
   if (rc != 0) {
     throw sdk::Error(RIFA_ERR_INTERNAL, "cannot lock state_file " + store_.state_file_ + ": " + std::strerror(errno));
   }
@@ -91,9 +89,7 @@ void SandboxStore::read_new_lines(rifa_status code) {
     nlohmann::json entry;
     try {
       entry = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& e) {
-      fail(std::string("not JSON (") + e.what() + ")");
-    }
+    } catch (const nlohmann::json::parse_error& e) { fail(std::string("not JSON (") + e.what() + ")"); }
     RecordKind kind{};
     if (!entry.is_object() || !entry.contains("kind") || !entry["kind"].is_string() ||
         !kind_from_name(entry["kind"].get<std::string>(), kind) || !entry.contains("record") ||

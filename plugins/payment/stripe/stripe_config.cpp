@@ -62,9 +62,7 @@ StripeConfig parse_stripe_config(const std::string& config_json) {
       config.payment_method_types.push_back(type.get<std::string>());
     }
     config.connected_account = doc.value("connected_account", "");
-  } catch (const nlohmann::json::exception& e) {
-    refuse(std::string("invalid config: ") + e.what());
-  }
+  } catch (const nlohmann::json::exception& e) { refuse(std::string("invalid config: ") + e.what()); }
 
   config.secret_key = from_environment(config.secret_key_env, "the Stripe secret key");
   const bool live_key = starts_with(config.secret_key, "sk_live_") || starts_with(config.secret_key, "rk_live_");
@@ -85,7 +83,8 @@ StripeConfig parse_stripe_config(const std::string& config_json) {
   }
   config.webhook_secret = from_environment(config.webhook_secret_env, "the webhook signing secret");
   if (!starts_with(config.webhook_secret, "whsec_")) {
-    refuse("the value of " + config.webhook_secret_env + " is not a Stripe webhook signing secret (expected whsec_...)");
+    refuse("the value of " + config.webhook_secret_env +
+           " is not a Stripe webhook signing secret (expected whsec_...)");
   }
   return config;
 }

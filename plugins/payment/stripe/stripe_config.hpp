@@ -12,14 +12,14 @@ struct StripeConfig {
   // holding them, read once when the instance is created.
   std::string secret_key_env = "STRIPE_SECRET_KEY";
   std::string webhook_secret_env = "STRIPE_WEBHOOK_SECRET";
-  std::string secret_key;      // sk_test_… / sk_live_… (or rk_ restricted keys)
-  std::string webhook_secret;  // whsec_…
+  std::string secret_key;       // sk_test_… / sk_live_… (or rk_ restricted keys)
+  std::string webhook_secret;   // whsec_…
   std::string publishable_key;  // pk_test_… / pk_live_…, handed to the app with the client_secret
   bool live = false;
   int64_t webhook_tolerance_s = 300;
   uint32_t timeout_ms = 15000;
   std::vector<std::string> payment_method_types;  // empty: automatic_payment_methods[enabled]=true
-  std::string connected_account;                 // acct_…: default destination of payouts (transfers)
+  std::string connected_account;                  // acct_…: default destination of payouts (transfers)
 };
 
 // The schema published in the manifest.

@@ -18,13 +18,13 @@ namespace rifa::plugins::stripe {
 namespace {
 
 using nlohmann::json;
-using sdk::Error;
 using payment::find_header;
 using payment::lower;
 using payment::parse_request;
 using payment::require_amount;
 using payment::require_currency;
 using payment::require_string;
+using sdk::Error;
 
 constexpr const char* kStripeVersion = "2024-06-20";
 
@@ -114,7 +114,8 @@ class StripePayment final : public sdk::PaymentPlugin {
     }
     if (config_.payment_method_types.empty()) {
       form.add("automatic_payment_methods[enabled]", "true");
-      if (!payment_method.empty() && return_url.empty()) form.add("automatic_payment_methods[allow_redirects]", "never");
+      if (!payment_method.empty() && return_url.empty())
+        form.add("automatic_payment_methods[allow_redirects]", "never");
     } else {
       for (size_t i = 0; i < config_.payment_method_types.size(); ++i) {
         form.add("payment_method_types[" + std::to_string(i) + "]", config_.payment_method_types[i]);
@@ -159,8 +160,8 @@ class StripePayment final : public sdk::PaymentPlugin {
     }
     const std::string event_id = event.value("id", "");
     const std::string type = event.value("type", "");
-    const json object = event.contains("data") && event["data"].is_object() ? event["data"].value("object", json())
-                                                                             : json();
+    const json object =
+        event.contains("data") && event["data"].is_object() ? event["data"].value("object", json()) : json();
     if (event_id.empty() || type.empty() || !object.is_object()) {
       throw Error(RIFA_ERR_INVALID_ARGUMENT, "the webhook body is not a Stripe event (id, type, data.object)");
     }
@@ -198,9 +199,10 @@ class StripePayment final : public sdk::PaymentPlugin {
       answer["reason"] = "dispute " + object.value("id", "") + " opened: " + object.value("reason", "unknown reason");
       add_amount("amount");
     } else {
-      throw Error(RIFA_ERR_INVALID_ARGUMENT, "Stripe event type '" + type +
-                                                 "' is not handled; subscribe the endpoint to payment_intent.succeeded, "
-                                                 "payment_intent.payment_failed, charge.refunded and charge.dispute.created");
+      throw Error(RIFA_ERR_INVALID_ARGUMENT,
+                  "Stripe event type '" + type +
+                      "' is not handled; subscribe the endpoint to payment_intent.succeeded, "
+                      "payment_intent.payment_failed, charge.refunded and charge.dispute.created");
     }
     if (answer["provider_ref"].get<std::string>().empty()) {
       throw Error(RIFA_ERR_INVALID_ARGUMENT, "Stripe event " + event_id + " (" + type + ") names no payment_intent");
@@ -256,14 +258,17 @@ class StripePayment final : public sdk::PaymentPlugin {
     const std::string key = require_string(request, "idempotency_key", "payout");
     const json beneficiary = request.value("beneficiary", json::object());
     std::string destination = config_.connected_account;
-    if (beneficiary.is_object() && beneficiary.contains("stripe_account") && beneficiary["stripe_account"].is_string()) {
+    if (beneficiary.is_object() && beneficiary.contains("stripe_account") &&
+        beneficiary["stripe_account"].is_string()) {
       destination = beneficiary["stripe_account"].get<std::string>();
     }
     if (destination.empty()) {
-      throw Error(RIFA_ERR_UNSUPPORTED, "payout: no connected account to transfer to (set connected_account, or "
-                                        "beneficiary.stripe_account); pay this prize by hand");
+      throw Error(RIFA_ERR_UNSUPPORTED,
+                  "payout: no connected account to transfer to (set connected_account, or "
+                  "beneficiary.stripe_account); pay this prize by hand");
     }
-    if (!is_object_id(destination, "acct_")) throw Error(RIFA_ERR_INVALID_ARGUMENT, "payout: the destination is not an acct_ id");
+    if (!is_object_id(destination, "acct_"))
+      throw Error(RIFA_ERR_INVALID_ARGUMENT, "payout: the destination is not an acct_ id");
     Form form;
     form.add("amount", std::to_string(to_stripe_amount(cents, currency)))
         .add("currency", lower(currency))
@@ -326,8 +331,10 @@ class StripePayment final : public sdk::PaymentPlugin {
       }
       throw Error(RIFA_ERR_DECLINED, reason);
     }
-    if (response.status == 404) throw Error(RIFA_ERR_NOT_FOUND, where + ": " + (message.empty() ? "not found" : message));
-    throw Error(RIFA_ERR_INVALID_ARGUMENT, where + " refused the request" + detail + (message.empty() ? "" : ": " + message));
+    if (response.status == 404)
+      throw Error(RIFA_ERR_NOT_FOUND, where + ": " + (message.empty() ? "not found" : message));
+    throw Error(RIFA_ERR_INVALID_ARGUMENT,
+                where + " refused the request" + detail + (message.empty() ? "" : ": " + message));
   }
 
   static std::string string_member(const json& doc, const char* field, const char* operation) {
@@ -341,7 +348,8 @@ class StripePayment final : public sdk::PaymentPlugin {
     if (intent.contains("last_payment_error") && intent["last_payment_error"].is_object()) {
       const json& e = intent["last_payment_error"];
       std::string reason = e.value("message", fallback);
-      if (e.contains("decline_code") && e["decline_code"].is_string()) reason += " (" + e["decline_code"].get<std::string>() + ")";
+      if (e.contains("decline_code") && e["decline_code"].is_string())
+        reason += " (" + e["decline_code"].get<std::string>() + ")";
       return reason;
     }
     if (intent.contains("cancellation_reason") && intent["cancellation_reason"].is_string()) {

@@ -67,8 +67,9 @@ void verify_stripe_signature(const std::string& header_value, const std::string&
     start = end + 1;
   }
   if (timestamp < 0 || signatures.empty()) {
-    refuse("Unable to extract timestamp and signatures from the Stripe-Signature header "
-           "(no signatures found with expected scheme v1)");
+    refuse(
+        "Unable to extract timestamp and signatures from the Stripe-Signature header "
+        "(no signatures found with expected scheme v1)");
   }
   const std::string expected = hmac_sha256_hex(secret, std::to_string(timestamp) + "." + body);
   bool matched = false;
@@ -79,8 +80,9 @@ void verify_stripe_signature(const std::string& header_value, const std::string&
     }
   }
   if (!matched) {
-    refuse("No signatures found matching the expected signature for payload "
-           "(is the webhook secret the endpoint's whsec_ secret, and the body passed unmodified?)");
+    refuse(
+        "No signatures found matching the expected signature for payload "
+        "(is the webhook secret the endpoint's whsec_ secret, and the body passed unmodified?)");
   }
   if (tolerance_s > 0 && timestamp < now_s - tolerance_s) {
     refuse("Timestamp outside the tolerance zone: t=" + std::to_string(timestamp) + " is " +

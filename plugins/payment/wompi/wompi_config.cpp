@@ -40,7 +40,8 @@ namespace {
 
 std::string from_environment(const std::string& name, const char* what) {
   const char* value = std::getenv(name.c_str());
-  if (!value || !*value) refuse(std::string(what) + " is read from the environment variable " + name + ", which is not set");
+  if (!value || !*value)
+    refuse(std::string(what) + " is read from the environment variable " + name + ", which is not set");
   return value;
 }
 
@@ -69,9 +70,7 @@ WompiConfig parse_wompi_config(const std::string& config_json) {
     config.timeout_ms = doc.value("timeout_ms", config.timeout_ms);
     config.poll_attempts = doc.value("poll_attempts", config.poll_attempts);
     config.poll_interval_ms = doc.value("poll_interval_ms", config.poll_interval_ms);
-  } catch (const nlohmann::json::exception& e) {
-    refuse(std::string("invalid config: ") + e.what());
-  }
+  } catch (const nlohmann::json::exception& e) { refuse(std::string("invalid config: ") + e.what()); }
   config.private_key = from_environment(config.private_key_env, "the Wompi private key");
   config.events_secret = from_environment(config.events_secret_env, "the Wompi events secret");
   config.integrity_secret = from_environment(config.integrity_secret_env, "the Wompi integrity secret");
@@ -91,8 +90,9 @@ WompiConfig parse_wompi_config(const std::string& config_json) {
   };
   for (const auto& other : others) {
     if (other.production != config.production) {
-      refuse("public_key is a " + std::string(config.production ? "production" : "sandbox") + " key but " + other.where +
-             " holds a " + (other.production ? "production" : "sandbox") + " one: refusing a mix of environments");
+      refuse("public_key is a " + std::string(config.production ? "production" : "sandbox") + " key but " +
+             other.where + " holds a " + (other.production ? "production" : "sandbox") +
+             " one: refusing a mix of environments");
     }
   }
   if (config.api_base.empty()) {

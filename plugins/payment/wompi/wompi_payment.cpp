@@ -23,18 +23,18 @@ namespace rifa::plugins::wompi {
 namespace {
 
 using nlohmann::json;
-using sdk::Error;
 using payment::find_header;
 using payment::lower;
 using payment::parse_request;
 using payment::require_amount;
 using payment::require_string;
+using sdk::Error;
 
 // Wompi charges COP only, in centavos that stand for whole pesos.
 void check_representable(int64_t cents, const std::string& currency, const char* operation) {
   if (currency != "COP") {
-    throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) + ": amount in " + currency +
-                                               " cannot be represented: Wompi charges COP only");
+    throw Error(RIFA_ERR_INVALID_ARGUMENT,
+                std::string(operation) + ": amount in " + currency + " cannot be represented: Wompi charges COP only");
   }
   if (cents % 100 != 0) {
     throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) + ": amount_cents " + std::to_string(cents) +
@@ -72,16 +72,19 @@ json payment_method(const json& chosen, const std::string& description) {
   }
   if (type == "NEQUI") {
     const std::string phone = text("phone_number");
-    if (!matches(phone, "^3[0-9]{9}$")) refuse("phone_number must be a Colombian mobile number of 10 digits (3XXXXXXXXX)");
+    if (!matches(phone, "^3[0-9]{9}$"))
+      refuse("phone_number must be a Colombian mobile number of 10 digits (3XXXXXXXXX)");
     return {{"type", "NEQUI"}, {"phone_number", phone}};
   }
   if (type == "PSE") {
     const int user_type = chosen.value("user_type", -1);
     if (user_type != 0 && user_type != 1) refuse("user_type must be 0 (persona natural) or 1 (persona jurídica)");
     const std::string id_type = text("user_legal_id_type");
-    if (!matches(id_type, "^(CC|CE|NIT|PP|TI|DNI|RG|OTHER)$")) refuse("user_legal_id_type must be CC, CE, NIT, PP or TI");
+    if (!matches(id_type, "^(CC|CE|NIT|PP|TI|DNI|RG|OTHER)$"))
+      refuse("user_legal_id_type must be CC, CE, NIT, PP or TI");
     const std::string id = text("user_legal_id");
-    if (!matches(id, "^[0-9A-Za-z]{4,20}$")) refuse("user_legal_id must be the document number (4 to 20 letters or digits)");
+    if (!matches(id, "^[0-9A-Za-z]{4,20}$"))
+      refuse("user_legal_id must be the document number (4 to 20 letters or digits)");
     const std::string bank = text("financial_institution_code");
     if (!matches(bank, "^[0-9]{1,10}$")) refuse("financial_institution_code must be the bank's PSE code (digits)");
     return {{"type", "PSE"},
@@ -92,10 +95,12 @@ json payment_method(const json& chosen, const std::string& description) {
             {"payment_description", description.substr(0, 64)}};
   }
   if (type == "BANCOLOMBIA_TRANSFER") {
-    return {{"type", "BANCOLOMBIA_TRANSFER"}, {"user_type", "PERSON"}, {"payment_description", description.substr(0, 64)}};
+    return {
+        {"type", "BANCOLOMBIA_TRANSFER"}, {"user_type", "PERSON"}, {"payment_description", description.substr(0, 64)}};
   }
-  throw Error(RIFA_ERR_INVALID_ARGUMENT,
-              "create_payment: payment_method.type must be CARD, NEQUI, PSE or BANCOLOMBIA_TRANSFER, got '" + type + "'");
+  throw Error(
+      RIFA_ERR_INVALID_ARGUMENT,
+      "create_payment: payment_method.type must be CARD, NEQUI, PSE or BANCOLOMBIA_TRANSFER, got '" + type + "'");
 }
 
 class WompiPayment final : public sdk::PaymentPlugin {
@@ -136,9 +141,9 @@ class WompiPayment final : public sdk::PaymentPlugin {
                         "&reference=" + payment::percent_encode(reference) + "&signature%3Aintegrity=" + signature;
       if (!config_.redirect_url.empty()) url += "&redirect-url=" + payment::percent_encode(config_.redirect_url);
       return json({{"provider_ref", reference},
-                    {"status", "pending"},
-                    {"checkout_url", url},
-                    {"next_action", {{"type", "redirect"}, {"url", url}}}})
+                   {"status", "pending"},
+                   {"checkout_url", url},
+                   {"next_action", {{"type", "redirect"}, {"url", url}}}})
           .dump();
     }
     const json method = payment_method(metadata["payment_method"], description);
@@ -165,7 +170,8 @@ class WompiPayment final : public sdk::PaymentPlugin {
     for (int attempt = 0; attempt < config_.poll_attempts && (type == "PSE" || type == "BANCOLOMBIA_TRANSFER") &&
                           transaction.value("status", "") == "PENDING" && async_url(transaction).empty();
          ++attempt) {
-      if (config_.poll_interval_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(config_.poll_interval_ms));
+      if (config_.poll_interval_ms > 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(config_.poll_interval_ms));
       transaction = call("GET", "/transactions/" + payment::percent_encode(id), "", "create_payment")["data"];
     }
     return creation_answer(reference, transaction);
@@ -174,11 +180,11 @@ class WompiPayment final : public sdk::PaymentPlugin {
   std::string verify_webhook(const std::string& method, const std::string& headers, const std::string& body) override {
     if (method != "POST") throw Error(RIFA_ERR_INVALID_ARGUMENT, "Wompi events are POST requests, got " + method);
     const json event = json::parse(body, nullptr, false);
-    if (event.is_discarded() || !event.is_object()) throw Error(RIFA_ERR_SIGNATURE, "the event body is not a JSON object");
+    if (event.is_discarded() || !event.is_object())
+      throw Error(RIFA_ERR_SIGNATURE, "the event body is not a JSON object");
     const std::string header = find_header(headers, "x-event-checksum");
-    const std::string in_body = event.contains("signature") && event["signature"].is_object()
-                                    ? event["signature"].value("checksum", "")
-                                    : "";
+    const std::string in_body =
+        event.contains("signature") && event["signature"].is_object() ? event["signature"].value("checksum", "") : "";
     if (header.empty() && in_body.empty()) throw Error(RIFA_ERR_SIGNATURE, "missing X-Event-Checksum");
     verify_event_checksum(event, header.empty() ? in_body : header, config_.events_secret);
     if (!header.empty() && !in_body.empty()) verify_event_checksum(event, in_body, config_.events_secret);
@@ -215,7 +221,8 @@ class WompiPayment final : public sdk::PaymentPlugin {
     if (transaction.contains("amount_in_cents") && transaction["amount_in_cents"].is_number_integer()) {
       answer["amount_cents"] = transaction["amount_in_cents"];
     }
-    if (transaction.contains("currency") && transaction["currency"].is_string()) answer["currency"] = transaction["currency"];
+    if (transaction.contains("currency") && transaction["currency"].is_string())
+      answer["currency"] = transaction["currency"];
     if (host == "failed") answer["reason"] = reason_of(transaction);
     return answer.dump();
   }
@@ -245,8 +252,8 @@ class WompiPayment final : public sdk::PaymentPlugin {
     const std::string status = transaction->value("status", "");
     if (status == "VOIDED") return json({{"refund_ref", id}, {"status", "succeeded"}}).dump();  // already given back
     if (transaction->value("payment_method_type", "") != "CARD") {
-      throw Error(RIFA_ERR_UNSUPPORTED, "refund: Wompi only voids card transactions through the API; transaction " + id +
-                                            " (" + transaction->value("payment_method_type", "") +
+      throw Error(RIFA_ERR_UNSUPPORTED, "refund: Wompi only voids card transactions through the API; transaction " +
+                                            id + " (" + transaction->value("payment_method_type", "") +
                                             ") must be refunded from Wompi's dashboard");
     }
     if (status != "APPROVED") throw Error(RIFA_ERR_INVALID_ARGUMENT, "refund: transaction " + id + " is " + status);
@@ -261,17 +268,21 @@ class WompiPayment final : public sdk::PaymentPlugin {
   }
 
   std::string payout(const std::string&) override {
-    throw Error(RIFA_ERR_UNSUPPORTED, "payout: Wompi's third-party payments (pagos a terceros) are not wired yet; "
-                                      "record the prize as paid by hand");
+    throw Error(RIFA_ERR_UNSUPPORTED,
+                "payout: Wompi's third-party payments (pagos a terceros) are not wired yet; "
+                "record the prize as paid by hand");
   }
 
  private:
   std::string acceptance_token() {
-    const json merchant = call("GET", "/merchants/" + payment::percent_encode(config_.public_key), "", "create_payment", false);
+    const json merchant =
+        call("GET", "/merchants/" + payment::percent_encode(config_.public_key), "", "create_payment", false);
     const json data = merchant.value("data", json::object());
     const json acceptance = data.is_object() ? data.value("presigned_acceptance", json()) : json();
-    if (!acceptance.is_object() || !acceptance.contains("acceptance_token") || !acceptance["acceptance_token"].is_string()) {
-      throw Error(RIFA_ERR_PARSE, "create_payment: Wompi's merchant answer has no data.presigned_acceptance.acceptance_token");
+    if (!acceptance.is_object() || !acceptance.contains("acceptance_token") ||
+        !acceptance["acceptance_token"].is_string()) {
+      throw Error(RIFA_ERR_PARSE,
+                  "create_payment: Wompi's merchant answer has no data.presigned_acceptance.acceptance_token");
     }
     return acceptance["acceptance_token"].get<std::string>();
   }
@@ -280,7 +291,8 @@ class WompiPayment final : public sdk::PaymentPlugin {
   std::optional<json> latest_by_reference(const std::string& reference, const char* operation) {
     const json found = call("GET", "/transactions?reference=" + payment::percent_encode(reference), "", operation);
     const json data = found.value("data", json());
-    if (!data.is_array()) throw Error(RIFA_ERR_PARSE, std::string(operation) + ": Wompi's search answer has no data array");
+    if (!data.is_array())
+      throw Error(RIFA_ERR_PARSE, std::string(operation) + ": Wompi's search answer has no data array");
     std::optional<json> chosen;
     for (const auto& transaction : data) {
       if (!transaction.is_object() || transaction.value("reference", "") != reference) continue;

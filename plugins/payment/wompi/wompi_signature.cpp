@@ -28,7 +28,8 @@ std::string event_checksum_input(const nlohmann::json& event, const std::string&
     refuse("the event has no signature.properties");
   }
   if (!event.contains("data") || !event["data"].is_object()) refuse("the event has no data object");
-  if (!event.contains("timestamp") || !event["timestamp"].is_number_integer()) refuse("the event has no integer timestamp");
+  if (!event.contains("timestamp") || !event["timestamp"].is_number_integer())
+    refuse("the event has no integer timestamp");
   std::string input;
   for (const auto& property : event["signature"]["properties"]) {
     if (!property.is_string()) refuse("signature.properties holds a non-string");
@@ -39,7 +40,8 @@ std::string event_checksum_input(const nlohmann::json& event, const std::string&
       size_t dot = path.find('.', start);
       if (dot == std::string::npos) dot = path.size();
       const std::string key = path.substr(start, dot - start);
-      if (!node->is_object() || !node->contains(key)) refuse("signature.properties names '" + path + "', absent from data");
+      if (!node->is_object() || !node->contains(key))
+        refuse("signature.properties names '" + path + "', absent from data");
       node = &(*node)[key];
       start = dot + 1;
     }

@@ -51,8 +51,7 @@ std::string check_invariants(Target target, std::string_view body, const std::st
   if (!outcome.is_ok()) {
     if (outcome.message().empty()) return "a failure without a message";
     const bool named = outcome.message().rfind("baloto", 0) == 0 || outcome.message().rfind("bogota", 0) == 0 ||
-                       outcome.message().rfind("valle", 0) == 0 ||
-                       outcome.message().rfind("resultadobaloto", 0) == 0;
+                       outcome.message().rfind("valle", 0) == 0 || outcome.message().rfind("resultadobaloto", 0) == 0;
     if (!named) return "message does not name the lottery: " + outcome.message();
     return {};
   }

@@ -24,7 +24,6 @@ Outcome run(Target target, std::string_view body, const std::string& date_iso);
 /// "" when the outcome keeps the invariants (an Ok result passes its validator again, is dated
 /// `date_iso`, carries the body's hash; a failure has a message starting with the lottery's
 /// name); otherwise what broke.
-std::string check_invariants(Target target, std::string_view body, const std::string& date_iso,
-                             const Outcome& outcome);
+std::string check_invariants(Target target, std::string_view body, const std::string& date_iso, const Outcome& outcome);
 
 }  // namespace rifa::lottery::fuzz

@@ -56,10 +56,26 @@ std::string mutate_once(std::string page, std::mt19937& rng) {
       return page.erase(at, 1 + pick(32));
     }
     default: {  // markup or placeholders inserted
-      static const char* kTokens[] = {"<div>", "</div>", "<td>", "</td>", "<tr>", "</tr>", "<span>",
-                                      "</span>", "XXXX", "En minutos", "<table id=\"results-table\">",
-                                      "<tbody class=\"mayor\">", "<!--", "-->", "<script>", "\"", "{",
-                                      "]", "&nbsp;", " de "};
+      static const char* kTokens[] = {"<div>",
+                                      "</div>",
+                                      "<td>",
+                                      "</td>",
+                                      "<tr>",
+                                      "</tr>",
+                                      "<span>",
+                                      "</span>",
+                                      "XXXX",
+                                      "En minutos",
+                                      "<table id=\"results-table\">",
+                                      "<tbody class=\"mayor\">",
+                                      "<!--",
+                                      "-->",
+                                      "<script>",
+                                      "\"",
+                                      "{",
+                                      "]",
+                                      "&nbsp;",
+                                      " de "};
       return page.insert(pick(page.size() + 1), kTokens[pick(std::size(kTokens))]);
     }
   }
@@ -93,9 +109,9 @@ struct Seed {
 };
 
 std::vector<Seed> seeds() {
+  using baloto::Juego;
   using testing::BalotoRow;
   using testing::BilletePage;
-  using baloto::Juego;
   // Real draws: Baloto 2595..2599 (official listing of 31 Dec 2025) and 2576; Bogotá 2216 with
   // three of its secos (open-data CSV); Valle 4864, 4826 (NOTES.md) and 2025-10-29/22.
   const std::vector<BalotoRow> rows = {
@@ -109,7 +125,10 @@ std::vector<Seed> seeds() {
       {ymd(2025, 12, 22), Juego::kBaloto, 2595, {"04", "17", "19", "32", "42"}, "15"},
   };
   const BalotoRow jackpot{ymd(2025, 11, 8), Juego::kBaloto, 2576, {"01", "06", "18", "21", "24"}, "12"};
-  const BilletePage bogota{2216, ymd(2014, 1, 2), "4316", "048",
+  const BilletePage bogota{2216,
+                           ymd(2014, 1, 2),
+                           "4316",
+                           "048",
                            {{"PREMIO SECO $10 MILLONES", "5777", "041", 1'000'000'000},
                             {"PREMIO SECO $10 MILLONES", "1873", "110", 1'000'000'000},
                             {"PREMIO SECO $10 MILLONES", "6850", "067", 1'000'000'000}}};
@@ -163,7 +182,8 @@ TEST(LotteryMutationFuzz, DamagedPagesNeverCrashOrGiveAWrongDraw) {
         ++ok;
         DrawResult got = comparable(outcome.draw());
         ASSERT_TRUE(is_subsequence(got.secondary, expected.secondary))
-            << seed.name << " iteration " << i << " read a seco that is not on the page:\n" << page;
+            << seed.name << " iteration " << i << " read a seco that is not on the page:\n"
+            << page;
         got.secondary = expected.secondary;
         // The aggregator's table has no per-cell markers: a deletion that splices one row's
         // cells onto the next (the HTML parser moves the stray text out of the table) reads as
@@ -174,7 +194,8 @@ TEST(LotteryMutationFuzz, DamagedPagesNeverCrashOrGiveAWrongDraw) {
           continue;
         }
         ASSERT_EQ(to_json(got).dump(), to_json(expected).dump())
-            << seed.name << " iteration " << i << " accepted a different draw from:\n" << page;
+            << seed.name << " iteration " << i << " accepted a different draw from:\n"
+            << page;
       } else {
         ++failures;
       }

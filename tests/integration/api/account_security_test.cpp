@@ -34,9 +34,7 @@ class AccountSecurityTest : public ApiTest {
   long long audit_count(const std::string& action) {
     return count("SELECT count(*) FROM audit_log WHERE action = '" + action + "'");
   }
-  std::string is_active_false() const {
-    return test_db_->backend() == storage::Backend::kPostgresql ? "false" : "0";
-  }
+  std::string is_active_false() const { return test_db_->backend() == storage::Backend::kPostgresql ? "false" : "0"; }
 };
 
 void expect_throttled(const ApiReply& r) {
@@ -147,12 +145,12 @@ TEST_F(AccountSecurityTest, ChangingOnesOwnPasswordNeedsTheCurrentOne) {
   const std::string path = "/api/v1/users/" + user.id;
   expect_problem(call("PATCH", path, json{{"password", "Otra-Clave-2025"}}, user.token), 422, "current_password",
                  "current_password: is required to change your own password");
-  expect_problem(call("PATCH", path, json{{"password", "Otra-Clave-2025"}, {"current_password", kWrongPassword}},
-                      user.token),
-                 403, "current_password", "current_password: does not match the account's password");
+  expect_problem(
+      call("PATCH", path, json{{"password", "Otra-Clave-2025"}, {"current_password", kWrongPassword}}, user.token), 403,
+      "current_password", "current_password: does not match the account's password");
   EXPECT_EQ(login("clave@example.com", kStrongPassword).status, 200);  // unchanged
-  auto changed = call("PATCH", path, json{{"password", "Otra-Clave-2025"}, {"current_password", kStrongPassword}},
-                      user.token);
+  auto changed =
+      call("PATCH", path, json{{"password", "Otra-Clave-2025"}, {"current_password", kStrongPassword}}, user.token);
   ASSERT_EQ(changed.status, 200) << changed.body;
   EXPECT_EQ(login("clave@example.com", "Otra-Clave-2025").status, 200);
   expect_problem(login("clave@example.com", kStrongPassword), 401);
@@ -165,8 +163,8 @@ TEST_F(AccountSecurityTest, AnAdminResetsAnotherUsersPasswordWithoutItAndItIsAud
   EXPECT_EQ(audit_count("user.password_reset"), 1);
   EXPECT_EQ(login("olvido@example.com", "Nueva-Clave-2025").status, 200);
   // The admin's own password is their own: the current one is required.
-  expect_problem(call("PATCH", "/api/v1/users/" + admin_.id, json{{"password", "Nueva-Clave-2025"}}, admin_.token),
-                 422, "current_password");
+  expect_problem(call("PATCH", "/api/v1/users/" + admin_.id, json{{"password", "Nueva-Clave-2025"}}, admin_.token), 422,
+                 "current_password");
 }
 
 TEST_F(AccountSecurityTest, TokensIssuedBeforeAPasswordChangeAreRefused) {
@@ -174,10 +172,10 @@ TEST_F(AccountSecurityTest, TokensIssuedBeforeAPasswordChangeAreRefused) {
   const std::string path = "/api/v1/users/" + user.id;
   const std::string stolen = token_of("robada@example.com");
   ASSERT_EQ(call("GET", path, "", stolen).status, 200);
-  ASSERT_EQ(call("PATCH", path, json{{"password", "Otra-Clave-2025"}, {"current_password", kStrongPassword}},
-                 user.token)
-                .status,
-            200);
+  ASSERT_EQ(
+      call("PATCH", path, json{{"password", "Otra-Clave-2025"}, {"current_password", kStrongPassword}}, user.token)
+          .status,
+      200);
   const std::string refused =
       "the token was issued before the account's password, role or status changed: log in again";
   expect_problem(call("GET", path, "", stolen), 401, "", refused);
@@ -229,8 +227,9 @@ TEST_F(AccountSecurityTest, SignUpAnswersTheSameForFreeAndTakenEmails) {
 TEST_F(AccountSecurityTest, LookAlikesOfAnExistingEmailAreNotRegistered) {
   const long long before = count("SELECT count(*) FROM users");
   // Cyrillic 'а' (U+0430) for the Latin 'a' of admin@rifa.test; fullwidth letters; a zero-width space.
-  for (const std::string email : {"\xD0\xB0" "dmin@rifa.test", "\xEF\xBC\xA1\xEF\xBC\xA4MIN@rifa.test",
-                                  "ad\xE2\x80\x8Bmin@rifa.test"}) {
+  for (const std::string email : {"\xD0\xB0"
+                                  "dmin@rifa.test",
+                                  "\xEF\xBC\xA1\xEF\xBC\xA4MIN@rifa.test", "ad\xE2\x80\x8Bmin@rifa.test"}) {
     SCOPED_TRACE(email);
     auto r = register_account(email, "Clave-Del-Atacante-1");
     EXPECT_EQ(r.status, 202) << r.body;
@@ -238,7 +237,10 @@ TEST_F(AccountSecurityTest, LookAlikesOfAnExistingEmailAreNotRegistered) {
   }
   EXPECT_EQ(count("SELECT count(*) FROM users"), before);
   // The CLI and the service refuse a look-alike outright: there is nothing to hide from an admin.
-  auto refused = wiring_->accounts().create_user({"Falsa", "\xD0\xB0" "dmin@rifa.test", kStrongPassword, std::nullopt},
+  auto refused = wiring_->accounts().create_user({"Falsa",
+                                                  "\xD0\xB0"
+                                                  "dmin@rifa.test",
+                                                  kStrongPassword, std::nullopt},
                                                  engine::Rol::kAdmin, engine::cli_actor());
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
@@ -246,7 +248,9 @@ TEST_F(AccountSecurityTest, LookAlikesOfAnExistingEmailAreNotRegistered) {
 
 TEST_F(AccountSecurityTest, AccountsWrittenBeforeTheSkeletonExistedGetOneAtStart) {
   // A row as migration 0009 finds it (or as written by hand): no skeleton.
-  exec("INSERT INTO users (id, nombre, email, hashed_password) VALUES ('legacy-1', 'Antigua', 'legacy@example.com', 'x')");
+  exec(
+      "INSERT INTO users (id, nombre, email, hashed_password) VALUES ('legacy-1', 'Antigua', 'legacy@example.com', "
+      "'x')");
   ASSERT_EQ(count("SELECT count(*) FROM users WHERE email_skeleton IS NULL"), 1);
   app::ApiWiringOptions options;
   options.jwt_secret = kTestJwtSecret;
@@ -261,7 +265,10 @@ TEST_F(AccountSecurityTest, AccountsWrittenBeforeTheSkeletonExistedGetOneAtStart
 
 TEST_F(AccountSecurityTest, EmailsAreStoredNormalised) {
   // Fullwidth 'ＪＵＡＮ' and a German sharp s: NFKC and case folding give juan.strasse@example.com.
-  ASSERT_EQ(register_account("\xEF\xBC\xAA\xEF\xBC\xB5\xEF\xBC\xA1\xEF\xBC\xAE.Stra\xC3\x9F" "e@example.com").status, 202);
+  ASSERT_EQ(register_account("\xEF\xBC\xAA\xEF\xBC\xB5\xEF\xBC\xA1\xEF\xBC\xAE.Stra\xC3\x9F"
+                             "e@example.com")
+                .status,
+            202);
   EXPECT_EQ(count("SELECT count(*) FROM users WHERE email = 'juan.strasse@example.com'"), 1);
   EXPECT_EQ(login("juan.strasse@example.com", kStrongPassword).status, 200);
   EXPECT_EQ(login("JUAN.STRASSE@example.com", kStrongPassword).status, 200);
@@ -282,7 +289,9 @@ TEST_F(AccountSecurityTest, APatchNeverUndoesAConcurrentDeactivation) {
     sql << "BEGIN IMMEDIATE";
   }
   ApiReply patched;
-  std::thread patcher([&] { patched = call("PATCH", "/api/v1/users/" + user.id, json{{"nombre", "Nuevo"}}, user.token); });
+  std::thread patcher([&] {
+    patched = call("PATCH", "/api/v1/users/" + user.id, json{{"nombre", "Nuevo"}}, user.token);
+  });
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   sql << "UPDATE users SET is_active = " + is_active_false() + " WHERE id = '" + user.id + "'";
   sql << "COMMIT";

@@ -74,8 +74,8 @@ class AdminAuditTest : public ApiTest {
                              << "bindings:\n  defaults: {lottery: mock, payment: sandbox, notifiers: []}\n";
     }
     HostRun out;
-    const std::string command = "cd '" + dir_.path().string() + "' && " RIFA_HOST_BINARY " --config '" + config_ +
-                                "' audit verify 2>&1";
+    const std::string command =
+        "cd '" + dir_.path().string() + "' && " RIFA_HOST_BINARY " --config '" + config_ + "' audit verify 2>&1";
     FILE* pipe = popen(command.c_str(), "r");
     if (!pipe) return out;
     char buffer[512];
@@ -107,8 +107,9 @@ TEST_F(AdminAuditTest, AdminPagesTheLogNewestFirstWithFilters) {
   EXPECT_EQ(page1["items"][0]["seq"], 7);
   EXPECT_EQ(page1["items"][1]["seq"], 6);
   EXPECT_TRUE(page1["items"][0]["sealed_at"].is_string());
-  EXPECT_EQ(page1["chain"], (json{{"head_seq", 7}, {"head_hash", page1["items"][0]["hash"]}, {"pending", 0},
-                                  {"oldest_pending_age_s", 0}}));
+  EXPECT_EQ(
+      page1["chain"],
+      (json{{"head_seq", 7}, {"head_hash", page1["items"][0]["hash"]}, {"pending", 0}, {"oldest_pending_age_s", 0}}));
   const auto page4 = call("GET", "/api/v1/admin/audit?per_page=2&page=4", "", admin_.token).json();
   ASSERT_EQ(page4["items"].size(), 1u);
   EXPECT_EQ(page4["items"][0]["action"], "user.created");
@@ -132,7 +133,8 @@ TEST_F(AdminAuditTest, AdminPagesTheLogNewestFirstWithFilters) {
   const auto of_admin = call("GET", "/api/v1/admin/audit?per_page=100&actor=" + admin_.id, "", admin_.token).json();
   EXPECT_EQ(of_admin["total"], by_admin);
   for (const auto& e : of_admin["items"]) EXPECT_EQ(e["actor"], admin_.id) << e.dump();
-  const auto admin_rifas = call("GET", "/api/v1/admin/audit?action=rifa.created&actor=" + admin_.id, "", admin_.token).json();
+  const auto admin_rifas =
+      call("GET", "/api/v1/admin/audit?action=rifa.created&actor=" + admin_.id, "", admin_.token).json();
   EXPECT_EQ(admin_rifas["total"], 2);
   EXPECT_EQ(call("GET", "/api/v1/admin/audit?actor=nobody", "", admin_.token).json()["total"], 0);
   // SQL metacharacters are values, never SQL.
@@ -181,8 +183,8 @@ TEST_F(AdminAuditTest, ASealedEntryCannotBeChangedWhileTriggersStand) {
   make_history();
   const auto log = ids();
   // The only update the triggers allow is the sealer's, on an entry that has no chain fields.
-  for (const std::string& set : {std::string("actor = 'mallory'"), std::string("seq = 99"),
-                                 std::string("hash = 'x'"), std::string("sealed_at = NULL")}) {
+  for (const std::string& set : {std::string("actor = 'mallory'"), std::string("seq = 99"), std::string("hash = 'x'"),
+                                 std::string("sealed_at = NULL")}) {
     auto r = test_db_->db().execute("UPDATE audit_log SET " + set + " WHERE id = " + std::to_string(log[3]));
     EXPECT_FALSE(r.ok()) << set;
   }
@@ -285,8 +287,8 @@ TEST_F(AdminAuditTest, AuditVerifyCatchesAnEditThatRecomputedItsOwnHash) {
   forged.actor = "forger";
   forged.data = json::parse(data);
   forged.occurred_at = *storage::parse_timestamp(occurred_at);
-  exec("UPDATE audit_log SET actor = 'forger', hash = '" + storage::sealed_audit_hash(prev_hash, forged, seq) + "' WHERE id = " +
-       std::to_string(log[1]));
+  exec("UPDATE audit_log SET actor = 'forger', hash = '" + storage::sealed_audit_hash(prev_hash, forged, seq) +
+       "' WHERE id = " + std::to_string(log[1]));
   auto report = storage::verify_audit_chain(test_db_->db());
   ASSERT_TRUE(report.ok()) << report.error().message;
   ASSERT_FALSE(report->intact());
@@ -305,8 +307,8 @@ TEST_F(AdminAuditTest, AuditVerifyCatchesReorderedEntries) {
   const auto copy_from = [&](const std::string& to, const std::string& from) {
     std::string set;
     for (const char* column : {"occurred_at", "actor", "action", "entity", "entity_id", "data", "prev_hash", "hash"}) {
-      set += std::string(set.empty() ? "" : ", ") + column + " = (SELECT " + column + " FROM audit_copy WHERE id = " +
-             from + ")";
+      set += std::string(set.empty() ? "" : ", ") + column + " = (SELECT " + column +
+             " FROM audit_copy WHERE id = " + from + ")";
     }
     exec("UPDATE audit_log SET " + set + " WHERE id = " + to);
   };

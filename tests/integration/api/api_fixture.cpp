@@ -31,9 +31,9 @@ void ApiTest::SetUp() {
   server_options.port = 0;
   server_options.io_threads = 2;
   configure_server(server_options);
-  server_ = std::make_unique<api::HttpServer>(server_options, *router_,
-                                              std::make_shared<spdlog::logger>("http", std::make_shared<spdlog::sinks::null_sink_mt>()),
-                                              &metrics_);
+  server_ = std::make_unique<api::HttpServer>(
+      server_options, *router_,
+      std::make_shared<spdlog::logger>("http", std::make_shared<spdlog::sinks::null_sink_mt>()), &metrics_);
   auto started = server_->start();
   ASSERT_TRUE(started.ok()) << started.error().message;
   admin_ = make_user("admin@rifa.test", engine::Rol::kAdmin);
@@ -105,8 +105,9 @@ ApiTest::Account ApiTest::login_as(const std::string& email, const std::string& 
   auto login = call("POST", "/api/v1/auth/login", nlohmann::json{{"email", email}, {"password", password}}, "");
   EXPECT_EQ(login.status, 200) << login.body;
   const std::string token = login.json().value("access_token", "");
-  auto claims = api::JwtCodec(kTestJwtSecret).verify(token, std::chrono::duration_cast<std::chrono::seconds>(
-                                                                 clock_.now().time_since_epoch()).count());
+  auto claims =
+      api::JwtCodec(kTestJwtSecret)
+          .verify(token, std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count());
   if (!claims.ok()) return {};
   return Account{claims->user_id, claims->sub, token};
 }
@@ -119,9 +120,9 @@ std::string ApiTest::create_categoria(const std::string& nombre, int64_t valor_b
 }
 
 std::string ApiTest::create_loteria(const std::string& nombre, const std::string& instance) {
-  auto r = call("POST", "/api/v1/loterias",
-                nlohmann::json{{"nombre", nombre}, {"frecuencia", "semanal"}, {"plugin_instance", instance}},
-                admin_.token);
+  auto r =
+      call("POST", "/api/v1/loterias",
+           nlohmann::json{{"nombre", nombre}, {"frecuencia", "semanal"}, {"plugin_instance", instance}}, admin_.token);
   EXPECT_EQ(r.status, 201) << r.body;
   return r.json().value("id", "");
 }
@@ -163,9 +164,7 @@ void expect_problem(const ApiReply& reply, long status, const std::string& field
   } else {
     EXPECT_EQ(j.value("field", ""), field) << reply.body;
   }
-  if (!detail.empty()) {
-    EXPECT_EQ(j.value("detail", ""), detail) << reply.body;
-  }
+  if (!detail.empty()) { EXPECT_EQ(j.value("detail", ""), detail) << reply.body; }
 }
 
 }  // namespace rifa::testing

@@ -50,8 +50,8 @@ class ApiTest : public ::testing::Test {
                 const std::string& token = "");
   // A JSON body (a template so that "" and std::string bodies never convert to JSON).
   template <typename J>
-    requires std::same_as<J, nlohmann::json>
-  ApiReply call(const std::string& method, const std::string& path, const J& body, const std::string& token) {
+  requires std::same_as<J, nlohmann::json> ApiReply call(const std::string& method, const std::string& path,
+                                                         const J& body, const std::string& token) {
     return call(method, path, body.dump(), token);
   }
 
@@ -93,7 +93,6 @@ class ApiTest : public ::testing::Test {
 };
 
 // Asserts a problem+json answer with this status and field ("" = no field member).
-void expect_problem(const ApiReply& reply, long status, const std::string& field = "",
-                    const std::string& detail = "");
+void expect_problem(const ApiReply& reply, long status, const std::string& field = "", const std::string& detail = "");
 
 }  // namespace rifa::testing

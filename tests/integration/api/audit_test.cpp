@@ -20,11 +20,11 @@ class AuditTest : public ApiTest {
     std::vector<Row> out;
     auto lease = test_db_->db().lease();
     Row r;
-    soci::statement st = (lease.session().prepare << "SELECT actor, action, entity, entity_id, data, occurred_at, "
-                                                     "prev_hash, hash, seq FROM audit_log ORDER BY seq",
-                          soci::into(r.actor), soci::into(r.action), soci::into(r.entity), soci::into(r.entity_id),
-                          soci::into(r.data), soci::into(r.occurred_at), soci::into(r.prev_hash), soci::into(r.hash),
-                          soci::into(r.seq));
+    soci::statement st =
+        (lease.session().prepare << "SELECT actor, action, entity, entity_id, data, occurred_at, "
+                                    "prev_hash, hash, seq FROM audit_log ORDER BY seq",
+         soci::into(r.actor), soci::into(r.action), soci::into(r.entity), soci::into(r.entity_id), soci::into(r.data),
+         soci::into(r.occurred_at), soci::into(r.prev_hash), soci::into(r.hash), soci::into(r.seq));
     st.execute();
     while (st.fetch()) out.push_back(r);
     return out;
@@ -84,7 +84,11 @@ TEST_F(AuditTest, RoleChangesDeactivationsAndRifaEditsFormOneHashChain) {
 }
 
 TEST_F(AuditTest, CanonicalFormIsSortedCompactJson) {
-  storage::AuditRecord record{"u1", "rifa.created", "rifas", "r1", json{{"b", 1}, {"a", "x"}},
+  storage::AuditRecord record{"u1",
+                              "rifa.created",
+                              "rifas",
+                              "r1",
+                              json{{"b", 1}, {"a", "x"}},
                               *storage::parse_timestamp("2030-01-01T00:00:00.000Z")};
   EXPECT_EQ(storage::canonical_audit_json(record),
             R"({"action":"rifa.created","actor":"u1","data":{"a":"x","b":1},"entity":"rifas","entity_id":"r1",)"

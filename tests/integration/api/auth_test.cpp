@@ -13,20 +13,23 @@ class AuthTest : public ApiTest {};
 
 TEST_F(AuthTest, RegisterCreatesAJugadorThatLogsIn) {
   auto r = call("POST", "/api/v1/auth/register",
-                adult_signup(json{{"nombre", "Ana María"}, {"email", "Ana@Example.COM"}, {"password", kStrongPassword},
-                     {"telefono", "+57 300 000 0000"}}),
+                adult_signup(json{{"nombre", "Ana María"},
+                                  {"email", "Ana@Example.COM"},
+                                  {"password", kStrongPassword},
+                                  {"telefono", "+57 300 000 0000"}}),
                 "");
   // 202 with one body for every email: sign-up never tells which emails have accounts.
   ASSERT_EQ(r.status, 202) << r.body;
   EXPECT_EQ(r.content_type, "application/json");
   EXPECT_EQ(r.json()["status"], "accepted");
-  auto login = call("POST", "/api/v1/auth/login", json{{"email", "ana@example.com"}, {"password", kStrongPassword}}, "");
+  auto login =
+      call("POST", "/api/v1/auth/login", json{{"email", "ana@example.com"}, {"password", kStrongPassword}}, "");
   ASSERT_EQ(login.status, 200) << login.body;
   const std::string token = login.json()["access_token"];
 
   api::JwtCodec codec(kTestJwtSecret);
-  auto claims = codec.verify(token, std::chrono::duration_cast<std::chrono::seconds>(
-                                        clock_.now().time_since_epoch()).count());
+  auto claims =
+      codec.verify(token, std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count());
   ASSERT_TRUE(claims.ok()) << claims.error().message;
   EXPECT_EQ(claims->sub, "ana@example.com");
   EXPECT_EQ(claims->rol, "jugador");
@@ -46,8 +49,9 @@ TEST_F(AuthTest, RegisterCreatesAJugadorThatLogsIn) {
 
 TEST_F(AuthTest, RegisterCreatesNothingForAnEmailThatDiffersOnlyInCase) {
   register_jugador("pedro@example.com");
-  auto r = call("POST", "/api/v1/auth/register",
-                adult_signup(json{{"nombre", "Otro"}, {"email", "PEDRO@Example.com"}, {"password", kStrongPassword}}), "");
+  auto r =
+      call("POST", "/api/v1/auth/register",
+           adult_signup(json{{"nombre", "Otro"}, {"email", "PEDRO@Example.com"}, {"password", kStrongPassword}}), "");
   EXPECT_EQ(r.status, 202) << r.body;
   EXPECT_EQ(count("SELECT count(*) FROM users WHERE lower(email) = 'pedro@example.com'"), 1);
 }
@@ -56,9 +60,11 @@ TEST_F(AuthTest, RegisterRefusesWeakPasswordsAndBadEmails) {
   auto weak = call("POST", "/api/v1/auth/register",
                    adult_signup(json{{"nombre", "X"}, {"email", "x@example.com"}, {"password", "short"}}), "");
   expect_problem(weak, 422, "password", "password: must be at least 10 characters long");
-  auto plain = call("POST", "/api/v1/auth/register",
-                    adult_signup(json{{"nombre", "X"}, {"email", "x@example.com"}, {"password", "alllowercaseletters"}}), "");
-  expect_problem(plain, 422, "password", "password: must mix at least three of: lower case, upper case, digits, symbols");
+  auto plain =
+      call("POST", "/api/v1/auth/register",
+           adult_signup(json{{"nombre", "X"}, {"email", "x@example.com"}, {"password", "alllowercaseletters"}}), "");
+  expect_problem(plain, 422, "password",
+                 "password: must mix at least three of: lower case, upper case, digits, symbols");
   for (const char* email : {"no-at-sign", "@example.com", "a@b", "a b@example.com", "a@@example.com"}) {
     auto r = call("POST", "/api/v1/auth/register",
                   adult_signup(json{{"nombre", "X"}, {"email", email}, {"password", kStrongPassword}}), "");
@@ -68,8 +74,10 @@ TEST_F(AuthTest, RegisterRefusesWeakPasswordsAndBadEmails) {
 }
 
 TEST_F(AuthTest, RegisterCannotChooseARole) {
-  auto r = call("POST", "/api/v1/auth/register",
-                adult_signup(json{{"nombre", "X"}, {"email", "x@example.com"}, {"password", kStrongPassword}, {"rol", "admin"}}), "");
+  auto r = call(
+      "POST", "/api/v1/auth/register",
+      adult_signup(json{{"nombre", "X"}, {"email", "x@example.com"}, {"password", kStrongPassword}, {"rol", "admin"}}),
+      "");
   expect_problem(r, 422, "rol", "rol: unknown field");
   EXPECT_EQ(count("SELECT count(*) FROM users WHERE rol = 'admin'"), 1);
 }
@@ -116,8 +124,8 @@ TEST_F(AuthTest, UnauthenticatedMatrix) {
   ASSERT_TRUE(api::base64url_decode(jugador.token.substr(dot1 + 1, dot2 - dot1 - 1), payload));
   json claims = json::parse(payload);
   claims["rol"] = "admin";
-  const std::string tampered = jugador.token.substr(0, dot1 + 1) + api::base64url_encode(claims.dump()) +
-                               jugador.token.substr(dot2);
+  const std::string tampered =
+      jugador.token.substr(0, dot1 + 1) + api::base64url_encode(claims.dump()) + jugador.token.substr(dot2);
   expect_problem(call("GET", "/api/v1/users", "", tampered), 401, "", "invalid token signature");
 
   // alg none with the real claims and no signature.
@@ -140,7 +148,8 @@ TEST_F(AuthTest, TokensOfADeactivatedUserStopWorking) {
   const std::string path = "/api/v1/users/" + jugador.id;
   ASSERT_EQ(call("GET", path, "", jugador.token).status, 200);
   ASSERT_EQ(call("DELETE", path, "", admin_.token).status, 204);
-  expect_problem(call("GET", path, "", jugador.token), 401, "", "the token's account is deactivated or no longer exists");
+  expect_problem(call("GET", path, "", jugador.token), 401, "",
+                 "the token's account is deactivated or no longer exists");
   auto seen = call("GET", path, "", admin_.token);
   ASSERT_EQ(seen.status, 200);
   EXPECT_EQ(seen.json()["is_active"], false);
@@ -157,10 +166,10 @@ TEST_F(AuthTest, RoleComesFromTheCurrentRowNotTheToken) {
   expect_problem(call("POST", "/api/v1/loterias",
                       json{{"nombre", "L2"}, {"frecuencia", "diaria"}, {"plugin_instance", "mock"}}, op.token),
                  401);
-  expect_problem(call("POST", "/api/v1/loterias",
-                      json{{"nombre", "L2"}, {"frecuencia", "diaria"}, {"plugin_instance", "mock"}},
-                      login_as("op@example.com").token),
-                 403, "", "creating or changing loterias requires the operador or admin role");
+  expect_problem(
+      call("POST", "/api/v1/loterias", json{{"nombre", "L2"}, {"frecuencia", "diaria"}, {"plugin_instance", "mock"}},
+           login_as("op@example.com").token),
+      403, "", "creating or changing loterias requires the operador or admin role");
 }
 
 }  // namespace

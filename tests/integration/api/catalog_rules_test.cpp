@@ -150,7 +150,8 @@ TEST_F(CatalogRulesTest, SalesMustEndBeforeTheDrawInstant) {
   ASSERT_EQ(ok.status, 201) << ok.body;
   // An edit of a pendiente rifa is held to the same rule.
   const std::string path = "/api/v1/rifas/" + ok.json()["id"].get<std::string>();
-  expect_problem(patch(path, {{"fecha_fin", "2027-04-02T04:00:00Z"}, {"fecha_sorteo", "2027-04-01"}}), 422, "fecha_fin");
+  expect_problem(patch(path, {{"fecha_fin", "2027-04-02T04:00:00Z"}, {"fecha_sorteo", "2027-04-01"}}), 422,
+                 "fecha_fin");
   // Without fecha_sorteo the draw moves to the next one after the new fecha_fin.
   auto moved = patch(path, {{"fecha_fin", "2027-04-02T04:00:00Z"}});
   ASSERT_EQ(moved.status, 200) << moved.body;
@@ -271,9 +272,7 @@ TEST_F(CatalogRulesTest, LoteriaDrawFieldsAreLockedWhileALiveRifaUsesIt) {
 
   // pendiente, then activa: both are live.
   for (const char* estado : {"pendiente", "activa"}) {
-    if (std::string(estado) == "activa") {
-      ASSERT_EQ(patch(rifa, {{"estado", "activa"}}).status, 200);
-    }
+    if (std::string(estado) == "activa") { ASSERT_EQ(patch(rifa, {{"estado", "activa"}}).status, 200); }
     expect_problem(patch(path, {{"plugin_instance", "bogota"}}), 409, "plugin_instance",
                    "plugin_instance: cannot change while 1 rifa(s) that are not resolved or cancelled use this "
                    "loteria: it decides their draw");
@@ -295,11 +294,13 @@ TEST_F(CatalogRulesTest, CatalogWritesAreAudited) {
   const std::string loteria = create_loteria("Mock", "mock");
   ASSERT_EQ(patch("/api/v1/loterias/" + loteria, {{"plugin_instance", "bogota"}}).status, 200);
   EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'categoria.created' AND entity = 'categoria_rifa' "
-                  "AND entity_id = '" + categoria + "' AND actor = '" + admin_.id + "'"),
+                  "AND entity_id = '" +
+                  categoria + "' AND actor = '" + admin_.id + "'"),
             1);
-  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'loteria.created' AND entity_id = '" + loteria + "'"), 1);
-  const json change = json::parse(text("SELECT data FROM audit_log WHERE action = 'loteria.updated' AND entity_id = '" +
-                                       loteria + "'"));
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'loteria.created' AND entity_id = '" + loteria + "'"),
+            1);
+  const json change = json::parse(
+      text("SELECT data FROM audit_log WHERE action = 'loteria.updated' AND entity_id = '" + loteria + "'"));
   EXPECT_EQ(change, (json{{"plugin_instance", {{"from", "mock"}, {"to", "bogota"}}}}));
   // A PATCH that changes nothing writes nothing.
   ASSERT_EQ(patch("/api/v1/loterias/" + loteria, {{"plugin_instance", "bogota"}}).status, 200);

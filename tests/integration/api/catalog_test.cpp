@@ -11,8 +11,12 @@ class CatalogTest : public ApiTest {};
 
 TEST_F(CatalogTest, AdminCreatesCategoriasWithAnExactRake) {
   auto r = call("POST", "/api/v1/categorias",
-                json{{"nombre", "Platino"}, {"color", "#E5E4E2"}, {"valor_boleta", 20000}, {"rake", "0.1234"},
-                     {"premio_por_ganador", 1500000}, {"comentario", "la mejor"}},
+                json{{"nombre", "Platino"},
+                     {"color", "#E5E4E2"},
+                     {"valor_boleta", 20000},
+                     {"rake", "0.1234"},
+                     {"premio_por_ganador", 1500000},
+                     {"comentario", "la mejor"}},
                 admin_.token);
   ASSERT_EQ(r.status, 201) << r.body;
   const json c = r.json();
@@ -28,10 +32,14 @@ TEST_F(CatalogTest, AdminCreatesCategoriasWithAnExactRake) {
   EXPECT_EQ(count("SELECT rake_bp FROM categoria_rifa WHERE nombre = 'Platino'"), 1234);
 
   // Short forms are accepted and normalised; GET is public.
-  ASSERT_EQ(call("POST", "/api/v1/categorias", json{{"nombre", "Bronce"}, {"valor_boleta", 0}, {"rake", "0.5"}},
-                 admin_.token).status, 201);
-  ASSERT_EQ(call("POST", "/api/v1/categorias", json{{"nombre", "Hierro"}, {"valor_boleta", 1}, {"rake", "1"}},
-                 admin_.token).status, 201);
+  ASSERT_EQ(
+      call("POST", "/api/v1/categorias", json{{"nombre", "Bronce"}, {"valor_boleta", 0}, {"rake", "0.5"}}, admin_.token)
+          .status,
+      201);
+  ASSERT_EQ(
+      call("POST", "/api/v1/categorias", json{{"nombre", "Hierro"}, {"valor_boleta", 1}, {"rake", "1"}}, admin_.token)
+          .status,
+      201);
   auto list = call("GET", "/api/v1/categorias");
   ASSERT_EQ(list.status, 200) << list.body;
   const json j = list.json();
@@ -46,9 +54,10 @@ TEST_F(CatalogTest, AdminCreatesCategoriasWithAnExactRake) {
 TEST_F(CatalogTest, CategoriaInputIsValidated) {
   const std::string rake_detail =
       "rake: must be a decimal between 0 and 1 with at most 4 decimals, as a string (\"0.2500\") or a number (0.25)";
-  for (const json& rake : {json(true), json("0.25001"), json("1.0001"), json("-0.1"), json("2.5E-1"), json(".25"),
-                           json("0."), json("")}) {
-    auto r = call("POST", "/api/v1/categorias", json{{"nombre", "X"}, {"valor_boleta", 1}, {"rake", rake}}, admin_.token);
+  for (const json& rake :
+       {json(true), json("0.25001"), json("1.0001"), json("-0.1"), json("2.5E-1"), json(".25"), json("0."), json("")}) {
+    auto r =
+        call("POST", "/api/v1/categorias", json{{"nombre", "X"}, {"valor_boleta", 1}, {"rake", rake}}, admin_.token);
     if (rake.is_string()) {
       expect_problem(r, 422, "rake", rake_detail);
     } else {
@@ -73,8 +82,11 @@ TEST_F(CatalogTest, CategoriaInputIsValidated) {
 TEST_F(CatalogTest, LoteriasNameAConfiguredLotteryInstance) {
   auto op = make_user("op@example.com", engine::Rol::kOperador);
   auto r = call("POST", "/api/v1/loterias",
-                json{{"nombre", "Lotería de Bogotá"}, {"descripcion", "jueves"}, {"frecuencia", "semanal"},
-                     {"url_resultados", "https://loteriadebogota.com"}, {"meta", {{"sorteo", 2750}}},
+                json{{"nombre", "Lotería de Bogotá"},
+                     {"descripcion", "jueves"},
+                     {"frecuencia", "semanal"},
+                     {"url_resultados", "https://loteriadebogota.com"},
+                     {"meta", {{"sorteo", 2750}}},
                      {"plugin_instance", "bogota"}},
                 op.token);
   ASSERT_EQ(r.status, 201) << r.body;
@@ -87,10 +99,11 @@ TEST_F(CatalogTest, LoteriasNameAConfiguredLotteryInstance) {
                       json{{"nombre", "X"}, {"frecuencia", "diaria"}, {"plugin_instance", "sandbox"}}, op.token),
                  422, "plugin_instance",
                  "plugin_instance: 'sandbox' is not a configured lottery plugin instance (configured: bogota, mock)");
-  expect_problem(call("POST", "/api/v1/loterias",
-                      json{{"nombre", "X"}, {"frecuencia", "diaria"}, {"plugin_instance", "mock"}, {"meta", json::array()}},
-                      op.token),
-                 422, "meta", "meta: must be a JSON object");
+  expect_problem(
+      call("POST", "/api/v1/loterias",
+           json{{"nombre", "X"}, {"frecuencia", "diaria"}, {"plugin_instance", "mock"}, {"meta", json::array()}},
+           op.token),
+      422, "meta", "meta: must be a JSON object");
 
   const std::string path = "/api/v1/loterias/" + l["id"].get<std::string>();
   auto patched = call("PATCH", path, json{{"plugin_instance", "mock"}, {"descripcion", nullptr}}, op.token);

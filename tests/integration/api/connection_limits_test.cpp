@@ -191,8 +191,7 @@ class DescriptorExhaustionTest : public ::testing::Test {
     const uint16_t port = server.port();
     if (::write(ready_fd, &port, sizeof port) != sizeof port) ::_exit(4);
     char byte;
-    while (::read(stop_[0], &byte, 1) > 0) {
-    }
+    while (::read(stop_[0], &byte, 1) > 0) {}
     server.stop();
     ::_exit(0);
   }
@@ -212,7 +211,8 @@ TEST_F(DescriptorExhaustionTest, AFloodDoesNotSpinTheAcceptLoopAndHealthStillAns
   const auto wall_before = std::chrono::steady_clock::now();
   std::this_thread::sleep_for(2000ms);
   const auto cpu_used = cpu_time(child_) - cpu_before;
-  const auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - wall_before);
+  const auto wall =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - wall_before);
   std::cerr << "child CPU " << cpu_used.count() << " ms in " << wall.count() << " ms\n";
   EXPECT_LT(cpu_used.count(), wall.count() / 10)
       << "the server used " << cpu_used.count() << " ms of CPU in " << wall.count()

@@ -81,16 +81,18 @@ class ContractTest : public SalesApiTest {
     auto reply = raw_exchange(server_->port(), text);
     SentRequest sent{"POST", path, {{"authorization", "Bearer " + token}}, body};
     if (!content_type.empty()) sent.headers["content-type"] = content_type;
-    for (const auto& problem : OpenApiConformance::instance().check(sent, reply)) ADD_FAILURE() << "OpenAPI: " << problem;
+    for (const auto& problem : OpenApiConformance::instance().check(sent, reply))
+      ADD_FAILURE() << "OpenAPI: " << problem;
     return reply;
   }
 };
 
 TEST_F(ContractTest, NoContentRepliesCarryNoContentLength) {
   const Account jugador = register_jugador("gone@rifa.test");
-  auto deleted = raw_exchange(server_->port(), "DELETE /api/v1/users/" + jugador.id +
-                                                   " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " +
-                                                   admin_.token + "\r\n\r\n");
+  auto deleted =
+      raw_exchange(server_->port(), "DELETE /api/v1/users/" + jugador.id +
+                                        " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " +
+                                        admin_.token + "\r\n\r\n");
   for (const auto& problem : OpenApiConformance::instance().check(
            {"DELETE", "/api/v1/users/" + jugador.id, {{"authorization", "Bearer " + admin_.token}}, ""}, deleted)) {
     ADD_FAILURE() << "OpenAPI: " << problem;
@@ -98,7 +100,8 @@ TEST_F(ContractTest, NoContentRepliesCarryNoContentLength) {
   EXPECT_EQ(deleted.status, 204);
   EXPECT_FALSE(deleted.headers.count("content-length")) << deleted.headers["content-length"];
   EXPECT_TRUE(deleted.body.empty());
-  auto options = raw_exchange(server_->port(), "OPTIONS /api/v1/rifas HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  auto options =
+      raw_exchange(server_->port(), "OPTIONS /api/v1/rifas HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   for (const auto& problem : OpenApiConformance::instance().check({"OPTIONS", "/api/v1/rifas", {}, ""}, options)) {
     ADD_FAILURE() << "OpenAPI: " << problem;
   }
@@ -109,7 +112,8 @@ TEST_F(ContractTest, NoContentRepliesCarryNoContentLength) {
 
 TEST_F(ContractTest, AJsonBodyNotSentAsJsonIs415AndChangesNothing) {
   const std::string body = R"({"nombre":"Texto","valor_boleta":1000})";
-  for (const std::string content_type : {"text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", ""}) {
+  for (const std::string content_type :
+       {"text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", ""}) {
     SCOPED_TRACE("Content-Type: " + content_type);
     auto r = post_as("/api/v1/categorias", content_type, body, admin_.token);
     expect_problem(r, 415);
@@ -118,18 +122,20 @@ TEST_F(ContractTest, AJsonBodyNotSentAsJsonIs415AndChangesNothing) {
   EXPECT_EQ(count("SELECT count(*) FROM categoria_rifa WHERE nombre = 'Texto'"), 0);
   // JSON by any of its names is read.
   EXPECT_EQ(post_as("/api/v1/categorias", "application/json; charset=utf-8", body, admin_.token).status, 201);
-  EXPECT_EQ(post_as("/api/v1/categorias", "Application/Problem+JSON",
-                    R"({"nombre":"Texto 2","valor_boleta":1000})", admin_.token).status,
+  EXPECT_EQ(post_as("/api/v1/categorias", "Application/Problem+JSON", R"({"nombre":"Texto 2","valor_boleta":1000})",
+                    admin_.token)
+                .status,
             201);
 }
 
 TEST_F(ContractTest, RakeIsTakenAsAJsonNumberExactlyAsWritten) {
-  const std::map<std::string, std::string> accepted = {
-      {"0.25", "0.2500"}, {"0.1234", "0.1234"}, {"0.3", "0.3000"}, {"1", "1.0000"}, {"0", "0.0000"}, {"0.0001", "0.0001"}};
+  const std::map<std::string, std::string> accepted = {{"0.25", "0.2500"}, {"0.1234", "0.1234"}, {"0.3", "0.3000"},
+                                                       {"1", "1.0000"},    {"0", "0.0000"},      {"0.0001", "0.0001"}};
   int n = 0;
   for (const auto& [sent, kept] : accepted) {
     SCOPED_TRACE("rake " + sent);
-    const std::string body = R"({"nombre":"Numero )" + std::to_string(++n) + R"(","valor_boleta":1000,"rake":)" + sent + "}";
+    const std::string body =
+        R"({"nombre":"Numero )" + std::to_string(++n) + R"(","valor_boleta":1000,"rake":)" + sent + "}";
     auto r = call("POST", "/api/v1/categorias", body, admin_.token);
     ASSERT_EQ(r.status, 201) << r.body;
     EXPECT_EQ(r.json().value("rake", ""), kept);
@@ -137,9 +143,9 @@ TEST_F(ContractTest, RakeIsTakenAsAJsonNumberExactlyAsWritten) {
   // Text a double would round (0.12345 → 0.1235? 0.1234?) and exponents are refused, not guessed.
   for (const std::string sent : {"0.12345", "2.5e-1", "1.5", "-0.1", "0.25000000000000001"}) {
     SCOPED_TRACE("rake " + sent);
-    expect_problem(call("POST", "/api/v1/categorias", R"({"nombre":"Mal","valor_boleta":1000,"rake":)" + sent + "}",
-                        admin_.token),
-                   422, "rake");
+    expect_problem(
+        call("POST", "/api/v1/categorias", R"({"nombre":"Mal","valor_boleta":1000,"rake":)" + sent + "}", admin_.token),
+        422, "rake");
   }
 }
 
@@ -167,8 +173,11 @@ TEST_F(ContractTest, TheIdempotencyKeyIsRequiredAsDocumentedAndAReplayIsMarked) 
 }
 
 TEST_F(ContractTest, EveryReplyCarriesTheDocumentedRequestId) {
-  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
-           {"GET", "/api/v1/health"}, {"GET", "/api/v1/categorias"}, {"GET", "/api/v1/nope"}, {"DELETE", "/api/v1/categorias"}}) {
+  for (const auto& [method, path] :
+       std::vector<std::pair<std::string, std::string>>{{"GET", "/api/v1/health"},
+                                                        {"GET", "/api/v1/categorias"},
+                                                        {"GET", "/api/v1/nope"},
+                                                        {"DELETE", "/api/v1/categorias"}}) {
     auto r = call(method, path);
     EXPECT_FALSE(r.headers["x-request-id"].empty()) << method << " " << path;
   }

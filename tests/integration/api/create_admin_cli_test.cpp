@@ -46,7 +46,8 @@ TEST(CreateAdminCli, CreatesAnAdminWhoCanLogIn) {
   ASSERT_EQ(from_env.exit_code, 0) << from_env.output;
   EXPECT_NE(from_env.output.find("created admin jefe@example.com ("), std::string::npos) << from_env.output;
 
-  auto from_stdin = create_admin("RIFA_ADMIN_PASSWORD=", "--email segunda@example.com --nombre Segunda", "Otra-Clave-2030");
+  auto from_stdin =
+      create_admin("RIFA_ADMIN_PASSWORD=", "--email segunda@example.com --nombre Segunda", "Otra-Clave-2030");
   ASSERT_EQ(from_stdin.exit_code, 0) << from_stdin.output;
 
   auto duplicate = create_admin("RIFA_ADMIN_PASSWORD='Admin-Clave-2030'", "--email JEFE@example.com --nombre Jefe");

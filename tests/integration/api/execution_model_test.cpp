@@ -62,9 +62,7 @@ Answer get(uint16_t port, const std::string& target) {
     out.retry_after = std::string(response[http::field::retry_after]);
     out.content_type = std::string(response[http::field::content_type]);
     out.keep_alive = response.keep_alive();
-  } catch (const std::exception& e) {
-    out.error = e.what();
-  }
+  } catch (const std::exception& e) { out.error = e.what(); }
   return out;
 }
 
@@ -258,8 +256,7 @@ class SlowProviderTest : public SalesApiTest {
     plugin_runtime::HostServices services;
     services.logger = std::make_shared<spdlog::logger>("plugin.slow", std::make_shared<spdlog::sinks::null_sink_mt>());
     services.now_unix_ms = [] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
+      return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();
     };
     const json config = {{"webhook_secret", kSandboxSecret}, {"confirm", "immediate"}, {"answer_delay_ms", kSlowMs}};
@@ -285,7 +282,8 @@ TEST_F(SlowProviderTest, ASlowProviderDoesNotDelayOtherRifasPurchasesOrReads) {
   // As many slow purchases as there are workers: without a bulkhead they would hold them all.
   std::vector<std::future<ApiReply>> slow;
   for (int i = 0; i < 4; ++i) {
-    slow.push_back(std::async(std::launch::async, [&, i] { return buy(buyer, slow_rifa, 1, "slow-" + std::to_string(i)); }));
+    slow.push_back(
+        std::async(std::launch::async, [&, i] { return buy(buyer, slow_rifa, 1, "slow-" + std::to_string(i)); }));
   }
   std::this_thread::sleep_for(300ms);  // read, handed to workers, two of them inside the plugin
 
@@ -349,8 +347,9 @@ TEST_F(LoginFloodTest, AStreamOfWrongLoginsDoesNotStopTheHealthProbe) {
   for (int t = 0; t < 6; ++t) {
     attackers.emplace_back([&] {
       while (flooding) {
-        http_call("POST", url("/api/v1/auth/login"), json{{"email", victim.email}, {"password", "wrong-password-1"}}.dump(),
-                  "", {"Content-Type: application/json"});
+        http_call("POST", url("/api/v1/auth/login"),
+                  json{{"email", victim.email}, {"password", "wrong-password-1"}}.dump(), "",
+                  {"Content-Type: application/json"});
         ++attempts;
       }
     });

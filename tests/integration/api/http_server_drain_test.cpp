@@ -49,9 +49,7 @@ Answer get(uint16_t port, const std::string& target) {
     out.status = response.result_int();
     out.body = response.body();
     out.keep_alive = response.keep_alive();
-  } catch (const std::exception& e) {
-    out.error = e.what();
-  }
+  } catch (const std::exception& e) { out.error = e.what(); }
   return out;
 }
 
@@ -104,9 +102,7 @@ TEST_F(HttpServerDrainTest, ARequestBeingHandledWhenStopIsCalledGetsItsWholeAnsw
   EXPECT_EQ(a.status, 200);
   EXPECT_EQ(a.body.size(), kBodyBytes + 2) << "the answer was cut off";
   EXPECT_FALSE(a.keep_alive) << "an answer sent while draining must close the connection";
-  if (server) {
-    EXPECT_NE(get(port, "/slow").error, "") << "a stopped server must not take new requests";
-  }
+  if (server) { EXPECT_NE(get(port, "/slow").error, "") << "a stopped server must not take new requests"; }
 }
 
 }  // namespace

@@ -23,9 +23,7 @@ std::string header(const ApiReply& reply, const std::string& lower_name) {
   return it == reply.headers.end() ? std::string() : it->second;
 }
 
-bool has_header(const ApiReply& reply, const std::string& lower_name) {
-  return reply.headers.count(lower_name) > 0;
-}
+bool has_header(const ApiReply& reply, const std::string& lower_name) { return reply.headers.count(lower_name) > 0; }
 
 void expect_rate_limited(const ApiReply& reply) {
   expect_problem(reply, 429);
@@ -63,8 +61,8 @@ TEST_F(PerIpLimitTest, EveryRequestFromOneAddressCountsUntil429WithRetryAfter) {
   EXPECT_TRUE(has_header(last, "x-request-id"));
 
   // Unauthenticated or not, any route: the address is out of tokens.
-  expect_rate_limited(call("POST", "/api/v1/auth/login",
-                           nlohmann::json{{"email", admin_.email}, {"password", kStrongPassword}}, ""));
+  expect_rate_limited(
+      call("POST", "/api/v1/auth/login", nlohmann::json{{"email", admin_.email}, {"password", kStrongPassword}}, ""));
   expect_rate_limited(call("GET", "/api/v1/no-such-route"));
 }
 
@@ -157,9 +155,7 @@ TEST_F(PerUserLimitTest, InvalidTokensNeverSpendAUsersBucket) {
   // Same claims, broken signature: 401 every time, however many, and no bucket is touched.
   std::string forged = ana.token;
   forged.back() = forged.back() == 'A' ? 'B' : 'A';
-  for (int i = 0; i < kBurst * 3; ++i) {
-    expect_problem(call("GET", "/api/v1/users/" + ana.id, "", forged), 401);
-  }
+  for (int i = 0; i < kBurst * 3; ++i) { expect_problem(call("GET", "/api/v1/users/" + ana.id, "", forged), 401); }
   for (int i = 0; i < kBurst; ++i) {
     EXPECT_EQ(call("GET", "/api/v1/users/" + ana.id, "", ana.token).status, 200) << "request " << i;
   }
@@ -267,10 +263,9 @@ class BodyLimitTest : public ApiTest {
 };
 
 TEST_F(BodyLimitTest, BodiesOverTheLimitGet413) {
-  const std::string big = nlohmann::json{{"nombre", std::string(5000, 'x')},
-                                         {"email", "big@rifa.test"},
-                                         {"password", kStrongPassword}}
-                              .dump();
+  const std::string big =
+      nlohmann::json{{"nombre", std::string(5000, 'x')}, {"email", "big@rifa.test"}, {"password", kStrongPassword}}
+          .dump();
   auto r = http_call("POST", url("/api/v1/auth/register"), big, "",
                      {"Content-Type: application/json", "X-Request-Id: big-body-1"});
   expect_problem(r, 413);
@@ -280,15 +275,16 @@ TEST_F(BodyLimitTest, BodiesOverTheLimitGet413) {
 
   // Just under the limit is read and judged on its content.
   auto fits = call("POST", "/api/v1/auth/register",
-                   adult_signup(nlohmann::json{{"nombre", std::string(100, 'x')}, {"email", "ok@rifa.test"}, {"password", kStrongPassword}}),
+                   adult_signup(nlohmann::json{
+                       {"nombre", std::string(100, 'x')}, {"email", "ok@rifa.test"}, {"password", kStrongPassword}}),
                    "");
   EXPECT_EQ(fits.status, 202) << fits.body;
 }
 
 TEST_F(ApiTest, SecurityHeadersAreOnEveryResponse) {
-  for (const auto& reply : {call("GET", "/api/v1/categorias"), call("GET", "/api/v1/rifas/missing"),
-                            call("DELETE", "/api/v1/rifas"), call("GET", "/api/v1/users"),
-                            call("GET", "/api/v1/openapi.json")}) {
+  for (const auto& reply :
+       {call("GET", "/api/v1/categorias"), call("GET", "/api/v1/rifas/missing"), call("DELETE", "/api/v1/rifas"),
+        call("GET", "/api/v1/users"), call("GET", "/api/v1/openapi.json")}) {
     EXPECT_EQ(header(reply, "x-content-type-options"), "nosniff") << reply.status;
     EXPECT_EQ(header(reply, "x-frame-options"), "DENY");
     EXPECT_EQ(header(reply, "referrer-policy"), "no-referrer");

@@ -90,7 +90,8 @@ TEST_F(JsonDepthTest, ADeepSignedWebhookBodyDoesNotKillTheServer) {
   // Webhook bodies go to the payment plugin as text; a signed one reaches its parser, and the
   // sandbox copies amount_cents into its answer (a recursive copy, then a dump the host parses).
   std::string deep = nested_member("amount_cents", kAttackLevels);
-  const std::string body = R"({"event_id":"evt_deep","type":"payment.failed","provider_ref":"sbx_nope",)" + deep.substr(1);
+  const std::string body =
+      R"({"event_id":"evt_deep","type":"payment.failed","provider_ref":"sbx_nope",)" + deep.substr(1);
   auto reply = send_webhook("sandbox_manual", body);
   EXPECT_GE(reply.status, 400) << reply.body.substr(0, 300);
   EXPECT_LT(reply.status, 500) << reply.body.substr(0, 300);

@@ -41,8 +41,8 @@ class MetricsLabelsTest : public ::testing::Test {
     options.body_limit_bytes = 1024;
     options.rate_limits = limits_.get();
     server_ = std::make_unique<HttpServer>(
-        options, router_, std::make_shared<spdlog::logger>("metrics-test", std::make_shared<spdlog::sinks::null_sink_mt>()),
-        &metrics_);
+        options, router_,
+        std::make_shared<spdlog::logger>("metrics-test", std::make_shared<spdlog::sinks::null_sink_mt>()), &metrics_);
     ASSERT_TRUE(server_->start().ok());
   }
 
@@ -125,21 +125,25 @@ TEST_F(MetricsLabelsTest, TenThousandMadeUpMethodsAddOnlyAHandfulOfSeries) {
 
 TEST_F(MetricsLabelsTest, KnownMethodsKeepTheirNameAndRoutesTheirTemplate) {
   RawConnection connection(server_->port());
-  ASSERT_TRUE(connection.send_all("GET /things/abc HTTP/1.1\r\nHost: x\r\n\r\n"
-                                  "GET /things/def HTTP/1.1\r\nHost: x\r\n\r\n"
-                                  "get /things/abc HTTP/1.1\r\nHost: x\r\n\r\n"
-                                  "DELETE /things/abc HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(
+      connection.send_all("GET /things/abc HTTP/1.1\r\nHost: x\r\n\r\n"
+                          "GET /things/def HTTP/1.1\r\nHost: x\r\n\r\n"
+                          "get /things/abc HTTP/1.1\r\nHost: x\r\n\r\n"
+                          "DELETE /things/abc HTTP/1.1\r\nHost: x\r\n\r\n"));
   EXPECT_EQ(connection.read_reply().status, 200);
   EXPECT_EQ(connection.read_reply().status, 200);
   EXPECT_EQ(connection.read_reply().status, 405);  // methods are case-sensitive
   EXPECT_EQ(connection.read_reply().status, 405);
   const auto body = testing::raw_get(server_->port(), "/metrics").body;
   EXPECT_NE(body.find(R"(rifa_http_requests_total{method="GET",route="/things/{id}",status="200"} 2)"),
-            std::string::npos) << body;
+            std::string::npos)
+      << body;
   EXPECT_NE(body.find(R"(rifa_http_requests_total{method="other",route="method_not_allowed",status="405"} 1)"),
-            std::string::npos) << body;
+            std::string::npos)
+      << body;
   EXPECT_NE(body.find(R"(rifa_http_requests_total{method="DELETE",route="method_not_allowed",status="405"} 1)"),
-            std::string::npos) << body;
+            std::string::npos)
+      << body;
 }
 
 }  // namespace

@@ -27,9 +27,10 @@ using nlohmann::json;
 // Tomorrow in Bogota: after any fecha_fin these tests set (now + 1 h).
 std::string draw_date() { return settlement::bogota_date(std::chrono::system_clock::now() + std::chrono::hours(26)); }
 
-const json kLastTwo = {{"tiers", {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}},
-                                   {"share_bp", 10000}}}},
-                       {"unsold", "house"}};
+const json kLastTwo = {
+    {"tiers",
+     {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 10000}}}},
+    {"unsold", "house"}};
 
 constexpr int kHeldCap = 5;
 
@@ -46,9 +47,8 @@ class MoneyHolesTest : public SalesApiTest {
           .count();
     };
     const json config = {{"seed", "money"}, {"scripted", {{draw_date(), {"ok"}}}}};
-    auto added = plugins_->add({"mock", std::filesystem::path(RIFA_PLUGIN_DIR) / "liblottery_mock.so", RIFA_KIND_LOTTERY,
-                                config},
-                               services);
+    auto added = plugins_->add(
+        {"mock", std::filesystem::path(RIFA_PLUGIN_DIR) / "liblottery_mock.so", RIFA_KIND_LOTTERY, config}, services);
     ASSERT_TRUE(added.ok()) << added.error().message;
     options.bindings.defaults.lottery = "mock";
     bindings_ = options.bindings;
@@ -161,8 +161,8 @@ TEST_F(MoneyHolesTest, AConfirmationForAnotherAmountOrCurrencyIsRefusedAuditedAn
   const std::string tx = p["transaccion_id"];
   const std::string ref = provider_ref_of(tx);
 
-  auto underpaid = send_webhook("sandbox_manual",
-                                event("payment.succeeded", ref, "evt_1cent", {{"amount_cents", 1}, {"currency", "COP"}}));
+  auto underpaid = send_webhook(
+      "sandbox_manual", event("payment.succeeded", ref, "evt_1cent", {{"amount_cents", 1}, {"currency", "COP"}}));
   ASSERT_EQ(underpaid.status, 200) << underpaid.body;
   EXPECT_EQ(underpaid.json()["result"], "refused") << underpaid.body;
   EXPECT_EQ(status_of(tx), "pending");
@@ -206,9 +206,9 @@ TEST_F(MoneyHolesTest, OneBuyerHoldsAtMostTheCapOfARifasNumbers) {
   auto over = buy(ana, rifa, 3, "a2");
   expect_problem(over, 409, "quantity");
   EXPECT_NE(over.json().value("detail", "").find("at most 5"), std::string::npos) << over.body;
-  pending(ana, rifa, 2, "a3");                                // 5 held: exactly the cap
+  pending(ana, rifa, 2, "a3");                               // 5 held: exactly the cap
   expect_problem(buy(ana, rifa, 1, "a4"), 409, "quantity");  // one more is refused
-  pending(bob, rifa, kHeldCap, "b1");                         // the cap is per buyer
+  pending(bob, rifa, kHeldCap, "b1");                        // the cap is per buyer
   EXPECT_EQ(tickets_in(rifa, "reservado"), 10);
 
   // A confirmed purchase is no longer held: its buyer may hold again.

@@ -77,9 +77,7 @@ struct OpenApiConformance::Impl {
                      std::vector<std::string>& problems) const {
     std::map<std::string, json> declared;  // lower-cased name → header object
     const json headers = response.value("headers", json::object());
-    for (const auto& [name, header] : headers.items()) {
-      declared[lower_case(name)] = resolve(header);
-    }
+    for (const auto& [name, header] : headers.items()) { declared[lower_case(name)] = resolve(header); }
     for (const auto& [name, value] : reply.headers) {
       if (of_every_reply(name) || declared.count(name)) continue;
       problems.push_back(where + ": the reply header " + name + " is not declared for this response");
@@ -96,8 +94,8 @@ struct OpenApiConformance::Impl {
     if (!response.contains("content") || reply.body.empty()) return;
     const std::string media = reply.content_type.substr(0, reply.content_type.find(';'));
     if (!response["content"].contains(media)) {
-      problems.push_back(where + ": content type " + media + " is not documented (documented: " +
-                         response["content"].dump().substr(0, 200) + ")");
+      problems.push_back(where + ": content type " + media +
+                         " is not documented (documented: " + response["content"].dump().substr(0, 200) + ")");
       return;
     }
     if (media.find("json") == std::string::npos) return;
@@ -201,8 +199,9 @@ struct OpenApiConformance::Impl {
       return faults;
     }
     auto content_type = request.headers.find("content-type");
-    std::string media =
-        content_type == request.headers.end() ? "" : lower_case(content_type->second.substr(0, content_type->second.find(';')));
+    std::string media = content_type == request.headers.end()
+                            ? ""
+                            : lower_case(content_type->second.substr(0, content_type->second.find(';')));
     while (!media.empty() && media.back() == ' ') media.pop_back();
     // application/<anything>+json is JSON too (RFC 6839); the document names application/json.
     if (media.starts_with("application/") && media.ends_with("+json")) media = "application/json";
@@ -256,7 +255,8 @@ struct OpenApiConformance::Impl {
     if (!faults.empty() && reply.status >= 200 && reply.status < 300) {
       std::string all;
       for (const auto& fault : faults) all += (all.empty() ? "" : "; ") + fault;
-      problems.push_back(where + ": the document says this request is invalid (" + all + ") but the server accepted it");
+      problems.push_back(where + ": the document says this request is invalid (" + all +
+                         ") but the server accepted it");
     }
     if (reply.status != 422) return;
     const json problem = json::parse(reply.body, nullptr, false);
@@ -281,10 +281,20 @@ struct OpenApiConformance::Impl {
   // Headers of every reply, whatever the operation: transport, caching and security headers
   // (the document's info.description names them) and CORS, which depends on the caller's Origin.
   static bool of_every_reply(const std::string& name) {
-    static const std::set<std::string> kHeadersOfEveryReply = {
-        "content-type", "content-length", "transfer-encoding", "connection", "keep-alive", "date", "server",
-        "cache-control", "x-content-type-options", "x-frame-options", "referrer-policy",
-        "content-security-policy", "strict-transport-security", "vary"};
+    static const std::set<std::string> kHeadersOfEveryReply = {"content-type",
+                                                               "content-length",
+                                                               "transfer-encoding",
+                                                               "connection",
+                                                               "keep-alive",
+                                                               "date",
+                                                               "server",
+                                                               "cache-control",
+                                                               "x-content-type-options",
+                                                               "x-frame-options",
+                                                               "referrer-policy",
+                                                               "content-security-policy",
+                                                               "strict-transport-security",
+                                                               "vary"};
     return kHeadersOfEveryReply.count(name) || name.starts_with("access-control-");
   }
 
@@ -311,7 +321,8 @@ struct OpenApiConformance::Impl {
     while (std::getline(pairs, pair, '&')) {
       if (pair.empty()) continue;
       const auto eq = pair.find('=');
-      out.emplace(percent_decode(pair.substr(0, eq)), eq == std::string::npos ? "" : percent_decode(pair.substr(eq + 1)));
+      out.emplace(percent_decode(pair.substr(0, eq)),
+                  eq == std::string::npos ? "" : percent_decode(pair.substr(eq + 1)));
     }
     return out;
   }
@@ -384,7 +395,7 @@ std::vector<std::string> OpenApiConformance::check(const SentRequest& request, c
   if (!item.contains(lower)) {
     // An undocumented method on a documented path must be refused as such, the way the document's
     // MethodNotAllowed response says; OPTIONS is answered for every path (components/responses/Options).
-    const char* shared = reply.status == 405                      ? "#/components/responses/MethodNotAllowed"
+    const char* shared = reply.status == 405                         ? "#/components/responses/MethodNotAllowed"
                          : lower == "options" && reply.status == 204 ? "#/components/responses/Options"
                                                                      : nullptr;
     if (!shared) return {where + ": the method is not documented for this path"};

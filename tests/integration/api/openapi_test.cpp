@@ -43,9 +43,7 @@ class OpenApiTest : public ApiTest {
     if (ref.rfind("#/", 0) != 0) return json(json::value_t::discarded);
     try {
       return resolve(doc_.at(json::json_pointer(ref.substr(1))));
-    } catch (const std::exception&) {
-      return json(json::value_t::discarded);
-    }
+    } catch (const std::exception&) { return json(json::value_t::discarded); }
   }
 
   // (METHOD, normalized path) → the documented operation.
@@ -134,9 +132,11 @@ TEST_F(OpenApiTest, EveryOperationHasAnIdResponsesAndExamples) {
         if (status.size() == 3 && status[0] == '2') has_success = true;
         if (response.contains("content")) check_content(where + " " + status, response["content"]);
         if (status.size() == 3 && (status[0] == '4' || status[0] == '5')) {
-          const bool problem_json = response.contains("content") && response["content"].contains("application/problem+json");
+          const bool problem_json =
+              response.contains("content") && response["content"].contains("application/problem+json");
           // The health report says "down" with its own body on purpose (x-not-a-problem).
-          if (!problem_json && !response.value("x-not-a-problem", false)) complain(where + " " + status, "errors must be application/problem+json");
+          if (!problem_json && !response.value("x-not-a-problem", false))
+            complain(where + " " + status, "errors must be application/problem+json");
         }
       }
       if (!has_success) complain(where, "no 2xx response");
@@ -181,16 +181,19 @@ TEST_F(OpenApiTest, EveryReferenceResolves) {
 
 TEST_F(OpenApiTest, ProblemTypesMatchTheErrorTable) {
   std::map<std::string, int> documented;
-  for (const auto& p : doc_.value("x-problem-types", json::array())) documented[p.value("type", "")] = p.value("status", 0);
+  for (const auto& p : doc_.value("x-problem-types", json::array()))
+    documented[p.value("type", "")] = p.value("status", 0);
   std::map<std::string, int> table;
   for (const auto& kind : api::problem_catalog()) table[kind.type] = kind.status;
-  EXPECT_EQ(documented, table) << "x-problem-types in api/openapi/openapi.json differs from api/server/error_mapping.cpp";
+  EXPECT_EQ(documented, table)
+      << "x-problem-types in api/openapi/openapi.json differs from api/server/error_mapping.cpp";
 
   // And every problem example in the document uses a type from the table, with its status.
   std::string wrong;
   std::function<void(const json&)> walk = [&](const json& node) {
     if (node.is_object()) {
-      if (node.contains("type") && node["type"].is_string() && node.contains("status") && node["status"].is_number_integer()) {
+      if (node.contains("type") && node["type"].is_string() && node.contains("status") &&
+          node["status"].is_number_integer()) {
         const std::string type = node["type"].get<std::string>();
         const std::string base = api::kProblemTypeBase;
         if (type.rfind(base, 0) == 0) {

@@ -340,7 +340,8 @@ TEST_F(PlayersTest, ExportHoldsEveryRowOfEveryTableWithAUserColumn) {
   ASSERT_EQ(buy(ana, rifa, 2, "e1").status, 201);
   ASSERT_EQ(buy(beto, rifa, 1, "e2").status, 201);
   ASSERT_EQ(call("PUT", "/api/v1/users/" + ana.id + "/limites", json{{"mensual", 900000}}, ana.token).status, 200);
-  ASSERT_EQ(call("POST", "/api/v1/users/" + ana.id + "/autoexclusion", json{{"periodo", "30d"}}, ana.token).status, 201);
+  ASSERT_EQ(call("POST", "/api/v1/users/" + ana.id + "/autoexclusion", json{{"periodo", "30d"}}, ana.token).status,
+            201);
 
   EXPECT_EQ(call("GET", "/api/v1/users/" + ana.id + "/export", "", beto.token).status, 403);
   EXPECT_EQ(call("GET", "/api/v1/users/" + ana.id + "/export", "", admin_.token).status, 200);
@@ -397,12 +398,14 @@ TEST_F(PlayersTest, ErasureLeavesNoPersonalFieldAnywhereAndKeepsTheMoney) {
   ASSERT_EQ(call("PATCH", "/api/v1/users/" + z.id, json{{"notificaciones", {{"email", false}}}}, z.token).status, 200);
   ASSERT_EQ(call("PUT", "/api/v1/users/" + z.id + "/limites", json{{"mensual", 900000}}, z.token).status, 200);
   // A failed log-in: the throttle keeps a row keyed by the email.
-  EXPECT_EQ(call("POST", "/api/v1/auth/login", json{{"email", email}, {"password", "wrong-password-1"}}, "").status, 401);
+  EXPECT_EQ(call("POST", "/api/v1/auth/login", json{{"email", email}, {"password", "wrong-password-1"}}, "").status,
+            401);
   const auto other = register_jugador("otro@rifa.test");
   ASSERT_EQ(buy(other, rifa, 1, "o1").status, 201);
 
   const std::string report =
-      "/api/v1/admin/reportes/ingresos?desde=" + engine::format_civil_date(engine::bogota_date(clock_.now() - std::chrono::hours(48))) +
+      "/api/v1/admin/reportes/ingresos?desde=" +
+      engine::format_civil_date(engine::bogota_date(clock_.now() - std::chrono::hours(48))) +
       "&hasta=" + engine::format_civil_date(engine::bogota_date(clock_.now() + std::chrono::hours(48)));
   const json before = call("GET", report, "", admin_.token).json();
   const long long paid = count("SELECT sum(amount) FROM transacciones WHERE user_id = '" + z.id + "'");
@@ -414,32 +417,33 @@ TEST_F(PlayersTest, ErasureLeavesNoPersonalFieldAnywhereAndKeepsTheMoney) {
   ASSERT_EQ(erased.status, 204) << erased.body;
 
   {  // No personal value remains in any text column of any table.
-  auto lease = test_db_->db().lease();
-  const bool pg = test_db_->db().backend() == storage::Backend::kPostgresql;
-  std::vector<std::string> tables;
-  {
-    std::string t;
-    soci::statement st = (lease.session().prepare
-                              << (pg ? "SELECT table_name FROM information_schema.tables WHERE table_schema = "
-                                       "current_schema() AND table_type = 'BASE TABLE'"
-                                     : "SELECT name FROM sqlite_master WHERE type = 'table'"),
-                          soci::into(t));
-    st.execute();
-    while (st.fetch()) tables.push_back(t);
-  }
-  ASSERT_GT(tables.size(), 10u);
-  for (const auto& table : tables) {
-    for (const auto& column : storage::table_columns(lease.session(), test_db_->db().backend(), table)) {
-      for (const std::string& needle : {email, std::string("zuleima"), std::string("Quintero"), documento, telefono, birth}) {
-        long long n = 0;
-        const std::string pattern = "%" + needle + "%";
-        lease.session() << "SELECT count(*) FROM \"" + table + "\" WHERE lower(CAST(\"" + column +
-                               "\" AS TEXT)) LIKE lower(:p)",
-            soci::use(pattern), soci::into(n);
-        EXPECT_EQ(n, 0) << needle << " remains in " << table << "." << column;
+    auto lease = test_db_->db().lease();
+    const bool pg = test_db_->db().backend() == storage::Backend::kPostgresql;
+    std::vector<std::string> tables;
+    {
+      std::string t;
+      soci::statement st =
+          (lease.session().prepare << (pg ? "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                                            "current_schema() AND table_type = 'BASE TABLE'"
+                                          : "SELECT name FROM sqlite_master WHERE type = 'table'"),
+           soci::into(t));
+      st.execute();
+      while (st.fetch()) tables.push_back(t);
+    }
+    ASSERT_GT(tables.size(), 10u);
+    for (const auto& table : tables) {
+      for (const auto& column : storage::table_columns(lease.session(), test_db_->db().backend(), table)) {
+        for (const std::string& needle :
+             {email, std::string("zuleima"), std::string("Quintero"), documento, telefono, birth}) {
+          long long n = 0;
+          const std::string pattern = "%" + needle + "%";
+          lease.session() << "SELECT count(*) FROM \"" + table + "\" WHERE lower(CAST(\"" + column +
+                                 "\" AS TEXT)) LIKE lower(:p)",
+              soci::use(pattern), soci::into(n);
+          EXPECT_EQ(n, 0) << needle << " remains in " << table << "." << column;
+        }
       }
     }
-  }
   }
   // The account is gone for good: its token, and logging in. (Checked after the scan: a log-in
   // attempt with the old address writes a throttle row keyed by what was typed, like any address.)
@@ -470,7 +474,7 @@ TEST_F(PlayersTest, ErasureLeavesNoPersonalFieldAnywhereAndKeepsTheMoney) {
 }
 
 TEST_F(PlayersTest, RetentionErasesInactiveJugadoresOnly) {
-  const auto ana = register_jugador("ana@rifa.test");   // logs in now
+  const auto ana = register_jugador("ana@rifa.test");  // logs in now
   const auto beto = register_jugador("beto@rifa.test");
   clock_.advance(std::chrono::hours(24 * 200));
   (void)login_as("beto@rifa.test");  // beto is active again

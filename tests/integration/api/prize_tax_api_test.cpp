@@ -146,8 +146,8 @@ class PrizeTaxApiTest : public SalesApiTest {
     const auto now = std::chrono::system_clock::now();
     const std::string desde = settlement::bogota_date(now - std::chrono::hours(24));
     const std::string hasta = settlement::bogota_date(now + std::chrono::hours(24 * 31));
-    auto r = call("GET", "/api/v1/admin/reportes/retenciones?desde=" + desde + "&hasta=" + hasta + extra, "",
-                  admin_.token);
+    auto r =
+        call("GET", "/api/v1/admin/reportes/retenciones?desde=" + desde + "&hasta=" + hasta + extra, "", admin_.token);
     EXPECT_EQ(r.status, 200) << r.body;
     return r.json();
   }
@@ -159,10 +159,11 @@ class PrizeTaxApiTest : public SalesApiTest {
 };
 
 json two_tiers() {
-  return {{"tiers",
-           {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 7000}},
-            {{"name", "seco"}, {"match", {{"field", "numero"}, {"digits", "first"}, {"count", 2}}}, {"share_bp", 3000}}}},
-          {"unsold", "house"}};
+  return {
+      {"tiers",
+       {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 7000}},
+        {{"name", "seco"}, {"match", {{"field", "numero"}, {"digits", "first"}, {"count", 2}}}, {"share_bp", 3000}}}},
+      {"unsold", "house"}};
 }
 
 // A split prize: the fund of 375.000 cents goes 70 % / 30 %. 262.500 is above 48 UVT (240.000):
@@ -279,11 +280,12 @@ TEST_F(PrizeTaxApiTest, ResultadosNotificationVerificacionAndReportAgreeAndTheSa
   EXPECT_NE(csv.body.find("," + mayor["id"].get<std::string>() + ","), std::string::npos) << csv.body;
   EXPECT_NE(csv.body.find(",262500,52500,210000,"), std::string::npos) << csv.body;
   EXPECT_NE(csv.body.find("TOTAL,,,,,,,,,,,,,375000,52500,322500,"), std::string::npos) << csv.body;
-  EXPECT_NE(csv.body.find(",CC," + text("SELECT documento_numero FROM users WHERE id = '" + player.id + "'") + ",cash,"),
-            std::string::npos)
+  EXPECT_NE(
+      csv.body.find(",CC," + text("SELECT documento_numero FROM users WHERE id = '" + player.id + "'") + ",cash,"),
+      std::string::npos)
       << csv.body;
-  auto accepted = http_call("GET", url("/api/v1/admin/reportes/retenciones?" + range), "", admin_.token,
-                            {"Accept: text/csv"});
+  auto accepted =
+      http_call("GET", url("/api/v1/admin/reportes/retenciones?" + range), "", admin_.token, {"Accept: text/csv"});
   ASSERT_EQ(accepted.status, 200);
   EXPECT_EQ(accepted.body, csv.body);
   // Admins only; the range is checked.
@@ -295,11 +297,12 @@ TEST_F(PrizeTaxApiTest, ResultadosNotificationVerificacionAndReportAgreeAndTheSa
 // A prize in kind: its commercial value is the base; the winner owes the withholding before
 // delivery, so delivery is refused (409 withholding-unpaid) until an admin records it paid.
 TEST_F(PrizeTaxApiTest, APrizeInKindIsDeliveredOnlyOnceTheWinnerPaidTheWithholding) {
-  const json reglas = {{"tiers",
-                        {{{"name", "moto"},
-                          {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}},
-                          {"prize", {{"type", "in_kind"}, {"description", "Moto AKT 125"}, {"value_cents", 650'000}}}}}},
-                       {"unsold", "house"}};
+  const json reglas = {
+      {"tiers",
+       {{{"name", "moto"},
+         {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}},
+         {"prize", {{"type", "in_kind"}, {"description", "Moto AKT 125"}, {"value_cents", 650'000}}}}}},
+      {"unsold", "house"}};
   const std::string id = open_rifa(reglas);
   auto player = register_jugador("moto@example.com", "Beto Moto");
   sell_all_and_settle(id, player);
@@ -330,23 +333,26 @@ TEST_F(PrizeTaxApiTest, APrizeInKindIsDeliveredOnlyOnceTheWinnerPaidTheWithholdi
   EXPECT_TRUE(report()["retenciones"].empty());  // nothing paid yet
 
   // Recording it: admins only, with a receipt reference.
-  expect_problem(call("POST", "/api/v1/ganadores/" + ganador + "/retencion", json{{"referencia", "RC-1"}}, op.token), 403);
+  expect_problem(call("POST", "/api/v1/ganadores/" + ganador + "/retencion", json{{"referencia", "RC-1"}}, op.token),
+                 403);
   expect_problem(call("POST", "/api/v1/ganadores/" + ganador + "/retencion", json::object(), admin_.token), 422,
                  "referencia");
-  auto recorded = call("POST", "/api/v1/ganadores/" + ganador + "/retencion", json{{"referencia", "RC-1"}}, admin_.token);
+  auto recorded =
+      call("POST", "/api/v1/ganadores/" + ganador + "/retencion", json{{"referencia", "RC-1"}}, admin_.token);
   ASSERT_EQ(recorded.status, 200) << recorded.body;
   EXPECT_EQ(recorded.json()["retencion_pagada"]["referencia"], "RC-1");
   auto again = call("POST", "/api/v1/ganadores/" + ganador + "/retencion", json{{"referencia", "RC-2"}}, admin_.token);
   ASSERT_EQ(again.status, 200) << again.body;
   EXPECT_EQ(again.json()["retencion_pagada"]["referencia"], "RC-1");  // the first stays
-  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'prize.withholding_paid' AND entity_id = '" + ganador +
-                  "'"),
-            1);
+  EXPECT_EQ(
+      count("SELECT count(*) FROM audit_log WHERE action = 'prize.withholding_paid' AND entity_id = '" + ganador + "'"),
+      1);
 
   auto delivered = call("POST", "/api/v1/ganadores/" + ganador + "/entregado", "", op.token);
   ASSERT_EQ(delivered.status, 200) << delivered.body;
   EXPECT_EQ(delivered.json()["pago"]["estado"], "entregado");
-  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'prize.delivered' AND entity_id = '" + ganador + "'"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'prize.delivered' AND entity_id = '" + ganador + "'"),
+            1);
 
   const json rep = report();
   ASSERT_EQ(rep["retenciones"].size(), 1u) << rep.dump();
@@ -365,9 +371,10 @@ TEST_F(PrizeTaxApiTest, APrizeInKindIsDeliveredOnlyOnceTheWinnerPaidTheWithholdi
 // prize below 48 UVT: nothing is withheld and the whole prize is paid.
 TEST_F(PrizeTaxApiTest, APrizePaidInTheNextYearIsJudgedWithThatYearsUvt) {
   tax_.uvt_pesos_by_year[this_year() + 1] = 100;  // 48 UVT = 480.000 cents, above the 375.000 fund
-  const json one = {{"tiers", {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}},
-                                {"share_bp", 10000}}}},
-                    {"unsold", "house"}};
+  const json one = {
+      {"tiers",
+       {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 10000}}}},
+      {"unsold", "house"}};
   const std::string id = open_rifa(one);
   auto player = register_jugador("enero@example.com");
   sell_all_and_settle(id, player);
@@ -399,9 +406,10 @@ TEST_F(PrizeTaxApiTest, APrizePaidInTheNextYearIsJudgedWithThatYearsUvt) {
   EXPECT_NE(stuck["pago"]["estado"], "enviado");
   EXPECT_EQ(sandbox_payouts().size(), 1u);
   const std::string year = std::to_string(settlement::bogota_year(far.now()));
-  EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE kind = 'payout.send' AND last_error LIKE '%tax.uvt has no value for " +
-                  year + "%'"),
-            1);
+  EXPECT_EQ(
+      count("SELECT count(*) FROM jobs WHERE kind = 'payout.send' AND last_error LIKE '%tax.uvt has no value for " +
+            year + "%'"),
+      1);
 }
 
 }  // namespace

@@ -61,7 +61,8 @@ TEST_F(PurchaseConcurrencyTest, ThirtyTwoBuyersSellExactlyTheHundredNumbersOnce)
   EXPECT_EQ(std::set<int>(numbers.begin(), numbers.end()).size(), 100u) << "a number was sold twice";
   EXPECT_GE(conflicts.load(), kClients) << "every client ends on a clean 409";
   EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE rifa_id = '" + rifa + "' AND estado = 'vendido'"), 100);
-  EXPECT_EQ(count("SELECT count(DISTINCT numero) FROM tickets WHERE rifa_id = '" + rifa + "' AND estado = 'vendido'"), 100);
+  EXPECT_EQ(count("SELECT count(DISTINCT numero) FROM tickets WHERE rifa_id = '" + rifa + "' AND estado = 'vendido'"),
+            100);
   EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE estado = 'reservado'"), 0);
   EXPECT_EQ(count("SELECT count(*) FROM transacciones WHERE status = 'succeeded'"), created.load());
   EXPECT_EQ(count("SELECT count(*) FROM transacciones WHERE status <> 'succeeded'"), 0);
@@ -96,7 +97,8 @@ TEST_F(PurchaseConcurrencyTest, TwentyConcurrentRetriesOfOneKeyReserveAndChargeO
       ++created;
       bodies.insert(r.body);
     } else {
-      expect_problem(r, 409, "idempotency_key", "idempotency_key: a request with this key is still being processed; retry later");
+      expect_problem(r, 409, "idempotency_key",
+                     "idempotency_key: a request with this key is still being processed; retry later");
       ++in_flight;
     }
   }

@@ -33,8 +33,8 @@ TEST_F(PurchaseTest, BuysTheLowestFreeNumbersAndSellsThemWhenThePaymentSucceeds)
   const std::string tx = j["transaccion_id"];
   EXPECT_EQ(status_of(tx), "succeeded");
   EXPECT_EQ(provider_ref_of(tx).rfind("sbx_", 0), 0u);
-  EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE rifa_id = '" + rifa + "' AND estado = 'vendido' AND usuario_id = '" +
-                  jugador.id + "' AND comprado_en IS NOT NULL"),
+  EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE rifa_id = '" + rifa +
+                  "' AND estado = 'vendido' AND usuario_id = '" + jugador.id + "' AND comprado_en IS NOT NULL"),
             3);
   EXPECT_EQ(count("SELECT amount FROM transacciones WHERE id = '" + tx + "'"), 15000);
   // Audited in the same transactions: created (pending) and succeeded.
@@ -89,7 +89,8 @@ TEST_F(PurchaseTest, RandomAssignmentIsAFixedPermutationOfAllNumbers) {
     std::sort(want.begin(), want.end());
     EXPECT_EQ(got, want) << "purchase " << batch;
   }
-  expect_problem(buy(jugador, rifa, 1, "rand-over"), 409, "quantity", "quantity: the rifa is sold out (0 numbers left)");
+  expect_problem(buy(jugador, rifa, 1, "rand-over"), 409, "quantity",
+                 "quantity: the rifa is sold out (0 numbers left)");
 }
 
 TEST_F(PurchaseTest, SameKeyAndBodyAnswersTheFirstAnswerAgainAlsoAfterARestart) {
@@ -105,12 +106,12 @@ TEST_F(PurchaseTest, SameKeyAndBodyAnswersTheFirstAnswerAgainAlsoAfterARestart) 
   EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE estado = 'vendido'"), 2);
 
   // The key in the Idempotency-Key header is the same key.
-  auto by_header = call("POST", "/api/v1/rifas/" + rifa + "/tickets", json{{"quantity", 2}, {"payment_method", "card"}}.dump(),
-                        jugador.token);
+  auto by_header = call("POST", "/api/v1/rifas/" + rifa + "/tickets",
+                        json{{"quantity", 2}, {"payment_method", "card"}}.dump(), jugador.token);
   expect_problem(by_header, 422, "idempotency_key");
-  auto header_reply = http_call("POST", url("/api/v1/rifas/" + rifa + "/tickets"),
-                                json{{"quantity", 2}, {"payment_method", "card"}}.dump(), jugador.token,
-                                {"Idempotency-Key: same-key"});
+  auto header_reply =
+      http_call("POST", url("/api/v1/rifas/" + rifa + "/tickets"),
+                json{{"quantity", 2}, {"payment_method", "card"}}.dump(), jugador.token, {"Idempotency-Key: same-key"});
   EXPECT_EQ(header_reply.status, 201);
   EXPECT_EQ(header_reply.body, first.body);
 
@@ -179,9 +180,13 @@ TEST_F(PurchaseTest, ADeclinedPaymentIs402WithTheProvidersReasonAndReleasesTheNu
   const auto jugador = register_jugador("declined@rifa.test");
   auto r = buy(jugador, rifa, 1, "decline-1");
   expect_problem(r, 402, "",
-                 "payment declined by the provider: declined by sandbox: amount " + std::to_string(kDeclinedPrice) + " is configured to decline");
+                 "payment declined by the provider: declined by sandbox: amount " + std::to_string(kDeclinedPrice) +
+                     " is configured to decline");
   EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE rifa_id = '" + rifa + "' AND estado = 'disponible'"), 10);
-  EXPECT_EQ(count("SELECT count(*) FROM transacciones WHERE status = 'failed' AND failure_reason LIKE 'declined by sandbox%'"), 1);
+  EXPECT_EQ(
+      count(
+          "SELECT count(*) FROM transacciones WHERE status = 'failed' AND failure_reason LIKE 'declined by sandbox%'"),
+      1);
   EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'payment.failed'"), 1);
   // Replayed as it was; the next purchase (another amount) gets number 0 again.
   auto again = buy(jugador, rifa, 1, "decline-1");
@@ -204,8 +209,8 @@ TEST_F(PurchaseTest, AJugadorCannotBuyAsAnotherUserButStaffCan) {
   ASSERT_EQ(for_beto.status, 201) << for_beto.body;
   EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE usuario_id = '" + beto.id + "' AND estado = 'vendido'"), 2);
   expect_problem(buy(operador, rifa, 1, "pos-2", {{"user_id", "no-such-user"}}), 422, "user_id");
-  expect_problem(call("POST", "/api/v1/rifas/" + rifa + "/tickets", json{{"quantity", 1}, {"idempotency_key", "z"}}.dump()),
-                 401);
+  expect_problem(
+      call("POST", "/api/v1/rifas/" + rifa + "/tickets", json{{"quantity", 1}, {"idempotency_key", "z"}}.dump()), 401);
 }
 
 TEST_F(PurchaseTest, MalformedInputIsA4xxProblemNamingTheField) {
@@ -216,23 +221,26 @@ TEST_F(PurchaseTest, MalformedInputIsA4xxProblemNamingTheField) {
   expect_problem(call("POST", path, "[1,2]", j.token), 422, "body");
   for (const char* quantity : {"0", "-1", "101", "1e30", "\"3\"", "2.5", "null", "99999999999999999999"}) {
     SCOPED_TRACE(quantity);
-    expect_problem(call("POST", path, std::string(R"({"idempotency_key":"q","quantity":)") + quantity + "}", j.token), 422,
-                   "quantity");
+    expect_problem(call("POST", path, std::string(R"({"idempotency_key":"q","quantity":)") + quantity + "}", j.token),
+                   422, "quantity");
   }
   expect_problem(call("POST", path, R"({"idempotency_key":"q","quantity":1e400})", j.token), 400);
   expect_problem(call("POST", path, R"({"idempotency_key":"q"})", j.token), 422, "quantity");
   expect_problem(call("POST", path, R"({"idempotency_key":"q","quantity":1,"precio":1})", j.token), 422, "precio");
-  expect_problem(call("POST", path, json{{"quantity", 1}, {"idempotency_key", std::string(256, 'k')}}.dump(), j.token), 422,
-                 "idempotency_key");
+  expect_problem(call("POST", path, json{{"quantity", 1}, {"idempotency_key", std::string(256, 'k')}}.dump(), j.token),
+                 422, "idempotency_key");
   expect_problem(call("POST", path, json{{"quantity", 1}, {"idempotency_key", ""}}.dump(), j.token), 422,
                  "idempotency_key");
-  expect_problem(call("POST", path, json{{"quantity", 1}, {"idempotency_key", "m"}, {"payment_method", std::string(65, 'x')}}.dump(),
-                      j.token),
-                 422, "payment_method");
-  expect_problem(call("POST", path, json{{"quantity", 1}, {"idempotency_key", 7}}.dump(), j.token), 422, "idempotency_key");
-  expect_problem(call("POST", path, json{{"quantity", 1}, {"idempotency_key", "u"}, {"user_id", std::string(5000, 'u')}}.dump(),
-                      j.token),
-                 422, "user_id");
+  expect_problem(
+      call("POST", path,
+           json{{"quantity", 1}, {"idempotency_key", "m"}, {"payment_method", std::string(65, 'x')}}.dump(), j.token),
+      422, "payment_method");
+  expect_problem(call("POST", path, json{{"quantity", 1}, {"idempotency_key", 7}}.dump(), j.token), 422,
+                 "idempotency_key");
+  expect_problem(
+      call("POST", path, json{{"quantity", 1}, {"idempotency_key", "u"}, {"user_id", std::string(5000, 'u')}}.dump(),
+           j.token),
+      422, "user_id");
   // SQL metacharacters are just text.
   auto sql = buy(j, rifa, 1, "'); DELETE FROM tickets; --", {{"payment_method", "x' OR '1'='1"}});
   EXPECT_EQ(sql.status, 201) << sql.body;

@@ -14,9 +14,10 @@ class ReportsTest : public ApiTest {
  protected:
   void payment(const std::string& id, const std::string& rifa, int64_t amount, const std::string& status,
                const std::string& created_at, const std::string& updated_at = "") {
-    exec("INSERT INTO transacciones (id, user_id, rifa_id, amount, provider, status, created_at, updated_at) VALUES ('" +
-         id + "', '" + admin_.id + "', '" + rifa + "', " + std::to_string(amount) + ", 'sandbox', '" + status + "', '" +
-         created_at + "', '" + (updated_at.empty() ? created_at : updated_at) + "')");
+    exec(
+        "INSERT INTO transacciones (id, user_id, rifa_id, amount, provider, status, created_at, updated_at) VALUES ('" +
+        id + "', '" + admin_.id + "', '" + rifa + "', " + std::to_string(amount) + ", 'sandbox', '" + status + "', '" +
+        created_at + "', '" + (updated_at.empty() ? created_at : updated_at) + "')");
   }
   void sell(const std::string& rifa, int numero, const std::string& user, const std::string& at,
             const std::string& estado = "vendido") {
@@ -38,22 +39,35 @@ TEST_F(ReportsTest, IngresosSplitsByBogotaDayCategoriaAndRifa) {
   payment("t7", b, 9000, "succeeded", "2030-01-12T05:00:00.000Z");  // the 12th: outside
   // A's draw was taken on the 11th (Bogotá) with one winner of 11250.
   sell(a, 7, admin_.id, "2030-01-10T06:00:00.000Z", "ganador");
-  exec("INSERT INTO resultados_sorteo (id, rifa_id, plugin_instance, fecha_sorteo, resultado, tomado_en) VALUES "
-       "('d1', '" + a + "', 'mock', '2030-01-11', '{\"numbers\":[\"0007\"]}', '2030-01-11T15:00:00.000Z')");
-  exec("INSERT INTO ganadores (id, ticket_id, tier, monto_ganado) SELECT 'g1', id, 0, 11250 FROM tickets WHERE "
-       "rifa_id = '" + a + "' AND numero = 7");
+  exec(
+      "INSERT INTO resultados_sorteo (id, rifa_id, plugin_instance, fecha_sorteo, resultado, tomado_en) VALUES "
+      "('d1', '" +
+      a + "', 'mock', '2030-01-11', '{\"numbers\":[\"0007\"]}', '2030-01-11T15:00:00.000Z')");
+  exec(
+      "INSERT INTO ganadores (id, ticket_id, tier, monto_ganado) SELECT 'g1', id, 0, 11250 FROM tickets WHERE "
+      "rifa_id = '" +
+      a + "' AND numero = 7");
 
   auto reply = call("GET", "/api/v1/admin/reportes/ingresos?desde=2030-01-10&hasta=2030-01-11", "", admin_.token);
   ASSERT_EQ(reply.status, 200) << reply.body;
   const json r = reply.json();
   EXPECT_EQ(r["zona_horaria"], "America/Bogota");
   // 15000 on the 10th (A) and 9000 on the 11th (B); the rake floors the fund per day and rifa.
-  EXPECT_EQ(r["totales"], (json{{"ventas", 24000}, {"rake", 6000}, {"fondo_premios", 18000}, {"premios", 11250},
-                                {"reembolsos", 5000}}));
-  EXPECT_EQ(r["por_dia"], (json{{{"dia", "2030-01-10"}, {"ventas", 15000}, {"rake", 3750}, {"fondo_premios", 11250},
-                                 {"premios", 0}, {"reembolsos", 0}},
-                                {{"dia", "2030-01-11"}, {"ventas", 9000}, {"rake", 2250}, {"fondo_premios", 6750},
-                                 {"premios", 11250}, {"reembolsos", 5000}}}));
+  EXPECT_EQ(
+      r["totales"],
+      (json{{"ventas", 24000}, {"rake", 6000}, {"fondo_premios", 18000}, {"premios", 11250}, {"reembolsos", 5000}}));
+  EXPECT_EQ(r["por_dia"], (json{{{"dia", "2030-01-10"},
+                                 {"ventas", 15000},
+                                 {"rake", 3750},
+                                 {"fondo_premios", 11250},
+                                 {"premios", 0},
+                                 {"reembolsos", 0}},
+                                {{"dia", "2030-01-11"},
+                                 {"ventas", 9000},
+                                 {"rake", 2250},
+                                 {"fondo_premios", 6750},
+                                 {"premios", 11250},
+                                 {"reembolsos", 5000}}}));
   ASSERT_EQ(r["por_categoria"].size(), 2u);
   for (const auto& c : r["por_categoria"]) {
     if (c["categoria"] == "Oro") {
@@ -74,9 +88,11 @@ TEST_F(ReportsTest, IngresosSplitsByBogotaDayCategoriaAndRifa) {
   }
 
   // One day only: the 9th has only t1.
-  const json ninth = call("GET", "/api/v1/admin/reportes/ingresos?desde=2030-01-09&hasta=2030-01-09", "", admin_.token).json();
+  const json ninth =
+      call("GET", "/api/v1/admin/reportes/ingresos?desde=2030-01-09&hasta=2030-01-09", "", admin_.token).json();
   EXPECT_EQ(ninth["totales"]["ventas"], 10000);
-  const json empty = call("GET", "/api/v1/admin/reportes/ingresos?desde=2031-01-01&hasta=2031-12-31", "", admin_.token).json();
+  const json empty =
+      call("GET", "/api/v1/admin/reportes/ingresos?desde=2031-01-01&hasta=2031-12-31", "", admin_.token).json();
   EXPECT_EQ(empty["totales"]["ventas"], 0);
   EXPECT_EQ(empty["por_dia"], json::array());
 }
@@ -104,8 +120,10 @@ TEST_F(ReportsTest, ParticipacionCountsTicketsPlayersAndSalesByDay) {
   sell(a, 2, x.id, "2030-01-10T04:30:00.000Z");
   sell(a, 3, y.id, "2030-01-10T06:00:00.000Z");  // the 10th
   sell(a, 7, y.id, "2030-01-10T07:00:00.000Z", "ganador");
-  exec("UPDATE tickets SET estado = 'reservado', usuario_id = '" + x.id + "', hold_expires_at = '2030-01-10T08:00:00.000Z' "
-       "WHERE rifa_id = '" + a + "' AND numero = 9");  // held, not sold: not counted
+  exec("UPDATE tickets SET estado = 'reservado', usuario_id = '" + x.id +
+       "', hold_expires_at = '2030-01-10T08:00:00.000Z' "
+       "WHERE rifa_id = '" +
+       a + "' AND numero = 9");  // held, not sold: not counted
 
   auto reply = call("GET", "/api/v1/admin/reportes/participacion?rifa_id=" + a, "", admin_.token);
   ASSERT_EQ(reply.status, 200) << reply.body;

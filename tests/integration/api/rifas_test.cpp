@@ -31,8 +31,9 @@ TEST_F(RifasTest, CreationMakesExactlyTotalBoletasTickets) {
   EXPECT_EQ(count("SELECT count(DISTINCT numero) FROM tickets WHERE rifa_id = '" + id + "'"), 250);
   EXPECT_EQ(count("SELECT min(numero) FROM tickets WHERE rifa_id = '" + id + "'"), 0);
   EXPECT_EQ(count("SELECT max(numero) FROM tickets WHERE rifa_id = '" + id + "'"), 249);
-  EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE rifa_id = '" + id + "' AND estado = 'disponible' AND precio = 5000"),
-            250);
+  EXPECT_EQ(
+      count("SELECT count(*) FROM tickets WHERE rifa_id = '" + id + "' AND estado = 'disponible' AND precio = 5000"),
+      250);
 
   auto defaults = create_rifa({{"nombre", "Por defecto"}, {"assignment", "random"}});
   EXPECT_EQ(defaults["total_boletas"], 100);
@@ -53,7 +54,8 @@ TEST_F(RifasTest, TicketIdsAreUuidsInNumeroOrderAndNewOnRebuild) {
             300);
   // Sorted by id, the tickets come in numero order: one index page takes a new rifa's tickets.
   EXPECT_EQ(count("SELECT count(*) FROM tickets a JOIN tickets b ON b.rifa_id = a.rifa_id AND b.numero = a.numero + 1 "
-                  "WHERE a.rifa_id = '" + id + "' AND b.id <= a.id"),
+                  "WHERE a.rifa_id = '" +
+                  id + "' AND b.id <= a.id"),
             0);
   exec("CREATE TABLE old_ticket_ids AS SELECT id " + of_rifa);
   ASSERT_EQ(call("PATCH", "/api/v1/rifas/" + id, json{{"total_boletas", 310}}, admin_.token).status, 200);
@@ -75,14 +77,18 @@ TEST_F(RifasTest, GetShowsSoldAndAvailableCounts) {
 
 TEST_F(RifasTest, CreationValidatesReferencesAndRanges) {
   create_rifa();  // makes the categoria and loteria
-  const json base = {{"nombre", "R"}, {"categoria_id", categoria_id_}, {"loteria_id", loteria_id_},
-                     {"fecha_inicio", "2030-01-01"}, {"fecha_fin", "2030-02-01"}};
+  const json base = {{"nombre", "R"},
+                     {"categoria_id", categoria_id_},
+                     {"loteria_id", loteria_id_},
+                     {"fecha_inicio", "2030-01-01"},
+                     {"fecha_fin", "2030-02-01"}};
   const auto with = [&](json extra) {
     json b = base;
     b.update(extra);
     return call("POST", "/api/v1/rifas", b, admin_.token);
   };
-  expect_problem(with({{"categoria_id", "missing"}}), 422, "categoria_id", "categoria_id: categoria missing does not exist");
+  expect_problem(with({{"categoria_id", "missing"}}), 422, "categoria_id",
+                 "categoria_id: categoria missing does not exist");
   expect_problem(with({{"loteria_id", "missing"}}), 422, "loteria_id", "loteria_id: loteria missing does not exist");
   expect_problem(with({{"fecha_fin", "2029-12-31"}}), 422, "fecha_fin", "fecha_fin: must be after fecha_inicio");
   expect_problem(with({{"fecha_inicio", "2030-02-30"}}), 422, "fecha_inicio");
@@ -113,7 +119,8 @@ TEST_F(RifasTest, MoneyAndOddsFieldsLockOnceATicketIsTaken) {
   sell_one(id);
   const std::string other_loteria = create_loteria("Otra");
   const std::vector<std::pair<json, std::string>> locked = {
-      {{{"reglas", {{"tiers", {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 3}}}, {"share_bp", 9000}}}}}}},
+      {{{"reglas",
+         {{"tiers", {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 3}}}, {"share_bp", 9000}}}}}}},
        "reglas"},
       {{{"total_boletas", 100}}, "total_boletas"},
       {{{"loteria_id", other_loteria}}, "loteria_id"},
@@ -125,8 +132,10 @@ TEST_F(RifasTest, MoneyAndOddsFieldsLockOnceATicketIsTaken) {
                    field + ": locked because 1 ticket(s) are already reserved or sold");
   }
   // Unchanged values and harmless fields still pass.
-  auto renamed = call("PATCH", path, json{{"nombre", "Nuevo nombre"}, {"total_boletas", 120}, {"fecha_fin", "2030-03-01T12:00:00-05:00"}},
-                      admin_.token);
+  auto renamed =
+      call("PATCH", path,
+           json{{"nombre", "Nuevo nombre"}, {"total_boletas", 120}, {"fecha_fin", "2030-03-01T12:00:00-05:00"}},
+           admin_.token);
   ASSERT_EQ(renamed.status, 200) << renamed.body;
   EXPECT_EQ(renamed.json()["nombre"], "Nuevo nombre");
   EXPECT_EQ(renamed.json()["fecha_fin"], "2030-03-01T17:00:00.000Z");
@@ -137,7 +146,8 @@ TEST_F(RifasTest, MoneyAndOddsFieldsLockOnceATicketIsTaken) {
 TEST_F(RifasTest, AReservedTicketLocksToo) {
   const std::string id = create_rifa()["id"];
   sell_one(id, "reservado");
-  const json reglas = {{"tiers", {{{"match", {{"field", "numero"}, {"digits", "first"}, {"count", 2}}}, {"share_bp", 10000}}}}};
+  const json reglas = {
+      {"tiers", {{{"match", {{"field", "numero"}, {"digits", "first"}, {"count", 2}}}, {"share_bp", 10000}}}}};
   expect_problem(call("PATCH", "/api/v1/rifas/" + id, json{{"reglas", reglas}}, admin_.token), 409, "reglas");
 }
 
@@ -169,7 +179,8 @@ TEST_F(RifasTest, EstadoTransitions) {
 TEST_F(RifasTest, ListFiltersAndPaginates) {
   create_rifa({{"nombre", "Enero"}, {"fecha_inicio", "2030-01-01"}, {"fecha_fin", "2030-01-31"}});
   const std::string plata = create_categoria("Plata", 2000);
-  create_rifa({{"nombre", "Febrero"}, {"fecha_inicio", "2030-02-01"}, {"fecha_fin", "2030-02-28"}, {"categoria_id", plata}});
+  create_rifa(
+      {{"nombre", "Febrero"}, {"fecha_inicio", "2030-02-01"}, {"fecha_fin", "2030-02-28"}, {"categoria_id", plata}});
   const std::string marzo =
       create_rifa({{"nombre", "Marzo"}, {"fecha_inicio", "2030-03-01"}, {"fecha_fin", "2030-03-31"}})["id"];
   ASSERT_EQ(call("PATCH", "/api/v1/rifas/" + marzo, json{{"estado", "activa"}}, admin_.token).status, 200);

@@ -103,8 +103,8 @@ ApiReply SalesApiTest::buy(const Account& who, const std::string& rifa_id, int q
 ApiReply SalesApiTest::send_webhook(const std::string& instance, const std::string& body, int64_t signed_at_s,
                                     const std::string& secret) {
   const int64_t t = signed_at_s == 0 ? now_s() : signed_at_s;
-  const std::string signature =
-      "rifa-sandbox-signature: t=" + std::to_string(t) + ",v1=" + hmac_sha256_hex(secret, std::to_string(t) + "." + body);
+  const std::string signature = "rifa-sandbox-signature: t=" + std::to_string(t) +
+                                ",v1=" + hmac_sha256_hex(secret, std::to_string(t) + "." + body);
   return http_call("POST", url("/api/v1/webhooks/" + instance), body, "", {signature});
 }
 

@@ -22,9 +22,10 @@ using nlohmann::json;
 // Tomorrow in Bogota: on or after any fecha_fin the tests set (now + 1 h).
 std::string draw_date() { return settlement::bogota_date(std::chrono::system_clock::now() + std::chrono::hours(26)); }
 
-const json kLastTwo = {{"tiers", {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}},
-                                   {"share_bp", 10000}}}},
-                       {"unsold", "house"}};
+const json kLastTwo = {
+    {"tiers",
+     {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 10000}}}},
+    {"unsold", "house"}};
 
 // The sales wiring plus the mock lottery as instance "mock", scripted to answer the draw of
 // draw_date() at once (a scripted date skips the mock's publication time).
@@ -39,9 +40,8 @@ class SettlementApiTest : public SalesApiTest {
           .count();
     };
     const json config = {{"seed", "api"}, {"scripted", {{draw_date(), {"ok"}}}}};
-    auto added = plugins_->add({"mock", std::filesystem::path(RIFA_PLUGIN_DIR) / "liblottery_mock.so", RIFA_KIND_LOTTERY,
-                                config},
-                               services);
+    auto added = plugins_->add(
+        {"mock", std::filesystem::path(RIFA_PLUGIN_DIR) / "liblottery_mock.so", RIFA_KIND_LOTTERY, config}, services);
     ASSERT_TRUE(added.ok()) << added.error().message;
     options.bindings.defaults.lottery = "mock";
   }
@@ -63,7 +63,8 @@ class SettlementApiTest : public SalesApiTest {
 
   // Runs the due jobs with the queue's clock three days ahead: past the draw's publication.
   int settle_jobs() {
-    storage::SqlJobQueue queue(test_db_->db(), [] { return std::chrono::system_clock::now() + std::chrono::hours(72); });
+    storage::SqlJobQueue queue(test_db_->db(),
+                               [] { return std::chrono::system_clock::now() + std::chrono::hours(72); });
     jobs::JobRunner runner(queue, jobs::RunnerOptions{"api-test", 1},
                            std::make_shared<spdlog::logger>("jobs", std::make_shared<spdlog::sinks::null_sink_mt>()));
     settlement::register_settlement_jobs(runner, wiring_->settlement());
@@ -172,8 +173,11 @@ TEST_F(SettlementApiTest, FechaSorteoDefaultsToTheFirstDrawAfterSalesEndAndIsChe
   EXPECT_EQ(create_rifa({{"fecha_fin", "2030-01-31T04:00:00Z"}, {"fecha_sorteo", "2030-02-05"}})["fecha_sorteo"],
             "2030-02-05");
 
-  const json base = {{"nombre", "R"},           {"categoria_id", categoria_id_},        {"loteria_id", loteria_id_},
-                     {"fecha_inicio", "2030-01-01"}, {"fecha_fin", "2030-01-31T00:00:00Z"}};
+  const json base = {{"nombre", "R"},
+                     {"categoria_id", categoria_id_},
+                     {"loteria_id", loteria_id_},
+                     {"fecha_inicio", "2030-01-01"},
+                     {"fecha_fin", "2030-01-31T00:00:00Z"}};
   const auto with = [&](const json& extra) {
     json body = base;
     body.update(extra);
@@ -181,7 +185,8 @@ TEST_F(SettlementApiTest, FechaSorteoDefaultsToTheFirstDrawAfterSalesEndAndIsChe
   };
   expect_problem(with({{"fecha_sorteo", "2030-01-29"}}), 422, "fecha_sorteo",
                  "fecha_sorteo: must be on or after the date of fecha_fin (2030-01-30 America/Bogota)");
-  expect_problem(with({{"fecha_sorteo", "2030-02-30"}}), 422, "fecha_sorteo", "fecha_sorteo: must be a date as YYYY-MM-DD");
+  expect_problem(with({{"fecha_sorteo", "2030-02-30"}}), 422, "fecha_sorteo",
+                 "fecha_sorteo: must be a date as YYYY-MM-DD");
   expect_problem(with({{"fecha_sorteo", 20300201}}), 422, "fecha_sorteo");
   // Moving fecha_fin of a pendiente rifa past its draw moves the draw with it.
   const std::string id = rifa["id"];
@@ -195,8 +200,11 @@ TEST_F(SettlementApiTest, ReglasAreValidatedWithThePathOfTheMistake) {
   const json match = {{"field", "numero"}, {"digits", "last"}, {"count", 2}};
   if (categoria_id_.empty()) categoria_id_ = create_categoria("Oro");
   if (loteria_id_.empty()) loteria_id_ = create_loteria("Mock", "mock");
-  const json base = {{"nombre", "R"},           {"categoria_id", categoria_id_},        {"loteria_id", loteria_id_},
-                     {"fecha_inicio", "2030-01-01"}, {"fecha_fin", "2030-01-31T00:00:00Z"}};
+  const json base = {{"nombre", "R"},
+                     {"categoria_id", categoria_id_},
+                     {"loteria_id", loteria_id_},
+                     {"fecha_inicio", "2030-01-01"},
+                     {"fecha_fin", "2030-01-31T00:00:00Z"}};
   const auto with = [&](const json& reglas) {
     json body = base;
     body["reglas"] = reglas;
@@ -204,8 +212,9 @@ TEST_F(SettlementApiTest, ReglasAreValidatedWithThePathOfTheMistake) {
   };
   expect_problem(with(tiers({{"match", match}, {"share_bp", 10001}})), 422, "reglas.tiers[0].share_bp",
                  "reglas.tiers[0].share_bp: must be an integer 0..10000");
-  expect_problem(with(tiers({{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 3}}}, {"share_bp", 10000}})), 422,
-                 "reglas.tiers[0].match.count", "reglas.tiers[0].match.count: takes 3 digits but the 100 ticket numbers have 2");
+  expect_problem(with(tiers({{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 3}}}, {"share_bp", 10000}})),
+                 422, "reglas.tiers[0].match.count",
+                 "reglas.tiers[0].match.count: takes 3 digits but the 100 ticket numbers have 2");
   expect_problem(with({{"tiers", json::array()}}), 422, "reglas.tiers");
   expect_problem(with({{"premios", 1}}), 422, "reglas.premios");
   ASSERT_EQ(with(tiers({{"match", match}, {"share_bp", 10000}})).status, 201);
@@ -214,8 +223,8 @@ TEST_F(SettlementApiTest, ReglasAreValidatedWithThePathOfTheMistake) {
   auto defaulted = create_rifa({{"total_boletas", 1000}});
   EXPECT_EQ(defaulted["reglas"], settlement::default_reglas(1000));
   EXPECT_EQ(defaulted["reglas"]["tiers"][0]["match"]["count"], 3);
-  auto resized = call("PATCH", "/api/v1/rifas/" + defaulted["id"].get<std::string>(), json{{"total_boletas", 100}},
-                      admin_.token);
+  auto resized =
+      call("PATCH", "/api/v1/rifas/" + defaulted["id"].get<std::string>(), json{{"total_boletas", 100}}, admin_.token);
   ASSERT_EQ(resized.status, 200) << resized.body;
   EXPECT_EQ(resized.json()["reglas"]["tiers"][0]["match"]["count"], 2);
 }

@@ -20,7 +20,8 @@ class TicketsAccessTest : public SalesApiTest {
   }
   static std::set<std::string> owners(const json& page) {
     std::set<std::string> out;
-    for (const auto& t : page["items"]) out.insert(t["usuario_id"].is_string() ? t["usuario_id"].get<std::string>() : "");
+    for (const auto& t : page["items"])
+      out.insert(t["usuario_id"].is_string() ? t["usuario_id"].get<std::string>() : "");
     return out;
   }
 
@@ -36,8 +37,8 @@ TEST_F(TicketsAccessTest, AJugadorSeesOnlyTheirOwnTicketsOfARifaWhateverTheFilte
   EXPECT_EQ(mine.json()["items"][0]["numero"], 0);
   EXPECT_EQ(mine.json()["items"][0]["estado"], "vendido");
 
-  for (const std::string query : {"?page=2&per_page=1", "?per_page=100", "?estado=vendido", "?estado=disponible",
-                                  "?page=3&per_page=2"}) {
+  for (const std::string query :
+       {"?page=2&per_page=1", "?per_page=100", "?estado=vendido", "?estado=disponible", "?page=3&per_page=2"}) {
     SCOPED_TRACE(query);
     auto r = call("GET", "/api/v1/rifas/" + rifa_ + "/tickets" + query, "", ana_.token);
     ASSERT_EQ(r.status, 200) << r.body;
@@ -56,7 +57,8 @@ TEST_F(TicketsAccessTest, AJugadorCannotReadAnotherUsersTickets) {
   ASSERT_EQ(own.status, 200) << own.body;
   EXPECT_EQ(own.json()["total"], 2);
   EXPECT_EQ(owners(own.json()), std::set<std::string>{ana_.id});
-  auto filtered = call("GET", "/api/v1/users/" + ana_.id + "/tickets?rifa_id=" + rifa_ + "&estado=vendido", "", ana_.token);
+  auto filtered =
+      call("GET", "/api/v1/users/" + ana_.id + "/tickets?rifa_id=" + rifa_ + "&estado=vendido", "", ana_.token);
   EXPECT_EQ(filtered.json()["total"], 2) << filtered.body;
   expect_problem(call("GET", "/api/v1/users/" + ana_.id + "/tickets"), 401);
   expect_problem(call("GET", "/api/v1/rifas/" + rifa_ + "/tickets"), 401);

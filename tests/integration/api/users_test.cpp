@@ -34,9 +34,10 @@ TEST_F(UsersTest, AdminListsUsersInPages) {
 
 TEST_F(UsersTest, PaginationParametersAreValidated) {
   const std::vector<std::pair<std::string, std::string>> bad = {
-      {"page=0", "page"},       {"page=-1", "page"},         {"page=abc", "page"},     {"page=1.5", "page"},
-      {"per_page=0", "per_page"}, {"per_page=101", "per_page"}, {"per_page=", "per_page"},
-      {"page=99999999999999999999", "page"}};
+      {"page=0", "page"},         {"page=-1", "page"},
+      {"page=abc", "page"},       {"page=1.5", "page"},
+      {"per_page=0", "per_page"}, {"per_page=101", "per_page"},
+      {"per_page=", "per_page"},  {"page=99999999999999999999", "page"}};
   for (const auto& [query, field] : bad) {
     auto r = call("GET", "/api/v1/users?" + query, "", admin_.token);
     expect_problem(r, 422, field);
@@ -67,8 +68,8 @@ TEST_F(UsersTest, ForbiddenMatrixForAJugador) {
   expect_problem(call("PATCH", "/api/v1/users/" + jugador.id, json{{"is_active", true}}, jugador.token), 403,
                  "is_active", "is_active: only an admin may activate or deactivate accounts");
   // Catalog writes.
-  expect_problem(call("POST", "/api/v1/categorias", json{{"nombre", "X"}, {"valor_boleta", 1}}, jugador.token), 403,
-                 "", "creating categorias requires the admin role");
+  expect_problem(call("POST", "/api/v1/categorias", json{{"nombre", "X"}, {"valor_boleta", 1}}, jugador.token), 403, "",
+                 "creating categorias requires the admin role");
   expect_problem(call("POST", "/api/v1/loterias",
                       json{{"nombre", "X"}, {"frecuencia", "diaria"}, {"plugin_instance", "mock"}}, jugador.token),
                  403);
@@ -103,22 +104,23 @@ TEST_F(UsersTest, AJugadorReadsAndPatchesThemself) {
   ASSERT_EQ(cleared.status, 200) << cleared.body;
   EXPECT_TRUE(cleared.json()["telefono"].is_null());
   // A new password works for log-in and the old one stops working.
-  ASSERT_EQ(call("PATCH", path, json{{"password", "Otra-Clave-2025"}, {"current_password", kStrongPassword}},
-                 jugador.token)
-                .status,
-            200);
-  EXPECT_EQ(call("POST", "/api/v1/auth/login", json{{"email", jugador.email}, {"password", "Otra-Clave-2025"}}, "").status,
-            200);
-  EXPECT_EQ(call("POST", "/api/v1/auth/login", json{{"email", jugador.email}, {"password", kStrongPassword}}, "").status,
-            401);
+  ASSERT_EQ(
+      call("PATCH", path, json{{"password", "Otra-Clave-2025"}, {"current_password", kStrongPassword}}, jugador.token)
+          .status,
+      200);
+  EXPECT_EQ(
+      call("POST", "/api/v1/auth/login", json{{"email", jugador.email}, {"password", "Otra-Clave-2025"}}, "").status,
+      200);
+  EXPECT_EQ(
+      call("POST", "/api/v1/auth/login", json{{"email", jugador.email}, {"password", kStrongPassword}}, "").status,
+      401);
   // The password change logged the old token out.
-  const std::string token = call("POST", "/api/v1/auth/login",
-                                 json{{"email", jugador.email}, {"password", "Otra-Clave-2025"}}, "")
-                                .json()["access_token"];
+  const std::string token =
+      call("POST", "/api/v1/auth/login", json{{"email", jugador.email}, {"password", "Otra-Clave-2025"}}, "")
+          .json()["access_token"];
   expect_problem(call("PATCH", path, json{{"password", "weak"}, {"current_password", "Otra-Clave-2025"}}, token), 422,
                  "password", "password: must be at least 10 characters long");
-  expect_problem(call("PATCH", path, json{{"email", "x@example.com"}}, token), 422, "email",
-                 "email: unknown field");
+  expect_problem(call("PATCH", path, json{{"email", "x@example.com"}}, token), 422, "email", "email: unknown field");
 }
 
 TEST_F(UsersTest, AdminChangesRolesAndDeactivates) {
@@ -136,15 +138,16 @@ TEST_F(UsersTest, AdminChangesRolesAndDeactivates) {
   auto del = call("DELETE", path, "", admin_.token);
   EXPECT_EQ(del.status, 204);
   EXPECT_TRUE(del.body.empty());
-  EXPECT_EQ(count("SELECT count(*) FROM users WHERE id = '" + jugador.id + "' AND is_active = " +
-                  (test_db_->backend() == storage::Backend::kPostgresql ? "false" : "0")),
+  EXPECT_EQ(count("SELECT count(*) FROM users WHERE id = '" + jugador.id +
+                  "' AND is_active = " + (test_db_->backend() == storage::Backend::kPostgresql ? "false" : "0")),
             1);
   expect_problem(call("POST", "/api/v1/auth/login", json{{"email", jugador.email}, {"password", kStrongPassword}}, ""),
                  401);
   // Reactivation by an admin restores log-in.
   ASSERT_EQ(call("PATCH", path, json{{"is_active", true}}, admin_.token).status, 200);
-  EXPECT_EQ(call("POST", "/api/v1/auth/login", json{{"email", jugador.email}, {"password", kStrongPassword}}, "").status,
-            200);
+  EXPECT_EQ(
+      call("POST", "/api/v1/auth/login", json{{"email", jugador.email}, {"password", kStrongPassword}}, "").status,
+      200);
 }
 
 // Notification channels (issue 14): a player turns channels off and on; the patch merges into

@@ -24,24 +24,45 @@ class ValidationTest : public ApiTest {
     const std::string rifa_id = create_rifa({{"nombre", "Objetivo"}})["id"];
     const std::string loteria_path = "/api/v1/loterias/" + loteria_id_;
     return {
-        {"POST", "/api/v1/auth/register",
+        {"POST",
+         "/api/v1/auth/register",
          adult_signup({{"nombre", "N"}, {"email", "v@example.com"}, {"password", kStrongPassword}, {"telefono", "1"}}),
          {"nombre", "email", "password", "telefono"}},
-        {"POST", "/api/v1/auth/login", {{"email", "v@example.com"}, {"password", kStrongPassword}}, {"email", "password"}},
-        {"PATCH", "/api/v1/users/" + admin_.id, {{"nombre", "N"}, {"telefono", "1"}}, {"nombre", "telefono", "password", "rol"}},
-        {"POST", "/api/v1/categorias",
+        {"POST",
+         "/api/v1/auth/login",
+         {{"email", "v@example.com"}, {"password", kStrongPassword}},
+         {"email", "password"}},
+        {"PATCH",
+         "/api/v1/users/" + admin_.id,
+         {{"nombre", "N"}, {"telefono", "1"}},
+         {"nombre", "telefono", "password", "rol"}},
+        {"POST",
+         "/api/v1/categorias",
          {{"nombre", "C"}, {"valor_boleta", 1}, {"color", "rojo"}, {"comentario", "c"}, {"rake", "0.1"}},
          {"nombre", "color", "comentario", "rake"}},
-        {"POST", "/api/v1/loterias",
-         {{"nombre", "L"}, {"frecuencia", "diaria"}, {"plugin_instance", "mock"}, {"descripcion", "d"},
+        {"POST",
+         "/api/v1/loterias",
+         {{"nombre", "L"},
+          {"frecuencia", "diaria"},
+          {"plugin_instance", "mock"},
+          {"descripcion", "d"},
           {"url_resultados", "u"}},
          {"nombre", "frecuencia", "plugin_instance", "descripcion", "url_resultados"}},
-        {"PATCH", loteria_path, {{"nombre", "L"}}, {"nombre", "frecuencia", "plugin_instance", "descripcion", "url_resultados"}},
-        {"POST", "/api/v1/rifas",
-         {{"nombre", "R"}, {"categoria_id", categoria_id_}, {"loteria_id", loteria_id_}, {"fecha_inicio", "2030-01-01"},
+        {"PATCH",
+         loteria_path,
+         {{"nombre", "L"}},
+         {"nombre", "frecuencia", "plugin_instance", "descripcion", "url_resultados"}},
+        {"POST",
+         "/api/v1/rifas",
+         {{"nombre", "R"},
+          {"categoria_id", categoria_id_},
+          {"loteria_id", loteria_id_},
+          {"fecha_inicio", "2030-01-01"},
           {"fecha_fin", "2030-02-01"}},
          {"nombre", "categoria_id", "loteria_id", "fecha_inicio", "fecha_fin", "assignment"}},
-        {"PATCH", "/api/v1/rifas/" + rifa_id, {{"nombre", "R2"}},
+        {"PATCH",
+         "/api/v1/rifas/" + rifa_id,
+         {{"nombre", "R2"}},
          {"nombre", "categoria_id", "loteria_id", "fecha_inicio", "fecha_fin", "estado"}},
     };
   }
@@ -49,7 +70,8 @@ class ValidationTest : public ApiTest {
 
 TEST_F(ValidationTest, MalformedJsonIs400Everywhere) {
   for (const auto& e : endpoints()) {
-    for (const std::string body : {"{", "{\"nombre\": }", "not json", "{\"a\":1}}", "\xff\xfe", "{\"nombre\":\"\xc3\x28\"}"}) {
+    for (const std::string body :
+         {"{", "{\"nombre\": }", "not json", "{\"a\":1}}", "\xff\xfe", "{\"nombre\":\"\xc3\x28\"}"}) {
       SCOPED_TRACE(e.method + " " + e.path + " body " + body);
       auto r = call(e.method, e.path, body, admin_.token);
       expect_problem(r, 400, "", "the request body is not valid JSON");
@@ -98,8 +120,8 @@ TEST_F(ValidationTest, HugeAndNegativeNumbersAre422) {
   const std::string base = std::string(R"({"nombre":"R","categoria_id":")") + categoria_id_ + R"(","loteria_id":")" +
                            loteria_id_ + R"(","fecha_inicio":"2030-01-01","fecha_fin":"2030-02-01",)";
   for (const std::string field : {"total_boletas", "numero_ganadores"}) {
-    for (const std::string number : {"9223372036854775808", "18446744073709551616", "-9223372036854775809", "-1",
-                                     "0", "1.5", "1e3", "true", "\"10\"", "null"}) {
+    for (const std::string number : {"9223372036854775808", "18446744073709551616", "-9223372036854775809", "-1", "0",
+                                     "1.5", "1e3", "true", "\"10\"", "null"}) {
       SCOPED_TRACE(field + "=" + number);
       auto r = call("POST", "/api/v1/rifas", base + "\"" + field + "\":" + number + "}", admin_.token);
       EXPECT_EQ(r.status, 422) << r.body;
@@ -123,8 +145,10 @@ TEST_F(ValidationTest, HugeAndNegativeNumbersAre422) {
 
 TEST_F(ValidationTest, SqlMetacharactersAreStoredVerbatim) {
   auto r = call("POST", "/api/v1/auth/register",
-                adult_signup(json{{"nombre", kSqlMeta}, {"email", "meta@example.com"}, {"password", kStrongPassword},
-                     {"telefono", "1' OR '1'='1"}}),
+                adult_signup(json{{"nombre", kSqlMeta},
+                                  {"email", "meta@example.com"},
+                                  {"password", kStrongPassword},
+                                  {"telefono", "1' OR '1'='1"}}),
                 "");
   ASSERT_EQ(r.status, 202) << r.body;
   auto meta = login_as("meta@example.com");
@@ -135,23 +159,33 @@ TEST_F(ValidationTest, SqlMetacharactersAreStoredVerbatim) {
   expect_problem(call("POST", "/api/v1/auth/register",
                       adult_signup(json{{"nombre", "x"}, {"email", kSqlMeta}, {"password", kStrongPassword}}), ""),
                  422, "email");
-  expect_problem(call("POST", "/api/v1/auth/login", json{{"email", "' OR 1=1 --"}, {"password", "' OR 1=1 --"}}, ""), 401);
+  expect_problem(call("POST", "/api/v1/auth/login", json{{"email", "' OR 1=1 --"}, {"password", "' OR 1=1 --"}}, ""),
+                 401);
 
   auto c = call("POST", "/api/v1/categorias",
                 json{{"nombre", kSqlMeta}, {"valor_boleta", 1}, {"color", "\"; --"}, {"comentario", "Robert'); --"}},
                 admin_.token);
   ASSERT_EQ(c.status, 201) << c.body;
   auto l = call("POST", "/api/v1/loterias",
-                json{{"nombre", kSqlMeta}, {"frecuencia", "'daily'"}, {"plugin_instance", "mock"},
-                     {"descripcion", "\\'; SELECT pg_sleep(10); --"}, {"url_resultados", "http://x/?a='b'"},
+                json{{"nombre", kSqlMeta},
+                     {"frecuencia", "'daily'"},
+                     {"plugin_instance", "mock"},
+                     {"descripcion", "\\'; SELECT pg_sleep(10); --"},
+                     {"url_resultados", "http://x/?a='b'"},
                      {"meta", {{"k", kSqlMeta}}}},
                 admin_.token);
   ASSERT_EQ(l.status, 201) << l.body;
   auto rifa = call("POST", "/api/v1/rifas",
-                   json{{"nombre", kSqlMeta + " ñandú 🎟"}, {"categoria_id", c.json()["id"]}, {"loteria_id", l.json()["id"]},
-                        {"fecha_inicio", "2030-01-01"}, {"fecha_fin", "2030-02-01"},
-                        {"reglas", {{"tiers", {{{"name", kSqlMeta}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}},
-                                                {"share_bp", 10000}}}}}}},
+                   json{{"nombre", kSqlMeta + " ñandú 🎟"},
+                        {"categoria_id", c.json()["id"]},
+                        {"loteria_id", l.json()["id"]},
+                        {"fecha_inicio", "2030-01-01"},
+                        {"fecha_fin", "2030-02-01"},
+                        {"reglas",
+                         {{"tiers",
+                           {{{"name", kSqlMeta},
+                             {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}},
+                             {"share_bp", 10000}}}}}}},
                    admin_.token);
   ASSERT_EQ(rifa.status, 201) << rifa.body;
 
@@ -179,9 +213,10 @@ TEST_F(ValidationTest, LimitsCountCharactersNotBytes) {
   ASSERT_EQ(ok.status, 202) << ok.body;
   auto n = login_as("n@example.com");
   EXPECT_EQ(call("GET", "/api/v1/users/" + n.id, "", n.token).json()["nombre"], nombre);
-  expect_problem(call("POST", "/api/v1/auth/register",
-                      adult_signup(json{{"nombre", nombre + "ñ"}, {"email", "m@example.com"}, {"password", kStrongPassword}}), ""),
-                 422, "nombre", "nombre: must be at most 120 characters");
+  expect_problem(
+      call("POST", "/api/v1/auth/register",
+           adult_signup(json{{"nombre", nombre + "ñ"}, {"email", "m@example.com"}, {"password", kStrongPassword}}), ""),
+      422, "nombre", "nombre: must be at most 120 characters");
 }
 
 }  // namespace

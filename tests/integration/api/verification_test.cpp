@@ -55,12 +55,15 @@ class VerificationTest : public ApiTest {
   // What settlement writes, put in directly: numbers sold, the draw 4217 and the two winners
   // (17 takes the last-two-digits tier, 42 the first-two-digits one).
   void settle(const std::string& id, const json& commitment) {
-    exec("UPDATE tickets SET estado = 'vendido' WHERE rifa_id = '" + id + "' AND numero IN (3, 5, 17, 42, 50, 61, 70, 80, 90, 99)");
+    exec("UPDATE tickets SET estado = 'vendido' WHERE rifa_id = '" + id +
+         "' AND numero IN (3, 5, 17, 42, 50, 61, 70, 80, 90, 99)");
     exec("UPDATE tickets SET estado = 'ganador' WHERE rifa_id = '" + id + "' AND numero IN (17, 42)");
-    exec("INSERT INTO resultados_sorteo (id, rifa_id, plugin_instance, fecha_sorteo, sorteo, resultado, source_url, "
-         "raw_sha256) VALUES ('draw-" + id + "', '" + id + "', 'mock', '" + commitment["draw_date"].get<std::string>() +
-         "', 4711, '{\"numbers\":[\"4217\"],\"series\":\"045\"}', 'https://loteria.example/resultados', '" +
-         std::string(64, 'a') + "')");
+    exec(
+        "INSERT INTO resultados_sorteo (id, rifa_id, plugin_instance, fecha_sorteo, sorteo, resultado, source_url, "
+        "raw_sha256) VALUES ('draw-" +
+        id + "', '" + id + "', 'mock', '" + commitment["draw_date"].get<std::string>() +
+        "', 4711, '{\"numbers\":[\"4217\"],\"series\":\"045\"}', 'https://loteria.example/resultados', '" +
+        std::string(64, 'a') + "')");
     // 10 sold x 5000 = 50000; fund 75 % = 37500; 70 % of it 26250, 30 % 11250.
     for (auto [numero, tier, monto] : {std::tuple{17, 0, 26250}, std::tuple{42, 1, 11250}}) {
       exec("INSERT INTO ganadores (id, ticket_id, tier, monto_ganado) SELECT 'g-" + std::to_string(numero) + "', id, " +
@@ -161,10 +164,18 @@ TEST_F(VerificationTest, SettledRifaShowsDrawAndWinnersAndVerifyRecomputesThem) 
   EXPECT_EQ(v["sorteo"]["fecha_sorteo"], v["commitment"]["draw_date"]);
   EXPECT_EQ(v["sorteo"]["numero_sorteo"], 4711);
   // (issue 15: rows written without a withholding show gross = net, nothing withheld)
-  EXPECT_EQ(v["ganadores"], (json{{{"numero", 17}, {"tier", 0}, {"monto_ganado", 26250}, {"monto_bruto", 26250},
-                                   {"retencion", 0}, {"monto_neto", 26250}},
-                                  {{"numero", 42}, {"tier", 1}, {"monto_ganado", 11250}, {"monto_bruto", 11250},
-                                   {"retencion", 0}, {"monto_neto", 11250}}}));
+  EXPECT_EQ(v["ganadores"], (json{{{"numero", 17},
+                                   {"tier", 0},
+                                   {"monto_ganado", 26250},
+                                   {"monto_bruto", 26250},
+                                   {"retencion", 0},
+                                   {"monto_neto", 26250}},
+                                  {{"numero", 42},
+                                   {"tier", 1},
+                                   {"monto_ganado", 11250},
+                                   {"monto_bruto", 11250},
+                                   {"retencion", 0},
+                                   {"monto_neto", 11250}}}));
   // Nothing in it names a buyer.
   EXPECT_EQ(v.dump().find("usuario"), std::string::npos);
 

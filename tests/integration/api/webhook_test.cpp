@@ -34,9 +34,10 @@ class WebhookTest : public SalesApiTest {
   // Tells the plugin (not the host) that the payment succeeded, as if the host missed the webhook.
   void confirm_at_provider_only(const std::string& provider_ref) {
     const std::string body = payment_event("payment.succeeded", provider_ref, "evt_direct");
-    const int64_t t = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    const std::string headers = "rifa-sandbox-signature: t=" + std::to_string(t) + ",v1=" +
-                                hmac_sha256_hex(kSandboxSecret, std::to_string(t) + "." + body) + "\n";
+    const int64_t t =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const std::string headers = "rifa-sandbox-signature: t=" + std::to_string(t) +
+                                ",v1=" + hmac_sha256_hex(kSandboxSecret, std::to_string(t) + "." + body) + "\n";
     auto call = plugins_->find("sandbox_manual")->verify_webhook("POST", headers, body);
     ASSERT_TRUE(call.ok()) << call.error;
   }
@@ -101,10 +102,13 @@ TEST_F(WebhookTest, TheProvidersOwnDelayedWebhookSellsTheHeldNumbers) {
   EXPECT_EQ(p["status"], "pending");
   const std::string tx = p["transaccion_id"];
   // The plugin's sender thread delivers it over real HTTP; wait for it (bounded), never time it.
-  for (int i = 0; i < 200 && status_of(tx) == "pending"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  for (int i = 0; i < 200 && status_of(tx) == "pending"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   EXPECT_EQ(status_of(tx), "succeeded");
   EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE transaccion_id = '" + tx + "' AND estado = 'vendido'"), 2);
-  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'payment.succeeded' AND actor = 'webhook:sandbox_delayed'"), 1);
+  EXPECT_EQ(
+      count("SELECT count(*) FROM audit_log WHERE action = 'payment.succeeded' AND actor = 'webhook:sandbox_delayed'"),
+      1);
 }
 
 TEST_F(WebhookTest, AFailedWebhookReleasesTheNumbersAndALateSuccessCannotResurrectThem) {
@@ -112,10 +116,10 @@ TEST_F(WebhookTest, AFailedWebhookReleasesTheNumbersAndALateSuccessCannotResurre
   const json p = pending_purchase(ana, 3, "k1");
   const std::string tx = p["transaccion_id"];
   const std::string ref = provider_ref_of(tx);
-  auto failed = send_webhook("sandbox_manual",
-                             json{{"event_id", "evt_f"}, {"type", "payment.failed"}, {"provider_ref", ref},
-                                  {"reason", "insufficient funds"}}
-                                 .dump());
+  auto failed = send_webhook(
+      "sandbox_manual",
+      json{{"event_id", "evt_f"}, {"type", "payment.failed"}, {"provider_ref", ref}, {"reason", "insufficient funds"}}
+          .dump());
   ASSERT_EQ(failed.status, 200) << failed.body;
   EXPECT_EQ(failed.json()["result"], "applied");
   EXPECT_EQ(status_of(tx), "failed");
@@ -164,7 +168,8 @@ TEST_F(WebhookTest, ForgedStaleOrUnsignedWebhooksAre400AndChangeNothing) {
   const long long audits = audit_rows();
   expect_problem(send_webhook("sandbox_manual", event, 0, "a-forged-secret-0123456789abcdef"), 400);
   const int64_t hour_ago =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() - 3600;
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() -
+      3600;
   expect_problem(send_webhook("sandbox_manual", event, hour_ago), 400);
   expect_problem(http_call("POST", url("/api/v1/webhooks/sandbox_manual"), event), 400);
   // The body changed after signing.
@@ -181,7 +186,8 @@ TEST_F(WebhookTest, UnknownInstancesPaymentsAndMalformedEventsAre4xx) {
   expect_problem(send_webhook("sandbox_manual", payment_event("payment.succeeded", "sbx_unknown")), 404);
   expect_problem(send_webhook("sandbox_manual", "{not json"), 422);
   expect_problem(send_webhook("sandbox_manual", "[]"), 422);
-  expect_problem(send_webhook("sandbox_manual", json{{"event_id", "e"}, {"type", "weird"}, {"provider_ref", "r"}}.dump()), 422);
+  expect_problem(
+      send_webhook("sandbox_manual", json{{"event_id", "e"}, {"type", "weird"}, {"provider_ref", "r"}}.dump()), 422);
   expect_problem(send_webhook("sandbox_manual", json{{"event_id", 5}}.dump()), 422);
   expect_problem(send_webhook("%27%3B%20DROP%20TABLE%20transacciones%3B%20--", "{}"), 404);
   auto get = call("GET", "/api/v1/webhooks/sandbox_manual");
@@ -246,7 +252,9 @@ TEST_F(WebhookTest, ReconciliationAsksTheProviderAboutOldPendingPaymentsThroughT
   EXPECT_EQ(tickets_in("vendido"), 2);
   EXPECT_EQ(status_of(still_tx), "pending");
   EXPECT_EQ(tickets_in("reservado"), 1);
-  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'payment.succeeded' AND actor = 'job:payments.reconcile'"), 1);
+  EXPECT_EQ(
+      count("SELECT count(*) FROM audit_log WHERE action = 'payment.succeeded' AND actor = 'job:payments.reconcile'"),
+      1);
 
   clock_.advance(std::chrono::seconds(900));
   ASSERT_TRUE(queue.enqueue(job(jobs::kExpireHolds)).ok());

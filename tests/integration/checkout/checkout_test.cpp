@@ -28,7 +28,8 @@ class CheckoutTest : public SalesApiTest {
     ::setenv("RIFA_E2E_STRIPE_KEY", kStripeKey, 1);
     ::setenv("RIFA_E2E_STRIPE_WHSEC", kStripeWhsec, 1);
     plugin_runtime::HostServices services;
-    services.logger = std::make_shared<spdlog::logger>("plugin.stripe", std::make_shared<spdlog::sinks::null_sink_mt>());
+    services.logger =
+        std::make_shared<spdlog::logger>("plugin.stripe", std::make_shared<spdlog::sinks::null_sink_mt>());
     services.now_unix_ms = [] {
       return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();
@@ -42,7 +43,8 @@ class CheckoutTest : public SalesApiTest {
                                    {"webhook_secret_env", "RIFA_E2E_STRIPE_WHSEC"},
                                    {"publishable_key", "pk_test_51CheckoutE2E"}};
     auto added = plugins_->add(
-        {"stripe", std::filesystem::path(RIFA_PLUGIN_DIR) / "libpayment_stripe.so", RIFA_KIND_PAYMENT, config}, services);
+        {"stripe", std::filesystem::path(RIFA_PLUGIN_DIR) / "libpayment_stripe.so", RIFA_KIND_PAYMENT, config},
+        services);
     ASSERT_TRUE(added.ok()) << added.error().message;
     options.bindings.categorias["Tarjeta"].payment = "stripe";
     // The buyer's notifications (a late payment's refund) go through notifier_log.
@@ -55,8 +57,10 @@ class CheckoutTest : public SalesApiTest {
 
   // notify.deliver jobs queued for a "refund" event of this transaccion.
   long long refund_notifications(const std::string& tx) {
-    return count("SELECT count(*) FROM jobs WHERE kind = 'notify.deliver' AND CAST(payload AS TEXT) LIKE '%\"refund\"%' "
-                 "AND CAST(payload AS TEXT) LIKE '%" + tx + "%'");
+    return count(
+        "SELECT count(*) FROM jobs WHERE kind = 'notify.deliver' AND CAST(payload AS TEXT) LIKE '%\"refund\"%' "
+        "AND CAST(payload AS TEXT) LIKE '%" +
+        tx + "%'");
   }
 
   TempDir files_;
@@ -116,7 +120,9 @@ TEST_F(CheckoutTest, ThePurchaseReplyCarriesNextActionAndTheWebhookSellsTheNumbe
 
   // The buyer confirms with Stripe.js; Stripe's signed webhook sells the numbers.
   const json pi = stripe_.succeed(ref);
-  const std::string event = json({{"id", "evt_checkout_1"}, {"object", "event"}, {"type", "payment_intent.succeeded"},
+  const std::string event = json({{"id", "evt_checkout_1"},
+                                  {"object", "event"},
+                                  {"type", "payment_intent.succeeded"},
                                   {"data", {{"object", pi}}}})
                                 .dump();
   auto hook = send_stripe_event(event);
@@ -143,7 +149,8 @@ TEST_F(CheckoutTest, ADeclinedCardAnswers402AndReleasesTheNumbers) {
   auto r = buy(jugador, rifa, 2, "checkout-declined", {{"payment_method", "pm_card_visa_chargeDeclined"}});
   ASSERT_EQ(r.status, 402) << r.body;
   EXPECT_NE(r.body.find("Your card has insufficient funds."), std::string::npos) << r.body;
-  EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE rifa_id = '" + rifa + "' AND estado IN ('reservado', 'vendido')"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE rifa_id = '" + rifa + "' AND estado IN ('reservado', 'vendido')"),
+            0);
   const std::string tx = one_transaccion(rifa);
   auto failed = call("GET", "/api/v1/transacciones/" + tx, "", jugador.token);
   ASSERT_EQ(failed.status, 200) << failed.body;
@@ -202,7 +209,8 @@ TEST_F(CheckoutTest, AProviderDownDuringThePurchaseHoldsItAndTheRetryChargesOnce
   EXPECT_EQ(again.body, retry.body);
   EXPECT_EQ(stripe_.intents_created, 1);
   for (const auto& seen : stripe_.seen()) {
-    if (seen.method == "POST" && seen.target == "/v1/payment_intents") EXPECT_EQ(seen.headers.at("idempotency-key"), tx);
+    if (seen.method == "POST" && seen.target == "/v1/payment_intents")
+      EXPECT_EQ(seen.headers.at("idempotency-key"), tx);
   }
   EXPECT_EQ(count("SELECT count(*) FROM transacciones WHERE rifa_id = '" + rifa + "'"), 1);
   EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE rifa_id = '" + rifa + "' AND estado = 'reservado'"), 2);
@@ -221,9 +229,10 @@ TEST_F(CheckoutTest, ALateSuccessAfterCloseIsRefundedOnceThroughStripe) {
   EXPECT_EQ(status_of(tx), "failed");
 
   const json pi = stripe_.succeed(ref);
-  const std::string event = json({{"id", "evt_late_1"}, {"object", "event"}, {"type", "payment_intent.succeeded"},
-                                  {"data", {{"object", pi}}}})
-                                .dump();
+  const std::string event =
+      json(
+          {{"id", "evt_late_1"}, {"object", "event"}, {"type", "payment_intent.succeeded"}, {"data", {{"object", pi}}}})
+          .dump();
   auto hook = send_stripe_event(event);
   ASSERT_EQ(hook.status, 200) << hook.body;
   EXPECT_EQ(hook.json()["result"], "refunded") << hook.body;

@@ -63,20 +63,21 @@ class CheckoutWompiTest : public SalesApiTest {
                        {"customer_email", "comprador@example.com"},
                        {"signature", sdk::sha256_hex(reference + std::to_string(cents) + "COP" + kIntegrity)},
                        {"payment_method", method}};
-    auto created = http_call("POST", wompi_.base() + "/v1/transactions", body.dump(), kPrv,
-                             {"Content-Type: application/json"});
+    auto created =
+        http_call("POST", wompi_.base() + "/v1/transactions", body.dump(), kPrv, {"Content-Type: application/json"});
     EXPECT_EQ(created.status, 201) << created.body;
     return created.json()["data"]["id"];
   }
 
   ApiReply send_event(const json& event) {
-    return http_call("POST", url("/api/v1/webhooks/wompi"), event.dump(), "",
-                     {"Content-Type: application/json",
-                      "X-Event-Checksum: " + event["signature"]["checksum"].get<std::string>()});
+    return http_call(
+        "POST", url("/api/v1/webhooks/wompi"), event.dump(), "",
+        {"Content-Type: application/json", "X-Event-Checksum: " + event["signature"]["checksum"].get<std::string>()});
   }
 
   static int64_t now_s() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
   }
 
   static json pse() {
@@ -104,7 +105,8 @@ TEST_F(CheckoutWompiTest, TheReplyRedirectsToWompiAndTheSignedEventSellsTheNumbe
   EXPECT_EQ(checkout.rfind("https://checkout.wompi.co/p/?public-key=", 0), 0u) << checkout;
   EXPECT_NE(checkout.find("&reference=" + tx), std::string::npos) << checkout;
   EXPECT_NE(checkout.find("amount-in-cents=1000000"), std::string::npos) << checkout;
-  EXPECT_NE(checkout.find("signature%3Aintegrity=" + sdk::sha256_hex(tx + "1000000COP" + kIntegrity)), std::string::npos)
+  EXPECT_NE(checkout.find("signature%3Aintegrity=" + sdk::sha256_hex(tx + "1000000COP" + kIntegrity)),
+            std::string::npos)
       << checkout;
   for (const auto& t : reply["tickets"]) EXPECT_EQ(estado_of(t["id"]), "reservado");
 
@@ -141,7 +143,8 @@ TEST_F(CheckoutWompiTest, ADeclinedPaymentReleasesTheNumbers) {
   auto hook = send_event(wompi_.event(id, now_s()));
   ASSERT_EQ(hook.status, 200) << hook.body;
   EXPECT_EQ(status_of(tx), "failed");
-  EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE rifa_id = '" + rifa + "' AND estado IN ('reservado', 'vendido')"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE rifa_id = '" + rifa + "' AND estado IN ('reservado', 'vendido')"),
+            0);
   auto next = buy(register_jugador("next-pse@rifa.test"), rifa, 10, "wompi-next");
   EXPECT_EQ(next.status, 201) << next.body;
 }

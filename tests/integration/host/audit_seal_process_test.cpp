@@ -54,8 +54,8 @@ class AuditSealProcessTest : public ::testing::Test {
   }
 
   std::string start(std::unique_ptr<HostProcess>& host, const fs::path& config) {
-    host = std::make_unique<HostProcess>(RIFA_HOST_BINARY, std::vector<std::string>{"--config", config.string(), "serve"},
-                                         dir_);
+    host = std::make_unique<HostProcess>(RIFA_HOST_BINARY,
+                                         std::vector<std::string>{"--config", config.string(), "serve"}, dir_);
     auto port = host->wait_for_log("listening on http://127.0.0.1:", std::chrono::seconds(60));
     EXPECT_TRUE(port) << host->stderr_text();
     return port ? "http://127.0.0.1:" + *port : "";
@@ -78,9 +78,13 @@ TEST_F(AuditSealProcessTest, RowsLeftUnsealedByAKilledHostAreSealedInOrderAfterR
   const std::string base = start(first, write_config(3600 * 1000, 300));
   ASSERT_FALSE(base.empty());
   ASSERT_EQ(http_call("POST", base + "/api/v1/auth/register",
-                      json{{"nombre", "Compradora"}, {"email", "compra@example.com"}, {"password", kPassword},
-                           {"fecha_nacimiento", "1990-05-17"}, {"documento_tipo", "CC"},
-                           {"documento_numero", "1020304050"}, {"acepta_politica_datos", true}}
+                      json{{"nombre", "Compradora"},
+                           {"email", "compra@example.com"},
+                           {"password", kPassword},
+                           {"fecha_nacimiento", "1990-05-17"},
+                           {"documento_tipo", "CC"},
+                           {"documento_numero", "1020304050"},
+                           {"acepta_politica_datos", true}}
                           .dump())
                 .status,
             202);
@@ -91,7 +95,9 @@ TEST_F(AuditSealProcessTest, RowsLeftUnsealedByAKilledHostAreSealedInOrderAfterR
   constexpr int kPurchases = 5;
   for (int i = 0; i < kPurchases; ++i) {
     auto bought = http_call("POST", base + "/api/v1/rifas/" + std::string(kSeededRifa) + "/tickets",
-                            json{{"quantity", 1}, {"payment_method", "card"}, {"idempotency_key", std::string("k").append(std::to_string(i))}}
+                            json{{"quantity", 1},
+                                 {"payment_method", "card"},
+                                 {"idempotency_key", std::string("k").append(std::to_string(i))}}
                                 .dump(),
                             token);
     ASSERT_TRUE(bought.status == 201 || bought.status == 200) << bought.body;

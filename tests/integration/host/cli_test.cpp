@@ -21,8 +21,8 @@ std::string forged(const std::string& name) { return std::string(RIFA_FORGE_DIR)
 TEST(Cli, HelpListsEveryCommand) {
   auto r = host({"--help"});
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* command : {"serve", "migrate", "plugins list", "plugins check LIB", "check-config FILE", "replay DIR",
-                              "record --instance", "audit verify", "verify FILE|URL"}) {
+  for (const char* command : {"serve", "migrate", "plugins list", "plugins check LIB", "check-config FILE",
+                              "replay DIR", "record --instance", "audit verify", "verify FILE|URL"}) {
     EXPECT_NE(r.out.find(command), std::string::npos) << command;
   }
   auto sub = host({"plugins", "--help"});
@@ -64,15 +64,18 @@ TEST(Cli, CheckConfigValidatesEachPluginConfigAgainstThePluginsSchema) {
   const fs::path dir = fs::temp_directory_path() / "rifa-cli-plugin-config-test";
   fs::create_directories(dir);
   const fs::path file = dir / "typo.yaml";
-  std::ofstream(file) << "database: {url: \"sqlite3://rifa.db\"}\n"
-                         "plugins:\n"
-                         "  search_path: [" << RIFA_PLUGIN_DIR << "]\n"
-                         "  instances:\n"
-                         "    mock: {library: lottery_mock, kind: lottery, config: {seeed: demo}}\n"
-                         "    sandbox: {library: payment_sandbox, kind: payment, config: {webhook_secret: s3cret-s3cret}}\n"
-                         "    log: {library: notifier_log, kind: notifier}\n"
-                         "bindings:\n"
-                         "  defaults: {lottery: mock, payment: sandbox, notifiers: [log]}\n";
+  std::ofstream(file)
+      << "database: {url: \"sqlite3://rifa.db\"}\n"
+         "plugins:\n"
+         "  search_path: ["
+      << RIFA_PLUGIN_DIR
+      << "]\n"
+         "  instances:\n"
+         "    mock: {library: lottery_mock, kind: lottery, config: {seeed: demo}}\n"
+         "    sandbox: {library: payment_sandbox, kind: payment, config: {webhook_secret: s3cret-s3cret}}\n"
+         "    log: {library: notifier_log, kind: notifier}\n"
+         "bindings:\n"
+         "  defaults: {lottery: mock, payment: sandbox, notifiers: [log]}\n";
   auto r = host({"check-config", file.string()});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find(file.string() + ":5:5: error: plugins.instances.mock.config"), std::string::npos) << r.err;
@@ -87,18 +90,21 @@ TEST(Cli, CheckConfigRefusesATaxSectionWithoutThisYearsUvt) {
   const fs::path dir = fs::temp_directory_path() / "rifa-cli-tax-test";
   fs::create_directories(dir);
   const fs::path file = dir / "tax.yaml";
-  std::ofstream(file) << "database: {url: \"sqlite3://rifa.db\"}\n"
-                         "plugins:\n"
-                         "  search_path: [" << RIFA_PLUGIN_DIR << "]\n"
-                         "  instances:\n"
-                         "    mock: {library: lottery_mock, kind: lottery}\n"
-                         "    sandbox: {library: payment_sandbox, kind: payment, config: {webhook_secret: s3cret-s3cret}}\n"
-                         "    log: {library: notifier_log, kind: notifier}\n"
-                         "bindings:\n"
-                         "  defaults: {lottery: mock, payment: sandbox, notifiers: [log]}\n"
-                         "tax:\n"
-                         "  uvt:\n"
-                         "    2020: 35607\n";
+  std::ofstream(file)
+      << "database: {url: \"sqlite3://rifa.db\"}\n"
+         "plugins:\n"
+         "  search_path: ["
+      << RIFA_PLUGIN_DIR
+      << "]\n"
+         "  instances:\n"
+         "    mock: {library: lottery_mock, kind: lottery}\n"
+         "    sandbox: {library: payment_sandbox, kind: payment, config: {webhook_secret: s3cret-s3cret}}\n"
+         "    log: {library: notifier_log, kind: notifier}\n"
+         "bindings:\n"
+         "  defaults: {lottery: mock, payment: sandbox, notifiers: [log]}\n"
+         "tax:\n"
+         "  uvt:\n"
+         "    2020: 35607\n";
   auto r = host({"check-config", file.string()});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   const auto bogota_now = std::chrono::system_clock::now() - std::chrono::hours(5);  // UTC-5, no DST

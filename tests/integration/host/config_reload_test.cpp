@@ -33,7 +33,7 @@ struct ConfigText {
   std::string mock_config = "{seed: reload}";
   std::string extra_instances;  // YAML lines under plugins.instances
   std::string bindings = "  defaults: {lottery: mock, payment: sandbox, notifiers: []}\n";
-  std::string tail;             // appended as is (a broken line, another section)
+  std::string tail;  // appended as is (a broken line, another section)
 };
 
 class ConfigReloadTest : public ::testing::Test {
@@ -52,9 +52,9 @@ class ConfigReloadTest : public ::testing::Test {
     ASSERT_TRUE(port) << host_->stderr_text();
     base_ = "http://127.0.0.1:" + *port;
     ::setenv("RIFA_ADMIN_PASSWORD", kPassword, 1);
-    auto made = run_host(RIFA_HOST_BINARY, {"--config", config_.string(), "users", "create-admin", "--email",
-                                            kAdminEmail, "--nombre", "Admin"},
-                         dir_);
+    auto made = run_host(
+        RIFA_HOST_BINARY,
+        {"--config", config_.string(), "users", "create-admin", "--email", kAdminEmail, "--nombre", "Admin"}, dir_);
     ::unsetenv("RIFA_ADMIN_PASSWORD");
     ASSERT_EQ(made.exit_code, 0) << made.err;
     admin_ = login(kAdminEmail);
@@ -145,8 +145,8 @@ class ConfigReloadTest : public ::testing::Test {
                        {"Idempotency-Key: " + std::to_string(++keys_) + "-" + rifa});
     EXPECT_EQ(r.status, 201) << r.body;
     if (r.status != 201) return "";
-    return text("SELECT provider FROM transacciones WHERE id = '" + json::parse(r.body)["transaccion_id"].get<std::string>() +
-                "'");
+    return text("SELECT provider FROM transacciones WHERE id = '" +
+                json::parse(r.body)["transaccion_id"].get<std::string>() + "'");
   }
 
   std::string text(const std::string& sql_text) {
@@ -162,9 +162,7 @@ class ConfigReloadTest : public ::testing::Test {
     return n;
   }
 
-  ApiReply reload_over_http() {
-    return http_call("POST", base_ + "/api/v1/admin/config/reload", "", admin_);
-  }
+  ApiReply reload_over_http() { return http_call("POST", base_ + "/api/v1/admin/config/reload", "", admin_); }
 
   // SIGHUP, then the n-th "config reload" line of the log (applied or refused).
   std::string sighup_and_wait(int nth) {
@@ -290,7 +288,8 @@ TEST_F(ConfigReloadTest, PurchasesRunningThroughReloadsAreNeitherLostNorSoldTwic
     buyers.emplace_back([&, t] {
       while (!stop.load()) {
         auto r = http_call("POST", base_ + "/api/v1/rifas/" + rifa + "/tickets", R"({"quantity":1})",
-                           tokens[t % tokens.size()], {"Idempotency-Key: t" + std::to_string(t) + "-" + std::to_string(++keys_)});
+                           tokens[t % tokens.size()],
+                           {"Idempotency-Key: t" + std::to_string(t) + "-" + std::to_string(++keys_)});
         if (r.status == 201) {
           ++created;
         } else {

@@ -108,7 +108,8 @@ TEST_F(HostProcessTest, ServesHealthAndMetricsThenStopsCleanlyOnSigterm) {
     EXPECT_EQ(p["status"], "up");
     kinds[p["id"]] = p["kind"];
   }
-  EXPECT_EQ(kinds, (std::map<std::string, std::string>{{"log", "notifier"}, {"mock", "lottery"}, {"sandbox", "payment"}}));
+  EXPECT_EQ(kinds,
+            (std::map<std::string, std::string>{{"log", "notifier"}, {"mock", "lottery"}, {"sandbox", "payment"}}));
   EXPECT_NE(health.headers.find("X-Request-Id: "), std::string::npos) << health.headers;
   EXPECT_NE(health.headers.find("X-Content-Type-Options: nosniff"), std::string::npos);
   // The job queue as the operator sees it: this host's workers, nothing due, nothing dead.
@@ -220,16 +221,16 @@ TEST_F(HostProcessTest, APluginThatWillNotLoadStopsStartupNamingFileAndReason) {
   const std::string ghost = "    ghost:\n      library: lottery_ghost\n      kind: lottery\n";
   auto r = run_host(RIFA_HOST_BINARY, {"--config", write_config(ghost).string(), "serve"}, dir_);
   EXPECT_EQ(r.exit_code, 3) << r.err;
-  const std::string expected = std::string("plugin 'ghost': plugin library ") + RIFA_PLUGIN_DIR +
-                               "/liblottery_ghost.so: file not found";
+  const std::string expected =
+      std::string("plugin 'ghost': plugin library ") + RIFA_PLUGIN_DIR + "/liblottery_ghost.so: file not found";
   EXPECT_NE(r.err.find(expected), std::string::npos) << r.err;
 }
 
 TEST_F(HostProcessTest, AnUnreachableDatabaseStopsStartup) {
-  auto r = run_host(RIFA_HOST_BINARY,
-                    {"--config", write_config("", "postgresql://nobody@127.0.0.1:1/nothing?connect_timeout=2").string(),
-                     "serve"},
-                    dir_);
+  auto r = run_host(
+      RIFA_HOST_BINARY,
+      {"--config", write_config("", "postgresql://nobody@127.0.0.1:1/nothing?connect_timeout=2").string(), "serve"},
+      dir_);
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find("database"), std::string::npos) << r.err;
 }

@@ -36,8 +36,10 @@ std::string draw_date() { return settlement::bogota_date(std::chrono::system_clo
 // One prize for the number whose digits match the draw's last ones (as many as the rifa's numbers have).
 json reglas_for(int total) {
   const int digits = static_cast<int>(std::to_string(std::max(total - 1, 1)).size());
-  return {{"tiers", {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", digits}}},
-                      {"share_bp", 10000}}}},
+  return {{"tiers",
+           {{{"name", "mayor"},
+             {"match", {{"field", "numero"}, {"digits", "last"}, {"count", digits}}},
+             {"share_bp", 10000}}}},
           {"unsold", "house"}};
 }
 
@@ -71,8 +73,7 @@ class SseClient {
     req += "\r\n";
     [[maybe_unused]] auto n = ::send(fd_, req.data(), req.size(), MSG_NOSIGNAL);
     const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (buf_.find("\r\n\r\n") == std::string::npos && fill(deadline)) {
-    }
+    while (buf_.find("\r\n\r\n") == std::string::npos && fill(deadline)) {}
     const auto end = buf_.find("\r\n\r\n");
     if (end == std::string::npos) return;
     head_ = buf_.substr(0, end);
@@ -133,7 +134,8 @@ class SseClient {
 
  private:
   bool fill(std::chrono::steady_clock::time_point deadline) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0 || fd_ < 0) return false;
     pollfd p{fd_, POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
@@ -204,9 +206,8 @@ class LiveFeedTest : public SalesApiTest {
           .count();
     };
     const json config = {{"seed", "live"}, {"scripted", {{draw_date(), {"ok"}}}}};
-    auto added = plugins_->add({"mock", std::filesystem::path(RIFA_PLUGIN_DIR) / "liblottery_mock.so", RIFA_KIND_LOTTERY,
-                                config},
-                               services);
+    auto added = plugins_->add(
+        {"mock", std::filesystem::path(RIFA_PLUGIN_DIR) / "liblottery_mock.so", RIFA_KIND_LOTTERY, config}, services);
     ASSERT_TRUE(added.ok()) << added.error().message;
     options.bindings.defaults.lottery = "mock";
     options.live.stream.max_queued_frames = max_queued_frames_;
@@ -232,7 +233,8 @@ class LiveFeedTest : public SalesApiTest {
   }
 
   int settle_jobs() {
-    storage::SqlJobQueue queue(test_db_->db(), [] { return std::chrono::system_clock::now() + std::chrono::hours(72); });
+    storage::SqlJobQueue queue(test_db_->db(),
+                               [] { return std::chrono::system_clock::now() + std::chrono::hours(72); });
     jobs::JobRunner runner(queue, jobs::RunnerOptions{"live-test", 1},
                            std::make_shared<spdlog::logger>("jobs", std::make_shared<spdlog::sinks::null_sink_mt>()));
     settlement::register_settlement_jobs(runner, wiring_->settlement());
@@ -505,8 +507,8 @@ TEST_F(LiveFeedSlowTest, ASubscriberThatStopsReadingIsCutOffAndOthersKeepUp) {
   // 40 changes of 50,000 numbers each (too many to list: each is a fresh snapshot of 50,000
   // ranges, ~600 kB): far more than the slow socket and its kernel buffers hold.
   for (int round = 0; round < 40; ++round) {
-    exec("UPDATE tickets SET estado = '" + std::string(round % 2 ? "disponible" : "vendido") +
-         "' WHERE rifa_id = '" + id + "' AND numero % 2 = 0");
+    exec("UPDATE tickets SET estado = '" + std::string(round % 2 ? "disponible" : "vendido") + "' WHERE rifa_id = '" +
+         id + "' AND numero % 2 = 0");
     auto e = reader.until([&](const SseEvent& ev) {
       grid.apply(ev.data);
       return ev.data.value("vendidos", -1) == (round % 2 ? 0 : 50000);
@@ -619,10 +621,10 @@ TEST_F(LiveFeedTest, WebSocketSubscribersFollowSalesCloseDrawAndWinnersToTheServ
   for (int b = 0; b < 4; ++b) {
     threads.emplace_back([&, b] {
       for (int k = 0; k < 5; ++k) {
-        auto r = http_call("POST", url("/api/v1/rifas/" + id + "/tickets"),
-                           json{{"quantity", 5}, {"idempotency_key", "k-" + std::to_string(b) + "-" + std::to_string(k)}}
-                               .dump(),
-                           buyers[b].token);
+        auto r = http_call(
+            "POST", url("/api/v1/rifas/" + id + "/tickets"),
+            json{{"quantity", 5}, {"idempotency_key", "k-" + std::to_string(b) + "-" + std::to_string(k)}}.dump(),
+            buyers[b].token);
         if (r.status == 201) ++bought;
       }
     });

@@ -33,9 +33,9 @@ rifa::Result<std::unique_ptr<pr::PluginInstance>> create(const std::string& plug
   if (!library) return library.error();
   pr::HostServices services;
   services.logger = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
-  return pr::PluginInstance::create(*library, {"test", fs::path(RIFA_PLUGIN_DIR) / ("liblottery_" + plugin + ".so"),
-                                               RIFA_KIND_LOTTERY, config},
-                                    services);
+  return pr::PluginInstance::create(
+      *library, {"test", fs::path(RIFA_PLUGIN_DIR) / ("liblottery_" + plugin + ".so"), RIFA_KIND_LOTTERY, config},
+      services);
 }
 
 std::unique_ptr<pr::PluginInstance> must_create(const std::string& plugin, const json& config = json::object()) {
@@ -55,10 +55,12 @@ TEST(LotteryPlugins, BalotoReadsTheRawOfficialListing) {
   auto baloto = must_create("baloto");
   auto got = baloto->parse_page("2025-12-31", url, body);
   ASSERT_EQ(got.status, RIFA_OK) << got.error;
-  EXPECT_EQ(json::parse(got.result),
-            (json{{"date", "2025-12-31"}, {"draw_number", "2599"}, {"numbers", {"22", "24", "27", "37", "40"}},
-                  {"extra", {{"superbalota", "08"}}}, {"source_url", url},
-                  {"raw_sha256", rifa::lottery::sha256_hex(body)}}));
+  EXPECT_EQ(json::parse(got.result), (json{{"date", "2025-12-31"},
+                                           {"draw_number", "2599"},
+                                           {"numbers", {"22", "24", "27", "37", "40"}},
+                                           {"extra", {{"superbalota", "08"}}},
+                                           {"source_url", url},
+                                           {"raw_sha256", rifa::lottery::sha256_hex(body)}}));
 
   auto revancha = must_create("baloto", {{"juego", "revancha"}});
   got = revancha->parse_page("2025-12-31", url, body);

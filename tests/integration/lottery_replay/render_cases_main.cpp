@@ -102,12 +102,8 @@ class CaseWriter {
       list.push_back(std::move(item));
     }
     std::ofstream(dir / "exchanges.json") << json{{"version", 1}, {"exchanges", list}}.dump(2) << "\n";
-    const json doc = {{"library", "lottery_" + plugin},
-                      {"config", config},
-                      {"date", date},
-                      {"now", kNow},
-                      {"description", description},
-                      {"expected", expected}};
+    const json doc = {{"library", "lottery_" + plugin}, {"config", config},    {"date", date}, {"now", kNow},
+                      {"description", description},     {"expected", expected}};
     std::ofstream(dir / "case.json") << doc.dump(2) << "\n";
     ++count_;
   }
@@ -264,12 +260,11 @@ void write_baloto(CaseWriter& out) {
   out.write("baloto", "not-published-placeholder-balls", json::object(), "2025-06-07",
             "the listing shows the night's row with XX balls and the draw page answers 404",
             failing("not_published", "balls not drawn yet"),
-            {page(page1, pending),
-             page(draw_url(saturday_june), "<html><body><h1>404</h1></body></html>\n", 404)});
+            {page(page1, pending), page(draw_url(saturday_june), "<html><body><h1>404</h1></body></html>\n", 404)});
 
   out.write("baloto", "not-published-newer-than-listing", only_listing, "2025-06-09",
-            "asked for a Monday the listing does not reach yet", failing("not_published", "newest draw on the page is 2025-06-07"),
-            {page(page1, listing)});
+            "asked for a Monday the listing does not reach yet",
+            failing("not_published", "newest draw on the page is 2025-06-07"), {page(page1, listing)});
 
   const std::string changed = replace_all(listing, "id=\"results-table\"", "id=\"tabla-resultados\"");
   out.write("baloto", "layout-changed-listing", only_listing, "2025-06-02",
@@ -287,14 +282,14 @@ void write_baloto(CaseWriter& out) {
   misdated.date = *lt::parse_iso_date("2025-06-04");
   const std::string misdated_page = ltt::render_baloto_draw_page(misdated);
   out.write("baloto", "wrong-date-draw-page", only_draw_page, "2025-06-02",
-            "the page for sorteo 2508 prints 4 de Junio de 2025", failing("validation", "result is dated 2025-06-04, not 2025-06-02"),
+            "the page for sorteo 2508 prints 4 de Junio de 2025",
+            failing("validation", "result is dated 2025-06-04, not 2025-06-02"),
             {page(draw_url(monday), misdated_page)});
 
   out.write("baloto", "network-error", json::object(), "2025-06-02", "every source refuses the connection",
             failing("transport", "baloto"),
             {failure("GET", page1, "", "unavailable"), failure("GET", draw_url(monday), "", "unavailable")});
-  out.write("baloto", "timeout", json::object(), "2025-06-02", "every source times out",
-            failing("timeout", "baloto"),
+  out.write("baloto", "timeout", json::object(), "2025-06-02", "every source times out", failing("timeout", "baloto"),
             {failure("GET", page1, "", "timeout"), failure("GET", draw_url(monday), "", "timeout")});
 
   out.write("baloto", "future-date-no-request", json::object(), "2099-01-03",
@@ -303,7 +298,8 @@ void write_baloto(CaseWriter& out) {
 
   out.write("baloto", "two-that-agree", {{"policy", "two_that_agree"}}, "2025-06-02",
             "policy two_that_agree: listing and draw page read the same draw (the first source's answer is kept)",
-            ok_result(baloto_result(monday, page1, listing)), {page(page1, listing), page(draw_url(monday), monday_page)});
+            ok_result(baloto_result(monday, page1, listing)),
+            {page(page1, listing), page(draw_url(monday), monday_page)});
 
   auto tampered = monday;
   tampered.superbalota = monday.superbalota == "01" ? "02" : "01";
@@ -341,10 +337,13 @@ void write_bogota(CaseWriter& out) {
   for (const auto& draw : ltt::load_bogota_draws()) {
     const auto iso = lt::format_iso(draw.date);
     if (draw.sorteo == 2668) moved = ltt::BilletePage{2668, draw.date, draw.numero, draw.serie, draw.secos};
-    if (iso == "2025-10-30") recent = ltt::BilletePage{pinned_sorteo(rules, draw.date), draw.date, draw.numero, draw.serie, {}};
-    if (iso == "2025-10-23") previous = ltt::BilletePage{pinned_sorteo(rules, draw.date), draw.date, draw.numero, draw.serie, {}};
+    if (iso == "2025-10-30")
+      recent = ltt::BilletePage{pinned_sorteo(rules, draw.date), draw.date, draw.numero, draw.serie, {}};
+    if (iso == "2025-10-23")
+      previous = ltt::BilletePage{pinned_sorteo(rules, draw.date), draw.date, draw.numero, draw.serie, {}};
   }
-  if (!moved || !recent || !previous) throw std::runtime_error("Bogotá draws 2668, 2025-10-30, 2025-10-23 not in the datasets");
+  if (!moved || !recent || !previous)
+    throw std::runtime_error("Bogotá draws 2668, 2025-10-30, 2025-10-23 not in the datasets");
 
   const std::string moved_page = ltt::render_bogota_page(*moved);
   out.write("bogota", "2022-12-10-moved-saturday-secos", json::object(), "2022-12-10",
@@ -373,17 +372,18 @@ void write_bogota(CaseWriter& out) {
             "asked for 2025-10-23 while the page shows 2025-10-30", failing("validation", "2025-10-30"),
             {page(url, recent_page)});
 
-  out.write("bogota", "layout-changed", json::object(), "2025-10-30",
-            "tbody.mayor renamed: a parse error naming it", failing("parse", "no tbody.mayor row in page"),
+  out.write("bogota", "layout-changed", json::object(), "2025-10-30", "tbody.mayor renamed: a parse error naming it",
+            failing("parse", "no tbody.mayor row in page"),
             {page(url, replace_all(recent_page, "class=\"mayor\"", "class=\"premio-mayor\""))});
 
   // Adversarial (issue 11): the Quindío, drawn the same Thursday night, in the result block under
   // Bogotá's title and header; the block's logo names the Quindío.
   for (const auto& quindio : ltt::load_premio_mayor_draws("Quindío")) {
     if (quindio.date != recent->date) continue;
-    const std::string foreign = replace_all(
-        ltt::render_bogota_page({recent->sorteo, recent->date, quindio.numero, quindio.serie, {}}),
-        "logo-loteria-de-bogota.png\" alt=\"Lotería de Bogotá\"", "logo-loteria-del-quindio.png\" alt=\"Lotería del Quindío\"");
+    const std::string foreign =
+        replace_all(ltt::render_bogota_page({recent->sorteo, recent->date, quindio.numero, quindio.serie, {}}),
+                    "logo-loteria-de-bogota.png\" alt=\"Lotería de Bogotá\"",
+                    "logo-loteria-del-quindio.png\" alt=\"Lotería del Quindío\"");
     out.write("bogota", "adversarial-foreign-block", json::object(), "2025-10-30",
               "the Quindío's result (" + quindio.numero + " serie " + quindio.serie +
                   ", same night) in the result block under Bogotá's header: refused, never the Quindío's number",
@@ -409,19 +409,21 @@ void write_bogota(CaseWriter& out) {
             failing("not_published", "not published before 22:30"), {});
 
   json sources = json::array();
-  for (const auto& [kind, where] : std::vector<std::pair<std::string, std::string>>{{"loteriadebogota", url},
-                                                                                    {"loteriadebogota", mirror}}) {
+  for (const auto& [kind, where] :
+       std::vector<std::pair<std::string, std::string>>{{"loteriadebogota", url}, {"loteriadebogota", mirror}}) {
     sources.push_back({{"kind", kind}, {"url", where}});
   }
   out.write("bogota", "two-mirrors-agree", {{"policy", "two_that_agree"}, {"sources", sources}}, "2025-10-30",
             "policy two_that_agree over the official site and its institucional mirror",
             ok_result(billete_result(*recent, url, recent_page)), {page(url, recent_page), page(mirror, recent_page)});
 
-  const std::string cloudflare = "<!DOCTYPE html><html><head><title>Just a moment...</title></head>"
-                                 "<body>Checking your browser</body></html>\n";
+  const std::string cloudflare =
+      "<!DOCTYPE html><html><head><title>Just a moment...</title></head>"
+      "<body>Checking your browser</body></html>\n";
   out.write("bogota", "blocked-403-falls-back-to-mirror", {{"sources", sources}}, "2025-10-30",
             "the official site answers 403 to bots; the mirror answers",
-            ok_result(billete_result(*recent, mirror, recent_page)), {page(url, cloudflare, 403), page(mirror, recent_page)});
+            ok_result(billete_result(*recent, mirror, recent_page)),
+            {page(url, cloudflare, 403), page(mirror, recent_page)});
 }
 
 void write_valle(CaseWriter& out) {
@@ -440,7 +442,8 @@ void write_valle(CaseWriter& out) {
     const int weeks = static_cast<int>((lt::to_days(anchor_date) - lt::to_days(draw.date)).count() / 7);
     const int sorteo = 4826 - weeks;
     const auto range = rules.schedule.expected_sorteo(draw.date);
-    if (!range || !range->contains(sorteo)) throw std::runtime_error("Valle sorteo count is off for " + lt::format_iso(draw.date));
+    if (!range || !range->contains(sorteo))
+      throw std::runtime_error("Valle sorteo count is off for " + lt::format_iso(draw.date));
     draws.push_back({sorteo, draw.date, draw.numero, draw.serie, {}});
   }
   std::sort(draws.begin(), draws.end(), [](const auto& a, const auto& b) { return a.sorteo > b.sorteo; });
@@ -480,7 +483,8 @@ void write_valle(CaseWriter& out) {
             {page(home_url, ltt::render_valle_home(pending))});
 
   out.write("valle", "layout-changed-json", only_json, date, "the entries lost their 'mayor' object",
-            failing("parse", "mayor"), {post_json(json_url, tabla_form, replace_all(tabla, "\"mayor\"", "\"ganador\""))});
+            failing("parse", "mayor"),
+            {post_json(json_url, tabla_form, replace_all(tabla, "\"mayor\"", "\"ganador\""))});
 
   out.write("valle", "layout-changed-home", only_home, "2026-09-02", "the home page lost its PREMIO MAYOR label",
             failing("parse", "PREMIO MAYOR"), {page(home_url, replace_all(home, "PREMIO MAYOR", "GRAN PREMIO"))});
@@ -492,16 +496,19 @@ void write_valle(CaseWriter& out) {
   // Adversarial (issue 11): Manizales, drawn the same Wednesday night, in the result block under
   // Valle's title, nav and footer; the block's logo names Manizales.
   for (const auto& manizales : ltt::load_premio_mayor_draws("Manizales")) {
-    const auto valle = std::find_if(draws.begin(), draws.end(), [&](const auto& d) { return d.date == manizales.date; });
+    const auto valle =
+        std::find_if(draws.begin(), draws.end(), [&](const auto& d) { return d.date == manizales.date; });
     if (valle == draws.end() || lt::format_iso(manizales.date) != "2025-10-29") continue;
-    const std::string foreign = replace_all(
-        ltt::render_valle_home({valle->sorteo, valle->date, manizales.numero, manizales.serie, {}}),
-        "logo-loteria-del-valle.png\" alt=\"Lotería del Valle\"", "logo-loteria-de-manizales.png\" alt=\"Lotería de Manizales\"");
+    const std::string foreign =
+        replace_all(ltt::render_valle_home({valle->sorteo, valle->date, manizales.numero, manizales.serie, {}}),
+                    "logo-loteria-del-valle.png\" alt=\"Lotería del Valle\"",
+                    "logo-loteria-de-manizales.png\" alt=\"Lotería de Manizales\"");
     out.write("valle", "adversarial-foreign-block-home", only_home, "2025-10-29",
               "Manizales' result (" + manizales.numero + " serie " + manizales.serie +
                   ", same night) in the result block under Valle's header: refused, never Manizales' number",
-              failing("parse", "no PREMIO MAYOR block names Lotería del Valle (found a PREMIO MAYOR block naming "
-                               "Lotería de Manizales)"),
+              failing("parse",
+                      "no PREMIO MAYOR block names Lotería del Valle (found a PREMIO MAYOR block naming "
+                      "Lotería de Manizales)"),
               {page(home_url, foreign)});
   }
 

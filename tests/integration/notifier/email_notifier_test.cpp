@@ -33,8 +33,7 @@ class EmailNotifierTest : public ::testing::Test {
     plugin_runtime::HostServices services;
     services.logger = std::make_shared<spdlog::logger>("plugin", std::make_shared<spdlog::sinks::null_sink_mt>());
     services.now_unix_ms = [] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
+      return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();
     };
     auto added =
@@ -62,13 +61,14 @@ class EmailNotifierTest : public ::testing::Test {
   }
 
   static json receipt(const std::string& id) {
-    return {{"event_id", id},
-            {"type", "receipt"},
-            {"occurred_at", "2026-12-07T23:00:00.000Z"},  // 18:00 in Bogota, Monday 7 December
-            {"rifa_id", "7d1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f"},
-            {"rifa_nombre", "Moto <Pulsar> de Año Nuevo"},
-            {"data", {{"transaccion_id", "tx-0042"}, {"numeros", {7, 42}}, {"total_cents", 2500000}, {"user_id", "u-1"}}},
-            {"recipient", {{"usuario_id", "u-1"}, {"email", "jose@example.co"}, {"nombre", "José Núñez"}}}};
+    return {
+        {"event_id", id},
+        {"type", "receipt"},
+        {"occurred_at", "2026-12-07T23:00:00.000Z"},  // 18:00 in Bogota, Monday 7 December
+        {"rifa_id", "7d1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f"},
+        {"rifa_nombre", "Moto <Pulsar> de Año Nuevo"},
+        {"data", {{"transaccion_id", "tx-0042"}, {"numeros", {7, 42}}, {"total_cents", 2500000}, {"user_id", "u-1"}}},
+        {"recipient", {{"usuario_id", "u-1"}, {"email", "jose@example.co"}, {"nombre", "José Núñez"}}}};
   }
 
   static json winner(const std::string& id) {
@@ -77,8 +77,13 @@ class EmailNotifierTest : public ::testing::Test {
             {"occurred_at", "2026-12-08T03:30:00.000Z"},  // 22:30 on Monday 7 December in Bogota
             {"rifa_id", "7d1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f"},
             {"data",
-             {{"ganador_id", "g-1"}, {"numero", 42}, {"tier", 0}, {"tier_name", "Premio mayor"},
-              {"monto_ganado", 1250000}, {"in_kind", false}, {"usuario_id", "u-1"}}},
+             {{"ganador_id", "g-1"},
+              {"numero", 42},
+              {"tier", 0},
+              {"tier_name", "Premio mayor"},
+              {"monto_ganado", 1250000},
+              {"in_kind", false},
+              {"usuario_id", "u-1"}}},
             {"recipient", {{"usuario_id", "u-1"}, {"email", "jose@example.co"}, {"nombre", "José Núñez"}}}};
   }
 
@@ -172,8 +177,12 @@ TEST_F(EmailNotifierTest, TheWinnerMailSaysTheWithholdingOnThePrize) {
   cash["data"]["monto_neto"] = 240000000;
   ASSERT_TRUE(email->deliver(cash.dump()).ok());
   json moto = winner("evt-winner-moto");
-  moto["data"].update({{"in_kind", true}, {"descripcion", "Moto AKT 125"}, {"monto_ganado", 0},
-                       {"monto_bruto", 650000000}, {"retencion", 130000000}, {"monto_neto", 520000000}});
+  moto["data"].update({{"in_kind", true},
+                       {"descripcion", "Moto AKT 125"},
+                       {"monto_ganado", 0},
+                       {"monto_bruto", 650000000},
+                       {"retencion", 130000000},
+                       {"monto_neto", 520000000}});
   ASSERT_TRUE(email->deliver(moto.dump()).ok());
   json small = winner("evt-winner-small");
   small["data"].update({{"monto_bruto", 1250000}, {"retencion", 0}, {"monto_neto", 1250000}});

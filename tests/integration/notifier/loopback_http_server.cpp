@@ -97,7 +97,8 @@ void LoopbackHttpServer::serve() {
           const size_t end = data.find("\r\n", pos);
           const std::string line = data.substr(pos, end - pos);
           const size_t colon = line.find(':');
-          if (colon != std::string::npos) request.headers[lower(trim(line.substr(0, colon)))] = trim(line.substr(colon + 1));
+          if (colon != std::string::npos)
+            request.headers[lower(trim(line.substr(0, colon)))] = trim(line.substr(colon + 1));
           pos = end + 2;
         }
         if (auto it = request.headers.find("content-length"); it != request.headers.end()) {
@@ -119,8 +120,9 @@ void LoopbackHttpServer::serve() {
         statuses_.push_back(status);
       }
       const std::string body = status < 300 ? "ok" : "no";
-      const std::string reply = "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Length: " +
-                                std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+      const std::string reply = "HTTP/1.1 " + std::to_string(status) +
+                                " X\r\nContent-Length: " + std::to_string(body.size()) +
+                                "\r\nConnection: close\r\n\r\n" + body;
       ::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
     }
     ::close(fd);

@@ -55,16 +55,17 @@ uint16_t SmtpSinkProcess::free_port() {
 }
 
 bool SmtpSinkProcess::make_certificate(const fs::path& dir) {
-  const std::string command = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
-                              "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
-                              (dir / "key.pem").string() + " -out " + (dir / "cert.pem").string() + " > /dev/null 2>&1";
+  const std::string command =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
+      "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
+      (dir / "key.pem").string() + " -out " + (dir / "cert.pem").string() + " > /dev/null 2>&1";
   return std::system(command.c_str()) == 0;
 }
 
 SmtpSinkProcess::SmtpSinkProcess(const fs::path& out_dir, const SmtpSinkOptions& options) : out_dir_(out_dir) {
   fs::create_directories(out_dir_);
-  std::vector<std::string> args = {kPython, RIFA_SMTP_SINK_SCRIPT, "--out", out_dir_.string(), "--port",
-                                   std::to_string(options.port)};
+  std::vector<std::string> args = {kPython,  RIFA_SMTP_SINK_SCRIPT,       "--out", out_dir_.string(),
+                                   "--port", std::to_string(options.port)};
   if (!options.cert.empty()) {
     args.insert(args.end(), {"--cert", options.cert.string(), "--key", options.key.string()});
     if (options.implicit_tls) args.push_back("--implicit-tls");
@@ -117,8 +118,8 @@ std::vector<nlohmann::json> SmtpSinkProcess::mails() const {
     fs::path envelope_file = file;
     envelope_file.replace_extension(".json");
     std::ifstream envelope(envelope_file);
-    nlohmann::json mail = nlohmann::json::parse(run(std::string(kPython) + " " + RIFA_PARSE_EML_SCRIPT + " " + file.string()),
-                                                nullptr, false);
+    nlohmann::json mail = nlohmann::json::parse(
+        run(std::string(kPython) + " " + RIFA_PARSE_EML_SCRIPT + " " + file.string()), nullptr, false);
     out.push_back({{"envelope", nlohmann::json::parse(envelope, nullptr, false)}, {"mail", mail}});
   }
   return out;

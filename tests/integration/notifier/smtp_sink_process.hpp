@@ -14,11 +14,11 @@
 namespace rifa::testing {
 
 struct SmtpSinkOptions {
-  uint16_t port = 0;             // 0: any free port
-  std::filesystem::path cert;    // with key: STARTTLS offered and required
+  uint16_t port = 0;           // 0: any free port
+  std::filesystem::path cert;  // with key: STARTTLS offered and required
   std::filesystem::path key;
-  bool implicit_tls = false;     // with cert: TLS from the first byte (smtps://)
-  std::string auth;              // "user:pass": AUTH required
+  bool implicit_tls = false;  // with cert: TLS from the first byte (smtps://)
+  std::string auth;           // "user:pass": AUTH required
 };
 
 class SmtpSinkProcess {

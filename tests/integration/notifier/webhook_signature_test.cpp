@@ -59,8 +59,8 @@ class WebhookSignatureTest : public ::testing::Test {
     options.egress_allow = {"127.0.0.1"};
     options.retries = 0;
     services.transport = std::make_shared<plugin_runtime::CurlTransport>(options);
-    auto added = registry_.add({id, fs::path(RIFA_PLUGIN_DIR) / "libnotifier_webhook.so", RIFA_KIND_NOTIFIER, config},
-                               services);
+    auto added =
+        registry_.add({id, fs::path(RIFA_PLUGIN_DIR) / "libnotifier_webhook.so", RIFA_KIND_NOTIFIER, config}, services);
     EXPECT_TRUE(added.ok()) << added.error().message;
     return registry_.find(id).get();
   }
@@ -78,7 +78,8 @@ class WebhookSignatureTest : public ::testing::Test {
   json verify(const json& cases) {
     const fs::path file = dir_.path() / "cases.json";
     std::ofstream(file) << cases.dump();
-    const std::string command = "node " + std::string(RIFA_VERIFY_SCRIPT) + " " + npm_dir().string() + " " + file.string();
+    const std::string command =
+        "node " + std::string(RIFA_VERIFY_SCRIPT) + " " + npm_dir().string() + " " + file.string();
     std::string out;
     FILE* pipe = ::popen(command.c_str(), "r");
     if (!pipe) return json();
@@ -160,8 +161,8 @@ TEST_F(WebhookSignatureTest, TheOfficialLibraryVerifiesEveryRotatedSecretAndRefu
 TEST_F(WebhookSignatureTest, AMessageSignedTenMinutesAgoIsRefusedAsTooOld) {
   LoopbackHttpServer server;
   // The host's clock, which the plugin signs with, is ten minutes behind the receiver's.
-  auto* hook = load("late", {{"endpoints", {{{"url", server.url("/app")}, {"secrets", {kSecretOld}}}}}},
-                    -10 * 60 * 1000);
+  auto* hook =
+      load("late", {{"endpoints", {{{"url", server.url("/app")}, {"secrets", {kSecretOld}}}}}}, -10 * 60 * 1000);
   ASSERT_NE(hook, nullptr);
   ASSERT_TRUE(hook->deliver(event("evt-late", "rifa_closed").dump()).ok());
   ASSERT_EQ(server.requests().size(), 1u);

@@ -54,9 +54,7 @@ TEST_F(CrashTest, KilledAfterTheProviderPaidBeforeAnythingWasRecorded) {
   crash_at_then_recover("payout.after_provider");
 }
 
-TEST_F(CrashTest, KilledInsideThePayoutTransactionBeforeItCommitted) {
-  crash_at_then_recover("payout.before_commit");
-}
+TEST_F(CrashTest, KilledInsideThePayoutTransactionBeforeItCommitted) { crash_at_then_recover("payout.before_commit"); }
 
 // SIGKILL at moments spread over the run (closing, settling, paying, notifying), restarting each
 // time, then a host that is left to finish.

@@ -36,8 +36,7 @@ class EmailDeliveryTest : public PayoutTest {
     plugin_runtime::HostServices services;
     services.logger = std::make_shared<spdlog::logger>("plugin", std::make_shared<spdlog::sinks::null_sink_mt>());
     services.now_unix_ms = [] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
+      return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();
     };
     return services;
@@ -73,14 +72,14 @@ class EmailDeliveryTest : public PayoutTest {
   std::unique_ptr<OtherHost> other_host(uint16_t smtp_port) {
     auto host = std::make_unique<OtherHost>();
     add_email(*host->plugins, smtp_port, false);
-    host->queue = std::make_unique<storage::SqlJobQueue>(db(), [h = host.get()] {
-      return std::chrono::system_clock::now() + std::chrono::seconds(h->offset_s.load());
-    });
+    host->queue = std::make_unique<storage::SqlJobQueue>(
+        db(), [h = host.get()] { return std::chrono::system_clock::now() + std::chrono::seconds(h->offset_s.load()); });
     jobs::RunnerOptions options;
     options.owner = "payout-test-host-b";
     options.workers = 1;
     host->runner = std::make_unique<jobs::JobRunner>(
-        *host->queue, options, std::make_shared<spdlog::logger>("jobs", std::make_shared<spdlog::sinks::null_sink_mt>()));
+        *host->queue, options,
+        std::make_shared<spdlog::logger>("jobs", std::make_shared<spdlog::sinks::null_sink_mt>()));
     app::register_payout_jobs(*host->runner, db(), settings_, *host->plugins);
     return host;
   }
@@ -101,12 +100,18 @@ TEST_F(EmailDeliveryTest, SmtpDownIsRetriedThenDeadAndAfterRecoveryMailedExactly
   add_email(*plugins_, port);
 
   const std::string rifa = add_rifa("activa", "Normal", 10);
-  settings_.bindings.rifas[rifa] = settings::BindingOverride{std::nullopt, std::nullopt, std::vector<std::string>{"email"}};
+  settings_.bindings.rifas[rifa] =
+      settings::BindingOverride{std::nullopt, std::nullopt, std::vector<std::string>{"email"}};
   const std::string ana = add_user("ana");
   settlement::NotificationPublisher publisher(settings::notifier_resolver(settings_.bindings), kMaxAttempts);
-  const settlement::NotificationEvent won{"winner", rifa, "ganador-ana",
-                                          {{"ganador_id", "ganador-ana"}, {"numero", 7}, {"monto_ganado", 5000000},
-                                           {"tier_name", "Premio mayor"}, {"usuario_id", ana}},
+  const settlement::NotificationEvent won{"winner",
+                                          rifa,
+                                          "ganador-ana",
+                                          {{"ganador_id", "ganador-ana"},
+                                           {"numero", 7},
+                                           {"monto_ganado", 5000000},
+                                           {"tier_name", "Premio mayor"},
+                                           {"usuario_id", ana}},
                                           clock_.now()};
   ASSERT_TRUE(publisher.publish(db(), won).ok());
   const std::string key = "'winner:ganador-ana:email'";
@@ -179,8 +184,7 @@ TEST_F(EmailDeliveryTest, TwoHostsOnOneDatabaseMailOneEventOnceAndTheMailNamesTh
     b->offset_s += 3600;
   }
   EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE status = 'succeeded'"), 2 * kEvents) << ran_a << " " << ran_b;
-  EXPECT_EQ(count("SELECT count(*) FROM notification_deliveries WHERE state = 'sent' AND notifier = 'email'"),
-            kEvents);
+  EXPECT_EQ(count("SELECT count(*) FROM notification_deliveries WHERE state = 'sent' AND notifier = 'email'"), kEvents);
 
   const auto mails = smtp.mails();
   ASSERT_EQ(mails.size(), static_cast<size_t>(kEvents));
@@ -204,22 +208,27 @@ TEST_F(EmailDeliveryTest, AClaimLeftByADeadWorkerIsTakenOverAndOneDeliveredIsNev
   const std::string rifa = add_rifa("activa", "Normal", 10);
   const std::string ana = add_user("ana");
   const auto payload = [&](const std::string& event_id) {
-    return json{{"event", "receipt"},      {"event_id", event_id}, {"rifa_id", rifa},
-                {"notifier", "email"},     {"occurred_at", "2026-12-07T15:00:00.000Z"},
+    return json{{"event", "receipt"},
+                {"event_id", event_id},
+                {"rifa_id", rifa},
+                {"notifier", "email"},
+                {"occurred_at", "2026-12-07T15:00:00.000Z"},
                 {"data", {{"transaccion_id", "tx"}, {"user_id", ana}, {"numeros", {3}}, {"total_cents", 500000}}}};
   };
   const std::string crashed = "00000000-0000-4000-8000-00000000000a";
   const std::string done = "00000000-0000-4000-8000-00000000000b";
   // A worker claimed `crashed` and died before mailing (its claim ran out a second ago); another
   // mailed `done` and marked it.
-  const auto past_ms = std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                          std::chrono::system_clock::now().time_since_epoch())
-                                          .count() -
-                                      1000);
-  exec("INSERT INTO notification_deliveries (event_id, notifier, state, owner, claimed_until_ms) VALUES ('" +
-       crashed + "', 'email', 'sending', 'dead-job#1', " + past_ms + ")");
-  exec("INSERT INTO notification_deliveries (event_id, notifier, state, owner, claimed_until_ms, sent_at_ms) "
-       "VALUES ('" + done + "', 'email', 'sent', 'old-job#1', " + past_ms + ", " + past_ms + ")");
+  const auto past_ms = std::to_string(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count() -
+      1000);
+  exec("INSERT INTO notification_deliveries (event_id, notifier, state, owner, claimed_until_ms) VALUES ('" + crashed +
+       "', 'email', 'sending', 'dead-job#1', " + past_ms + ")");
+  exec(
+      "INSERT INTO notification_deliveries (event_id, notifier, state, owner, claimed_until_ms, sent_at_ms) "
+      "VALUES ('" +
+      done + "', 'email', 'sent', 'old-job#1', " + past_ms + ", " + past_ms + ")");
   enqueue_deliver(*queue_, "crashed", payload(crashed));
   enqueue_deliver(*queue_, "done", payload(done));
   drain();

@@ -21,23 +21,29 @@ using nlohmann::json;
 HostCluster::HostCluster(TestDatabase& db, const fs::path& dir) : db_(db), dir_(dir), config_(dir / "rifa.yaml") {
   std::ofstream(config_) << "server: {listen: 127.0.0.1, port: 0}\n"
                             "database:\n"
-                            "  url: \"" << db_.url() << "\"\n"
+                            "  url: \""
+                         << db_.url()
+                         << "\"\n"
                             "  pool_size: 4\n"
                             "secrets: {jwt_secret: crash-test-secret-0123456789abcdef0123}\n"
                             "logging: {level: info, format: text}\n"
                             "jobs: {workers: 2, poll_interval_ms: 50, lease_s: 2, max_attempts: 20, "
                             "scheduler_interval_s: 1}\n"
                             "plugins:\n"
-                            "  search_path: [" << RIFA_PLUGIN_DIR << "]\n"
+                            "  search_path: ["
+                         << RIFA_PLUGIN_DIR
+                         << "]\n"
                             "  instances:\n"
                             "    mock: {library: lottery_mock, kind: lottery, config: {seed: crash-test}}\n"
                             "    sandbox:\n"
                             "      library: payment_sandbox\n"
                             "      kind: payment\n"
                             "      config: {webhook_secret: crash-test-sandbox-secret-0123456789abcdef, state_file: \""
-                         << (dir_ / "sandbox.jsonl").string() << "\"}\n"
+                         << (dir_ / "sandbox.jsonl").string()
+                         << "\"}\n"
                             "    log: {library: notifier_log, kind: notifier, config: {path: \""
-                         << (dir_ / "events.jsonl").string() << "\"}}\n"
+                         << (dir_ / "events.jsonl").string()
+                         << "\"}}\n"
                             "bindings:\n"
                             "  defaults: {lottery: mock, payment: sandbox, notifiers: [log]}\n";
 }
@@ -48,9 +54,11 @@ void HostCluster::load_rifas(int rifas) {
   const std::string categoria = storage::name_based_uuid("crash-categoria");
   const std::string loteria = storage::name_based_uuid("crash-loteria");
   const json reglas = {{"tiers",
-                        {{{"name", "ultimas dos"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}},
+                        {{{"name", "ultimas dos"},
+                          {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}},
                           {"share_bp", 6000}},
-                         {{"name", "primeras dos"}, {"match", {{"field", "numero"}, {"digits", "first"}, {"count", 2}}},
+                         {{"name", "primeras dos"},
+                          {"match", {{"field", "numero"}, {"digits", "first"}, {"count", 2}}},
                           {"share_bp", 3000}}}},
                        {"unsold", "house"}};
   auto loaded = db_.db().transaction([&](soci::session& sql) {
@@ -97,8 +105,8 @@ HostProcess& HostCluster::start(const std::string& crash_at) {
   }
   const fs::path work = dir_ / ("host-" + std::to_string(hosts_.size()));
   fs::create_directories(work);
-  hosts_.push_back(std::make_unique<HostProcess>(RIFA_HOST_BINARY,
-                                                 std::vector<std::string>{"--config", config_.string(), "serve"}, work));
+  hosts_.push_back(std::make_unique<HostProcess>(
+      RIFA_HOST_BINARY, std::vector<std::string>{"--config", config_.string(), "serve"}, work));
   ::unsetenv("RIFA_TEST_CRASH_AT");
   return *hosts_.back();
 }
@@ -137,8 +145,9 @@ bool HostCluster::wait_until_done(std::chrono::seconds timeout) {
   while (std::chrono::steady_clock::now() < deadline) {
     const bool settled = count("SELECT count(*) FROM rifas WHERE estado = 'resuelta'") == rifas_;
     const bool paid = count("SELECT count(*) FROM payouts WHERE estado = 'enviado'") == prizes;
-    const bool idle = count("SELECT count(*) FROM jobs WHERE status IN ('queued', 'running') AND kind IN "
-                            "('rifa.close', 'rifa.settle', 'payout.send', 'notify.deliver')") == 0;
+    const bool idle = count(
+                          "SELECT count(*) FROM jobs WHERE status IN ('queued', 'running') AND kind IN "
+                          "('rifa.close', 'rifa.settle', 'payout.send', 'notify.deliver')") == 0;
     if (settled && paid && idle) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
@@ -187,8 +196,13 @@ std::string HostCluster::load_cancelled_rifa(int paid) {
           soci::use(ticket), soci::use(rifa), soci::use(n), soci::use(user), soci::use(tx);
       state << json({{"kind", "payment"},
                      {"record",
-                      {{"ref", ref}, {"idempotency_key", tx}, {"amount_cents", 1000}, {"currency", "COP"},
-                       {"status", "succeeded"}, {"refunded_cents", 0}, {"created_ms", 0}}}})
+                      {{"ref", ref},
+                       {"idempotency_key", tx},
+                       {"amount_cents", 1000},
+                       {"currency", "COP"},
+                       {"status", "succeeded"},
+                       {"refunded_cents", 0},
+                       {"created_ms", 0}}}})
                    .dump()
             << "\n";
     }

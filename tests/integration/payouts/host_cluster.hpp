@@ -33,8 +33,8 @@ class HostCluster {
   // provider that took them would), and its queued rifa.refund job. Returns the rifa id.
   std::string load_cancelled_rifa(int paid);
   HostProcess& start(const std::string& crash_at = "");
-  void kill_all();   // SIGKILL every running host
-  void stop_all();   // SIGTERM and wait
+  void kill_all();  // SIGKILL every running host
+  void stop_all();  // SIGTERM and wait
 
   // Polls until every rifa is settled and every cash prize paid (payouts enviado) and no
   // settlement or payout job is left; false after `timeout`.

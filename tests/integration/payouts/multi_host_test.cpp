@@ -30,7 +30,8 @@ TEST(MultiHostTest, TwoHostsOnOneDatabaseSettleAndPayEachRifaOnce) {
   for (size_t i = 0; i < 2; ++i) {
     const std::string log = cluster.host_log(i);
     size_t paid = 0;
-    for (size_t at = log.find("payout sbx_po_"); at != std::string::npos; at = log.find("payout sbx_po_", at + 1)) ++paid;
+    for (size_t at = log.find("payout sbx_po_"); at != std::string::npos; at = log.find("payout sbx_po_", at + 1))
+      ++paid;
     std::cout << "host " << i << " sent " << paid << " payout(s)\n";
   }
 }
@@ -40,7 +41,8 @@ TEST(MultiHostTest, TwoHostsOnOneDatabaseSettleAndPayEachRifaOnce) {
 TEST(MultiHostTest, WhenOneOfTwoHostsIsKilledTheOtherFinishesItsWorkOnce) {
   auto db = TestDatabase::create_or_skip();
   if (!db) GTEST_SKIP() << skip_reason();
-  if (db->backend() != storage::Backend::kPostgresql) GTEST_SKIP() << "several hosts share one database only on PostgreSQL";
+  if (db->backend() != storage::Backend::kPostgresql)
+    GTEST_SKIP() << "several hosts share one database only on PostgreSQL";
   TempDir dir;
   HostCluster cluster(*db, dir.path());
   cluster.load_rifas(30);

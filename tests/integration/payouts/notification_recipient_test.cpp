@@ -28,7 +28,9 @@ class NotificationRecipientTest : public PayoutTest {
             const std::vector<int>& numeros) {
     std::vector<settlement::NotificationEvent> events;
     for (int numero : numeros) {
-      events.push_back({"ticket_sold", rifa, transaccion + "-" + std::to_string(numero),
+      events.push_back({"ticket_sold",
+                        rifa,
+                        transaccion + "-" + std::to_string(numero),
                         {{"numero", numero}, {"precio", 12500}, {"user_id", user}, {"transaccion_id", transaccion}},
                         clock_.now()});
     }
@@ -36,10 +38,10 @@ class NotificationRecipientTest : public PayoutTest {
     ASSERT_TRUE(queued.ok()) << queued.error().message;
   }
   void winner(const std::string& rifa, const std::string& user, const std::string& ganador) {
-    auto queued = publisher().publish(db(), settlement::NotificationEvent{
-                                                "winner", rifa, ganador,
-                                                {{"ganador_id", ganador}, {"numero", 3}, {"usuario_id", user}},
-                                                clock_.now()});
+    auto queued = publisher().publish(
+        db(),
+        settlement::NotificationEvent{
+            "winner", rifa, ganador, {{"ganador_id", ganador}, {"numero", 3}, {"usuario_id", user}}, clock_.now()});
     ASSERT_TRUE(queued.ok()) << queued.error().message;
   }
   std::vector<json> of_type(const std::string& notifier, const std::string& type) {
@@ -68,8 +70,8 @@ TEST_F(NotificationRecipientTest, EachNotifierGetsTheContactItDeclaredAndNeverMo
   // The queue holds ids only: the address is read when the job runs.
   EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE CAST(payload AS TEXT) LIKE '%example.com%'"), 0);
   // Events about no one (the rifa's own) carry no recipient.
-  ASSERT_TRUE(publisher().publish(db(), settlement::NotificationEvent{"rifa_opened", rifa, rifa, json::object(),
-                                                                      clock_.now()})
+  ASSERT_TRUE(publisher()
+                  .publish(db(), settlement::NotificationEvent{"rifa_opened", rifa, rifa, json::object(), clock_.now()})
                   .ok());
   drain();
   const auto opened = of_type("log_contact", "rifa_opened");
@@ -104,10 +106,14 @@ TEST_F(NotificationRecipientTest, AnOptedOutChannelGetsOnlyReceiptsOfMoneyMoveme
   sold(rifa, beto, "tx-beto", {2});
   winner(rifa, ana, "ganador-ana");
   winner(rifa, beto, "ganador-beto");
-  ASSERT_TRUE(publisher().publish(db(), settlement::NotificationEvent{
-                                            "payout_sent", rifa, "ganador-ana",
-                                            {{"ganador_id", "ganador-ana"}, {"amount_cents", 5000}, {"usuario_id", ana}},
-                                            clock_.now()})
+  ASSERT_TRUE(publisher()
+                  .publish(db(),
+                           settlement::NotificationEvent{
+                               "payout_sent",
+                               rifa,
+                               "ganador-ana",
+                               {{"ganador_id", "ganador-ana"}, {"amount_cents", 5000}, {"usuario_id", ana}},
+                               clock_.now()})
                   .ok());
   drain();
   for (const std::string notifier : {"log_contact", "log_a"}) {

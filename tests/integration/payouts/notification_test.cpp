@@ -51,7 +51,8 @@ TEST_F(NotificationTest, TheEventsOfOneSaleAreQueuedTogetherOncePerNotifier) {
   for (int numero : {1, 2, 3}) {
     sale.push_back({"ticket_sold", rifa, "ticket-" + std::to_string(numero), {{"numero", numero}}, clock_.now()});
   }
-  auto queued = db().transaction([&](soci::session& sql) { return publisher.publish(sql, sale, std::string("Normal")); });
+  auto queued =
+      db().transaction([&](soci::session& sql) { return publisher.publish(sql, sale, std::string("Normal")); });
   ASSERT_TRUE(queued.ok()) << queued.error().message;
   EXPECT_EQ(*queued, 6);  // 3 tickets × (log_a, log_b)
   EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE kind = 'notify.deliver'"), 6);
@@ -102,11 +103,15 @@ TEST_F(NotificationTest, AFailingNotifierIsRetriedThenDeadWhileTheOthersAndPayou
 // key "<event>:<entity>:<notifier>" get the same event_id the publisher would give.
 TEST_F(NotificationTest, ABarePayloadGetsTheSameEventIdAsThePublisherWould) {
   const std::string rifa = add_rifa("activa", "Normal", 10);
-  ASSERT_TRUE(queue_->enqueue({"notify.deliver",
-                               {{"event", "result_published"}, {"rifa_id", rifa}, {"data", {{"ganadores", 1}}},
-                                {"notifier", "log_b"}},
-                               std::nullopt, "result_published:" + rifa + ":log_b", kMaxAttempts})
-                  .ok());
+  ASSERT_TRUE(
+      queue_
+          ->enqueue(
+              {"notify.deliver",
+               {{"event", "result_published"}, {"rifa_id", rifa}, {"data", {{"ganadores", 1}}}, {"notifier", "log_b"}},
+               std::nullopt,
+               "result_published:" + rifa + ":log_b",
+               kMaxAttempts})
+          .ok());
   ASSERT_TRUE(publish("result_published", rifa, rifa, {{"ganadores", 1}}).ok());  // log_a's copy, and log_b's deduped
   drain();
   ASSERT_EQ(notifier_events("log_a").size(), 1u);
@@ -126,8 +131,12 @@ TEST_F(NotificationTest, ARifaBoundToNoNotifiersQueuesNothing) {
 
 TEST_F(NotificationTest, AJobForANotifierThatIsNotLoadedEndsDead) {
   const std::string rifa = add_rifa("activa", "Normal", 10);
-  ASSERT_TRUE(queue_->enqueue({"notify.deliver", {{"event", "rifa_opened"}, {"rifa_id", rifa}, {"notifier", "gone"}},
-                               std::nullopt, std::nullopt, kMaxAttempts})
+  ASSERT_TRUE(queue_
+                  ->enqueue({"notify.deliver",
+                             {{"event", "rifa_opened"}, {"rifa_id", rifa}, {"notifier", "gone"}},
+                             std::nullopt,
+                             std::nullopt,
+                             kMaxAttempts})
                   .ok());
   for (int i = 0; i < kMaxAttempts; ++i) {
     drain();

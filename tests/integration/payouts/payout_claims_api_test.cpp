@@ -38,12 +38,10 @@ class PayoutClaimsApiTest : public SalesApiTest {
       return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();
     };
-    auto added = plugins_->add({"sandbox_pay", std::filesystem::path(RIFA_PLUGIN_DIR) / "libpayment_sandbox.so",
-                                RIFA_KIND_PAYMENT,
-                                json{{"confirm", "immediate"},
-                                     {"webhook_secret", kSandboxSecret},
-                                     {"state_file", state_file()}}},
-                               services);
+    auto added = plugins_->add(
+        {"sandbox_pay", std::filesystem::path(RIFA_PLUGIN_DIR) / "libpayment_sandbox.so", RIFA_KIND_PAYMENT,
+         json{{"confirm", "immediate"}, {"webhook_secret", kSandboxSecret}, {"state_file", state_file()}}},
+        services);
     ASSERT_TRUE(added.ok()) << added.error().message;
     options.bindings.categorias["Premios"].payment = "sandbox_pay";
     options.payout_approval_threshold_cents = kThreshold;
@@ -90,8 +88,10 @@ class PayoutClaimsApiTest : public SalesApiTest {
 
   // The due jobs (payouts and their notifications), run to the end; returns how many ran.
   int run_payouts() {
-    storage::SqlJobQueue queue(test_db_->db(), [] { return std::chrono::system_clock::now() + std::chrono::minutes(1); });
-    jobs::JobRunner runner(queue, jobs::RunnerOptions{"claims-test", 1}, std::make_shared<spdlog::logger>("jobs", sink_));
+    storage::SqlJobQueue queue(test_db_->db(),
+                               [] { return std::chrono::system_clock::now() + std::chrono::minutes(1); });
+    jobs::JobRunner runner(queue, jobs::RunnerOptions{"claims-test", 1},
+                           std::make_shared<spdlog::logger>("jobs", sink_));
     app::register_payout_jobs(runner, test_db_->db(), settings_, *plugins_, app::PayoutJobsShared{});
     return runner.drain();
   }
@@ -120,7 +120,7 @@ class PayoutClaimsApiTest : public SalesApiTest {
   }
 
   static json bank_account() {
-    return {{"tipo", "bancaria"},     {"banco", "bancolombia"},   {"tipo_cuenta", "ahorros"},
+    return {{"tipo", "bancaria"},        {"banco", "bancolombia"}, {"tipo_cuenta", "ahorros"},
             {"numero", "123-456789-01"}, {"documento_tipo", "CC"}, {"documento_numero", kDocument}};
   }
 
@@ -223,8 +223,9 @@ TEST_F(PayoutClaimsApiTest, AnAdminRecordsAPrizePaidByHandOnceAndThePayoutJobThe
 TEST_F(PayoutClaimsApiTest, AManualPaymentIsRefusedWhileAPayoutAttemptHasNoAnswer) {
   // The job counted an attempt before calling the provider (and then nothing was recorded): the
   // provider may have paid, so paying by hand too could pay twice.
-  exec("INSERT INTO payouts (ganador_id, tipo, estado, monto, currency, provider, idempotency_key, intentos) VALUES "
-       "('g-small', 'cash', 'pendiente', 50000, 'COP', 'sandbox_pay', 'g-small', 1)");
+  exec(
+      "INSERT INTO payouts (ganador_id, tipo, estado, monto, currency, provider, idempotency_key, intentos) VALUES "
+      "('g-small', 'cash', 'pendiente', 50000, 'COP', 'sandbox_pay', 'g-small', 1)");
   expect_problem(pay_by_hand("g-small", "TRX-9", admin_.token), 409);
   EXPECT_EQ(text("SELECT estado FROM payouts WHERE ganador_id = 'g-small'"), "pendiente");
   EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'payout.manual'"), 0);
@@ -244,7 +245,8 @@ TEST_F(PayoutClaimsApiTest, AManualPaymentRacingThePayoutJobPaysEachPrizeOnce) {
   });
   std::map<std::string, long> manual;
   go = true;
-  for (const char* g : {"g-small", "g-big", "g-third"}) manual[g] = pay_by_hand(g, std::string("TRX-") + g, admin_.token).status;
+  for (const char* g : {"g-small", "g-big", "g-third"})
+    manual[g] = pay_by_hand(g, std::string("TRX-") + g, admin_.token).status;
   jobs.join();
   run_payouts();
   for (const char* g : {"g-small", "g-big", "g-third"}) {
@@ -265,15 +267,18 @@ TEST_F(PayoutClaimsApiTest, AManualPaymentRacingThePayoutJobPaysEachPrizeOnce) {
 TEST_F(PayoutClaimsApiTest, APrizeOnARefundedOrDisputedTicketIsNeverPaid) {
   ASSERT_EQ(set_account("g-big", bank_account(), winner_.token).status, 200);
   // The purchase was refunded (a dispute moves it the same way): the buyer has the money back.
-  exec("UPDATE transacciones SET status = 'refunded' WHERE id IN (SELECT transaccion_id FROM tickets WHERE rifa_id = '" +
-       rifa_ + "')");
+  exec(
+      "UPDATE transacciones SET status = 'refunded' WHERE id IN (SELECT transaccion_id FROM tickets WHERE rifa_id = '" +
+      rifa_ + "')");
   exec("UPDATE tickets SET estado = 'anulado' WHERE rifa_id = '" + rifa_ + "'");
 
-  expect_problem(approve("g-big", admin_.token), 409, "",
-                 "ganador g-big: its ticket is anulado and its purchase refunded; no prize is paid for a refunded ticket");
+  expect_problem(
+      approve("g-big", admin_.token), 409, "",
+      "ganador g-big: its ticket is anulado and its purchase refunded; no prize is paid for a refunded ticket");
   exec("UPDATE ganadores SET aprobado_por = '" + admin_.id + "' WHERE id = 'g-big'");
-  expect_problem(pay_by_hand("g-big", "TRX-1", admin_.token), 409, "",
-                 "ganador g-big: its ticket is anulado and its purchase refunded; no prize is paid for a refunded ticket");
+  expect_problem(
+      pay_by_hand("g-big", "TRX-1", admin_.token), 409, "",
+      "ganador g-big: its ticket is anulado and its purchase refunded; no prize is paid for a refunded ticket");
   run_payouts();
   for (const char* g : {"g-big", "g-small", "g-third"}) EXPECT_TRUE(sandbox_payouts(g).empty()) << g;
   EXPECT_EQ(count("SELECT count(*) FROM payouts"), 0);
@@ -292,7 +297,9 @@ TEST_F(PayoutClaimsApiTest, TheAccountIsMaskedInEveryReplyAuditRowAndLogLine) {
                           {"documento_tipo", "CC"},
                           {"documento_numero", "******4050"}}));
   auto nequi = set_account("g-third",
-                           json{{"tipo", "nequi"}, {"telefono", "+57 300 123 4567"}, {"documento_tipo", "CC"},
+                           json{{"tipo", "nequi"},
+                                {"telefono", "+57 300 123 4567"},
+                                {"documento_tipo", "CC"},
                                 {"documento_numero", kDocument}},
                            winner_.token);
   ASSERT_EQ(nequi.status, 200) << nequi.body;

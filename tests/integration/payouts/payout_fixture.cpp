@@ -16,7 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-const json kAllEventTypes = {"rifa_opened", "rifa_closed", "ticket_sold", "result_published",
+const json kAllEventTypes = {"rifa_opened", "rifa_closed", "ticket_sold",  "result_published",
                              "winner",      "payout_sent", "payout_failed"};
 
 plugin_runtime::HostServices quiet_services() {
@@ -39,8 +39,8 @@ void PayoutTest::SetUp() {
 
   settings_.jobs.max_attempts = kMaxAttempts;
   settings_.bindings.defaults = {"mock", "sandbox", {"log_a", "log_b"}};
-  settings_.bindings.categorias["Fallida"] = settings::BindingOverride{std::nullopt, std::nullopt,
-                                                                      std::vector<std::string>{"log_fail", "log_a"}};
+  settings_.bindings.categorias["Fallida"] =
+      settings::BindingOverride{std::nullopt, std::nullopt, std::vector<std::string>{"log_fail", "log_a"}};
   load_plugins();
 
   categoria_normal_ = storage::name_based_uuid("payout-test-categoria-normal");
@@ -67,7 +67,7 @@ void PayoutTest::load_plugins() {
     // Listed in the settings too, as the host's config lists them (notifiers' "contact").
     settings::PluginInstanceSettings listed;
     listed.id = id;
-    listed.kind = kind == RIFA_KIND_NOTIFIER ? settings::PluginKind::kNotifier
+    listed.kind = kind == RIFA_KIND_NOTIFIER  ? settings::PluginKind::kNotifier
                   : kind == RIFA_KIND_PAYMENT ? settings::PluginKind::kPayment
                                               : settings::PluginKind::kLottery;
     listed.config = config;
@@ -154,10 +154,12 @@ std::string PayoutTest::add_rifa(const std::string& estado, const std::string& c
   const std::string id = storage::name_based_uuid("payout-test-rifa:" + std::to_string(++sequence_));
   const std::string categoria_id = categoria == "Fallida" ? categoria_fallida_ : categoria_normal_;
   std::string reglas_text = reglas.dump();
-  exec("INSERT INTO rifas (id, nombre, categoria_id, loteria_id, fecha_inicio, fecha_fin, estado, reglas, "
-       "total_boletas) VALUES ('" + id + "', 'Rifa " + std::to_string(sequence_) + "', '" + categoria_id + "', '" +
-       loteria_ + "', '2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z', '" + estado + "', '" + reglas_text +
-       "', " + std::to_string(total) + ")");
+  exec(
+      "INSERT INTO rifas (id, nombre, categoria_id, loteria_id, fecha_inicio, fecha_fin, estado, reglas, "
+      "total_boletas) VALUES ('" +
+      id + "', 'Rifa " + std::to_string(sequence_) + "', '" + categoria_id + "', '" + loteria_ +
+      "', '2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z', '" + estado + "', '" + reglas_text + "', " +
+      std::to_string(total) + ")");
   std::string values;
   for (int n = 0; n < total; ++n) {
     values += std::string(n ? ", " : "") + "('" + ticket_id(id, n) + "', '" + id + "', " + std::to_string(n) + ", " +
@@ -174,20 +176,22 @@ std::string PayoutTest::ticket_id(const std::string& rifa_id, int numero) {
 std::string PayoutTest::sell(const std::string& rifa_id, const std::string& user_id, const std::vector<int>& numeros,
                              const std::string& instance) {
   const std::string tx = storage::name_based_uuid("payout-test-tx:" + std::to_string(++sequence_));
-  const long long amount = count("SELECT CAST(sum(precio) AS BIGINT) FROM tickets WHERE rifa_id = '" + rifa_id +
-                                 "' AND numero IN (" + [&] {
-                                   std::string list;
-                                   for (int n : numeros) list += (list.empty() ? "" : ",") + std::to_string(n);
-                                   return list;
-                                 }() + ")");
+  const long long amount =
+      count("SELECT CAST(sum(precio) AS BIGINT) FROM tickets WHERE rifa_id = '" + rifa_id + "' AND numero IN (" + [&] {
+        std::string list;
+        for (int n : numeros) list += (list.empty() ? "" : ",") + std::to_string(n);
+        return list;
+      }() + ")");
   auto created = plugins_->find(instance)->create_payment(
       json({{"amount_cents", amount}, {"currency", "COP"}, {"idempotency_key", tx}}).dump());
   EXPECT_TRUE(created.ok()) << created.error;
   const json answer = json::parse(created.result);
   const std::string status = answer["status"];
-  exec("INSERT INTO transacciones (id, user_id, rifa_id, amount, provider, provider_ref, status, idempotency_key) "
-       "VALUES ('" + tx + "', '" + user_id + "', '" + rifa_id + "', " + std::to_string(amount) + ", '" + instance +
-       "', '" + answer["provider_ref"].get<std::string>() + "', '" + status + "', '" + tx + "')");
+  exec(
+      "INSERT INTO transacciones (id, user_id, rifa_id, amount, provider, provider_ref, status, idempotency_key) "
+      "VALUES ('" +
+      tx + "', '" + user_id + "', '" + rifa_id + "', " + std::to_string(amount) + ", '" + instance + "', '" +
+      answer["provider_ref"].get<std::string>() + "', '" + status + "', '" + tx + "')");
   for (int n : numeros) {
     if (status == "succeeded") {
       exec("UPDATE tickets SET estado = 'vendido', usuario_id = '" + user_id + "', transaccion_id = '" + tx +

@@ -18,13 +18,14 @@ class PayoutServiceTest : public PayoutTest {
  protected:
   // A PayoutService like the job's, for calling pay() directly.
   settlement::PayoutService service() {
-    if (!payments_) payments_ = std::make_unique<plugin_runtime::PluginPaymentGateway>(plugins_.get(), settings_.bindings);
+    if (!payments_)
+      payments_ = std::make_unique<plugin_runtime::PluginPaymentGateway>(plugins_.get(), settings_.bindings);
     if (!rows_) rows_ = std::make_unique<storage::SqlPayoutRepository>(db(), publisher_);
     return settlement::PayoutService(*rows_, *payments_, clock_);
   }
   void enqueue_payout(const std::string& ganador_id) {
-    auto id = queue_->enqueue({jobs::kPayoutSend, {{"ganador_id", ganador_id}}, std::nullopt,
-                               "payout:" + ganador_id, kMaxAttempts});
+    auto id = queue_->enqueue(
+        {jobs::kPayoutSend, {{"ganador_id", ganador_id}}, std::nullopt, "payout:" + ganador_id, kMaxAttempts});
     ASSERT_TRUE(id.ok()) << id.error().message;
   }
   std::string job_status(const std::string& dedupe_key) {
@@ -33,7 +34,7 @@ class PayoutServiceTest : public PayoutTest {
 
   engine::SystemClock clock_;
   std::unique_ptr<plugin_runtime::PluginPaymentGateway> payments_;  // made once the plugins are loaded
-  std::unique_ptr<storage::SqlPayoutRepository> rows_;               // made once the database is open
+  std::unique_ptr<storage::SqlPayoutRepository> rows_;              // made once the database is open
   // Resolved when it publishes: settings_ is loaded in SetUp, after this member is made.
   settlement::NotificationPublisher publisher_{
       [this](std::string_view rifa_id, std::string_view categoria) {
@@ -150,13 +151,16 @@ TEST_F(PayoutServiceTest, AFailedWriteAfterTheProviderPaidIsRecordedOnRetryWitho
   sell(rifa, ana, {5});
   const std::string g = add_ganador(ticket_id(rifa, 5), 0, 6100);
   if (test_db_->backend() == storage::Backend::kPostgresql) {
-    exec("CREATE FUNCTION refuse_payment_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION "
-         "'simulated failure after the provider answered'; END $$");
-    exec("CREATE TRIGGER refuse_payment_write BEFORE UPDATE OF referencia_pago ON ganadores FOR EACH ROW EXECUTE "
-         "FUNCTION refuse_payment_write()");
+    exec(
+        "CREATE FUNCTION refuse_payment_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION "
+        "'simulated failure after the provider answered'; END $$");
+    exec(
+        "CREATE TRIGGER refuse_payment_write BEFORE UPDATE OF referencia_pago ON ganadores FOR EACH ROW EXECUTE "
+        "FUNCTION refuse_payment_write()");
   } else {
-    exec("CREATE TRIGGER refuse_payment_write BEFORE UPDATE OF referencia_pago ON ganadores BEGIN SELECT "
-         "RAISE(ABORT, 'simulated failure after the provider answered'); END");
+    exec(
+        "CREATE TRIGGER refuse_payment_write BEFORE UPDATE OF referencia_pago ON ganadores BEGIN SELECT "
+        "RAISE(ABORT, 'simulated failure after the provider answered'); END");
   }
 
   auto failed = service().pay(g);

@@ -13,20 +13,25 @@ class PrizeDeliveryApiTest : public ApiTest {
     ApiTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     rifa_ = create_rifa()["id"];
-    const json reglas = {
-        {"tiers",
-         {{{"name", "moto"},
-           {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}},
-           {"prize", {{"type", "in_kind"}, {"description", "Una moto"}, {"value_cents", 900000}}}},
-          {{"name", "efectivo"}, {"match", {{"field", "serie"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 5000}}}}};
+    const json reglas = {{"tiers",
+                          {{{"name", "moto"},
+                            {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}},
+                            {"prize", {{"type", "in_kind"}, {"description", "Una moto"}, {"value_cents", 900000}}}},
+                           {{"name", "efectivo"},
+                            {"match", {{"field", "serie"}, {"digits", "last"}, {"count", 2}}},
+                            {"share_bp", 5000}}}}};
     exec("UPDATE rifas SET estado = 'resuelta', reglas = '" + reglas.dump() + "' WHERE id = '" + rifa_ + "'");
     buyer_ = register_jugador("ganador@example.com");
     exec("UPDATE tickets SET estado = 'ganador', usuario_id = '" + buyer_.id + "' WHERE rifa_id = '" + rifa_ +
          "' AND numero = 7");
-    exec("INSERT INTO ganadores (id, ticket_id, tier, monto_ganado) SELECT 'g-in-kind', id, 0, 0 FROM tickets "
-         "WHERE rifa_id = '" + rifa_ + "' AND numero = 7");
-    exec("INSERT INTO ganadores (id, ticket_id, tier, monto_ganado) SELECT 'g-cash', id, 1, 12000 FROM tickets "
-         "WHERE rifa_id = '" + rifa_ + "' AND numero = 7");
+    exec(
+        "INSERT INTO ganadores (id, ticket_id, tier, monto_ganado) SELECT 'g-in-kind', id, 0, 0 FROM tickets "
+        "WHERE rifa_id = '" +
+        rifa_ + "' AND numero = 7");
+    exec(
+        "INSERT INTO ganadores (id, ticket_id, tier, monto_ganado) SELECT 'g-cash', id, 1, 12000 FROM tickets "
+        "WHERE rifa_id = '" +
+        rifa_ + "' AND numero = 7");
   }
 
   std::string rifa_;

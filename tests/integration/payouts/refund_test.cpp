@@ -81,7 +81,8 @@ TEST_F(RefundTest, CancellingRefundsEveryPaidTicketOnceAndAnnulsThem) {
   // The notifiers hear that the rifa closed as cancelada.
   bool told = false;
   for (const auto& e : notifier_events("log_a")) {
-    told = told || (e["type"] == "rifa_closed" && e["data"]["estado"] == "cancelada" && e["data"]["refunded_cents"] == 7500);
+    told = told ||
+           (e["type"] == "rifa_closed" && e["data"]["estado"] == "cancelada" && e["data"]["refunded_cents"] == 7500);
   }
   EXPECT_TRUE(told);
   // Each buyer hears of their own refund: one refund event per transaccion, naming the buyer and
@@ -125,15 +126,20 @@ TEST_F(RefundTest, APendingPaymentWaitsAndIsRefundedOnceTheProviderConfirmsIt) {
   EXPECT_EQ(text("SELECT status FROM transacciones WHERE id = '" + pending + "'"), "pending");
   EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE transaccion_id = '" + pending + "' AND estado = 'reservado'"), 2);
   EXPECT_EQ(text("SELECT status FROM jobs WHERE dedupe_key = 'refund:" + rifa + "'"), "queued");
-  EXPECT_NE(text("SELECT last_error FROM jobs WHERE dedupe_key = 'refund:" + rifa + "'").find("1 payment(s) still pending"),
-            std::string::npos);
+  EXPECT_NE(
+      text("SELECT last_error FROM jobs WHERE dedupe_key = 'refund:" + rifa + "'").find("1 payment(s) still pending"),
+      std::string::npos);
 
   // The provider confirms the payment (a signed webhook, as the buyer's bank would cause).
   const std::string ref = text("SELECT provider_ref FROM transacciones WHERE id = '" + pending + "'");
-  const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
-                            std::chrono::system_clock::now().time_since_epoch()).count();
-  const std::string body = json({{"event_id", "evt_1"}, {"type", "payment.succeeded"}, {"provider_ref", ref},
-                                 {"amount_cents", 6000}, {"currency", "COP"}, {"created", now_s}})
+  const int64_t now_s =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const std::string body = json({{"event_id", "evt_1"},
+                                 {"type", "payment.succeeded"},
+                                 {"provider_ref", ref},
+                                 {"amount_cents", 6000},
+                                 {"currency", "COP"},
+                                 {"created", now_s}})
                                .dump();
   auto verified = plugins_->find("sandbox_manual")
                       ->verify_webhook("POST", sandbox_signature_header(kSandboxSecret, now_s, body), body);

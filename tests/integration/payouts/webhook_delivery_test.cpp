@@ -26,16 +26,17 @@ class WebhookDeliveryTest : public PayoutTest {
     plugin_runtime::HostServices services;
     services.logger = std::make_shared<spdlog::logger>("plugin", std::make_shared<spdlog::sinks::null_sink_mt>());
     services.now_unix_ms = [] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
+      return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();
     };
     plugin_runtime::CurlTransportOptions options;
     options.egress_allow = {"127.0.0.1"};
     options.retries = 0;
     services.transport = std::make_shared<plugin_runtime::CurlTransport>(options);
-    auto added = plugins_->add({"hook", std::filesystem::path(RIFA_PLUGIN_DIR) / "libnotifier_webhook.so",
-                                RIFA_KIND_NOTIFIER, {{"endpoints", endpoints}}},
+    auto added = plugins_->add({"hook",
+                                std::filesystem::path(RIFA_PLUGIN_DIR) / "libnotifier_webhook.so",
+                                RIFA_KIND_NOTIFIER,
+                                {{"endpoints", endpoints}}},
                                services);
     EXPECT_TRUE(added.ok()) << added.error().message;
     const std::string rifa = add_rifa("activa", "Normal", 10);
@@ -59,15 +60,17 @@ class WebhookDeliveryTest : public PayoutTest {
 TEST_F(WebhookDeliveryTest, AFailingEndpointIsRetriedWithBackoffAndTheOthersAreNotPostedTwice) {
   LoopbackHttpServer flaky([](size_t n) { return n < 2 ? 503 : 200; });  // down twice, then up
   LoopbackHttpServer steady;
-  const std::string rifa = rifa_with_hook(json::array({{{"id", "flaky"}, {"url", flaky.url()}, {"secrets", {kSecret}}},
-                                                       {{"id", "steady"}, {"url", steady.url()}, {"secrets", {kSecret}}}}));
+  const std::string rifa =
+      rifa_with_hook(json::array({{{"id", "flaky"}, {"url", flaky.url()}, {"secrets", {kSecret}}},
+                                  {{"id", "steady"}, {"url", steady.url()}, {"secrets", {kSecret}}}}));
   publish_winner(rifa, "ganador-1");
 
   drain();
   EXPECT_EQ(job_status("ganador-1"), "queued");  // failed once: back in the queue, after a backoff
   EXPECT_EQ(count("SELECT attempts FROM jobs WHERE dedupe_key = 'winner:ganador-1:hook'"), 1);
-  EXPECT_NE(text("SELECT last_error FROM jobs WHERE dedupe_key = 'winner:ganador-1:hook'").find("flaky answered HTTP 503"),
-            std::string::npos);
+  EXPECT_NE(
+      text("SELECT last_error FROM jobs WHERE dedupe_key = 'winner:ganador-1:hook'").find("flaky answered HTTP 503"),
+      std::string::npos);
   for (int attempt = 2; attempt <= 3; ++attempt) {
     advance(std::chrono::hours(2));
     drain();
@@ -78,7 +81,8 @@ TEST_F(WebhookDeliveryTest, AFailingEndpointIsRetriedWithBackoffAndTheOthersAreN
   // The steady endpoint took it on the first attempt and was not posted to again.
   ASSERT_EQ(steady.requests().size(), 1u);
   // One event, one webhook-id on every attempt, so a receiver drops repeats.
-  for (const auto& r : flaky.requests()) EXPECT_EQ(r.headers.at("webhook-id"), steady.requests()[0].headers.at("webhook-id"));
+  for (const auto& r : flaky.requests())
+    EXPECT_EQ(r.headers.at("webhook-id"), steady.requests()[0].headers.at("webhook-id"));
   EXPECT_EQ(json::parse(flaky.accepted()[0].body)["data"]["ganador_id"], "ganador-1");
 }
 

@@ -35,7 +35,8 @@ class KitLottery final : public rifa::sdk::LotteryPlugin {
       const auto day = static_cast<rifa::sdk::Weekday>(d);
       if (config.find(std::string("\"") + rifa::sdk::english_name(day) + "\"") != std::string::npos) days_.insert(d);
     }
-    if (days_.empty()) days_ = {static_cast<int>(rifa::sdk::Weekday::kMonday), static_cast<int>(rifa::sdk::Weekday::kWednesday)};
+    if (days_.empty())
+      days_ = {static_cast<int>(rifa::sdk::Weekday::kMonday), static_cast<int>(rifa::sdk::Weekday::kWednesday)};
   }
 
   DrawAnswer fetch_draw(const std::string& date_iso) override {
@@ -68,9 +69,11 @@ class KitLottery final : public rifa::sdk::LotteryPlugin {
 
   std::string schedule() override {
     std::string days;
-    for (int d : days_) days += (days.empty() ? "\"" : ", \"") + std::string(rifa::sdk::english_name(static_cast<rifa::sdk::Weekday>(d))) + "\"";
-    return "{\"timezone\": \"America/Bogota\", \"days\": [" + days + "], \"time\": \"22:30\", \"publish_delay_minutes\": " +
-           std::to_string(kPublishDelayMinutes) + "}";
+    for (int d : days_)
+      days += (days.empty() ? "\"" : ", \"") +
+              std::string(rifa::sdk::english_name(static_cast<rifa::sdk::Weekday>(d))) + "\"";
+    return "{\"timezone\": \"America/Bogota\", \"days\": [" + days +
+           "], \"time\": \"22:30\", \"publish_delay_minutes\": " + std::to_string(kPublishDelayMinutes) + "}";
   }
 
  private:

@@ -56,8 +56,8 @@ Checked check(const fs::path& library, const fs::path& fixtures, std::optional<s
 class TempDir {
  public:
   TempDir() {
-    path_ = fs::temp_directory_path() / ("notifier_kit_test_" + std::to_string(::getpid()) + "_" +
-                                         std::to_string(counter_++));
+    path_ = fs::temp_directory_path() /
+            ("notifier_kit_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++));
     fs::remove_all(path_);
     fs::create_directories(path_);
   }
@@ -178,30 +178,35 @@ TEST(NotifierKit, AnEmailCaseExpectingARecipientTheMailDidNotHaveFails) {
 
 // Cases for the kit notifiers (they post the event as given): a 500, then a 200.
 fs::path kit_cases(const TempDir& dir) {
-  const json event = {{"event_id", "evt-kit-1"}, {"type", "winner"}, {"occurred_at", "2026-01-23T13:58:12.000Z"},
-                      {"rifa_id", "r-1"}, {"data", json::object()}};
+  const json event = {{"event_id", "evt-kit-1"},
+                      {"type", "winner"},
+                      {"occurred_at", "2026-01-23T13:58:12.000Z"},
+                      {"rifa_id", "r-1"},
+                      {"data", json::object()}};
   for (const std::string library : {"notifier_kit_ok", "notifier_kit_lax"}) {
     const fs::path folder = dir.path() / library / "server-error-then-ok";
-    write_json(folder / "case.json",
-               {{"version", 1},
-                {"library", library},
-                {"config", {{"url", "https://receiver.example/events"}}},
-                {"now", "2026-01-23T14:00:00.000Z"},
-                {"steps",
-                 {{{"event", event},
-                   {"expected",
-                    {{"outcome", "retry"},
-                     {"because", "the receiver answered 500"},
-                     {"http", {{{"url", "https://receiver.example/events"}, {"headers", {{"webhook-id", "evt-kit-1"}}}}}}}}},
-                  {{"event", event},
-                   {"expected", {{"outcome", "delivered"}, {"http", {{{"url", "https://receiver.example/events"}}}}}}}}}});
-    write_json(folder / "exchanges.json",
-               {{"version", 1},
-                {"exchanges",
-                 {{{"request", {{"method", "POST"}, {"url", "https://receiver.example/events"}, {"body", event.dump()}}},
-                   {"response", {{"status", 500}, {"headers", ""}}}},
-                  {{"request", {{"method", "POST"}, {"url", "https://receiver.example/events"}, {"body", event.dump()}}},
-                   {"response", {{"status", 200}, {"headers", ""}}}}}}});
+    write_json(
+        folder / "case.json",
+        {{"version", 1},
+         {"library", library},
+         {"config", {{"url", "https://receiver.example/events"}}},
+         {"now", "2026-01-23T14:00:00.000Z"},
+         {"steps",
+          {{{"event", event},
+            {"expected",
+             {{"outcome", "retry"},
+              {"because", "the receiver answered 500"},
+              {"http", {{{"url", "https://receiver.example/events"}, {"headers", {{"webhook-id", "evt-kit-1"}}}}}}}}},
+           {{"event", event},
+            {"expected", {{"outcome", "delivered"}, {"http", {{{"url", "https://receiver.example/events"}}}}}}}}}});
+    write_json(
+        folder / "exchanges.json",
+        {{"version", 1},
+         {"exchanges",
+          {{{"request", {{"method", "POST"}, {"url", "https://receiver.example/events"}, {"body", event.dump()}}},
+            {"response", {{"status", 500}, {"headers", ""}}}},
+           {{"request", {{"method", "POST"}, {"url", "https://receiver.example/events"}, {"body", event.dump()}}},
+            {"response", {{"status", 200}, {"headers", ""}}}}}}});
   }
   return dir.path();
 }

@@ -55,7 +55,8 @@ Checked check(const fs::path& library, std::optional<int64_t> now, std::optional
 class TempDir {
  public:
   TempDir() {
-    path_ = fs::temp_directory_path() / ("plugin_kit_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++));
+    path_ = fs::temp_directory_path() /
+            ("plugin_kit_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++));
     fs::remove_all(path_);
     fs::create_directories(path_);
   }
@@ -87,7 +88,8 @@ TEST(PluginKit, ProbeDatesComeFromTheSchedule) {
   const auto checked = check(kWellBehaved, kThursdayNoon);
   // Two days back from Thursday 2026-01-22 is Tuesday the 20th; the latest Monday/Wednesday before
   // it, outside a holiday week (Reyes Magos moved to Monday 12 January), is Monday the 19th.
-  EXPECT_NE(checked.output.find("fetch_draw(2026-01-19) with the source timing out"), std::string::npos) << checked.output;
+  EXPECT_NE(checked.output.find("fetch_draw(2026-01-19) with the source timing out"), std::string::npos)
+      << checked.output;
   EXPECT_NE(checked.output.find("fetch_draw(2026-01-20) on a day without a draw"), std::string::npos) << checked.output;
 }
 
@@ -205,8 +207,9 @@ TEST(RecordedCases, CaseNamesLibrary) {
 
 TEST(RecordedCases, NowMustBeAnInstant) {
   TempDir dir;
-  write_file(dir.path() / "a" / "case.json",
-             json{{"library", "x"}, {"date", "2026-01-22"}, {"now", "yesterday"}, {"expected", {{"status", "ok"}}}}.dump());
+  write_file(
+      dir.path() / "a" / "case.json",
+      json{{"library", "x"}, {"date", "2026-01-22"}, {"now", "yesterday"}, {"expected", {{"status", "ok"}}}}.dump());
   auto cases = find_lottery_cases(dir.path());
   ASSERT_FALSE(cases);
   EXPECT_NE(cases.error().message.find("now"), std::string::npos) << cases.error().message;

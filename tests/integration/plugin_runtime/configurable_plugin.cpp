@@ -28,8 +28,8 @@ struct Instance {
   std::string prefix;
 };
 
-rifa_status create(const rifa_host_api* api, rifa_host* host, const char*, const char* config_json,
-                   rifa_call* call, void** out) {
+rifa_status create(const rifa_host_api* api, rifa_host* host, const char*, const char* config_json, rifa_call* call,
+                   void** out) {
 #ifdef FORGE_INIT_FAILS
   const std::string msg = "prefix must not be 'forbidden'";
   api->call_set_error(call, msg.data(), msg.size());
@@ -69,9 +69,7 @@ rifa_status deliver(void* instance, const char* event_json, rifa_call* call) {
 }
 
 rifa_status fetch_draw(void*, const char*, rifa_call*) { return RIFA_NOT_PUBLISHED; }
-rifa_status parse_page(void*, const char*, const char*, const char*, size_t, rifa_call*) {
-  return RIFA_NOT_PUBLISHED;
-}
+rifa_status parse_page(void*, const char*, const char*, const char*, size_t, rifa_call*) { return RIFA_NOT_PUBLISHED; }
 
 const rifa_notifier_vtable kNotifier = {sizeof(rifa_notifier_vtable), deliver};
 // No schedule and no draw calendar: the host falls back to asking daily.

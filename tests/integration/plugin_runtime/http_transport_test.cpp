@@ -56,9 +56,7 @@ class HttpTransportTest : public ::testing::Test {
     server_->stop();
     fs::remove_all(dir_);
   }
-  static std::string unique() {
-    return std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
-  }
+  static std::string unique() { return std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()); }
   CurlTransportOptions options(std::vector<std::string> allow = {"127.0.0.1"}) {
     CurlTransportOptions o;
     o.egress_allow = std::move(allow);
@@ -161,8 +159,8 @@ TEST_F(HttpTransportTest, RecordsThenReplaysWithoutTheNetwork) {
   auto other_body = replay.perform({"POST", base_ + "/echo", {}, R"({"sorteo":2831})", 0});
   ASSERT_FALSE(other_body.ok());
   EXPECT_EQ(other_body.error().code, ErrorCode::kNotRecorded);
-  EXPECT_EQ(other_body.error().message, "replay: no recorded exchange for POST " + base_ + "/echo in " +
-                                            (dir_ / "exchanges.json").string());
+  EXPECT_EQ(other_body.error().message,
+            "replay: no recorded exchange for POST " + base_ + "/echo in " + (dir_ / "exchanges.json").string());
 }
 
 TEST_F(HttpTransportTest, BrokenCassetteNamesTheFileAndTheEntry) {
@@ -171,9 +169,8 @@ TEST_F(HttpTransportTest, BrokenCassetteNamesTheFileAndTheEntry) {
       << R"({"version":1,"exchanges":[{"request":{"url":"https://x/"},"response":{"status":200,"body_file":"gone.html"}}]})";
   auto cassette = Cassette::load(dir_);
   ASSERT_FALSE(cassette.ok());
-  EXPECT_EQ(cassette.error().message, "cassette " + (dir_ / "exchanges.json").string() +
-                                          ": exchanges[0]: body file " + (dir_ / "gone.html").string() +
-                                          ": cannot open");
+  EXPECT_EQ(cassette.error().message, "cassette " + (dir_ / "exchanges.json").string() + ": exchanges[0]: body file " +
+                                          (dir_ / "gone.html").string() + ": cannot open");
 }
 
 }  // namespace

@@ -55,7 +55,9 @@ TEST(PluginLoader, NotASharedLibrary) {
 TEST(PluginLoader, ElfButNotLoadable) {
   // An ELF header followed by garbage: passes the magic check, fails in the dynamic loader.
   const fs::path path = fs::temp_directory_path() / "rifa_truncated_elf.so";
-  std::ofstream(path, std::ios::binary) << "\x7f" "ELF" << std::string(64, '\x01');
+  std::ofstream(path, std::ios::binary) << "\x7f"
+                                           "ELF"
+                                        << std::string(64, '\x01');
   const std::string error = load_error(path);
   EXPECT_EQ(error.rfind("plugin library " + path.string() + ": cannot be loaded as a shared library: ", 0), 0u)
       << error;
@@ -105,14 +107,13 @@ TEST(PluginRegistry, DuplicateInstanceId) {
   ASSERT_TRUE(registry.add(spec("log", "forge_ok", RIFA_KIND_NOTIFIER), HostServices{}).ok());
   auto again = registry.add(spec("log", "forge_ok", RIFA_KIND_NOTIFIER), HostServices{});
   ASSERT_FALSE(again.ok());
-  EXPECT_EQ(again.error().message,
-            "plugin 'log' (" + forged("forge_ok").string() + "): duplicate instance id 'log'");
+  EXPECT_EQ(again.error().message, "plugin 'log' (" + forged("forge_ok").string() + "): duplicate instance id 'log'");
 }
 
 TEST(PluginRegistry, ConfigRejectedBySchemaPassesEveryReasonThrough) {
   PluginRegistry registry;
-  auto added = registry.add(spec("log", "forge_ok", RIFA_KIND_NOTIFIER, {{"prefx", "x"}, {"level", 9}}),
-                            HostServices{});
+  auto added =
+      registry.add(spec("log", "forge_ok", RIFA_KIND_NOTIFIER, {{"prefx", "x"}, {"level", 9}}), HostServices{});
   ASSERT_FALSE(added.ok());
   EXPECT_EQ(added.error().code, ErrorCode::kConfigInvalid);
   EXPECT_EQ(added.error().message,
@@ -156,10 +157,11 @@ Result<HostServices> no_services(const PluginSpec&) { return HostServices{}; }
 
 TEST(PluginRegistry, ReconcileAddsChangesAndRemovesInOneStep) {
   PluginRegistry registry;
-  ASSERT_TRUE(registry.load_all({spec("keep", "forge_ok", RIFA_KIND_NOTIFIER, {{"prefix", "k"}}),
-                                 spec("edit", "forge_ok", RIFA_KIND_NOTIFIER, {{"prefix", "old"}}),
-                                 spec("gone", "forge_ok", RIFA_KIND_NOTIFIER)},
-                                no_services)
+  ASSERT_TRUE(registry
+                  .load_all({spec("keep", "forge_ok", RIFA_KIND_NOTIFIER, {{"prefix", "k"}}),
+                             spec("edit", "forge_ok", RIFA_KIND_NOTIFIER, {{"prefix", "old"}}),
+                             spec("gone", "forge_ok", RIFA_KIND_NOTIFIER)},
+                            no_services)
                   .empty());
   const auto kept_before = registry.find("keep");
   const auto edited_before = registry.find("edit");
@@ -185,10 +187,10 @@ TEST(PluginRegistry, AFailedReconcileChangesNothingAndSaysEveryReason) {
   ASSERT_TRUE(registry.add(spec("a", "forge_ok", RIFA_KIND_NOTIFIER, {{"prefix", "a"}}), HostServices{}).ok());
   const auto before = registry.find("a");
   std::vector<Error> errors;
-  auto changes = registry.reconcile({spec("a", "forge_ok", RIFA_KIND_NOTIFIER, {{"prefix", "changed"}}),
-                                     spec("b", "forge_init_fails", RIFA_KIND_NOTIFIER),
-                                     spec("c", "forge_ok", RIFA_KIND_NOTIFIER, {{"level", 99}})},
-                                    no_services, &errors);
+  auto changes = registry.reconcile(
+      {spec("a", "forge_ok", RIFA_KIND_NOTIFIER, {{"prefix", "changed"}}),
+       spec("b", "forge_init_fails", RIFA_KIND_NOTIFIER), spec("c", "forge_ok", RIFA_KIND_NOTIFIER, {{"level", 99}})},
+      no_services, &errors);
   ASSERT_FALSE(changes.ok());
   ASSERT_EQ(errors.size(), 2u);
   EXPECT_NE(errors[0].message.find("plugin 'b'"), std::string::npos) << errors[0].message;
@@ -207,7 +209,8 @@ TEST(PluginRegistry, ACallInFlightKeepsItsInstanceThroughAReloadThatRemovesIt) {
   ASSERT_TRUE(registry.reconcile({}, no_services, &errors).ok());
   EXPECT_EQ(registry.find("n"), nullptr);
   // The removed instance (and its library) still answers the call that was under way.
-  EXPECT_EQ(in_flight->deliver(R"({"type":"winner"})").result, R"({"config":{"prefix":"p"},"event":{"type":"winner"}})");
+  EXPECT_EQ(in_flight->deliver(R"({"type":"winner"})").result,
+            R"({"config":{"prefix":"p"},"event":{"type":"winner"}})");
   std::weak_ptr<PluginInstance> watch = in_flight;
   in_flight.reset();
   EXPECT_TRUE(watch.expired()) << "the removed instance outlived its last call";
@@ -230,8 +233,9 @@ TEST(PluginRegistry, LookupsDuringReloadsAlwaysFindAnInstance) {
   }
   for (int i = 1; i <= 50; ++i) {
     std::vector<Error> errors;
-    ASSERT_TRUE(registry.reconcile({spec("n", "forge_ok", RIFA_KIND_NOTIFIER, {{"prefix", std::to_string(i)}})},
-                                   no_services, &errors)
+    ASSERT_TRUE(registry
+                    .reconcile({spec("n", "forge_ok", RIFA_KIND_NOTIFIER, {{"prefix", std::to_string(i)}})},
+                               no_services, &errors)
                     .ok());
   }
   stop = true;
@@ -253,8 +257,7 @@ TEST(PluginInstance, CallsWorkAndLogsAreTaggedWithTheInstanceId) {
   ASSERT_TRUE(outcome.ok()) << outcome.error;
   EXPECT_EQ(outcome.result, R"({"config":{"prefix":"p"},"event":{"type":"winner"}})");
   EXPECT_NE(captured.str().find("[plugin:audit-log] delivered"), std::string::npos) << captured.str();
-  EXPECT_NE(metrics.render().find(
-                R"(rifa_plugin_calls_total{instance="audit-log",operation="deliver",status="ok"} 1)"),
+  EXPECT_NE(metrics.render().find(R"(rifa_plugin_calls_total{instance="audit-log",operation="deliver",status="ok"} 1)"),
             std::string::npos)
       << metrics.render();
 }

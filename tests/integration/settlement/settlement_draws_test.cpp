@@ -11,7 +11,8 @@ namespace {
 using nlohmann::json;
 using settlement::SettleStatus;
 
-const json kLastTwo = {{"tiers", {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 10000}}}}};
+const json kLastTwo = {
+    {"tiers", {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 10000}}}}};
 
 TEST_F(SettlementTest, NotPublishedThenGarbageThenTheRightDraw) {
   const std::string id = add_rifa(kLastTwo, 100, "lot-scripted");
@@ -32,7 +33,9 @@ TEST_F(SettlementTest, NotPublishedThenGarbageThenTheRightDraw) {
   EXPECT_EQ(text("SELECT estado FROM rifas WHERE id = '" + id + "'"), "cerrada");
   EXPECT_EQ(count("SELECT count(*) FROM resultados_sorteo"), 0);
   EXPECT_EQ(count("SELECT count(*) FROM ganadores"), 0);
-  EXPECT_EQ(count("SELECT count(*) FROM resultados_rechazados WHERE rifa_id = '" + id + "' AND fecha_sorteo = '2030-02-01'"), 1);
+  EXPECT_EQ(
+      count("SELECT count(*) FROM resultados_rechazados WHERE rifa_id = '" + id + "' AND fecha_sorteo = '2030-02-01'"),
+      1);
   EXPECT_EQ(text("SELECT motivo FROM resultados_rechazados"), "numbers: \"12a45\" is not a digit string");
   EXPECT_NE(text("SELECT respuesta FROM resultados_rechazados").find("12a45"), std::string::npos);
   EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'draw.rejected' AND entity_id = '" + id + "'"), 1);
@@ -79,7 +82,8 @@ TEST_F(SettlementTest, NumbersOutsideTheLotteryRangeAreRejected) {
 
 TEST_F(SettlementTest, ADrawLackingAFieldTheRulesReadIsRejected) {
   // mock2 has no series.
-  const json serie = {{"tiers", {{{"match", {{"field", "serie"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 10000}}}}};
+  const json serie = {
+      {"tiers", {{{"match", {{"field", "serie"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 10000}}}}};
   const std::string id = add_rifa(serie, 100, "lot-mock2");
   sell(id, {40});
   EXPECT_EQ(close_and_settle(id).status, SettleStatus::kRejected);
@@ -102,8 +106,9 @@ TEST_F(SettlementTest, SettlingAgainWritesNothingTwice) {
   sell(id, {40, 47});
   EXPECT_EQ(close_and_settle(id).status, SettleStatus::kSettled);
   const auto rows_written = [this] {
-    return std::vector<long long>{count("SELECT count(*) FROM ganadores"), count("SELECT count(*) FROM resultados_sorteo"),
-                                  count("SELECT count(*) FROM jobs"), count("SELECT count(*) FROM audit_log"),
+    return std::vector<long long>{count("SELECT count(*) FROM ganadores"),
+                                  count("SELECT count(*) FROM resultados_sorteo"), count("SELECT count(*) FROM jobs"),
+                                  count("SELECT count(*) FROM audit_log"),
                                   count("SELECT count(*) FROM tickets WHERE estado = 'ganador'")};
   };
   const auto before = rows_written();
@@ -126,7 +131,8 @@ TEST_F(SettlementTest, ACrashedSettlementLeavesNothingHalfWritten) {
   ASSERT_TRUE(service_->close(operador_, id).ok());
   settlement::SettlementWrite broken;
   broken.rifa_id = id;
-  broken.draw = settlement::StoredDraw{"mock", "2030-02-01", 3685, json{{"numbers", {"4740"}}}, std::nullopt, std::nullopt, ""};
+  broken.draw =
+      settlement::StoredDraw{"mock", "2030-02-01", 3685, json{{"numbers", {"4740"}}}, std::nullopt, std::nullopt, ""};
   broken.ganadores.push_back({"g-1", "no-such-ticket", 0, 100});
   auto applied = repo_->apply(broken);
   EXPECT_FALSE(applied.ok());

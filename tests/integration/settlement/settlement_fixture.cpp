@@ -50,25 +50,27 @@ void SettlementTest::SetUp() {
   bindings.defaults = {"mock", "sandbox", {"log", "sms"}};
   lotteries_ = std::make_unique<plugin_runtime::PluginLotteryGateway>(plugins_);
   repo_ = std::make_unique<storage::SqlSettlementRepository>(db(), clock_);
-  service_ = std::make_unique<settlement::SettlementService>(*repo_, lotteries_.get(), settings::notifier_resolver(bindings), clock_,
-                                                             quiet("settlement"), &metrics_);
+  service_ = std::make_unique<settlement::SettlementService>(
+      *repo_, lotteries_.get(), settings::notifier_resolver(bindings), clock_, quiet("settlement"), &metrics_);
   queue_ = std::make_unique<storage::SqlJobQueue>(db(), [this] { return clock_.now(); });
-  runner_ = std::make_unique<jobs::JobRunner>(*queue_, jobs::RunnerOptions{"test-host", 1, std::chrono::seconds(60),
-                                                                           std::chrono::milliseconds(10)},
-                                              quiet("jobs"), &metrics_);
+  runner_ = std::make_unique<jobs::JobRunner>(
+      *queue_, jobs::RunnerOptions{"test-host", 1, std::chrono::seconds(60), std::chrono::milliseconds(10)},
+      quiet("jobs"), &metrics_);
   settlement::register_settlement_jobs(*runner_, *service_);
   scheduler_ = std::make_unique<settlement::SettlementScheduler>(*repo_, clock_, quiet("scheduler"),
                                                                  settlement::SchedulerOptions{});
 
-  exec("INSERT INTO users (id, nombre, email, hashed_password, rol) VALUES ('player-1', 'Jugadora', "
-       "'jugadora@rifa.test', 'x', 'jugador')");
+  exec(
+      "INSERT INTO users (id, nombre, email, hashed_password, rol) VALUES ('player-1', 'Jugadora', "
+      "'jugadora@rifa.test', 'x', 'jugador')");
   exec("INSERT INTO categoria_rifa (id, nombre, valor_boleta, rake_bp) VALUES ('cat-oro', 'Oro', " +
        std::to_string(kPrecio) + ", " + std::to_string(kRakeBp) + ")");
-  exec("INSERT INTO loterias (id, nombre, frecuencia, meta, plugin_instance) VALUES "
-       "('lot-mock', 'Mock', 'diaria', '{\"cifras\": 4, \"series\": 3}', 'mock'), "
-       "('lot-mock2', 'Mock balota', 'diaria', '{\"cifras\": 2}', 'mock2'), "
-       "('lot-scripted', 'Mock guionizada', 'diaria', '{\"cifras\": 4, \"series\": 3}', 'scripted'), "
-       "('lot-wrongdate', 'Mock fechas', 'diaria', '{\"cifras\": 4, \"series\": 3}', 'wrongdate')");
+  exec(
+      "INSERT INTO loterias (id, nombre, frecuencia, meta, plugin_instance) VALUES "
+      "('lot-mock', 'Mock', 'diaria', '{\"cifras\": 4, \"series\": 3}', 'mock'), "
+      "('lot-mock2', 'Mock balota', 'diaria', '{\"cifras\": 2}', 'mock2'), "
+      "('lot-scripted', 'Mock guionizada', 'diaria', '{\"cifras\": 4, \"series\": 3}', 'scripted'), "
+      "('lot-wrongdate', 'Mock fechas', 'diaria', '{\"cifras\": 4, \"series\": 3}', 'wrongdate')");
   player_id_ = "player-1";
 }
 
@@ -120,8 +122,10 @@ std::string SettlementTest::add_rifa(const nlohmann::json& reglas, int total, co
 
 void SettlementTest::sell(const std::string& rifa_id, const std::vector<int>& numeros) {
   for (int n : numeros) {
-    exec("UPDATE tickets SET estado = 'vendido', usuario_id = '" + player_id_ + "', comprado_en = '2030-01-15T00:00:00.000Z' "
-         "WHERE rifa_id = '" + rifa_id + "' AND numero = " + std::to_string(n));
+    exec("UPDATE tickets SET estado = 'vendido', usuario_id = '" + player_id_ +
+         "', comprado_en = '2030-01-15T00:00:00.000Z' "
+         "WHERE rifa_id = '" +
+         rifa_id + "' AND numero = " + std::to_string(n));
   }
 }
 

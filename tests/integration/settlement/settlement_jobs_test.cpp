@@ -10,11 +10,15 @@ namespace {
 using nlohmann::json;
 using settlement::SettleStatus;
 
-const json kLastTwo = {{"tiers", {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 10000}}}}};
-const json kTwoFirst = {
-    {"tiers",
-     {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 7000}, {"share_bp_if_alone", 9000}},
-      {{"match", {{"field", "numero"}, {"digits", "first"}, {"count", 2}}}, {"share_bp", 3000}, {"share_bp_if_alone", 9000}}}}};
+const json kLastTwo = {
+    {"tiers", {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 10000}}}}};
+const json kTwoFirst = {{"tiers",
+                         {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}},
+                           {"share_bp", 7000},
+                           {"share_bp_if_alone", 9000}},
+                          {{"match", {{"field", "numero"}, {"digits", "first"}, {"count", 2}}},
+                           {"share_bp", 3000},
+                           {"share_bp_if_alone", 9000}}}}};
 
 TEST_F(SettlementTest, FechaFinClosesTheRifaAndTheDrawIsTakenAfterItsPublication) {
   clock_.set(utc("2030-02-01T21:00:00.000Z"));  // 16:00 in Bogota; sales ended at 15:00
@@ -125,8 +129,8 @@ TEST_F(SettlementTest, RecalcularFollowsTheTicketsSoldNow) {
   sell(id, {40, 47, 1, 2});  // fund 3,000,000
   ASSERT_EQ(close_and_settle(id).status, SettleStatus::kSettled);
   EXPECT_EQ(winners(id), std::vector<std::string>({"40:0:2100000", "47:1:900000"}));
-  const std::string ganador_40 = settlement::ganador_id(
-      text("SELECT id FROM tickets WHERE rifa_id = '" + id + "' AND numero = 40"), 0);
+  const std::string ganador_40 =
+      settlement::ganador_id(text("SELECT id FROM tickets WHERE rifa_id = '" + id + "' AND numero = 40"), 0);
 
   // Ticket 47's sale was refunded before any payout: 40 now wins alone.
   exec("UPDATE tickets SET estado = 'anulado' WHERE rifa_id = '" + id + "' AND numero = 47");
@@ -135,7 +139,8 @@ TEST_F(SettlementTest, RecalcularFollowsTheTicketsSoldNow) {
   EXPECT_EQ(winners(id), std::vector<std::string>({"40:0:2025000"}));  // 90 % of a 2,250,000 fund
   // 40 keeps its ganador id and its one payout job; 47's job is withdrawn.
   EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE kind = 'payout.send'"), 1);
-  EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE kind = 'payout.send' AND dedupe_key = 'payout:" + ganador_40 + "'"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE kind = 'payout.send' AND dedupe_key = 'payout:" + ganador_40 + "'"),
+            1);
   EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE rifa_id = '" + id + "' AND estado = 'ganador'"), 1);
   EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'settlement.recalculated'"), 1);
   EXPECT_EQ(text("SELECT estado FROM rifas WHERE id = '" + id + "'"), "resuelta");

@@ -42,7 +42,8 @@ TEST_F(SettlementTest, LastTwoDigitsOfTheNumberWinTheWholeFund) {
             "bbe8d2e29ea36dd462ab06236399bf100bcf743c5e8500d04bfa6929f73f9cb0");
   EXPECT_EQ(text("SELECT plugin_instance FROM resultados_sorteo WHERE rifa_id = '" + id + "'"), "mock");
   // One payout job for the cash prize; each notifier told of the closing, the result and the winner.
-  const std::string ganador = text("SELECT g.id FROM ganadores g JOIN tickets t ON t.id = g.ticket_id WHERE t.rifa_id = '" + id + "'");
+  const std::string ganador =
+      text("SELECT g.id FROM ganadores g JOIN tickets t ON t.id = g.ticket_id WHERE t.rifa_id = '" + id + "'");
   EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE kind = 'payout.send' AND dedupe_key = 'payout:" + ganador + "'"), 1);
   EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE kind = 'payout.send'"), 1);
   for (const std::string event : {"rifa_closed", "result_published"}) {
@@ -53,7 +54,9 @@ TEST_F(SettlementTest, LastTwoDigitsOfTheNumberWinTheWholeFund) {
           << event << " " << notifier;
     }
   }
-  EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE kind = 'notify.deliver' AND dedupe_key LIKE 'winner:" + ganador + ":%'"), 2);
+  EXPECT_EQ(
+      count("SELECT count(*) FROM jobs WHERE kind = 'notify.deliver' AND dedupe_key LIKE 'winner:" + ganador + ":%'"),
+      2);
   for (const std::string action : {"rifa.closed", "draw.taken", "winner"}) {
     EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = '" + action + "'"), 1) << action;
   }
@@ -93,7 +96,10 @@ TEST_F(SettlementTest, BalotaOfAOneBallDraw) {
 const json kTwoFirst = {
     {"tiers",
      {{{"name", "ultimas dos"}, {"match", match("numero", "last", 2)}, {"share_bp", 7000}, {"share_bp_if_alone", 9000}},
-      {{"name", "primeras dos"}, {"match", match("numero", "first", 2)}, {"share_bp", 3000}, {"share_bp_if_alone", 9000}}}},
+      {{"name", "primeras dos"},
+       {"match", match("numero", "first", 2)},
+       {"share_bp", 3000},
+       {"share_bp_if_alone", 9000}}}},
     {"unsold", "house"}};
 
 TEST_F(SettlementTest, WhenTheTwoFirstWinTheySplitSeventyThirty) {
@@ -149,7 +155,8 @@ TEST_F(SettlementTest, TheNextRifaOfTheCategoriaAwardsTheCarriedOverFund) {
   EXPECT_EQ(winners(next), std::vector<std::string>({"40:0:3750000"}));
   EXPECT_EQ(count("SELECT fondo_acumulado FROM categoria_rifa WHERE id = 'cat-oro'"), 0);
   EXPECT_EQ(count("SELECT fondo_recibido FROM rifas WHERE id = '" + next + "'"), 2'250'000);
-  auto taken = json::parse(text("SELECT data FROM audit_log WHERE action = 'draw.taken' AND entity_id = '" + next + "'"));
+  auto taken =
+      json::parse(text("SELECT data FROM audit_log WHERE action = 'draw.taken' AND entity_id = '" + next + "'"));
   EXPECT_EQ(taken["carried_in_cents"], 2'250'000);
   EXPECT_EQ(taken["house_cents"], 500'000) << "the rake of the rifa's own sales";
 
@@ -210,7 +217,8 @@ TEST_F(SettlementTest, UnsoldWinningNumberUnderRefundVoidsTheRifa) {
 TEST_F(SettlementTest, PrizeInKindTakesNoCashAndNoPayout) {
   const json reglas = {
       {"tiers",
-       {{{"name", "moto"}, {"match", match("numero", "last", 2)},
+       {{{"name", "moto"},
+         {"match", match("numero", "last", 2)},
          {"prize", {{"type", "in_kind"}, {"description", "Moto AKT 125"}, {"value_cents", 650'000'000}}}},
         {{"name", "efectivo"}, {"match", match("numero", "first", 2)}, {"share_bp", 5000}}}}};
   const std::string id = add_rifa(reglas);
@@ -223,7 +231,8 @@ TEST_F(SettlementTest, PrizeInKindTakesNoCashAndNoPayout) {
   ASSERT_EQ(results->tier_in_kind.size(), 2u);
   EXPECT_TRUE(results->tier_in_kind[0]);
   EXPECT_EQ(results->tier_in_kind_description[0], "Moto AKT 125");
-  auto winner = json::parse(text("SELECT data FROM audit_log WHERE action = 'winner' AND CAST(data AS TEXT) LIKE '%Moto%'"));
+  auto winner =
+      json::parse(text("SELECT data FROM audit_log WHERE action = 'winner' AND CAST(data AS TEXT) LIKE '%Moto%'"));
   EXPECT_EQ(winner["valor_comercial_cents"], 650'000'000);
 }
 

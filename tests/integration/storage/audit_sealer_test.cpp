@@ -24,8 +24,10 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 storage::AuditRecord record(const std::string& action, int n) {
-  return storage::AuditRecord{"tester", action, "rifas", std::string("r").append(std::to_string(n)), json{{"n", n}},
-                              std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now())};
+  return storage::AuditRecord{
+      "tester",       action,
+      "rifas",        std::string("r").append(std::to_string(n)),
+      json{{"n", n}}, std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now())};
 }
 
 class AuditSealerTest : public ::testing::Test {
@@ -45,7 +47,8 @@ class AuditSealerTest : public ::testing::Test {
   }
 
   void append(storage::Database& db, const std::string& action, int n) {
-    auto done = db.transaction([&](soci::session& sql) { storage::append_audit(sql, db.backend(), record(action, n)); });
+    auto done =
+        db.transaction([&](soci::session& sql) { storage::append_audit(sql, db.backend(), record(action, n)); });
     ASSERT_TRUE(done.ok()) << done.error().message;
   }
 
@@ -186,8 +189,8 @@ TEST_F(AuditSealerTest, TwoSealersRacingWhileWritersInsertLeaveOneGapFreeChain) 
       std::string action = "w";
       action += std::to_string(w);
       for (int i = 0; i < kRowsEach; ++i) {
-        auto done = db.transaction(
-            [&](soci::session& sql) { storage::append_audit(sql, db.backend(), record(action, i)); });
+        auto done =
+            db.transaction([&](soci::session& sql) { storage::append_audit(sql, db.backend(), record(action, i)); });
         if (!done) ++errors;
       }
     });

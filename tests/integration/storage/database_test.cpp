@@ -102,8 +102,8 @@ TEST(Database, ConcurrentTransactionsThroughThePoolLoseNoUpdate) {
   ASSERT_TRUE(db);
   ASSERT_TRUE(db->execute("CREATE TABLE counters (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)").ok());
   ASSERT_TRUE(db->execute("INSERT INTO counters (id, n) VALUES (1, 0)").ok());
-  const std::string select = std::string("SELECT n FROM counters WHERE id = 1") +
-                             (db->backend() == Backend::kPostgresql ? " FOR UPDATE" : "");
+  const std::string select =
+      std::string("SELECT n FROM counters WHERE id = 1") + (db->backend() == Backend::kPostgresql ? " FOR UPDATE" : "");
   constexpr int kThreads = 8;
   constexpr int kIncrements = 50;
   std::atomic<int> failures{0};

@@ -17,9 +17,18 @@ namespace {
 namespace fs = std::filesystem;
 using storage::MigrationRunner;
 
-const std::vector<std::string> kTables = {"users",      "loterias",         "categoria_rifa", "rifas",
-                                          "tickets",    "ganadores",        "transacciones",  "idempotency_keys",
-                                          "audit_log",  "jobs",             "schema_migrations", "resultados_sorteo",
+const std::vector<std::string> kTables = {"users",
+                                          "loterias",
+                                          "categoria_rifa",
+                                          "rifas",
+                                          "tickets",
+                                          "ganadores",
+                                          "transacciones",
+                                          "idempotency_keys",
+                                          "audit_log",
+                                          "jobs",
+                                          "schema_migrations",
+                                          "resultados_sorteo",
                                           "resultados_rechazados"};
 
 std::string read(const fs::path& p) {
@@ -125,11 +134,10 @@ TEST(Migrations, RefusesAnAppliedMigrationThatWasEdited) {
   auto again = runner.apply_all();
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, ErrorCode::kMigration);
-  EXPECT_EQ(again.error().message, "migration file " + file.string() +
-                                       " was changed after it was applied: recorded checksum " +
-                                       storage::sha256_hex(before) + ", current checksum " +
-                                       storage::sha256_hex(read(file)) +
-                                       "; add a new migration instead of editing an applied one");
+  EXPECT_EQ(again.error().message,
+            "migration file " + file.string() + " was changed after it was applied: recorded checksum " +
+                storage::sha256_hex(before) + ", current checksum " + storage::sha256_hex(read(file)) +
+                "; add a new migration instead of editing an applied one");
 }
 
 TEST(Migrations, RefusesWhenAnAppliedMigrationsFileIsGone) {

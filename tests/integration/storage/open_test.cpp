@@ -113,8 +113,8 @@ TEST(OpenSqlite, AFileThatCannotBeCreatedIsADatabaseError) {
   auto db = Database::open(*parsed, 1);
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.error().code, ErrorCode::kDatabase);
-  EXPECT_EQ(db.error().message.rfind("database sqlite3://" + (blocker / "rifa.db").string() + ": cannot create folder " +
-                                         blocker.string() + ": ",
+  EXPECT_EQ(db.error().message.rfind("database sqlite3://" + (blocker / "rifa.db").string() +
+                                         ": cannot create folder " + blocker.string() + ": ",
                                      0),
             0u)
       << db.error().message;

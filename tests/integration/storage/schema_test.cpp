@@ -14,8 +14,7 @@ class Schema : public ::testing::Test {
     test_db_ = TestDatabase::create_or_skip();
     if (!test_db_) GTEST_SKIP() << skip_reason();
     ASSERT_TRUE(test_db_->migrate());
-    accept(
-        "INSERT INTO users (id, nombre, email, hashed_password) VALUES ('u1', 'Ana Gómez', 'Ana@Example.com', 'x')");
+    accept("INSERT INTO users (id, nombre, email, hashed_password) VALUES ('u1', 'Ana Gómez', 'Ana@Example.com', 'x')");
     accept(
         "INSERT INTO categoria_rifa (id, nombre, color, valor_boleta, rake_bp) VALUES ('c1', 'Bronce', '#CD7F32', "
         "200000, 2500)");
@@ -68,14 +67,17 @@ TEST_F(Schema, MoneyIsNeverNegative) {
   accept("INSERT INTO ganadores (id, ticket_id, monto_ganado) VALUES ('g1', 'k0', 15000000)");
   reject("INSERT INTO ganadores (id, ticket_id, monto_ganado) VALUES ('g2', 'k0', 1)", "same ticket and tier twice");
   // Issue 15 (migration 0016): gross = withheld + net, none negative.
-  reject("INSERT INTO ganadores (id, ticket_id, tier, monto_ganado, monto_bruto, retencion, monto_neto) "
-         "VALUES ('g3', 'k0', 1, 300000000, 300000000, 60000000, 240000001)",
-         "gross != withheld + net");
-  reject("INSERT INTO ganadores (id, ticket_id, tier, monto_ganado, monto_bruto, retencion, monto_neto) "
-         "VALUES ('g3', 'k0', 1, 300000000, 300000000, -1, 300000001)",
-         "negative withholding");
-  accept("INSERT INTO ganadores (id, ticket_id, tier, monto_ganado, monto_bruto, retencion, monto_neto) "
-         "VALUES ('g3', 'k0', 1, 300000000, 300000000, 60000000, 240000000)");
+  reject(
+      "INSERT INTO ganadores (id, ticket_id, tier, monto_ganado, monto_bruto, retencion, monto_neto) "
+      "VALUES ('g3', 'k0', 1, 300000000, 300000000, 60000000, 240000001)",
+      "gross != withheld + net");
+  reject(
+      "INSERT INTO ganadores (id, ticket_id, tier, monto_ganado, monto_bruto, retencion, monto_neto) "
+      "VALUES ('g3', 'k0', 1, 300000000, 300000000, -1, 300000001)",
+      "negative withholding");
+  accept(
+      "INSERT INTO ganadores (id, ticket_id, tier, monto_ganado, monto_bruto, retencion, monto_neto) "
+      "VALUES ('g3', 'k0', 1, 300000000, 300000000, 60000000, 240000000)");
 }
 
 TEST_F(Schema, RakeIsBasisPointsBetweenZeroAndTenThousand) {
@@ -95,9 +97,8 @@ TEST_F(Schema, EnumsAcceptOnlyTheirValues) {
   reject("INSERT INTO tickets (id, rifa_id, numero, precio, estado) VALUES ('k1', 'r1', 1, 1, 'perdido')",
          "tickets.estado");
   accept("INSERT INTO tickets (id, rifa_id, numero, precio, estado) VALUES ('k1', 'r1', 1, 1, 'anulado')");
-  reject(
-      "INSERT INTO transacciones (id, user_id, amount, provider, status) VALUES ('t2', 'u1', 1, 'sandbox', 'done')",
-      "transacciones.status");
+  reject("INSERT INTO transacciones (id, user_id, amount, provider, status) VALUES ('t2', 'u1', 1, 'sandbox', 'done')",
+         "transacciones.status");
   reject("INSERT INTO jobs (id, kind, status, run_at) VALUES ('j1', 'close', 'waiting', '2025-01-01T00:00:00.000Z')",
          "jobs.status");
   accept("INSERT INTO jobs (id, kind, status, run_at) VALUES ('j1', 'close', 'dead', '2025-01-01T00:00:00.000Z')");
@@ -121,16 +122,18 @@ TEST_F(Schema, ForeignKeysAreEnforced) {
          "tickets.usuario_id");
   reject("INSERT INTO tickets (id, rifa_id, numero, precio, transaccion_id) VALUES ('k1', 'r1', 1, 1, 'ghost')",
          "tickets.transaccion_id");
-  reject("INSERT INTO rifas (id, nombre, categoria_id, loteria_id, fecha_inicio, fecha_fin) VALUES ('r9', 'X', "
-         "'ghost', 'l1', '2025-01-01T00:00:00.000Z', '2025-01-02T00:00:00.000Z')",
-         "rifas.categoria_id");
+  reject(
+      "INSERT INTO rifas (id, nombre, categoria_id, loteria_id, fecha_inicio, fecha_fin) VALUES ('r9', 'X', "
+      "'ghost', 'l1', '2025-01-01T00:00:00.000Z', '2025-01-02T00:00:00.000Z')",
+      "rifas.categoria_id");
   reject("INSERT INTO ganadores (id, ticket_id, monto_ganado) VALUES ('g1', 'ghost', 1)", "ganadores.ticket_id");
   // tickets.rifa_id on PostgreSQL is checked per statement (migration 0012), the same rule.
   accept("INSERT INTO tickets (id, rifa_id, numero, precio) VALUES ('k30', 'r1', 30, 1)");
   reject("UPDATE tickets SET rifa_id = 'nope' WHERE id = 'k30'", "tickets.rifa_id moved to no rifa");
-  reject("INSERT INTO tickets (id, rifa_id, numero, precio) SELECT 'k3' || numero, 'nope', numero, 1 FROM tickets "
-         "WHERE id = 'k30'",
-         "tickets.rifa_id, inserted set-wise");
+  reject(
+      "INSERT INTO tickets (id, rifa_id, numero, precio) SELECT 'k3' || numero, 'nope', numero, 1 FROM tickets "
+      "WHERE id = 'k30'",
+      "tickets.rifa_id, inserted set-wise");
   reject("DELETE FROM categoria_rifa WHERE id = 'c1'", "a category in use");
   reject("DELETE FROM users WHERE id = 'u1'", "a user with transactions");
   reject("DELETE FROM rifas WHERE id = 'r1'", "a rifa with transactions");
@@ -151,11 +154,13 @@ TEST_F(Schema, EmailIsUniqueIgnoringCase) {
 }
 
 TEST_F(Schema, ProviderReferencesAndJobDedupeKeysAreUnique) {
-  reject("INSERT INTO transacciones (id, user_id, amount, provider, provider_ref) VALUES ('t2', 'u1', 1, 'sandbox', "
-         "'ref-1')",
-         "same provider_ref");
-  accept("INSERT INTO transacciones (id, user_id, amount, provider, provider_ref) VALUES ('t2', 'u1', 1, 'wompi', "
-         "'ref-1')");
+  reject(
+      "INSERT INTO transacciones (id, user_id, amount, provider, provider_ref) VALUES ('t2', 'u1', 1, 'sandbox', "
+      "'ref-1')",
+      "same provider_ref");
+  accept(
+      "INSERT INTO transacciones (id, user_id, amount, provider, provider_ref) VALUES ('t2', 'u1', 1, 'wompi', "
+      "'ref-1')");
   accept("INSERT INTO transacciones (id, user_id, amount, provider) VALUES ('t3', 'u1', 1, 'sandbox')");
   accept("INSERT INTO transacciones (id, user_id, amount, provider) VALUES ('t4', 'u1', 1, 'sandbox')");
   accept("INSERT INTO jobs (id, kind, run_at, dedupe_key) VALUES ('j1', 'close', '2025-01-01T00:00:00.000Z', 'c:r1')");
@@ -184,30 +189,37 @@ TEST_F(Schema, JsonColumnsRefuseInvalidJson) {
 TEST_F(Schema, AuditLogIsAppendOnlyWithSequentialIds) {
   // Rows are born unsealed (migration 0011): the sealer's one UPDATE chains them, nothing else.
   const std::string zero(64, '0');
-  accept("INSERT INTO audit_log (actor, action, entity, entity_id, data) VALUES ('system', "
-         "'rifa.created', 'rifa', 'r1', '{\"nombre\":\"Rifa Moto\"}')");
+  accept(
+      "INSERT INTO audit_log (actor, action, entity, entity_id, data) VALUES ('system', "
+      "'rifa.created', 'rifa', 'r1', '{\"nombre\":\"Rifa Moto\"}')");
   accept("INSERT INTO audit_log (actor, action, entity, entity_id) VALUES ('system', 'rifa.closed', 'rifa', 'r1')");
   accept("INSERT INTO audit_log (actor, action, entity) VALUES ('x', 'other', 'rifa')");
-  reject("INSERT INTO audit_log (actor, action, entity, prev_hash, hash, seq, sealed_at) VALUES ('x', 'forged', "
-         "'rifa', '" + zero + "', 'h0', 1, '2025-01-01T00:00:00.000Z')",
-         "a row inserted already sealed");
+  reject(
+      "INSERT INTO audit_log (actor, action, entity, prev_hash, hash, seq, sealed_at) VALUES ('x', 'forged', "
+      "'rifa', '" +
+          zero + "', 'h0', 1, '2025-01-01T00:00:00.000Z')",
+      "a row inserted already sealed");
   reject("INSERT INTO audit_log (actor, action, entity, seq) VALUES ('x', 'forged', 'rifa', 7)", "a row with a seq");
   reject("UPDATE audit_log SET actor = 'mallory' WHERE id = 1", "editing an unsealed row");
   reject("UPDATE audit_log SET actor = 'mallory', seq = 1, prev_hash = '" + zero +
              "', hash = 'h1', sealed_at = '2025-01-01T00:00:00.000Z' WHERE id = 1",
          "editing an unsealed row while sealing it");
-  reject("UPDATE audit_log SET seq = 1, prev_hash = '" + zero + "', hash = 'h1' WHERE id = 1", "sealing without sealed_at");
+  reject("UPDATE audit_log SET seq = 1, prev_hash = '" + zero + "', hash = 'h1' WHERE id = 1",
+         "sealing without sealed_at");
   // The sealer's update: chain fields only, on a row that has none.
   accept("UPDATE audit_log SET seq = 1, prev_hash = '" + zero +
          "', hash = 'h1', sealed_at = '2025-01-01T00:00:00.000Z' WHERE id = 1");
-  accept("UPDATE audit_log SET seq = 2, prev_hash = 'h1', hash = 'h2', sealed_at = '2025-01-01T00:00:00.000Z' "
-         "WHERE id = 2");
-  reject("UPDATE audit_log SET seq = 3, prev_hash = 'h1', hash = 'h3', sealed_at = '2025-01-01T00:00:00.000Z' "
-         "WHERE id = 3",
-         "a second row on the same prev_hash forks the chain");
-  reject("UPDATE audit_log SET seq = 2, prev_hash = 'h2', hash = 'h3', sealed_at = '2025-01-01T00:00:00.000Z' "
-         "WHERE id = 3",
-         "a seq given twice");
+  accept(
+      "UPDATE audit_log SET seq = 2, prev_hash = 'h1', hash = 'h2', sealed_at = '2025-01-01T00:00:00.000Z' "
+      "WHERE id = 2");
+  reject(
+      "UPDATE audit_log SET seq = 3, prev_hash = 'h1', hash = 'h3', sealed_at = '2025-01-01T00:00:00.000Z' "
+      "WHERE id = 3",
+      "a second row on the same prev_hash forks the chain");
+  reject(
+      "UPDATE audit_log SET seq = 2, prev_hash = 'h2', hash = 'h3', sealed_at = '2025-01-01T00:00:00.000Z' "
+      "WHERE id = 3",
+      "a seq given twice");
   reject("UPDATE audit_log SET actor = 'mallory' WHERE hash = 'h1'", "update of a sealed row");
   reject("UPDATE audit_log SET seq = 5, prev_hash = 'x', hash = 'y' WHERE hash = 'h1'", "resealing a sealed row");
   reject("DELETE FROM audit_log WHERE hash = 'h2'", "delete");

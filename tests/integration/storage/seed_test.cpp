@@ -63,9 +63,11 @@ TEST_F(Seed, LoadsCategoriesLotteriesAndEightRifasWithTheirTickets) {
   int rake_bp = -1;
   long long valor = -1;
   auto lease = db.lease();
-  lease.session() << "SELECT reglas, fecha_inicio, fecha_fin FROM rifas WHERE id = '70cedfc1-6d54-4bdb-bf6e-5ea4f3e16e1d'",
+  lease.session()
+      << "SELECT reglas, fecha_inicio, fecha_fin FROM rifas WHERE id = '70cedfc1-6d54-4bdb-bf6e-5ea4f3e16e1d'",
       soci::into(reglas), soci::into(inicio), soci::into(fin);
-  EXPECT_EQ(reglas, R"({"tiers":[{"match":{"count":2,"digits":"last","field":"numero"},"share_bp":10000}],"unsold":"house"})");
+  EXPECT_EQ(reglas,
+            R"({"tiers":[{"match":{"count":2,"digits":"last","field":"numero"},"share_bp":10000}],"unsold":"house"})");
   auto fin_time = storage::parse_timestamp(fin);
   ASSERT_TRUE(fin_time.ok()) << fin;
   EXPECT_EQ(*fin_time, kNow - days(1)) << "the cerrada rifa ended a day before loading";

@@ -8,7 +8,9 @@ namespace {
 
 const int64_t kNow = 1'790'000'000;
 
-TokenClaims claims() { return TokenClaims{"ana@example.co", "6f1c0000-0000-4000-8000-000000000001", "jugador", kNow, kNow + 3600}; }
+TokenClaims claims() {
+  return TokenClaims{"ana@example.co", "6f1c0000-0000-4000-8000-000000000001", "jugador", kNow, kNow + 3600};
+}
 
 TEST(Jwt, SignedTokenVerifiesWithAllClaims) {
   JwtCodec codec("a-secret-of-reasonable-length");
@@ -58,8 +60,7 @@ TEST(Jwt, OtherSecretIsRefused) {
 
 TEST(Jwt, AlgNoneIsRefused) {
   const std::string header = base64url_encode(R"({"alg":"none","typ":"JWT"})");
-  const std::string payload =
-      base64url_encode(R"({"sub":"a","user_id":"b","rol":"admin","iat":1,"exp":9999999999})");
+  const std::string payload = base64url_encode(R"({"sub":"a","user_id":"b","rol":"admin","iat":1,"exp":9999999999})");
   auto r = JwtCodec("k").verify(header + "." + payload + ".", kNow);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message, "unsupported token algorithm");
@@ -99,7 +100,8 @@ TEST(PasswordHasher, Argon2idHashVerifiesOnlyTheSamePassword) {
 
 TEST(PasswordHasher, StrengthRules) {
   EXPECT_EQ(password_weakness("Short1!"), "must be at least 10 characters long");
-  EXPECT_EQ(password_weakness("alllowercaseletters"), "must mix at least three of: lower case, upper case, digits, symbols");
+  EXPECT_EQ(password_weakness("alllowercaseletters"),
+            "must mix at least three of: lower case, upper case, digits, symbols");
   EXPECT_EQ(password_weakness("Mixed-Case-Pass"), "");
   EXPECT_EQ(password_weakness(std::string(129, 'a')), "must be at most 128 characters long");
 }

@@ -39,8 +39,8 @@ TEST(IpNetwork, ContainsAddressesOfItsBlockInBothFamilies) {
 }
 
 TEST(IpNetwork, RefusesWhatIsNotABlockSayingWhy) {
-  for (const char* bad : {"", "10.0.0.0/", "10.0.0.0/33", "10.0.0.0/-1", "10.0.0.0/8x", "2001:db8::/129",
-                          "example.com", "10.0.0.256", "10.0.0.1/8"}) {
+  for (const char* bad : {"", "10.0.0.0/", "10.0.0.0/33", "10.0.0.0/-1", "10.0.0.0/8x", "2001:db8::/129", "example.com",
+                          "10.0.0.256", "10.0.0.1/8"}) {
     auto parsed = IpNetwork::parse(bad);
     EXPECT_FALSE(parsed.ok()) << bad;
     if (!parsed.ok()) EXPECT_NE(parsed.error().message.find(std::string("'") + bad + "'"), std::string::npos);
@@ -97,8 +97,7 @@ TEST(ClientAddress, ForwardedIsReadOnlyWhenNamedAndParsedPerRfc7239) {
   EXPECT_EQ(xff.client_address("127.0.0.1", ""), "127.0.0.1");
   const auto fwd = resolver({"127.0.0.1"}, "forwarded");
   EXPECT_EQ(fwd.client_address("127.0.0.1", "for=192.0.2.60;proto=http;by=203.0.113.43"), "192.0.2.60");
-  EXPECT_EQ(fwd.client_address("127.0.0.1", R"(for="_gazonk", For="[2001:db8:cafe::17]:4711")"),
-            "2001:db8:cafe::17");
+  EXPECT_EQ(fwd.client_address("127.0.0.1", R"(for="_gazonk", For="[2001:db8:cafe::17]:4711")"), "2001:db8:cafe::17");
   EXPECT_EQ(fwd.client_address("127.0.0.1", "for=198.51.100.1, proto=https"), "127.0.0.1");
   EXPECT_EQ(forwarded_hops("for=\"192.0.2.43:47011\", for=unknown", Header::kForwarded),
             (std::vector<std::string>{"192.0.2.43", "unknown"}));

@@ -44,7 +44,7 @@ TEST(ConnectionTable, AtTheHostCapEvictsTheLeastRecentlyActiveIdleConnection) {
   std::vector<Opened> log;
   log.reserve(10);
   for (int i = 0; i < 3; ++i) ASSERT_EQ(open(table, "10.0.0." + std::to_string(i), log).outcome, Outcome::kAdmitted);
-  table.activity(log[0].id, true);   // the oldest is handling a request: not evictable
+  table.activity(log[0].id, true);  // the oldest is handling a request: not evictable
   table.activity(log[1].id, true);
   table.activity(log[1].id, false);  // answered: now the most recently active
   EXPECT_EQ(open(table, "10.0.0.9", log).outcome, Outcome::kAdmittedByEviction);

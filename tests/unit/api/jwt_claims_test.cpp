@@ -61,7 +61,8 @@ TEST(JwtClaims, NonStringAlgIsRefusedNotThrown) {
 
 TEST(JwtClaims, TypMustBeJwtWhenPresent) {
   EXPECT_TRUE(JwtCodec(kSecret).verify(forge(nlohmann::json{{"alg", "HS256"}}, good_payload()), kNow).ok());
-  EXPECT_TRUE(JwtCodec(kSecret).verify(forge(nlohmann::json{{"alg", "HS256"}, {"typ", "jwt"}}, good_payload()), kNow).ok());
+  EXPECT_TRUE(
+      JwtCodec(kSecret).verify(forge(nlohmann::json{{"alg", "HS256"}, {"typ", "jwt"}}, good_payload()), kNow).ok());
   for (const auto& typ : {nlohmann::json("at+jwt"), nlohmann::json("JOSE"), nlohmann::json(""), nlohmann::json(7),
                           nlohmann::json(nullptr)}) {
     expect_refused(forge(nlohmann::json{{"alg", "HS256"}, {"typ", typ}}, good_payload()), "unsupported token type");

@@ -47,8 +47,9 @@ TEST(Problem, BodyFollowsRfc9457) {
   auto p = problem(422, "validation", "Invalid field", "quantity must be between 1 and 100", "quantity");
   EXPECT_EQ(p.status, 422);
   EXPECT_EQ(p.content_type, "application/problem+json");
-  EXPECT_EQ(p.body,
-            R"({"detail":"quantity must be between 1 and 100","field":"quantity","status":422,"title":"Invalid field","type":"https://rifa1122.dev/problems/validation"})");
+  EXPECT_EQ(
+      p.body,
+      R"({"detail":"quantity must be between 1 and 100","field":"quantity","status":422,"title":"Invalid field","type":"https://rifa1122.dev/problems/validation"})");
 }
 
 }  // namespace

@@ -56,7 +56,8 @@ class DrawRulesTest : public ::testing::Test {
  protected:
   void SetUp() override {
     categorias_.items_["cat"] = Categoria{"cat", "Oro", std::nullopt, 5000, 0, 2500, 0, 0, std::nullopt};
-    loterias_.items_["lot"] = Loteria{"lot", "L", std::nullopt, "semanal", std::nullopt, nlohmann::json::object(), "lottery"};
+    loterias_.items_["lot"] =
+        Loteria{"lot", "L", std::nullopt, "semanal", std::nullopt, nlohmann::json::object(), "lottery"};
     clock_.now_ = at("2030-01-01T00:00:00Z");  // a Tuesday
     service_.set_draw_calendar(&calendar_);
   }

@@ -40,7 +40,8 @@ class MemoryUsers final : public UserRepository {
  public:
   Result<void> insert(const User& user, const std::optional<AuditEntry>& audit) override {
     for (const auto& [id, u] : users_) {
-      if (ascii_lower(u.email) == ascii_lower(user.email)) return make_field_error(ErrorCode::kConflict, "email", "taken");
+      if (ascii_lower(u.email) == ascii_lower(user.email))
+        return make_field_error(ErrorCode::kConflict, "email", "taken");
     }
     users_[user.id] = user;
     if (audit) audit_.push_back(*audit);
@@ -62,7 +63,8 @@ class MemoryUsers final : public UserRepository {
     for (const auto& [id, u] : users_) out.items.push_back(u);
     return out;
   }
-  Result<User> update(const std::string& id, const UserChanges& changes, const std::vector<AuditEntry>& audit) override {
+  Result<User> update(const std::string& id, const UserChanges& changes,
+                      const std::vector<AuditEntry>& audit) override {
     auto it = users_.find(id);
     if (it == users_.end()) return make_error(ErrorCode::kNotFound, "user " + id + " does not exist");
     User& u = it->second;
@@ -71,7 +73,8 @@ class MemoryUsers final : public UserRepository {
     if (changes.hashed_password) u.hashed_password = *changes.hashed_password;
     if (changes.rol) u.rol = *changes.rol;
     if (changes.is_active) u.is_active = *changes.is_active;
-    if (changes.revoke_tokens_at_s) u.tokens_valid_from_s = std::max(u.tokens_valid_from_s, *changes.revoke_tokens_at_s) + 1;
+    if (changes.revoke_tokens_at_s)
+      u.tokens_valid_from_s = std::max(u.tokens_valid_from_s, *changes.revoke_tokens_at_s) + 1;
     audit_.insert(audit_.end(), audit.begin(), audit.end());
     return u;
   }
@@ -94,7 +97,9 @@ class MemoryCategorias final : public CategoriaRepository {
     auto it = items_.find(id);
     return it == items_.end() ? std::optional<Categoria>() : std::optional<Categoria>(it->second);
   }
-  Result<Page<Categoria>> list(const PageRequest& page) override { return Page<Categoria>{{}, page.page, page.per_page, 0}; }
+  Result<Page<Categoria>> list(const PageRequest& page) override {
+    return Page<Categoria>{{}, page.page, page.per_page, 0};
+  }
   std::map<std::string, Categoria> items_;
 };
 
@@ -108,7 +113,9 @@ class MemoryLoterias final : public LoteriaRepository {
     auto it = items_.find(id);
     return it == items_.end() ? std::optional<Loteria>() : std::optional<Loteria>(it->second);
   }
-  Result<Page<Loteria>> list(const PageRequest& page) override { return Page<Loteria>{{}, page.page, page.per_page, 0}; }
+  Result<Page<Loteria>> list(const PageRequest& page) override {
+    return Page<Loteria>{{}, page.page, page.per_page, 0};
+  }
   Result<void> update(const Loteria& l, const std::vector<std::string>&, const AuditEntry&) override {
     items_[l.id] = l;
     return {};

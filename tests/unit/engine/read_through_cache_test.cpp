@@ -56,7 +56,8 @@ TEST(ReadThroughCacheTest, ConcurrentMissesOfOneKeyLoadItOnce) {
   std::atomic<int> answered{0};
   readers.emplace_back([&] { answered += cache.get_or_load("a", load).value() == 7; });
   while (loads == 0) std::this_thread::yield();  // the first reader is loading
-  for (int i = 1; i < kReaders; ++i) readers.emplace_back([&] { answered += cache.get_or_load("a", load).value() == 7; });
+  for (int i = 1; i < kReaders; ++i)
+    readers.emplace_back([&] { answered += cache.get_or_load("a", load).value() == 7; });
   // Every other reader is either waiting for that load or (were there no single flight) loading too.
   while (cache.waiting() + static_cast<std::size_t>(loads - 1) < kReaders - 1) std::this_thread::yield();
   release = true;
@@ -88,7 +89,8 @@ TEST(ReadThroughCacheTest, ZeroTtlTurnsItOff) {
 }
 
 TEST(ReadThroughCacheTest, MemoryIsBounded) {
-  ReadThroughCache<int> cache(milliseconds(60000), [] { return uint64_t{0}; }, 2);
+  ReadThroughCache<int> cache(
+      milliseconds(60000), [] { return uint64_t{0}; }, 2);
   cache.store("a", 1, 0);
   cache.store("b", 2, 0);
   cache.store("c", 3, 0);  // over the bound: starts over rather than grow

@@ -22,7 +22,8 @@ TEST(PaymentStateMachine, OnlyPendingToADecisionAndPaidToRefunded) {
   EXPECT_FALSE(payment_transition_allowed(S::kPending, S::kRefunded));
   EXPECT_TRUE(payment_transition_allowed(S::kFailed, S::kRefunded)) << "a late payment, given back";
   EXPECT_FALSE(payment_transition_allowed(S::kRefunded, S::kSucceeded));
-  for (auto s : {S::kPending, S::kSucceeded, S::kFailed, S::kRefunded}) EXPECT_EQ(parse_payment_status(to_string(s)), s);
+  for (auto s : {S::kPending, S::kSucceeded, S::kFailed, S::kRefunded})
+    EXPECT_EQ(parse_payment_status(to_string(s)), s);
   EXPECT_FALSE(parse_payment_status("paid"));
 }
 

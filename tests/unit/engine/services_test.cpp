@@ -107,7 +107,8 @@ class RifaServiceTest : public ::testing::Test {
   void SetUp() override {
     categorias_.items_["cat"] = Categoria{"cat", "Oro", std::nullopt, 5000, 0, 2500, 0, 0, std::nullopt};
     categorias_.items_["cat2"] = Categoria{"cat2", "Plata", std::nullopt, 2000, 0, 0, 0, 0, std::nullopt};
-    loterias_.items_["lot"] = Loteria{"lot", "L", std::nullopt, "semanal", std::nullopt, nlohmann::json::object(), "mock"};
+    loterias_.items_["lot"] =
+        Loteria{"lot", "L", std::nullopt, "semanal", std::nullopt, nlohmann::json::object(), "mock"};
   }
   NewRifa input() {
     NewRifa in;

@@ -90,8 +90,8 @@ TEST(BalotoDatasets, EveryRealDrawRenderedAsTheOfficialPagesParsesBackExactly) {
     auto& rows = by_date[format_iso(draw.date)];
     const BalotoRow row = row_of(draw, sorteo);
     const bool duplicate = std::any_of(rows.begin(), rows.end(), [&](const BalotoRow& seen) {
-      return seen.juego == row.juego && seen.numbers == row.numbers &&
-             seen.superbalota == row.superbalota && seen.sorteo == row.sorteo;
+      return seen.juego == row.juego && seen.numbers == row.numbers && seen.superbalota == row.superbalota &&
+             seen.sorteo == row.sorteo;
     });
     if (!duplicate) rows.push_back(row);
   }
@@ -131,8 +131,7 @@ TEST(BalotoDatasets, EveryRealDrawRenderedAsTheOfficialPagesParsesBackExactly) {
     const std::string page = testing::render_baloto_listing(rows);
     for (const auto& row : rows) {
       const Outcome outcome = parse_baloto_listing(page, {row.date, kListingUrl}, row.juego, config());
-      ASSERT_TRUE(outcome.is_ok()) << format_iso(row.date) << " " << to_string(row.juego) << ": "
-                                   << outcome.message();
+      ASSERT_TRUE(outcome.is_ok()) << format_iso(row.date) << " " << to_string(row.juego) << ": " << outcome.message();
       EXPECT_EQ(outcome.draw(), expected_draw(row, kListingUrl, page));
       ++parsed;
     }
@@ -196,8 +195,7 @@ TEST(BalotoOfficialPage, EmptyAggregatorYearPageIsNotPublished) {
   const std::string page = testing::read_file(testing::lottery_data_dir() / "validador-balotos" /
                                               "resultadobaloto.com_resultados_2026_empty.html");
   const Outcome outcome = parse_resultadobaloto_year(
-      page, {ymd(2026, 1, 3), "https://resultadobaloto.com/resultados.php?anno=2026"}, Juego::kBaloto,
-      config());
+      page, {ymd(2026, 1, 3), "https://resultadobaloto.com/resultados.php?anno=2026"}, Juego::kBaloto, config());
   EXPECT_EQ(outcome.kind(), OutcomeKind::kNotPublished);
   EXPECT_EQ(outcome.message(), "resultadobaloto: the 'Combinación Ganadora' table is empty");
   // The official listing parser, handed the aggregator page, names what is missing.
@@ -255,8 +253,8 @@ TEST(BalotoListing, LayoutChangesAreParseErrorsNamingWhatIsMissing) {
 TEST(BalotoListing, PlaceholdersAreNotPublished) {
   const std::string page = testing::render_baloto_listing({sample_row()});
   const PageRequest request{ymd(2025, 11, 8), kListingUrl};
-  const std::string in_minutes = replace_all(
-      page, "01 - 06 - 18 - 21 - 24 - <span class=\"balota-red-results\">12</span>", "En minutos");
+  const std::string in_minutes =
+      replace_all(page, "01 - 06 - 18 - 21 - 24 - <span class=\"balota-red-results\">12</span>", "En minutos");
   Outcome outcome = parse_baloto_listing(in_minutes, request, Juego::kBaloto, config());
   EXPECT_EQ(outcome.kind(), OutcomeKind::kNotPublished);
   EXPECT_EQ(outcome.message(), "baloto listing: balls not drawn yet ('En minutos')");
@@ -299,8 +297,9 @@ TEST(BalotoListing, ValidationRefusesImpossibleDraws) {
   const Outcome other_date = outcome_for(row);
   EXPECT_EQ(other_date.kind(), OutcomeKind::kNotPublished);  // newest on the page is older
   EXPECT_EQ(other_date.message(), "baloto listing: newest draw on the page is 2025-11-05");
-  const Outcome old_game = parse_baloto_listing(testing::render_baloto_listing({{ymd(2016, 3, 5), Juego::kBaloto, 1540, {"01", "06", "18", "21", "24"}, "12"}}),
-                                                {ymd(2016, 3, 5), kListingUrl}, Juego::kBaloto, config());
+  const Outcome old_game = parse_baloto_listing(
+      testing::render_baloto_listing({{ymd(2016, 3, 5), Juego::kBaloto, 1540, {"01", "06", "18", "21", "24"}, "12"}}),
+      {ymd(2016, 3, 5), kListingUrl}, Juego::kBaloto, config());
   EXPECT_EQ(old_game.message(),
             "baloto: Baloto 2016-03-05 predates the current game (5 of 1–43 + superbalota, since 2017-03-01)");
 }
@@ -328,18 +327,17 @@ TEST(BalotoDrawPage, LayoutChangesWrongDateAndPlaceholders) {
        "baloto draw page: no draw date in #balotoBgNew"},
       {replace_all(page, "container-balls-results", "balls"), OutcomeKind::kParseError,
        "baloto draw page: no .container-balls-results in #balotoBgNew"},
-      {replace_all(page, fifth_ball, ""), OutcomeKind::kParseError,
-       "baloto draw page: 4 .yellow-ball, expected 5"},
+      {replace_all(page, fifth_ball, ""), OutcomeKind::kParseError, "baloto draw page: 4 .yellow-ball, expected 5"},
       {replace_all(page, "red-ball gotham", "ball gotham"), OutcomeKind::kParseError,
        "baloto draw page: 0 .red-ball, expected 1"},
       {replace_all(page, "static/img/baloto.png", "static/img/logo.png"), OutcomeKind::kParseError,
        "baloto draw page: no Baloto/Revancha logo image in #balotoBgNew"},
-      {replace_all(page, "08 de Noviembre de 2025", "05 de Noviembre de 2025"),
-       OutcomeKind::kValidationError, "baloto: Baloto result is dated 2025-11-05, not 2025-11-08"},
+      {replace_all(page, "08 de Noviembre de 2025", "05 de Noviembre de 2025"), OutcomeKind::kValidationError,
+       "baloto: Baloto result is dated 2025-11-05, not 2025-11-08"},
       {replace_all(page, "                    24\n", "                    XX\n"), OutcomeKind::kNotPublished,
        "baloto draw page: balls not drawn yet for sorteo 2576"},
-      {testing::render_baloto_draw_page({row.date, Juego::kBaloto, 2576, {}, ""}),
-       OutcomeKind::kNotPublished, "baloto draw page: no balls drawn yet for sorteo 2576"},
+      {testing::render_baloto_draw_page({row.date, Juego::kBaloto, 2576, {}, ""}), OutcomeKind::kNotPublished,
+       "baloto draw page: no balls drawn yet for sorteo 2576"},
   };
   for (const auto& test : cases) {
     const Outcome outcome = parse_baloto_draw_page(test.page, request, Juego::kBaloto, config());
@@ -382,11 +380,9 @@ TEST(BalotoListing, RowsWithEachOthersBallsAreRefusedNeverReadAsTheOtherGame) {
             "baloto listing: banner: the Revancha row for 2025-11-08 reads 01 06 18 21 24 + 12 but the banner's "
             "Revancha block reads 03 09 17 26 38 + 11: rows swapped or page damaged");
   // The same with the rows' images and links swapped instead of their balls.
-  const std::string relabelled =
-      swap_texts(swap_texts(page, "/resultados-baloto/2576", "/resultados-revancha/2576"), "img/baloto-kind.png",
-                 "img/revancha-kind.png");
-  EXPECT_EQ(parse_baloto_listing(relabelled, request, Juego::kBaloto, config()).kind(),
-            OutcomeKind::kValidationError);
+  const std::string relabelled = swap_texts(swap_texts(page, "/resultados-baloto/2576", "/resultados-revancha/2576"),
+                                            "img/baloto-kind.png", "img/revancha-kind.png");
+  EXPECT_EQ(parse_baloto_listing(relabelled, request, Juego::kBaloto, config()).kind(), OutcomeKind::kValidationError);
 }
 
 TEST(BalotoListing, WhichGameARowIsComesFromItsImageAndLinkNotItsPosition) {
@@ -402,8 +398,8 @@ TEST(BalotoListing, WhichGameARowIsComesFromItsImageAndLinkNotItsPosition) {
   }
   // One of the two marks missing is not enough to say which game the balls are.
   const std::string ordered = testing::render_baloto_listing({baloto, revancha});
-  const Outcome no_image = parse_baloto_listing(
-      replace_all(ordered, "img/baloto-kind.png", "img/kind.png"), request, Juego::kBaloto, config());
+  const Outcome no_image = parse_baloto_listing(replace_all(ordered, "img/baloto-kind.png", "img/kind.png"), request,
+                                                Juego::kBaloto, config());
   EXPECT_EQ(no_image.kind(), OutcomeKind::kParseError);
   EXPECT_EQ(no_image.message(),
             "baloto listing: row 1: no baloto-kind/revancha-kind image (the link alone says Baloto): layout changed");
@@ -423,20 +419,22 @@ TEST(BalotoListing, TheBannerCountsOnlyByItsLogos) {
   ASSERT_NE(page.find(baloto_logo), std::string::npos);
   // Logos gone: nothing says whose balls the banner shows.
   const Outcome no_logos = parse_baloto_listing(
-      replace_all(replace_all(page, baloto_logo, "que-es-baloto/a.png"), revancha_logo, "que-es-baloto/b.png"),
-      request, Juego::kBaloto, config());
+      replace_all(replace_all(page, baloto_logo, "que-es-baloto/a.png"), revancha_logo, "que-es-baloto/b.png"), request,
+      Juego::kBaloto, config());
   EXPECT_EQ(no_logos.kind(), OutcomeKind::kParseError);
-  EXPECT_EQ(no_logos.message(),
-            "baloto listing: banner: shows 2025-11-08 but no block in it carries the Baloto logo alone: layout changed");
+  EXPECT_EQ(
+      no_logos.message(),
+      "baloto listing: banner: shows 2025-11-08 but no block in it carries the Baloto logo alone: layout changed");
   // The banner's logos swapped: the banner now contradicts the table.
   const Outcome logos_swapped =
       parse_baloto_listing(swap_texts(page, baloto_logo, revancha_logo), request, Juego::kBaloto, config());
   EXPECT_EQ(logos_swapped.kind(), OutcomeKind::kValidationError);
   // The banner's sorteo must be the row's.
-  const Outcome other_sorteo = parse_baloto_listing(replace_all(page, "Resultado sorteo #2576", "Resultado sorteo #2577"),
-                                                    request, Juego::kBaloto, config());
+  const Outcome other_sorteo = parse_baloto_listing(
+      replace_all(page, "Resultado sorteo #2576", "Resultado sorteo #2577"), request, Juego::kBaloto, config());
   EXPECT_EQ(other_sorteo.kind(), OutcomeKind::kValidationError);
-  EXPECT_EQ(other_sorteo.message(), "baloto listing: banner: shows sorteo 2577 for 2025-11-08, the Baloto row links sorteo 2576");
+  EXPECT_EQ(other_sorteo.message(),
+            "baloto listing: banner: shows sorteo 2577 for 2025-11-08, the Baloto row links sorteo 2576");
   // A night the banner does not show is read from its row alone.
   BalotoRow older = baloto;
   older.date = ymd(2025, 11, 5);
@@ -484,12 +482,14 @@ TEST(BalotoDrawPage, APageShowingBothGamesIsRefusedNotReadByPosition) {
   const std::string two_blocks = replace_all(page, balls_of(page), balls_of(revancha_page) + balls_of(page));
   const Outcome blocks = parse_baloto_draw_page(two_blocks, request, Juego::kBaloto, config());
   EXPECT_EQ(blocks.kind(), OutcomeKind::kParseError);
-  EXPECT_EQ(blocks.message(), "baloto draw page: 2 .container-balls-results in #balotoBgNew, expected 1: layout changed");
+  EXPECT_EQ(blocks.message(),
+            "baloto draw page: 2 .container-balls-results in #balotoBgNew, expected 1: layout changed");
   // Both logos: the page no longer says which game it shows.
   const std::string logo = "src=\"https://www.baloto.com/static/img/baloto.png\">";
   ASSERT_NE(page.find(logo), std::string::npos);
-  const std::string two_logos = replace_all(
-      page, logo, "src=\"https://www.baloto.com/static/img/baloto.png\"><img src=\"https://www.baloto.com/static/img/revancha.png\">");
+  const std::string two_logos = replace_all(page, logo,
+                                            "src=\"https://www.baloto.com/static/img/baloto.png\"><img "
+                                            "src=\"https://www.baloto.com/static/img/revancha.png\">");
   const Outcome logos = parse_baloto_draw_page(two_logos, request, Juego::kBaloto, config());
   EXPECT_EQ(logos.kind(), OutcomeKind::kParseError);
   EXPECT_EQ(logos.message(), "baloto draw page: both a Baloto and a Revancha logo in #balotoBgNew: layout changed");
@@ -497,10 +497,11 @@ TEST(BalotoDrawPage, APageShowingBothGamesIsRefusedNotReadByPosition) {
 
 TEST(BalotoAggregator, TheTableReadIsTheOneItsHeadingSaysIsBaloto) {
   const auto panel = [](const std::string& heading, const std::string& balls, const std::string& superbalota) {
-    return "<div class='panel'><div class='panel-heading'><h3>" + heading + "</h3></div><div class='panel-body'>"
+    return "<div class='panel'><div class='panel-heading'><h3>" + heading +
+           "</h3></div><div class='panel-body'>"
            "<table class='table'><thead><tr><th>Fecha</th><th>Combinación Ganadora</th><th>Super Balota.</th></tr>"
-           "</thead><tbody><tr><td>Sábado 8 de noviembre de 2025</td><td>" + balls + "</td><td>" + superbalota +
-           "</td></tr></tbody></table></div></div>";
+           "</thead><tbody><tr><td>Sábado 8 de noviembre de 2025</td><td>" +
+           balls + "</td><td>" + superbalota + "</td></tr></tbody></table></div></div>";
   };
   const std::string baloto = panel("Combinación Ganadora de la Baloto del año 2025", "01 06 18 21 24", "12");
   const std::string revancha = panel("Combinación Ganadora de la Revancha del año 2025", "03 09 17 26 38", "11");

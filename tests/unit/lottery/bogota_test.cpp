@@ -109,16 +109,16 @@ TEST(BogotaPage, OutcomesForLayoutDateAndPlaceholders) {
       {replace_all(body, "jueves, 22 de Enero de 2026", "jueves"), day, OutcomeKind::kParseError,
        "bogota: unreadable date in .resultado-fecha 'jueves'"},
       {body, ymd(2026, 1, 29), OutcomeKind::kNotPublished, "bogota: latest draw on the page is 2026-01-22"},
-      {body, ymd(2026, 1, 15), OutcomeKind::kValidationError,
-       "bogota: result is dated 2026-01-22, not 2026-01-15"},
-      {replace_all(body, "<td><span class=\"numero-bola\">0</span><span class=\"numero-bola\">0</span>"
-                         "<span class=\"numero-bola\">4</span><span class=\"numero-bola\">2</span></td>",
+      {body, ymd(2026, 1, 15), OutcomeKind::kValidationError, "bogota: result is dated 2026-01-22, not 2026-01-15"},
+      {replace_all(body,
+                   "<td><span class=\"numero-bola\">0</span><span class=\"numero-bola\">0</span>"
+                   "<span class=\"numero-bola\">4</span><span class=\"numero-bola\">2</span></td>",
                    "<td><span>XXXX</span></td>"),
        day, OutcomeKind::kNotPublished, "bogota: premio mayor of sorteo 2830 not drawn yet ('XXXX')"},
       {replace_all(body, "Sorteo 2830", "Sorteo 2829"), day, OutcomeKind::kValidationError,
        "bogota: sorteo 2829 does not fit the draw calendar for 2026-01-22 (expected 2830)"},
-      {testing::render_bogota_page({2830, ymd(2026, 1, 22), "042", "007", {}}), day,
-       OutcomeKind::kValidationError, "bogota: número '042' is not 4 digits"},
+      {testing::render_bogota_page({2830, ymd(2026, 1, 22), "042", "007", {}}), day, OutcomeKind::kValidationError,
+       "bogota: número '042' is not 4 digits"},
       {testing::render_bogota_page({2831, ymd(2026, 1, 23), "0042", "007", {}}), ymd(2026, 1, 23),
        OutcomeKind::kValidationError, "bogota: 2026-01-23 (viernes) is not a draw day"},
   };
@@ -146,13 +146,14 @@ TEST(BogotaPage, UnrelatedTablesAndTheNextDrawAreIgnored) {
 TEST(BogotaPage, AnotherLotterysBlockUnderBogotasHeaderIsRefused) {
   const auto page = sample_page();
   const std::string body = testing::render_bogota_page(page);
-  const std::string logo = "src=\"https://loteriadebogota.com/wp-content/uploads/logo-loteria-de-bogota.png\""
-                           " alt=\"Lotería de Bogotá\"";
+  const std::string logo =
+      "src=\"https://loteriadebogota.com/wp-content/uploads/logo-loteria-de-bogota.png\""
+      " alt=\"Lotería de Bogotá\"";
   ASSERT_NE(body.find(logo), std::string::npos);
   // The Quindío draws the same Thursday night: its block, logo and all, under Bogotá's header.
-  const std::string quindio = replace_all(
-      testing::render_bogota_page({2830, page.date, "4715", "139", {}}), logo,
-      "src=\"https://loteriadebogota.com/wp-content/uploads/logo-loteria-del-quindio.png\" alt=\"Lotería del Quindío\"");
+  const std::string quindio = replace_all(testing::render_bogota_page({2830, page.date, "4715", "139", {}}), logo,
+                                          "src=\"https://loteriadebogota.com/wp-content/uploads/"
+                                          "logo-loteria-del-quindio.png\" alt=\"Lotería del Quindío\"");
   ASSERT_NE(quindio.find("<title>Resultados – Lotería de Bogotá</title>"), std::string::npos);
   const Outcome foreign = parse_bogota_results(quindio, {page.date, kUrl}, rules());
   EXPECT_EQ(foreign.kind(), OutcomeKind::kParseError);
@@ -177,17 +178,17 @@ TEST(BogotaPage, AnotherLotterysBlockUnderBogotasHeaderIsRefused) {
             "Bogotá: layout changed or another lottery's result");
 
   // The sorteo and date of the page's header, the mayor in a block elsewhere: nothing ties them.
-  const std::string split = replace_all(body, "<table class=\"tabla-resultado\">",
-                                        "</section><section><table class=\"tabla-resultado\">");
+  const std::string split =
+      replace_all(body, "<table class=\"tabla-resultado\">", "</section><section><table class=\"tabla-resultado\">");
   const Outcome loose = parse_bogota_results(split, {page.date, kUrl}, rules());
   EXPECT_EQ(loose.kind(), OutcomeKind::kParseError);
   EXPECT_EQ(loose.message(),
             "bogota: tbody.mayor, .resultado-sorteo and .resultado-fecha are not in one result block: layout changed");
 
   // Named by text rather than a logo, any case and accents.
-  const Outcome by_text = parse_bogota_results(
-      replace_all(no_logo, "<h2 class=\"resultado-sorteo\">", "<h1>LOTERIA DE BOGOTA</h1><h2 class=\"resultado-sorteo\">"),
-      {page.date, kUrl}, rules());
+  const Outcome by_text = parse_bogota_results(replace_all(no_logo, "<h2 class=\"resultado-sorteo\">",
+                                                           "<h1>LOTERIA DE BOGOTA</h1><h2 class=\"resultado-sorteo\">"),
+                                               {page.date, kUrl}, rules());
   EXPECT_TRUE(by_text.is_ok()) << by_text.message();
 }
 

@@ -76,19 +76,17 @@ TEST(Holidays, ComputesTheColombianCalendar) {
   EXPECT_EQ(easter_sunday(2026), ymd(2026, 4, 5));
   std::vector<std::string> dates_2025;
   for (const auto& holiday : colombian_holidays(2025)) dates_2025.push_back(format_iso(holiday.date));
-  EXPECT_EQ(dates_2025, (std::vector<std::string>{
-                            "2025-01-01", "2025-01-06", "2025-03-24", "2025-04-17", "2025-04-18",
-                            "2025-05-01", "2025-06-02", "2025-06-23", "2025-06-30", "2025-06-30",
-                            "2025-07-20", "2025-08-07", "2025-08-18", "2025-10-13", "2025-11-03",
-                            "2025-11-17", "2025-12-08", "2025-12-25"}));
+  EXPECT_EQ(dates_2025, (std::vector<std::string>{"2025-01-01", "2025-01-06", "2025-03-24", "2025-04-17", "2025-04-18",
+                                                  "2025-05-01", "2025-06-02", "2025-06-23", "2025-06-30", "2025-06-30",
+                                                  "2025-07-20", "2025-08-07", "2025-08-18", "2025-10-13", "2025-11-03",
+                                                  "2025-11-17", "2025-12-08", "2025-12-25"}));
   std::vector<std::string> dates_2026;
   for (const auto& holiday : colombian_holidays(2026)) dates_2026.push_back(format_iso(holiday.date));
-  EXPECT_EQ(dates_2026, (std::vector<std::string>{
-                            "2026-01-01", "2026-01-12", "2026-03-23", "2026-04-02", "2026-04-03",
-                            "2026-05-01", "2026-05-18", "2026-06-08", "2026-06-15", "2026-06-29",
-                            "2026-07-20", "2026-08-07", "2026-08-17", "2026-10-12", "2026-11-02",
-                            "2026-11-16", "2026-12-08", "2026-12-25"}));
-  EXPECT_TRUE(is_colombian_holiday(ymd(2014, 4, 17)));   // Jueves Santo
+  EXPECT_EQ(dates_2026, (std::vector<std::string>{"2026-01-01", "2026-01-12", "2026-03-23", "2026-04-02", "2026-04-03",
+                                                  "2026-05-01", "2026-05-18", "2026-06-08", "2026-06-15", "2026-06-29",
+                                                  "2026-07-20", "2026-08-07", "2026-08-17", "2026-10-12", "2026-11-02",
+                                                  "2026-11-16", "2026-12-08", "2026-12-25"}));
+  EXPECT_TRUE(is_colombian_holiday(ymd(2014, 4, 17)));  // Jueves Santo
   EXPECT_TRUE(is_colombian_holiday(ymd(2022, 12, 8)));
   EXPECT_FALSE(is_colombian_holiday(ymd(2026, 1, 6)));  // Reyes moved to Monday 12
 }
@@ -148,12 +146,11 @@ TEST(DrawResult, JsonHasTheAbiShapeAndRoundTrips) {
   draw.source_url = "https://loteriadebogota.com/resultados/";
   draw.raw_sha256 = sha256_hex("page");
   const auto json = to_json(draw);
-  EXPECT_EQ(json.dump(),
-            "{\"date\":\"2026-01-22\",\"draw_number\":\"2830\",\"numbers\":[\"0042\"],\"raw_sha256\":\"" +
-                draw.raw_sha256 +
-                "\",\"secondary\":[{\"name\":\"PREMIO SECO $50 MILLONES\",\"number\":\"1234\","
-                "\"prize_cents\":5000000000,\"series\":\"045\"}],\"series\":\"007\","
-                "\"source_url\":\"https://loteriadebogota.com/resultados/\"}");
+  EXPECT_EQ(json.dump(), "{\"date\":\"2026-01-22\",\"draw_number\":\"2830\",\"numbers\":[\"0042\"],\"raw_sha256\":\"" +
+                             draw.raw_sha256 +
+                             "\",\"secondary\":[{\"name\":\"PREMIO SECO $50 MILLONES\",\"number\":\"1234\","
+                             "\"prize_cents\":5000000000,\"series\":\"045\"}],\"series\":\"007\","
+                             "\"source_url\":\"https://loteriadebogota.com/resultados/\"}");
   EXPECT_EQ(draw_result_from_json(json), draw);
   auto broken = json;
   broken["numbers"] = {42};

@@ -20,11 +20,9 @@ namespace rifa::lottery {
 namespace {
 
 Outcome parse_case(const nlohmann::json& entry, const std::string& body) {
-  const PageRequest request{*parse_iso_date(entry.at("date").get<std::string>()),
-                            entry.at("url").get<std::string>()};
+  const PageRequest request{*parse_iso_date(entry.at("date").get<std::string>()), entry.at("url").get<std::string>()};
   const std::string parser = entry.at("parser");
-  const auto juego = entry.value("juego", "baloto") == "revancha" ? baloto::Juego::kRevancha
-                                                                  : baloto::Juego::kBaloto;
+  const auto juego = entry.value("juego", "baloto") == "revancha" ? baloto::Juego::kRevancha : baloto::Juego::kBaloto;
   static const auto kBaloto = baloto::default_baloto_config();
   static const auto kBogota = bogota::default_bogota_rules();
   static const auto kValle = valle::default_valle_rules();

@@ -26,10 +26,13 @@ using nlohmann::json;
 namespace {
 
 json record(const std::filesystem::path& dir, const std::string& file, const std::string& body,
-            const std::string& parser, const std::string& date, const std::string& url,
-            const std::string& juego, const lt::Outcome& outcome) {
+            const std::string& parser, const std::string& date, const std::string& url, const std::string& juego,
+            const lt::Outcome& outcome) {
   std::ofstream(dir / file, std::ios::binary) << body;
-  json entry = {{"file", file}, {"parser", parser}, {"date", date}, {"url", url},
+  json entry = {{"file", file},
+                {"parser", parser},
+                {"date", date},
+                {"url", url},
                 {"outcome", std::string(lt::to_string(outcome.kind()))}};
   if (!juego.empty()) entry["juego"] = juego;
   if (outcome.is_ok()) {
@@ -75,22 +78,21 @@ int main(int argc, char** argv) {
   });
   const std::string listing = lt::testing::render_baloto_listing(rows);
   const std::string listing_url = "https://baloto.com/resultados?page=20";
-  for (const auto& [date, juego] : {std::pair{"2025-06-02", lt::baloto::Juego::kBaloto},
-                                    std::pair{"2025-05-31", lt::baloto::Juego::kRevancha}}) {
+  for (const auto& [date, juego] :
+       {std::pair{"2025-06-02", lt::baloto::Juego::kBaloto}, std::pair{"2025-05-31", lt::baloto::Juego::kRevancha}}) {
     const lt::PageRequest request{*lt::parse_iso_date(date), listing_url};
-    cases.push_back(record(dir, "baloto_listing_2025-06-07.html", listing, "baloto_listing", date,
-                           listing_url, juego == lt::baloto::Juego::kBaloto ? "baloto" : "revancha",
+    cases.push_back(record(dir, "baloto_listing_2025-06-07.html", listing, "baloto_listing", date, listing_url,
+                           juego == lt::baloto::Juego::kBaloto ? "baloto" : "revancha",
                            lt::baloto::parse_baloto_listing(listing, request, juego, baloto_config)));
   }
   for (const auto& row : rows) {
     if (lt::format_iso(row.date) != "2025-06-02") continue;
     const bool revancha = row.juego == lt::baloto::Juego::kRevancha;
-    const std::string url = std::string("https://www.baloto.com/resultados-") +
-                            (revancha ? "revancha" : "baloto") + "/2508/";
+    const std::string url =
+        std::string("https://www.baloto.com/resultados-") + (revancha ? "revancha" : "baloto") + "/2508/";
     const std::string page = lt::testing::render_baloto_draw_page(row);
     const std::string file = std::string(revancha ? "revancha" : "baloto") + "_draw_2508.html";
-    cases.push_back(record(dir, file, page, "baloto_draw_page", "2025-06-02", url,
-                           revancha ? "revancha" : "baloto",
+    cases.push_back(record(dir, file, page, "baloto_draw_page", "2025-06-02", url, revancha ? "revancha" : "baloto",
                            lt::baloto::parse_baloto_draw_page(page, {row.date, url}, row.juego, baloto_config)));
   }
 
@@ -115,21 +117,20 @@ int main(int argc, char** argv) {
 
   // Valle: the JSON list and the home page of sorteo 4864 (2026-09-02).
   const auto valle_rules = lt::valle::default_valle_rules();
-  std::vector<lt::testing::BilletePage> valle = {
-      {4864, *lt::parse_iso_date("2026-09-02"), "9164", "113", {}},
-      {4826, *lt::parse_iso_date("2025-12-10"), "4494", "277", {}}};
+  std::vector<lt::testing::BilletePage> valle = {{4864, *lt::parse_iso_date("2026-09-02"), "9164", "113", {}},
+                                                 {4826, *lt::parse_iso_date("2025-12-10"), "4494", "277", {}}};
   for (const auto& draw : lt::testing::load_valle_draws()) {
     valle.push_back({valle_rules.schedule.expected_sorteo(draw.date)->min, draw.date, draw.numero, draw.serie, {}});
   }
   const std::string json_url = "https://loteriadelvalle.com/resultado_v2/controladores/revisar_controlador.php";
   const std::string tabla = lt::testing::render_valle_tabla_normal(valle);
-  cases.push_back(record(dir, "valle_tabla_normal.json", tabla, "valle_tabla_normal", "2025-10-29", json_url, "",
-                         lt::valle::parse_valle_tabla_normal(tabla, {*lt::parse_iso_date("2025-10-29"), json_url},
-                                                             valle_rules)));
+  cases.push_back(
+      record(dir, "valle_tabla_normal.json", tabla, "valle_tabla_normal", "2025-10-29", json_url, "",
+             lt::valle::parse_valle_tabla_normal(tabla, {*lt::parse_iso_date("2025-10-29"), json_url}, valle_rules)));
   const std::string home = lt::testing::render_valle_home(valle.front());
-  cases.push_back(record(dir, "valle_home_4864.html", home, "valle_home", "2026-09-02", "https://loteriadelvalle.com",
-                         "", lt::valle::parse_valle_home(home, {valle.front().date, "https://loteriadelvalle.com"},
-                                                          valle_rules)));
+  cases.push_back(
+      record(dir, "valle_home_4864.html", home, "valle_home", "2026-09-02", "https://loteriadelvalle.com", "",
+             lt::valle::parse_valle_home(home, {valle.front().date, "https://loteriadelvalle.com"}, valle_rules)));
   std::ofstream(dir / "cases.json") << cases.dump(2) << "\n";
   std::cout << "wrote " << cases.size() << " cases to " << dir << "\n";
   return 0;

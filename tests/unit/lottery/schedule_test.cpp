@@ -21,8 +21,8 @@ std::string range_of(const DrawSchedule& schedule, const Date& date) {
 std::string next_after(const DrawSchedule& schedule, const Date& date, int minute) {
   const auto next = schedule.next_draw_after(bogota_instant(date, minute));
   const int at = bogota_minute_of_day(next);
-  return format_iso(bogota_date_of(next)) + " " + std::to_string(at / 60) + ":" +
-         (at % 60 < 10 ? "0" : "") + std::to_string(at % 60);
+  return format_iso(bogota_date_of(next)) + " " + std::to_string(at / 60) + ":" + (at % 60 < 10 ? "0" : "") +
+         std::to_string(at % 60);
 }
 
 TEST(BalotoSchedule, MondaysJoinFromJune2025) {
@@ -50,11 +50,11 @@ TEST(BogotaSchedule, ThursdayDrawsMoveOrSkipOnHolidays) {
   const auto rules = bogota::default_bogota_rules();
   const DrawSchedule& schedule = rules.schedule;
   EXPECT_TRUE(schedule.is_draw_day(ymd(2026, 1, 22)));
-  EXPECT_FALSE(schedule.is_draw_day(ymd(2026, 1, 23)));    // Friday of an ordinary week
-  EXPECT_FALSE(schedule.is_draw_day(ymd(2025, 12, 25)));   // Christmas Thursday
-  EXPECT_TRUE(schedule.is_draw_day(ymd(2025, 12, 26)));    // the moved draw, sorteo 2826
-  EXPECT_TRUE(schedule.is_draw_day(ymd(2014, 8, 5)));      // Tuesday: 7 August was a Thursday
-  EXPECT_FALSE(schedule.is_draw_day(ymd(2025, 12, 28)));   // never on Sunday
+  EXPECT_FALSE(schedule.is_draw_day(ymd(2026, 1, 23)));   // Friday of an ordinary week
+  EXPECT_FALSE(schedule.is_draw_day(ymd(2025, 12, 25)));  // Christmas Thursday
+  EXPECT_TRUE(schedule.is_draw_day(ymd(2025, 12, 26)));   // the moved draw, sorteo 2826
+  EXPECT_TRUE(schedule.is_draw_day(ymd(2014, 8, 5)));     // Tuesday: 7 August was a Thursday
+  EXPECT_FALSE(schedule.is_draw_day(ymd(2025, 12, 28)));  // never on Sunday
   EXPECT_EQ(range_of(schedule, ymd(2025, 12, 26)), "2826");
   EXPECT_EQ(range_of(schedule, ymd(2025, 12, 18)), "2825");
   EXPECT_EQ(range_of(schedule, ymd(2026, 1, 15)), "2829");

@@ -113,16 +113,16 @@ TEST(SourcePolicy, ValidationOutranksNotPublishedOutranksParse) {
   EXPECT_EQ(verdict.outcome->kind(), OutcomeKind::kNotPublished);
   EXPECT_EQ(verdict.outcome->message(), "valle: no source has the draw yet: a: p; b: n");
 
-  verdict = run_sources("valle", kTwo, SourcePolicy::kFirstThatAnswers, [&](std::size_t i) {
-    return i == 0 ? outcome(Outcome::parse_error("p")) : transport("t");
-  });
+  verdict = run_sources("valle", kTwo, SourcePolicy::kFirstThatAnswers,
+                        [&](std::size_t i) { return i == 0 ? outcome(Outcome::parse_error("p")) : transport("t"); });
   EXPECT_EQ(verdict.outcome->kind(), OutcomeKind::kParseError);
   EXPECT_EQ(verdict.outcome->message(), "valle: no source could be read: a: p; b: t");
 }
 
 TEST(SourcePolicy, OneSourceKeepsItsOwnMessage) {
-  const auto verdict = run_sources("valle", {"a"}, SourcePolicy::kFirstThatAnswers,
-                                   [&](std::size_t) { return outcome(Outcome::parse_error("valle home: no 'Serie'")); });
+  const auto verdict = run_sources("valle", {"a"}, SourcePolicy::kFirstThatAnswers, [&](std::size_t) {
+    return outcome(Outcome::parse_error("valle home: no 'Serie'"));
+  });
   EXPECT_EQ(verdict.outcome->message(), "valle home: no 'Serie'");
 }
 
@@ -133,9 +133,7 @@ TEST(SourcePolicy, TransportFailuresAreHandedBackForRethrowing) {
   ASSERT_TRUE(verdict.failure);
   try {
     std::rethrow_exception(verdict.failure);
-  } catch (const std::runtime_error& e) {
-    EXPECT_STREQ(e.what(), "last");
-  }
+  } catch (const std::runtime_error& e) { EXPECT_STREQ(e.what(), "last"); }
 }
 
 TEST(SourcePolicy, SkippedSourcesCountOnlyWhenAllAreSkipped) {
@@ -145,9 +143,8 @@ TEST(SourcePolicy, SkippedSourcesCountOnlyWhenAllAreSkipped) {
   EXPECT_FALSE(verdict.outcome.has_value());
   EXPECT_TRUE(verdict.failure);
 
-  verdict = run_sources("baloto", kTwo, SourcePolicy::kFirstThatAnswers, [&](std::size_t) {
-    return skipped(Outcome::validation_error("baloto: not a draw day"));
-  });
+  verdict = run_sources("baloto", kTwo, SourcePolicy::kFirstThatAnswers,
+                        [&](std::size_t) { return skipped(Outcome::validation_error("baloto: not a draw day")); });
   ASSERT_TRUE(verdict.outcome.has_value());
   EXPECT_EQ(verdict.outcome->kind(), OutcomeKind::kValidationError);
   EXPECT_EQ(verdict.outcome->message(), "baloto: not a draw day");

@@ -75,8 +75,8 @@ TEST(ValleDatasets, EveryRealDrawParsesFromTheJsonEndpointAndTheHomePage) {
 }
 
 TEST(ValleJson, SecosAreAttachedAndValidated) {
-  const testing::BilletePage page{4864, ymd(2026, 9, 2), "9164", "113",
-                                  {{"$500 MILLONES", "0420", "013", 50'000'000'000}}};
+  const testing::BilletePage page{
+      4864, ymd(2026, 9, 2), "9164", "113", {{"$500 MILLONES", "0420", "013", 50'000'000'000}}};
   const SecosRead secos = parse_valle_secos(testing::render_valle_secos(page.secos));
   ASSERT_EQ(secos.kind, OutcomeKind::kOk) << secos.message;
   EXPECT_EQ(secos.secos, page.secos);
@@ -139,8 +139,9 @@ TEST(ValleHome, LayoutChangesWrongDateAndPlaceholders) {
     std::string message;
   };
   const Date day = page.date;
-  const std::string digits = "<div class=\"col bola\">9</div><div class=\"col bola\">1</div>"
-                             "<div class=\"col bola\">6</div><div class=\"col bola\">4</div>";
+  const std::string digits =
+      "<div class=\"col bola\">9</div><div class=\"col bola\">1</div>"
+      "<div class=\"col bola\">6</div><div class=\"col bola\">4</div>";
   const Case cases[] = {
       {replace_all(body, "PREMIO MAYOR", "GANADOR"), day, OutcomeKind::kParseError,
        "valle home: no 'PREMIO MAYOR' block in page"},
@@ -154,8 +155,8 @@ TEST(ValleHome, LayoutChangesWrongDateAndPlaceholders) {
        "valle home: no draw date before 'PREMIO MAYOR'"},
       {body, ymd(2026, 9, 9), OutcomeKind::kNotPublished, "valle home: latest draw on the page is 2026-09-02"},
       {body, ymd(2026, 8, 26), OutcomeKind::kValidationError, "valle: result is dated 2026-09-02, not 2026-08-26"},
-      {replace_all(body, digits, "<div>X</div><div>X</div><div>X</div><div>X</div>"), day,
-       OutcomeKind::kNotPublished, "valle home: premio mayor of sorteo 4864 not drawn yet"},
+      {replace_all(body, digits, "<div>X</div><div>X</div><div>X</div><div>X</div>"), day, OutcomeKind::kNotPublished,
+       "valle home: premio mayor of sorteo 4864 not drawn yet"},
       {replace_all(body, digits, "<div>9</div><div>1</div><div>6</div>"), day, OutcomeKind::kValidationError,
        "valle: número '916' is not 4 digits"},
   };
@@ -187,8 +188,8 @@ TEST(ValleHome, AnotherLotterysBlockUnderVallesHeaderIsRefused) {
   const std::string body = testing::render_valle_home(page);
   ASSERT_NE(body.find(kValleLogo), std::string::npos);
   // Manizales draws the same Wednesday night: its block, logo and all, under Valle's header.
-  const std::string manizales = replace_all(
-      testing::render_valle_home({4864, page.date, "2371", "045", {}}), kValleLogo, kManizalesLogo);
+  const std::string manizales =
+      replace_all(testing::render_valle_home({4864, page.date, "2371", "045", {}}), kValleLogo, kManizalesLogo);
   ASSERT_NE(manizales.find("<title>Lotería del Valle</title>"), std::string::npos);
   const Outcome foreign = parse_valle_home(manizales, {page.date, kHomeUrl}, rules());
   EXPECT_EQ(foreign.kind(), OutcomeKind::kParseError);
@@ -211,8 +212,7 @@ TEST(ValleHome, AnotherLotterysBlockUnderVallesHeaderIsRefused) {
             "Lotería de Manizales and Lotería del Valle): layout changed or another lottery's result");
 
   // No block of its own: only the page around it names Valle.
-  const std::string flat = replace_all(replace_all(body, "<section class=\"ultimo-resultado\">", ""),
-                                       "</section>", "");
+  const std::string flat = replace_all(replace_all(body, "<section class=\"ultimo-resultado\">", ""), "</section>", "");
   const Outcome loose = parse_valle_home(flat, {page.date, kHomeUrl}, rules());
   EXPECT_EQ(loose.kind(), OutcomeKind::kParseError);
   EXPECT_EQ(loose.message(),
@@ -224,9 +224,8 @@ TEST(ValleHome, VallesBlockIsFoundByItsNameWhereverItSits) {
   const testing::BilletePage page{4864, ymd(2026, 9, 2), "9164", "113", {}};
   const std::string body = testing::render_valle_home(page);
   const std::string valle = section_of(body);
-  const std::string manizales =
-      replace_all(section_of(testing::render_valle_home({4864, page.date, "2371", "045", {}})), kValleLogo,
-                  kManizalesLogo);
+  const std::string manizales = replace_all(
+      section_of(testing::render_valle_home({4864, page.date, "2371", "045", {}})), kValleLogo, kManizalesLogo);
   for (const std::string& sections : {manizales + valle, valle + manizales}) {
     const std::string two = replace_all(body, valle, sections);
     const Outcome outcome = parse_valle_home(two, {page.date, kHomeUrl}, rules());
@@ -237,8 +236,8 @@ TEST(ValleHome, VallesBlockIsFoundByItsNameWhereverItSits) {
   EXPECT_EQ(twice.kind(), OutcomeKind::kParseError);
   EXPECT_EQ(twice.message(), "valle home: 2 PREMIO MAYOR blocks name Lotería del Valle, expected one");
   // The name may be the block's text or a title instead of a logo's alt; accents and case do not matter.
-  const Outcome by_text = parse_valle_home(replace_all(body, kValleLogo, "<h2>LOTERIA DEL VALLE</h2>"),
-                                           {page.date, kHomeUrl}, rules());
+  const Outcome by_text =
+      parse_valle_home(replace_all(body, kValleLogo, "<h2>LOTERIA DEL VALLE</h2>"), {page.date, kHomeUrl}, rules());
   EXPECT_TRUE(by_text.is_ok()) << by_text.message();
 }
 

@@ -13,12 +13,14 @@ namespace rifa::testing {
 class FakeStripe : public FakeServer {
  public:
   explicit FakeStripe(std::string secret_key) : secret_key_(std::move(secret_key)) {
-    router_.add("POST", "/v1/payment_intents", [this](api::Request& r) { return guarded(r, [&] { return create(r); }); });
+    router_.add("POST", "/v1/payment_intents",
+                [this](api::Request& r) { return guarded(r, [&] { return create(r); }); });
     router_.add("GET", "/v1/payment_intents/{id}", [this](api::Request& r) {
       return guarded(r, [&] {
         std::lock_guard<std::mutex> lock(mutex_);
         auto it = intents_.find(r.path_params["id"]);
-        if (it == intents_.end()) return error(404, "invalid_request_error", "resource_missing", "No such payment_intent");
+        if (it == intents_.end())
+          return error(404, "invalid_request_error", "resource_missing", "No such payment_intent");
         json out = it->second;
         if (r.target.find("expand%5B%5D=latest_charge") != std::string::npos && !out["latest_charge"].is_null()) {
           out["latest_charge"] = charges_[out["latest_charge"].get<std::string>()];
@@ -31,9 +33,12 @@ class FakeStripe : public FakeServer {
       return guarded(r, [&] {
         auto form = parse_form(r.body);
         std::lock_guard<std::mutex> lock(mutex_);
-        return json_answer(200, {{"id", "tr_" + std::to_string(++counter_)}, {"object", "transfer"},
-                                 {"amount", std::stoll(form["amount"])}, {"currency", form["currency"]},
-                                 {"destination", form["destination"]}, {"reversed", false}});
+        return json_answer(200, {{"id", "tr_" + std::to_string(++counter_)},
+                                 {"object", "transfer"},
+                                 {"amount", std::stoll(form["amount"])},
+                                 {"currency", form["currency"]},
+                                 {"destination", form["destination"]},
+                                 {"reversed", false}});
       });
     });
     start();
@@ -41,7 +46,7 @@ class FakeStripe : public FakeServer {
 
   std::set<int64_t> decline_amounts;  // in Stripe's unit
   std::set<int64_t> three_ds_amounts;
-  std::atomic<int> fail_next{0};      // answer 500 to this many requests
+  std::atomic<int> fail_next{0};  // answer 500 to this many requests
   std::atomic<int> intents_created{0};
 
   // Stripe moves an intent to succeeded (after the app confirmed it); returns the intent.
@@ -51,8 +56,9 @@ class FakeStripe : public FakeServer {
     pi["status"] = "succeeded";
     pi["amount_received"] = pi["amount"];
     const std::string charge = "ch_" + std::to_string(++counter_);
-    charges_[charge] = {{"id", charge}, {"object", "charge"}, {"payment_intent", id}, {"amount", pi["amount"]},
-                        {"amount_refunded", 0}, {"refunded", false}, {"currency", pi["currency"]}};
+    charges_[charge] = {
+        {"id", charge},         {"object", "charge"}, {"payment_intent", id},      {"amount", pi["amount"]},
+        {"amount_refunded", 0}, {"refunded", false},  {"currency", pi["currency"]}};
     pi["latest_charge"] = charge;
     return pi;
   }
@@ -83,8 +89,9 @@ class FakeStripe : public FakeServer {
       auto it = replies_.find(key);
       if (it != replies_.end()) {
         if (it->second.first != r.body) {
-          return error(400, "idempotency_error", "",
-                       "Keys for idempotent requests can only be used with the same parameters they were first used with.");
+          return error(
+              400, "idempotency_error", "",
+              "Keys for idempotent requests can only be used with the same parameters they were first used with.");
         }
         return it->second.second;
       }
@@ -126,7 +133,9 @@ class FakeStripe : public FakeServer {
     ++intents_created;
     if (form.count("payment_method") && form["confirm"] == "true") {
       if (decline_amounts.count(amount)) {
-        pi["last_payment_error"] = {{"type", "card_error"}, {"code", "card_declined"}, {"decline_code", "insufficient_funds"},
+        pi["last_payment_error"] = {{"type", "card_error"},
+                                    {"code", "card_declined"},
+                                    {"decline_code", "insufficient_funds"},
                                     {"message", "Your card has insufficient funds."}};
         intents_[id] = pi;
         return error(402, "card_error", "card_declined", "Your card has insufficient funds.",
@@ -139,8 +148,9 @@ class FakeStripe : public FakeServer {
         pi["status"] = "succeeded";
         pi["amount_received"] = amount;
         const std::string charge = "ch_" + std::to_string(++counter_);
-        charges_[charge] = {{"id", charge}, {"object", "charge"}, {"payment_intent", id}, {"amount", amount},
-                            {"amount_refunded", 0}, {"refunded", false}, {"currency", form["currency"]}};
+        charges_[charge] = {
+            {"id", charge},         {"object", "charge"}, {"payment_intent", id},        {"amount", amount},
+            {"amount_refunded", 0}, {"refunded", false},  {"currency", form["currency"]}};
         pi["latest_charge"] = charge;
       }
     }
@@ -160,8 +170,11 @@ class FakeStripe : public FakeServer {
     const int64_t amount = std::stoll(form["amount"]);
     charge["amount_refunded"] = charge["amount_refunded"].get<int64_t>() + amount;
     charge["refunded"] = charge["amount_refunded"] == charge["amount"];
-    return json_answer(200, {{"id", "re_" + std::to_string(++counter_)}, {"object", "refund"}, {"amount", amount},
-                             {"payment_intent", form["payment_intent"]}, {"status", "succeeded"}});
+    return json_answer(200, {{"id", "re_" + std::to_string(++counter_)},
+                             {"object", "refund"},
+                             {"amount", amount},
+                             {"payment_intent", form["payment_intent"]},
+                             {"status", "succeeded"}});
   }
 
   std::string secret_key_;

@@ -14,15 +14,21 @@ namespace rifa::testing {
 class FakeWompi : public FakeServer {
  public:
   FakeWompi(std::string public_key, std::string private_key, std::string integrity, std::string events)
-      : public_key_(std::move(public_key)), private_key_(std::move(private_key)),
-        integrity_(std::move(integrity)), events_(std::move(events)) {
+      : public_key_(std::move(public_key)),
+        private_key_(std::move(private_key)),
+        integrity_(std::move(integrity)),
+        events_(std::move(events)) {
     router_.add("GET", "/v1/merchants/{key}", [this](api::Request& r) {
       remember(r);
       if (r.path_params["key"] != public_key_) return json_answer(404, {{"error", {{"type", "NOT_FOUND_ERROR"}}}});
-      return json_answer(200, {{"data", {{"id", 4321}, {"name", "Rifa1122"}, {"public_key", public_key_},
-                                         {"presigned_acceptance", {{"acceptance_token", kAcceptance},
-                                                                    {"permalink", "https://wompi.co/terminos.pdf"},
-                                                                    {"type", "END_USER_POLICY"}}}}}});
+      return json_answer(200, {{"data",
+                                {{"id", 4321},
+                                 {"name", "Rifa1122"},
+                                 {"public_key", public_key_},
+                                 {"presigned_acceptance",
+                                  {{"acceptance_token", kAcceptance},
+                                   {"permalink", "https://wompi.co/terminos.pdf"},
+                                   {"type", "END_USER_POLICY"}}}}}});
     });
     router_.add("POST", "/v1/transactions", [this](api::Request& r) { return guarded(r, [&] { return create(r); }); });
     router_.add("GET", "/v1/transactions", [this](api::Request& r) {
@@ -43,7 +49,8 @@ class FakeWompi : public FakeServer {
         json& tx = it->second;
         const std::string type = tx["payment_method_type"];
         if ((type == "PSE" || type == "BANCOLOMBIA_TRANSFER") && tx["status"] == "PENDING") {
-          tx["payment_method"]["extra"] = {{"async_payment_url", "https://registro.pse.com.co/PSENF/index.html?enc=" + tx["id"].get<std::string>()}};
+          tx["payment_method"]["extra"] = {
+              {"async_payment_url", "https://registro.pse.com.co/PSENF/index.html?enc=" + tx["id"].get<std::string>()}};
         }
         return json_answer(200, {{"data", tx}});
       });
@@ -96,7 +103,8 @@ class FakeWompi : public FakeServer {
   api::Response guarded(api::Request& r, F&& f) {
     remember(r);
     if (r.header("authorization") != "Bearer " + private_key_) {
-      return json_answer(401, {{"error", {{"type", "INVALID_ACCESS_TOKEN"}, {"reason", "Se esperaba una llave privada"}}}});
+      return json_answer(401,
+                         {{"error", {{"type", "INVALID_ACCESS_TOKEN"}, {"reason", "Se esperaba una llave privada"}}}});
     }
     if (fail_next > 0) {
       --fail_next;
@@ -109,17 +117,23 @@ class FakeWompi : public FakeServer {
     const json body = json::parse(r.body);
     const std::string reference = body["reference"];
     const int64_t amount = body["amount_in_cents"];
-    const std::string signature = sdk::sha256_hex(reference + std::to_string(amount) + body["currency"].get<std::string>() + integrity_);
+    const std::string signature =
+        sdk::sha256_hex(reference + std::to_string(amount) + body["currency"].get<std::string>() + integrity_);
     if (body.value("signature", "") != signature) {
-      return json_answer(422, {{"error", {{"type", "INPUT_VALIDATION_ERROR"}, {"messages", {{"signature", {"La firma es inválida"}}}}}}});
+      return json_answer(
+          422,
+          {{"error", {{"type", "INPUT_VALIDATION_ERROR"}, {"messages", {{"signature", {"La firma es inválida"}}}}}}});
     }
     if (body.value("acceptance_token", "") != kAcceptance) {
-      return json_answer(422, {{"error", {{"type", "INPUT_VALIDATION_ERROR"}, {"messages", {{"acceptance_token", {"inválido"}}}}}}});
+      return json_answer(
+          422, {{"error", {{"type", "INPUT_VALIDATION_ERROR"}, {"messages", {{"acceptance_token", {"inválido"}}}}}}});
     }
     std::lock_guard<std::mutex> lock(mutex_);
     for (const auto& [id, tx] : transactions_) {
       if (tx["reference"] == reference) {
-        return json_answer(422, {{"error", {{"type", "INPUT_VALIDATION_ERROR"}, {"messages", {{"reference", {"La referencia ya ha sido usada"}}}}}}});
+        return json_answer(422, {{"error",
+                                  {{"type", "INPUT_VALIDATION_ERROR"},
+                                   {"messages", {{"reference", {"La referencia ya ha sido usada"}}}}}}});
       }
     }
     const std::string id = "1234-1767225600-" + std::to_string(10000 + ++counter_);

@@ -55,12 +55,18 @@ class PaymentStripeTest : public ::testing::Test {
     return h;
   }
   static std::string purchase(int64_t cents, json metadata = json::object(), const std::string& key = kTransaccion) {
-    return json({{"amount_cents", cents}, {"currency", "COP"}, {"idempotency_key", key},
-                 {"description", "Rifa 7: 2 numeros"}, {"metadata", metadata}})
+    return json({{"amount_cents", cents},
+                 {"currency", "COP"},
+                 {"idempotency_key", key},
+                 {"description", "Rifa 7: 2 numeros"},
+                 {"metadata", metadata}})
         .dump();
   }
   std::string event(const std::string& id, const std::string& type, const json& object) {
-    return json({{"id", id}, {"object", "event"}, {"type", type}, {"created", kNowMs / 1000},
+    return json({{"id", id},
+                 {"object", "event"},
+                 {"type", type},
+                 {"created", kNowMs / 1000},
                  {"data", {{"object", object}}}})
         .dump();
   }
@@ -102,13 +108,21 @@ TEST_F(PaymentStripeTest, AmountsThatWouldRoundAreRefusedBeforeAnyRequest) {
   EXPECT_TRUE(stripe_.seen().empty());
 
   // A zero-decimal currency divides by 100; a three-decimal one multiplies by 10.
-  ASSERT_TRUE((*h)->create_payment(json({{"amount_cents", 50000}, {"currency", "JPY"}, {"idempotency_key", "jpy-1"}}).dump()).ok());
+  ASSERT_TRUE(
+      (*h)->create_payment(json({{"amount_cents", 50000}, {"currency", "JPY"}, {"idempotency_key", "jpy-1"}}).dump())
+          .ok());
   EXPECT_EQ(parse_form(stripe_.seen().back().body)["amount"], "500");
-  EXPECT_EQ((*h)->create_payment(json({{"amount_cents", 50001}, {"currency", "JPY"}, {"idempotency_key", "jpy-2"}}).dump()).status,
-            RIFA_ERR_INVALID_ARGUMENT);
-  ASSERT_TRUE((*h)->create_payment(json({{"amount_cents", 1234}, {"currency", "KWD"}, {"idempotency_key", "kwd-1"}}).dump()).ok());
+  EXPECT_EQ(
+      (*h)->create_payment(json({{"amount_cents", 50001}, {"currency", "JPY"}, {"idempotency_key", "jpy-2"}}).dump())
+          .status,
+      RIFA_ERR_INVALID_ARGUMENT);
+  ASSERT_TRUE(
+      (*h)->create_payment(json({{"amount_cents", 1234}, {"currency", "KWD"}, {"idempotency_key", "kwd-1"}}).dump())
+          .ok());
   EXPECT_EQ(parse_form(stripe_.seen().back().body)["amount"], "12340");
-  ASSERT_TRUE((*h)->create_payment(json({{"amount_cents", 1999}, {"currency", "USD"}, {"idempotency_key", "usd-1"}}).dump()).ok());
+  ASSERT_TRUE(
+      (*h)->create_payment(json({{"amount_cents", 1999}, {"currency", "USD"}, {"idempotency_key", "usd-1"}}).dump())
+          .ok());
   EXPECT_EQ(parse_form(stripe_.seen().back().body)["amount"], "1999");
 }
 
@@ -173,7 +187,8 @@ TEST_F(PaymentStripeTest, RetrieveMapsStatusesAndRefundsGoThroughRefundsApi) {
   stripe_.succeed(ref);
   EXPECT_EQ(parse((*h)->get_payment(ref).result)["status"], "succeeded");
 
-  auto refund = (*h)->refund(json({{"provider_ref", ref}, {"amount_cents", 900000}, {"idempotency_key", "refund:" + ref}}).dump());
+  auto refund = (*h)->refund(
+      json({{"provider_ref", ref}, {"amount_cents", 900000}, {"idempotency_key", "refund:" + ref}}).dump());
   ASSERT_TRUE(refund.ok()) << refund.error;
   EXPECT_EQ(parse(refund.result)["status"], "succeeded");
   EXPECT_EQ(stripe_.seen().back().headers.at("idempotency-key"), "refund:" + ref);
@@ -186,12 +201,18 @@ TEST_F(PaymentStripeTest, RetrieveMapsStatusesAndRefundsGoThroughRefundsApi) {
 
 TEST_F(PaymentStripeTest, PayoutsAreTransfersToTheConnectedAccount) {
   auto without = host();
-  auto refused = (*without)->payout(json({{"amount_cents", 5000000}, {"currency", "COP"}, {"idempotency_key", "payout:g1"},
-                                         {"beneficiary", json::object()}}).dump());
+  auto refused = (*without)->payout(json({{"amount_cents", 5000000},
+                                          {"currency", "COP"},
+                                          {"idempotency_key", "payout:g1"},
+                                          {"beneficiary", json::object()}})
+                                        .dump());
   EXPECT_EQ(refused.status, RIFA_ERR_UNSUPPORTED);
   auto h = host({{"connected_account", "acct_1Fake"}});
-  auto paid = (*h)->payout(json({{"amount_cents", 5000000}, {"currency", "COP"}, {"idempotency_key", "payout:g1"},
-                                 {"beneficiary", json::object()}}).dump());
+  auto paid = (*h)->payout(json({{"amount_cents", 5000000},
+                                 {"currency", "COP"},
+                                 {"idempotency_key", "payout:g1"},
+                                 {"beneficiary", json::object()}})
+                               .dump());
   ASSERT_TRUE(paid.ok()) << paid.error;
   EXPECT_EQ(parse(paid.result)["status"], "paid");
   EXPECT_EQ(parse_form(stripe_.seen().back().body)["destination"], "acct_1Fake");
@@ -206,8 +227,9 @@ TEST_F(PaymentStripeTest, WebhookEventsMapToTheHostsVocabulary) {
   const int64_t t = kNowMs / 1000;
 
   const std::string succeeded = event("evt_1", "payment_intent.succeeded", pi);
-  auto a = (*h)->verify_webhook("POST", "content-type: application/json\nstripe-signature: " +
-                                            hmac_header(succeeded, kWebhookSecret, t) + "\n", succeeded);
+  auto a = (*h)->verify_webhook(
+      "POST", "content-type: application/json\nstripe-signature: " + hmac_header(succeeded, kWebhookSecret, t) + "\n",
+      succeeded);
   ASSERT_TRUE(a.ok()) << a.error;
   EXPECT_EQ(parse(a.result)["type"], "payment.succeeded");
   EXPECT_EQ(parse(a.result)["provider_ref"], ref);
@@ -235,8 +257,13 @@ TEST_F(PaymentStripeTest, WebhookEventsMapToTheHostsVocabulary) {
   EXPECT_EQ(parse(c.result)["status"], "refunded");
 
   const std::string dispute = event("evt_4", "charge.dispute.created",
-                                    {{"id", "dp_1"}, {"object", "dispute"}, {"charge", charge["id"]}, {"payment_intent", ref},
-                                     {"amount", 2500000}, {"currency", "cop"}, {"reason", "fraudulent"}});
+                                    {{"id", "dp_1"},
+                                     {"object", "dispute"},
+                                     {"charge", charge["id"]},
+                                     {"payment_intent", ref},
+                                     {"amount", 2500000},
+                                     {"currency", "cop"},
+                                     {"reason", "fraudulent"}});
   auto d = (*h)->verify_webhook("POST", "stripe-signature: " + hmac_header(dispute, kWebhookSecret, t), dispute);
   ASSERT_TRUE(d.ok()) << d.error;
   EXPECT_EQ(parse(d.result)["type"], "payment.disputed");
@@ -253,7 +280,8 @@ TEST_F(PaymentStripeTest, KeysComeOnlyFromTheEnvironmentAndLiveKeysNeedLiveTrue)
   ::unsetenv("RIFA_TEST_STRIPE_KEY");
   HostedPlugin missing(RIFA_STRIPE_PLUGIN_FILE, config(), kNowMs);
   EXPECT_FALSE(missing.created());
-  EXPECT_NE(missing.create_error().find("RIFA_TEST_STRIPE_KEY, which is not set"), std::string::npos) << missing.create_error();
+  EXPECT_NE(missing.create_error().find("RIFA_TEST_STRIPE_KEY, which is not set"), std::string::npos)
+      << missing.create_error();
 
   // A key written into the config is not a property the schema knows: refused.
   HostedPlugin inline_key(RIFA_STRIPE_PLUGIN_FILE, config({{"secret_key", kKey}}), kNowMs);
@@ -265,7 +293,8 @@ TEST_F(PaymentStripeTest, KeysComeOnlyFromTheEnvironmentAndLiveKeysNeedLiveTrue)
   EXPECT_FALSE(live_refused.created());
   EXPECT_NE(live_refused.create_error().find("set live: true"), std::string::npos) << live_refused.create_error();
   EXPECT_EQ(live_refused.create_error().find(live_key), std::string::npos);
-  HostedPlugin live_ok(RIFA_STRIPE_PLUGIN_FILE, config({{"live", true}, {"publishable_key", "pk_live_51Kfake"}}), kNowMs);
+  HostedPlugin live_ok(RIFA_STRIPE_PLUGIN_FILE, config({{"live", true}, {"publishable_key", "pk_live_51Kfake"}}),
+                       kNowMs);
   EXPECT_TRUE(live_ok.created()) << live_ok.create_error();
 
   ::setenv("RIFA_TEST_STRIPE_KEY", kKey, 1);
@@ -294,7 +323,8 @@ TEST_F(PaymentStripeTest, SecretsNeverReachTheLogOrAnError) {
   errors += (*wrong)->create_payment(purchase(1000000, {}, "k4")).error;
   EXPECT_NE(errors.find("RIFA_TEST_STRIPE_KEY"), std::string::npos) << errors;  // names the variable
   const std::string log = h->log() + wrong->log();
-  for (const std::string secret : {std::string(kKey), std::string(kWebhookSecret), std::string("sk_test_wrongKeyForThisAccount")}) {
+  for (const std::string secret :
+       {std::string(kKey), std::string(kWebhookSecret), std::string("sk_test_wrongKeyForThisAccount")}) {
     EXPECT_EQ(log.find(secret), std::string::npos) << "secret in the log:\n" << log;
     EXPECT_EQ(errors.find(secret), std::string::npos) << "secret in an error:\n" << errors;
   }

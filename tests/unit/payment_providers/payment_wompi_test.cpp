@@ -53,12 +53,16 @@ class PaymentWompiTest : public ::testing::Test {
   static std::string purchase(int64_t cents, const std::string& reference, json method = json()) {
     json metadata = {{"customer_email", "comprador@example.com"}};
     if (!method.is_null()) metadata["payment_method"] = method;
-    return json({{"amount_cents", cents}, {"currency", "COP"}, {"idempotency_key", reference},
-                 {"description", "Rifa 7"}, {"metadata", metadata}})
+    return json({{"amount_cents", cents},
+                 {"currency", "COP"},
+                 {"idempotency_key", reference},
+                 {"description", "Rifa 7"},
+                 {"metadata", metadata}})
         .dump();
   }
   static std::string headers_for(const json& event) {
-    return "content-type: application/json\nx-event-checksum: " + event["signature"]["checksum"].get<std::string>() + "\n";
+    return "content-type: application/json\nx-event-checksum: " + event["signature"]["checksum"].get<std::string>() +
+           "\n";
   }
 
   FakeWompi wompi_{kSandbox.pub, kSandbox.prv, kSandbox.integrity, kSandbox.events};
@@ -160,7 +164,8 @@ TEST_F(WompiDocExampleTest, PropertiesAreReadFromTheEventInItsOrder) {
   event["signature"]["properties"] = {"transaction.status", "transaction.id", "transaction.amount_in_cents"};
   EXPECT_EQ(verify(event, kDocChecksum).status, RIFA_ERR_SIGNATURE);
   // ... while a checksum made over that order does: the list is read from each event, never fixed.
-  const std::string reordered = sdk::sha256_hex(std::string("APPROVED1234-1610641025-492014490000") + "1530291411" + kDocs.events);
+  const std::string reordered =
+      sdk::sha256_hex(std::string("APPROVED1234-1610641025-492014490000") + "1530291411" + kDocs.events);
   event["signature"]["checksum"] = reordered;  // the body's copy of the checksum must agree too
   EXPECT_EQ(verify(event, reordered).status, RIFA_OK);
   // A property the event does not hold is refused, not skipped.
@@ -189,8 +194,8 @@ TEST_F(WompiDocExampleTest, TheIntegritySignatureMatchesTheDocumentedExample) {
   FakeWompi wompi(kDocs.pub, kDocs.prv, kDocs.integrity, kDocs.events);
   HostedPlugin h(RIFA_WOMPI_PLUGIN_FILE, config_for(kDocs, wompi.base() + "/v1"), kNowMs);
   ASSERT_TRUE(h.created()) << h.create_error();
-  const auto out = h->create_payment(json({{"amount_cents", 2490000}, {"currency", "COP"},
-                                           {"idempotency_key", "sk8-438k4-xmxm392-sn2m"}}).dump());
+  const auto out = h->create_payment(
+      json({{"amount_cents", 2490000}, {"currency", "COP"}, {"idempotency_key", "sk8-438k4-xmxm392-sn2m"}}).dump());
   ASSERT_EQ(out.status, RIFA_OK) << out.error;
   const json answer = json::parse(out.result);
   EXPECT_EQ(answer["next_action"]["type"], "redirect");
@@ -204,7 +209,10 @@ TEST_F(WompiDocExampleTest, TheIntegritySignatureMatchesTheDocumentedExample) {
 
 TEST_F(PaymentWompiTest, PseTransactionIsSignedAndItsBankUrlIsLongPolled) {
   auto h = host();
-  const json pse = {{"type", "PSE"}, {"user_type", 0}, {"user_legal_id_type", "CC"}, {"user_legal_id", "1099888777"},
+  const json pse = {{"type", "PSE"},
+                    {"user_type", 0},
+                    {"user_legal_id_type", "CC"},
+                    {"user_legal_id", "1099888777"},
                     {"financial_institution_code", "1022"}};
   const auto out = (*h)->create_payment(purchase(3000000, "tx-pse-1", pse));
   ASSERT_EQ(out.status, RIFA_OK) << out.error;
@@ -240,7 +248,8 @@ TEST_F(PaymentWompiTest, PseTransactionIsSignedAndItsBankUrlIsLongPolled) {
 
 TEST_F(PaymentWompiTest, NequiWaitsForThePushThenTimesOut) {
   auto h = host();
-  const auto out = (*h)->create_payment(purchase(1500000, "tx-nequi-1", {{"type", "NEQUI"}, {"phone_number", "3107654321"}}));
+  const auto out =
+      (*h)->create_payment(purchase(1500000, "tx-nequi-1", {{"type", "NEQUI"}, {"phone_number", "3107654321"}}));
   ASSERT_EQ(out.status, RIFA_OK) << out.error;
   const json answer = parse(out.result);
   EXPECT_EQ(answer["status"], "pending");
@@ -250,8 +259,9 @@ TEST_F(PaymentWompiTest, NequiWaitsForThePushThenTimesOut) {
   const json after = parse((*h)->get_payment("tx-nequi-1").result);
   EXPECT_EQ(after["status"], "failed");
   EXPECT_EQ(after["reason"], "El usuario no aceptó la notificación a tiempo");
-  EXPECT_EQ((*h)->create_payment(purchase(1500000, "tx-nequi-2", {{"type", "NEQUI"}, {"phone_number", "12345"}})).status,
-            RIFA_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(
+      (*h)->create_payment(purchase(1500000, "tx-nequi-2", {{"type", "NEQUI"}, {"phone_number", "12345"}})).status,
+      RIFA_ERR_INVALID_ARGUMENT);
 }
 
 TEST_F(PaymentWompiTest, CardsApproveOrDeclineAndTheSameReferenceNeverChargesTwice) {
@@ -272,25 +282,31 @@ TEST_F(PaymentWompiTest, CardsApproveOrDeclineAndTheSameReferenceNeverChargesTwi
   EXPECT_EQ(declined.error, "Fondos insuficientes");
 
   // A card payment is voided in full; PSE and Nequi are refunded from Wompi's dashboard.
-  const auto refund = (*h)->refund(json({{"provider_ref", "tx-card-1"}, {"amount_cents", 1200000}, {"idempotency_key", "r1"}}).dump());
+  const auto refund =
+      (*h)->refund(json({{"provider_ref", "tx-card-1"}, {"amount_cents", 1200000}, {"idempotency_key", "r1"}}).dump());
   ASSERT_EQ(refund.status, RIFA_OK) << refund.error;
   EXPECT_EQ(parse(refund.result)["status"], "succeeded");
   EXPECT_EQ(parse((*h)->get_payment("tx-card-1").result)["status"], "refunded");
-  EXPECT_EQ((*h)->refund(json({{"provider_ref", "tx-card-1"}, {"amount_cents", 1200000}, {"idempotency_key", "r1"}}).dump()).status, RIFA_OK);
+  EXPECT_EQ(
+      (*h)->refund(json({{"provider_ref", "tx-card-1"}, {"amount_cents", 1200000}, {"idempotency_key", "r1"}}).dump())
+          .status,
+      RIFA_OK);
   EXPECT_EQ(wompi_.voids, 1);
 }
 
 TEST_F(PaymentWompiTest, ProviderDownAmountsAndUnknownReferences) {
   auto h = host();
   wompi_.fail_next = 5;
-  EXPECT_EQ((*h)->create_payment(purchase(1000000, "tx-down", {{"type", "NEQUI"}, {"phone_number", "3107654321"}})).status,
-            RIFA_ERR_TRANSPORT);
+  EXPECT_EQ(
+      (*h)->create_payment(purchase(1000000, "tx-down", {{"type", "NEQUI"}, {"phone_number", "3107654321"}})).status,
+      RIFA_ERR_TRANSPORT);
   EXPECT_EQ(wompi_.created, 0);
   wompi_.fail_next = 0;
   const auto cents = (*h)->create_payment(purchase(1000050, "tx-cents"));
   EXPECT_EQ(cents.status, RIFA_ERR_INVALID_ARGUMENT);
   EXPECT_NE(cents.error.find("cannot be represented"), std::string::npos);
-  EXPECT_EQ((*h)->create_payment(json({{"amount_cents", 1000}, {"currency", "USD"}, {"idempotency_key", "usd"}}).dump()).status,
+  EXPECT_EQ((*h)->create_payment(json({{"amount_cents", 1000}, {"currency", "USD"}, {"idempotency_key", "usd"}}).dump())
+                .status,
             RIFA_ERR_INVALID_ARGUMENT);
   EXPECT_EQ((*h)->get_payment("nobody").status, RIFA_ERR_NOT_FOUND);
   EXPECT_EQ((*h)->payout(json({{"amount_cents", 100}, {"currency", "COP"}, {"idempotency_key", "p"}}).dump()).status,
@@ -299,7 +315,8 @@ TEST_F(PaymentWompiTest, ProviderDownAmountsAndUnknownReferences) {
 
 TEST_F(PaymentWompiTest, EventsAreVerifiedAgainstTheEventsSecretAndTheirAge) {
   auto h = host();
-  const auto out = (*h)->create_payment(purchase(1500000, "tx-ev", {{"type", "NEQUI"}, {"phone_number", "3107654321"}}));
+  const auto out =
+      (*h)->create_payment(purchase(1500000, "tx-ev", {{"type", "NEQUI"}, {"phone_number", "3107654321"}}));
   const std::string id = parse(out.result)["transaction_id"];
   wompi_.settle(id, "DECLINED", "Transacción rechazada");
   const json good = wompi_.event(id, kNowMs / 1000);
@@ -342,8 +359,8 @@ TEST_F(PaymentWompiTest, SecretsNeverReachTheLogOrAnError) {
   errors += (*wrong)->get_payment("s1").error;
   EXPECT_NE(errors.find("RIFA_TEST_WOMPI_PRV"), std::string::npos) << errors;
   const std::string log = h->log() + wrong->log();
-  for (const std::string secret : {std::string(kSandbox.prv), std::string(kSandbox.events), std::string(kSandbox.integrity),
-                                   std::string("prv_test_wrongKeyForThisMerchant")}) {
+  for (const std::string secret : {std::string(kSandbox.prv), std::string(kSandbox.events),
+                                   std::string(kSandbox.integrity), std::string("prv_test_wrongKeyForThisMerchant")}) {
     EXPECT_EQ(log.find(secret), std::string::npos) << "secret in the log:\n" << log;
     EXPECT_EQ(errors.find(secret), std::string::npos) << "secret in an error:\n" << errors;
   }

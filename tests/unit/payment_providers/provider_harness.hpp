@@ -111,8 +111,7 @@ class FakeServer {
 // One plugin instance as the host runs it, with everything it logged.
 class HostedPlugin {
  public:
-  HostedPlugin(const std::string& library_path, const json& config, int64_t now_ms, int retries = 1)
-      : now_ms_(now_ms) {
+  HostedPlugin(const std::string& library_path, const json& config, int64_t now_ms, int retries = 1) : now_ms_(now_ms) {
     sink_ = std::make_shared<spdlog::sinks::ostream_sink_mt>(log_);
     auto logger = std::make_shared<spdlog::logger>("plugin.test-" + FakeServer::unique(), sink_);
     logger->set_level(spdlog::level::debug);

@@ -68,8 +68,8 @@ TEST_F(LotteryMockTest, SameDateAndSeedGiveTheSameDraw) {
   EXPECT_EQ(number.find_first_not_of("0123456789"), std::string::npos);
   // raw_sha256 is the hash of the canonical page the draw was "read" from, and that page parses
   // back to the same result.
-  const std::string page = "RIFA MOCK DRAW v1\ndate: 2026-01-22\ndraw_number: 2214\nnumber: " + number +
-                           "\nseries: " + series + "\n";
+  const std::string page =
+      "RIFA MOCK DRAW v1\ndate: 2026-01-22\ndraw_number: 2214\nnumber: " + number + "\nseries: " + series + "\n";
   EXPECT_EQ(draw["raw_sha256"], sdk::sha256_hex(page));
   auto parsed = first->parse_page("2026-01-22", "mock://draw/2026-01-22", page);
   ASSERT_EQ(parsed.status, RIFA_OK) << parsed.error;
@@ -86,7 +86,8 @@ TEST_F(LotteryMockTest, DifferentSeedGivesADifferentDraw) {
 }
 
 TEST_F(LotteryMockTest, NumbersKeepLeadingZerosAndHonourTheDigitCounts) {
-  auto mock = make({{"number_digits", 6}, {"series_digits", 0}, {"draw_epoch", "2026-01-01"}, {"first_draw_number", 100}});
+  auto mock =
+      make({{"number_digits", 6}, {"series_digits", 0}, {"draw_epoch", "2026-01-01"}, {"first_draw_number", 100}});
   int with_leading_zero = 0;
   for (int day = 1; day <= 28; ++day) {
     const std::string date = std::string("2026-01-") + (day < 10 ? "0" : "") + std::to_string(day);
@@ -173,15 +174,18 @@ TEST_F(LotteryMockTest, ParsePageRefusesWhatItCannotRead) {
   EXPECT_EQ(missing.status, RIFA_ERR_PARSE);
   EXPECT_EQ(missing.error, "mock page: no 'draw_number' line");
 
-  auto letters = mock->parse_page("2026-01-22", "", "RIFA MOCK DRAW v1\ndate: 2026-01-22\ndraw_number: 1\nnumber: 00A2\nseries: 001\n");
+  auto letters = mock->parse_page("2026-01-22", "",
+                                  "RIFA MOCK DRAW v1\ndate: 2026-01-22\ndraw_number: 1\nnumber: 00A2\nseries: 001\n");
   EXPECT_EQ(letters.status, RIFA_ERR_PARSE);
   EXPECT_EQ(letters.error, "mock page: 'number' is not a digit string: '00A2'");
 
-  auto other_day = mock->parse_page("2026-01-22", "", "RIFA MOCK DRAW v1\ndate: 2026-01-21\ndraw_number: 1\nnumber: 0042\nseries: 001\n");
+  auto other_day = mock->parse_page("2026-01-22", "",
+                                    "RIFA MOCK DRAW v1\ndate: 2026-01-21\ndraw_number: 1\nnumber: 0042\nseries: 001\n");
   EXPECT_EQ(other_day.status, RIFA_ERR_VALIDATION);
   EXPECT_EQ(other_day.error, "mock page: the page is for 2026-01-21, not 2026-01-22");
 
-  auto short_number = mock->parse_page("2026-01-22", "", "RIFA MOCK DRAW v1\ndate: 2026-01-22\ndraw_number: 1\nnumber: 042\nseries: 001\n");
+  auto short_number = mock->parse_page(
+      "2026-01-22", "", "RIFA MOCK DRAW v1\ndate: 2026-01-22\ndraw_number: 1\nnumber: 042\nseries: 001\n");
   EXPECT_EQ(short_number.status, RIFA_ERR_VALIDATION);
   EXPECT_EQ(short_number.error, "mock page: number '042' should have 4 digits");
 
@@ -212,7 +216,8 @@ TEST_F(LotteryMockTest, ConfigTheSchemaCannotExpressIsRefusedAtCreate) {
   PluginHarness harness(manifest_, host_, "mock", R"({"scripted": {"22-01-2026": ["ok"]}})");
   EXPECT_FALSE(harness.created());
   EXPECT_EQ(harness.create_outcome().status, RIFA_ERR_CONFIG);
-  EXPECT_EQ(harness.create_outcome().error, "every key of scripted must be a real date as YYYY-MM-DD, got '22-01-2026'");
+  EXPECT_EQ(harness.create_outcome().error,
+            "every key of scripted must be a real date as YYYY-MM-DD, got '22-01-2026'");
 }
 
 }  // namespace

@@ -108,8 +108,8 @@ TEST_F(NotifierLogTest, MalformedEventsAndUnwritableFilesAreErrors) {
   EXPECT_EQ(no_type.error, "the event has no string 'type'");
   auto unwritable = log->deliver(event("evt-8", "winner").dump());
   EXPECT_EQ(unwritable.status, RIFA_ERR_TRANSPORT);
-  EXPECT_EQ(unwritable.error, "cannot append to " + (dir_ / "missing-dir" / "events.jsonl").string() +
-                                  ": No such file or directory");
+  EXPECT_EQ(unwritable.error,
+            "cannot append to " + (dir_ / "missing-dir" / "events.jsonl").string() + ": No such file or directory");
 }
 
 }  // namespace

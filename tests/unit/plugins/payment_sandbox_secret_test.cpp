@@ -40,7 +40,8 @@ TEST_F(SandboxSecretTest, TheShippedSecretIsRefusedOutsideDevelopmentMode) {
 }
 
 TEST_F(SandboxSecretTest, DevelopmentModeAcceptsItAndARealSecretNeedsNoMode) {
-  PluginHarness dev(manifest_, host_, "sandbox", json{{"webhook_secret", kShippedSecret}, {"development", true}}.dump());
+  PluginHarness dev(manifest_, host_, "sandbox",
+                    json{{"webhook_secret", kShippedSecret}, {"development", true}}.dump());
   EXPECT_TRUE(dev.created()) << dev.create_outcome().error;
   PluginHarness real(manifest_, host_, "sandbox", json{{"webhook_secret", "a-secret-of-our-own-0123456789"}}.dump());
   EXPECT_TRUE(real.created()) << real.create_outcome().error;

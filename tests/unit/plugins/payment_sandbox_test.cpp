@@ -26,8 +26,11 @@ constexpr const char* kSecret = "unit-test-secret-0123456789";
 constexpr const char* kWebhookUrl = "https://hooks.example.test/sandbox";
 
 std::string payment_request(int64_t amount_cents, const std::string& key) {
-  return json({{"amount_cents", amount_cents}, {"currency", "COP"}, {"idempotency_key", key},
-               {"description", "ticket 42"}, {"metadata", {{"rifa_id", "r1"}}}})
+  return json({{"amount_cents", amount_cents},
+               {"currency", "COP"},
+               {"idempotency_key", key},
+               {"description", "ticket 42"},
+               {"metadata", {{"rifa_id", "r1"}}}})
       .dump();
 }
 
@@ -56,8 +59,12 @@ class PaymentSandboxTest : public ::testing::Test {
   }
 
   std::string webhook_body(const std::string& type, const std::string& ref) const {
-    return json({{"event_id", "evt_test_1"}, {"type", type}, {"provider_ref", ref}, {"amount_cents", 5000},
-                 {"currency", "COP"}, {"created", host_.now_unix_ms() / 1000}})
+    return json({{"event_id", "evt_test_1"},
+                 {"type", type},
+                 {"provider_ref", ref},
+                 {"amount_cents", 5000},
+                 {"currency", "COP"},
+                 {"created", host_.now_unix_ms() / 1000}})
         .dump();
   }
 
@@ -125,12 +132,15 @@ TEST_F(PaymentSandboxTest, WebhookWithAValidSignatureIsDecoded) {
   EXPECT_EQ(json::parse(sandbox->get_payment(ref).result)["status"], "pending");
 
   const std::string body = webhook_body("payment.succeeded", ref);
-  auto verified = sandbox->verify_webhook("POST", "content-type: application/json\n" +
-                                                      sandbox_signature_header(kSecret, now_s(), body), body);
+  auto verified = sandbox->verify_webhook(
+      "POST", "content-type: application/json\n" + sandbox_signature_header(kSecret, now_s(), body), body);
   ASSERT_EQ(verified.status, RIFA_OK) << verified.error;
-  EXPECT_EQ(json::parse(verified.result), json({{"event_id", "evt_test_1"}, {"type", "payment.succeeded"},
-                                                {"provider_ref", ref}, {"status", "succeeded"},
-                                                {"amount_cents", 5000}, {"currency", "COP"}}));
+  EXPECT_EQ(json::parse(verified.result), json({{"event_id", "evt_test_1"},
+                                                {"type", "payment.succeeded"},
+                                                {"provider_ref", ref},
+                                                {"status", "succeeded"},
+                                                {"amount_cents", 5000},
+                                                {"currency", "COP"}}));
   // A manual payment stays pending until its webhook arrives.
   EXPECT_EQ(json::parse(sandbox->get_payment(ref).result)["status"], "succeeded");
 }
@@ -145,10 +155,10 @@ TEST_F(PaymentSandboxTest, WebhookSignatureFailuresSayWhichCheckFailed) {
 
   auto malformed = sandbox->verify_webhook("POST", "rifa-sandbox-signature: sha256=abc\n", body);
   EXPECT_EQ(malformed.status, RIFA_ERR_SIGNATURE);
-  EXPECT_EQ(malformed.error,
-            "malformed rifa-sandbox-signature header: expected t=<unix seconds>,v1=<hex HMAC-SHA256>");
+  EXPECT_EQ(malformed.error, "malformed rifa-sandbox-signature header: expected t=<unix seconds>,v1=<hex HMAC-SHA256>");
 
-  auto forged = sandbox->verify_webhook("POST", sandbox_signature_header("another-secret-0123456789", now_s(), body), body);
+  auto forged =
+      sandbox->verify_webhook("POST", sandbox_signature_header("another-secret-0123456789", now_s(), body), body);
   EXPECT_EQ(forged.status, RIFA_ERR_SIGNATURE);
   EXPECT_EQ(forged.error, "bad signature: no v1 in rifa-sandbox-signature matches the body");
 
@@ -197,23 +207,28 @@ TEST_F(PaymentSandboxTest, PayoutIsIdempotentPerKey) {
 TEST_F(PaymentSandboxTest, RefundIsIdempotentAndBoundedByThePayment) {
   auto sandbox = make();
   const std::string ref = json::parse(sandbox->create_payment(payment_request(5000, "key-r")).result)["provider_ref"];
-  const std::string request = json({{"provider_ref", ref}, {"amount_cents", 2000}, {"idempotency_key", "refund-1"}}).dump();
+  const std::string request =
+      json({{"provider_ref", ref}, {"amount_cents", 2000}, {"idempotency_key", "refund-1"}}).dump();
   auto first = sandbox->refund(request);
   ASSERT_EQ(first.status, RIFA_OK) << first.error;
   EXPECT_EQ(json::parse(first.result)["status"], "succeeded");
   EXPECT_EQ(json::parse(first.result)["refund_ref"].get<std::string>().rfind("sbx_re_", 0), 0u);
   EXPECT_EQ(sandbox->refund(request).result, first.result);
 
-  auto conflict = sandbox->refund(json({{"provider_ref", ref}, {"amount_cents", 2500}, {"idempotency_key", "refund-1"}}).dump());
+  auto conflict =
+      sandbox->refund(json({{"provider_ref", ref}, {"amount_cents", 2500}, {"idempotency_key", "refund-1"}}).dump());
   EXPECT_EQ(conflict.status, RIFA_ERR_INVALID_ARGUMENT);
   EXPECT_EQ(conflict.error, "idempotency key 'refund-1' was already used with amount_cents 2000, not 2500");
 
-  auto too_much = sandbox->refund(json({{"provider_ref", ref}, {"amount_cents", 3001}, {"idempotency_key", "refund-2"}}).dump());
+  auto too_much =
+      sandbox->refund(json({{"provider_ref", ref}, {"amount_cents", 3001}, {"idempotency_key", "refund-2"}}).dump());
   EXPECT_EQ(too_much.status, RIFA_ERR_INVALID_ARGUMENT);
   EXPECT_EQ(too_much.error, "refund of 3001 cents exceeds the 3000 cents still refundable on '" + ref + "'");
 
-  ASSERT_EQ(sandbox->refund(json({{"provider_ref", ref}, {"amount_cents", 3000}, {"idempotency_key", "refund-3"}}).dump()).status,
-            RIFA_OK);
+  ASSERT_EQ(
+      sandbox->refund(json({{"provider_ref", ref}, {"amount_cents", 3000}, {"idempotency_key", "refund-3"}}).dump())
+          .status,
+      RIFA_OK);
   EXPECT_EQ(json::parse(sandbox->get_payment(ref).result)["status"], "refunded");
 
   auto unknown = sandbox->refund(R"({"provider_ref": "sbx_nope", "amount_cents": 1, "idempotency_key": "refund-4"})");
@@ -245,8 +260,8 @@ TEST_F(PaymentSandboxTest, DelayedConfirmationPostsASignedWebhookThroughTheHost)
   EXPECT_EQ(event["currency"], "COP");
   const int64_t t = event["created"];
   EXPECT_NE(request.headers.find("Content-Type: application/json\n"), std::string::npos) << request.headers;
-  EXPECT_NE(request.headers.find("rifa-sandbox-signature: t=" + std::to_string(t) + ",v1=" +
-                                 hmac_sha256_hex(kSecret, std::to_string(t) + "." + request.body) + "\n"),
+  EXPECT_NE(request.headers.find("rifa-sandbox-signature: t=" + std::to_string(t) +
+                                 ",v1=" + hmac_sha256_hex(kSecret, std::to_string(t) + "." + request.body) + "\n"),
             std::string::npos)
       << request.headers;
   // The host's webhook endpoint would hand the request back to the plugin: it verifies.
@@ -260,7 +275,8 @@ TEST_F(PaymentSandboxTest, DelayedConfirmationPostsASignedWebhookThroughTheHost)
 }
 
 TEST_F(PaymentSandboxTest, DelayedModeNeedsAWebhookUrl) {
-  PluginHarness harness(manifest_, host_, "sandbox", json({{"webhook_secret", kSecret}, {"confirm", "delayed"}}).dump());
+  PluginHarness harness(manifest_, host_, "sandbox",
+                        json({{"webhook_secret", kSecret}, {"confirm", "delayed"}}).dump());
   EXPECT_EQ(harness.create_outcome().status, RIFA_ERR_CONFIG);
   EXPECT_EQ(harness.create_outcome().error, "webhook_url is required when confirm is 'delayed'");
 }

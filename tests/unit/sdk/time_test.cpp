@@ -79,16 +79,24 @@ TEST(SdkTime, Easter) {
 TEST(SdkTime, ColombianHolidaysOf2025) {
   std::vector<std::string> got;
   for (const auto& holiday : colombian_holidays(2025)) got.push_back(format_iso(holiday.date) + " " + holiday.name);
-  const std::vector<std::string> want = {
-      "2025-01-01 Año Nuevo",           "2025-01-06 Reyes Magos",
-      "2025-03-24 San José",            "2025-04-17 Jueves Santo",
-      "2025-04-18 Viernes Santo",       "2025-05-01 Día del Trabajo",
-      "2025-06-02 Ascensión del Señor", "2025-06-23 Corpus Christi",
-      "2025-06-30 San Pedro y San Pablo", "2025-06-30 Sagrado Corazón",
-      "2025-07-20 Día de la Independencia", "2025-08-07 Batalla de Boyacá",
-      "2025-08-18 Asunción de la Virgen", "2025-10-13 Día de la Raza",
-      "2025-11-03 Todos los Santos",    "2025-11-17 Independencia de Cartagena",
-      "2025-12-08 Inmaculada Concepción", "2025-12-25 Navidad"};
+  const std::vector<std::string> want = {"2025-01-01 Año Nuevo",
+                                         "2025-01-06 Reyes Magos",
+                                         "2025-03-24 San José",
+                                         "2025-04-17 Jueves Santo",
+                                         "2025-04-18 Viernes Santo",
+                                         "2025-05-01 Día del Trabajo",
+                                         "2025-06-02 Ascensión del Señor",
+                                         "2025-06-23 Corpus Christi",
+                                         "2025-06-30 San Pedro y San Pablo",
+                                         "2025-06-30 Sagrado Corazón",
+                                         "2025-07-20 Día de la Independencia",
+                                         "2025-08-07 Batalla de Boyacá",
+                                         "2025-08-18 Asunción de la Virgen",
+                                         "2025-10-13 Día de la Raza",
+                                         "2025-11-03 Todos los Santos",
+                                         "2025-11-17 Independencia de Cartagena",
+                                         "2025-12-08 Inmaculada Concepción",
+                                         "2025-12-25 Navidad"};
   EXPECT_EQ(got, want);
 }
 

@@ -88,7 +88,7 @@ TEST(ConfigFixtures, TheFullValidConfigLoadsEveryValue) {
   EXPECT_FALSE(s.database.migrate_on_start);
   EXPECT_EQ(s.database.seed_dir, kSourceDir / "fixtures/seed");
   EXPECT_EQ(s.secrets, (std::map<std::string, std::string, std::less<>>{{"jwt_secret", "fixture-secret"},
-                                                                         {"webhook", "${NOT_EXPANDED}"}}));
+                                                                        {"webhook", "${NOT_EXPANDED}"}}));
   EXPECT_EQ(s.logging.level, "debug");
   EXPECT_EQ(s.logging.format, "text");
   EXPECT_EQ(s.plugins.search_path, (std::vector<fs::path>{dir / "plugins", "/opt/rifa/plugins"}));

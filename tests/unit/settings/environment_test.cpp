@@ -57,7 +57,8 @@ TEST(ExpandEnvironment, MalformedReferencesAreErrors) {
   EXPECT_EQ(expand_error("${}"), "invalid environment variable reference '${}' (expected ${NAME} or ${NAME:-default})");
   EXPECT_EQ(expand_error("${9LIVES}"),
             "invalid environment variable reference '${9LIVES}' (expected ${NAME} or ${NAME:-default})");
-  EXPECT_EQ(expand_error("${A-B}"), "invalid environment variable reference '${A-B}' (expected ${NAME} or ${NAME:-default})");
+  EXPECT_EQ(expand_error("${A-B}"),
+            "invalid environment variable reference '${A-B}' (expected ${NAME} or ${NAME:-default})");
 }
 
 TEST(ExpandEnvironment, NoEnvironmentMeansEverythingIsUnset) {

@@ -36,9 +36,9 @@ TEST(ExampleConfigs, TheDefaultConfigLoadsWithAnEmptyEnvironment) {
 }
 
 TEST(ExampleConfigs, TheDefaultConfigTakesSecretsFromTheEnvironmentWhenSet) {
-  auto r = load_settings_file(kSourceDir / "config/rifa.yaml",
-                              environment_from_map({{"RIFA_JWT_SECRET", "from-env"},
-                                                    {"RIFA_SANDBOX_WEBHOOK_SECRET", "hook-from-env"}}));
+  auto r = load_settings_file(
+      kSourceDir / "config/rifa.yaml",
+      environment_from_map({{"RIFA_JWT_SECRET", "from-env"}, {"RIFA_SANDBOX_WEBHOOK_SECRET", "hook-from-env"}}));
   ASSERT_TRUE(r.ok()) << format_errors(r.errors());
   EXPECT_EQ(r.settings().secrets.at("jwt_secret"), "from-env");
   EXPECT_EQ(r.settings().plugins.instances[1].config["webhook_secret"], "hook-from-env");

@@ -81,13 +81,14 @@ TEST(LoadSettings, InstancesKeepFileOrderAndTheirPosition) {
 }
 
 TEST(LoadSettings, RelativePathsAreRelativeToTheConfigFolder) {
-  auto r = load("database:\n  url: sqlite3://../var/rifa.db\n  seed: ../fixtures/seed\n"
-                "plugins:\n  search_path: [../build/plugins, /opt/plugins]\n"
-                "  http: {mode: record, fixtures_dir: ../fixtures/recorded}\n"
-                "  instances:\n"
-                "    mock: {library: lottery_mock, kind: lottery}\n"
-                "    sandbox: {library: ./vendor/libpay.so, kind: payment}\n"
-                "bindings:\n  defaults: {lottery: mock, payment: sandbox, notifiers: []}\n");
+  auto r = load(
+      "database:\n  url: sqlite3://../var/rifa.db\n  seed: ../fixtures/seed\n"
+      "plugins:\n  search_path: [../build/plugins, /opt/plugins]\n"
+      "  http: {mode: record, fixtures_dir: ../fixtures/recorded}\n"
+      "  instances:\n"
+      "    mock: {library: lottery_mock, kind: lottery}\n"
+      "    sandbox: {library: ./vendor/libpay.so, kind: payment}\n"
+      "bindings:\n  defaults: {lottery: mock, payment: sandbox, notifiers: []}\n");
   ASSERT_TRUE(r.ok()) << errors_of(r);
   const Settings& s = r.settings();
   // The URL stays as written: storage resolves it against base_dir.
@@ -115,17 +116,17 @@ TEST(LoadSettings, APlainReferenceInsideAFlowMappingIsASyntaxErrorSoItMustBeQuot
 }
 
 TEST(LoadSettings, EnvironmentIsExpandedInEveryScalarBeforeTyping) {
-  auto r = load("server:\n  port: ${PORT:-0}\n  io_threads: \"${THREADS}\"\n"
-                "database:\n  url: ${DB}\n  migrate_on_start: ${MIGRATE:-false}\n"
-                "secrets:\n  jwt_secret: ${JWT:-dev}\n  literal: \"$${JWT}\"\n"
-                "plugins:\n  http: {egress_allow: [\"${HOST}\"]}\n  instances:\n"
-                "    mock:\n      library: ${LIB:-lottery_mock}\n      kind: lottery\n"
-                // Block style: inside {...} a plain ${X} would end the flow mapping early.
-                "      config:\n        seed: ${SEED}\n        quoted_seed: \"${SEED}\"\n        name: ${NAME}\n"
-                "    sandbox: {library: payment_sandbox, kind: payment}\n"
-                "bindings:\n  defaults: {lottery: mock, payment: sandbox, notifiers: []}\n",
-                {{"THREADS", "3"}, {"DB", "postgresql://u:p@h/db"}, {"SEED", "42"}, {"NAME", "true"},
-                 {"HOST", "baloto.com"}});
+  auto r = load(
+      "server:\n  port: ${PORT:-0}\n  io_threads: \"${THREADS}\"\n"
+      "database:\n  url: ${DB}\n  migrate_on_start: ${MIGRATE:-false}\n"
+      "secrets:\n  jwt_secret: ${JWT:-dev}\n  literal: \"$${JWT}\"\n"
+      "plugins:\n  http: {egress_allow: [\"${HOST}\"]}\n  instances:\n"
+      "    mock:\n      library: ${LIB:-lottery_mock}\n      kind: lottery\n"
+      // Block style: inside {...} a plain ${X} would end the flow mapping early.
+      "      config:\n        seed: ${SEED}\n        quoted_seed: \"${SEED}\"\n        name: ${NAME}\n"
+      "    sandbox: {library: payment_sandbox, kind: payment}\n"
+      "bindings:\n  defaults: {lottery: mock, payment: sandbox, notifiers: []}\n",
+      {{"THREADS", "3"}, {"DB", "postgresql://u:p@h/db"}, {"SEED", "42"}, {"NAME", "true"}, {"HOST", "baloto.com"}});
   ASSERT_TRUE(r.ok()) << errors_of(r);
   const Settings& s = r.settings();
   EXPECT_EQ(s.server.port, 0);
@@ -141,12 +142,13 @@ TEST(LoadSettings, EnvironmentIsExpandedInEveryScalarBeforeTyping) {
 }
 
 TEST(LoadSettings, PluginConfigIsConvertedWithScalarTyping) {
-  auto r = load("database: {url: sqlite3://x.db}\nplugins:\n  instances:\n"
-                "    mock:\n      library: lottery_mock\n      kind: lottery\n      config:\n"
-                "        seed: 42\n        ratio: 0.5\n        strict: false\n        nothing: ~\n"
-                "        code: \"007\"\n        zero_padded: 007\n        list: [1, two, {three: 3.0}]\n"
-                "    sandbox: {library: payment_sandbox, kind: payment, config: }\n"
-                "bindings:\n  defaults: {lottery: mock, payment: sandbox, notifiers: []}\n");
+  auto r = load(
+      "database: {url: sqlite3://x.db}\nplugins:\n  instances:\n"
+      "    mock:\n      library: lottery_mock\n      kind: lottery\n      config:\n"
+      "        seed: 42\n        ratio: 0.5\n        strict: false\n        nothing: ~\n"
+      "        code: \"007\"\n        zero_padded: 007\n        list: [1, two, {three: 3.0}]\n"
+      "    sandbox: {library: payment_sandbox, kind: payment, config: }\n"
+      "bindings:\n  defaults: {lottery: mock, payment: sandbox, notifiers: []}\n");
   ASSERT_TRUE(r.ok()) << errors_of(r);
   const auto& config = r.settings().plugins.instances[0].config;
   EXPECT_EQ(config, nlohmann::json::parse(
@@ -187,8 +189,9 @@ TEST(LoadSettings, WorkersFollowThePoolSizeUnlessSet) {
   EXPECT_EQ(defaults.settings().server.queue_limit, 256u);
   EXPECT_EQ(defaults.settings().server.request_timeout_ms, 10000);
 
-  auto r = load("server:\n  workers: 6\n  queue_limit: 0\n  request_timeout_ms: 2500\n  plugin_calls_per_instance: 5\n" +
-                kRequired);
+  auto r =
+      load("server:\n  workers: 6\n  queue_limit: 0\n  request_timeout_ms: 2500\n  plugin_calls_per_instance: 5\n" +
+           kRequired);
   ASSERT_TRUE(r.ok()) << errors_of(r);
   EXPECT_EQ(r.settings().server.workers, 6);
   EXPECT_EQ(r.settings().server.queue_limit, 0u);
@@ -224,14 +227,16 @@ TEST(LoadSettings, TheCliExampleNamesPositionPathAndSuggestion) {
             "test.yaml:1:1: error: missing required key 'bindings'\n"
             "test.yaml:2:3: error: server.prot: unknown key 'prot' (did you mean 'port'?; allowed: listen, port, "
             "io_threads, body_limit_bytes, read_cache_ms, cors_allowed_origins, rate_limit, max_connections, "
-            "max_connections_per_ip, workers, queue_limit, request_timeout_ms, plugin_calls_per_instance, trusted_proxies, forwarded_header, web_root, live)\n");
+            "max_connections_per_ip, workers, queue_limit, request_timeout_ms, plugin_calls_per_instance, "
+            "trusted_proxies, forwarded_header, web_root, live)\n");
 }
 
 TEST(LoadSettings, ErrorsAreSortedByPositionWhateverOrderTheyWereFoundIn) {
   // Binding checks run after every section is read, yet their error (line 3) comes first.
-  auto r = load("bindings:\n  defaults:\n    lottery: sandbox\n    payment: sandbox\n    notifiers: []\n"
-                "database: {url: sqlite3://x.db, pool_size: 0}\n"
-                "plugins:\n  instances:\n    sandbox: {library: payment_sandbox, kind: payment}\n");
+  auto r = load(
+      "bindings:\n  defaults:\n    lottery: sandbox\n    payment: sandbox\n    notifiers: []\n"
+      "database: {url: sqlite3://x.db, pool_size: 0}\n"
+      "plugins:\n  instances:\n    sandbox: {library: payment_sandbox, kind: payment}\n");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(format_errors(r.errors()),
             "test.yaml:3:14: error: bindings.defaults.lottery: instance 'sandbox' is a payment plugin "
@@ -240,15 +245,16 @@ TEST(LoadSettings, ErrorsAreSortedByPositionWhateverOrderTheyWereFoundIn) {
 }
 
 TEST(LoadSettings, MoreTypeAndValueErrors) {
-  auto r = load("database: {url: sqlite3://x.db}\n"
-                "secrets: {empty: \"\", nested: {a: 1}}\n"
-                "server: {port: 8080.5, cors_allowed_origins: }\n"
-                "plugins:\n  http: {egress_allow: }\n  instances:\n"
-                "    mock: {library: lottery_mock, kind: lottery}\n"
-                "    sandbox: {library: \"\", kind: payment}\n"
-                "bindings:\n  defaults: {lottery: mock, payment: sandbox, notifiers: []}\n"
-                "  categorias:\n    Oro: {}\n    Oro: {lottery: mock}\n"
-                "  rifas: [x]\n");
+  auto r = load(
+      "database: {url: sqlite3://x.db}\n"
+      "secrets: {empty: \"\", nested: {a: 1}}\n"
+      "server: {port: 8080.5, cors_allowed_origins: }\n"
+      "plugins:\n  http: {egress_allow: }\n  instances:\n"
+      "    mock: {library: lottery_mock, kind: lottery}\n"
+      "    sandbox: {library: \"\", kind: payment}\n"
+      "bindings:\n  defaults: {lottery: mock, payment: sandbox, notifiers: []}\n"
+      "  categorias:\n    Oro: {}\n    Oro: {lottery: mock}\n"
+      "  rifas: [x]\n");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(format_errors(r.errors()),
             "test.yaml:2:18: error: secrets.empty: expected a non-empty string\n"
@@ -267,8 +273,9 @@ TEST(LoadSettings, MoreTypeAndValueErrors) {
 TEST(LoadSettings, RecordAndReplayNeedAFixturesFolder) {
   auto r = load(kRequired + "", {});
   ASSERT_TRUE(r.ok());
-  auto bad = load("database: {url: sqlite3://x.db}\nplugins:\n  http:\n    mode: record\n  instances: {}\n"
-                  "bindings:\n  defaults: {lottery: mock, payment: pay, notifiers: []}\n");
+  auto bad = load(
+      "database: {url: sqlite3://x.db}\nplugins:\n  http:\n    mode: record\n  instances: {}\n"
+      "bindings:\n  defaults: {lottery: mock, payment: pay, notifiers: []}\n");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(format_errors(bad.errors()),
             "test.yaml:4:11: error: plugins.http.mode: mode 'record' needs fixtures_dir (the folder of recorded "
@@ -280,10 +287,11 @@ TEST(LoadSettings, RecordAndReplayNeedAFixturesFolder) {
 }
 
 TEST(LoadSettings, AnInstanceWithAnInvalidKindDoesNotCascadeIntoBindingErrors) {
-  auto r = load("database: {url: sqlite3://x.db}\nplugins:\n  instances:\n"
-                "    mock: {library: lottery_mock, kind: lotto}\n"
-                "    sandbox: {library: payment_sandbox, kind: payment}\n"
-                "bindings:\n  defaults: {lottery: mock, payment: sandbox, notifiers: []}\n");
+  auto r = load(
+      "database: {url: sqlite3://x.db}\nplugins:\n  instances:\n"
+      "    mock: {library: lottery_mock, kind: lotto}\n"
+      "    sandbox: {library: payment_sandbox, kind: payment}\n"
+      "bindings:\n  defaults: {lottery: mock, payment: sandbox, notifiers: []}\n");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(format_errors(r.errors()),
             "test.yaml:4:41: error: plugins.instances.mock.kind: invalid value 'lotto' (allowed: lottery, payment, "
@@ -292,8 +300,8 @@ TEST(LoadSettings, AnInstanceWithAnInvalidKindDoesNotCascadeIntoBindingErrors) {
 
 TEST(LoadSettings, DatabaseUrlSchemesAreTheOnesStorageOpens) {
   const std::string rest = kRequired.substr(kRequired.find("plugins:"));
-  for (const std::string url : {"sqlite3://../var/rifa.db", "sqlite3:///abs/rifa.db", "sqlite3://:memory:",
-                                "postgresql://u:p@h:5432/db?sslmode=disable", "postgres://u@h/db",
+  for (const std::string url : {"sqlite3://../var/rifa.db", "sqlite3:///abs/rifa.db",
+                                "sqlite3://:memory:", "postgresql://u:p@h:5432/db?sslmode=disable", "postgres://u@h/db",
                                 "postgresql://host=h port=5432 dbname=db"}) {
     // Quoted: a plain scalar ending in ':' (sqlite3://:memory:) would start a mapping.
     auto r = load("database:\n  url: \"" + url + "\"\n" + rest);
@@ -329,7 +337,8 @@ class LoadSettingsFileTest : public ::testing::Test {
 TEST_F(LoadSettingsFileTest, AMissingFileIsOneClearError) {
   auto r = load_settings_file(dir_ / "nope.yaml", environment_from_map({}));
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(format_errors(r.errors()), (dir_ / "nope.yaml").string() + ": error: cannot read the config file: no such file\n");
+  EXPECT_EQ(format_errors(r.errors()),
+            (dir_ / "nope.yaml").string() + ": error: cannot read the config file: no such file\n");
 }
 
 TEST_F(LoadSettingsFileTest, AFolderIsOneClearError) {
@@ -350,11 +359,12 @@ TEST_F(LoadSettingsFileTest, AnUnreadableFileIsOneClearError) {
 }
 
 TEST_F(LoadSettingsFileTest, PathsResolveAgainstTheFilesFolderWhateverTheWorkingDirectory) {
-  std::ofstream(dir_ / "config/rifa.yaml") << "database:\n  url: sqlite3://../var/rifa.db\n  seed: ../seed\n"
-                                           << "plugins:\n  search_path: [../plugins]\n  instances:\n"
-                                           << "    mock: {library: lottery_mock, kind: lottery}\n"
-                                           << "    sandbox: {library: payment_sandbox, kind: payment}\n"
-                                           << "bindings:\n  defaults: {lottery: mock, payment: sandbox, notifiers: []}\n";
+  std::ofstream(dir_ / "config/rifa.yaml")
+      << "database:\n  url: sqlite3://../var/rifa.db\n  seed: ../seed\n"
+      << "plugins:\n  search_path: [../plugins]\n  instances:\n"
+      << "    mock: {library: lottery_mock, kind: lottery}\n"
+      << "    sandbox: {library: payment_sandbox, kind: payment}\n"
+      << "bindings:\n  defaults: {lottery: mock, payment: sandbox, notifiers: []}\n";
   fs::create_directories(dir_ / "plugins");
   std::ofstream(dir_ / "plugins/liblottery_mock.so") << "x";
   const fs::path old_cwd = fs::current_path();
@@ -379,7 +389,8 @@ TEST_F(LoadSettingsFileTest, ErrorsNameTheFileAsGiven) {
             (dir_ / "config/bad.yaml").string() +
                 ":2:3: error: server.prot: unknown key 'prot' (did you mean 'port'?; allowed: listen, port, "
                 "io_threads, body_limit_bytes, read_cache_ms, cors_allowed_origins, rate_limit, max_connections, "
-                "max_connections_per_ip, workers, queue_limit, request_timeout_ms, plugin_calls_per_instance, trusted_proxies, forwarded_header, web_root, live)");
+                "max_connections_per_ip, workers, queue_limit, request_timeout_ms, plugin_calls_per_instance, "
+                "trusted_proxies, forwarded_header, web_root, live)");
 }
 
 }  // namespace

@@ -30,8 +30,8 @@ TEST_F(PluginLibraryPathTest, FileNameOfABareName) {
 TEST_F(PluginLibraryPathTest, EnvironmentFoldersComeFirstThenConfiguredOnesResolvedAgainstTheConfigFolder) {
   auto env = environment_from_map({{"RIFA_PLUGIN_PATH", (root_ / "env").string() + "::relative/dir"}});
   const auto path = plugin_search_path(env, {"plugins", "../config/more", "/abs/plugins"}, root_ / "config");
-  EXPECT_EQ(path, (std::vector<fs::path>{root_ / "env", "relative/dir", root_ / "config/plugins",
-                                         root_ / "config/more", "/abs/plugins"}));
+  EXPECT_EQ(path, (std::vector<fs::path>{root_ / "env", "relative/dir", root_ / "config/plugins", root_ / "config/more",
+                                         "/abs/plugins"}));
   EXPECT_EQ(plugin_search_path(environment_from_map({}), {}, root_), std::vector<fs::path>{});
 }
 

@@ -85,8 +85,10 @@ TEST(YamlToJson, QuotedAndBlockScalarsStayStrings) {
 TEST(YamlToJson, NestedStructuresKeepTheirShapeAndTypes) {
   auto c = convert("seed: 42\nratio: 0.25\nflags: [true, ~, x]\nnested: {a: [1, {b: null}], empty: {}}\nnone:\n");
   ASSERT_TRUE(c.value);
-  EXPECT_EQ(*c.value,
-            json::parse(R"({"seed":42,"ratio":0.25,"flags":[true,null,"x"],"nested":{"a":[1,{"b":null}],"empty":{}},"none":null})"));
+  EXPECT_EQ(
+      *c.value,
+      json::parse(
+          R"({"seed":42,"ratio":0.25,"flags":[true,null,"x"],"nested":{"a":[1,{"b":null}],"empty":{}},"none":null})"));
   EXPECT_TRUE((*c.value)["seed"].is_number_integer());
 }
 
@@ -107,10 +109,10 @@ TEST(YamlToJson, CoreTagsAreHonouredAndChecked) {
 TEST(YamlToJson, ReportsDuplicateAndComplexKeysAndUnrepresentableNumbers) {
   auto c = convert("a: 1\nlist: [.nan]\na: 2\n? [x]\n: 3\n");
   EXPECT_FALSE(c.value);
-  EXPECT_EQ(c.errors, (std::vector<std::string>{
-                          "2:8 cfg.list[0]: '.nan' cannot be represented in JSON (no infinity or NaN)",
-                          "3:1 cfg.a: duplicate key 'a' (first defined at line 1, column 1)",
-                          "4:3 cfg: expected a plain key, got a list"}));
+  EXPECT_EQ(c.errors,
+            (std::vector<std::string>{"2:8 cfg.list[0]: '.nan' cannot be represented in JSON (no infinity or NaN)",
+                                      "3:1 cfg.a: duplicate key 'a' (first defined at line 1, column 1)",
+                                      "4:3 cfg: expected a plain key, got a list"}));
 }
 
 }  // namespace

@@ -6,18 +6,29 @@ namespace rifa::settlement {
 namespace {
 
 Commitment sample() {
-  return Commitment{"6f1c2b9e-0d4a-4c1e-9f3b-2a7d5e8c1b40", "bogota", "2026-01-22",
-                    nlohmann::json::parse(R"({"tiers":[{"match":{"field":"numero","digits":"last","count":2},"share_bp":10000}],"unsold":"house"})"),
-                    100, "sequential", 1'000'000, 2500, "0b5f3a52-7d0e-4c8e-9a61-3f2b8d9e4c17", 1, ""};
+  return Commitment{
+      "6f1c2b9e-0d4a-4c1e-9f3b-2a7d5e8c1b40",
+      "bogota",
+      "2026-01-22",
+      nlohmann::json::parse(
+          R"({"tiers":[{"match":{"field":"numero","digits":"last","count":2},"share_bp":10000}],"unsold":"house"})"),
+      100,
+      "sequential",
+      1'000'000,
+      2500,
+      "0b5f3a52-7d0e-4c8e-9a61-3f2b8d9e4c17",
+      1,
+      ""};
 }
 
 TEST(Commitment, CanonicalTextIsSortedCompactJson) {
-  EXPECT_EQ(canonical_text(sample()),
-            R"({"assignment":"sequential","draw_date":"2026-01-22","loteria_id":"0b5f3a52-7d0e-4c8e-9a61-3f2b8d9e4c17",)"
-            R"("lottery_instance":"bogota","numero_ganadores":1,"precio_cents":1000000,)"
-            R"("rake_bp":2500,"reglas":{"tiers":[{"match":{"count":2,"digits":"last","field":"numero"},"share_bp":10000}],)"
-            R"("unsold":"house"},"rifa_id":"6f1c2b9e-0d4a-4c1e-9f3b-2a7d5e8c1b40","seed_sha256":null,"total_boletas":100,)"
-            R"("version":1})");
+  EXPECT_EQ(
+      canonical_text(sample()),
+      R"({"assignment":"sequential","draw_date":"2026-01-22","loteria_id":"0b5f3a52-7d0e-4c8e-9a61-3f2b8d9e4c17",)"
+      R"("lottery_instance":"bogota","numero_ganadores":1,"precio_cents":1000000,)"
+      R"("rake_bp":2500,"reglas":{"tiers":[{"match":{"count":2,"digits":"last","field":"numero"},"share_bp":10000}],)"
+      R"("unsold":"house"},"rifa_id":"6f1c2b9e-0d4a-4c1e-9f3b-2a7d5e8c1b40","seed_sha256":null,"total_boletas":100,)"
+      R"("version":1})");
 }
 
 TEST(Commitment, HashMatchesSha256OfTheCanonicalText) {

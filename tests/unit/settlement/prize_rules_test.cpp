@@ -20,11 +20,14 @@ std::string error_of(const json& reglas, int total_boletas = 100) {
   return parsed.ok() ? "" : parsed.error().message;
 }
 
-DrawNumbers bogota(std::string numero, std::string serie) { return DrawNumbers{{std::move(numero)}, std::move(serie), {}}; }
+DrawNumbers bogota(std::string numero, std::string serie) {
+  return DrawNumbers{{std::move(numero)}, std::move(serie), {}};
+}
 
-const json kLastTwo = {{"tiers", {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}},
-                                   {"share_bp", 10000}}}},
-                       {"unsold", "house"}};
+const json kLastTwo = {
+    {"tiers",
+     {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 10000}}}},
+    {"unsold", "house"}};
 
 TEST(PrizeRules, LastTwoDigitsOfTheBogotaNumberWins) {
   // 50 tickets sold at 10,000.00 COP, rake 25 %: fund 375,000.00, all to ticket 80.
@@ -64,11 +67,14 @@ TEST(PrizeRules, UnsoldWinningNumberGoesToTheHouseOrCarriesOverOrVoidsTheRifa) {
 
 TEST(PrizeRules, TwoTiersSplitOrTheLoneWinnerTakesTheAloneShare) {
   // The spec's case: if the first two win, split 70/30; if only one has a buyer, it takes 90 %.
-  const json reglas = {
-      {"tiers",
-       {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 7000}, {"share_bp_if_alone", 9000}},
-        {{"match", {{"field", "numero"}, {"digits", "first"}, {"count", 2}}}, {"share_bp", 3000}, {"share_bp_if_alone", 9000}}}},
-      {"unsold", "house"}};
+  const json reglas = {{"tiers",
+                        {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}},
+                          {"share_bp", 7000},
+                          {"share_bp_if_alone", 9000}},
+                         {{"match", {{"field", "numero"}, {"digits", "first"}, {"count", 2}}},
+                          {"share_bp", 3000},
+                          {"share_bp_if_alone", 9000}}}},
+                       {"unsold", "house"}};
   auto both = plan_settlement(rules(reglas), bogota("7280", "045"), 100, {72, 80}, 10'000'000, 0);
   ASSERT_TRUE(both.ok());
   ASSERT_EQ(both->awards.size(), 2u);
@@ -107,9 +113,10 @@ TEST(PrizeRules, SerieBalotaAndSuperbalotaMatchers) {
 }
 
 TEST(PrizeRules, PrizesInKindTakeNoCash) {
-  const json reglas = {{"tiers",
-                        {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}},
-                          {"prize", {{"type", "in_kind"}, {"description", "Moto AKT 125"}, {"value_cents", 650000000}}}}}}};
+  const json reglas = {
+      {"tiers",
+       {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}},
+         {"prize", {{"type", "in_kind"}, {"description", "Moto AKT 125"}, {"value_cents", 650000000}}}}}}};
   auto parsed = rules(reglas);
   ASSERT_EQ(parsed.tiers.size(), 1u);
   EXPECT_TRUE(parsed.tiers[0].in_kind);
@@ -124,19 +131,24 @@ TEST(PrizeRules, PrizesInKindTakeNoCash) {
 TEST(PrizeRules, ValidationNamesThePath) {
   EXPECT_EQ(error_of(json::array()), "reglas: must be an object");
   EXPECT_EQ(error_of({{"tiers", json::array()}}), "reglas.tiers: must be a non-empty array of prize tiers");
-  EXPECT_EQ(error_of({{"tiers", {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 3}}}, {"share_bp", 1}}}}}),
-            "reglas.tiers[0].match.count: takes 3 digits but the 100 ticket numbers have 2");
+  EXPECT_EQ(
+      error_of({{"tiers", {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 3}}}, {"share_bp", 1}}}}}),
+      "reglas.tiers[0].match.count: takes 3 digits but the 100 ticket numbers have 2");
   EXPECT_EQ(error_of({{"tiers", {{{"match", {{"field", "bola"}, {"digits", "exact"}}}, {"share_bp", 1}}}}}),
             "reglas.tiers[0].match.field: must be numero, serie, balota or superbalota");
   EXPECT_EQ(error_of({{"tiers",
                        {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 6000}},
                         {{"match", {{"field", "numero"}, {"digits", "first"}, {"count", 2}}}, {"share_bp", 6000}}}}}),
             "reglas.tiers: shares add up to 12000 bp, more than 10000");
-  EXPECT_EQ(error_of({{"tiers", {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 1}, {"shares", 1}}}}}),
-            "reglas.tiers[0].shares: unknown key (allowed: match, name, prize, share_bp, share_bp_if_alone)");
-  EXPECT_EQ(error_of({{"tiers", {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 1}}}},
-                      {"unsold", "keep"}}),
-            "reglas.unsold: must be house, refund or carry_over");
+  EXPECT_EQ(
+      error_of(
+          {{"tiers",
+            {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 1}, {"shares", 1}}}}}),
+      "reglas.tiers[0].shares: unknown key (allowed: match, name, prize, share_bp, share_bp_if_alone)");
+  EXPECT_EQ(
+      error_of({{"tiers", {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 1}}}},
+                {"unsold", "keep"}}),
+      "reglas.unsold: must be house, refund or carry_over");
 }
 
 TEST(PrizeRules, TicketWidth) {
@@ -155,12 +167,12 @@ TEST(PrizeRules, SharesAlwaysAddUp) {
   for (int round = 0; round < 5000; ++round) {
     const int a = static_cast<int>(rng() % 10001);
     const int b = static_cast<int>(rng() % static_cast<uint64_t>(10001 - a));
-    const json reglas = {
-        {"tiers",
-         {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", a},
-           {"share_bp_if_alone", static_cast<int>(rng() % 10001)}},
-          {{"match", {{"field", "serie"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", b}}}},
-        {"unsold", rng() % 2 ? "house" : "carry_over"}};
+    const json reglas = {{"tiers",
+                          {{{"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}},
+                            {"share_bp", a},
+                            {"share_bp_if_alone", static_cast<int>(rng() % 10001)}},
+                           {{"match", {{"field", "serie"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", b}}}},
+                         {"unsold", rng() % 2 ? "house" : "carry_over"}};
     std::set<int> sold;
     for (int n = 0; n < 100; ++n) {
       if (rng() % 2) sold.insert(n);

@@ -112,10 +112,13 @@ PrizeRules rules(const json& reglas) {
 }
 
 json two_tiers(int first_bp, int second_bp) {
-  return {{"tiers",
-           {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", first_bp}},
-            {{"name", "seco"}, {"match", {{"field", "numero"}, {"digits", "first"}, {"count", 2}}}, {"share_bp", second_bp}}}},
-          {"unsold", "house"}};
+  return {
+      {"tiers",
+       {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", first_bp}},
+        {{"name", "seco"},
+         {"match", {{"field", "numero"}, {"digits", "first"}, {"count", 2}}},
+         {"share_bp", second_bp}}}},
+      {"unsold", "house"}};
 }
 
 const DrawNumbers kDraw{{"7280"}, "045", {}};  // last two 80, first two 72
@@ -162,9 +165,10 @@ TEST(PrizeTax, ASplitPrizeIsJudgedPerShare) {
 }
 
 TEST(PrizeTax, CarriedOverFundsArePartOfThePrize) {
-  const json one = {{"tiers", {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}},
-                                {"share_bp", 10000}}}},
-                    {"unsold", "carry_over"}};
+  const json one = {
+      {"tiers",
+       {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 10000}}}},
+      {"unsold", "carry_over"}};
   // 200.000.000 of sales alone is below 48 UVT; with 50.000.000 carried in it is above.
   const SettlementPlan alone = taxed(rules(one), 200'000'000);
   ASSERT_EQ(alone.awards.size(), 1u);
@@ -182,7 +186,9 @@ TEST(PrizeTax, APrizeInKindIsTaxedOnItsCommercialValue) {
                  {{{"name", "moto"},
                    {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}},
                    {"prize", {{"type", "in_kind"}, {"description", "Moto AKT 125"}, {"value_cents", value}}}},
-                  {{"name", "seco"}, {"match", {{"field", "numero"}, {"digits", "first"}, {"count", 2}}}, {"share_bp", 10000}}}},
+                  {{"name", "seco"},
+                   {"match", {{"field", "numero"}, {"digits", "first"}, {"count", 2}}},
+                   {"share_bp", 10000}}}},
                 {"unsold", "house"}};
   };
   const SettlementPlan moto = taxed(rules(in_kind(650'000'000)), 1'000'000);

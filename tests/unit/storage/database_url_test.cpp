@@ -109,12 +109,14 @@ TEST(DatabaseUrl, PostgresKeywordForm) {
 }
 
 TEST(DatabaseUrl, PostgresErrors) {
-  EXPECT_EQ(parse_error("postgresql://u:pw@h:54x2/db"), "database URL 'postgresql://u:***@h:54x2/db': port '54x2' is not a number");
+  EXPECT_EQ(parse_error("postgresql://u:pw@h:54x2/db"),
+            "database URL 'postgresql://u:***@h:54x2/db': port '54x2' is not a number");
   EXPECT_EQ(parse_error("postgresql://u:pw@h/db?sslmode"),
             "database URL 'postgresql://u:***@h/db?sslmode': query parameter 'sslmode' has no value");
   EXPECT_EQ(parse_error("postgresql://u:pw@h/db%zz"),
             "database URL 'postgresql://u:***@h/db%zz': bad percent-encoding in the database name");
-  EXPECT_EQ(parse_error("postgresql://host=h port"), "database URL 'postgresql://host=h port': expected '=' after 'port'");
+  EXPECT_EQ(parse_error("postgresql://host=h port"),
+            "database URL 'postgresql://host=h port': expected '=' after 'port'");
   EXPECT_EQ(parse_error("postgresql://host=h password='x"),
             "database URL 'postgresql://host=h password=***': unterminated quoted value for 'password'");
 }

@@ -37,9 +37,9 @@ TEST(SqlScript, ReportsTheLineEachStatementStartsOn) {
 }
 
 TEST(SqlScript, QuotesKeepSemicolonsAndDashes) {
-  EXPECT_EQ(texts("INSERT INTO t VALUES ('a;b', 'it''s -- not a comment');SELECT \"odd;name\" FROM t;",
-                  Backend::kSqlite),
-            (Texts{"INSERT INTO t VALUES ('a;b', 'it''s -- not a comment')", "SELECT \"odd;name\" FROM t"}));
+  EXPECT_EQ(
+      texts("INSERT INTO t VALUES ('a;b', 'it''s -- not a comment');SELECT \"odd;name\" FROM t;", Backend::kSqlite),
+      (Texts{"INSERT INTO t VALUES ('a;b', 'it''s -- not a comment')", "SELECT \"odd;name\" FROM t"}));
 }
 
 TEST(SqlScript, PostgresEscapeStringsAndDollarQuotes) {
@@ -88,9 +88,7 @@ TEST(SqlScript, PostgresNestedBlockComments) {
   EXPECT_EQ(texts("/* a /* b; */ c; */ SELECT 1;", Backend::kPostgresql), (Texts{"SELECT 1"}));
 }
 
-TEST(SqlScript, EmptyScriptHasNoStatements) {
-  EXPECT_EQ(texts("  -- nothing\n ; ;\n", Backend::kSqlite), Texts{});
-}
+TEST(SqlScript, EmptyScriptHasNoStatements) { EXPECT_EQ(texts("  -- nothing\n ; ;\n", Backend::kSqlite), Texts{}); }
 
 }  // namespace
 }  // namespace rifa::storage

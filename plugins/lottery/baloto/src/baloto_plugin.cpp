@@ -44,8 +44,8 @@ class BalotoLottery final : public sdk::LotteryPlugin {
     timeout_ms_ = config.value("timeout_ms", 15000u);
     listing_max_pages_ = config.value("listing_max_pages", 3);
     publish_delay_minutes_ = config.value("publish_delay_minutes", 60);
-    sources_ = lp::read_sources(config, {{kListing, "https://baloto.com/resultados"},
-                                         {kDrawPage, "https://www.baloto.com"}});
+    sources_ =
+        lp::read_sources(config, {{kListing, "https://baloto.com/resultados"}, {kDrawPage, "https://www.baloto.com"}});
     policy_ = lp::read_policy(config);
   }
 
@@ -66,7 +66,8 @@ class BalotoLottery final : public sdk::LotteryPlugin {
     if (url.find("resultadobaloto") != std::string::npos) {
       return lp::answer(lt::baloto::parse_resultadobaloto_year(body, request, juego_, config_));
     }
-    if (url.find("/resultados-baloto/") != std::string::npos || url.find("/resultados-revancha/") != std::string::npos) {
+    if (url.find("/resultados-baloto/") != std::string::npos ||
+        url.find("/resultados-revancha/") != std::string::npos) {
       return lp::answer(lt::baloto::parse_baloto_draw_page(body, request, juego_, config_));
     }
     // Any other URL: by the page's own markup. Both ids also appear in the site's inline CSS
@@ -112,14 +113,13 @@ class BalotoLottery final : public sdk::LotteryPlugin {
       auto fetched = lp::perform(host(), request, name());
       if (auto* failed = std::get_if<lt::SourceAttempt>(&fetched)) return std::move(*failed);
       const auto& response = std::get<sdk::HttpResponse>(fetched);
-      lt::Outcome outcome =
-          lt::baloto::parse_baloto_listing(response.body, {date, request.url}, juego_, config_);
-      const bool older = outcome.kind() == lt::OutcomeKind::kParseError &&
-                         outcome.message().find(kOlderThanPage) != std::string::npos;
+      lt::Outcome outcome = lt::baloto::parse_baloto_listing(response.body, {date, request.url}, juego_, config_);
+      const bool older =
+          outcome.kind() == lt::OutcomeKind::kParseError && outcome.message().find(kOlderThanPage) != std::string::npos;
       if (!older) return lp::outcome_attempt(std::move(outcome));
       if (page >= listing_max_pages_) {
-        return lp::outcome_attempt(lt::Outcome::parse_error(
-            outcome.message() + "; listing_max_pages (" + std::to_string(listing_max_pages_) + ") reached"));
+        return lp::outcome_attempt(lt::Outcome::parse_error(outcome.message() + "; listing_max_pages (" +
+                                                            std::to_string(listing_max_pages_) + ") reached"));
       }
     }
   }
@@ -129,21 +129,22 @@ class BalotoLottery final : public sdk::LotteryPlugin {
   lt::SourceAttempt ask_draw_page(const std::string& base_url, const lt::Date& date) const {
     const auto range = config_.schedule.expected_sorteo(date);
     if (!range) {
-      return lp::skipped_attempt(lt::Outcome::validation_error(
-          name() + ": " + lt::format_iso(date) + " (" + std::string(lt::spanish_weekday(lt::weekday_of(date))) +
-          ") is not a draw day"));
+      return lp::skipped_attempt(lt::Outcome::validation_error(name() + ": " + lt::format_iso(date) + " (" +
+                                                               std::string(lt::spanish_weekday(lt::weekday_of(date))) +
+                                                               ") is not a draw day"));
     }
     if (range->min != range->max) {
-      return lp::skipped_attempt(lt::Outcome::parse_error(
-          name() + " draw page: the calendar does not pin the sorteo of " + lt::format_iso(date) + " (" +
-          lt::describe(*range) + "); use the listing"));
+      return lp::skipped_attempt(
+          lt::Outcome::parse_error(name() + " draw page: the calendar does not pin the sorteo of " +
+                                   lt::format_iso(date) + " (" + lt::describe(*range) + "); use the listing"));
     }
     const std::string sorteo = std::to_string(range->min);
     const sdk::HttpRequest request = get(base_url + "/resultados-" + name() + "/" + sorteo + "/");
-    auto fetched = lp::perform(host(), request, name(), name() + " draw page: no page for sorteo " + sorteo + " yet (HTTP 404)");
+    auto fetched =
+        lp::perform(host(), request, name(), name() + " draw page: no page for sorteo " + sorteo + " yet (HTTP 404)");
     if (auto* failed = std::get_if<lt::SourceAttempt>(&fetched)) return std::move(*failed);
     return lp::outcome_attempt(lt::baloto::parse_baloto_draw_page(std::get<sdk::HttpResponse>(fetched).body,
-                                                                   {date, request.url}, juego_, config_));
+                                                                  {date, request.url}, juego_, config_));
   }
 
   lt::SourceAttempt ask_year_page(const std::string& base_url, const lt::Date& date) const {
@@ -155,7 +156,7 @@ class BalotoLottery final : public sdk::LotteryPlugin {
     auto fetched = lp::perform(host(), request, name());
     if (auto* failed = std::get_if<lt::SourceAttempt>(&fetched)) return std::move(*failed);
     return lp::outcome_attempt(lt::baloto::parse_resultadobaloto_year(std::get<sdk::HttpResponse>(fetched).body,
-                                                                       {date, request.url}, juego_, config_));
+                                                                      {date, request.url}, juego_, config_));
   }
 
   lt::baloto::BalotoConfig config_;

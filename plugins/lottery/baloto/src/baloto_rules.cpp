@@ -23,19 +23,17 @@ std::string_view to_string(Juego juego) { return juego == Juego::kRevancha ? "Re
 
 BalotoConfig default_baloto_config() {
   ScheduleConfig schedule;
-  schedule.periods = {{ymd(2017, 1, 1), {Wednesday, Saturday}},
-                      {ymd(2025, 6, 1), {Monday, Wednesday, Saturday}}};
+  schedule.periods = {{ymd(2017, 1, 1), {Wednesday, Saturday}}, {ymd(2025, 6, 1), {Monday, Wednesday, Saturday}}};
   schedule.draw_minute_of_day = 23 * 60;
   schedule.holiday_policy = HolidayPolicy::kDrawsOnHolidays;
-  schedule.anchors = {{2081, ymd(2021, 5, 1)}, {2508, ymd(2025, 6, 2)}, {2599, ymd(2025, 12, 31)},
-                      {2686, ymd(2026, 7, 22)}};
+  schedule.anchors = {
+      {2081, ymd(2021, 5, 1)}, {2508, ymd(2025, 6, 2)}, {2599, ymd(2025, 12, 31)}, {2686, ymd(2026, 7, 22)}};
   schedule.max_skipped_draws = 2;
   // The 5/43 + superbalota game replaced the 6/45 one in March 2017 (approximate; see NOTES.md).
   return BalotoConfig{DrawSchedule(std::move(schedule)), ymd(2017, 3, 1)};
 }
 
-Outcome validate_baloto_draw(const DrawResult& draw, const Date& requested, Juego juego,
-                             const BalotoConfig& config) {
+Outcome validate_baloto_draw(const DrawResult& draw, const Date& requested, Juego juego, const BalotoConfig& config) {
   const std::string prefix = "baloto: " + std::string(to_string(juego)) + " ";
   auto fail = [&](const std::string& message) { return Outcome::validation_error(prefix + message); };
   const std::string wanted = format_iso(requested);
@@ -45,12 +43,9 @@ Outcome validate_baloto_draw(const DrawResult& draw, const Date& requested, Jueg
                 format_iso(config.current_game_since) + ")");
   }
   if (!config.schedule.is_draw_day(requested)) {
-    return fail(wanted + " (" + std::string(spanish_weekday(weekday_of(requested))) +
-                ") is not a draw day");
+    return fail(wanted + " (" + std::string(spanish_weekday(weekday_of(requested))) + ") is not a draw day");
   }
-  if (draw.numbers.size() != 5) {
-    return fail("expected 5 balls, got " + std::to_string(draw.numbers.size()));
-  }
+  if (draw.numbers.size() != 5) { return fail("expected 5 balls, got " + std::to_string(draw.numbers.size())); }
   std::set<int> seen;
   for (const auto& ball : draw.numbers) {
     if (!is_digit_string(ball, 2)) return fail("ball '" + ball + "' is not 2 digits");
@@ -66,8 +61,7 @@ Outcome validate_baloto_draw(const DrawResult& draw, const Date& requested, Jueg
   const int sb = *parse_small_int(superbalota->second);
   if (sb < 1 || sb > 16) return fail("superbalota " + superbalota->second + " outside 01–16");
   if (draw.series) return fail("has a serie; Baloto has none");
-  if (std::string problem = check_sorteo(draw.draw_number, requested, config.schedule);
-      !problem.empty()) {
+  if (std::string problem = check_sorteo(draw.draw_number, requested, config.schedule); !problem.empty()) {
     return fail(problem);
   }
   return Outcome::ok(draw);

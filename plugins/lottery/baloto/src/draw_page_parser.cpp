@@ -22,9 +22,7 @@ std::string ascii_lower(std::string text) {
 Outcome parse_baloto_draw_page(std::string_view body, const PageRequest& request, Juego juego,
                                const BalotoConfig& config) {
   const std::string where = "baloto draw page: ";
-  if (std::string problem = html_body_problem(body); !problem.empty()) {
-    return Outcome::parse_error(where + problem);
-  }
+  if (std::string problem = html_body_problem(body); !problem.empty()) { return Outcome::parse_error(where + problem); }
   const HtmlDocument doc = HtmlDocument::parse(body);
   xmlNode* container = doc.first("//*[@id='balotoBgNew']");
   if (container == nullptr) return Outcome::parse_error(where + "no #balotoBgNew in page");
@@ -44,12 +42,10 @@ Outcome parse_baloto_draw_page(std::string_view body, const PageRequest& request
     }
     page_juego = named;
   }
-  if (!page_juego) {
-    return Outcome::parse_error(where + "no Baloto/Revancha logo image in #balotoBgNew");
-  }
+  if (!page_juego) { return Outcome::parse_error(where + "no Baloto/Revancha logo image in #balotoBgNew"); }
   if (*page_juego != juego) {
-    return Outcome::validation_error(where + "page is for " + std::string(to_string(*page_juego)) +
-                                     ", asked for " + std::string(to_string(juego)));
+    return Outcome::validation_error(where + "page is for " + std::string(to_string(*page_juego)) + ", asked for " +
+                                     std::string(to_string(juego)));
   }
 
   std::string sorteo;
@@ -59,9 +55,7 @@ Outcome parse_baloto_draw_page(std::string_view body, const PageRequest& request
     if (sorteo.empty() && (upper_prefix == "SORTEO " || upper_prefix == "Sorteo ")) {
       const std::string rest = block.substr(7);
       // "2.576": digits with thousands dots only.
-      if (!rest.empty() && rest.find_first_not_of("0123456789.") == std::string::npos) {
-        sorteo = digits_of(rest);
-      }
+      if (!rest.empty() && rest.find_first_not_of("0123456789.") == std::string::npos) { sorteo = digits_of(rest); }
     }
     if (!date) date = find_spanish_date(block);
   }
@@ -80,9 +74,7 @@ Outcome parse_baloto_draw_page(std::string_view body, const PageRequest& request
   const bool red_blank = std::all_of(red.begin(), red.end(), [](xmlNode* node) {
     return detail::read_ball(HtmlDocument::text(node)).kind == detail::BallKind::kPlaceholder;
   });
-  if (yellow.empty() && red_blank) {
-    return Outcome::not_published(where + "no balls drawn yet for sorteo " + sorteo);
-  }
+  if (yellow.empty() && red_blank) { return Outcome::not_published(where + "no balls drawn yet for sorteo " + sorteo); }
   DrawResult draw;
   for (xmlNode* node : yellow) {
     const auto ball = detail::read_ball(HtmlDocument::text(node));
@@ -101,9 +93,7 @@ Outcome parse_baloto_draw_page(std::string_view body, const PageRequest& request
     return Outcome::parse_error(where + "balls not in ascending order (" + detail::joined(draw.numbers) +
                                 "): damaged page");
   }
-  if (red.size() != 1) {
-    return Outcome::parse_error(where + std::to_string(red.size()) + " .red-ball, expected 1");
-  }
+  if (red.size() != 1) { return Outcome::parse_error(where + std::to_string(red.size()) + " .red-ball, expected 1"); }
   const auto superbalota = detail::read_ball(HtmlDocument::text(red.front()));
   if (superbalota.kind == detail::BallKind::kPlaceholder) {
     return Outcome::not_published(where + "superbalota not drawn yet for sorteo " + sorteo);

@@ -73,8 +73,9 @@ std::optional<Outcome> check_listing_banner(const HtmlDocument& doc, const DrawR
   }
   if (blocks.size() != 1) {
     return Outcome::parse_error(kWhere + std::string("shows ") + draw.date + " but " +
-                                (blocks.empty() ? "no block in it carries the " + game + " logo alone"
-                                                : std::to_string(blocks.size()) + " blocks carry the " + game + " logo") +
+                                (blocks.empty()
+                                     ? "no block in it carries the " + game + " logo alone"
+                                     : std::to_string(blocks.size()) + " blocks carry the " + game + " logo") +
                                 ": layout changed");
   }
   std::vector<std::string> numbers;

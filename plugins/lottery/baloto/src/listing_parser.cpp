@@ -48,9 +48,7 @@ std::string sorteo_from_link(const std::string& link) {
 Outcome parse_baloto_listing(std::string_view body, const PageRequest& request, Juego juego,
                              const BalotoConfig& config) {
   const std::string where = kWhere;
-  if (std::string problem = html_body_problem(body); !problem.empty()) {
-    return Outcome::parse_error(where + problem);
-  }
+  if (std::string problem = html_body_problem(body); !problem.empty()) { return Outcome::parse_error(where + problem); }
   const HtmlDocument doc = HtmlDocument::parse(body);
   xmlNode* table = doc.first("//table[@id='results-table']");
   if (table == nullptr) return Outcome::parse_error(where + "no table#results-table in page");
@@ -61,9 +59,7 @@ Outcome parse_baloto_listing(std::string_view body, const PageRequest& request, 
   for (std::size_t i = 0; i < row_nodes.size(); ++i) {
     const std::string at = where + "row " + std::to_string(i + 1) + ": ";
     const auto cells = doc.select("./td", row_nodes[i]);
-    if (cells.size() < 4) {
-      return Outcome::parse_error(at + std::to_string(cells.size()) + " cells, expected 4");
-    }
+    if (cells.size() < 4) { return Outcome::parse_error(at + std::to_string(cells.size()) + " cells, expected 4"); }
     Row row;
     row.index = static_cast<int>(i + 1);
     const std::string image = HtmlDocument::attribute(doc.first(".//img", cells[0]), "src");
@@ -77,13 +73,13 @@ Outcome parse_baloto_listing(std::string_view body, const PageRequest& request, 
     }
     if (!by_image || !by_link) {
       const Juego said = by_image ? *by_image : *by_link;
-      return Outcome::parse_error(at + (by_image ? "no detail link" : "no baloto-kind/revancha-kind image") +
-                                  " (the " + (by_image ? "image" : "link") + " alone says " +
-                                  std::string(to_string(said)) + "): layout changed");
+      return Outcome::parse_error(at + (by_image ? "no detail link" : "no baloto-kind/revancha-kind image") + " (the " +
+                                  (by_image ? "image" : "link") + " alone says " + std::string(to_string(said)) +
+                                  "): layout changed");
     }
     if (*by_image != *by_link) {
-      return Outcome::parse_error(at + "image says " + std::string(to_string(*by_image)) +
-                                  " but the link says " + std::string(to_string(*by_link)));
+      return Outcome::parse_error(at + "image says " + std::string(to_string(*by_image)) + " but the link says " +
+                                  std::string(to_string(*by_link)));
     }
     row.juego = *by_image;
     const std::string date_text = HtmlDocument::text(cells[1]);
@@ -108,17 +104,16 @@ Outcome parse_baloto_listing(std::string_view body, const PageRequest& request, 
       return Outcome::not_published(where + "newest draw on the page is " + format_iso(newest));
     }
     if (to_days(wanted) < to_days(oldest)) {
-      return Outcome::parse_error(where + format_iso(wanted) + " is older than this page (" +
-                                  format_iso(oldest) + " … " + format_iso(newest) + ")");
+      return Outcome::parse_error(where + format_iso(wanted) + " is older than this page (" + format_iso(oldest) +
+                                  " … " + format_iso(newest) + ")");
     }
     if (!config.schedule.is_draw_day(wanted)) {
       return Outcome::validation_error("baloto: " + format_iso(wanted) + " (" +
-                                       std::string(spanish_weekday(weekday_of(wanted))) +
-                                       ") is not a draw day");
+                                       std::string(spanish_weekday(weekday_of(wanted))) + ") is not a draw day");
     }
-    return Outcome::validation_error(where + "no " + std::string(to_string(juego)) +
-                                     " row dated " + format_iso(wanted) + " though the page covers " +
-                                     format_iso(oldest) + " … " + format_iso(newest));
+    return Outcome::validation_error(where + "no " + std::string(to_string(juego)) + " row dated " +
+                                     format_iso(wanted) + " though the page covers " + format_iso(oldest) + " … " +
+                                     format_iso(newest));
   }
 
   std::optional<DrawResult> chosen;
@@ -178,8 +173,8 @@ Outcome parse_baloto_listing(std::string_view body, const PageRequest& request, 
     draw.draw_number = sorteo;
     draw.source_url = request.source_url;
     if (chosen && !(*chosen == draw)) {
-      return Outcome::validation_error(where + "two " + std::string(to_string(juego)) +
-                                       " rows dated " + format_iso(wanted) + " disagree");
+      return Outcome::validation_error(where + "two " + std::string(to_string(juego)) + " rows dated " +
+                                       format_iso(wanted) + " disagree");
     }
     chosen = std::move(draw);
   }

@@ -17,7 +17,8 @@ namespace {
 std::string heading_of(const HtmlDocument& doc, xmlNode* table) {
   // A panel heading counts when it holds no h1–h5 of its own (those are read already).
   const std::string headings = ".//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or (" +
-                               xpath_has_class("panel-heading") + " and not(.//h1 or .//h2 or .//h3 or .//h4 or .//h5))]";
+                               xpath_has_class("panel-heading") +
+                               " and not(.//h1 or .//h2 or .//h3 or .//h4 or .//h5))]";
   for (xmlNode* node = table->parent; node != nullptr && node->type == XML_ELEMENT_NODE; node = node->parent) {
     std::string text;
     for (xmlNode* heading : doc.select(headings, node)) {
@@ -42,19 +43,13 @@ std::string ascii_lower(std::string text) {
 Outcome parse_resultadobaloto_year(std::string_view body, const PageRequest& request, Juego juego,
                                    const BalotoConfig& config) {
   const std::string where = "resultadobaloto: ";
-  if (juego != Juego::kBaloto) {
-    return Outcome::parse_error(where + "the year page lists Baloto only, not Revancha");
-  }
-  if (std::string problem = html_body_problem(body); !problem.empty()) {
-    return Outcome::parse_error(where + problem);
-  }
+  if (juego != Juego::kBaloto) { return Outcome::parse_error(where + "the year page lists Baloto only, not Revancha"); }
+  if (std::string problem = html_body_problem(body); !problem.empty()) { return Outcome::parse_error(where + problem); }
   const HtmlDocument doc = HtmlDocument::parse(body);
   // The prize table on the same page also has a Fecha column; only the winning-combination
   // table holds balls. Which game a table lists is what its heading says, not where it sits.
   const auto tables = doc.select("//table[.//th[contains(., 'Combinaci')]]");
-  if (tables.empty()) {
-    return Outcome::parse_error(where + "no table headed 'Combinación Ganadora' in page");
-  }
+  if (tables.empty()) { return Outcome::parse_error(where + "no table headed 'Combinación Ganadora' in page"); }
   std::vector<xmlNode*> baloto_tables;
   std::string found;
   for (xmlNode* candidate : tables) {
@@ -69,25 +64,22 @@ Outcome parse_resultadobaloto_year(std::string_view body, const PageRequest& req
   }
   if (baloto_tables.size() != 1) {
     return Outcome::parse_error(
-        where + (baloto_tables.empty() ? "no 'Combinación Ganadora' table under a heading naming Baloto alone (found " +
-                                             (found.empty() ? std::string("none") : found) + ")"
-                                       : std::to_string(baloto_tables.size()) +
-                                             " 'Combinación Ganadora' tables under headings naming Baloto, expected one") +
+        where +
+        (baloto_tables.empty() ? "no 'Combinación Ganadora' table under a heading naming Baloto alone (found " +
+                                     (found.empty() ? std::string("none") : found) + ")"
+                               : std::to_string(baloto_tables.size()) +
+                                     " 'Combinación Ganadora' tables under headings naming Baloto, expected one") +
         ": layout changed");
   }
   xmlNode* table = baloto_tables.front();
   const auto rows = doc.select(".//tbody/tr", table);
-  if (rows.empty()) {
-    return Outcome::not_published(where + "the 'Combinación Ganadora' table is empty");
-  }
+  if (rows.empty()) { return Outcome::not_published(where + "the 'Combinación Ganadora' table is empty"); }
   std::optional<Date> newest;
   std::optional<DrawResult> chosen;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const std::string at = where + "row " + std::to_string(i + 1) + ": ";
     const auto cells = doc.select("./td", rows[i]);
-    if (cells.size() != 3) {
-      return Outcome::parse_error(at + std::to_string(cells.size()) + " cells, expected 3");
-    }
+    if (cells.size() != 3) { return Outcome::parse_error(at + std::to_string(cells.size()) + " cells, expected 3"); }
     const std::string date_text = HtmlDocument::text(cells[0]);
     const auto date = find_spanish_date(date_text);
     if (!date) return Outcome::parse_error(at + "unreadable date '" + date_text + "'");
@@ -128,8 +120,8 @@ Outcome parse_resultadobaloto_year(std::string_view body, const PageRequest& req
     draw.extra["superbalota"] = superbalota.digits;
     const auto range = config.schedule.expected_sorteo(*date);
     if (range && range->min != range->max) {
-      return Outcome::validation_error(where + "the page prints no sorteo and the calendar allows " +
-                                       describe(*range) + " for " + format_iso(*date));
+      return Outcome::validation_error(where + "the page prints no sorteo and the calendar allows " + describe(*range) +
+                                       " for " + format_iso(*date));
     }
     draw.draw_number = range ? std::to_string(range->min) : "";
     draw.date = format_iso(*date);
@@ -142,8 +134,8 @@ Outcome parse_resultadobaloto_year(std::string_view body, const PageRequest& req
   }
   if (chosen) return validate_baloto_draw(*chosen, request.date, juego, config);
   if (newest && to_days(request.date) < to_days(*newest)) {
-    return Outcome::validation_error(where + "no row dated " + format_iso(request.date) +
-                                     " though the table runs to " + format_iso(*newest));
+    return Outcome::validation_error(where + "no row dated " + format_iso(request.date) + " though the table runs to " +
+                                     format_iso(*newest));
   }
   return Outcome::not_published(where + "no row dated " + format_iso(request.date) + " yet");
 }

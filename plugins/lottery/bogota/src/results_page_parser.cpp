@@ -33,12 +33,9 @@ xmlNode* result_block(const HtmlDocument& doc, xmlNode* mayor_body) {
 
 }  // namespace
 
-Outcome parse_bogota_results(std::string_view body, const PageRequest& request,
-                             const BilleteRules& rules) {
+Outcome parse_bogota_results(std::string_view body, const PageRequest& request, const BilleteRules& rules) {
   const std::string where = kWhere;
-  if (std::string problem = html_body_problem(body); !problem.empty()) {
-    return Outcome::parse_error(where + problem);
-  }
+  if (std::string problem = html_body_problem(body); !problem.empty()) { return Outcome::parse_error(where + problem); }
   const HtmlDocument doc = HtmlDocument::parse(body);
   xmlNode* sorteo_node = doc.first("//*[" + xpath_has_class("resultado-sorteo") + "]");
   if (sorteo_node == nullptr) return Outcome::parse_error(where + "no .resultado-sorteo in page");
@@ -55,13 +52,14 @@ Outcome parse_bogota_results(std::string_view body, const PageRequest& request,
   // night): the block is taken for what it names, never for where it sits.
   xmlNode* block = result_block(doc, mayor->parent);
   if (block == nullptr) {
-    return Outcome::parse_error(where + "tbody.mayor, .resultado-sorteo and .resultado-fecha are not in one result "
-                                        "block: layout changed");
+    return Outcome::parse_error(where +
+                                "tbody.mayor, .resultado-sorteo and .resultado-fecha are not in one result "
+                                "block: layout changed");
   }
   const std::vector<std::string> named = lotteries_named(block);
   if (named.empty()) {
-    return Outcome::parse_error(where + "the result block names no lottery (expected " +
-                                std::string(kLoteriaDeBogota) + " in its text or a logo's alt): layout changed");
+    return Outcome::parse_error(where + "the result block names no lottery (expected " + std::string(kLoteriaDeBogota) +
+                                " in its text or a logo's alt): layout changed");
   }
   if (named.size() != 1 || named.front() != kLoteriaDeBogota) {
     return Outcome::parse_error(where + "the result block names " + joined_names(named) + ", expected only " +
@@ -91,8 +89,8 @@ Outcome parse_bogota_results(std::string_view body, const PageRequest& request,
   const DigitCell serie = read_digit_cell(cell_digits_text(doc, cells[1]));
   for (const DigitCell* cell : {&numero, &serie}) {
     if (cell->kind == CellKind::kPlaceholder) {
-      return Outcome::not_published(where + "premio mayor of sorteo " + sorteo + " not drawn yet ('" +
-                                    cell->text + "')");
+      return Outcome::not_published(where + "premio mayor of sorteo " + sorteo + " not drawn yet ('" + cell->text +
+                                    "')");
     }
     if (cell->kind == CellKind::kJunk) {
       return Outcome::parse_error(where + "tbody.mayor: '" + cell->text + "' is not digits");

@@ -6,14 +6,10 @@
 namespace rifa::lottery {
 
 bool is_all_digits(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-bool is_digit_string(std::string_view text, std::size_t width) {
-  return text.size() == width && is_all_digits(text);
-}
+bool is_digit_string(std::string_view text, std::size_t width) { return text.size() == width && is_all_digits(text); }
 
 std::string digits_of(std::string_view text) {
   std::string out;
@@ -65,8 +61,8 @@ bool looks_like_placeholder(std::string_view text) {
   }
   if (lower.empty()) return true;
   if (lower.find_first_not_of("x- ?*_") == std::string::npos) return true;
-  static constexpr std::array<std::string_view, 6> kWords = {
-      "en minutos", "pendiente", "próximamente", "proximamente", "por definir", "por jugar"};
+  static constexpr std::array<std::string_view, 6> kWords = {"en minutos",   "pendiente",   "próximamente",
+                                                             "proximamente", "por definir", "por jugar"};
   return std::any_of(kWords.begin(), kWords.end(),
                      [&](std::string_view word) { return lower.find(word) != std::string::npos; });
 }

@@ -36,9 +36,7 @@ std::optional<DrawResult> draw_result_from_json(const nlohmann::json& json) {
   const std::string* url = text(json, "source_url");
   const std::string* sha = text(json, "raw_sha256");
   auto numbers = json.find("numbers");
-  if (!date || !number || !url || !sha || numbers == json.end() || !numbers->is_array()) {
-    return std::nullopt;
-  }
+  if (!date || !number || !url || !sha || numbers == json.end() || !numbers->is_array()) { return std::nullopt; }
   draw.date = *date;
   draw.draw_number = *number;
   draw.source_url = *url;

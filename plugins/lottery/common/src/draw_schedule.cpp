@@ -61,8 +61,7 @@ std::optional<Date> DrawSchedule::slot_of(const Date& date) const {
 
 bool DrawSchedule::is_draw_day(const Date& date) const { return slot_of(date).has_value(); }
 
-void DrawSchedule::count_slots(const Date& from, const Date& to, int& certain,
-                               int& optional) const {
+void DrawSchedule::count_slots(const Date& from, const Date& to, int& certain, int& optional) const {
   certain = 0;
   optional = 0;
   for (Date day = add_days(from, 1); to_days(day) <= to_days(to); day = add_days(day, 1)) {

@@ -35,9 +35,7 @@ void copy_tree(const GumboNode* root, xmlDoc* doc) {
   xmlNode* html = xmlNewDocNode(doc, nullptr, xml_text("html"), nullptr);
   xmlDocSetRootElement(doc, html);
   const GumboVector& top = root->v.element.children;
-  for (unsigned i = top.length; i-- > 0;) {
-    stack.emplace_back(static_cast<const GumboNode*>(top.data[i]), html);
-  }
+  for (unsigned i = top.length; i-- > 0;) { stack.emplace_back(static_cast<const GumboNode*>(top.data[i]), html); }
   // gumbo's root is <html>: copy its attributes, then its children.
   for (unsigned i = 0; i < root->v.element.attributes.length; ++i) {
     auto* attribute = static_cast<const GumboAttribute*>(root->v.element.attributes.data[i]);
@@ -63,12 +61,9 @@ void copy_tree(const GumboNode* root, xmlDoc* doc) {
       }
       case GUMBO_NODE_TEXT:
       case GUMBO_NODE_WHITESPACE:
-      case GUMBO_NODE_CDATA:
-        xmlAddChild(parent, xmlNewDocText(doc, xml_text(node->v.text.text)));
-        break;
+      case GUMBO_NODE_CDATA: xmlAddChild(parent, xmlNewDocText(doc, xml_text(node->v.text.text))); break;
       case GUMBO_NODE_COMMENT:
-      case GUMBO_NODE_DOCUMENT:
-        break;
+      case GUMBO_NODE_DOCUMENT: break;
     }
   }
 }
@@ -93,9 +88,7 @@ std::vector<xmlNode*> HtmlDocument::select(const std::string& xpath, xmlNode* co
   ctx->node = context != nullptr ? context : xmlDocGetRootElement(doc_.get());
   xmlXPathObject* result = xmlXPathEvalExpression(xml_text(xpath.c_str()), ctx);
   if (result != nullptr && result->type == XPATH_NODESET && result->nodesetval != nullptr) {
-    for (int i = 0; i < result->nodesetval->nodeNr; ++i) {
-      nodes.push_back(result->nodesetval->nodeTab[i]);
-    }
+    for (int i = 0; i < result->nodesetval->nodeNr; ++i) { nodes.push_back(result->nodesetval->nodeTab[i]); }
   }
   xmlXPathFreeObject(result);
   xmlXPathFreeContext(ctx);
@@ -159,8 +152,8 @@ namespace {
 
 // Open-element depth estimated from the tags alone (void and self-closed tags do not nest).
 int estimated_depth(std::string_view body) {
-  static constexpr std::string_view kVoid[] = {"area", "base", "br", "col", "embed", "hr", "img", "input",
-                                               "link", "meta", "param", "source", "track", "wbr"};
+  static constexpr std::string_view kVoid[] = {"area",  "base", "br",   "col",   "embed",  "hr",    "img",
+                                               "input", "link", "meta", "param", "source", "track", "wbr"};
   int depth = 0;
   int deepest = 0;
   for (std::size_t i = 0; i + 1 < body.size(); ++i) {

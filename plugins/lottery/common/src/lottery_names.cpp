@@ -97,9 +97,7 @@ std::vector<std::string> lotteries_named(const xmlNode* block) {
   for (const auto& lottery : kLotteries) {
     std::string needle = " ";
     needle.append(lottery.phrase).push_back(' ');
-    if (haystack.find(needle) != std::string::npos) {
-      named.emplace_back(lottery.name);
-    }
+    if (haystack.find(needle) != std::string::npos) { named.emplace_back(lottery.name); }
   }
   return named;
 }

@@ -16,9 +16,7 @@ Outcome Outcome::ok(DrawResult draw) { return Outcome(OutcomeKind::kOk, std::mov
 Outcome Outcome::not_published(std::string reason) {
   return Outcome(OutcomeKind::kNotPublished, {}, std::move(reason));
 }
-Outcome Outcome::parse_error(std::string message) {
-  return Outcome(OutcomeKind::kParseError, {}, std::move(message));
-}
+Outcome Outcome::parse_error(std::string message) { return Outcome(OutcomeKind::kParseError, {}, std::move(message)); }
 Outcome Outcome::validation_error(std::string message) {
   return Outcome(OutcomeKind::kValidationError, {}, std::move(message));
 }

@@ -16,9 +16,7 @@ std::string combined(std::string_view lottery, const std::vector<std::string>& n
                      const std::vector<std::string>& messages, std::string_view headline) {
   if (messages.size() == 1) return messages.front();
   std::string text = std::string(lottery) + ": " + std::string(headline) + ":";
-  for (std::size_t i = 0; i < messages.size(); ++i) {
-    text += (i == 0 ? " " : "; ") + names[i] + ": " + messages[i];
-  }
+  for (std::size_t i = 0; i < messages.size(); ++i) { text += (i == 0 ? " " : "; ") + names[i] + ": " + messages[i]; }
   return text;
 }
 
@@ -31,12 +29,12 @@ std::optional<SourcePolicy> parse_source_policy(std::string_view text) {
 }
 
 bool same_draw(const DrawResult& a, const DrawResult& b) {
-  return a.date == b.date && a.draw_number == b.draw_number && a.numbers == b.numbers &&
-         a.series == b.series && a.extra == b.extra;
+  return a.date == b.date && a.draw_number == b.draw_number && a.numbers == b.numbers && a.series == b.series &&
+         a.extra == b.extra;
 }
 
-SourceVerdict run_sources(std::string_view lottery, const std::vector<std::string>& names,
-                          SourcePolicy policy, const std::function<SourceAttempt(std::size_t)>& ask) {
+SourceVerdict run_sources(std::string_view lottery, const std::vector<std::string>& names, SourcePolicy policy,
+                          const std::function<SourceAttempt(std::size_t)>& ask) {
   std::vector<std::string> messages;
   std::vector<std::size_t> read;  // indexes of sources that gave a draw
   std::vector<DrawResult> draws;
@@ -84,13 +82,13 @@ SourceVerdict run_sources(std::string_view lottery, const std::vector<std::strin
     return {Outcome::validation_error(combined(lottery, names, messages, "the sources disagree")), nullptr};
   }
   if (any_validation) {
-    return {Outcome::validation_error(combined(lottery, names, messages, "a source printed a draw that must not be used")),
-            nullptr};
+    return {
+        Outcome::validation_error(combined(lottery, names, messages, "a source printed a draw that must not be used")),
+        nullptr};
   }
   if (draws.size() == 1) {
     return {Outcome::not_published(std::string(lottery) + ": only " + names[read.front()] + " gave the draw (" +
-                                   describe_draw(draws.front()) +
-                                   "); policy two_that_agree waits for a second source"),
+                                   describe_draw(draws.front()) + "); policy two_that_agree waits for a second source"),
             nullptr};
   }
   if (any_not_published) {

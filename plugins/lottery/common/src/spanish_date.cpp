@@ -9,12 +9,11 @@
 namespace rifa::lottery {
 namespace {
 
-constexpr std::array<const char*, 12> kMonths = {
-    "enero", "febrero", "marzo", "abril", "mayo", "junio",
-    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"};
-constexpr std::array<const char*, 12> kMonthsCapital = {
-    "Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio",
-    "Julio", "Agosto", "Septiembre", "Octubre", "Noviembre", "Diciembre"};
+constexpr std::array<const char*, 12> kMonths = {"enero", "febrero", "marzo",      "abril",   "mayo",      "junio",
+                                                 "julio", "agosto",  "septiembre", "octubre", "noviembre", "diciembre"};
+constexpr std::array<const char*, 12> kMonthsCapital = {"Enero",      "Febrero", "Marzo",     "Abril",
+                                                        "Mayo",       "Junio",   "Julio",     "Agosto",
+                                                        "Septiembre", "Octubre", "Noviembre", "Diciembre"};
 
 std::string ascii_lower(std::string_view word) {
   std::string out(word);
@@ -150,8 +149,8 @@ std::string spanish_month_name(unsigned month) {
 std::string format_spanish_long(const Date& date) {
   char day[4];
   std::snprintf(day, sizeof day, "%02u", static_cast<unsigned>(date.day()));
-  return std::string(day) + " de " + spanish_month_name(static_cast<unsigned>(date.month())) +
-         " de " + std::to_string(static_cast<int>(date.year()));
+  return std::string(day) + " de " + spanish_month_name(static_cast<unsigned>(date.month())) + " de " +
+         std::to_string(static_cast<int>(date.year()));
 }
 
 }  // namespace rifa::lottery

@@ -47,9 +47,7 @@ DigitCell digits_after(const std::vector<std::string>& blocks, std::size_t label
     if (cell.kind == CellKind::kPlaceholder) return cell;
     text += cell.text;
   }
-  if (text.empty()) {
-    return {CellKind::kJunk, i < blocks.size() ? blocks[i] : std::string("end of page")};
-  }
+  if (text.empty()) { return {CellKind::kJunk, i < blocks.size() ? blocks[i] : std::string("end of page")}; }
   return {CellKind::kDigits, text};
 }
 
@@ -120,9 +118,7 @@ Outcome read_block(const HtmlDocument& doc, xmlNode* block, std::string_view bod
 
 Outcome parse_valle_home(std::string_view body, const PageRequest& request, const BilleteRules& rules) {
   const std::string where = "valle home: ";
-  if (std::string problem = html_body_problem(body); !problem.empty()) {
-    return Outcome::parse_error(where + problem);
-  }
+  if (std::string problem = html_body_problem(body); !problem.empty()) { return Outcome::parse_error(where + problem); }
   const HtmlDocument doc = HtmlDocument::parse(body);
   // Every "PREMIO MAYOR" on the page heads some lottery's result; the page's header, title and
   // footer say nothing about which. Valle's is the block that names Lotería del Valle (and no
@@ -138,8 +134,7 @@ Outcome parse_valle_home(std::string_view body, const PageRequest& request, cons
       what = "a PREMIO MAYOR outside any result block";
     } else if (std::find(valle_blocks.begin(), valle_blocks.end(), block) != valle_blocks.end()) {
       continue;
-    } else if (const auto named = lotteries_named(block);
-               named.size() == 1 && named.front() == kLoteriaDelValle) {
+    } else if (const auto named = lotteries_named(block); named.size() == 1 && named.front() == kLoteriaDelValle) {
       valle_blocks.push_back(block);
       continue;
     } else {
@@ -148,14 +143,12 @@ Outcome parse_valle_home(std::string_view body, const PageRequest& request, cons
     }
     if (std::find(found.begin(), found.end(), what) == found.end()) found.push_back(std::move(what));
   }
-  if (valle_blocks.empty() && found.empty()) {
-    return Outcome::parse_error(where + "no 'PREMIO MAYOR' block in page");
-  }
+  if (valle_blocks.empty() && found.empty()) { return Outcome::parse_error(where + "no 'PREMIO MAYOR' block in page"); }
   if (valle_blocks.empty()) {
     std::string list;
     for (const auto& what : found) list += (list.empty() ? "" : "; ") + what;
-    return Outcome::parse_error(where + "no PREMIO MAYOR block names " + std::string(kLoteriaDelValle) +
-                                " (found " + list + "): layout changed or another lottery's result");
+    return Outcome::parse_error(where + "no PREMIO MAYOR block names " + std::string(kLoteriaDelValle) + " (found " +
+                                list + "): layout changed or another lottery's result");
   }
   if (valle_blocks.size() > 1) {
     return Outcome::parse_error(where + std::to_string(valle_blocks.size()) + " PREMIO MAYOR blocks name " +

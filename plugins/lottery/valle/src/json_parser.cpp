@@ -52,8 +52,7 @@ std::string json_text(const nlohmann::json& value) {
 
 }  // namespace
 
-Outcome parse_valle_tabla_normal(std::string_view body, const PageRequest& request,
-                                 const BilleteRules& rules,
+Outcome parse_valle_tabla_normal(std::string_view body, const PageRequest& request, const BilleteRules& rules,
                                  const std::vector<SecondaryPrize>& secos) {
   const std::string where = "valle json: ";
   bool duplicate_key = false;
@@ -108,15 +107,13 @@ Outcome parse_valle_tabla_normal(std::string_view body, const PageRequest& reque
   if (to_days(request.date) > to_days(*newest)) {
     return Outcome::not_published(where + "newest draw listed is " + format_iso(*newest));
   }
-  return Outcome::validation_error(where + "no draw dated " + format_iso(request.date) +
-                                   " though the list runs to " + format_iso(*newest));
+  return Outcome::validation_error(where + "no draw dated " + format_iso(request.date) + " though the list runs to " +
+                                   format_iso(*newest));
 }
 
 SecosRead parse_valle_secos(std::string_view body) {
   const std::string where = "valle secos: ";
-  if (collapse_whitespace(body).empty()) {
-    return {OutcomeKind::kNotPublished, {}, where + "empty response"};
-  }
+  if (collapse_whitespace(body).empty()) { return {OutcomeKind::kNotPublished, {}, where + "empty response"}; }
   bool duplicate_key = false;
   const nlohmann::json json = parse_strict(body, duplicate_key);
   if (json.is_discarded()) return {OutcomeKind::kParseError, {}, where + "response is not JSON"};
@@ -134,7 +131,8 @@ SecosRead parse_valle_secos(std::string_view body) {
     const DigitCell series = json_digits(entry["serie"], 3);
     for (const DigitCell* cell : {&number, &series}) {
       if (cell->kind == CellKind::kPlaceholder) return {OutcomeKind::kNotPublished, {}, where + "secos not drawn yet"};
-      if (cell->kind == CellKind::kJunk) return {OutcomeKind::kParseError, {}, at + "'" + cell->text + "' is not digits"};
+      if (cell->kind == CellKind::kJunk)
+        return {OutcomeKind::kParseError, {}, at + "'" + cell->text + "' is not digits"};
     }
     SecondaryPrize seco;
     seco.name = entry.contains("seco") ? json_text(entry["seco"]) : "";

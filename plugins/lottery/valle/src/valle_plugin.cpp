@@ -32,8 +32,7 @@ bool looks_like_json(const std::string& url, const std::string& body) {
 class ValleLottery final : public sdk::LotteryPlugin {
  public:
   ValleLottery(sdk::Host host, std::string instance_id, std::string config_json)
-      : LotteryPlugin(host, std::move(instance_id), std::move(config_json)),
-        rules_(lt::valle::default_valle_rules()) {
+      : LotteryPlugin(host, std::move(instance_id), std::move(config_json)), rules_(lt::valle::default_valle_rules()) {
     const json config = lp::parse_config(this->config_json());
     rules_.serie_min = config.value("serie_min", rules_.serie_min);
     rules_.serie_max = config.value("serie_max", rules_.serie_max);

@@ -32,7 +32,8 @@ class ExampleLottery final : public rifa::sdk::LotteryPlugin {
     if (!day) throw Error(RIFA_ERR_INVALID_ARGUMENT, "date must be a real date as YYYY-MM-DD, got '" + date + "'");
     // A day without a draw is not_found at once: no request, and the host does not wait for it.
     if (rifa::sdk::weekday_of(*day) != kDrawDay) {
-      throw Error(RIFA_ERR_NOT_FOUND, std::string("no draw on ") + rifa::sdk::english_name(rifa::sdk::weekday_of(*day)) + "s");
+      throw Error(RIFA_ERR_NOT_FOUND,
+                  std::string("no draw on ") + rifa::sdk::english_name(rifa::sdk::weekday_of(*day)) + "s");
     }
     rifa::sdk::HttpRequest request;
     request.url = base_url_ + "/" + date + ".txt";
@@ -51,13 +52,14 @@ class ExampleLottery final : public rifa::sdk::LotteryPlugin {
     if (!page.published) return NotPublished{"the results page says the draw of " + date + " is pending"};
     if (page.date != date) throw Error(RIFA_ERR_VALIDATION, "results page is for " + page.date + ", not " + date);
     if (static_cast<long long>(page.number.size()) != number_digits_) {
-      throw Error(RIFA_ERR_VALIDATION, "numero '" + page.number + "' should have " + std::to_string(number_digits_) +
-                                           " digits");
+      throw Error(RIFA_ERR_VALIDATION,
+                  "numero '" + page.number + "' should have " + std::to_string(number_digits_) + " digits");
     }
     std::string result = "{\"date\": " + json_quote(date) + ", \"draw_number\": " + json_quote(page.draw_number) +
                          ", \"numbers\": [" + json_quote(page.number) + "]";
     if (!page.series.empty()) result += ", \"series\": " + json_quote(page.series);
-    result += ", \"source_url\": " + json_quote(url) + ", \"raw_sha256\": " + json_quote(rifa::sdk::sha256_hex(body)) + "}";
+    result +=
+        ", \"source_url\": " + json_quote(url) + ", \"raw_sha256\": " + json_quote(rifa::sdk::sha256_hex(body)) + "}";
     return result;
   }
 

@@ -35,8 +35,8 @@ ResultsPage parse_results_page(const std::string& body) {
   }
   for (const char* key : {"sorteo", "numero"}) {
     if (!is_digits(fields[key])) {
-      throw rifa::sdk::Error(RIFA_ERR_PARSE, std::string("results page: '") + key + "' is not a digit string: '" +
-                                                 fields[key] + "'");
+      throw rifa::sdk::Error(RIFA_ERR_PARSE,
+                             std::string("results page: '") + key + "' is not a digit string: '" + fields[key] + "'");
     }
   }
   if (!fields["serie"].empty() && !is_digits(fields["serie"])) {

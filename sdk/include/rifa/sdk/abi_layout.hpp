@@ -27,8 +27,7 @@
 namespace rifa::sdk::abi {
 
 /// Where `member` ends in its struct: the struct_size a writer must give for it to be present.
-#define RIFA_SDK_FIELD_END(type, member) \
-  static_cast<uint32_t>(offsetof(type, member) + sizeof(decltype(type::member)))
+#define RIFA_SDK_FIELD_END(type, member) static_cast<uint32_t>(offsetof(type, member) + sizeof(decltype(type::member)))
 
 /// The ABI 1.0 layout of every struct that starts with struct_size: the last 1.0 field's end.
 namespace v1_0 {

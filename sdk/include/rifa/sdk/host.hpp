@@ -50,10 +50,12 @@ struct HttpResponse {
       if (end == std::string::npos) end = headers.size();
       const std::string_view line(headers.data() + start, end - start);
       const size_t colon = line.find(':');
-      if (colon != std::string_view::npos && colon == name.size() && equals_ignoring_case(line.substr(0, colon), name)) {
+      if (colon != std::string_view::npos && colon == name.size() &&
+          equals_ignoring_case(line.substr(0, colon), name)) {
         std::string_view value = line.substr(colon + 1);
         while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-        while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r')) value.remove_suffix(1);
+        while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r'))
+          value.remove_suffix(1);
         return std::string(value);
       }
       start = end + 1;

@@ -25,8 +25,8 @@ struct NotPublished {
 /// `return result_json;`, `return R"({"date": ...})";` or `return NotPublished{"..."};`.
 class DrawAnswer {
  public:
-  DrawAnswer(std::string result_json) : published_(true), text_(std::move(result_json)) {}  // NOLINT
-  DrawAnswer(const char* result_json) : published_(true), text_(result_json ? result_json : "") {}  // NOLINT
+  DrawAnswer(std::string result_json) : published_(true), text_(std::move(result_json)) {}               // NOLINT
+  DrawAnswer(const char* result_json) : published_(true), text_(result_json ? result_json : "") {}       // NOLINT
   DrawAnswer(NotPublished not_published) : published_(false), text_(std::move(not_published.reason)) {}  // NOLINT
 
   bool published() const noexcept { return published_; }

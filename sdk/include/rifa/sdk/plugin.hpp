@@ -29,14 +29,17 @@
 /// library. `Kind` must match the class's base (checked at compile time); `Name`, `Version`,
 /// `Description` and `ConfigSchemaJson` must be string literals (the manifest keeps the pointers).
 /// The manifest's flags come from `ClassName::kPluginFlags` (default RIFA_PLUGIN_FLAG_SERIALIZED).
-#define RIFA_PLUGIN(ClassName, Kind, Name, Version, Description, ConfigSchemaJson)                       \
-  static_assert(::rifa::sdk::internal::kind_of<ClassName>() != RIFA_KIND_LOTTERY || (Kind) == RIFA_KIND_LOTTERY, \
-                "RIFA_PLUGIN: " #ClassName " derives from rifa::sdk::LotteryPlugin: write RIFA_KIND_LOTTERY, not " #Kind); \
-  static_assert(::rifa::sdk::internal::kind_of<ClassName>() != RIFA_KIND_PAYMENT || (Kind) == RIFA_KIND_PAYMENT, \
-                "RIFA_PLUGIN: " #ClassName " derives from rifa::sdk::PaymentPlugin: write RIFA_KIND_PAYMENT, not " #Kind); \
+#define RIFA_PLUGIN(ClassName, Kind, Name, Version, Description, ConfigSchemaJson)                                 \
+  static_assert(::rifa::sdk::internal::kind_of<ClassName>() != RIFA_KIND_LOTTERY || (Kind) == RIFA_KIND_LOTTERY,   \
+                "RIFA_PLUGIN: " #ClassName                                                                         \
+                " derives from rifa::sdk::LotteryPlugin: write RIFA_KIND_LOTTERY, not " #Kind);                    \
+  static_assert(::rifa::sdk::internal::kind_of<ClassName>() != RIFA_KIND_PAYMENT || (Kind) == RIFA_KIND_PAYMENT,   \
+                "RIFA_PLUGIN: " #ClassName                                                                         \
+                " derives from rifa::sdk::PaymentPlugin: write RIFA_KIND_PAYMENT, not " #Kind);                    \
   static_assert(::rifa::sdk::internal::kind_of<ClassName>() != RIFA_KIND_NOTIFIER || (Kind) == RIFA_KIND_NOTIFIER, \
-                "RIFA_PLUGIN: " #ClassName " derives from rifa::sdk::NotifierPlugin: write RIFA_KIND_NOTIFIER, not " #Kind); \
-  static_assert(::rifa::sdk::internal::check_plugin_class<ClassName>());                                  \
-  extern "C" RIFA_PLUGIN_EXPORT const rifa_plugin_manifest* rifa_plugin_manifest_v1(void) {             \
-    return ::rifa::sdk::internal::manifest_of<ClassName>(Name, Version, Description, ConfigSchemaJson); \
+                "RIFA_PLUGIN: " #ClassName                                                                         \
+                " derives from rifa::sdk::NotifierPlugin: write RIFA_KIND_NOTIFIER, not " #Kind);                  \
+  static_assert(::rifa::sdk::internal::check_plugin_class<ClassName>());                                           \
+  extern "C" RIFA_PLUGIN_EXPORT const rifa_plugin_manifest* rifa_plugin_manifest_v1(void) {                        \
+    return ::rifa::sdk::internal::manifest_of<ClassName>(Name, Version, Description, ConfigSchemaJson);            \
   }

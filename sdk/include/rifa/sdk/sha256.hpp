@@ -38,7 +38,9 @@ inline std::string sha256_hex(std::string_view data) {
   for (size_t chunk = 0; chunk < padded.size(); chunk += 64) {
     std::array<uint32_t, 64> w{};
     for (int i = 0; i < 16; ++i) {
-      const auto byte = [&](int j) { return static_cast<uint32_t>(static_cast<unsigned char>(padded[chunk + 4 * i + j])); };
+      const auto byte = [&](int j) {
+        return static_cast<uint32_t>(static_cast<unsigned char>(padded[chunk + 4 * i + j]));
+      };
       w[i] = (byte(0) << 24) | (byte(1) << 16) | (byte(2) << 8) | byte(3);
     }
     for (int i = 16; i < 64; ++i) {

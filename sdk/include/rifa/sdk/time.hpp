@@ -60,7 +60,9 @@ constexpr CivilDate civil_from_days(int64_t days) noexcept {
   return CivilDate{static_cast<int>(y), m, d};
 }
 
-constexpr CivilDate add_days(const CivilDate& date, int64_t days) noexcept { return civil_from_days(to_days(date) + days); }
+constexpr CivilDate add_days(const CivilDate& date, int64_t days) noexcept {
+  return civil_from_days(to_days(date) + days);
+}
 
 constexpr bool operator==(const CivilDate& a, const CivilDate& b) noexcept {
   return a.year == b.year && a.month == b.month && a.day == b.day;
@@ -170,7 +172,9 @@ constexpr CivilDate bogota_date_of(int64_t unix_seconds) noexcept {
   return civil_from_days(detail::floor_div(unix_seconds + kBogotaUtcOffsetSeconds, 86400));
 }
 /// The Bogotá calendar date of a Unix instant in milliseconds (what host().now_unix_ms() gives).
-constexpr CivilDate bogota_date_of_ms(int64_t unix_ms) noexcept { return bogota_date_of(detail::floor_div(unix_ms, 1000)); }
+constexpr CivilDate bogota_date_of_ms(int64_t unix_ms) noexcept {
+  return bogota_date_of(detail::floor_div(unix_ms, 1000));
+}
 
 /// Minutes after Bogotá's local midnight of a Unix instant (seconds).
 constexpr int bogota_minute_of_day(int64_t unix_seconds) noexcept {
@@ -216,9 +220,9 @@ constexpr CivilDate next_monday_or_same(const CivilDate& date) noexcept {
 
 /// One national holiday as observed.
 struct Holiday {
-  CivilDate date;      ///< the day it is observed (after a Ley Emiliani move)
-  std::string name;    ///< "Reyes Magos", "Jueves Santo" …
-  CivilDate nominal;   ///< the day it commemorates (equal to `date` unless moved)
+  CivilDate date;     ///< the day it is observed (after a Ley Emiliani move)
+  std::string name;   ///< "Reyes Magos", "Jueves Santo" …
+  CivilDate nominal;  ///< the day it commemorates (equal to `date` unless moved)
 };
 
 /// Every national holiday of Colombia in `year` as observed, sorted by date. Computed, not

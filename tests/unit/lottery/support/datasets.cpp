@@ -25,12 +25,11 @@ json read_json(const std::filesystem::path& path) { return json::parse(read_file
 
 void add_stats_file(const std::filesystem::path& path, std::vector<BalotoDraw>& out) {
   const json data = read_json(path);
-  for (const auto& [key, juego] : {std::pair{"baloto", baloto::Juego::kBaloto},
-                                   std::pair{"revancha", baloto::Juego::kRevancha}}) {
+  for (const auto& [key, juego] :
+       {std::pair{"baloto", baloto::Juego::kBaloto}, std::pair{"revancha", baloto::Juego::kRevancha}}) {
     for (const auto& draw : data.at(key)) {
-      out.push_back({path.filename().string(), iso(draw.at("fecha")), juego,
-                     draw.at("sorteo").get<int>(), draw.at("numeros").get<std::vector<int>>(),
-                     draw.at("superbalota").get<int>()});
+      out.push_back({path.filename().string(), iso(draw.at("fecha")), juego, draw.at("sorteo").get<int>(),
+                     draw.at("numeros").get<std::vector<int>>(), draw.at("superbalota").get<int>()});
     }
   }
 }
@@ -104,35 +103,32 @@ std::vector<BalotoDraw> load_baloto_draws() {
     const auto date = find_spanish_date(fields[3]);
     if (!date) throw std::runtime_error("historical_results_dump.csv: bad fecha '" + fields[3] + "'");
     out.push_back({"historical_results_dump.csv", *date,
-                   game == "Baloto" ? baloto::Juego::kBaloto : baloto::Juego::kRevancha,
-                   std::stoi(fields[2]), ints_of(fields[4]), std::stoi(fields[5])});
+                   game == "Baloto" ? baloto::Juego::kBaloto : baloto::Juego::kRevancha, std::stoi(fields[2]),
+                   ints_of(fields[4]), std::stoi(fields[5])});
   }
 
   const json datos = read_json(dir / "baloto-datos" / "baloto.json");
   for (const auto& draw : datos.at("sorteos")) {
-    out.push_back({"baloto-datos/baloto.json", iso(draw.at("fecha")), baloto::Juego::kBaloto,
-                   std::nullopt, draw.at("balotas").get<std::vector<int>>(), draw.at("sb").get<int>()});
+    out.push_back({"baloto-datos/baloto.json", iso(draw.at("fecha")), baloto::Juego::kBaloto, std::nullopt,
+                   draw.at("balotas").get<std::vector<int>>(), draw.at("sb").get<int>()});
     if (draw.contains("revancha")) {
-      out.push_back({"baloto-datos/baloto.json", iso(draw.at("fecha")), baloto::Juego::kRevancha,
-                     std::nullopt, draw.at("revancha").get<std::vector<int>>(),
-                     draw.at("rsb").get<int>()});
+      out.push_back({"baloto-datos/baloto.json", iso(draw.at("fecha")), baloto::Juego::kRevancha, std::nullopt,
+                     draw.at("revancha").get<std::vector<int>>(), draw.at("rsb").get<int>()});
     }
   }
 
   for (const auto& [file, juego] : {std::pair{"baloto_2085.json", baloto::Juego::kBaloto},
                                     std::pair{"revancha_2085.json", baloto::Juego::kRevancha}}) {
     const json draw = read_json(dir / "baloto-co" / file);
-    out.push_back({std::string("baloto-co/") + file, iso(draw.at("game_date")), juego,
-                   draw.at("game_id").get<int>(), draw.at("numbers").get<std::vector<int>>(),
-                   draw.at("super_balota").get<int>()});
+    out.push_back({std::string("baloto-co/") + file, iso(draw.at("game_date")), juego, draw.at("game_id").get<int>(),
+                   draw.at("numbers").get<std::vector<int>>(), draw.at("super_balota").get<int>()});
   }
   const json pages = read_json(dir / "baloto-co" / "tests_pages_baloto_expected.json");
   for (const char* key : {"jackpot", "no_jackpot"}) {
     const json& expected = pages.at(key).at("expected");
     const auto date = find_spanish_date(expected.at("game_date").get<std::string>());
     out.push_back({"baloto-co/tests_pages_baloto_expected.json", *date, baloto::Juego::kBaloto,
-                   expected.at("game_id").get<int>(),
-                   expected.at("winner_numbers").get<std::vector<int>>(),
+                   expected.at("game_id").get<int>(), expected.at("winner_numbers").get<std::vector<int>>(),
                    expected.at("balota").get<int>()});
   }
   return out;
@@ -172,8 +168,12 @@ std::vector<BilleteDraw> load_bogota_draws() {
 
   const json analisis = read_json(dir / "analisis-loterias-colombia" / "resultados_loterias.json");
   for (const auto& draw : analisis.at("Bogotá")) {
-    out.push_back({"resultados_loterias.json", iso(draw.at("fecha")), std::nullopt,
-                   draw.at("numero").get<std::string>(), draw.at("serie").get<std::string>(), {}});
+    out.push_back({"resultados_loterias.json",
+                   iso(draw.at("fecha")),
+                   std::nullopt,
+                   draw.at("numero").get<std::string>(),
+                   draw.at("serie").get<std::string>(),
+                   {}});
   }
   return out;
 }
@@ -181,12 +181,15 @@ std::vector<BilleteDraw> load_bogota_draws() {
 std::vector<BilleteDraw> load_valle_draws() { return load_premio_mayor_draws("Valle"); }
 
 std::vector<BilleteDraw> load_premio_mayor_draws(const std::string& lottery) {
-  const json analisis = read_json(lottery_data_dir() / "analisis-loterias-colombia" /
-                                  "resultados_loterias.json");
+  const json analisis = read_json(lottery_data_dir() / "analisis-loterias-colombia" / "resultados_loterias.json");
   std::vector<BilleteDraw> out;
   for (const auto& draw : analisis.at(lottery)) {
-    out.push_back({"resultados_loterias.json", iso(draw.at("fecha")), std::nullopt,
-                   draw.at("numero").get<std::string>(), draw.at("serie").get<std::string>(), {}});
+    out.push_back({"resultados_loterias.json",
+                   iso(draw.at("fecha")),
+                   std::nullopt,
+                   draw.at("numero").get<std::string>(),
+                   draw.at("serie").get<std::string>(),
+                   {}});
   }
   return out;
 }

@@ -50,9 +50,8 @@ inline std::string require_currency(const nlohmann::json& request, const char* o
   bool valid = currency.size() == 3;
   for (char c : currency) valid = valid && c >= 'A' && c <= 'Z';
   if (!valid) {
-    throw sdk::Error(RIFA_ERR_INVALID_ARGUMENT, std::string(operation) +
-                                                    ": currency must be an ISO 4217 code like COP, got '" + currency +
-                                                    "'");
+    throw sdk::Error(RIFA_ERR_INVALID_ARGUMENT,
+                     std::string(operation) + ": currency must be an ISO 4217 code like COP, got '" + currency + "'");
   }
   return currency;
 }
@@ -63,8 +62,8 @@ inline std::string percent_encode(const std::string& text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : text) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-        c == '~') {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+        c == '.' || c == '~') {
       out.push_back(static_cast<char>(c));
     } else {
       out.push_back('%');

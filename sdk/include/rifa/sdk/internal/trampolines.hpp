@@ -54,9 +54,7 @@ rifa_status guarded(const rifa_host_api* api, rifa_call* call, Fn&& fn) noexcept
     try {
       const std::string message = std::string("unexpected exception: ") + e.what();
       set_error(api, call, message.c_str());
-    } catch (...) {
-      set_error(api, call, e.what());
-    }
+    } catch (...) { set_error(api, call, e.what()); }
     return RIFA_ERR_INTERNAL;
   } catch (...) {
     set_error(api, call, "unexpected exception of unknown type");
@@ -69,11 +67,11 @@ inline std::string text_or_empty(const char* text) { return text ? std::string(t
 // declares_<member><T, Base>: whether T (or a class between T and Base) declares the member. A
 // pointer to a member T only inherits has Base's class type; when T overloads the name, &T::member
 // is ambiguous and T is taken to declare it. Used to name the override a class lacks.
-#define RIFA_SDK_DECLARES_TRAIT(member)                                                                 \
-  template <class T, class Base, class = void>                                                          \
-  struct declares_##member : std::true_type {};                                                         \
-  template <class T, class Base>                                                                        \
-  struct declares_##member<T, Base, std::void_t<decltype(&T::member)>>                                  \
+#define RIFA_SDK_DECLARES_TRAIT(member)                                \
+  template <class T, class Base, class = void>                         \
+  struct declares_##member : std::true_type {};                        \
+  template <class T, class Base>                                       \
+  struct declares_##member<T, Base, std::void_t<decltype(&T::member)>> \
       : std::bool_constant<!std::is_same_v<decltype(&T::member), decltype(&Base::member)>> {};
 RIFA_SDK_DECLARES_TRAIT(fetch_draw)
 RIFA_SDK_DECLARES_TRAIT(parse_page)
@@ -111,8 +109,7 @@ constexpr bool check_plugin_class() {
                   "`rifa::sdk::DrawAnswer parse_page(const std::string& date_iso, const std::string& url, const "
                   "std::string& body) override;` (a lottery implements every pure virtual of "
                   "rifa::sdk::LotteryPlugin: fetch_draw, parse_page)");
-    static_assert(publishes_no_schedule<T>::value ||
-                      declares_schedule<T, LotteryPlugin>::value,
+    static_assert(publishes_no_schedule<T>::value || declares_schedule<T, LotteryPlugin>::value,
                   "RIFA_PLUGIN: the lottery class has no schedule(). Add `std::string schedule() override { return "
                   "R\"({\"timezone\": \"America/Bogota\", \"days\": [\"thursday\"], \"time\": \"22:30\", "
                   "\"publish_delay_minutes\": 60})\"; }` (the host and the conformance kit read the draw days from "
@@ -168,14 +165,15 @@ struct Exports {
     return guarded(api_of(instance), call, [&]() -> rifa_status { return fn(*self(instance)); });
   }
 
-  static rifa_status create(const rifa_host_api* api, rifa_host* host, const char* instance_id,
-                            const char* config_json, rifa_call* call, void** out_instance) noexcept {
+  static rifa_status create(const rifa_host_api* api, rifa_host* host, const char* instance_id, const char* config_json,
+                            rifa_call* call, void** out_instance) noexcept {
     // The host's table must hold ABI 1.0's functions, all of which Host uses (sdk/ABI.md, "Growth
     // rule"); a shorter one cannot even carry an error message.
     if (api && api->struct_size < abi::v1_0::host_api) return RIFA_ERR_INVALID_ARGUMENT;
     CallScope scope(call);
     return guarded(api, call, [&]() -> rifa_status {
-      if (!api || !host || !out_instance) throw Error(RIFA_ERR_INVALID_ARGUMENT, "create: NULL api, host or out_instance");
+      if (!api || !host || !out_instance)
+        throw Error(RIFA_ERR_INVALID_ARGUMENT, "create: NULL api, host or out_instance");
       *out_instance = nullptr;
       if constexpr (!std::is_abstract_v<T>) {  // an abstract T already stopped the build with a message
         auto plugin = std::make_unique<T>(Host(api, host), text_or_empty(instance_id),
@@ -190,8 +188,7 @@ struct Exports {
     // A destructor that throws is a bug; swallowing keeps the host alive.
     try {
       delete self(instance);
-    } catch (...) {
-    }
+    } catch (...) {}
   }
 
   static rifa_status answer(T& plugin, rifa_call* call, const DrawAnswer& draw) {
@@ -230,7 +227,8 @@ struct Exports {
 
   // Payment.
   static rifa_status create_payment(void* instance, const char* request_json, rifa_call* call) noexcept {
-    return on_instance(instance, call, [&](T& p) { return reply(p, call, p.create_payment(text_or_empty(request_json))); });
+    return on_instance(instance, call,
+                       [&](T& p) { return reply(p, call, p.create_payment(text_or_empty(request_json))); });
   }
   static rifa_status verify_webhook(void* instance, const char* method, const char* headers, const char* body,
                                     size_t body_len, rifa_call* call) noexcept {
@@ -240,7 +238,8 @@ struct Exports {
     });
   }
   static rifa_status get_payment(void* instance, const char* provider_ref, rifa_call* call) noexcept {
-    return on_instance(instance, call, [&](T& p) { return reply(p, call, p.get_payment(text_or_empty(provider_ref))); });
+    return on_instance(instance, call,
+                       [&](T& p) { return reply(p, call, p.get_payment(text_or_empty(provider_ref))); });
   }
   static rifa_status refund(void* instance, const char* request_json, rifa_call* call) noexcept {
     return on_instance(instance, call, [&](T& p) { return reply(p, call, p.refund(text_or_empty(request_json))); });
@@ -276,8 +275,7 @@ template <class T>
 const rifa_lottery_vtable* lottery_vtable_of() noexcept {
   if constexpr (kind_of<T>() == RIFA_KIND_LOTTERY) {
     static const rifa_lottery_vtable vtable = {sizeof(rifa_lottery_vtable), &Exports<T>::fetch_draw,
-                                               &Exports<T>::parse_page, &Exports<T>::schedule,
-                                               &Exports<T>::draw_dates};
+                                               &Exports<T>::parse_page, &Exports<T>::schedule, &Exports<T>::draw_dates};
     return &vtable;
   } else {
     return nullptr;
@@ -289,7 +287,7 @@ const rifa_payment_vtable* payment_vtable_of() noexcept {
   if constexpr (kind_of<T>() == RIFA_KIND_PAYMENT) {
     static const rifa_payment_vtable vtable = {sizeof(rifa_payment_vtable), &Exports<T>::create_payment,
                                                &Exports<T>::verify_webhook, &Exports<T>::get_payment,
-                                               &Exports<T>::refund, &Exports<T>::payout};
+                                               &Exports<T>::refund,         &Exports<T>::payout};
     return &vtable;
   } else {
     return nullptr;

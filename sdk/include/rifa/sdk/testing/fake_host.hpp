@@ -108,8 +108,8 @@ class FakeHost {
   /// create receives.
   static const rifa_host_api* api() noexcept {
     static const rifa_host_api table = {
-        sizeof(rifa_host_api), RIFA_ABI_VERSION_MAJOR, RIFA_ABI_VERSION_MINOR, &log_fn, &now_fn,
-        &http_request_fn,      &http_response_release_fn, &call_set_result_fn, &call_set_error_fn,
+        sizeof(rifa_host_api),     RIFA_ABI_VERSION_MAJOR, RIFA_ABI_VERSION_MINOR, &log_fn, &now_fn, &http_request_fn,
+        &http_response_release_fn, &call_set_result_fn,    &call_set_error_fn,
     };
     return &table;
   }
@@ -204,8 +204,8 @@ class FakeHost {
 
   static int64_t now_fn(rifa_host* host) { return self(host)->now_unix_ms(); }
 
-  static rifa_status http_request_fn(rifa_host* host, const rifa_http_request* request,
-                                     rifa_http_response* response, rifa_call* error_call) {
+  static rifa_status http_request_fn(rifa_host* host, const rifa_http_request* request, rifa_http_response* response,
+                                     rifa_call* error_call) {
     auto fail_with = [&](rifa_status status, const std::string& message) {
       if (error_call) FakeCall::from(error_call)->set_error(message);
       return status;
@@ -241,7 +241,8 @@ class FakeHost {
       if (found && canned.outcome == RIFA_OK) ++h->outstanding_;
     }
     h->changed_.notify_all();
-    if (!found) return fail_with(RIFA_ERR_NOT_RECORDED, "no canned response for " + recorded.method + " " + recorded.url);
+    if (!found)
+      return fail_with(RIFA_ERR_NOT_RECORDED, "no canned response for " + recorded.method + " " + recorded.url);
     if (canned.outcome != RIFA_OK) return fail_with(canned.outcome, canned.error_message);
 
     auto* holder = new ResponseHolder{recorded.url, canned.headers, canned.body};

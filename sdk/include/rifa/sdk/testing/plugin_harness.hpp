@@ -47,8 +47,8 @@ class PluginHarness {
     }
     FakeCall call;
     void* instance = nullptr;
-    create_outcome_.status = manifest_.create(FakeHost::api(), host.handle(), instance_id_.c_str(),
-                                               config_json.c_str(), call.handle(), &instance);
+    create_outcome_.status = manifest_.create(FakeHost::api(), host.handle(), instance_id_.c_str(), config_json.c_str(),
+                                              call.handle(), &instance);
     create_outcome_.result = call.result();
     create_outcome_.error = call.error();
     if (create_outcome_.status == RIFA_OK) instance_ = instance;

@@ -31,13 +31,9 @@ std::string format_iso(const Date& date);
 /// Days since 1970-01-01 (handy for arithmetic and ordering).
 inline std::chrono::sys_days to_days(const Date& date) { return std::chrono::sys_days{date}; }
 
-inline Date add_days(const Date& date, int days) {
-  return Date{to_days(date) + std::chrono::days{days}};
-}
+inline Date add_days(const Date& date, int days) { return Date{to_days(date) + std::chrono::days{days}}; }
 
-inline std::chrono::weekday weekday_of(const Date& date) {
-  return std::chrono::weekday{to_days(date)};
-}
+inline std::chrono::weekday weekday_of(const Date& date) { return std::chrono::weekday{to_days(date)}; }
 
 /// Spanish weekday name in lower case ("lunes", "miércoles").
 std::string_view spanish_weekday(std::chrono::weekday day);

@@ -30,7 +30,7 @@ struct SorteoAnchor {
 };
 
 struct ScheduleConfig {
-  std::vector<SchedulePeriod> periods;  ///< sorted by `since`; at least one
+  std::vector<SchedulePeriod> periods;    ///< sorted by `since`; at least one
   int draw_minute_of_day = 22 * 60 + 30;  ///< local (America/Bogota) draw time
   HolidayPolicy holiday_policy = HolidayPolicy::kDrawsOnHolidays;
   std::vector<SorteoAnchor> anchors;  ///< sorted by date; at least one

@@ -47,7 +47,8 @@ inline std::vector<SourceConfig> read_sources(const nlohmann::json& config, std:
 inline SourcePolicy read_policy(const nlohmann::json& config) {
   const std::string text = config.value("policy", std::string("first_that_answers"));
   auto policy = parse_source_policy(text);
-  if (!policy) throw sdk::Error(RIFA_ERR_CONFIG, "policy must be first_that_answers or two_that_agree, got '" + text + "'");
+  if (!policy)
+    throw sdk::Error(RIFA_ERR_CONFIG, "policy must be first_that_answers or two_that_agree, got '" + text + "'");
   return *policy;
 }
 
@@ -94,14 +95,12 @@ inline std::variant<sdk::HttpResponse, SourceAttempt> perform(const sdk::Host& h
       return outcome_attempt(Outcome::not_published(not_found_reason));
     }
     if (response.status < 200 || response.status > 299) {
-      const std::string message = lottery + ": HTTP " + std::to_string(response.status) + " from " + request.method +
-                                  " " + request.url;
+      const std::string message =
+          lottery + ": HTTP " + std::to_string(response.status) + " from " + request.method + " " + request.url;
       return failed_attempt(std::make_exception_ptr(sdk::Error(RIFA_ERR_TRANSPORT, message)), message);
     }
     return response;
-  } catch (const sdk::Error& e) {
-    return failed_attempt(std::current_exception(), e.what());
-  }
+  } catch (const sdk::Error& e) { return failed_attempt(std::current_exception(), e.what()); }
 }
 
 /// The plugin's answer for a verdict: the draw as the abi.h JSON, NotPublished, or an Error.
@@ -110,7 +109,8 @@ inline sdk::DrawAnswer answer(const SourceVerdict& verdict) {
   const Outcome& outcome = *verdict.outcome;
   switch (outcome.kind()) {
     // A Latin-1 page can put invalid UTF-8 into a seco's name; replace it rather than fail.
-    case OutcomeKind::kOk: return to_json(outcome.draw()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    case OutcomeKind::kOk:
+      return to_json(outcome.draw()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     case OutcomeKind::kNotPublished: return sdk::NotPublished{outcome.message()};
     case OutcomeKind::kParseError: throw sdk::Error(RIFA_ERR_PARSE, outcome.message());
     case OutcomeKind::kValidationError: throw sdk::Error(RIFA_ERR_VALIDATION, outcome.message());
@@ -168,17 +168,19 @@ inline constexpr int kMaxDrawDatesRangeDays = 400;
 /// draw_dates (ABI 1.1) from a schedule: [{"date", "time", "timezone"}] for every expected draw
 /// from `from_iso` to `to_iso` inclusive (DrawSchedule::expected_draw_dates). A malformed, reversed
 /// or too long range is RIFA_ERR_INVALID_ARGUMENT naming it.
-inline std::string draw_dates_json(const DrawSchedule& schedule, const std::string& from_iso, const std::string& to_iso) {
+inline std::string draw_dates_json(const DrawSchedule& schedule, const std::string& from_iso,
+                                   const std::string& to_iso) {
   const auto from = parse_iso_date(from_iso);
-  if (!from) throw sdk::Error(RIFA_ERR_INVALID_ARGUMENT, "from must be a real date as YYYY-MM-DD, got '" + from_iso + "'");
+  if (!from)
+    throw sdk::Error(RIFA_ERR_INVALID_ARGUMENT, "from must be a real date as YYYY-MM-DD, got '" + from_iso + "'");
   const auto to = parse_iso_date(to_iso);
   if (!to) throw sdk::Error(RIFA_ERR_INVALID_ARGUMENT, "to must be a real date as YYYY-MM-DD, got '" + to_iso + "'");
   if (to_days(*to) < to_days(*from)) {
     throw sdk::Error(RIFA_ERR_INVALID_ARGUMENT, "to (" + to_iso + ") is before from (" + from_iso + ")");
   }
   if ((to_days(*to) - to_days(*from)).count() >= kMaxDrawDatesRangeDays) {
-    throw sdk::Error(RIFA_ERR_INVALID_ARGUMENT,
-                     "the range " + from_iso + ".." + to_iso + " is longer than " + std::to_string(kMaxDrawDatesRangeDays) + " days");
+    throw sdk::Error(RIFA_ERR_INVALID_ARGUMENT, "the range " + from_iso + ".." + to_iso + " is longer than " +
+                                                    std::to_string(kMaxDrawDatesRangeDays) + " days");
   }
   const std::string time = hh_mm(schedule.config().draw_minute_of_day);
   nlohmann::json draws = nlohmann::json::array();

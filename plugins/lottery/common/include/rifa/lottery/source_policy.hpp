@@ -55,7 +55,7 @@ bool same_draw(const DrawResult& a, const DrawResult& b);
 /// one said ("bogota: no source gave the draw: official: …; mirror: …"); with one source it is
 /// that source's own message, unchanged. An exception thrown by `ask` ends the run and propagates
 /// (a plugin lets a request the host refused outright, e.g. one never recorded, end the call).
-SourceVerdict run_sources(std::string_view lottery, const std::vector<std::string>& names,
-                          SourcePolicy policy, const std::function<SourceAttempt(std::size_t)>& ask);
+SourceVerdict run_sources(std::string_view lottery, const std::vector<std::string>& names, SourcePolicy policy,
+                          const std::function<SourceAttempt(std::size_t)>& ask);
 
 }  // namespace rifa::lottery

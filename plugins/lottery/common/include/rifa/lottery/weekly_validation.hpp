@@ -20,15 +20,13 @@ struct BilleteRules {
 /// ValidationError naming the first problem: the date differs from the one asked for, no draw is
 /// held that day, número not 4 digits, serie not 3 digits or outside [serie_min, serie_max],
 /// sorteo outside the range the schedule expects, a seco malformed.
-Outcome validate_billete_draw(const DrawResult& draw, const Date& requested,
-                              const BilleteRules& rules);
+Outcome validate_billete_draw(const DrawResult& draw, const Date& requested, const BilleteRules& rules);
 
 /// "2830" or "2829–2831".
 std::string describe(const SorteoRange& range);
 
 /// Ok when `sorteo_text` is digits and inside the schedule's range for `date`; otherwise the
 /// ValidationError message (without the lottery prefix). Shared by every lottery's validator.
-std::string check_sorteo(const std::string& sorteo_text, const Date& date,
-                         const DrawSchedule& schedule);
+std::string check_sorteo(const std::string& sorteo_text, const Date& date, const DrawSchedule& schedule);
 
 }  // namespace rifa::lottery

@@ -27,7 +27,6 @@ BalotoConfig default_baloto_config();
 /// Ok(draw) when `draw` is a believable `juego` result of the draw held on `requested`: same
 /// date, a draw day, today's game, 5 distinct two-digit balls 01–43, superbalota 01–16, sorteo on
 /// the calendar. Otherwise ValidationError naming the first problem.
-Outcome validate_baloto_draw(const DrawResult& draw, const Date& requested, Juego juego,
-                             const BalotoConfig& config);
+Outcome validate_baloto_draw(const DrawResult& draw, const Date& requested, Juego juego, const BalotoConfig& config);
 
 }  // namespace rifa::lottery::baloto

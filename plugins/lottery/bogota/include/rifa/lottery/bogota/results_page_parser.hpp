@@ -20,7 +20,6 @@ namespace rifa::lottery::bogota {
 ///                  names no lottery or another one ("the result block names Lotería del
 ///                  Quindío, expected only Lotería de Bogotá: …").
 ///   ValidationError — the page shows a later draw, or validate_billete_draw refused it.
-Outcome parse_bogota_results(std::string_view body, const PageRequest& request,
-                             const BilleteRules& rules);
+Outcome parse_bogota_results(std::string_view body, const PageRequest& request, const BilleteRules& rules);
 
 }  // namespace rifa::lottery::bogota

@@ -25,8 +25,7 @@ struct SecosRead {
 ///   NotPublished — every entry is older than the date, or the entry holds placeholders.
 ///   ParseError   — not JSON / not an array / an entry lacks a field (named in the message).
 ///   ValidationError — no entry for a date the list already passed, or the validator refused.
-Outcome parse_valle_tabla_normal(std::string_view body, const PageRequest& request,
-                                 const BilleteRules& rules,
+Outcome parse_valle_tabla_normal(std::string_view body, const PageRequest& request, const BilleteRules& rules,
                                  const std::vector<SecondaryPrize>& secos = {});
 
 /// Reads the body of the `datos=complemento_secos` call: a JSON array of {seco, resultado,
