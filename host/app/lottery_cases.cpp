@@ -63,6 +63,51 @@ std::vector<fs::path> find_case_files(const fs::path& root) {
   return files;
 }
 
+int run_case_files(const fs::path& root, const std::optional<fs::path>& library_override, std::ostream& out,
+                   const std::function<CaseVerdict(const fs::path& dir, const nlohmann::json& doc)>& run) {
+  const std::vector<fs::path> files = find_case_files(root);
+  if (files.empty()) {
+    out << "FAIL  no case.json under " << root.string() << "\n";
+    return 1;
+  }
+  int failures = 0;
+  size_t ran = 0;
+  for (const auto& file : files) {
+    const std::string name = fs::relative(file.parent_path(), root).string();
+    CaseVerdict v;
+    try {
+      std::ifstream in(file, std::ios::binary);
+      if (!in) throw std::runtime_error("cannot read it");
+      const nlohmann::json doc = nlohmann::json::parse(std::string(std::istreambuf_iterator<char>(in), {}));
+      // A folder may hold several libraries' cases: each runs against its own library only.
+      const std::string library = doc.at("library");
+      if (library_override && !case_names_library(library, *library_override)) {
+        out << "SKIP  " << name << ": for library " << library << ", not " << library_override->filename().string()
+            << "\n";
+        continue;
+      }
+      ++ran;
+      v = run(file.parent_path(), doc);
+      if (v.passed) v.detail = doc.value("description", "");
+    } catch (const std::exception& e) {
+      ++ran;
+      v = {false, "bad case", file.string() + ": " + e.what()};
+    }
+    if (!v.passed) ++failures;
+    out << (v.passed ? "PASS  " : "FAIL  ") << name << ": " << v.got << "\n";
+    if (!v.passed) out << "      why: " << v.detail << "\n";
+  }
+  if (ran == 0) {
+    out << "FAIL  none of the " << files.size() << " case(s) under " << root.string() << " is for "
+        << library_override->filename().string() << "\n";
+    return 1;
+  }
+  out << ran - static_cast<size_t>(failures) << " passed, " << failures << " failed";
+  if (ran < files.size()) out << ", " << files.size() - ran << " skipped (other libraries)";
+  out << "\n";
+  return failures;
+}
+
 std::string format_case_now(int64_t unix_ms) {
   return engine::format_iso_time(engine::TimePoint{std::chrono::milliseconds{unix_ms}});
 }

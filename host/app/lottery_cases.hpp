@@ -81,6 +81,21 @@ std::string first_mismatch(const nlohmann::json& expected, const nlohmann::json&
 // `root` cannot be read.
 std::vector<std::filesystem::path> find_case_files(const std::filesystem::path& root);
 
+// The verdict on one payment or notifier case: whether it passed, what the plugin did, and why it
+// failed (when it passed, run_case_files puts the case's description there).
+struct CaseVerdict {
+  bool passed = false;
+  std::string got;
+  std::string detail;
+};
+
+// Runs every case.json under `root` through `run` (payment and notifier cases), printing a PASS,
+// FAIL (with why) or SKIP line each and a summary; returns the number of failures. With a
+// library_override, a case naming another library is a SKIP, and none for it at all is a failure.
+int run_case_files(const std::filesystem::path& root, const std::optional<std::filesystem::path>& library_override,
+                   std::ostream& out,
+                   const std::function<CaseVerdict(const std::filesystem::path& dir, const nlohmann::json& doc)>& run);
+
 // "now" of a case: ISO-8601 UTC with milliseconds ("2026-01-23T12:00:00.000Z").
 std::string format_case_now(int64_t unix_ms);
 

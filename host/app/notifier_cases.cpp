@@ -25,14 +25,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error(file.string() + ": cannot read");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::string lower(std::string text) {
   for (char& c : text) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
   return text;
@@ -202,11 +194,7 @@ void substitute(json& value, const std::string& port) {
   }
 }
 
-struct Verdict {
-  bool passed = false;
-  std::string got;
-  std::string detail;
-};
+using Verdict = CaseVerdict;
 
 std::string check_http(const json& expected, const std::vector<WitnessTransport::Seen>& seen, int64_t now_ms) {
   const json list = expected.value("http", json::array());
@@ -446,45 +434,10 @@ const char* notifier_outcome_name(rifa_status status) {
 }
 
 int run_notifier_cases(const fs::path& root, const NotifierCaseOptions& options, std::ostream& out) {
-  const std::vector<fs::path> files = find_case_files(root);
-  if (files.empty()) {
-    out << "FAIL  no case.json under " << root.string() << "\n";
-    return 1;
-  }
-  int failures = 0;
-  size_t ran = 0;
-  for (const auto& file : files) {
-    const std::string name = fs::relative(file.parent_path(), root).string();
-    Verdict v;
-    try {
-      const json doc = json::parse(read_text(file));
-      const std::string library = doc.at("library");
-      if (options.library_override && !case_names_library(library, *options.library_override)) {
-        out << "SKIP  " << name << ": for library " << library << ", not "
-            << options.library_override->filename().string() << "\n";
-        continue;
-      }
-      ++ran;
-      v = run_case(file.parent_path(), doc,
-                   options.library_override ? *options.library_override : resolve_library(library, {}));
-      if (v.passed) v.detail = doc.value("description", "");
-    } catch (const std::exception& e) {
-      ++ran;
-      v = {false, "bad case", file.string() + ": " + e.what()};
-    }
-    if (!v.passed) ++failures;
-    out << (v.passed ? "PASS  " : "FAIL  ") << name << ": " << v.got << "\n";
-    if (!v.passed) out << "      why: " << v.detail << "\n";
-  }
-  if (ran == 0) {
-    out << "FAIL  none of the " << files.size() << " case(s) under " << root.string() << " is for "
-        << options.library_override->filename().string() << "\n";
-    return 1;
-  }
-  out << ran - static_cast<size_t>(failures) << " passed, " << failures << " failed";
-  if (ran < files.size()) out << ", " << files.size() - ran << " skipped (other libraries)";
-  out << "\n";
-  return failures;
+  return run_case_files(root, options.library_override, out, [&](const fs::path& dir, const json& doc) {
+    return run_case(dir, doc,
+                    options.library_override ? *options.library_override : resolve_library(doc.at("library"), {}));
+  });
 }
 
 }  // namespace rifa::app

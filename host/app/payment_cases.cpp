@@ -53,11 +53,7 @@ class ScopedEnvironment {
   std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
 };
 
-struct Verdict {
-  bool passed = false;
-  std::string got;
-  std::string detail;
-};
+using Verdict = CaseVerdict;
 
 Verdict run_case(const fs::path& dir, const json& doc, const std::optional<fs::path>& library_override) {
   Verdict v;
@@ -130,45 +126,8 @@ Verdict run_case(const fs::path& dir, const json& doc, const std::optional<fs::p
 }  // namespace
 
 int run_payment_cases(const fs::path& root, std::ostream& out, const std::optional<fs::path>& library_override) {
-  const std::vector<fs::path> files = find_case_files(root);
-  if (files.empty()) {
-    out << "FAIL  no case.json under " << root.string() << "\n";
-    return 1;
-  }
-  int failures = 0;
-  size_t ran = 0;
-  for (const auto& file : files) {
-    const std::string name = fs::relative(file.parent_path(), root).string();
-    Verdict v;
-    try {
-      const json doc = json::parse(read_file(file));
-      // A folder may hold several providers' cases: each runs against its own library only.
-      const std::string library = doc.at("library");
-      if (library_override && !case_names_library(library, *library_override)) {
-        out << "SKIP  " << name << ": for library " << library << ", not " << library_override->filename().string()
-            << "\n";
-        continue;
-      }
-      ++ran;
-      v = run_case(file.parent_path(), doc, library_override);
-      if (v.passed) v.detail = doc.value("description", "");
-    } catch (const std::exception& e) {
-      ++ran;
-      v = {false, "bad case", file.string() + ": " + e.what()};
-    }
-    if (!v.passed) ++failures;
-    out << (v.passed ? "PASS  " : "FAIL  ") << name << ": " << v.got << "\n";
-    if (!v.passed) out << "      why: " << v.detail << "\n";
-  }
-  if (ran == 0) {
-    out << "FAIL  none of the " << files.size() << " case(s) under " << root.string() << " is for "
-        << (library_override ? library_override->filename().string() : std::string("any library")) << "\n";
-    return 1;
-  }
-  out << ran - static_cast<size_t>(failures) << " passed, " << failures << " failed";
-  if (ran < files.size()) out << ", " << files.size() - ran << " skipped (other libraries)";
-  out << "\n";
-  return failures;
+  return run_case_files(root, library_override, out,
+                        [&](const fs::path& dir, const json& doc) { return run_case(dir, doc, library_override); });
 }
 
 }  // namespace rifa::app
