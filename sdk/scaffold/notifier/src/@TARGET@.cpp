@@ -7,9 +7,10 @@
 
 #include "rifa/sdk/plugin.hpp"
 
-namespace @NAME @{namespace {
+namespace @NAME@ {
+namespace {
 
-    using rifa::sdk::Error;
+using rifa::sdk::Error;
 
 std::string json_string(const std::string& json, const std::string& key) {
   const size_t at = json.find("\"" + key + "\"");
@@ -19,12 +20,11 @@ std::string json_string(const std::string& json, const std::string& key) {
   return close == std::string::npos ? "" : json.substr(open + 1, close - open - 1);
 }
 
-class @CLASS @Notifier final : public rifa::sdk::NotifierPlugin {
+class @CLASS@Notifier final : public rifa::sdk::NotifierPlugin {
  public:
-  @CLASS @Notifier(rifa::sdk::Host host, std::string instance_id, std::string config_json)
+  @CLASS@Notifier(rifa::sdk::Host host, std::string instance_id, std::string config_json)
       : NotifierPlugin(host, std::move(instance_id), std::move(config_json)),
-        webhook_url_(json_string(this->config_json(), "webhook_url")) {
-  }
+        webhook_url_(json_string(this->config_json(), "webhook_url")) {}
 
   void deliver(const std::string& event_json) override {
     const std::string event_id = json_string(event_json, "event_id");
@@ -59,7 +59,7 @@ class @CLASS @Notifier final : public rifa::sdk::NotifierPlugin {
 }  // namespace
 }  // namespace @NAME@
 
-RIFA_PLUGIN(@NAME @ ::@CLASS @Notifier, RIFA_KIND_NOTIFIER, "@NAME@", "0.1.0", "@CLASS@ notifications",
+RIFA_PLUGIN(@NAME@::@CLASS@Notifier, RIFA_KIND_NOTIFIER, "@NAME@", "0.1.0", "@CLASS@ notifications",
             R"json({
   "type": "object",
   "additionalProperties": false,

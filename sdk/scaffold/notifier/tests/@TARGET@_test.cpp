@@ -20,8 +20,7 @@ void expect(bool ok, const std::string& what) {
 int main() {
   rifa::sdk::testing::SharedLibrary library(PLUGIN_FILE);
   rifa::sdk::testing::FakeHost host;
-  rifa::sdk::testing::PluginHarness notifier(library.manifest(), host, "@NAME@",
-                                             R"({"webhook_url": "https://hooks.test/rifa"})");
+  rifa::sdk::testing::PluginHarness notifier(library.manifest(), host, "@NAME@", R"({"webhook_url": "https://hooks.test/rifa"})");
   const std::string event =
       R"({"event_id": "e-1", "type": "rifa_opened", "occurred_at": "2026-01-22T12:00:00.000Z", "rifa_id": "r", "data": {}})";
 

@@ -5,9 +5,10 @@
 
 #include "rifa/sdk/plugin.hpp"
 
-namespace @NAME @{namespace {
+namespace @NAME@ {
+namespace {
 
-    using rifa::sdk::Error;
+using rifa::sdk::Error;
 
 // The string value of "key" in a flat JSON object, or "" (use a JSON library in a real plugin).
 std::string json_string(const std::string& json, const std::string& key) {
@@ -32,16 +33,15 @@ std::string header(const std::string& headers, const std::string& name) {
   for (size_t line = 0; line < headers.size();) {
     size_t end = headers.find('\n', line);
     if (end == std::string::npos) end = headers.size();
-    if (headers.compare(line, marker.size(), marker) == 0)
-      return headers.substr(line + marker.size(), end - line - marker.size());
+    if (headers.compare(line, marker.size(), marker) == 0) return headers.substr(line + marker.size(), end - line - marker.size());
     line = end + 1;
   }
   return "";
 }
 
-class @CLASS @Payment final : public rifa::sdk::PaymentPlugin {
+class @CLASS@Payment final : public rifa::sdk::PaymentPlugin {
  public:
-  @CLASS @Payment(rifa::sdk::Host host, std::string instance_id, std::string config_json)
+  @CLASS@Payment(rifa::sdk::Host host, std::string instance_id, std::string config_json)
       : PaymentPlugin(host, std::move(instance_id), std::move(config_json)) {
     base_url_ = json_string(this->config_json(), "base_url");
     if (base_url_.empty()) base_url_ = "https://api.example.com/@NAME@";
@@ -85,8 +85,7 @@ class @CLASS @Payment final : public rifa::sdk::PaymentPlugin {
  private:
   static void require_object(const std::string& json, const char* call) {
     if (!looks_like_object(json) || json.find("\"idempotency_key\"") == std::string::npos) {
-      throw Error(RIFA_ERR_INVALID_ARGUMENT,
-                  std::string(call) + ": the request must be a JSON object with idempotency_key");
+      throw Error(RIFA_ERR_INVALID_ARGUMENT, std::string(call) + ": the request must be a JSON object with idempotency_key");
     }
   }
 
@@ -94,7 +93,8 @@ class @CLASS @Payment final : public rifa::sdk::PaymentPlugin {
     rifa::sdk::HttpRequest request;
     request.method = "POST";
     request.url = base_url_ + path;
-    request.headers = {{"Content-Type", "application/json"}, {"Idempotency-Key", json_string(body, "idempotency_key")}};
+    request.headers = {{"Content-Type", "application/json"},
+                       {"Idempotency-Key", json_string(body, "idempotency_key")}};
     request.body = body;
     return answer(host().http(request), request);
   }
@@ -105,8 +105,7 @@ class @CLASS @Payment final : public rifa::sdk::PaymentPlugin {
     if (response.status < 200 || response.status > 299) {
       throw Error(RIFA_ERR_TRANSPORT, request.method + " " + request.url + ": HTTP " + std::to_string(response.status));
     }
-    if (!looks_like_object(response.body))
-      throw Error(RIFA_ERR_PARSE, request.url + ": the answer is not a JSON object");
+    if (!looks_like_object(response.body)) throw Error(RIFA_ERR_PARSE, request.url + ": the answer is not a JSON object");
     return response.body;
   }
 
@@ -117,7 +116,7 @@ class @CLASS @Payment final : public rifa::sdk::PaymentPlugin {
 }  // namespace
 }  // namespace @NAME@
 
-RIFA_PLUGIN(@NAME @ ::@CLASS @Payment, RIFA_KIND_PAYMENT, "@NAME@", "0.1.0", "@CLASS@ payments",
+RIFA_PLUGIN(@NAME@::@CLASS@Payment, RIFA_KIND_PAYMENT, "@NAME@", "0.1.0", "@CLASS@ payments",
             R"json({
   "type": "object",
   "additionalProperties": false,

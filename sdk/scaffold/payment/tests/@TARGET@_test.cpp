@@ -27,15 +27,13 @@ int main() {
   host.respond("https://pay.test/payments", 200, R"({"provider_ref": "p-1", "status": "pending"})");
   auto created = payments.create_payment(
       R"({"amount_cents": 5000, "currency": "COP", "idempotency_key": "k-1", "description": "boleta", "metadata": {}})");
-  expect(created.status == RIFA_OK && created.result.find("p-1") != std::string::npos,
-         "create_payment: " + created.result + created.error);
+  expect(created.status == RIFA_OK && created.result.find("p-1") != std::string::npos, "create_payment: " + created.result + created.error);
 
   auto malformed = payments.create_payment("{not json");
   expect(malformed.status == RIFA_ERR_INVALID_ARGUMENT, "malformed JSON is invalid_argument: " + malformed.error);
 
   const std::string event = R"({"event_id": "e-1", "provider_ref": "p-1", "status": "succeeded"})";
-  auto signed_ok =
-      payments.verify_webhook("POST", "x-signature: " + rifa::sdk::sha256_hex("s3cret" + event) + "\n", event);
+  auto signed_ok = payments.verify_webhook("POST", "x-signature: " + rifa::sdk::sha256_hex("s3cret" + event) + "\n", event);
   expect(signed_ok.status == RIFA_OK, "a signed webhook: " + signed_ok.error);
   auto unsigned_body = payments.verify_webhook("POST", "content-type: application/json\n", event);
   expect(unsigned_body.status == RIFA_ERR_SIGNATURE, "an unsigned webhook: " + unsigned_body.error);
