@@ -12,6 +12,14 @@ namespace {
 
 constexpr size_t kIdMax = 64;
 
+Result<std::string> ganador_id(const Request& req) {
+  const std::string& id = req.path_params.at("id");
+  if (id.empty() || id.size() > kIdMax) {
+    return make_error(ErrorCode::kNotFound, "ganador " + id.substr(0, kIdMax) + " does not exist");
+  }
+  return id;
+}
+
 // The shape of one entry of GET /rifas/{id}/resultados "ganadores", so apps read both alike.
 nlohmann::json delivered_json(const settlement::DeliveredPrize& d) {
   const auto optional = [](const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
@@ -49,11 +57,9 @@ Response mark_delivered(const ApiContext& ctx, Request& req) {
     if (!body) return error_response(body.error(), req);
     if (auto ok = body->finish(); !ok) return error_response(ok.error(), req);
   }
-  const std::string& id = req.path_params.at("id");
-  if (id.empty() || id.size() > kIdMax) {
-    return error_response(make_error(ErrorCode::kNotFound, "ganador " + id.substr(0, kIdMax) + " does not exist"), req);
-  }
-  auto delivered = ctx.prize_deliveries.mark_delivered(who->actor(), id);
+  auto id = ganador_id(req);
+  if (!id) return error_response(id.error(), req);
+  auto delivered = ctx.prize_deliveries.mark_delivered(who->actor(), *id);
   if (!delivered) {
     if (delivered.error().code == ErrorCode::kConflict && delivered.error().field == "retencion") {
       return make_problem(ProblemType::kWithholdingUnpaid, delivered.error().message, "retencion");
@@ -73,11 +79,9 @@ Response record_withholding(const ApiContext& ctx, Request& req) {
   if (!body) return error_response(body.error(), req);
   auto referencia = body->text("referencia", Presence::kRequired, 200, 1);
   if (auto ok = body->finish(); !ok) return error_response(ok.error(), req);
-  const std::string& id = req.path_params.at("id");
-  if (id.empty() || id.size() > kIdMax) {
-    return error_response(make_error(ErrorCode::kNotFound, "ganador " + id.substr(0, kIdMax) + " does not exist"), req);
-  }
-  auto recorded = ctx.prize_deliveries.record_withholding_paid(who->actor(), id, *referencia);
+  auto id = ganador_id(req);
+  if (!id) return error_response(id.error(), req);
+  auto recorded = ctx.prize_deliveries.record_withholding_paid(who->actor(), *id, *referencia);
   if (!recorded) return error_response(recorded.error(), req);
   return json_body_response(200, delivered_json(*recorded));
 }
@@ -101,13 +105,6 @@ nlohmann::json claim_json(const settlement::PayoutClaimView& v) {
 }
 
 // The {id} of a ganador route, or the 404 an unknown one gets.
-Result<std::string> ganador_id(const Request& req) {
-  const std::string& id = req.path_params.at("id");
-  if (id.empty() || id.size() > kIdMax) {
-    return make_error(ErrorCode::kNotFound, "ganador " + id.substr(0, kIdMax) + " does not exist");
-  }
-  return id;
-}
 
 // PUT /ganadores/{id}/cuenta (the winner): where to be paid.
 Response set_account(const ApiContext& ctx, Request& req) {
