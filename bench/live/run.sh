@@ -36,7 +36,8 @@ done
 for tool in jq curl node; do
   command -v "$tool" >/dev/null || { echo "bench/live: $tool is needed" >&2; exit 1; }
 done
-bash "$ROOT/tests/integration/live/install_ws_npm.sh" "$WS_DIR" 8.18.0 >/dev/null ||
+# The same pinned ws as the live feed's tests (tests/integration/live/CMakeLists.txt), by the same installer.
+bash "$ROOT/tests/support/npm_install.sh" "$WS_DIR" "bench/live" ws@8.18.0 >/dev/null ||
   { echo "bench/live: the ws npm package could not be installed into $WS_DIR" >&2; exit 1; }
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 

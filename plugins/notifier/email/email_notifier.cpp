@@ -20,6 +20,7 @@
 #include <fstream>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -143,7 +144,7 @@ class EmailNotifier final : public sdk::NotifierPlugin {
   static constexpr uint32_t kPluginFlags = 0;  // concurrent calls, bounded by max_concurrent
 
   EmailNotifier(sdk::Host host, std::string instance_id, std::string config_json)
-      : NotifierPlugin(host, std::move(instance_id), std::move(config_json)), templates_(templates_dir()) {
+      : NotifierPlugin(host, std::move(instance_id), std::move(config_json)), templates_(load_templates()) {
     try {
       const json config = json::parse(this->config_json());
       smtp_.url = config.at("smtp_url").get<std::string>();
@@ -195,10 +196,14 @@ class EmailNotifier final : public sdk::NotifierPlugin {
   }
 
  private:
-  std::filesystem::path templates_dir() const {
+  Templates load_templates() const {
+    std::filesystem::path dir;
     try {
-      return json::parse(config_json()).value("templates_dir", "");
-    } catch (const json::exception&) { return {}; }
+      dir = json::parse(config_json()).value("templates_dir", "");
+    } catch (const json::exception&) {}  // the constructor reports the broken config
+    try {
+      return Templates(dir);
+    } catch (const std::invalid_argument& e) { throw Error(RIFA_ERR_INVALID_ARGUMENT, e.what()); }
   }
 
   std::string compose(const MailTemplate& mail, const Variables& variables, const std::string& event_id,

@@ -1,6 +1,7 @@
 #include "templates.hpp"
 
 #include <fstream>
+#include <stdexcept>
 #include <sstream>
 
 namespace rifa::plugins::email {
@@ -93,6 +94,25 @@ std::string html_escape(const std::string& text) {
 
 Templates::Templates(const std::filesystem::path& override_dir) : templates_(defaults()) {
   if (override_dir.empty()) return;
+  std::error_code error;
+  if (!std::filesystem::is_directory(override_dir, error)) {
+    throw std::invalid_argument("templates_dir: " + override_dir.string() + " is not a folder");
+  }
+  // A type with no built-in mail (ticket_sold, rifa_opened, ...) gets one when the folder has its
+  // <type>.subject: then its .txt and .html must be there too, since nothing built in fills them.
+  for (const auto& entry : std::filesystem::directory_iterator(override_dir, error)) {
+    if (entry.path().extension() != ".subject") continue;
+    const std::string type = entry.path().stem().string();
+    if (templates_.count(type) != 0) continue;
+    for (const char* part : {".txt", ".html"}) {
+      if (!std::filesystem::is_regular_file(override_dir / (type + part))) {
+        throw std::invalid_argument("templates_dir: " + (override_dir / (type + ".subject")).string() +
+                                    " adds a mail for '" + type + "' but " + type + part +
+                                    " is missing (a new type has no built-in part to fall back on)");
+      }
+    }
+    templates_[type] = MailTemplate{};
+  }
   for (auto& [type, t] : templates_) {
     if (auto subject = read_file(override_dir / (type + ".subject"))) {
       while (!subject->empty() && (subject->back() == '\n' || subject->back() == '\r')) subject->pop_back();

@@ -1,7 +1,10 @@
 #pragma once
 // The mails' words: a subject, a text part and an HTML part per event type, in Spanish, with
 // {{variable}} placeholders. Built-in defaults; a folder named in the config may override any of
-// them with files <type>.subject, <type>.txt and <type>.html (UTF-8).
+// them with files <type>.subject, <type>.txt and <type>.html (UTF-8), and may add a mail for an
+// event type that has none built in (all three files then). The rifa-wide events (rifa_opened,
+// rifa_closed, result_published) carry no recipient, so a mail for them is never sent: they are
+// for webhooks and the live feed.
 
 #include <filesystem>
 #include <map>
@@ -20,7 +23,8 @@ using Variables = std::map<std::string, std::string>;
 
 class Templates {
  public:
-  // `override_dir` empty: the defaults only. Files are read once, here.
+  // `override_dir` empty: the defaults only. Files are read once, here. Throws std::invalid_argument
+  // when the folder is missing or adds a type without its .txt or .html.
   explicit Templates(const std::filesystem::path& override_dir);
   // The template of an event type; nullopt for types that send no mail (ticket_sold: the receipt
   // says it; events about the rifa only have no recipient).

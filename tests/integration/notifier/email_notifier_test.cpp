@@ -214,6 +214,39 @@ TEST_F(EmailNotifierTest, RequiredStartTlsNeverSendsInClear) {
   EXPECT_TRUE(plain.mails().empty());
 }
 
+// An operator may mail an event type that has no built-in mail (here ticket_sold) by putting its
+// three files in the templates folder; a folder that names a new type without its parts is
+// refused when the instance is created, saying which file is missing.
+TEST_F(EmailNotifierTest, TheTemplatesFolderCanAddAMailForAnotherEventType) {
+  const fs::path templates = dir_.path() / "plantillas";
+  fs::create_directories(templates);
+  std::ofstream(templates / "ticket_sold.subject") << "Vendido: {{numeros}} en {{rifa}}\n";
+  std::ofstream(templates / "ticket_sold.txt") << "Hola, {{nombre}}: quedaron a tu nombre {{numeros}}.\n";
+  std::ofstream(templates / "ticket_sold.html") << "<p>{{nombre}}: {{numeros}}</p>";
+  SmtpSinkProcess smtp(dir_.path() / "mail", tls_options());
+  ASSERT_TRUE(smtp.ready());
+  json c = config("smtp://127.0.0.1:" + std::to_string(smtp.port()));
+  c["templates_dir"] = templates.string();
+  auto* email = load("email", c);
+  ASSERT_NE(email, nullptr);
+  json sold = receipt("evt-sold-1");
+  sold["type"] = "ticket_sold";
+  auto sent = email->deliver(sold.dump());
+  ASSERT_TRUE(sent.ok()) << sent.error;
+  const auto mails = smtp.mails();
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_EQ(mails[0]["mail"]["headers"]["subject"], "Vendido: 7, 42 en Moto <Pulsar> de Año Nuevo");
+  EXPECT_EQ(mails[0]["mail"]["html"], "<p>José Núñez: 7, 42</p>");
+
+  fs::remove(templates / "ticket_sold.html");
+  plugin_runtime::HostServices services;
+  services.logger = std::make_shared<spdlog::logger>("plugin", std::make_shared<spdlog::sinks::null_sink_mt>());
+  auto refused =
+      registry_.add({"email-2", fs::path(RIFA_PLUGIN_DIR) / "libnotifier_email.so", RIFA_KIND_NOTIFIER, c}, services);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("ticket_sold.html is missing"), std::string::npos) << refused.error().message;
+}
+
 TEST_F(EmailNotifierTest, EventsWithoutAnAddressOrATemplateSendNothing) {
   SmtpSinkProcess smtp(dir_.path() / "mail", tls_options());
   ASSERT_TRUE(smtp.ready());
