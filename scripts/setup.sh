@@ -29,7 +29,7 @@ if [[ "${1:-}" == "--tests" ]]; then
     lintian            # the .deb is checked by Debian's own linter (tests/deploy)
     nginx-light        # the reference proxy in front of several hosts (deploy/nginx, tests/deploy)
     prometheus         # promtool checks deploy/prometheus's alert rules
-    clang-format clang-tidy  # the tree's lint (scripts/lint.py, .clang-format, .clang-tidy)
+    clang-format clang-tidy-19  # the tree's lint (scripts/lint.py: clang-format 14, clang-tidy 19)
   )
 fi
 
