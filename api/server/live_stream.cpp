@@ -25,14 +25,19 @@ class LiveStreamImpl final : public LiveStream, public std::enable_shared_from_t
   LiveStreamImpl(LiveTransport transport, LiveStreamOptions options) : transport_(transport), options_(options) {}
 
   bool push(uint64_t seq, std::string_view type, std::shared_ptr<const std::string> data) override {
+    const size_t bytes = data ? data->size() : 0;
     std::lock_guard lock(mutex_);
     if (closing_) return false;
-    if (queue_.size() >= options_.max_queued_frames) {
+    const bool too_many = queue_.size() >= options_.max_queued_frames;
+    if (too_many || queued_bytes_ + writing_bytes_ + bytes > options_.max_queued_bytes) {
+      const std::string held = too_many ? std::to_string(options_.max_queued_frames) + " frames"
+                                        : std::to_string(queued_bytes_ + writing_bytes_) + " bytes";
       queue_.clear();
-      begin_close_locked(kCloseTooSlow, "too slow: " + std::to_string(options_.max_queued_frames) +
-                                            " frames were waiting; reconnect for a fresh snapshot");
+      queued_bytes_ = 0;
+      begin_close_locked(kCloseTooSlow, "too slow: " + held + " were waiting; reconnect for a fresh snapshot");
       return false;
     }
+    queued_bytes_ += bytes;
     queue_.push_back(Item{seq, type, std::move(data)});
     kick_locked();
     return true;
@@ -131,6 +136,9 @@ class LiveStreamImpl final : public LiveStream, public std::enable_shared_from_t
     {
       std::lock_guard lock(mutex_);
       batch.swap(queue_);
+      // The batch written before this one is done: what is held now is the batch about to be written.
+      writing_bytes_ = queued_bytes_;
+      queued_bytes_ = 0;
       closing = closing_;
       if (batch.empty() && sse_head_.empty() && (!closing || close_started_)) {
         writing_ = false;
@@ -239,6 +247,7 @@ class LiveStreamImpl final : public LiveStream, public std::enable_shared_from_t
       std::lock_guard lock(mutex_);
       closing_ = true;
       queue_.clear();
+      queued_bytes_ = writing_bytes_ = 0;
       on_closed = std::move(on_closed_);
     }
     batch_.clear();
@@ -254,6 +263,8 @@ class LiveStreamImpl final : public LiveStream, public std::enable_shared_from_t
 
   std::mutex mutex_;  // guards the queue and the closing state, which any thread may touch
   std::deque<Item> queue_;
+  size_t queued_bytes_ = 0;                        // of the frames in queue_
+  size_t writing_bytes_ = 0;                       // of the batch being written (SSE: its copy in sse_out_)
   std::optional<asio::any_io_executor> executor_;  // set once the connection is attached
   bool writing_ = false;
   bool closing_ = false;

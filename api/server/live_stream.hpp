@@ -19,6 +19,11 @@ struct LiveStreamOptions {
   // Frames queued for one connection and not yet written; one more closes it (kCloseTooSlow). The
   // frames are shared between connections, so a queue costs a pointer per frame.
   size_t max_queued_frames = 512;
+  // Bytes of the frames one connection holds (queued, and the batch being written); a frame past
+  // it closes the connection (kCloseTooSlow). Frames are shared, but a client that stopped reading
+  // keeps alive every frame the others wrote long ago: on a big rifa a resync snapshot is ~600 kB,
+  // so 512 frames could pin 300 MB. This is what bounds a slow client's memory.
+  size_t max_queued_bytes = size_t{8} << 20;
   // WebSocket: a ping after this long without traffic from the client, and the connection closed
   // when nothing (not even the pong) came back within twice as long. SSE: a comment line.
   int ping_interval_s = 20;

@@ -139,6 +139,7 @@ ApiWiringOptions ApiWiring::options_from(const settings::Settings& settings) {
   options.live.max_subscribers = live.max_subscribers;
   options.live.max_subscribers_per_ip = live.max_subscribers_per_ip;
   options.live.stream.max_queued_frames = live.send_queue_frames;
+  options.live.stream.max_queued_bytes = live.send_queue_bytes;
   options.live.stream.ping_interval_s = live.ping_interval_s;
   options.live_replay_window = live.replay_window;
   options.bindings = settings.bindings;

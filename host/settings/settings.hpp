@@ -51,6 +51,7 @@ struct LiveSettings {
   size_t max_subscribers = 10000;      // live connections of this host; one more: 503
   size_t max_subscribers_per_ip = 64;  // per client address; one more: 429
   size_t send_queue_frames = 512;      // frames waiting for one slow client before it is cut off (4008)
+  size_t send_queue_bytes = 8 << 20;   // bytes of frames one client holds before it is cut off (4008)
   int ping_interval_s = 20;            // WebSocket ping / SSE comment after this long idle
   size_t replay_window = 1024;         // events kept per rifa for Last-Event-ID / ?resume=
 };

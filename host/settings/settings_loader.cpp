@@ -46,8 +46,8 @@ const Keys kServerKeys = {"listen",
                           "forwarded_header",
                           "web_root",
                           "live"};
-const Keys kLiveKeys = {"max_subscribers", "max_subscribers_per_ip", "send_queue_frames", "ping_interval_s",
-                        "replay_window"};
+const Keys kLiveKeys = {"max_subscribers",  "max_subscribers_per_ip", "send_queue_frames",
+                        "send_queue_bytes", "ping_interval_s",        "replay_window"};
 const Keys kRateLimitKeys = {"per_ip", "per_user"};
 const Keys kBucketKeys = {"per_second", "burst"};
 const Keys kSalesKeys = {"hold_ttl_s", "reconcile_pending_after_s", "idempotency_key_ttl_s", "max_held_per_buyer",
@@ -286,6 +286,9 @@ class SettingsLoader {
     }
     if (auto* f = m->find("send_queue_frames")) {
       if (auto v = reader_.integer(*f, 1, 1000000)) live.send_queue_frames = static_cast<size_t>(*v);
+    }
+    if (auto* f = m->find("send_queue_bytes")) {
+      if (auto v = reader_.integer(*f, 65536, int64_t{1} << 30)) live.send_queue_bytes = static_cast<size_t>(*v);
     }
     if (auto* f = m->find("ping_interval_s")) {
       if (auto v = reader_.integer(*f, 1, 3600)) live.ping_interval_s = static_cast<int>(*v);

@@ -8,6 +8,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <sstream>
+#include <iterator>
+#include <algorithm>
+#include <cstdlib>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -211,6 +216,7 @@ class LiveFeedTest : public SalesApiTest {
     ASSERT_TRUE(added.ok()) << added.error().message;
     options.bindings.defaults.lottery = "mock";
     options.live.stream.max_queued_frames = max_queued_frames_;
+    options.live.stream.max_queued_bytes = max_queued_bytes_;
     options.live.max_subscribers = max_subscribers_;
     options.live.max_subscribers_per_ip = max_per_ip_;
     options_ = options;
@@ -272,6 +278,7 @@ class LiveFeedTest : public SalesApiTest {
   }
 
   size_t max_queued_frames_ = 512;
+  size_t max_queued_bytes_ = size_t{8} << 20;
   size_t max_subscribers_ = 10000;
   size_t max_per_ip_ = 1000;
   int workers_ = 4;
@@ -541,9 +548,11 @@ TEST_F(LiveFeedSlowTest, ASubscriberThatStopsReadingIsCutOffAndOthersKeepUp) {
 // Runs live_ws_client.js; collects its JSON lines.
 class NodeClients {
  public:
-  NodeClients(const std::string& url, int count, const std::string& token = "") {
+  // `pause_file`, `quit_file`: see live_ws_client.js.
+  NodeClients(const std::string& url, int count, const std::string& token = "", const std::string& pause_file = "",
+              const std::string& quit_file = "") {
     const std::string cmd = "node " + std::string(RIFA_LIVE_WS_CLIENT) + " " + RIFA_WS_NPM_DIR + " '" + url + "' " +
-                            std::to_string(count) + " '" + token + "' 90000";
+                            std::to_string(count) + " '" + token + "' 90000 '" + pause_file + "' '" + quit_file + "'";
     pipe_ = ::popen(cmd.c_str(), "r");
     reader_ = std::thread([this] {
       char line[1 << 16];
@@ -600,56 +609,143 @@ bool ws_available() {
   return std::filesystem::exists(std::filesystem::path(RIFA_WS_NPM_DIR) / "node_modules" / "ws" / "package.json");
 }
 
+// curl as the SSE client: `count` processes streaming `url` into files under `dir` until the
+// server closes them; parsed afterwards.
+class CurlSseClients {
+ public:
+  CurlSseClients(const std::filesystem::path& dir, const std::string& url, int count) : dir_(dir), count_(count) {
+    std::filesystem::create_directories(dir);
+    const std::string cmd = "bash -c 'for i in $(seq 1 " + std::to_string(count) +
+                            "); do curl -sN --max-time 120 -H \"Accept: text/event-stream\" \"" + url + "\" > \"" +
+                            dir.string() + "/$i.txt\" & done; wait'";
+    pipe_ = ::popen(cmd.c_str(), "r");
+  }
+  ~CurlSseClients() { join(); }
+  void join() {
+    if (pipe_) ::pclose(pipe_);
+    pipe_ = nullptr;
+  }
+  // How many have received their snapshot so far.
+  int with_snapshot() const {
+    int n = 0;
+    for (int i = 1; i <= count_; ++i) n += read(i).find("event: snapshot\n") != std::string::npos ? 1 : 0;
+    return n;
+  }
+  // Each client's events, in order.
+  std::vector<std::vector<SseEvent>> events() const {
+    std::vector<std::vector<SseEvent>> out;
+    for (int i = 1; i <= count_; ++i) {
+      std::vector<SseEvent> list;
+      std::istringstream in(read(i));
+      SseEvent e;
+      for (std::string line; std::getline(in, line);) {
+        if (line.empty()) {
+          if (!e.event.empty()) list.push_back(e);
+          e = SseEvent{};
+        } else if (line.rfind("id: ", 0) == 0) {
+          e.id = line.substr(4);
+        } else if (line.rfind("event: ", 0) == 0) {
+          e.event = line.substr(7);
+        } else if (line.rfind("data: ", 0) == 0) {
+          e.data = json::parse(line.substr(6));
+        }
+      }
+      out.push_back(std::move(list));
+    }
+    return out;
+  }
+
+ private:
+  std::string read(int i) const {
+    std::ifstream in(dir_ / (std::to_string(i) + ".txt"));
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+  std::filesystem::path dir_;
+  int count_;
+  FILE* pipe_ = nullptr;
+};
+
+// Issue 14's load: 200 WebSocket subscribers (the ws package) and 20 SSE ones (curl) on one rifa
+// while 32 buyers buy every number; then the close, the draw and the winners. Every subscriber
+// ends with exactly the server's grid.
 TEST_F(LiveFeedTest, WebSocketSubscribersFollowSalesCloseDrawAndWinnersToTheServersGrid) {
   if (!ws_available()) GTEST_SKIP() << "the ws npm package is not installed (ctest runs ws_npm_install first)";
-  const std::string id = open_rifa(100);
-  constexpr int kSubscribers = 20;
+  if (std::system("curl --version > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "curl is not installed (setup.sh installs it)";
+  constexpr int kBuyers = 32;
+  constexpr int kPurchases = 2;
+  constexpr int kPerPurchase = 5;
+  constexpr int kTotal = kBuyers * kPurchases * kPerPurchase;
+  const std::string id = open_rifa(kTotal);
+  constexpr int kSubscribers = 200;
+  constexpr int kSseSubscribers = 20;
   NodeClients clients("ws://127.0.0.1:" + std::to_string(port()) + live_path(id), kSubscribers);
-  ASSERT_TRUE(clients.wait([&](const std::vector<json>& l) {
-    return count_of(l, [](const json& j) { return j.contains("msg") && j["msg"]["type"] == "snapshot"; }) ==
-           kSubscribers;
-  })) << "not every WebSocket got its snapshot";
+  TempDir curl_dir;
+  CurlSseClients sse(curl_dir.path(), "http://127.0.0.1:" + std::to_string(port()) + live_path(id), kSseSubscribers);
+  ASSERT_TRUE(clients.wait(
+      [&](const std::vector<json>& l) {
+        return count_of(l, [](const json& j) { return j.contains("msg") && j["msg"]["type"] == "snapshot"; }) ==
+               kSubscribers;
+      },
+      60s))
+      << "not every WebSocket got its snapshot";
+  for (int i = 0; i < 500 && sse.with_snapshot() < kSseSubscribers; ++i) std::this_thread::sleep_for(20ms);
+  ASSERT_EQ(sse.with_snapshot(), kSseSubscribers) << "not every curl got its snapshot";
   for (const auto& l : clients.lines()) {
     if (l.contains("open")) EXPECT_EQ(l["protocol"], "rifa-live");
   }
 
-  // Four buyers at once, 25 numbers each in five purchases: every number sold, so someone wins.
+  // 32 buyers at once, two purchases of five each: every number sold, so someone wins.
   std::vector<Account> buyers;
-  for (int b = 0; b < 4; ++b) buyers.push_back(register_jugador("ws" + std::to_string(b) + "@example.com"));
+  for (int b = 0; b < kBuyers; ++b) buyers.push_back(register_jugador("ws" + std::to_string(b) + "@example.com"));
   std::vector<std::thread> threads;
   std::atomic<int> bought{0};
-  for (int b = 0; b < 4; ++b) {
+  for (int b = 0; b < kBuyers; ++b) {
     threads.emplace_back([&, b] {
-      for (int k = 0; k < 5; ++k) {
+      for (int k = 0; k < kPurchases; ++k) {
         auto r = http_call(
             "POST", url("/api/v1/rifas/" + id + "/tickets"),
-            json{{"quantity", 5}, {"idempotency_key", "k-" + std::to_string(b) + "-" + std::to_string(k)}}.dump(),
+            json{{"quantity", kPerPurchase}, {"idempotency_key", "k-" + std::to_string(b) + "-" + std::to_string(k)}}
+                .dump(),
             buyers[b].token);
         if (r.status == 201) ++bought;
       }
     });
   }
   for (auto& t : threads) t.join();
-  ASSERT_EQ(bought.load(), 20);
+  ASSERT_EQ(bought.load(), kBuyers * kPurchases);
 
   auto op = make_user("op@example.com", engine::Rol::kOperador);
   ASSERT_EQ(call("POST", "/api/v1/rifas/" + id + "/cerrar", "", op.token).status, 200);
   EXPECT_GE(settle_jobs(), 1);
-  ASSERT_TRUE(clients.wait([&](const std::vector<json>& l) {
-    return count_of(l, [](const json& j) { return j.contains("msg") && j["msg"]["type"] == "ganadores"; }) ==
-           kSubscribers;
-  })) << "not every WebSocket saw the winners";
+  ASSERT_TRUE(clients.wait(
+      [&](const std::vector<json>& l) {
+        return count_of(l, [](const json& j) { return j.contains("msg") && j["msg"]["type"] == "ganadores"; }) ==
+               kSubscribers;
+      },
+      60s))
+      << "not every WebSocket saw the winners";
+  for (int i = 0; i < 500; ++i) {
+    const auto all = sse.events();
+    if (std::all_of(all.begin(), all.end(), [](const auto& list) {
+          return std::any_of(list.begin(), list.end(), [](const SseEvent& e) { return e.event == "ganadores"; });
+        })) {
+      break;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
 
   // The server stops: every WebSocket is closed with 1001 (going away), and the stop still drains.
   server_->stop();
   clients.join();
+  sse.join();
   const auto lines = clients.lines();
   const auto truth = db_grid(id);
   std::vector<int64_t> sold;
   for (const auto& [n, e] : truth) {
     if (e == "vendido") sold.push_back(n);
   }
-  ASSERT_EQ(sold.size(), 100u);
+  ASSERT_EQ(sold.size(), static_cast<size_t>(kTotal));
   const auto winners = db_winners(id);
   ASSERT_FALSE(winners.empty());
   size_t finals = 0;
@@ -671,6 +767,16 @@ TEST_F(LiveFeedTest, WebSocketSubscribersFollowSalesCloseDrawAndWinnersToTheServ
   for (const auto& l : lines) {
     if (l.contains("msg")) EXPECT_NE(l["msg"]["type"], "mine") << "anonymous WebSockets see public events only";
   }
+  int curl_client = 0;
+  for (const auto& list : sse.events()) {
+    ++curl_client;
+    Grid grid;
+    for (const auto& e : list) grid.apply(e.data);
+    EXPECT_EQ(grid.with("vendido"), sold) << "curl " << curl_client;
+    EXPECT_TRUE(grid.with("reservado").empty()) << "curl " << curl_client;
+    EXPECT_EQ(grid.ganadores, winners) << "curl " << curl_client;
+    EXPECT_EQ(grid.estado, "resuelta") << "curl " << curl_client;
+  }
 }
 
 TEST_F(LiveFeedTest, AWebSocketTokenTravelsInTheSubprotocolAndAddsTheOwnEvents) {
@@ -688,6 +794,137 @@ TEST_F(LiveFeedTest, AWebSocketTokenTravelsInTheSubprotocolAndAddsTheOwnEvents) 
            }) == 1;
   })) << "the buyer's own sale did not reach her WebSocket";
   server_->stop();
+}
+
+// --- Slow consumers and resuming ----------------------------------------------------------------
+
+// A frame cap alone lets a client that stopped reading pin every frame since it stopped (40 here,
+// of ~600 kB each: 24 MB, far below 512 frames). The byte cap cuts an SSE client off after ~2 MiB,
+// while a subscriber that reads keeps up to the final grid.
+class LiveFeedSlowBytesTest : public LiveFeedTest {
+ protected:
+  void SetUp() override {
+    max_queued_bytes_ = size_t{2} << 20;  // the frame cap stays at its default, 512
+    LiveFeedTest::SetUp();
+  }
+  // 40 changes of 50,000 numbers each (each a fresh snapshot of ~600 kB), seen through `reader`.
+  void churn(const std::string& id, SseClient& reader, Grid& grid) {
+    for (int round = 0; round < 40; ++round) {
+      exec("UPDATE tickets SET estado = '" + std::string(round % 2 ? "disponible" : "vendido") + "' WHERE rifa_id = '" +
+           id + "' AND numero % 2 = 0");
+      auto e = reader.until([&](const SseEvent& ev) {
+        grid.apply(ev.data);
+        return ev.data.value("vendidos", -1) == (round % 2 ? 0 : 50000);
+      });
+      ASSERT_TRUE(e) << "round " << round << ": the reading subscriber fell behind";
+    }
+    EXPECT_EQ(grid.cells, db_grid(id));
+  }
+};
+
+TEST_F(LiveFeedSlowBytesTest, AnSseClientThatStopsReadingIsCutOffByTheBytesItHolds) {
+  const std::string id = open_rifa(100000);
+  SseClient reader(port(), live_path(id));
+  ASSERT_EQ(reader.status(), 200);
+  Grid grid;
+  grid.apply(reader.next()->data);
+  const int slow = connect_to(port(), 4096);
+  ASSERT_GE(slow, 0);
+  const std::string request =
+      "GET " + live_path(id) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n";
+  ASSERT_GT(::send(slow, request.data(), request.size(), MSG_NOSIGNAL), 0);
+  for (int i = 0; i < 100 && wiring_->live().feed().subscribers() < 2; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(wiring_->live().feed().subscribers(), 2u);
+
+  churn(id, reader, grid);
+  for (int i = 0; i < 200 && wiring_->live().feed().subscribers() > 1; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(wiring_->live().feed().subscribers(), 1u) << "the slow SSE client is still queued to";
+  for (int i = 0; i < 800 && wiring_->live().routes().open() > 1; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(wiring_->live().routes().open(), 1u) << "the slow SSE client's connection is still open";
+  ::close(slow);
+}
+
+// A WebSocket client that stops reading and later reads again learns why it was cut off: the
+// close frame carries 4008 (too slow), its cue to reconnect for a fresh snapshot.
+TEST_F(LiveFeedSlowBytesTest, AWebSocketThatFellBehindIsClosedWith4008) {
+  if (!ws_available()) GTEST_SKIP() << "the ws npm package is not installed (ctest runs ws_npm_install first)";
+  const std::string id = open_rifa(100000);
+  SseClient reader(port(), live_path(id));
+  ASSERT_EQ(reader.status(), 200);
+  Grid grid;
+  grid.apply(reader.next()->data);
+  TempDir dir;
+  const auto go_on = dir.path() / "read-again";
+  NodeClients paused("ws://127.0.0.1:" + std::to_string(port()) + live_path(id), 1, "", go_on.string());
+  ASSERT_TRUE(paused.wait([](const std::vector<json>& l) {
+    return count_of(l, [](const json& j) { return j.contains("msg") && j["msg"]["type"] == "snapshot"; }) == 1;
+  }));
+
+  churn(id, reader, grid);
+  for (int i = 0; i < 200 && wiring_->live().feed().subscribers() > 1; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(wiring_->live().feed().subscribers(), 1u) << "the paused WebSocket is still queued to";
+  std::ofstream(go_on) << "go";  // it reads again, within the close's grace period
+  ASSERT_TRUE(paused.wait([](const std::vector<json>& l) {
+    return count_of(l, [](const json& j) { return j.contains("close"); }) == 1;
+  })) << "the paused WebSocket was never closed";
+  for (const auto& l : paused.lines()) {
+    if (!l.contains("close")) continue;
+    EXPECT_EQ(l["close"], 4008) << l.dump();
+    EXPECT_NE(l["reason"].get<std::string>().find("too slow"), std::string::npos) << l.dump();
+  }
+}
+
+// A WebSocket that reconnects with ?resume=<the last seq it saw> gets what it missed, in order,
+// and no snapshot; with what it had, that is exactly the server's grid.
+TEST_F(LiveFeedTest, AWebSocketResumingFromItsLastSeqMissesNothing) {
+  if (!ws_available()) GTEST_SKIP() << "the ws npm package is not installed (ctest runs ws_npm_install first)";
+  const std::string id = open_rifa(100);
+  auto buyer = register_jugador("wsresume@example.com");
+  Grid grid;
+  std::string last_seq;
+  {
+    TempDir dir;
+    const auto quit = dir.path() / "quit";
+    NodeClients first("ws://127.0.0.1:" + std::to_string(port()) + live_path(id), 1, "", "", quit.string());
+    ASSERT_TRUE(first.wait([](const std::vector<json>& l) {
+      return count_of(l, [](const json& j) { return j.contains("msg") && j["msg"]["type"] == "snapshot"; }) == 1;
+    }));
+    ASSERT_EQ(buy(buyer, id, 2, "k-1").status, 201);
+    ASSERT_TRUE(first.wait([](const std::vector<json>& l) {
+      return count_of(l, [](const json& j) {
+               return j.contains("msg") && j["msg"]["type"] == "tickets" && j["msg"]["vendidos"] == 2;
+             }) == 1;
+    }));
+    std::ofstream(quit) << "bye";  // the client goes away
+    first.join();
+    for (const auto& l : first.lines()) {
+      if (!l.contains("msg")) continue;
+      grid.apply(l["msg"]);
+      last_seq = l["msg"]["seq"].dump();
+    }
+  }
+  ASSERT_FALSE(last_seq.empty());
+  // Missed while away:
+  ASSERT_EQ(buy(buyer, id, 3, "k-2").status, 201);
+  ASSERT_EQ(buy(buyer, id, 1, "k-3").status, 201);
+  std::this_thread::sleep_for(300ms);  // the feed has seen those commits: they are in its window
+
+  NodeClients again("ws://127.0.0.1:" + std::to_string(port()) + live_path(id) + "?resume=" + last_seq, 1);
+  ASSERT_TRUE(again.wait([](const std::vector<json>& l) {
+    return count_of(l, [](const json& j) {
+             return j.contains("msg") && j["msg"]["type"] == "tickets" && j["msg"]["vendidos"] == 6;
+           }) == 1;
+  })) << "the resumed WebSocket never caught up";
+  server_->stop();
+  again.join();
+  bool first_message = true;
+  for (const auto& l : again.lines()) {
+    if (!l.contains("msg")) continue;
+    if (first_message) EXPECT_NE(l["msg"]["type"], "snapshot") << "a resume within the window replays what was missed";
+    first_message = false;
+    grid.apply(l["msg"]);
+  }
+  EXPECT_EQ(grid.cells, db_grid(id));
 }
 
 // --- Two hosts on one PostgreSQL -----------------------------------------------------------------

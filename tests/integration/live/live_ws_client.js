@@ -6,10 +6,14 @@
 //   {"conn":i,"close":code,"reason":"..."}      then, once, the grid it ended with:
 //   {"conn":i,"final":{"vendido":[...],"reservado":[...],"disponibles":d,"ganadores":[...],"estado":"..."}}
 // It exits when every connection has closed (or after `deadline_ms`).
-// Usage: node live_ws_client.js WS_DIR URL COUNT [TOKEN] [DEADLINE_MS]
+// With PAUSE_FILE, each connection stops reading its socket right after the snapshot (a client that
+// stopped reading, as far as the server can tell) and reads again once that file exists.
+// With QUIT_FILE, each connection closes (1000) once that file exists.
+// Usage: node live_ws_client.js WS_DIR URL COUNT [TOKEN] [DEADLINE_MS] [PAUSE_FILE] [QUIT_FILE]
 'use strict';
 const path = require('path');
-const [wsDir, url, countText, token, deadlineText] = process.argv.slice(2);
+const fs = require('fs');
+const [wsDir, url, countText, token, deadlineText, pauseFile, quitFile] = process.argv.slice(2);
 const WebSocket = require(path.resolve(wsDir, 'node_modules', 'ws'));
 const count = Number(countText || 1);
 const deadline = Number(deadlineText || 60000);
@@ -23,10 +27,28 @@ for (let i = 0; i < count; i++) {
   const ws = new WebSocket(url, protocols);
   const grid = new Map();  // numero -> estado
   let total = 0, estado = '', ganadores = [];
-  ws.on('open', () => out({conn: i, open: true, protocol: ws.protocol}));
+  ws.on('open', () => {
+    out({conn: i, open: true, protocol: ws.protocol});
+    if (quitFile) {
+      const poll = setInterval(() => {
+        if (!fs.existsSync(quitFile)) return;
+        clearInterval(poll);
+        ws.close(1000, 'bye');
+      }, 50);
+    }
+  });
   ws.on('message', (data) => {
     const msg = JSON.parse(data.toString());
     out({conn: i, msg});
+    if (msg.type === 'snapshot' && pauseFile) {
+      ws._socket.pause();
+      const poll = setInterval(() => {
+        if (!fs.existsSync(pauseFile)) return;
+        clearInterval(poll);
+        out({conn: i, resumed: true});
+        ws._socket.resume();
+      }, 50);
+    }
     if (msg.type === 'snapshot') {
       grid.clear();
       total = msg.total;
