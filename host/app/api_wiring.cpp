@@ -27,6 +27,19 @@ std::string random_secret() {
   return api::base64url_encode(std::string(bytes.begin(), bytes.end()));
 }
 
+engine::CatalogService::LotteryInstances lottery_instances_of(const ApiWiringOptions& options) {
+  if (!options.lottery_instances_follow_plugins || !options.plugins) {
+    return [fixed = options.lottery_instances] { return fixed; };
+  }
+  return [registry = options.plugins] {
+    std::set<std::string> ids;
+    for (const auto& p : registry->list()) {
+      if (p->kind() == RIFA_KIND_LOTTERY) ids.insert(p->id());
+    }
+    return ids;
+  };
+}
+
 }  // namespace
 
 ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
@@ -40,7 +53,7 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
       login_attempts_repo_(db),
       login_throttle_(login_attempts_repo_, clock_, options.login_throttle),
       accounts_(users_repo_, passwords_, clock_, ids_, &login_throttle_),
-      catalog_(categorias_repo_, loterias_repo_, ids_, std::move(options.lottery_instances)),
+      catalog_(categorias_repo_, loterias_repo_, ids_, lottery_instances_of(options)),
       rifas_(rifas_repo_, categorias_repo_, loterias_repo_, clock_, ids_),
       authenticator_(jwt_, clock_, accounts_, options.rate_limits),
       bindings_(options.live_bindings ? options.live_bindings
