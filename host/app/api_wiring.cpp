@@ -27,11 +27,8 @@ std::string random_secret() {
   return api::base64url_encode(std::string(bytes.begin(), bytes.end()));
 }
 
-engine::CatalogService::LotteryInstances lottery_instances_of(const ApiWiringOptions& options) {
-  if (!options.lottery_instances_follow_plugins || !options.plugins) {
-    return [fixed = options.lottery_instances] { return fixed; };
-  }
-  return [registry = options.plugins] {
+engine::CatalogService::LotteryInstances loaded_lottery_instances(const plugin_runtime::PluginRegistry* registry) {
+  return [registry] {
     std::set<std::string> ids;
     for (const auto& p : registry->list()) {
       if (p->kind() == RIFA_KIND_LOTTERY) ids.insert(p->id());
@@ -53,7 +50,7 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
       login_attempts_repo_(db),
       login_throttle_(login_attempts_repo_, clock_, options.login_throttle),
       accounts_(users_repo_, passwords_, clock_, ids_, &login_throttle_),
-      catalog_(categorias_repo_, loterias_repo_, ids_, lottery_instances_of(options)),
+      catalog_(categorias_repo_, loterias_repo_, ids_, std::move(options.lottery_instances)),
       rifas_(rifas_repo_, categorias_repo_, loterias_repo_, clock_, ids_),
       authenticator_(jwt_, clock_, accounts_, options.rate_limits),
       bindings_(options.live_bindings ? options.live_bindings
@@ -88,6 +85,9 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
                .settlement = settlement_->service(),
                .players = players_} {
   accounts_.set_data_policy_version(options.data_policy.version);
+  if (options.lottery_instances_follow_plugins && options.plugins) {
+    catalog_.follow_lottery_instances(loaded_lottery_instances(options.plugins));
+  }
   // Accounts written before migration 0009 (or by hand) get the skeleton the look-alike check needs.
   if (auto unresolved = accounts_.backfill_email_skeletons(); !unresolved) {
     spdlog::warn("could not compute the email skeletons of existing accounts: {}", unresolved.error().message);

@@ -35,12 +35,11 @@ nlohmann::json describe(const Loteria& l) {
 }  // namespace
 
 CatalogService::CatalogService(CategoriaRepository& categorias, LoteriaRepository& loterias, IdGenerator& ids,
-                               LotteryInstances lottery_instances)
-    : categorias_(categorias), loterias_(loterias), ids_(ids), lottery_instances_(std::move(lottery_instances)) {}
-
-CatalogService::CatalogService(CategoriaRepository& categorias, LoteriaRepository& loterias, IdGenerator& ids,
                                std::set<std::string> lottery_instances)
-    : CatalogService(categorias, loterias, ids, [fixed = std::move(lottery_instances)] { return fixed; }) {}
+    : categorias_(categorias),
+      loterias_(loterias),
+      ids_(ids),
+      lottery_instances_([fixed = std::move(lottery_instances)] { return fixed; }) {}
 
 Result<void> CatalogService::authorize_categoria_write(const Actor& actor) const {
   if (!actor.is_admin()) return make_error(ErrorCode::kPermissionDenied, "creating categorias requires the admin role");

@@ -53,10 +53,10 @@ class CatalogService {
   using LotteryInstances = std::function<std::set<std::string>()>;
 
   CatalogService(CategoriaRepository& categorias, LoteriaRepository& loterias, IdGenerator& ids,
-                 LotteryInstances lottery_instances);
-  // A fixed set (commands and tests that never reload).
-  CatalogService(CategoriaRepository& categorias, LoteriaRepository& loterias, IdGenerator& ids,
                  std::set<std::string> lottery_instances);
+  // A serving host: ask `now` on each write instead of the fixed set (the instances loaded at the
+  // time, which a config reload changes). Called before the service is shared between threads.
+  void follow_lottery_instances(LotteryInstances now) { lottery_instances_ = std::move(now); }
 
   // The role rules on their own, so the API can refuse before reading a body (a jugador must get
   // 403, not a validation answer that tells them about the write path).

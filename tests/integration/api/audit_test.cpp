@@ -21,12 +21,11 @@ class AuditTest : public ApiTest {
     auto lease = test_db_->db().lease();
     Row r;
     soci::indicator client_ind = soci::i_null;
-    soci::statement st =
-        (lease.session().prepare << "SELECT actor, action, entity, entity_id, data, occurred_at, "
-                                    "prev_hash, hash, seq, client_address FROM audit_log ORDER BY seq",
-         soci::into(r.actor), soci::into(r.action), soci::into(r.entity), soci::into(r.entity_id), soci::into(r.data),
-         soci::into(r.occurred_at), soci::into(r.prev_hash), soci::into(r.hash), soci::into(r.seq),
-         soci::into(r.client_address, client_ind));
+    soci::statement st = (lease.session().prepare << "SELECT actor, action, entity, entity_id, data, occurred_at, "
+                                                     "prev_hash, hash, seq, client_address FROM audit_log ORDER BY seq",
+                          soci::into(r.actor), soci::into(r.action), soci::into(r.entity), soci::into(r.entity_id),
+                          soci::into(r.data), soci::into(r.occurred_at), soci::into(r.prev_hash), soci::into(r.hash),
+                          soci::into(r.seq), soci::into(r.client_address, client_ind));
     st.execute();
     while (st.fetch()) {
       if (client_ind != soci::i_ok) r.client_address.clear();
@@ -84,8 +83,8 @@ TEST_F(AuditTest, RoleChangesDeactivationsAndRifaEditsFormOneHashChain) {
     ASSERT_TRUE(at.ok()) << row.occurred_at;
     // Written for requests over HTTP: each entry carries the client's address, covered by the hash.
     EXPECT_EQ(row.client_address, "127.0.0.1") << row.action;
-    storage::AuditRecord record{row.actor,           row.action, row.entity, row.entity_id,
-                                json::parse(row.data), *at,      row.client_address};
+    storage::AuditRecord record{row.actor, row.action,        row.entity, row.entity_id, json::parse(row.data),
+                                *at,       row.client_address};
     EXPECT_EQ(row.hash, storage::sealed_audit_hash(row.prev_hash, record, row.seq)) << row.action;
     prev = row.hash;
   }
