@@ -6,7 +6,8 @@
 #                         the systemd unit, the rifa1122 system user (postinst)
 #   dev  -> rifa1122-dev  the plugin SDK: headers, the CMake package, docs, rifa-plugin-new
 # Build both from a configured build tree: `cpack -G DEB --config build/CPackConfig.cmake`
-# (scripts/package.sh does it and names the files).
+# (tests/deploy/deb_package_test.sh does it, then installs, checks and purges them). The version is
+# the product's (PROJECT_VERSION), not the plugin ABI's (RIFA_SDK_VERSION; see CMakeLists.txt).
 include(GNUInstallDirs)
 
 set(RIFA_PLUGIN_INSTALL_DIR lib/rifa1122/plugins)

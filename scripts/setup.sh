@@ -27,6 +27,7 @@ packages+=(chromium)
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(
     lintian            # the .deb is checked by Debian's own linter (tests/deploy)
+    systemd            # systemd-analyze verify checks the package's unit (tests/deploy)
     nginx-light        # the reference proxy in front of several hosts (deploy/nginx, tests/deploy)
     prometheus         # promtool checks deploy/prometheus's alert rules
     clang-format clang-tidy-19  # the tree's lint (scripts/lint.py: clang-format 14, clang-tidy 19)

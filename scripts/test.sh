@@ -30,3 +30,21 @@ if [[ "$pg_ran" -eq 0 ]]; then
   exit 1
 fi
 echo "test.sh: ${pg_ran} test(s) ran against PostgreSQL on 127.0.0.1:${PGPORT}"
+
+# The deployment tests (label deploy: the .deb installed and served, nginx in front of hosts) skip
+# with 77 where they cannot run (not root, rifa1122 already installed); like a skipped postgres
+# test, that fails the run unless the caller says it may (RIFA_ALLOW_DEPLOY_SKIP=1).
+deploy_not_run=()
+while read -r name; do
+  [[ -n "$name" ]] || continue
+  grep -qE "<testcase name=\"${name//./\\.}\"[^>]*status=\"run\"" "$junit" || deploy_not_run+=("$name")
+done < <(ctest -N -L '^deploy$' "$@" | sed -n 's/^ *Test *#[0-9]*: //p')
+if ((${#deploy_not_run[@]} > 0)); then
+  if [[ "${RIFA_ALLOW_DEPLOY_SKIP:-0}" == 1 ]]; then
+    echo "test.sh: deployment test(s) not run, allowed by RIFA_ALLOW_DEPLOY_SKIP=1: ${deploy_not_run[*]}" >&2
+  else
+    echo "test.sh: deployment test(s) did not run (skipped): ${deploy_not_run[*]}; see their output above," \
+      "or set RIFA_ALLOW_DEPLOY_SKIP=1 to accept it" >&2
+    exit 1
+  fi
+fi

@@ -25,6 +25,7 @@ nlohmann::json entry_json(const engine::AuditLogEntry& e) {
           {"entity", e.entity},
           {"entity_id", e.entity_id},
           {"data", e.data},
+          {"client_address", e.client_address ? nlohmann::json(*e.client_address) : nlohmann::json()},
           {"prev_hash", text_or_null(e.prev_hash)},
           {"hash", text_or_null(e.hash)}};
 }

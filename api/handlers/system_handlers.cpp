@@ -7,7 +7,11 @@ namespace rifa::api {
 namespace {
 
 nlohmann::json check_json(const HealthCheck& c) {
-  nlohmann::json item = {{"status", !c.up ? "down" : c.warning ? "warn" : "up"}, {"detail", c.detail}};
+  nlohmann::json item = {{"status", !c.up       ? "down"
+                                    : c.busy    ? "busy"
+                                    : c.warning ? "warn"
+                                                : "up"},
+                         {"detail", c.detail}};
   if (c.latency_ms >= 0) item["latency_ms"] = c.latency_ms;
   for (const auto& [key, value] : c.facts.items()) item[key] = value;
   return item;
@@ -39,7 +43,7 @@ void register_system_routes(Router& router, HealthProbes probes, const MetricsRe
     nlohmann::json plugins = nlohmann::json::array();
     for (const auto& c : checks) {
       all_up = all_up && c.up;
-      warning = warning || (c.up && c.warning);
+      warning = warning || (c.up && (c.warning || c.busy));
       nlohmann::json item = check_json(c);
       if (c.component == "database") {
         database = std::move(item);

@@ -21,6 +21,10 @@ struct HealthCheck {
   // Up but not as it should be (e.g. audit rows left unsealed past the bound): the report says
   // "degraded" and the status stays 200.
   bool warning = false;
+  // Up but saturated (the database: no pooled session free within the ping's wait): reported as
+  // "busy", counted as up by /health/ready (taking a loaded host out of rotation only moves its
+  // load to the others) and as a warning by /health.
+  bool busy = false;
   // More facts merged into the check's object (a plugin's last success and failure, the job
   // queue's backlog); keys must not clash with the fields above.
   nlohmann::json facts = nlohmann::json::object();

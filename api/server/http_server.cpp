@@ -210,9 +210,11 @@ struct HttpServer::Shared {
   }
 
   // The handler's answer, with the request id set for every log line written meanwhile (engine,
-  // storage and plugins included: the id is thread-local and the handler runs on this thread).
+  // storage and plugins included: the id is thread-local and the handler runs on this thread), and
+  // the client address for every audit entry written meanwhile.
   Response run(const Handler& handler, Request& request) {
     ScopedLogRequestId log_id(request.request_id);
+    ScopedRequestClientAddress client(request.remote_address);
     try {
       return handler(request);
     } catch (const std::exception& e) {
@@ -484,8 +486,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (shared_->metrics) record_request(*shared_->metrics, request.method, route_name, response.status, elapsed);
-    shared_->logger->debug("request {} from {} {} {} -> {} in {:.3f} ms", request.request_id, request.remote_address,
-                           request.method, request.target, response.status, elapsed * 1000);
+    // The access line, at info (production's level): the route's template, not the target, so that
+    // no query string (a live feed's token, a search) reaches the log.
+    shared_->logger->info("request {} from {} {} {} -> {} in {:.3f} ms", request.request_id, request.remote_address,
+                          request.method, route_name, response.status, elapsed * 1000);
 
     const bool close_after = !res->keep_alive() || response.status == 413 || response.status == 400;
     // The read's timer may have run while a worker handled the request: a fresh one for the write.
@@ -511,7 +515,8 @@ class Session : public std::enable_shared_from_this<Session> {
     std::shared_ptr<LiveStream> live = std::move(response.live);
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (shared_->metrics) record_request(*shared_->metrics, request.method, route_name, response.status, elapsed);
-    shared_->logger->debug("request {} {} {} -> live stream", request.request_id, request.method, request.target);
+    shared_->logger->info("request {} from {} {} {} -> live stream after {:.3f} ms", request.request_id,
+                          request.remote_address, request.method, route_name, elapsed * 1000);
     std::vector<std::pair<std::string, std::string>> headers = {
         {"X-Request-Id", request.request_id},
         {"X-Content-Type-Options", "nosniff"},

@@ -27,6 +27,16 @@ std::string random_secret() {
   return api::base64url_encode(std::string(bytes.begin(), bytes.end()));
 }
 
+engine::CatalogService::LotteryInstances loaded_lottery_instances(const plugin_runtime::PluginRegistry* registry) {
+  return [registry] {
+    std::set<std::string> ids;
+    for (const auto& p : registry->list()) {
+      if (p->kind() == RIFA_KIND_LOTTERY) ids.insert(p->id());
+    }
+    return ids;
+  };
+}
+
 }  // namespace
 
 ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
@@ -75,6 +85,9 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
                .settlement = settlement_->service(),
                .players = players_} {
   accounts_.set_data_policy_version(options.data_policy.version);
+  if (options.lottery_instances_follow_plugins && options.plugins) {
+    catalog_.follow_lottery_instances(loaded_lottery_instances(options.plugins));
+  }
   // Accounts written before migration 0009 (or by hand) get the skeleton the look-alike check needs.
   if (auto unresolved = accounts_.backfill_email_skeletons(); !unresolved) {
     spdlog::warn("could not compute the email skeletons of existing accounts: {}", unresolved.error().message);

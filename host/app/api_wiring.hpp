@@ -46,6 +46,9 @@ inline constexpr int64_t kDefaultTokenTtlS = 3600;
 struct ApiWiringOptions {
   std::string jwt_secret;
   std::set<std::string> lottery_instances;  // configured lottery plugin instance ids
+  // A serving host: the lottery instances a loteria may name are those `plugins` holds at the time
+  // (a config reload adds and removes them), not the fixed `lottery_instances`.
+  bool lottery_instances_follow_plugins = false;
   int64_t token_ttl_s = kDefaultTokenTtlS;
   // Tests pass their own clock (token expiry) and a cheap hashing cost; nullptr = the system clock.
   const engine::Clock* clock = nullptr;

@@ -176,7 +176,8 @@ int serve(const CliOptions& options, std::ostream& err) {
                                     {limits.rate_limit_per_user.per_second, limits.rate_limit_per_user.burst},
                                     &metrics);
   ApiWiringOptions api_options = ApiWiring::options_from(*config);
-  api_options.plugins = &plugins;  // declared before api_wiring, so it outlives it
+  api_options.plugins = &plugins;                       // declared before api_wiring, so it outlives it
+  api_options.lottery_instances_follow_plugins = true;  // a reload's new lottery instance can be named at once
   auto live_bindings = std::make_shared<settings::LiveBindings>(config->bindings);
   api_options.live_bindings = live_bindings;
   api_options.rate_limits = &rate_limits;

@@ -17,8 +17,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// What changes live; every other key is compared for "restart needed".
-const std::vector<std::string> kLiveSettings = {"plugins.instances", "bindings", "logging.level"};
+// What changes live; every other key is compared for "restart needed". plugins.http and
+// plugins.search_path are read by the instances a reload creates (plugin_specs, plugin_services).
+const std::vector<std::string> kLiveSettings = {"plugins.instances", "plugins.http", "plugins.search_path", "bindings",
+                                                "logging.level"};
 
 // The file as YAML gives it, ${ENV} references unexpanded (a changed variable is not seen: the
 // process environment cannot change under a running host anyway). Null when it does not parse;
@@ -57,13 +59,15 @@ void collect_changes(const nlohmann::json& a, const nlohmann::json& b, const std
   if (a != b) out.push_back(path.empty() ? "(whole file)" : path);
 }
 
+// The `lottery` slot is left out: nothing resolves a rifa's lottery through the bindings (it is
+// its loteria's plugin_instance, frozen in the commitment at activation), so a change of it
+// changes nothing and a diff naming it would tell the operator something moved when nothing did.
 nlohmann::json binding_json(const settings::ResolvedBinding& b) {
-  return {{"lottery", b.lottery}, {"payment", b.payment}, {"notifiers", b.notifiers}};
+  return {{"payment", b.payment}, {"notifiers", b.notifiers}};
 }
 
 nlohmann::json override_json(const settings::BindingOverride& o) {
   nlohmann::json j = nlohmann::json::object();
-  if (o.lottery) j["lottery"] = *o.lottery;
   if (o.payment) j["payment"] = *o.payment;
   if (o.notifiers) j["notifiers"] = *o.notifiers;
   return j;
@@ -104,6 +108,8 @@ std::vector<std::string> changed_settings(const nlohmann::json& before, const nl
   return out;
 }
 
+const std::vector<std::string>& live_settings() { return kLiveSettings; }
+
 nlohmann::json ReloadOutcome::to_json() const {
   nlohmann::json j = {
       {"applied", applied},
@@ -112,6 +118,7 @@ nlohmann::json ReloadOutcome::to_json() const {
       {"restart_needed", restart_needed},
       {"kept_frozen", kept_frozen}};
   if (!error.empty()) j["error"] = error;
+  if (!audit_error.empty()) j["audit_error"] = audit_error;
   return j;
 }
 
@@ -146,6 +153,13 @@ ReloadOutcome ConfigReloader::reload(const std::string& actor) {
   auto refuse = [&](std::string why) {
     outcome.error = std::move(why);
     spdlog::error("config reload of {} refused, nothing changed: {}", config_file_.string(), outcome.error);
+    // Refusals are audited too: who asked, and why nothing changed. A database that is down (one
+    // reason a reload is refused) cannot take the entry: the log line above stays the record.
+    if (auto recorded = storage::record_config_reload(db_, "config.reload_refused", actor, config_file_.string(),
+                                                      {{"error", outcome.error}}, clock_.now());
+        !recorded) {
+      spdlog::error("config reload refused and its audit entry failed: {}", recorded.error().message);
+    }
     return outcome;
   };
 
@@ -230,9 +244,13 @@ ReloadOutcome ConfigReloader::reload(const std::string& actor) {
 
   nlohmann::json audit = outcome.to_json();
   audit.erase("applied");
-  if (auto recorded = storage::record_config_reload(db_, actor, config_file_.string(), audit, clock_.now());
+  if (auto recorded =
+          storage::record_config_reload(db_, "config.reloaded", actor, config_file_.string(), audit, clock_.now());
       !recorded) {
-    spdlog::error("config reload applied but its audit entry failed: {}", recorded.error().message);
+    // Applied all the same (the instances are swapped in): the reply and the log say the record is missing.
+    outcome.audit_error =
+        "the reload was applied but its audit entry could not be written: " + recorded.error().message;
+    spdlog::error("config reload: {}", outcome.audit_error);
   }
   spdlog::info("config reloaded from {}: {}", config_file_.string(), outcome.to_json().dump());
   for (const auto& key : outcome.restart_needed) {

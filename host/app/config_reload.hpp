@@ -29,6 +29,8 @@ struct ReloadOutcome {
   std::vector<std::string> restart_needed;
   // Rifas already activa whose payment instance stayed as frozen although the file binds another.
   std::vector<std::string> kept_frozen;
+  // Applied, but its audit entry could not be written (why); empty when it was.
+  std::string audit_error;
 
   nlohmann::json to_json() const;
 };
@@ -43,8 +45,11 @@ struct ReloadOutcome {
 //     removes the lottery instance deciding a rifa not yet resuelta, or removes a payment instance
 //     a rifa froze, is refused whole, saying which rifa;
 //   - logging.level.
+// plugins.http and plugins.search_path apply to the instances this reload creates (new and changed
+// ones); unchanged instances keep what they were created with.
 // Anything else that changed is reported as "restart needed", not silently ignored. An invalid
-// file changes nothing and says why. Each applied reload is one audit entry with the diff.
+// file changes nothing and says why. Each reload is one audit entry: config.reloaded with the
+// diff, or config.reload_refused with the reason.
 // Reloads are serialised; purchases and jobs run on through one.
 class ConfigReloader {
  public:
@@ -72,5 +77,7 @@ class ConfigReloader {
 // whole), without the ones under `live` prefixes. Exposed for tests.
 std::vector<std::string> changed_settings(const nlohmann::json& before, const nlohmann::json& after,
                                           const std::vector<std::string>& live);
+// The settings a reload applies (dotted prefixes); every other change is "restart needed".
+const std::vector<std::string>& live_settings();
 
 }  // namespace rifa::app

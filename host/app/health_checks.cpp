@@ -20,6 +20,14 @@ api::HealthCheck database_check(storage::Database& db) {
   check.up = ping.ok();
   check.detail = ping.ok() ? db.backend_name() : ping.error().message;
   if (ping.ok()) check.latency_ms = *ping;
+  // No pooled session came free within the ping's wait (Database::try_lease): every session is in
+  // use, which is load, not a database that is down (a dead connection fails its statement instead).
+  if (!ping.ok() && ping.error().code == ErrorCode::kUnavailable) {
+    check.up = true;
+    check.busy = true;
+    check.detail = std::string(db.backend_name()) + ": busy: " + ping.error().message +
+                   " (database.pool_size sessions all in use)";
+  }
   return check;
 }
 

@@ -26,4 +26,24 @@ class ScopedLogRequestId {
   std::string previous_;
 };
 
+// The client address of the request the current thread works for (the address the HTTP server
+// resolved: the forwarding header's only from a trusted proxy, else the socket's peer); empty
+// outside a request. Set by the server around each handler like the request id; the audit writer
+// (storage/repositories/audit_writer) stores it with every entry written for the request.
+inline thread_local std::string t_request_client_address;  // NOLINT: thread-local by design
+
+inline const std::string& current_request_client_address() { return t_request_client_address; }
+
+class ScopedRequestClientAddress {
+ public:
+  explicit ScopedRequestClientAddress(std::string address)
+      : previous_(std::exchange(t_request_client_address, std::move(address))) {}
+  ~ScopedRequestClientAddress() { t_request_client_address = std::move(previous_); }
+  ScopedRequestClientAddress(const ScopedRequestClientAddress&) = delete;
+  ScopedRequestClientAddress& operator=(const ScopedRequestClientAddress&) = delete;
+
+ private:
+  std::string previous_;
+};
+
 }  // namespace rifa

@@ -23,6 +23,9 @@ struct AuditLogEntry {
   std::string entity;
   std::string entity_id;
   nlohmann::json data = nlohmann::json::object();
+  // The client address of the request that wrote it (through trusted proxies); empty for entries
+  // not written for a request and for those written before migration 0028.
+  std::optional<std::string> client_address;
   std::optional<int64_t> seq;          // empty while pending
   std::optional<TimePoint> sealed_at;  // empty while pending, and for rows chained before sealing existed
   std::string prev_hash;               // empty while pending

@@ -36,7 +36,10 @@ nlohmann::json describe(const Loteria& l) {
 
 CatalogService::CatalogService(CategoriaRepository& categorias, LoteriaRepository& loterias, IdGenerator& ids,
                                std::set<std::string> lottery_instances)
-    : categorias_(categorias), loterias_(loterias), ids_(ids), lottery_instances_(std::move(lottery_instances)) {}
+    : categorias_(categorias),
+      loterias_(loterias),
+      ids_(ids),
+      lottery_instances_([fixed = std::move(lottery_instances)] { return fixed; }) {}
 
 Result<void> CatalogService::authorize_categoria_write(const Actor& actor) const {
   if (!actor.is_admin()) return make_error(ErrorCode::kPermissionDenied, "creating categorias requires the admin role");
@@ -100,9 +103,10 @@ Result<void> CatalogService::check_loteria(const Loteria& l) const {
   if (auto ok = check_text("frecuencia", l.frecuencia, kCatalogNombreMaxLength); !ok) return ok;
   if (auto ok = check_optional_text("url_resultados", l.url_resultados, kTextMaxLength); !ok) return ok;
   if (!l.meta.is_object()) return invalid_field("meta", "must be a JSON object");
-  if (lottery_instances_.count(l.plugin_instance) == 0) {
+  const std::set<std::string> instances = lottery_instances_();
+  if (instances.count(l.plugin_instance) == 0) {
     std::string known;
-    for (const auto& id : lottery_instances_) known += (known.empty() ? "" : ", ") + id;
+    for (const auto& id : instances) known += (known.empty() ? "" : ", ") + id;
     return invalid_field("plugin_instance",
                          "'" + l.plugin_instance + "' is not a configured lottery plugin instance" +
                              (known.empty() ? " (none configured)" : " (configured: " + known + ")"));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -41,14 +42,21 @@ struct LoteriaPatch {
 };
 
 // Categorias and loterias. Reads are public; writes need admin (categorias) or admin/operador
-// (loterias). A loteria must name a configured lottery plugin instance: the set is given at
-// construction from the settings, so a loteria can never point at a plugin that is not loaded.
+// (loterias). A loteria must name a configured lottery plugin instance: the set is asked for on
+// each write (a serving host answers with the instances loaded now, so one a config reload added
+// can be named at once), so a loteria can never point at a plugin that is not loaded.
 // Every create and change is written to the audit log with the change itself; plugin_instance and
 // meta (they decide a draw) cannot change while a rifa that is not final uses the loteria (409).
 class CatalogService {
  public:
+  // The lottery plugin instance ids a loteria may name, as they are at the time of the call.
+  using LotteryInstances = std::function<std::set<std::string>()>;
+
   CatalogService(CategoriaRepository& categorias, LoteriaRepository& loterias, IdGenerator& ids,
                  std::set<std::string> lottery_instances);
+  // A serving host: ask `now` on each write instead of the fixed set (the instances loaded at the
+  // time, which a config reload changes). Called before the service is shared between threads.
+  void follow_lottery_instances(LotteryInstances now) { lottery_instances_ = std::move(now); }
 
   // The role rules on their own, so the API can refuse before reading a body (a jugador must get
   // 403, not a validation answer that tells them about the write path).
@@ -69,7 +77,7 @@ class CatalogService {
   CategoriaRepository& categorias_;
   LoteriaRepository& loterias_;
   IdGenerator& ids_;
-  std::set<std::string> lottery_instances_;
+  LotteryInstances lottery_instances_;
 };
 
 }  // namespace rifa::engine

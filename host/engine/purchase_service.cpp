@@ -202,7 +202,10 @@ Result<PurchaseResult> PurchaseService::purchase(const Actor& actor, const Purch
   r.user_id = buyer;
   r.idempotency_key = in.idempotency_key;
   r.transaccion_id = ids_.next();
-  r.provider = payments_.instance_for(in.rifa_id, rifa.categoria);
+  // The instance frozen at activation, as the database says in this transaction: another host's
+  // activation, or one racing this host's reload, is seen here; the live bindings only stand in for
+  // rifas activated before migration 0020 that no reload has frozen yet.
+  r.provider = rifa.payment_instance ? *rifa.payment_instance : payments_.instance_for(in.rifa_id, rifa.categoria);
   r.payment_method = in.payment_method;
   r.quantity = static_cast<int32_t>(in.quantity);
   r.max_held_per_buyer = policy_.max_held_per_buyer;

@@ -61,6 +61,10 @@ struct PurchaseFacts {
     std::optional<std::string> assignment_seed;
     int64_t total_boletas = 0;
     TimePoint fecha_fin;
+    // The payment instance frozen when the rifa was activated (rifas.payment_instance): what its
+    // sales go through on every host, whatever that host's bindings say now. Empty while pendiente
+    // and for rifas activated before migration 0020 that no reload has frozen yet.
+    std::optional<std::string> payment_instance;
   };
   std::optional<Rifa> rifa;  // empty: no such rifa
   int64_t held = 0;          // numbers the buyer holds (reservado) in the rifa

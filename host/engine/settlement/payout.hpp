@@ -47,6 +47,10 @@ struct PrizeContext {
   std::string rifa_id;
   std::string rifa_estado;
   std::string categoria_nombre;
+  // The payment instance the rifa froze at activation (rifas.payment_instance): prizes are paid
+  // through it on every host. Empty only for rifas activated before migration 0020 and never
+  // frozen by a reload; the live bindings answer for those.
+  std::optional<std::string> payment_instance;
   bool in_kind = false;  // from the rifa's reglas: the tier's prize is {"type": "in_kind"}
   std::string in_kind_description;
   std::string user_nombre, user_email;

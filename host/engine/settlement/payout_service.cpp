@@ -161,7 +161,8 @@ Result<PayoutService::Pinned> PayoutService::pin(const std::string& ganador_id) 
       }
     }
     if (neto <= 0) return make_error(ErrorCode::kInvalidArgument, "ganador " + ganador_id + ": nothing left to pay");
-    const std::string provider = payments_.instance_for(p.rifa_id, p.categoria_nombre);
+    const std::string provider =
+        p.payment_instance ? *p.payment_instance : payments_.instance_for(p.rifa_id, p.categoria_nombre);
     if (auto opened = tx.open_cash(ganador_id, neto, "COP", provider, now); !opened) return opened.error();
   } else if ((*existing)->monto != p.neto_cents) {
     // The provider knows this key with the first amount; a new amount would be refused by it,

@@ -14,8 +14,8 @@ Result<AuditChainReport> verify_audit_chain(Database& db) {
   // form is rebuilt from them below.
   const std::string sql_text = std::string("SELECT id, occurred_at, actor, action, entity, entity_id, ") +
                                (pg ? "data::text" : "data") +
-                               ", prev_hash, hash, seq, CASE WHEN sealed_at IS NULL THEN 0 ELSE 1 END "
-                               "FROM audit_log WHERE seq IS NOT NULL ORDER BY seq";
+                               ", prev_hash, hash, seq, CASE WHEN sealed_at IS NULL THEN 0 ELSE 1 END, "
+                               "client_address FROM audit_log WHERE seq IS NOT NULL ORDER BY seq";
   auto walked = db.transaction(
       [&](soci::session& sql) -> Result<AuditChainReport> {
         AuditChainReport report;
@@ -23,12 +23,12 @@ Result<AuditChainReport> verify_audit_chain(Database& db) {
         long long id = 0, seq = 0;
         int by_sealer = 0;
         bool sealer_seen = false;
-        std::string occurred_at, actor, action, entity, entity_id, data, prev_hash, hash;
-        soci::indicator entity_id_ind = soci::i_ok;
+        std::string occurred_at, actor, action, entity, entity_id, data, prev_hash, hash, client;
+        soci::indicator entity_id_ind = soci::i_ok, client_ind = soci::i_ok;
         soci::statement st =
             (sql.prepare << sql_text, soci::into(id), soci::into(occurred_at), soci::into(actor), soci::into(action),
              soci::into(entity), soci::into(entity_id, entity_id_ind), soci::into(data), soci::into(prev_hash),
-             soci::into(hash), soci::into(seq), soci::into(by_sealer));
+             soci::into(hash), soci::into(seq), soci::into(by_sealer), soci::into(client, client_ind));
         st.execute();
         const auto broken = [&](const std::string& problem) {
           report.broken_entry_id = id;
@@ -55,7 +55,13 @@ Result<AuditChainReport> verify_audit_chain(Database& db) {
           if (!at) return broken("occurred_at '" + occurred_at + "' is not a timestamp: the entry was edited");
           nlohmann::json parsed = nlohmann::json::parse(data, nullptr, false);
           if (parsed.is_discarded()) return broken("data is not JSON: the entry was edited");
-          const AuditRecord record{actor, action, entity, entity_id_ind == soci::i_ok ? entity_id : "", parsed, *at};
+          const AuditRecord record{actor,
+                                   action,
+                                   entity,
+                                   entity_id_ind == soci::i_ok ? entity_id : "",
+                                   parsed,
+                                   *at,
+                                   client_ind == soci::i_ok ? client : ""};
           const std::string expected =
               by_sealer != 0 ? sealed_audit_hash(prev_hash, record, seq) : audit_hash(prev_hash, record);
           if (expected != hash) {
@@ -64,7 +70,7 @@ Result<AuditChainReport> verify_audit_chain(Database& db) {
           }
           report.head_hash = hash;
           ++report.entries;
-          entity_id_ind = soci::i_ok;
+          entity_id_ind = client_ind = soci::i_ok;
         }
         return report;
       },

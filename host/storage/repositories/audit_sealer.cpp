@@ -97,14 +97,15 @@ Result<SealOutcome> seal_batch(Database& db, int64_t batch) {
         std::vector<PendingRow> rows;
         {
           long long id = 0;
-          std::string occurred_at, actor, action, entity, entity_id, data;
-          soci::indicator entity_id_ind = soci::i_ok;
+          std::string occurred_at, actor, action, entity, entity_id, data, client;
+          soci::indicator entity_id_ind = soci::i_ok, client_ind = soci::i_ok;
           soci::statement st =
               (sql.prepare << std::string("SELECT id, occurred_at, actor, action, entity, entity_id, ") +
                                   (pg ? "data::text" : "data") +
-                                  " FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT " + std::to_string(batch),
+                                  ", client_address FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT " +
+                                  std::to_string(batch),
                soci::into(id), soci::into(occurred_at), soci::into(actor), soci::into(action), soci::into(entity),
-               soci::into(entity_id, entity_id_ind), soci::into(data));
+               soci::into(entity_id, entity_id_ind), soci::into(data), soci::into(client, client_ind));
           st.execute();
           while (st.fetch()) {
             auto at = parse_timestamp(occurred_at);
@@ -118,8 +119,8 @@ Result<SealOutcome> seal_batch(Database& db, int64_t batch) {
                                 "audit_log entry " + std::to_string(id) + ": data is not JSON; not sealed");
             }
             rows.push_back({id, AuditRecord{actor, action, entity, entity_id_ind == soci::i_ok ? entity_id : "",
-                                            std::move(parsed), *at}});
-            entity_id_ind = soci::i_ok;
+                                            std::move(parsed), *at, client_ind == soci::i_ok ? client : ""}});
+            entity_id_ind = client_ind = soci::i_ok;
           }
         }
 

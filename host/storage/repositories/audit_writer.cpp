@@ -1,5 +1,6 @@
 #include "storage/repositories/audit_writer.hpp"
 
+#include "common/log_context.hpp"
 #include "storage/sha256.hpp"
 
 namespace rifa::storage {
@@ -8,8 +9,11 @@ namespace {
 
 nlohmann::json canonical_row(const AuditRecord& r) {
   // nlohmann::json objects are std::map-backed: keys come out sorted, which makes dump() canonical.
-  return {{"action", r.action}, {"actor", r.actor},         {"data", r.data},
-          {"entity", r.entity}, {"entity_id", r.entity_id}, {"occurred_at", format_timestamp(r.occurred_at)}};
+  nlohmann::json row = {{"action", r.action},       {"actor", r.actor},
+                        {"data", r.data},           {"entity", r.entity},
+                        {"entity_id", r.entity_id}, {"occurred_at", format_timestamp(r.occurred_at)}};
+  if (!r.client_address.empty()) row["client_address"] = r.client_address;
+  return row;
 }
 
 }  // namespace
@@ -33,10 +37,12 @@ std::string sealed_audit_hash(const std::string& prev_hash, const AuditRecord& r
 void append_audit(soci::session& sql, Backend /*backend*/, const AuditRecord& record) {
   const std::string occurred_at = format_timestamp(record.occurred_at);
   const std::string data = record.data.dump();
-  sql << "INSERT INTO audit_log (occurred_at, actor, action, entity, entity_id, data) "
-         "VALUES (:occurred_at, :actor, :action, :entity, :entity_id, :data)",
+  const std::string& client = record.client_address.empty() ? current_request_client_address() : record.client_address;
+  soci::indicator client_ind = client.empty() ? soci::i_null : soci::i_ok;
+  sql << "INSERT INTO audit_log (occurred_at, actor, action, entity, entity_id, data, client_address) "
+         "VALUES (:occurred_at, :actor, :action, :entity, :entity_id, :data, :client_address)",
       soci::use(occurred_at), soci::use(record.actor), soci::use(record.action), soci::use(record.entity),
-      soci::use(record.entity_id), soci::use(data);
+      soci::use(record.entity_id), soci::use(data), soci::use(client, client_ind);
 }
 
 }  // namespace rifa::storage

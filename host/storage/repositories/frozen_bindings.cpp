@@ -46,10 +46,10 @@ Result<void> freeze_payment_instances(Database& db,
   });
 }
 
-Result<void> record_config_reload(Database& db, const std::string& actor, const std::string& config_file,
-                                  const nlohmann::json& data, engine::TimePoint at) {
+Result<void> record_config_reload(Database& db, const std::string& action, const std::string& actor,
+                                  const std::string& config_file, const nlohmann::json& data, engine::TimePoint at) {
   return db.transaction([&](soci::session& sql) {
-    append_audit(sql, db.backend(), AuditRecord{actor, "config.reloaded", "config", config_file, data, at});
+    append_audit(sql, db.backend(), AuditRecord{actor, action, "config", config_file, data, at});
   });
 }
 

@@ -32,8 +32,9 @@ Result<std::vector<BoundRifa>> rifas_past_activation(Database& db);
 Result<void> freeze_payment_instances(Database& db,
                                       const std::vector<std::pair<std::string, std::string>>& rifa_instance);
 
-// The audit entry of one config reload ("config.reloaded" on entity "config", id = the file).
-Result<void> record_config_reload(Database& db, const std::string& actor, const std::string& config_file,
-                                  const nlohmann::json& data, engine::TimePoint at);
+// The audit entry of one config reload on entity "config", id = the file: "config.reloaded" with
+// the diff, or "config.reload_refused" with the reason.
+Result<void> record_config_reload(Database& db, const std::string& action, const std::string& actor,
+                                  const std::string& config_file, const nlohmann::json& data, engine::TimePoint at);
 
 }  // namespace rifa::storage

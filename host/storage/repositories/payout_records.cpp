@@ -27,15 +27,15 @@ std::optional<PrizeContext> load_prize(soci::session& sql, Backend backend, cons
   soci::indicator referencia_ind, usuario_ind, nombre_ind, email_ind, telefono_ind, tx_ind;
   long long monto = 0, bruto = 0, retencion = 0, neto = 0;
   int total_boletas = 0, anio = 0;
-  std::string ret_fecha, ret_ref, aprobado_por, aprobado_en;
+  std::string ret_fecha, ret_ref, aprobado_por, aprobado_en, payment_instance;
   soci::indicator anio_ind = soci::i_null, ret_fecha_ind = soci::i_null, ret_ref_ind = soci::i_null;
-  soci::indicator aprobado_por_ind = soci::i_null, aprobado_en_ind = soci::i_null;
+  soci::indicator aprobado_por_ind = soci::i_null, aprobado_en_ind = soci::i_null, payment_ind = soci::i_null;
   sql << "SELECT g.id, g.tier, g.monto_ganado, g.referencia_pago, t.id, t.numero, t.usuario_id, r.id, r.estado, " +
              reglas_col +
              ", r.total_boletas, c.nombre, u.nombre, u.email, u.telefono, t.estado, x.status, "
              "CAST(COALESCE(g.monto_bruto, g.monto_ganado) AS BIGINT), CAST(g.retencion AS BIGINT), "
              "CAST(COALESCE(g.monto_neto, g.monto_ganado) AS BIGINT), g.uvt_anio, g.retencion_pagada_en, "
-             "g.retencion_referencia, g.aprobado_por, g.aprobado_en "
+             "g.retencion_referencia, g.aprobado_por, g.aprobado_en, r.payment_instance "
              "FROM ganadores g JOIN tickets t ON t.id = g.ticket_id JOIN rifas r ON r.id = t.rifa_id "
              "JOIN categoria_rifa c ON c.id = r.categoria_id LEFT JOIN users u ON u.id = t.usuario_id "
              "LEFT JOIN transacciones x ON x.id = t.transaccion_id WHERE g.id = :id",
@@ -46,8 +46,10 @@ std::optional<PrizeContext> load_prize(soci::session& sql, Backend backend, cons
       soci::into(email, email_ind), soci::into(telefono, telefono_ind), soci::into(p.ticket_estado),
       soci::into(tx_status, tx_ind), soci::into(bruto), soci::into(retencion), soci::into(neto),
       soci::into(anio, anio_ind), soci::into(ret_fecha, ret_fecha_ind), soci::into(ret_ref, ret_ref_ind),
-      soci::into(aprobado_por, aprobado_por_ind), soci::into(aprobado_en, aprobado_en_ind);
+      soci::into(aprobado_por, aprobado_por_ind), soci::into(aprobado_en, aprobado_en_ind),
+      soci::into(payment_instance, payment_ind);
   if (!sql.got_data()) return std::nullopt;
+  p.payment_instance = optional_text(payment_instance, payment_ind);
   p.aprobado_por = optional_text(aprobado_por, aprobado_por_ind);
   if (aprobado_en_ind == soci::i_ok) {
     if (auto parsed = parse_timestamp(aprobado_en)) p.aprobado_en = format_timestamp(*parsed);

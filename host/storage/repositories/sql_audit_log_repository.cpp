@@ -31,9 +31,9 @@ Result<engine::Page<engine::AuditLogEntry>> SqlAuditLogRepository::list(const en
         out.total = count_rows(sql, "audit_log" + where, values);
 
         long long id = 0, seq = 0;
-        std::string occurred_at, actor, action, entity, entity_id, data, prev_hash, hash, sealed_at;
+        std::string occurred_at, actor, action, entity, entity_id, data, prev_hash, hash, sealed_at, client;
         soci::indicator entity_id_ind = soci::i_ok, prev_ind = soci::i_ok, hash_ind = soci::i_ok, seq_ind = soci::i_ok,
-                        sealed_ind = soci::i_ok;
+                        sealed_ind = soci::i_ok, client_ind = soci::i_ok;
         soci::statement st(sql);
         st.exchange(soci::into(id));
         st.exchange(soci::into(occurred_at));
@@ -46,11 +46,12 @@ Result<engine::Page<engine::AuditLogEntry>> SqlAuditLogRepository::list(const en
         st.exchange(soci::into(hash, hash_ind));
         st.exchange(soci::into(seq, seq_ind));
         st.exchange(soci::into(sealed_at, sealed_ind));
+        st.exchange(soci::into(client, client_ind));
         for (const auto& v : values) st.exchange(soci::use(v));
         st.alloc();
         st.prepare(std::string("SELECT id, occurred_at, actor, action, entity, entity_id, ") +
-                   (pg ? "data::text" : "data") + ", prev_hash, hash, seq, sealed_at FROM audit_log" + where +
-                   " ORDER BY id DESC" + limit_clause(page.per_page, page.offset()));
+                   (pg ? "data::text" : "data") + ", prev_hash, hash, seq, sealed_at, client_address FROM audit_log" +
+                   where + " ORDER BY id DESC" + limit_clause(page.per_page, page.offset()));
         st.define_and_bind();
         for_each_row(st, [&] {
           engine::AuditLogEntry e;
@@ -61,6 +62,7 @@ Result<engine::Page<engine::AuditLogEntry>> SqlAuditLogRepository::list(const en
           e.entity = entity;
           e.entity_id = entity_id_ind == soci::i_ok ? entity_id : "";
           e.data = nlohmann::json::parse(data, nullptr, false);
+          if (client_ind == soci::i_ok) e.client_address = client;
           if (seq_ind == soci::i_ok) {
             e.seq = seq;
             e.prev_hash = prev_ind == soci::i_ok ? prev_hash : "";
@@ -68,7 +70,7 @@ Result<engine::Page<engine::AuditLogEntry>> SqlAuditLogRepository::list(const en
             if (sealed_ind == soci::i_ok) e.sealed_at = read_timestamp(sealed_at);
           }
           out.items.push_back(std::move(e));
-          entity_id_ind = prev_ind = hash_ind = seq_ind = sealed_ind = soci::i_ok;
+          entity_id_ind = prev_ind = hash_ind = seq_ind = sealed_ind = client_ind = soci::i_ok;
         });
         return out;
       },

@@ -347,12 +347,13 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
           "(SELECT count(*) FROM tickets WHERE rifa_id = :fr1 AND usuario_id = :fu2 AND estado = " +
           kHeld +
           "), "
-          "bu.fecha_nacimiento, bu.autoexcluido_hasta, bu.limites, bu.limites_pendientes ";
+          "bu.fecha_nacimiento, bu.autoexcluido_hasta, bu.limites, bu.limites_pendientes, rf.payment_instance ";
       static const std::string kFrom =
           "FROM (SELECT 1 AS one) one LEFT JOIN rf ON 1 = 1 "
           "LEFT JOIN idempotency_keys k ON k.user_id = :fu3 AND k.key = :fk1 LEFT JOIN users bu ON bu.id = :fu4";
       static const std::string kRifa =
-          "rf AS (SELECT r.estado, r.assignment, r.total_boletas, c.nombre, r.assignment_seed, r.fecha_fin "
+          "rf AS (SELECT r.estado, r.assignment, r.total_boletas, c.nombre, r.assignment_seed, r.fecha_fin, "
+          "r.payment_instance "
           "FROM rifas r JOIN categoria_rifa c ON c.id = r.categoria_id WHERE r.id = :rr1";
       // PostgreSQL types the parameters of an INSERT ... SELECT from the CASTs; SQLite's columns
       // take the text as it is (a CAST to a timestamp type would make a number of it there).
@@ -379,7 +380,7 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
         params.insert(params.end(), insert_params.begin(), insert_params.end());
         params.push_back(text("rifa1122-held:" + c.rifa_id + ":" + c.user_id));
         params.insert(params.end(), facts_params.begin(), facts_params.end());
-        rows = st.query(kClaim, params, 21);
+        rows = st.query(kClaim, params, 22);
         if (rows.size() != 1)
           throw soci::soci_error("purchase claim returned " + std::to_string(rows.size()) + " rows");
         claimed = integer_of(rows[0][0]);
@@ -390,7 +391,7 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
         static const std::string kRead = "WITH " + kRifa + ") SELECT " + kFacts + kFrom;
         std::vector<SqlText> params = {c.rifa_id};
         params.insert(params.end(), facts_params.begin(), facts_params.end());
-        rows = st.query(kRead, params, 19);
+        rows = st.query(kRead, params, 20);
         if (rows.size() != 1)
           throw soci::soci_error("purchase facts returned " + std::to_string(rows.size()) + " rows");
       }
@@ -407,6 +408,7 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
         r.categoria = text_of(row[11]);
         r.assignment_seed = row[12];
         r.fecha_fin = read_timestamp(text_of(row[13]));
+        r.payment_instance = row[19];
         f.rifa = std::move(r);
       }
       f.held = integer_of(row[14]);

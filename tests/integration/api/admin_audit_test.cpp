@@ -276,13 +276,16 @@ TEST_F(AdminAuditTest, AuditVerifyCatchesAnEditThatRecomputedItsOwnHash) {
   storage::AuditRecord forged;
   std::string data, occurred_at, prev_hash;
   long long seq = 0;
+  soci::indicator client_ind = soci::i_null;
   {
     auto lease = test_db_->db().lease();
     const bool pg = test_db_->backend() == storage::Backend::kPostgresql;
     lease.session() << std::string("SELECT action, entity, entity_id, ") + (pg ? "data::text" : "data") +
-                           ", occurred_at, prev_hash, seq FROM audit_log WHERE id = :id",
+                           ", occurred_at, prev_hash, seq, client_address FROM audit_log WHERE id = :id",
         soci::use(log[1]), soci::into(forged.action), soci::into(forged.entity), soci::into(forged.entity_id),
-        soci::into(data), soci::into(occurred_at), soci::into(prev_hash), soci::into(seq);
+        soci::into(data), soci::into(occurred_at), soci::into(prev_hash), soci::into(seq),
+        soci::into(forged.client_address, client_ind);
+    if (client_ind != soci::i_ok) forged.client_address.clear();
   }
   forged.actor = "forger";
   forged.data = json::parse(data);

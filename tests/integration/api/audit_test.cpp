@@ -13,20 +13,24 @@ using nlohmann::json;
 class AuditTest : public ApiTest {
  protected:
   struct Row {
-    std::string actor, action, entity, entity_id, data, occurred_at, prev_hash, hash;
+    std::string actor, action, entity, entity_id, data, occurred_at, prev_hash, hash, client_address;
     long long seq = 0;
   };
   std::vector<Row> rows() {
     std::vector<Row> out;
     auto lease = test_db_->db().lease();
     Row r;
-    soci::statement st =
-        (lease.session().prepare << "SELECT actor, action, entity, entity_id, data, occurred_at, "
-                                    "prev_hash, hash, seq FROM audit_log ORDER BY seq",
-         soci::into(r.actor), soci::into(r.action), soci::into(r.entity), soci::into(r.entity_id), soci::into(r.data),
-         soci::into(r.occurred_at), soci::into(r.prev_hash), soci::into(r.hash), soci::into(r.seq));
+    soci::indicator client_ind = soci::i_null;
+    soci::statement st = (lease.session().prepare << "SELECT actor, action, entity, entity_id, data, occurred_at, "
+                                                     "prev_hash, hash, seq, client_address FROM audit_log ORDER BY seq",
+                          soci::into(r.actor), soci::into(r.action), soci::into(r.entity), soci::into(r.entity_id),
+                          soci::into(r.data), soci::into(r.occurred_at), soci::into(r.prev_hash), soci::into(r.hash),
+                          soci::into(r.seq), soci::into(r.client_address, client_ind));
     st.execute();
-    while (st.fetch()) out.push_back(r);
+    while (st.fetch()) {
+      if (client_ind != soci::i_ok) r.client_address.clear();
+      out.push_back(r);
+    }
     return out;
   }
 };
@@ -77,7 +81,10 @@ TEST_F(AuditTest, RoleChangesDeactivationsAndRifaEditsFormOneHashChain) {
     EXPECT_EQ(row.prev_hash, prev);
     auto at = storage::parse_timestamp(row.occurred_at);
     ASSERT_TRUE(at.ok()) << row.occurred_at;
-    storage::AuditRecord record{row.actor, row.action, row.entity, row.entity_id, json::parse(row.data), *at};
+    // Written for requests over HTTP: each entry carries the client's address, covered by the hash.
+    EXPECT_EQ(row.client_address, "127.0.0.1") << row.action;
+    storage::AuditRecord record{row.actor, row.action,        row.entity, row.entity_id, json::parse(row.data),
+                                *at,       row.client_address};
     EXPECT_EQ(row.hash, storage::sealed_audit_hash(row.prev_hash, record, row.seq)) << row.action;
     prev = row.hash;
   }

@@ -10,6 +10,9 @@
 #include "signup.hpp"
 #include "app/logging.hpp"
 #include "server/client_rate_limits.hpp"
+#include "storage/repositories/audit_chain_verifier.hpp"
+#include "storage/repositories/audit_sealer.hpp"
+#include "storage/repositories/audit_writer.hpp"
 
 namespace rifa::testing {
 namespace {
@@ -117,6 +120,86 @@ TEST_F(PerIpLimitTest, HealthAndMetricsAreExemptAndCountRejections) {
   ASSERT_TRUE(std::regex_search(metrics.body, m, std::regex(R"(rifa_http_rate_limited_total\{scope="ip"\} (\d+))")))
       << metrics.body;
   EXPECT_GE(std::stoi(m[1]), 2);
+}
+
+// --- the client address in the audit log --------------------------------------------------------
+
+// Behind a trusted proxy an audit entry written for a request records the client the proxy names
+// (not the proxy), the sealed chain covers it and still verifies, and the audit API shows it.
+class TrustedProxyAuditTest : public ApiTest {
+ protected:
+  void configure_server(api::ServerOptions& options) override { options.trusted_proxies = {"127.0.0.1/32", "::1"}; }
+  std::string audited_address(const std::string& categoria_id) {
+    std::string address;
+    auto lease = test_db_->db().lease();
+    soci::indicator ind = soci::i_null;
+    lease.session() << "SELECT client_address FROM audit_log WHERE action = 'categoria.created' AND entity_id = :id",
+        soci::use(categoria_id), soci::into(address, ind);
+    return ind == soci::i_ok ? address : "(null)";
+  }
+  std::string create_from(const std::string& nombre, const std::string& forwarded_for) {
+    auto r = http_call("POST", url("/api/v1/categorias"),
+                       nlohmann::json{{"nombre", nombre}, {"valor_boleta", 1000}, {"rake", "0.1"}}.dump(), admin_.token,
+                       {"X-Forwarded-For: " + forwarded_for});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json().value("id", "");
+  }
+};
+
+TEST_F(TrustedProxyAuditTest, AnAuditEntryRecordsTheForwardedClientNotTheProxy) {
+  // The proxy appended 203.0.113.9; the hop left of it is the client's own claim.
+  const std::string id = create_from("Reenviada", "198.51.100.77, 203.0.113.9");
+  EXPECT_EQ(audited_address(id), "203.0.113.9");
+
+  auto sealed = storage::seal_pending_audit(test_db_->db());
+  ASSERT_TRUE(sealed.ok()) << sealed.error().message;
+  auto report = storage::verify_audit_chain(test_db_->db());
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_TRUE(report->intact()) << report->problem;
+
+  auto listed = call("GET", "/api/v1/admin/audit?action=categoria.created&entity_id=" + id, "", admin_.token);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  ASSERT_EQ(listed.json()["items"].size(), 1u) << listed.body;
+  EXPECT_EQ(listed.json()["items"][0]["client_address"], "203.0.113.9") << listed.body;
+}
+
+class UntrustedPeerAuditTest : public TrustedProxyAuditTest {
+ protected:
+  void configure_server(api::ServerOptions& options) override { options.trusted_proxies = {"10.0.0.0/8"}; }
+};
+
+TEST_F(UntrustedPeerAuditTest, AForgedForwardedForIsNotWhatTheAuditLogRecords) {
+  EXPECT_EQ(audited_address(create_from("Forjada", "203.0.113.9")), "127.0.0.1");
+}
+
+// The canonical entry covers the address only when there is one: entries without one (all those
+// written before it was recorded) hash exactly as before, so an existing chain still verifies.
+TEST(AuditCanonicalForm, TheClientAddressIsCoveredOnlyWhenSet) {
+  storage::AuditRecord record{"u1", "x.y", "t", "e1", nlohmann::json::object(), {}};
+  const std::string without = storage::canonical_audit_json(record);
+  EXPECT_EQ(without.find("client_address"), std::string::npos) << without;
+  record.client_address = "203.0.113.9";
+  const std::string with = storage::canonical_audit_json(record);
+  EXPECT_NE(with.find(R"("client_address":"203.0.113.9")"), std::string::npos) << with;
+  storage::AuditRecord edited = record;
+  edited.client_address = "203.0.113.8";
+  EXPECT_NE(storage::sealed_audit_hash(storage::kAuditGenesisHash, record, 1),
+            storage::sealed_audit_hash(storage::kAuditGenesisHash, edited, 1));
+}
+
+// --- health: a saturated pool is busy, not down ------------------------------------------------------
+
+TEST_F(ApiTest, ASaturatedDatabasePoolIsReportedBusyNotDown) {
+  // Every pooled session held: the ping waits its 2 s for one and gives up.
+  std::vector<storage::SessionLease> held;
+  for (int i = 0; i < 4; ++i) held.push_back(test_db_->db().lease());
+  auto ready = call("GET", "/api/v1/health/ready");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(ready.json()["checks"]["database"]["status"], "busy") << ready.body;
+  EXPECT_NE(ready.json()["checks"]["database"]["detail"].get<std::string>().find("busy"), std::string::npos);
+  held.clear();
+  auto after = call("GET", "/api/v1/health/ready");
+  EXPECT_EQ(after.json()["checks"]["database"]["status"], "up") << after.body;
 }
 
 // --- per user -----------------------------------------------------------------------------------

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
+#include <functional>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -233,6 +236,57 @@ TEST_F(HostProcessTest, AnUnreachableDatabaseStopsStartup) {
       dir_);
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find("database"), std::string::npos) << r.err;
+}
+
+// The database going away under a serving host: /health and /health/ready answer 503 (a load
+// balancer takes the host out), /health/live stays 200 (the process is fine: no restart), and
+// both come back once the database does. On PostgreSQL: the test database stops accepting
+// connections and the host's are terminated, as when the server is stopped.
+TEST_F(HostProcessTest, HealthAnswers503WhileTheDatabaseIsDownAndLiveStays200) {
+  if (db_->backend() != storage::Backend::kPostgresql) GTEST_SKIP() << "a SQLite file cannot go down under the host";
+  const std::string name = db_->url().substr(db_->url().rfind('/') + 1);
+  const auto admin = [&](const std::string& sql_text) {
+    const std::string command = "psql -X -q -v ON_ERROR_STOP=1 \"" +
+                                std::string(std::getenv("RIFA_TEST_POSTGRES_URL")) + "\" -c \"" + sql_text +
+                                "\" >/dev/null";
+    return std::system(command.c_str());
+  };
+  HostProcess host(RIFA_HOST_BINARY, {"--config", write_config().string(), "serve"}, dir_);
+  auto port = host.wait_for_log("listening on http://127.0.0.1:", std::chrono::seconds(60));
+  ASSERT_TRUE(port) << host.stderr_text();
+  const std::string base = "http://127.0.0.1:" + *port;
+  ASSERT_EQ(http_get(base + "/api/v1/health").status, 200);
+
+  ASSERT_EQ(admin("ALTER DATABASE " + name +
+                  " ALLOW_CONNECTIONS false; SELECT pg_terminate_backend(pid) FROM "
+                  "pg_stat_activity WHERE datname = '" +
+                  name + "'"),
+            0);
+  struct Reopen {
+    std::function<int(const std::string&)> run;
+    std::string name;
+    ~Reopen() { run("ALTER DATABASE " + name + " ALLOW_CONNECTIONS true"); }
+  } reopen{admin, name};
+
+  auto health = http_get(base + "/api/v1/health");
+  EXPECT_EQ(health.status, 503) << health.body;
+  EXPECT_EQ(json::parse(health.body)["status"], "down") << health.body;
+  EXPECT_EQ(json::parse(health.body)["database"]["status"], "down") << health.body;
+  auto ready = http_get(base + "/api/v1/health/ready");
+  EXPECT_EQ(ready.status, 503) << ready.body;
+  EXPECT_EQ(json::parse(ready.body)["status"], "not_ready") << ready.body;
+  EXPECT_EQ(http_get(base + "/api/v1/health/live").status, 200);
+
+  ASSERT_EQ(admin("ALTER DATABASE " + name + " ALLOW_CONNECTIONS true"), 0);
+  long status = 0;
+  for (int i = 0; i < 100 && status != 200; ++i) {
+    status = http_get(base + "/api/v1/health/ready").status;
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(status, 200) << "the host did not come back with the database";
+  EXPECT_EQ(http_get(base + "/api/v1/health").status, 200);
+  host.signal(SIGTERM);
+  EXPECT_TRUE(host.wait(std::chrono::seconds(15)));
 }
 
 TEST_F(HostProcessTest, MigrateIsIdempotent) {

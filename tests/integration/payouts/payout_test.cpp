@@ -218,6 +218,22 @@ TEST_F(PayoutServiceTest, APrizeOfACancelledRifaIsNeverPaid) {
   EXPECT_TRUE(sandbox_records("payout").empty());
 }
 
+// A prize goes out through the payment instance its rifa froze at activation (rifas.payment_instance),
+// whatever the live bindings name now: here "elsewhere", which this process has not loaded (a host
+// not yet reloaded), so nothing is paid and the payout names it, instead of paying through "sandbox".
+TEST_F(PayoutServiceTest, APrizeIsPaidThroughTheInstanceItsRifaFroze) {
+  const std::string rifa = add_rifa("resuelta", "Normal", 10);
+  exec("UPDATE rifas SET payment_instance = 'elsewhere' WHERE id = '" + rifa + "'");
+  sell(rifa, add_user("ana"), {4});
+  const std::string g = add_ganador(ticket_id(rifa, 4), 0, 4200);
+  auto paid = service().pay(g);
+  ASSERT_FALSE(paid.ok());
+  EXPECT_NE(paid.error().message.find("no payment plugin instance 'elsewhere' is loaded"), std::string::npos)
+      << paid.error().message;
+  EXPECT_EQ(text("SELECT provider FROM payouts WHERE ganador_id = '" + g + "'"), "elsewhere");
+  EXPECT_TRUE(sandbox_records("payout").empty()) << "paid through the live binding, not the frozen instance";
+}
+
 TEST_F(PayoutServiceTest, AnUnknownGanadorEndsDeadNotPaid) {
   enqueue_payout("00000000-0000-4000-8000-000000000000");
   for (int i = 0; i < kMaxAttempts; ++i) {

@@ -206,6 +206,11 @@ TEST_F(Schema, AuditLogIsAppendOnlyWithSequentialIds) {
          "editing an unsealed row while sealing it");
   reject("UPDATE audit_log SET seq = 1, prev_hash = '" + zero + "', hash = 'h1' WHERE id = 1",
          "sealing without sealed_at");
+  // The client address (migration 0028) is part of the row: the sealer cannot change it either.
+  reject("UPDATE audit_log SET client_address = '6.6.6.6', seq = 1, prev_hash = '" + zero +
+             "', hash = 'h1', sealed_at = '2025-01-01T00:00:00.000Z' WHERE id = 1",
+         "changing the client address while sealing");
+  reject("UPDATE audit_log SET client_address = '6.6.6.6' WHERE id = 1", "setting the client address afterwards");
   // The sealer's update: chain fields only, on a row that has none.
   accept("UPDATE audit_log SET seq = 1, prev_hash = '" + zero +
          "', hash = 'h1', sealed_at = '2025-01-01T00:00:00.000Z' WHERE id = 1");

@@ -54,6 +54,7 @@ TEST(ExampleConfigs, ThePostgresExampleLoadsOnceItsVariablesAreSet) {
   EXPECT_EQ(s.database.url, "postgresql://rifa:pw@db:5432/rifa");
   EXPECT_EQ(s.server.listen, "0.0.0.0");
   EXPECT_EQ(s.server.port, 8080);
+  EXPECT_EQ(s.server.trusted_proxies, (std::vector<std::string>{"127.0.0.1", "10.0.0.0/24"}));
   EXPECT_FALSE(s.database.migrate_on_start);
   EXPECT_EQ(s.bindings.defaults.lottery, "baloto");
   EXPECT_EQ(resolve_bindings(s.bindings, "0b8e6c52-4f1d-4a57-9d0e-3c2a1f7e9b64", "Oro"),
@@ -66,9 +67,9 @@ TEST(ExampleConfigs, ThePostgresExampleNamesEveryMissingVariable) {
   ASSERT_FALSE(r.ok());
   const std::string name = file.string();
   EXPECT_EQ(format_errors(r.errors()),
-            name + ":15:8: error: database.url: environment variable RIFA_DATABASE_URL is not set\n" + name +
-                ":20:15: error: secrets.jwt_secret: environment variable RIFA_JWT_SECRET is not set\n" + name +
-                ":43:32: error: plugins.instances.sandbox.config.webhook_secret: environment variable "
+            name + ":19:8: error: database.url: environment variable RIFA_DATABASE_URL is not set\n" + name +
+                ":24:15: error: secrets.jwt_secret: environment variable RIFA_JWT_SECRET is not set\n" + name +
+                ":47:32: error: plugins.instances.sandbox.config.webhook_secret: environment variable "
                 "RIFA_SANDBOX_WEBHOOK_SECRET is not set\n");
 }
 
