@@ -129,16 +129,20 @@ Response set_account(const ApiContext& ctx, Request& req) {
   return json_body_response(200, claim_json(*saved));
 }
 
+// An empty body or an empty object: the routes that take nothing refuse unknown members.
+Result<void> no_body(Request& req) {
+  if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return {};
+  auto body = JsonBody::parse(req);
+  if (!body) return body.error();
+  return body->finish();
+}
+
 // POST /ganadores/{id}/aprobar (admin): a prize above the threshold may be paid.
 Response approve(const ApiContext& ctx, Request& req) {
   auto who = ctx.authenticator.authenticate(req);
   if (!who) return error_response(who.error(), req);
   if (auto allowed = require_role(*who, {engine::Rol::kAdmin}); !allowed) return error_response(allowed.error(), req);
-  if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
-    auto body = JsonBody::parse(req);
-    if (!body) return error_response(body.error(), req);
-    if (auto ok = body->finish(); !ok) return error_response(ok.error(), req);
-  }
+  if (auto ok = no_body(req); !ok) return error_response(ok.error(), req);
   auto id = ganador_id(req);
   if (!id) return error_response(id.error(), req);
   auto approved = ctx.payout_claims.approve(who->actor(), *id);
@@ -162,14 +166,6 @@ Response record_manual_payment(const ApiContext& ctx, Request& req) {
   return json_body_response(200, claim_json(*paid));
 }
 
-// An empty body or an empty object: the routes that take nothing refuse unknown members.
-Result<void> no_body(Request& req) {
-  if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return {};
-  auto body = JsonBody::parse(req);
-  if (!body) return body.error();
-  return body->finish();
-}
-
 // POST /ganadores/{id}/pagos/verificar (admin): the payment plugin is asked again, with the same
 // idempotency key, what became of an attempt that got no definite answer; its answer is recorded.
 Response verify_payout(const ApiContext& ctx, Request& req) {
@@ -188,9 +184,12 @@ Response verify_payout(const ApiContext& ctx, Request& req) {
   return json_body_response(200, claim_json(*view));
 }
 
-// POST /ganadores/{id}/pagos/fallido {"motivo"} (admin): the provider confirmed that an attempt
-// with no definite answer paid nothing; a payment by hand may follow.
-Response declare_payout_failed(const ApiContext& ctx, Request& req) {
+// The admin routes that change a payout with a reason (POST .../pagos/fallido and
+// .../cuenta/desbloquear): {"motivo"} of 10 to 500 characters, then `action` on the ganador.
+using MotivoAction = Result<settlement::PayoutClaimView> (settlement::PayoutClaimService::*)(const engine::Actor&,
+                                                                                             const std::string&,
+                                                                                             const std::string&);
+Response with_motivo(const ApiContext& ctx, Request& req, MotivoAction action) {
   auto who = ctx.authenticator.authenticate(req);
   if (!who) return error_response(who.error(), req);
   if (auto allowed = require_role(*who, {engine::Rol::kAdmin}); !allowed) return error_response(allowed.error(), req);
@@ -200,26 +199,9 @@ Response declare_payout_failed(const ApiContext& ctx, Request& req) {
   if (auto ok = body->finish(); !ok) return error_response(ok.error(), req);
   auto id = ganador_id(req);
   if (!id) return error_response(id.error(), req);
-  auto declared = ctx.payout_claims.declare_failed(who->actor(), *id, *motivo);
-  if (!declared) return error_response(declared.error(), req);
-  return json_body_response(200, claim_json(*declared));
-}
-
-// POST /ganadores/{id}/cuenta/desbloquear {"motivo"} (admin): an approved account that turned out
-// wrong, before any attempt: the approval is voided and the winner gives the account again.
-Response unlock_account(const ApiContext& ctx, Request& req) {
-  auto who = ctx.authenticator.authenticate(req);
-  if (!who) return error_response(who.error(), req);
-  if (auto allowed = require_role(*who, {engine::Rol::kAdmin}); !allowed) return error_response(allowed.error(), req);
-  auto body = JsonBody::parse(req);
-  if (!body) return error_response(body.error(), req);
-  auto motivo = body->text("motivo", Presence::kRequired, 500, 10);
-  if (auto ok = body->finish(); !ok) return error_response(ok.error(), req);
-  auto id = ganador_id(req);
-  if (!id) return error_response(id.error(), req);
-  auto unlocked = ctx.payout_claims.unlock_account(who->actor(), *id, *motivo);
-  if (!unlocked) return error_response(unlocked.error(), req);
-  return json_body_response(200, claim_json(*unlocked));
+  auto done = (ctx.payout_claims.*action)(who->actor(), *id, *motivo);
+  if (!done) return error_response(done.error(), req);
+  return json_body_response(200, claim_json(*done));
 }
 
 }  // namespace
@@ -237,10 +219,14 @@ void register_payout_routes(Router& router, const ApiContext& context) {
              [&context](Request& r) { return record_manual_payment(context, r); });
   router.add("POST", std::string(kApiPrefix) + "/ganadores/{id}/pagos/verificar",
              [&context](Request& r) { return verify_payout(context, r); });
-  router.add("POST", std::string(kApiPrefix) + "/ganadores/{id}/pagos/fallido",
-             [&context](Request& r) { return declare_payout_failed(context, r); });
-  router.add("POST", std::string(kApiPrefix) + "/ganadores/{id}/cuenta/desbloquear",
-             [&context](Request& r) { return unlock_account(context, r); });
+  router.add("POST", std::string(kApiPrefix) + "/ganadores/{id}/pagos/fallido", [&context](Request& r) {
+    // The provider confirmed that an attempt with no definite answer paid nothing.
+    return with_motivo(context, r, &settlement::PayoutClaimService::declare_failed);
+  });
+  router.add("POST", std::string(kApiPrefix) + "/ganadores/{id}/cuenta/desbloquear", [&context](Request& r) {
+    // An approved account that turned out wrong, before any attempt.
+    return with_motivo(context, r, &settlement::PayoutClaimService::unlock_account);
+  });
 }
 
 }  // namespace rifa::api
