@@ -5,6 +5,7 @@
 #include "handlers/common/json_response.hpp"
 #include "server/error_mapping.hpp"
 #include "engine/settlement/payout_claim_service.hpp"
+#include "engine/settlement/payout_service.hpp"
 #include "engine/settlement/prize_delivery_service.hpp"
 
 namespace rifa::api {
@@ -128,16 +129,20 @@ Response set_account(const ApiContext& ctx, Request& req) {
   return json_body_response(200, claim_json(*saved));
 }
 
+// An empty body or an empty object: the routes that take nothing refuse unknown members.
+Result<void> no_body(Request& req) {
+  if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return {};
+  auto body = JsonBody::parse(req);
+  if (!body) return body.error();
+  return body->finish();
+}
+
 // POST /ganadores/{id}/aprobar (admin): a prize above the threshold may be paid.
 Response approve(const ApiContext& ctx, Request& req) {
   auto who = ctx.authenticator.authenticate(req);
   if (!who) return error_response(who.error(), req);
   if (auto allowed = require_role(*who, {engine::Rol::kAdmin}); !allowed) return error_response(allowed.error(), req);
-  if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
-    auto body = JsonBody::parse(req);
-    if (!body) return error_response(body.error(), req);
-    if (auto ok = body->finish(); !ok) return error_response(ok.error(), req);
-  }
+  if (auto ok = no_body(req); !ok) return error_response(ok.error(), req);
   auto id = ganador_id(req);
   if (!id) return error_response(id.error(), req);
   auto approved = ctx.payout_claims.approve(who->actor(), *id);
@@ -161,6 +166,44 @@ Response record_manual_payment(const ApiContext& ctx, Request& req) {
   return json_body_response(200, claim_json(*paid));
 }
 
+// POST /ganadores/{id}/pagos/verificar (admin): the payment plugin is asked again, with the same
+// idempotency key, what became of an attempt that got no definite answer; its answer is recorded.
+Response verify_payout(const ApiContext& ctx, Request& req) {
+  auto who = ctx.authenticator.authenticate(req);
+  if (!who) return error_response(who.error(), req);
+  if (auto allowed = require_role(*who, {engine::Rol::kAdmin}); !allowed) return error_response(allowed.error(), req);
+  if (auto ok = no_body(req); !ok) return error_response(ok.error(), req);
+  auto id = ganador_id(req);
+  if (!id) return error_response(id.error(), req);
+  // The ganador's existence and kind first: a 404 for an unknown one, never a provider call.
+  if (auto known = ctx.payout_claims.view(*id); !known) return error_response(known.error(), req);
+  auto verified = ctx.payouts.verify(who->actor().user_id, *id);
+  if (!verified) return error_response(verified.error(), req);
+  auto view = ctx.payout_claims.view(*id);
+  if (!view) return error_response(view.error(), req);
+  return json_body_response(200, claim_json(*view));
+}
+
+// The admin routes that change a payout with a reason (POST .../pagos/fallido and
+// .../cuenta/desbloquear): {"motivo"} of 10 to 500 characters, then `action` on the ganador.
+using MotivoAction = Result<settlement::PayoutClaimView> (settlement::PayoutClaimService::*)(const engine::Actor&,
+                                                                                             const std::string&,
+                                                                                             const std::string&);
+Response with_motivo(const ApiContext& ctx, Request& req, MotivoAction action) {
+  auto who = ctx.authenticator.authenticate(req);
+  if (!who) return error_response(who.error(), req);
+  if (auto allowed = require_role(*who, {engine::Rol::kAdmin}); !allowed) return error_response(allowed.error(), req);
+  auto body = JsonBody::parse(req);
+  if (!body) return error_response(body.error(), req);
+  auto motivo = body->text("motivo", Presence::kRequired, 500, 10);
+  if (auto ok = body->finish(); !ok) return error_response(ok.error(), req);
+  auto id = ganador_id(req);
+  if (!id) return error_response(id.error(), req);
+  auto done = (ctx.payout_claims.*action)(who->actor(), *id, *motivo);
+  if (!done) return error_response(done.error(), req);
+  return json_body_response(200, claim_json(*done));
+}
+
 }  // namespace
 
 void register_payout_routes(Router& router, const ApiContext& context) {
@@ -174,6 +217,16 @@ void register_payout_routes(Router& router, const ApiContext& context) {
              [&context](Request& r) { return approve(context, r); });
   router.add("POST", std::string(kApiPrefix) + "/ganadores/{id}/pagos",
              [&context](Request& r) { return record_manual_payment(context, r); });
+  router.add("POST", std::string(kApiPrefix) + "/ganadores/{id}/pagos/verificar",
+             [&context](Request& r) { return verify_payout(context, r); });
+  router.add("POST", std::string(kApiPrefix) + "/ganadores/{id}/pagos/fallido", [&context](Request& r) {
+    // The provider confirmed that an attempt with no definite answer paid nothing.
+    return with_motivo(context, r, &settlement::PayoutClaimService::declare_failed);
+  });
+  router.add("POST", std::string(kApiPrefix) + "/ganadores/{id}/cuenta/desbloquear", [&context](Request& r) {
+    // An approved account that turned out wrong, before any attempt.
+    return with_motivo(context, r, &settlement::PayoutClaimService::unlock_account);
+  });
 }
 
 }  // namespace rifa::api

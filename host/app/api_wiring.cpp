@@ -64,6 +64,8 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
       prize_deliveries_(prize_delivery_repo_, clock_),
       payout_claims_repo_(db, notifications_),
       payout_claims_(payout_claims_repo_, clock_, options.payout_approval_threshold_cents, options.job_max_attempts),
+      payout_rows_(db, notifications_),
+      payouts_(payout_rows_, sales_->gateway(), clock_, options.tax, options.payout_approval_threshold_cents),
       players_repo_(db, clock_),
       players_(players_repo_, clock_, ids_, options.data_policy),
       context_{.accounts = accounts_,
@@ -82,6 +84,7 @@ ApiWiring::ApiWiring(storage::Database& db, ApiWiringOptions options)
                .payments = sales_->payments(),
                .prize_deliveries = prize_deliveries_,
                .payout_claims = payout_claims_,
+               .payouts = payouts_,
                .settlement = settlement_->service(),
                .players = players_} {
   accounts_.set_data_policy_version(options.data_policy.version);

@@ -21,6 +21,7 @@
 #include "engine/player_service.hpp"
 #include "engine/rifa_service.hpp"
 #include "engine/settlement/payout_claim_service.hpp"
+#include "engine/settlement/payout_service.hpp"
 #include "engine/settlement/prize_delivery_service.hpp"
 #include "handlers/common/api_context.hpp"
 #include "handlers/common/authenticator.hpp"
@@ -34,6 +35,7 @@
 #include "storage/repositories/sql_loteria_repository.hpp"
 #include "storage/repositories/sql_player_repository.hpp"
 #include "storage/repositories/sql_payout_claim_repository.hpp"
+#include "storage/repositories/sql_payout_repository.hpp"
 #include "storage/repositories/sql_prize_delivery_repository.hpp"
 #include "storage/repositories/sql_rifa_repository.hpp"
 #include "storage/repositories/sql_user_repository.hpp"
@@ -151,6 +153,10 @@ class ApiWiring {
   settlement::PrizeDeliveryService prize_deliveries_;  // in-kind prizes delivered
   storage::SqlPayoutClaimRepository payout_claims_repo_;
   settlement::PayoutClaimService payout_claims_;  // payout accounts, approvals, manual payments
+  // An unanswered payout attempt verified by an admin: the payment plugin asked again (the job
+  // runs the same service over the same tables).
+  storage::SqlPayoutRepository payout_rows_;
+  settlement::PayoutService payouts_;
   storage::SqlPlayerRepository players_repo_;
   engine::PlayerService players_;  // self-exclusion, limits, habeas data (issue 15)
   // Built last, once, from the services above: the handlers' view of them.

@@ -24,6 +24,7 @@ class JobQueue;
 }  // namespace rifa::jobs
 namespace rifa::settlement {
 class PayoutClaimService;
+class PayoutService;
 class PrizeDeliveryService;
 class SettlementService;
 }  // namespace rifa::settlement
@@ -50,6 +51,7 @@ struct ApiContext {
   engine::PaymentService& payments;                    // payment webhooks
   settlement::PrizeDeliveryService& prize_deliveries;  // prizes in kind marked delivered
   settlement::PayoutClaimService& payout_claims;       // payout accounts, approvals and manual payments
+  settlement::PayoutService& payouts;                  // an unanswered payout attempt asked again
   settlement::SettlementService& settlement;           // closing, recalculating and the results of rifas
   engine::PlayerService& players;                      // self-exclusion, spending limits, export and erasure (issue 15)
 };

@@ -44,6 +44,18 @@ Result<PayoutClaimView> PayoutClaimService::finish(PayoutClaimTx& tx, const std:
   return PayoutClaimView{**prize, *row, *fecha, needs_approval((*prize)->bruto_cents, threshold_)};
 }
 
+Result<void> PayoutClaimService::no_job_running(PayoutClaimTx& tx, const std::string& ganador_id,
+                                                engine::TimePoint now) {
+  auto running = tx.payout_job_running(ganador_id, now);
+  if (!running) return running.error();
+  if (*running) {
+    return make_error(ErrorCode::kConflict, "ganador " + ganador_id +
+                                                ": a payout job is calling the payment provider right now; try "
+                                                "again once it has ended");
+  }
+  return {};
+}
+
 Result<PayoutClaimView> PayoutClaimService::set_account(const engine::Actor& actor, const std::string& ganador_id,
                                                         const PayoutAccountInput& input) {
   auto checked = check_payout_account(input);
@@ -69,13 +81,9 @@ Result<PayoutClaimView> PayoutClaimService::set_account(const engine::Actor& act
   }
   const engine::TimePoint now = clock_.now();
   if (auto saved = (*tx)->save_account(ganador_id, *checked, actor.user_id, now); !saved) return saved.error();
-  if (auto logged = (*tx)->audit({actor.user_id,
-                                  "payout.account_set",
-                                  "ganadores",
-                                  ganador_id,
-                                  {{"rifa_id", prize->rifa_id}, {"cuenta", masked_json(*checked)}}},
-                                 now);
-      !logged) {
+  nlohmann::json audit = {{"rifa_id", prize->rifa_id}, {"cuenta", masked_json(*checked)}};
+  if (prize->cuenta) audit["cuenta_anterior"] = masked_json(*prize->cuenta);
+  if (auto logged = (*tx)->audit({actor.user_id, "payout.account_set", "ganadores", ganador_id, audit}, now); !logged) {
     return logged.error();
   }
   return finish(**tx, ganador_id);
@@ -153,9 +161,12 @@ Result<PayoutClaimView> PayoutClaimService::record_manual_payment(const engine::
                                                 " time(s) without a definite answer; ask the provider before paying "
                                                 "by hand");
   }
+  const engine::TimePoint now = clock_.now();
+  // A failed attempt is retried by its job with the same key: while that job runs, the provider
+  // may be paying.
+  if (auto idle = no_job_running(**tx, ganador_id, now); !idle) return idle.error();
   const int64_t monto = *row ? (*row)->monto : prize->neto_cents;
   if (monto <= 0) return make_error(ErrorCode::kConflict, "ganador " + ganador_id + ": nothing to pay");
-  const engine::TimePoint now = clock_.now();
   if (auto done = (*tx)->record_manual(ganador_id, monto, referencia, actor.user_id, now); !done) return done.error();
   nlohmann::json audit = {{"rifa_id", prize->rifa_id},
                           {"amount_cents", monto},
@@ -181,6 +192,114 @@ Result<PayoutClaimView> PayoutClaimService::record_manual_payment(const engine::
                           {"monto_neto", prize->neto_cents},
                           {"payout_ref", referencia}};
   if (auto told = (*tx)->notify("payout_sent", prize->rifa_id, ganador_id, event, now); !told) return told.error();
+  return finish(**tx, ganador_id);
+}
+
+Result<PayoutClaimView> PayoutClaimService::view(const std::string& ganador_id) {
+  auto tx = repo_.begin();
+  if (!tx) return tx.error();
+  auto prize = locked_cash_prize(**tx, ganador_id);
+  if (!prize) return prize.error();
+  return finish(**tx, ganador_id);
+}
+
+Result<PayoutClaimView> PayoutClaimService::declare_failed(const engine::Actor& actor, const std::string& ganador_id,
+                                                           const std::string& motivo) {
+  if (!actor.is_admin()) {
+    return make_error(ErrorCode::kPermissionDenied, "declaring a payout failed requires the admin role");
+  }
+  auto tx = repo_.begin();
+  if (!tx) return tx.error();
+  auto prize = locked_cash_prize(**tx, ganador_id);
+  if (!prize) return prize.error();
+  auto row = (*tx)->payout(ganador_id);
+  if (!row) return row.error();
+  if (!*row || (*row)->estado != "pendiente" || (*row)->intentos == 0 || (*row)->provider == "manual") {
+    const std::string state =
+        !*row ? std::string("no payout attempt")
+              : "its payout " + (*row)->estado + " after " + std::to_string((*row)->intentos) + " attempt(s)";
+    return make_error(ErrorCode::kConflict, "ganador " + ganador_id + " has " + state +
+                                                "; only an attempt through a payment plugin that got no definite "
+                                                "answer can be declared failed");
+  }
+  const engine::TimePoint now = clock_.now();
+  if (auto idle = no_job_running(**tx, ganador_id, now); !idle) return idle.error();
+  const PayoutStatus& before = **row;
+  const std::string reason = "declared failed by an admin: " + motivo;
+  if (auto done = (*tx)->declare_failed(ganador_id, reason, now); !done) return done.error();
+  if (auto cancelled = (*tx)->cancel_payout_jobs(ganador_id, "cancelled: " + reason, now); !cancelled) {
+    return cancelled.error();
+  }
+  if (auto logged =
+          (*tx)->audit({actor.user_id,
+                        "payout.failure_declared",
+                        "ganadores",
+                        ganador_id,
+                        {{"rifa_id", prize->rifa_id},
+                         {"amount_cents", before.monto},
+                         {"provider", before.provider.value_or("")},
+                         {"intentos", before.intentos},
+                         {"motivo_anterior", before.motivo ? nlohmann::json(*before.motivo) : nlohmann::json()},
+                         {"motivo", motivo}}},
+                       now);
+      !logged) {
+    return logged.error();
+  }
+  nlohmann::json event = {{"ganador_id", ganador_id},
+                          {"ticket_id", prize->ticket_id},
+                          {"numero", prize->numero},
+                          {"tier", prize->tier},
+                          {"amount_cents", before.monto},
+                          {"currency", before.currency},
+                          {"usuario_id", prize->usuario_id.value_or("")},
+                          {"monto_bruto", prize->bruto_cents},
+                          {"retencion", prize->retencion_cents},
+                          {"monto_neto", prize->neto_cents},
+                          {"reason", reason}};
+  if (auto told = (*tx)->notify("payout_failed", prize->rifa_id, ganador_id, event, now); !told) return told.error();
+  return finish(**tx, ganador_id);
+}
+
+Result<PayoutClaimView> PayoutClaimService::unlock_account(const engine::Actor& actor, const std::string& ganador_id,
+                                                           const std::string& motivo) {
+  if (!actor.is_admin()) {
+    return make_error(ErrorCode::kPermissionDenied, "unlocking a payout account requires the admin role");
+  }
+  auto tx = repo_.begin();
+  if (!tx) return tx.error();
+  auto prize = locked_cash_prize(**tx, ganador_id);
+  if (!prize) return prize.error();
+  auto row = (*tx)->payout(ganador_id);
+  if (!row) return row.error();
+  if (*row && ((*row)->estado == "enviado" || (*row)->intentos > 0 || (*row)->provider == "manual")) {
+    return engine::field_error(ErrorCode::kConflict, "cuenta",
+                               "the payout of ganador " + ganador_id + " is " + (*row)->estado + " after " +
+                                   std::to_string((*row)->intentos) +
+                                   " attempt(s); the account it was sent to can no longer be changed");
+  }
+  if (!prize->aprobado_por) {
+    return engine::field_error(ErrorCode::kConflict, "aprobacion",
+                               "ganador " + ganador_id +
+                                   " is not approved: its account is not locked (the winner changes it with PUT "
+                                   "/ganadores/" +
+                                   ganador_id + "/cuenta)");
+  }
+  const engine::TimePoint now = clock_.now();
+  if (auto idle = no_job_running(**tx, ganador_id, now); !idle) return idle.error();
+  if (auto voided = (*tx)->void_approval(ganador_id); !voided) return voided.error();
+  if (auto cancelled = (*tx)->cancel_payout_jobs(ganador_id, "cancelled: the account was unlocked: " + motivo, now);
+      !cancelled) {
+    return cancelled.error();
+  }
+  nlohmann::json audit = {{"rifa_id", prize->rifa_id},
+                          {"aprobado_por", *prize->aprobado_por},
+                          {"aprobado_en", prize->aprobado_en ? nlohmann::json(*prize->aprobado_en) : nlohmann::json()},
+                          {"motivo", motivo}};
+  if (prize->cuenta) audit["cuenta"] = masked_json(*prize->cuenta);
+  if (auto logged = (*tx)->audit({actor.user_id, "payout.account_unlocked", "ganadores", ganador_id, audit}, now);
+      !logged) {
+    return logged.error();
+  }
   return finish(**tx, ganador_id);
 }
 

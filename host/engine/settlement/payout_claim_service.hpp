@@ -44,6 +44,18 @@ class PayoutClaimTx {
   // and who recorded it; ganadores.fecha_pago / referencia_pago are set.
   virtual Result<void> record_manual(const std::string& ganador_id, int64_t monto, const std::string& referencia,
                                      const std::string& actor_id, engine::TimePoint now) = 0;
+  // Whether a payout.send job of the ganador is running (claimed, its lease not run out at `now`):
+  // its worker may be calling the provider this very moment.
+  virtual Result<bool> payout_job_running(const std::string& ganador_id, engine::TimePoint now) = 0;
+  // The ganador's queued payout.send jobs end (dead, `reason` as their last error) and the dedupe
+  // keys of its finished ones are freed, so nothing sends the prize until an approval queues a job.
+  virtual Result<void> cancel_payout_jobs(const std::string& ganador_id, const std::string& reason,
+                                          engine::TimePoint now) = 0;
+  // A pendiente payouts row moves to fallido with `motivo`; kConflict when it is no longer pendiente.
+  virtual Result<void> declare_failed(const std::string& ganador_id, const std::string& motivo,
+                                      engine::TimePoint now) = 0;
+  // The admin's approval is voided (ganadores.aprobado_por / aprobado_en back to NULL).
+  virtual Result<void> void_approval(const std::string& ganador_id) = 0;
   virtual Result<void> audit(const engine::AuditEntry& entry, engine::TimePoint now) = 0;
   // A notification of the rifa's notifiers, committed with the change.
   virtual Result<void> notify(const std::string& type, const std::string& rifa_id, const std::string& entity_id,
@@ -73,8 +85,21 @@ struct PayoutClaimView {
 //  * record_manual_payment (admin): the prize was paid by bank transfer outside the plugins; one
 //    transaction records it (payouts row enviado through "manual", ganadores.fecha_pago, audit,
 //    payout_sent notification). The same reference again answers the same; refused while a payout
-//    attempt through a plugin has no definite answer (the provider may have paid: its job may be
-//    running right now) and for a refunded or disputed ticket.
+//    attempt through a plugin has no definite answer (the provider may have paid), while a payout
+//    job of the ganador is running (it may be paying this moment), and for a refunded or disputed
+//    ticket;
+//  * declare_failed (admin): the way out of an attempt through a plugin that got no definite
+//    answer, once the admin has the provider's word that nothing was paid (PayoutService::verify
+//    asks the plugin itself). The row moves to fallido with the admin's reason, the ganador's
+//    queued payout jobs are cancelled (nothing sends the same key again behind the admin's back),
+//    audited (payout.failure_declared) and the winner told (payout_failed); a payment by hand is
+//    allowed from then on, or an admin retries the cancelled job (POST /admin/jobs/{id}/retry) for
+//    a new attempt with the same key. Refused while a payout job of the ganador is running;
+//  * unlock_account (admin): an approved account that turned out wrong, before any attempt: the
+//    approval is voided and the ganador's queued payout jobs cancelled, audited
+//    (payout.account_unlocked, with the account as it was, masked); the winner gives the account
+//    again (set_account audits old and new, masked) and an admin approves again. Refused once a
+//    payout was attempted through a plugin or recorded (what was sent is what is paid).
 // Accounts appear masked in every reply and audit row (masked_json).
 class PayoutClaimService {
  public:
@@ -87,10 +112,17 @@ class PayoutClaimService {
   Result<PayoutClaimView> approve(const engine::Actor& actor, const std::string& ganador_id);
   Result<PayoutClaimView> record_manual_payment(const engine::Actor& actor, const std::string& ganador_id,
                                                 const std::string& referencia);
+  // The ganador as the routes answer it (read under its lock, nothing written).
+  Result<PayoutClaimView> view(const std::string& ganador_id);
+  Result<PayoutClaimView> declare_failed(const engine::Actor& actor, const std::string& ganador_id,
+                                         const std::string& motivo);
+  Result<PayoutClaimView> unlock_account(const engine::Actor& actor, const std::string& ganador_id,
+                                         const std::string& motivo);
 
  private:
   Result<PrizeContext> locked_cash_prize(PayoutClaimTx& tx, const std::string& ganador_id);
   Result<PayoutClaimView> finish(PayoutClaimTx& tx, const std::string& ganador_id);
+  Result<void> no_job_running(PayoutClaimTx& tx, const std::string& ganador_id, engine::TimePoint now);
 
   PayoutClaimRepository& repo_;
   const engine::Clock& clock_;

@@ -15,8 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kActor = "job:payout.send";
-
 engine::PayoutRequest payout_request(const PrizeContext& prize, const PayoutStatus& pinned) {
   json beneficiary = {
       {"user_id", prize.usuario_id.value_or("")}, {"nombre", prize.user_nombre}, {"email", prize.user_email}};
@@ -180,7 +178,28 @@ Result<PayoutService::Pinned> PayoutService::pin(const std::string& ganador_id) 
   return out;
 }
 
-Result<PayoutStatus> PayoutService::pay(const std::string& ganador_id) {
+Result<PayoutStatus> PayoutService::verify(const std::string& actor_id, const std::string& ganador_id) {
+  auto row = payouts_.find(ganador_id);
+  if (!row) return row.error();
+  if (*row && (*row)->estado == "enviado") return **row;
+  if (!*row || (*row)->tipo != "cash" || (*row)->estado != "pendiente" || (*row)->intentos == 0 ||
+      (*row)->provider == "manual") {
+    const std::string state =
+        !*row ? std::string("no payout attempt")
+              : "its payout " + (*row)->estado + " after " + std::to_string((*row)->intentos) + " attempt(s)";
+    return make_error(ErrorCode::kConflict, "ganador " + ganador_id + " has " + state +
+                                                "; only an attempt through a payment plugin that got no definite "
+                                                "answer can be verified");
+  }
+  auto paid = pay(ganador_id, actor_id);
+  if (paid || paid.error().code != ErrorCode::kPaymentDeclined) return paid;
+  auto after = payouts_.find(ganador_id);
+  if (!after) return after.error();
+  if (!*after) return make_error(ErrorCode::kDatabase, "payout of ganador " + ganador_id + ": its row vanished");
+  return **after;
+}
+
+Result<PayoutStatus> PayoutService::pay(const std::string& ganador_id, const std::string& actor) {
   auto pinned = pin(ganador_id);
   if (!pinned) return pinned.error();
   if (!pinned->send) return pinned->row;
@@ -193,11 +212,11 @@ Result<PayoutStatus> PayoutService::pay(const std::string& ganador_id) {
                                                      *row.provider + "' is loaded");
   }
   crash_point("payout.after_provider");
-  return record_outcome(pinned->prize, row, *outcome);
+  return record_outcome(pinned->prize, row, *outcome, actor);
 }
 
 Result<PayoutStatus> PayoutService::record_outcome(const PrizeContext& prize, const PayoutStatus& pinned,
-                                                   const engine::ProviderOutcome& outcome) {
+                                                   const engine::ProviderOutcome& outcome, const std::string& actor) {
   const engine::TimePoint now = clock_.now();
   const std::string& id = prize.ganador_id;
 
@@ -214,7 +233,7 @@ Result<PayoutStatus> PayoutService::record_outcome(const PrizeContext& prize, co
     sent.referencia = outcome.reference;
     sent.motivo.reset();
     return payouts_.record_sent(PayoutSent{prize.rifa_id, id, outcome.reference, outcome.status,
-                                           engine::AuditEntry{kActor,
+                                           engine::AuditEntry{actor,
                                                               "payout.sent",
                                                               "ganadores",
                                                               id,
@@ -237,7 +256,7 @@ Result<PayoutStatus> PayoutService::record_outcome(const PrizeContext& prize, co
     failed.estado = "fallido";
     failed.motivo = reason;
     auto noted = payouts_.record_declined(PayoutDeclined{prize.rifa_id, id, reason,
-                                                         engine::AuditEntry{kActor,
+                                                         engine::AuditEntry{actor,
                                                                             "payout.failed",
                                                                             "ganadores",
                                                                             id,

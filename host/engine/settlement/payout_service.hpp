@@ -51,7 +51,19 @@ class PayoutService {
   // Pays one ganador, or finds it paid. kConflict with field "aprobacion" while it waits for an
   // admin's approval; nothing is written or sent then. Returns its payouts row as it stands afterwards; a prize
   // in kind comes back pendiente (nothing to send) until an operador delivers it.
-  Result<PayoutStatus> pay(const std::string& ganador_id);
+  // `actor` signs the audit row of the outcome (the job's name, or the admin who asked, verify()).
+  Result<PayoutStatus> pay(const std::string& ganador_id, const std::string& actor = "job:payout.send");
+  // POST /ganadores/{id}/pagos/verificar (admin): what became of an attempt through a payment plugin
+  // that got no definite answer (the job timed out, the host died between the provider's answer
+  // and our write). The plugin is asked again with the same idempotency key and amount, which by
+  // the payout contract (sdk/abi.h) answers the payout the first attempt made, if it reached the
+  // provider, instead of making a second one; if it never did, this is the payment. The answer is
+  // recorded as the job records it, the admin in the audit row: enviado, fallido (a decline is an
+  // answer: returned, not an error), or still pendiente with the reason noted (kUnavailable /
+  // kTimeout: ask again later). An enviado row is returned as it is, the provider not asked;
+  // kConflict when there is no unanswered attempt through a plugin (nothing attempted yet, paid by
+  // hand, declined, a prize in kind).
+  Result<PayoutStatus> verify(const std::string& actor_id, const std::string& ganador_id);
   // nullopt while nothing was attempted for this ganador.
   Result<std::optional<PayoutStatus>> status(const std::string& ganador_id);
 
@@ -59,7 +71,7 @@ class PayoutService {
   struct Pinned;
   Result<Pinned> pin(const std::string& ganador_id);
   Result<PayoutStatus> record_outcome(const PrizeContext& prize, const PayoutStatus& pinned,
-                                      const engine::ProviderOutcome& outcome);
+                                      const engine::ProviderOutcome& outcome, const std::string& actor);
 
   PayoutRepository& payouts_;
   engine::PaymentGateway& payments_;

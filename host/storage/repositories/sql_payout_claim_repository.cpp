@@ -121,6 +121,60 @@ class SqlPayoutClaimTx final : public settlement::PayoutClaimTx {
     });
   }
 
+  Result<bool> payout_job_running(const std::string& ganador_id, engine::TimePoint now) override {
+    return guarded([&]() -> Result<bool> {
+      const std::string at = format_timestamp(now);
+      const std::string first = std::string("payout:") + ganador_id, again = "payout-approved:" + ganador_id;
+      long long running = 0;
+      tx_.session() << std::string("SELECT count(*) FROM jobs WHERE kind = '") + jobs::kPayoutSend +
+                           "' AND status = " + sql_literal(jobs::JobStatus::kRunning) +
+                           " AND dedupe_key IN (:first, :again) AND lease_expires_at > :now",
+          soci::use(first), soci::use(again), soci::use(at), soci::into(running);
+      return running > 0;
+    });
+  }
+
+  Result<void> cancel_payout_jobs(const std::string& ganador_id, const std::string& reason,
+                                  engine::TimePoint now) override {
+    return guarded([&]() -> Result<void> {
+      const std::string at = format_timestamp(now);
+      const std::string first = std::string("payout:") + ganador_id, again = "payout-approved:" + ganador_id;
+      const std::string kind = std::string("kind = '") + jobs::kPayoutSend + "' AND dedupe_key IN (:first, :again)";
+      tx_.session() << "UPDATE jobs SET status = " + sql_literal(jobs::JobStatus::kDead) +
+                           ", last_error = :reason, dedupe_key = NULL, updated_at = :now WHERE " + kind +
+                           " AND status = " + sql_literal(jobs::JobStatus::kQueued),
+          soci::use(reason), soci::use(at), soci::use(first), soci::use(again);
+      tx_.session() << "UPDATE jobs SET dedupe_key = NULL WHERE " + kind + " AND status <> " +
+                           sql_literal(jobs::JobStatus::kRunning),
+          soci::use(first), soci::use(again);
+      return {};
+    });
+  }
+
+  Result<void> declare_failed(const std::string& ganador_id, const std::string& motivo,
+                              engine::TimePoint now) override {
+    return guarded([&]() -> Result<void> {
+      const std::string at = format_timestamp(now);
+      soci::statement st = one_time_statement(tx_.session(),
+                                              "UPDATE payouts SET estado = 'fallido', motivo = :m, actualizado_en = "
+                                              ":now WHERE ganador_id = :id AND estado = 'pendiente'",
+                                              soci::use(motivo), soci::use(at), soci::use(ganador_id));
+      st.execute(true);
+      if (st.get_affected_rows() != 1) {
+        return make_error(ErrorCode::kConflict, "ganador " + ganador_id + ": its payout changed meanwhile");
+      }
+      return {};
+    });
+  }
+
+  Result<void> void_approval(const std::string& ganador_id) override {
+    return guarded([&]() -> Result<void> {
+      tx_.session() << "UPDATE ganadores SET aprobado_por = NULL, aprobado_en = NULL WHERE id = :id",
+          soci::use(ganador_id);
+      return {};
+    });
+  }
+
   Result<void> audit(const engine::AuditEntry& entry, engine::TimePoint now) override {
     return guarded([&]() -> Result<void> {
       append_audit(tx_.session(), backend(), audit_record(entry, now));

@@ -30,7 +30,20 @@ const char* const kWompiConfigSchema = R"json({
                         "description": "Oldest event timestamp accepted (Wompi retries an event for 24 hours)"},
     "timeout_ms": {"type": "integer", "minimum": 100, "maximum": 120000, "default": 15000},
     "poll_attempts": {"type": "integer", "minimum": 0, "maximum": 30, "default": 5},
-    "poll_interval_ms": {"type": "integer", "minimum": 0, "maximum": 10000, "default": 1000}
+    "poll_interval_ms": {"type": "integer", "minimum": 0, "maximum": 10000, "default": 1000},
+    "payouts_account_id": {"type": "string", "minLength": 1, "maxLength": 100,
+                           "description": "Prizes are paid through Wompi's third-party payments (pagos a terceros) from this origin account (GET /accounts); absent: payout is refused"},
+    "payouts_api_key_env": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "default": "WOMPI_PAYOUTS_API_KEY",
+                            "description": "Environment variable holding the payouts API's x-api-key"},
+    "payouts_principal_id_env": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "default": "WOMPI_PAYOUTS_PRINCIPAL_ID",
+                                 "description": "Environment variable holding the payouts API's user-principal-id"},
+    "payouts_api_base": {"type": "string", "pattern": "^https?://",
+                         "description": "The payouts API root, default by the keys: https://api.sandbox.payouts.wompi.co/v1 or https://api.payouts.wompi.co/v1"},
+    "payouts_payment_type": {"type": "string", "pattern": "^[A-Z_]{1,40}$", "default": "OTHER",
+                             "description": "The batch's paymentType (OTHER, PAYROLL, PROVIDERS ...)"},
+    "payouts_bank_ids": {"type": "object",
+                         "additionalProperties": {"type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},
+                         "description": "Wompi's bankId (GET /banks) for each of our bank slugs a prize may be paid to, and for 'nequi'"}
   }
 })json";
 
@@ -70,6 +83,13 @@ WompiConfig parse_wompi_config(const std::string& config_json) {
     config.timeout_ms = doc.value("timeout_ms", config.timeout_ms);
     config.poll_attempts = doc.value("poll_attempts", config.poll_attempts);
     config.poll_interval_ms = doc.value("poll_interval_ms", config.poll_interval_ms);
+    config.payouts_account_id = doc.value("payouts_account_id", "");
+    config.payouts_api_key_env = doc.value("payouts_api_key_env", config.payouts_api_key_env);
+    config.payouts_principal_id_env = doc.value("payouts_principal_id_env", config.payouts_principal_id_env);
+    config.payouts_api_base = doc.value("payouts_api_base", "");
+    config.payouts_payment_type = doc.value("payouts_payment_type", config.payouts_payment_type);
+    const nlohmann::json bank_ids = doc.value("payouts_bank_ids", nlohmann::json::object());
+    for (const auto& [slug, id] : bank_ids.items()) { config.payouts_bank_ids[slug] = id.get<std::string>(); }
   } catch (const nlohmann::json::exception& e) { refuse(std::string("invalid config: ") + e.what()); }
   config.private_key = from_environment(config.private_key_env, "the Wompi private key");
   config.events_secret = from_environment(config.events_secret_env, "the Wompi events secret");
@@ -99,6 +119,19 @@ WompiConfig parse_wompi_config(const std::string& config_json) {
     config.api_base = config.production ? "https://production.wompi.co/v1" : "https://sandbox.wompi.co/v1";
   }
   while (!config.api_base.empty() && config.api_base.back() == '/') config.api_base.pop_back();
+
+  // Payouts are optional: an instance that only charges needs none of their secrets. The payouts
+  // API's keys carry no environment prefix, so its base follows the environment the other keys
+  // decided (a sandbox instance never pays through production).
+  if (!config.payouts_account_id.empty()) {
+    config.payouts_api_key = from_environment(config.payouts_api_key_env, "the Wompi payouts API key");
+    config.payouts_principal_id = from_environment(config.payouts_principal_id_env, "the Wompi payouts principal id");
+    if (config.payouts_api_base.empty()) {
+      config.payouts_api_base =
+          config.production ? "https://api.payouts.wompi.co/v1" : "https://api.sandbox.payouts.wompi.co/v1";
+    }
+    while (config.payouts_api_base.back() == '/') config.payouts_api_base.pop_back();
+  }
   return config;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 namespace rifa::plugins::wompi {
@@ -21,6 +22,18 @@ struct WompiConfig {
   uint32_t timeout_ms = 15000;
   int poll_attempts = 5;  // long polling for PSE's / Bancolombia's async_payment_url
   int64_t poll_interval_ms = 1000;
+
+  // Third-party payments (pagos a terceros, docs.wompi.co "crea-tu-primer-lote"): on when
+  // payouts_account_id is set. The bank of an account is mapped by configuration, never guessed
+  // from GET /banks' names: a wrong guess would send a prize to another bank.
+  std::string payouts_account_id;  // the origin account (GET /accounts)
+  std::string payouts_api_base;    // default by `production`: api.sandbox.payouts / api.payouts
+  std::string payouts_api_key_env = "WOMPI_PAYOUTS_API_KEY";
+  std::string payouts_principal_id_env = "WOMPI_PAYOUTS_PRINCIPAL_ID";
+  std::string payouts_api_key;       // x-api-key
+  std::string payouts_principal_id;  // user-principal-id
+  std::string payouts_payment_type = "OTHER";
+  std::map<std::string, std::string> payouts_bank_ids;  // our bank slug (or "nequi") -> Wompi's bankId
 };
 
 extern const char* const kWompiConfigSchema;

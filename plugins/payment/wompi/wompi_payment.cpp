@@ -16,6 +16,7 @@
 
 #include "payment/request.hpp"
 #include "rifa/sdk/plugin.hpp"
+#include "rifa/sdk/sha256.hpp"
 #include "wompi_config.hpp"
 #include "wompi_signature.hpp"
 
@@ -267,10 +268,35 @@ class WompiPayment final : public sdk::PaymentPlugin {
     return json({{"refund_ref", id}, {"status", after == "VOIDED" ? "succeeded" : "pending"}}).dump();
   }
 
-  std::string payout(const std::string&) override {
-    throw Error(RIFA_ERR_UNSUPPORTED,
-                "payout: Wompi's third-party payments (pagos a terceros) are not wired yet; "
-                "record the prize as paid by hand");
+  // Wompi's third-party payments: one batch of one transaction per prize. The batch's reference is
+  // our idempotency key (made to fit Wompi's rules, payout_key()), and a batch of that reference is
+  // looked up before one is created: Wompi's idempotency-key expires after 24 hours, the lookup
+  // does not, so a retry days later still finds the first batch instead of paying twice.
+  std::string payout(const std::string& request_json) override {
+    const json request = parse_request(request_json, "payout");
+    const int64_t cents = require_amount(request, "payout");
+    const std::string currency = require_string(request, "currency", "payout");
+    const std::string key = require_string(request, "idempotency_key", "payout");
+    if (config_.payouts_account_id.empty()) {
+      throw Error(RIFA_ERR_UNSUPPORTED,
+                  "payout: this Wompi instance has no payouts_account_id, so third-party payments (pagos a "
+                  "terceros) are off; configure them or record the prize as paid by hand");
+    }
+    if (currency != "COP") {
+      throw Error(RIFA_ERR_INVALID_ARGUMENT, "payout: amount in " + currency + " cannot be paid: Wompi pays COP only");
+    }
+    const std::string reference = payout_key(key);
+    const json transaction = payee(request.value("beneficiary", json::object()), cents, reference);
+    if (auto batch = batch_by_reference(reference)) return payout_answer(*batch, cents);
+
+    const json body = {{"reference", reference},
+                       {"accountId", config_.payouts_account_id},
+                       {"paymentType", config_.payouts_payment_type},
+                       {"transactions", json::array({transaction})}};
+    const json created = payouts_call("POST", "/payouts", body.dump(), "payout", reference);
+    const json data = created.value("data", json());
+    if (!data.is_object()) throw Error(RIFA_ERR_PARSE, "payout: Wompi's batch answer has no data object");
+    return payout_answer(data, cents);
   }
 
  private:
@@ -352,7 +378,27 @@ class WompiPayment final : public sdk::PaymentPlugin {
     request.timeout_ms = config_.timeout_ms;
     if (authorized) request.headers.emplace_back("Authorization", "Bearer " + config_.private_key);
     if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
-    const sdk::HttpResponse response = host().http(request);
+    return answer(host().http(request), method, path, operation, config_.private_key_env);
+  }
+
+  // The payouts API: its own root and keys; an idempotency-key on the requests that create.
+  json payouts_call(const std::string& method, const std::string& path, const std::string& body, const char* operation,
+                    const std::string& idempotency_key = "") {
+    sdk::HttpRequest request;
+    request.method = method;
+    request.url = config_.payouts_api_base + path;
+    request.body = body;
+    request.timeout_ms = config_.timeout_ms;
+    request.headers.emplace_back("x-api-key", config_.payouts_api_key);
+    request.headers.emplace_back("user-principal-id", config_.payouts_principal_id);
+    if (!idempotency_key.empty()) request.headers.emplace_back("idempotency-key", idempotency_key);
+    if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
+    return answer(host().http(request), method, path, operation,
+                  config_.payouts_api_key_env + " and " + config_.payouts_principal_id_env);
+  }
+
+  static json answer(const sdk::HttpResponse& response, const std::string& method, const std::string& path,
+                     const char* operation, const std::string& key_env) {
     const std::string where = std::string(operation) + ": Wompi " + method + " " + path.substr(0, path.find('?'));
     const json doc = json::parse(response.body, nullptr, false);
     if (response.status >= 200 && response.status < 300) {
@@ -371,10 +417,134 @@ class WompiPayment final : public sdk::PaymentPlugin {
     if (error.contains("messages")) detail += ": " + error["messages"].dump();
     if (response.status >= 500 || response.status == 429) throw Error(RIFA_ERR_TRANSPORT, where + " failed" + detail);
     if (response.status == 401 || response.status == 403) {
-      throw Error(RIFA_ERR_TRANSPORT, where + " refused the key in " + config_.private_key_env + detail);
+      throw Error(RIFA_ERR_TRANSPORT, where + " refused the key in " + key_env + detail);
     }
     if (response.status == 404) throw Error(RIFA_ERR_NOT_FOUND, where + ": not found");
     throw Error(RIFA_ERR_INVALID_ARGUMENT, where + " refused the request" + detail);
+  }
+
+  // Wompi's idempotency-key (and our batch reference): 1 to 64 letters, digits or hyphens. Our key
+  // (the ganador id, a UUID) is used as it is when it fits, so the batch is recognisable in Wompi's
+  // dashboard; any other key becomes its SHA-256 in hex (64 characters), the same on every retry.
+  static std::string payout_key(const std::string& key) {
+    return matches(key, "^[A-Za-z0-9-]{1,64}$") ? key : sdk::sha256_hex(key);
+  }
+
+  // The batch's one transaction, from the beneficiary the host sends (sdk/abi.h; settlement's
+  // payout_request: nombre, email and cuenta as PUT /ganadores/{id}/cuenta checked it). A Nequi
+  // wallet is paid as an account at the bank Nequi (its bankId under "nequi" in payouts_bank_ids),
+  // savings type (Nequi is a low-amount savings deposit), with the phone as the account number:
+  // how Colombian transfers (ACH, Transfiya) address a Nequi wallet. No message here holds an
+  // account or document number.
+  json payee(const json& beneficiary, int64_t cents, const std::string& reference) const {
+    const auto refuse = [](const std::string& why) { throw Error(RIFA_ERR_INVALID_ARGUMENT, "payout: " + why); };
+    const auto text = [](const json& object, const char* field) {
+      return object.is_object() && object.contains(field) && object[field].is_string()
+                 ? object[field].get<std::string>()
+                 : std::string();
+    };
+    if (!beneficiary.is_object()) refuse("beneficiary must be an object");
+    const json cuenta = beneficiary.value("cuenta", json());
+    if (!cuenta.is_object()) {
+      refuse("the beneficiary has no cuenta: the winner has not said where to be paid (PUT /ganadores/{id}/cuenta)");
+    }
+    const std::string tipo = text(cuenta, "tipo");
+    std::string bank, account_type, number;
+    if (tipo == "bancaria") {
+      bank = text(cuenta, "banco");
+      const std::string kind = text(cuenta, "tipo_cuenta");
+      if (kind == "ahorros") {
+        account_type = "AHORROS";
+      } else if (kind == "corriente") {
+        account_type = "CORRIENTE";
+      } else {
+        refuse("cuenta.tipo_cuenta must be ahorros or corriente");
+      }
+      number = text(cuenta, "numero");
+      if (!matches(number, "^[0-9]{6,20}$")) refuse("cuenta.numero must be 6 to 20 digits");
+    } else if (tipo == "nequi") {
+      bank = "nequi";
+      account_type = "AHORROS";
+      number = text(cuenta, "telefono");
+      if (!matches(number, "^3[0-9]{9}$")) refuse("cuenta.telefono must be a Colombian mobile number (3XXXXXXXXX)");
+    } else {
+      refuse("cuenta.tipo must be bancaria or nequi");
+    }
+    const auto bank_id = config_.payouts_bank_ids.find(bank);
+    if (bank_id == config_.payouts_bank_ids.end()) {
+      refuse("no Wompi bankId for bank '" + bank + "': add it to payouts_bank_ids (the id Wompi's GET /banks lists)");
+    }
+    const std::string id_type = text(cuenta, "documento_tipo");
+    if (!matches(id_type, "^(CC|CE|NIT|PP|TI)$")) refuse("cuenta.documento_tipo must be CC, CE, NIT, PP or TI");
+    const std::string id = text(cuenta, "documento_numero");
+    if (!matches(id, "^[0-9A-Za-z]{4,20}$")) refuse("cuenta.documento_numero must be 4 to 20 letters or digits");
+    const std::string name = text(beneficiary, "nombre");
+    if (name.empty()) refuse("beneficiary.nombre is required by Wompi");
+    const std::string email = text(beneficiary, "email");
+    if (!matches(email, "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")) refuse("beneficiary.email is required by Wompi");
+    return {{"legalIdType", id_type},
+            {"legalId", id},
+            {"bankId", bank_id->second},
+            {"accountType", account_type},
+            {"accountNumber", number},
+            {"name", name.substr(0, 100)},
+            {"email", email},
+            {"amount", cents},
+            {"reference", reference}};
+  }
+
+  // The batch Wompi holds under `reference` (GET /payouts?reference=), if any: a paid one first,
+  // then one still pending, then any.
+  std::optional<json> batch_by_reference(const std::string& reference) {
+    const json found = payouts_call("GET", "/payouts?reference=" + payment::percent_encode(reference), "", "payout");
+    json data = found.value("data", json());
+    if (data.is_object() && data.contains("payouts")) data = data["payouts"];
+    if (!data.is_array()) throw Error(RIFA_ERR_PARSE, "payout: Wompi's batch search answer has no data array");
+    std::optional<json> chosen;
+    int chosen_rank = -1;
+    for (const auto& batch : data) {
+      if (!batch.is_object() || batch.value("reference", "") != reference) continue;
+      const std::string status = batch.value("status", "");
+      const int rank = status == "TOTAL_PAYMENT" ? 2 : (status == "PENDING" || status == "PENDING_APPROVAL") ? 1 : 0;
+      if (rank > chosen_rank) {
+        chosen = batch;
+        chosen_rank = rank;
+      }
+    }
+    return chosen;
+  }
+
+  // A batch as the host's payout answer: {"payout_ref": the batch id, "status": "paid" | "pending",
+  // "provider_status"}; a batch that paid nothing is RIFA_ERR_DECLINED with Wompi's word for it.
+  std::string payout_answer(const json& batch, int64_t cents) const {
+    const json raw_id = batch.value("id", json());
+    const std::string id = raw_id.is_string() ? raw_id.get<std::string>() : raw_id.is_number() ? raw_id.dump() : "";
+    if (id.empty()) throw Error(RIFA_ERR_PARSE, "payout: Wompi's batch has no id");
+    const std::string status = batch.value("status", "PENDING");
+    if (batch.contains("transactions") && batch["transactions"].is_array() && batch["transactions"].size() == 1 &&
+        batch["transactions"][0].is_object() && batch["transactions"][0].contains("amount") &&
+        batch["transactions"][0]["amount"].is_number_integer() &&
+        batch["transactions"][0]["amount"].get<int64_t>() != cents) {
+      throw Error(RIFA_ERR_INVALID_ARGUMENT, "payout: Wompi batch " + id + " under this reference pays " +
+                                                 std::to_string(batch["transactions"][0]["amount"].get<int64_t>()) +
+                                                 " cents, not " + std::to_string(cents) + "; not paying again");
+    }
+    host().info("wompi payout batch " + id + ": " + status);
+    if (status == "TOTAL_PAYMENT") {
+      return json({{"payout_ref", id}, {"status", "paid"}, {"provider_status", status}}).dump();
+    }
+    if (status == "PENDING" || status == "PENDING_APPROVAL") {
+      return json({{"payout_ref", id}, {"status", "pending"}, {"provider_status", status}}).dump();
+    }
+    std::string why = batch.contains("statusMessage") && batch["statusMessage"].is_string()
+                          ? ": " + batch["statusMessage"].get<std::string>()
+                          : "";
+    if (status == "PARTIAL_PAYMENT") {
+      throw Error(RIFA_ERR_DECLINED, "Wompi batch " + id +
+                                         " is PARTIAL_PAYMENT, which a batch of one transaction cannot be" + why +
+                                         "; check it in Wompi's dashboard before paying this prize in any other way");
+    }
+    throw Error(RIFA_ERR_DECLINED, "Wompi batch " + id + " " + status + why);
   }
 
   WompiConfig config_;

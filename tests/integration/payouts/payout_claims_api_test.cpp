@@ -133,6 +133,28 @@ class PayoutClaimsApiTest : public SalesApiTest {
   ApiReply pay_by_hand(const std::string& ganador, const std::string& referencia, const std::string& token) {
     return call("POST", "/api/v1/ganadores/" + ganador + "/pagos", json{{"referencia", referencia}}, token);
   }
+  ApiReply verify(const std::string& ganador, const std::string& token) {
+    return call("POST", "/api/v1/ganadores/" + ganador + "/pagos/verificar", "", token);
+  }
+  ApiReply declare_failed(const std::string& ganador, const json& body, const std::string& token) {
+    return call("POST", "/api/v1/ganadores/" + ganador + "/pagos/fallido", body, token);
+  }
+  ApiReply unlock(const std::string& ganador, const json& body, const std::string& token) {
+    return call("POST", "/api/v1/ganadores/" + ganador + "/cuenta/desbloquear", body, token);
+  }
+  // What the job leaves when it counted an attempt and then nothing was recorded (the provider's
+  // answer lost, the host died): the row pinned to the plugin, pendiente, one attempt.
+  void unanswered_attempt(const std::string& ganador, int64_t monto) {
+    exec(
+        "INSERT INTO payouts (ganador_id, tipo, estado, monto, currency, provider, idempotency_key, intentos) "
+        "VALUES ('" +
+        ganador + "', 'cash', 'pendiente', " + std::to_string(monto) + ", 'COP', 'sandbox_pay', '" + ganador + "', 1)");
+  }
+  long long queued_payout_jobs(const std::string& ganador) {
+    return count(
+        "SELECT count(*) FROM jobs WHERE kind = 'payout.send' AND status = 'queued' AND CAST(payload AS TEXT) LIKE '%" +
+        ganador + "%'");
+  }
 
   std::ostringstream captured_;
   spdlog::sink_ptr sink_ = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured_);
@@ -418,6 +440,213 @@ TEST_F(PayoutClaimsApiTest, AnAccountInABadColombianFormatIs422OnItsField) {
   // Spaces, dashes and +57 are how people write them.
   auto ok = set_account("g-big", nequi_with(json{{"telefono", "+57 300-123-4567"}}), winner_.token);
   EXPECT_EQ(ok.status, 200) << ok.body;
+}
+
+// The way out of an attempt with no answer (issue 13): the admin asks the plugin again with the
+// same key. Here the attempt never reached the provider, so this is the payment, made once.
+TEST_F(PayoutClaimsApiTest, AnUnansweredAttemptIsVerifiedWithTheProviderAndPaidOnce) {
+  unanswered_attempt("g-small", 50000);
+  expect_problem(pay_by_hand("g-small", "TRX-1", admin_.token), 409);
+  auto verified = verify("g-small", admin_.token);
+  ASSERT_EQ(verified.status, 200) << verified.body;
+  EXPECT_EQ(verified.json()["pago"]["estado"], "enviado");
+  EXPECT_EQ(verified.json()["pago"]["provider"], "sandbox_pay");
+  ASSERT_EQ(sandbox_payouts("g-small").size(), 1u);
+  EXPECT_EQ(verified.json()["pago"]["referencia"], sandbox_payouts("g-small")[0]["ref"]);
+  // The admin who asked signs the outcome.
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'payout.sent' AND entity_id = 'g-small' AND "
+                  "actor = '" +
+                  admin_.id + "'"),
+            1);
+  // Again, and the job settlement queued: the provider is not asked to pay again.
+  auto again = verify("g-small", admin_.token);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json()["pago"]["referencia"], verified.json()["pago"]["referencia"]);
+  run_payouts();
+  EXPECT_EQ(sandbox_payouts("g-small").size(), 1u);
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'payout.sent' AND entity_id = 'g-small'"), 1);
+  expect_problem(pay_by_hand("g-small", "TRX-1", admin_.token), 409);
+}
+
+// The provider paid but its answer never reached our database: asking again with the same key
+// gets that payout back, never a second one.
+TEST_F(PayoutClaimsApiTest, VerifyingAnAttemptTheProviderPaidButWeNeverRecordedDoesNotPayTwice) {
+  run_payouts();
+  ASSERT_EQ(sandbox_payouts("g-small").size(), 1u);
+  const std::string ref = text("SELECT referencia FROM payouts WHERE ganador_id = 'g-small'");
+  ASSERT_FALSE(ref.empty());
+  exec(
+      "UPDATE payouts SET estado = 'pendiente', referencia = NULL, provider_status = NULL WHERE ganador_id = "
+      "'g-small'");
+  exec("UPDATE ganadores SET fecha_pago = NULL, referencia_pago = NULL WHERE id = 'g-small'");
+
+  expect_problem(pay_by_hand("g-small", "TRX-1", admin_.token), 409);
+  auto verified = verify("g-small", admin_.token);
+  ASSERT_EQ(verified.status, 200) << verified.body;
+  EXPECT_EQ(verified.json()["pago"]["estado"], "enviado");
+  EXPECT_EQ(verified.json()["pago"]["referencia"], ref);
+  EXPECT_EQ(text("SELECT referencia_pago FROM ganadores WHERE id = 'g-small'"), ref);
+  EXPECT_EQ(sandbox_payouts("g-small").size(), 1u);
+  expect_problem(pay_by_hand("g-small", "TRX-1", admin_.token), 409);
+}
+
+TEST_F(PayoutClaimsApiTest, OnlyAnUnansweredAttemptThroughAPluginIsVerifiedAndOnlyByAnAdmin) {
+  auto op = make_user("op-verifica@example.com", engine::Rol::kOperador);
+  unanswered_attempt("g-small", 50000);
+  expect_problem(verify("g-small", ""), 401);
+  expect_problem(verify("g-small", winner_.token), 403);
+  expect_problem(verify("g-small", op.token), 403);
+  expect_problem(verify("nadie", admin_.token), 404);
+  expect_problem(call("POST", "/api/v1/ganadores/g-small/pagos/verificar", json{{"x", 1}}, admin_.token), 422, "x");
+  // Nothing attempted yet (the job or an approval sends it), or paid by hand: nothing to ask.
+  expect_problem(verify("g-third", admin_.token), 409);
+  ASSERT_EQ(set_account("g-big", bank_account(), winner_.token).status, 200);
+  ASSERT_EQ(approve("g-big", admin_.token).status, 200);
+  ASSERT_EQ(pay_by_hand("g-big", "TRX-1", admin_.token).status, 200);
+  auto manual = verify("g-big", admin_.token);
+  ASSERT_EQ(manual.status, 200) << manual.body;  // paid: answered as it stands
+  EXPECT_EQ(manual.json()["pago"]["provider"], "manual");
+  EXPECT_TRUE(sandbox_payouts("g-small").empty());
+  EXPECT_TRUE(sandbox_payouts("g-big").empty());
+}
+
+// The admin has the provider's word that the unanswered attempt paid nothing: declared failed (a
+// reason required, audited, the winner told), the job's retries cancelled, and the prize paid by
+// hand; the provider is never asked again behind the admin's back.
+TEST_F(PayoutClaimsApiTest, ADeclaredFailureCancelsTheRetriesAndAllowsAPaymentByHand) {
+  auto op = make_user("op-fallido@example.com", engine::Rol::kOperador);
+  const json motivo = {{"motivo", "Soporte de Sandbox Pay (caso 4411) confirma que no hubo pago"}};
+  unanswered_attempt("g-small", 50000);
+  ASSERT_EQ(queued_payout_jobs("g-small"), 1);
+  expect_problem(declare_failed("g-small", motivo, winner_.token), 403);
+  expect_problem(declare_failed("g-small", motivo, op.token), 403);
+  expect_problem(declare_failed("g-small", json::object(), admin_.token), 422, "motivo");
+  expect_problem(declare_failed("g-small", json{{"motivo", "no"}}, admin_.token), 422, "motivo");
+  expect_problem(declare_failed("g-third", motivo, admin_.token), 409);  // never attempted
+  expect_problem(declare_failed("nadie", motivo, admin_.token), 404);
+
+  auto declared = declare_failed("g-small", motivo, admin_.token);
+  ASSERT_EQ(declared.status, 200) << declared.body;
+  EXPECT_EQ(declared.json()["pago"]["estado"], "fallido");
+  EXPECT_NE(declared.json()["pago"]["motivo"].get<std::string>().find("caso 4411"), std::string::npos);
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'payout.failure_declared' AND entity_id = "
+                  "'g-small' AND actor = '" +
+                  admin_.id + "' AND CAST(data AS TEXT) LIKE '%caso 4411%'"),
+            1);
+  EXPECT_EQ(queued_payout_jobs("g-small"), 0);
+  expect_problem(declare_failed("g-small", motivo, admin_.token), 409);  // not unanswered any more
+  expect_problem(verify("g-small", admin_.token), 409);
+
+  run_payouts();
+  EXPECT_TRUE(sandbox_payouts("g-small").empty());
+  auto paid = pay_by_hand("g-small", "TRX-1", admin_.token);
+  ASSERT_EQ(paid.status, 200) << paid.body;
+  EXPECT_EQ(paid.json()["pago"]["estado"], "enviado");
+  run_payouts();
+  EXPECT_TRUE(sandbox_payouts("g-small").empty());
+}
+
+// After a declared failure, a new attempt through the plugin is the cancelled job retried by an
+// admin (POST /admin/jobs/{id}/retry): the same key, paid once.
+TEST_F(PayoutClaimsApiTest, AfterADeclaredFailureTheCancelledJobRetriedByAnAdminPaysOnce) {
+  unanswered_attempt("g-small", 50000);
+  ASSERT_EQ(
+      declare_failed("g-small", json{{"motivo", "Soporte de Sandbox Pay confirma que no hubo pago"}}, admin_.token)
+          .status,
+      200);
+  const std::string job = text(
+      "SELECT id FROM jobs WHERE kind = 'payout.send' AND status = 'dead' AND "
+      "CAST(payload AS TEXT) LIKE '%g-small%'");
+  ASSERT_FALSE(job.empty());
+  auto retried = call("POST", "/api/v1/admin/jobs/" + job + "/retry", "", admin_.token);
+  ASSERT_EQ(retried.status, 200) << retried.body;
+  run_payouts();
+  EXPECT_EQ(sandbox_payouts("g-small").size(), 1u);
+  EXPECT_EQ(text("SELECT estado FROM payouts WHERE ganador_id = 'g-small'"), "enviado");
+  expect_problem(pay_by_hand("g-small", "TRX-1", admin_.token), 409);
+}
+
+// A payout job that holds its lease may be calling the provider this moment: neither a declared
+// failure nor a payment by hand (after a decline its retry sends the key again) while it runs.
+TEST_F(PayoutClaimsApiTest, ARunningPayoutJobHoldsOffTheDeclarationAndThePaymentByHand) {
+  const json motivo = {{"motivo", "Soporte de Sandbox Pay confirma que no hubo pago"}};
+  unanswered_attempt("g-small", 50000);
+  const auto lease = [&](const std::string& until) {
+    exec("UPDATE jobs SET status = 'running', lease_owner = 'other-host', lease_expires_at = '" + until +
+         "' WHERE dedupe_key = 'payout:g-small'");
+  };
+  lease("2999-01-01T00:00:00.000Z");
+  expect_problem(declare_failed("g-small", motivo, admin_.token), 409, "",
+                 "ganador g-small: a payout job is calling the payment provider right now; try again once it has "
+                 "ended");
+  exec("UPDATE payouts SET estado = 'fallido', motivo = 'declined' WHERE ganador_id = 'g-small'");
+  expect_problem(pay_by_hand("g-small", "TRX-1", admin_.token), 409, "",
+                 "ganador g-small: a payout job is calling the payment provider right now; try again once it has "
+                 "ended");
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action IN ('payout.manual', 'payout.failure_declared')"), 0);
+  // Its worker died: the lease ran out, and the payment by hand goes through.
+  lease("2000-01-01T00:00:00.000Z");
+  auto paid = pay_by_hand("g-small", "TRX-1", admin_.token);
+  EXPECT_EQ(paid.status, 200) << paid.body;
+}
+
+// An approved account that turned out wrong (issue 13): the admin unlocks it (the approval is
+// voided, audited with the account as it was), nothing is paid meanwhile, the winner corrects it
+// (audited old and new, masked), an admin approves again, and the prize goes to the new account.
+TEST_F(PayoutClaimsApiTest, AnAdminUnlocksAnApprovedAccountTheWinnerCorrectsItAndItIsApprovedAgain) {
+  auto op = make_user("op-cuenta@example.com", engine::Rol::kOperador);
+  const json motivo = {{"motivo", "La ganadora reporta que el número de cuenta está errado"}};
+  ASSERT_EQ(set_account("g-big", bank_account(), winner_.token).status, 200);
+  ASSERT_EQ(approve("g-big", admin_.token).status, 200);
+  expect_problem(set_account("g-big", bank_account(), winner_.token), 409, "cuenta");
+  expect_problem(unlock("g-big", motivo, winner_.token), 403);
+  expect_problem(unlock("g-big", motivo, op.token), 403);
+  expect_problem(unlock("g-big", json::object(), admin_.token), 422, "motivo");
+  expect_problem(unlock("g-small", motivo, admin_.token), 409, "aprobacion");  // not approved: not locked
+  expect_problem(unlock("nadie", motivo, admin_.token), 404);
+
+  auto unlocked = unlock("g-big", motivo, admin_.token);
+  ASSERT_EQ(unlocked.status, 200) << unlocked.body;
+  EXPECT_TRUE(unlocked.json()["aprobacion"]["aprobado_por"].is_null());
+  EXPECT_EQ(unlocked.json()["cuenta"]["numero"], "*******8901");
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'payout.account_unlocked' AND entity_id = 'g-big' "
+                  "AND CAST(data AS TEXT) LIKE '%*******8901%' AND CAST(data AS TEXT) LIKE '%errado%'"),
+            1);
+  EXPECT_EQ(queued_payout_jobs("g-big"), 0);
+  run_payouts();
+  EXPECT_TRUE(sandbox_payouts("g-big").empty());  // nothing paid while the account is being corrected
+
+  json corrected = bank_account();
+  corrected["numero"] = "98765432109";
+  ASSERT_EQ(set_account("g-big", corrected, winner_.token).status, 200);
+  EXPECT_EQ(
+      count("SELECT count(*) FROM audit_log WHERE action = 'payout.account_set' AND entity_id = 'g-big' AND "
+            "CAST(data AS TEXT) LIKE '%cuenta_anterior%*******8901%' AND CAST(data AS TEXT) LIKE '%*******2109%'"),
+      1);
+  auto approved = approve("g-big", admin_.token);
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(approved.json()["aprobacion"]["aprobado_por"], admin_.id);
+  EXPECT_EQ(queued_payout_jobs("g-big"), 1);
+  run_payouts();
+  auto paid = sandbox_payouts("g-big");
+  ASSERT_EQ(paid.size(), 1u);
+  EXPECT_EQ(paid[0]["beneficiary"]["cuenta"]["numero"], "98765432109");
+  // Sent: locked for good.
+  expect_problem(unlock("g-big", motivo, admin_.token), 409, "cuenta");
+  long long leaks = 0;
+  for (const char* whole : {kAccountNumber, "98765432109", kDocument}) {
+    leaks += count(std::string("SELECT count(*) FROM audit_log WHERE CAST(data AS TEXT) LIKE '%") + whole + "%'");
+  }
+  EXPECT_EQ(leaks, 0);
+}
+
+TEST_F(PayoutClaimsApiTest, AnAccountStaysLockedOnceAPayoutWasAttemptedThroughAPlugin) {
+  ASSERT_EQ(set_account("g-big", bank_account(), winner_.token).status, 200);
+  ASSERT_EQ(approve("g-big", admin_.token).status, 200);
+  unanswered_attempt("g-big", 250000);
+  expect_problem(unlock("g-big", json{{"motivo", "La ganadora cambió de banco"}}, admin_.token), 409, "cuenta");
+  EXPECT_EQ(text("SELECT aprobado_por FROM ganadores WHERE id = 'g-big'"), admin_.id);
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'payout.account_unlocked'"), 0);
 }
 
 }  // namespace

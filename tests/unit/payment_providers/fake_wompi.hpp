@@ -2,8 +2,12 @@
 // A loopback fake of Wompi's API (docs.wompi.co, Colombia): the merchant's acceptance token,
 // POST /transactions checked against the integrity signature, PSE and Bancolombia transfer whose
 // async_payment_url appears when the transaction is polled, Nequi left PENDING, cards APPROVED or
-// DECLINED, search by reference, void; and events signed the way Wompi signs them.
+// DECLINED, search by reference, void; and events signed the way Wompi signs them. And the
+// third-party payments API (pagos a terceros, docs.wompi.co "crea-tu-primer-lote",
+// "consultas-y-operaciones"): POST /payouts (x-api-key, user-principal-id, idempotency-key: the same
+// key answers the same batch and makes no new one) and GET /payouts?reference=.
 #include <atomic>
+#include <regex>
 #include <set>
 
 #include "provider_harness.hpp"
@@ -64,7 +68,53 @@ class FakeWompi : public FakeServer {
         return json_answer(201, {{"data", {{"transaction", tx}}}});
       });
     });
+    router_.add("POST", "/v1/payouts", [this](api::Request& r) { return payouts_guarded(r, [&] { return pay(r); }); });
+    router_.add("GET", "/v1/payouts", [this](api::Request& r) {
+      return payouts_guarded(r, [&] {
+        std::lock_guard<std::mutex> lock(mutex_);
+        json data = json::array();
+        for (const auto& [key, batch] : batches_) {
+          if (batch["reference"] == r.query["reference"]) data.push_back(batch);
+        }
+        return json_answer(200, {{"data", data}, {"meta", {{"page", 1}, {"total", data.size()}}}});
+      });
+    });
     start();
+  }
+
+  // The payouts API's credentials and the origin account and banks it knows.
+  static constexpr const char* kPayoutsKey = "fakePayoutsApiKey0123";
+  static constexpr const char* kPrincipal = "fakePrincipal0123";
+  static constexpr const char* kAccountId = "9c3e1f7a-2b4d-4e6f-8a0b-1c2d3e4f5a6b";
+  static constexpr const char* kBancolombia = "5b6f0a9e-6c1e-4f1d-9a0e-3f2b1c7d8e01";
+  static constexpr const char* kNequi = "0b4a3d2c-1e5f-4a6b-8c7d-9e0f1a2b3c4d";
+  // The next POST /payouts answers 500 before making a batch (it is still counted in
+  // payout_posts); or makes the batch, then answers 500
+  // (the answer lost on its way back).
+  std::atomic<int> fail_next_payout{0};
+  std::atomic<int> fail_after_payout{0};
+  std::string new_batch_status = "PENDING";  // set before the first payout
+  // Every POST /payouts that reached the handler: its idempotency-key and body.
+  struct PayoutPost {
+    std::string idempotency_key;
+    json body;
+  };
+  std::vector<PayoutPost> payout_posts() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return payout_posts_;
+  }
+  // The batches made (one per idempotency-key), as GET /payouts shows them.
+  std::vector<json> batches() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<json> out;
+    for (const auto& [key, batch] : batches_) out.push_back(batch);
+    return out;
+  }
+  void settle_batch(const std::string& reference, const std::string& status) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [key, batch] : batches_) {
+      if (batch["reference"] == reference) batch["status"] = status;
+    }
   }
 
   static constexpr const char* kAcceptance = "eyJhbGciOiJIUzI1NiJ9.acceptance.fake";
@@ -111,6 +161,68 @@ class FakeWompi : public FakeServer {
       return json_answer(502, {{"error", {{"type", "BAD_GATEWAY"}}}});
     }
     return f();
+  }
+
+  template <typename F>
+  api::Response payouts_guarded(api::Request& r, F&& f) {
+    remember(r);
+    if (r.header("x-api-key") != kPayoutsKey || r.header("user-principal-id") != kPrincipal) {
+      return json_answer(401, {{"error", {{"type", "UNAUTHORIZED"}, {"reason", "Credenciales inválidas"}}}});
+    }
+    return f();
+  }
+
+  api::Response pay(api::Request& r) {
+    const std::string key = r.header("idempotency-key");
+    if (!std::regex_match(key, std::regex("^[A-Za-z0-9-]{1,64}$"))) {
+      return json_answer(
+          400, {{"error", {{"type", "INPUT_VALIDATION_ERROR"}, {"messages", {{"idempotency-key", {"inválida"}}}}}}});
+    }
+    const json body = json::parse(r.body, nullptr, false);
+    const auto invalid = [](const std::string& field) {
+      return json_answer(422, {{"error", {{"type", "INPUT_VALIDATION_ERROR"}, {"messages", {{field, {"inválido"}}}}}}});
+    };
+    if (body.is_discarded() || !body.is_object()) return invalid("body");
+    if (body.value("accountId", "") != kAccountId) return invalid("accountId");
+    if (!body.contains("transactions") || !body["transactions"].is_array() || body["transactions"].empty()) {
+      return invalid("transactions");
+    }
+    int64_t total = 0;
+    for (const auto& tx : body["transactions"]) {
+      const std::string bank = tx.value("bankId", "");
+      if (bank != kBancolombia && bank != kNequi) return invalid("bankId");
+      const std::string type = tx.value("accountType", "");
+      if (type != "AHORROS" && type != "CORRIENTE") return invalid("accountType");
+      if (!std::regex_match(tx.value("legalIdType", ""), std::regex("^(CC|CE|NIT|PP|TI)$")))
+        return invalid("legalIdType");
+      if (!tx.contains("amount") || !tx["amount"].is_number_integer() || tx["amount"].get<int64_t>() <= 0) {
+        return invalid("amount");
+      }
+      total += tx["amount"].get<int64_t>();
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    payout_posts_.push_back({key, body});
+    if (fail_next_payout > 0) {
+      --fail_next_payout;
+      return json_answer(500, {{"error", {{"type", "INTERNAL_SERVER_ERROR"}}}});
+    }
+    auto it = batches_.find(key);
+    if (it == batches_.end()) {
+      json batch = {{"id", "batch-" + std::to_string(batches_.size() + 1)},
+                    {"reference", body.value("reference", "")},
+                    {"status", new_batch_status},
+                    {"accountId", kAccountId},
+                    {"paymentType", body.value("paymentType", "")},
+                    {"totalTransactions", body["transactions"].size()},
+                    {"totalAmountInCents", total},
+                    {"transactions", body["transactions"]}};
+      it = batches_.emplace(key, batch).first;
+    }
+    if (fail_after_payout > 0) {
+      --fail_after_payout;
+      return json_answer(500, {{"error", {{"type", "INTERNAL_SERVER_ERROR"}}}});
+    }
+    return json_answer(201, {{"data", it->second}});
   }
 
   api::Response create(api::Request& r) {
@@ -165,6 +277,8 @@ class FakeWompi : public FakeServer {
   std::string public_key_, private_key_, integrity_, events_;
   int counter_ = 0;
   std::map<std::string, json> transactions_;
+  std::map<std::string, json> batches_;  // by idempotency-key
+  std::vector<PayoutPost> payout_posts_;
 };
 
 }  // namespace rifa::testing
