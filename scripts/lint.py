@@ -168,15 +168,20 @@ def check_tidy_files(files: list[str]) -> int:
     return status
 
 
-def check_tidy(build: Path, jobs: int) -> int:
+def check_tidy(build: Path, jobs: int, only: list[str] | None = None) -> int:
+    """clang-tidy over the build's units (those of `only` when given), with the build's flags."""
     clang_tidy = tool("clang-tidy")
     database = build / "compile_commands.json"
     if not database.is_file():
         sys.exit(f"lint: {database} is missing: configure the build first (scripts/build.sh)")
+    wanted = {Path(f).resolve() for f in only} if only else None
     entries = []
     for entry in json.loads(database.read_text()):
         path = Path(entry["file"]).resolve()
-        if path.is_relative_to(ROOT) and not path.is_relative_to(build.resolve()) and \
+        if wanted is not None:
+            if path in wanted:
+                entries.append(entry)
+        elif path.is_relative_to(ROOT) and not path.is_relative_to(build.resolve()) and \
                 path.relative_to(ROOT).parts[0] in SOURCE_DIRS:
             entries.append(entry)
     cache = Path(os.environ.get("RIFA_LINT_CACHE") or
@@ -237,7 +242,20 @@ def main() -> int:
     if opts.format or both:
         status |= check_format(opts.fix, opts.files)
     if opts.tidy or both:
-        status |= check_tidy_files(opts.files) if opts.files else check_tidy(Path(opts.build), opts.jobs)
+        if not opts.files:
+            status |= check_tidy(Path(opts.build), opts.jobs)
+        else:
+            # Files the build compiles are checked with its flags (include paths, defines); others
+            # (headers, the selftest's samples) as plain C++20.
+            database = Path(opts.build) / "compile_commands.json"
+            built = {str(Path(e["file"]).resolve()) for e in json.loads(database.read_text())} \
+                if database.is_file() else set()
+            in_build = [f for f in opts.files if str(Path(f).resolve()) in built]
+            outside = [f for f in opts.files if str(Path(f).resolve()) not in built]
+            if in_build:
+                status |= check_tidy(Path(opts.build), opts.jobs, in_build)
+            if outside:
+                status |= check_tidy_files(outside)
     return status
 
 
