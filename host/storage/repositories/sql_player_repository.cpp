@@ -202,6 +202,11 @@ Result<nlohmann::json> SqlPlayerRepository::export_data(const std::string& user_
                  "FROM ganadores g JOIN tickets t ON t.id = g.ticket_id WHERE t.usuario_id = :id3 AND "
                  "CAST(jobs.payload AS TEXT) LIKE '%' || g.id || '%')",
                  user_id, 3);
+        // The live feed's outbox (PostgreSQL, migration 0025): events not relayed yet name the buyer.
+        if (!table_columns(sql, db_.backend(), "live_outbox").empty()) {
+          tables["live_outbox"] =
+              dump(sql, db_, "live_outbox", "payload LIKE '%' || CAST(:id AS TEXT) || '%'", user_id);
+        }
         std::string email;
         sql << "SELECT email FROM users WHERE id = :id", soci::use(user_id), soci::into(email);
         tables["login_throttle"] = dump(sql, db_, "login_throttle", "throttle_key = :k", "account:" + email);

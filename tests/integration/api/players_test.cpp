@@ -416,12 +416,16 @@ TEST_F(PlayersTest, AnExclusionCommittedMidPurchaseRefusesEveryPurchaseCommittin
     if (pg) {
       std::string id;
       sql << "SELECT id FROM users WHERE id = :id FOR UPDATE", soci::use(ana.id), soci::into(id);
-      // Until purchases wait on it (each holds its snapshot of before the exclusion).
+      // Until purchases wait on it (each holds its snapshot of before the exclusion). Asked on a
+      // connection of its own: the waiting purchases may hold every session of the server's pool.
+      auto watch = test_db_->open(1);
+      auto watching = watch->lease();
       for (int i = 0; i < 1000; ++i) {
-        if (count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = "
-                  "'Lock'") >= 2) {
-          break;
-        }
+        long long waiting = 0;
+        watching.session() << "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+                              "wait_event_type = 'Lock'",
+            soci::into(waiting);
+        if (waiting >= 2) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
       }
     } else {

@@ -149,6 +149,17 @@ class PrizeTaxApiTest : public SalesApiTest {
     return out;
   }
 
+  // What shows the money of rifa `id`: the withholding report (JSON, CSV) and the ingresos of this
+  // month, /resultados and the verificacion document; erasing a player must not change a byte.
+  std::vector<std::string> money_views(const std::string& id) {
+    const auto now = std::chrono::system_clock::now();
+    const std::string range = "desde=" + settlement::bogota_date(now - std::chrono::hours(24)) +
+                              "&hasta=" + settlement::bogota_date(now + std::chrono::hours(24 * 31));
+    return {"/api/v1/admin/reportes/retenciones?" + range,
+            "/api/v1/admin/reportes/retenciones?" + range + "&formato=csv", "/api/v1/admin/reportes/ingresos?" + range,
+            "/api/v1/rifas/" + id + "/resultados", "/api/v1/rifas/" + id + "/verificacion"};
+  }
+
   json report(const std::string& extra = "") {
     const auto now = std::chrono::system_clock::now();
     const std::string desde = settlement::bogota_date(now - std::chrono::hours(24));
@@ -164,6 +175,15 @@ class PrizeTaxApiTest : public SalesApiTest {
   settings::Bindings bindings_;
   settings::Settings settings_;
 };
+
+// The whole fund to the last two digits (share_bp of it).
+json one_tier(int share_bp = 10000) {
+  return {{"tiers",
+           {{{"name", "mayor"},
+             {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}},
+             {"share_bp", share_bp}}}},
+          {"unsold", "house"}};
+}
 
 json two_tiers() {
   return {
@@ -378,10 +398,7 @@ TEST_F(PrizeTaxApiTest, APrizeInKindIsDeliveredOnlyOnceTheWinnerPaidTheWithholdi
 // prize below 48 UVT: nothing is withheld and the whole prize is paid.
 TEST_F(PrizeTaxApiTest, APrizePaidInTheNextYearIsJudgedWithThatYearsUvt) {
   tax_.uvt_pesos_by_year[this_year() + 1] = 100;  // 48 UVT = 480.000 cents, above the 375.000 fund
-  const json one = {
-      {"tiers",
-       {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 10000}}}},
-      {"unsold", "house"}};
+  const json one = one_tier();
   const std::string id = open_rifa(one);
   auto player = register_jugador("enero@example.com");
   sell_all_and_settle(id, player);
@@ -430,13 +447,7 @@ TEST_F(PrizeTaxApiTest, ErasingAWinnerLeavesTheWithholdingRecordsAndTotalsAsThey
   const std::string documento = text("SELECT documento_numero FROM users WHERE id = '" + player.id + "'");
   ASSERT_FALSE(documento.empty());
 
-  const auto now = std::chrono::system_clock::now();
-  const std::string range = "desde=" + settlement::bogota_date(now - std::chrono::hours(24)) +
-                            "&hasta=" + settlement::bogota_date(now + std::chrono::hours(24 * 31));
-  const std::vector<std::string> paths = {
-      "/api/v1/admin/reportes/retenciones?" + range, "/api/v1/admin/reportes/retenciones?" + range + "&formato=csv",
-      "/api/v1/admin/reportes/ingresos?" + range, "/api/v1/rifas/" + id + "/resultados",
-      "/api/v1/rifas/" + id + "/verificacion"};
+  const std::vector<std::string> paths = money_views(id);
   std::vector<std::string> before;
   for (const auto& path : paths) {
     auto r = call("GET", path, "", admin_.token);
@@ -472,10 +483,7 @@ TEST_F(PrizeTaxApiTest, ErasingAWinnerLeavesTheWithholdingRecordsAndTotalsAsThey
 // A winner erased after the settlement and before the payment: the withholding paid later still
 // names them (the erasure took the snapshot while the users row had it).
 TEST_F(PrizeTaxApiTest, AWinnerErasedBeforePaymentIsStillTheBeneficiaryOfTheWithholding) {
-  const json one = {
-      {"tiers",
-       {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 10000}}}},
-      {"unsold", "house"}};
+  const json one = one_tier();
   const std::string id = open_rifa(one);
   auto player = register_jugador("antes@example.com", "Ciro Antes");
   sell_all_and_settle(id, player);
@@ -494,10 +502,7 @@ TEST_F(PrizeTaxApiTest, AWinnerErasedBeforePaymentIsStillTheBeneficiaryOfTheWith
 // 48 UVT is neither paid (job nor by hand) nor, in kind, its withholding recorded until the winner
 // gives one through PATCH /users/{id}; once set only an admin changes it, audited.
 TEST_F(PrizeTaxApiTest, APrizeAboveTheThresholdWaitsForTheWinnersDocument) {
-  const json one = {
-      {"tiers",
-       {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 10000}}}},
-      {"unsold", "house"}};
+  const json one = one_tier();
   const std::string id = open_rifa(one);
   auto player = register_jugador("sindoc@example.com", "Dora Sindoc");
   const auto forget_document = [&](const std::string& user_id) {
@@ -576,10 +581,7 @@ TEST_F(PrizeTaxApiTest, APrizeAboveTheThresholdWaitsForTheWinnersDocument) {
 // export with the same values. The player won a prize (paid to the account they gave), failed a
 // log-in and had a purchase refunded, so that every kind of row about them exists.
 TEST_F(PrizeTaxApiTest, TheExportHoldsEveryRowOfTheDatabaseThatNamesThePlayer) {
-  const json one = {
-      {"tiers",
-       {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 10000}}}},
-      {"unsold", "house"}};
+  const json one = one_tier();
   const std::string id = open_rifa(one);
   const std::string email = "exporta@example.com";
   auto ana = register_jugador(email, "Eva Exporta");
@@ -709,10 +711,7 @@ class NextYearUvtTest : public PrizeTaxApiTest {
 // them below): nothing is withheld, the figures stored and shown are next year's, and the
 // verificacion check still holds. (The payout job's case: APrizePaidInTheNextYear... above.)
 TEST_F(NextYearUvtTest, AManualPaymentAndAPrizeInKindAreJudgedWithTheUvtOfTheYearOfPayment) {
-  const json one = {
-      {"tiers",
-       {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 10000}}}},
-      {"unsold", "house"}};
+  const json one = one_tier();
   const std::string cash = open_rifa(one);
   auto player = register_jugador("manual@example.com");
   sell_all_and_settle(cash, player);
@@ -784,12 +783,7 @@ TEST_F(PrizeTaxApiTest, AtTheThresholdResultadosNotificationVerificacionAndRepor
       lease.session() << "UPDATE categoria_rifa SET fondo_acumulado = :c WHERE id = :id", soci::use(carried),
           soci::use(categorias_["Tax"]);
     }
-    const json reglas = {{"tiers",
-                          {{{"name", "mayor"},
-                            {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}},
-                            {"share_bp", c.share_bp}}}},
-                         {"unsold", "house"}};
-    const std::string id = open_rifa(reglas);
+    const std::string id = open_rifa(one_tier(c.share_bp));
     auto player = register_jugador("umbral" + std::to_string(nets.size()) + "@example.com");
     sell_all_and_settle(id, player);
     run_jobs(true);
@@ -818,14 +812,15 @@ TEST_F(PrizeTaxApiTest, AtTheThresholdResultadosNotificationVerificacionAndRepor
     auto check = settlement::check_verification(v);
     EXPECT_TRUE(check.ok()) << json(check.differences).dump();
     bool row_found = false;
-    for (const auto& row : report()["retenciones"]) {
+    const json rep = report();
+    for (const auto& row : rep["retenciones"]) {
       if (row["ganador_id"] != g["id"]) continue;
       row_found = true;
       EXPECT_EQ(row["bruto"], c.gross);
       EXPECT_EQ(row["retencion"], c.withheld);
       EXPECT_EQ(row["neto"], net);
     }
-    EXPECT_TRUE(row_found);
+    EXPECT_TRUE(row_found) << rep.dump();
   }
   std::sort(nets.begin(), nets.end());
   EXPECT_EQ(sandbox_payouts(), nets);
@@ -859,23 +854,14 @@ class RetentionJobTest : public PrizeTaxApiTest {
 // verificacion document do not move. A player active within it is kept.
 TEST_F(RetentionJobTest, TheRetentionJobErasesAnInactiveWinnerAndTheWithholdingRecordSurvives) {
   ASSERT_EQ(host_settings_.datos_personales.retencion_inactivos_dias, 365);
-  const json one = {
-      {"tiers",
-       {{{"name", "mayor"}, {"match", {{"field", "numero"}, {"digits", "last"}, {"count", 2}}}, {"share_bp", 10000}}}},
-      {"unsold", "house"}};
+  const json one = one_tier();
   const std::string id = open_rifa(one);
   auto winner = register_jugador("inactiva@example.com", "Ines Inactiva");
   sell_all_and_settle(id, winner);
   run_jobs(true);
   const std::string documento = text("SELECT documento_numero FROM users WHERE id = '" + winner.id + "'");
 
-  const auto now = std::chrono::system_clock::now();
-  const std::string range = "desde=" + settlement::bogota_date(now - std::chrono::hours(24)) +
-                            "&hasta=" + settlement::bogota_date(now + std::chrono::hours(24 * 31));
-  const std::vector<std::string> paths = {
-      "/api/v1/admin/reportes/retenciones?" + range, "/api/v1/admin/reportes/retenciones?" + range + "&formato=csv",
-      "/api/v1/admin/reportes/ingresos?" + range, "/api/v1/rifas/" + id + "/resultados",
-      "/api/v1/rifas/" + id + "/verificacion"};
+  const std::vector<std::string> paths = money_views(id);
   std::vector<std::string> before;
   for (const auto& path : paths) before.push_back(call("GET", path, "", admin_.token).body);
   ASSERT_NE(before[1].find(",Ines Inactiva,CC," + documento + ","), std::string::npos) << before[1];

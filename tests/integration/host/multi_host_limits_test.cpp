@@ -41,7 +41,7 @@ TEST(MultiHostLimitsTest, ThirtyTwoConcurrentPurchasesThroughTwoHostProcessesNev
   std::ofstream(config) << "server: {listen: 127.0.0.1, port: 0}\n"
                         << "database:\n  url: \"" << db->url() << "\"\n  pool_size: 8\n  seed: " << RIFA_SOURCE_DIR
                         << "/fixtures/seed\n"
-                        << "logging: {level: warn, format: json}\n"
+                        << "logging: {level: info, format: json}\n"
                         << "secrets:\n  jwt_secret: test-only-jwt-secret-0123456789abcdef0123456789\n"
                         << "plugins:\n  search_path: [" << RIFA_PLUGIN_DIR << "]\n  instances:\n"
                         << "    mock: {library: lottery_mock, kind: lottery}\n"
