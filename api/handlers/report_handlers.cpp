@@ -131,20 +131,19 @@ Response withholdings(const ApiContext& ctx, Request& req) {
   if (!report) return error_response(report.error(), req);
   if (wants_csv(req)) {
     std::string csv =
-        "fecha,dia,ganador_id,rifa_id,rifa,usuario_id,nombre,email,documento_tipo,documento_numero,tipo,"
+        "fecha,dia,ganador_id,rifa_id,rifa,usuario_id,nombre,documento_tipo,documento_numero,tipo,"
         "tier,numero,bruto_cents,"
         "retencion_cents,neto_cents,uvt_anio\r\n";
     for (const auto& r : report->rows) {
       csv += csv_field(r.fecha) + "," + csv_field(r.dia) + "," + csv_field(r.ganador_id) + "," +
              csv_field(r.rifa.rifa_id) + "," + csv_field(r.rifa.rifa_nombre) + "," +
-             csv_field(r.usuario_id.value_or("")) + "," + csv_field(r.nombre) + "," + csv_field(r.email) + "," +
-             csv_field(r.documento_tipo) + "," + csv_field(r.documento_numero) + "," + r.tipo + "," +
-             std::to_string(r.tier) + "," + std::to_string(r.numero) + "," + std::to_string(r.bruto) + "," +
-             std::to_string(r.retencion) + "," + std::to_string(r.neto) + "," +
-             (r.uvt_anio > 0 ? std::to_string(r.uvt_anio) : "") + "\r\n";
+             csv_field(r.usuario_id.value_or("")) + "," + csv_field(r.nombre) + "," + csv_field(r.documento_tipo) +
+             "," + csv_field(r.documento_numero) + "," + r.tipo + "," + std::to_string(r.tier) + "," +
+             std::to_string(r.numero) + "," + std::to_string(r.bruto) + "," + std::to_string(r.retencion) + "," +
+             std::to_string(r.neto) + "," + (r.uvt_anio > 0 ? std::to_string(r.uvt_anio) : "") + "\r\n";
     }
-    csv += "TOTAL,,,,,,,,,,,,," + std::to_string(report->totals.bruto) + "," +
-           std::to_string(report->totals.retencion) + "," + std::to_string(report->totals.neto) + ",\r\n";
+    csv += "TOTAL,,,,,,,,,,,," + std::to_string(report->totals.bruto) + "," + std::to_string(report->totals.retencion) +
+           "," + std::to_string(report->totals.neto) + ",\r\n";
     Response r;
     r.status = 200;
     r.content_type = "text/csv; charset=utf-8";
@@ -161,7 +160,6 @@ Response withholdings(const ApiContext& ctx, Request& req) {
          {"rifa", r.rifa.rifa_nombre},
          {"usuario_id", r.usuario_id ? nlohmann::json(*r.usuario_id) : nlohmann::json()},
          {"nombre", r.nombre},
-         {"email", r.email},
          {"documento_tipo", r.documento_tipo.empty() ? nlohmann::json() : nlohmann::json(r.documento_tipo)},
          {"documento_numero", r.documento_numero.empty() ? nlohmann::json() : nlohmann::json(r.documento_numero)},
          {"tipo", r.tipo},

@@ -43,6 +43,8 @@ Response patch_user(const ApiContext& ctx, Request& req) {
   patch.is_active = body->boolean("is_active", Presence::kOptional);
   auto channels = body->object("notificaciones", Presence::kOptional);
   patch.fecha_nacimiento = body->text("fecha_nacimiento", Presence::kOptional, 10, 10);
+  patch.documento_tipo = body->text("documento_tipo", Presence::kOptional, 2);
+  patch.documento_numero = body->text("documento_numero", Presence::kOptional, 32);
   if (auto ok = body->finish(); !ok) return error_response(ok.error(), req);
   if (channels) {
     // {"email": false, "webhook": true}: each channel on or off; the service checks the names.

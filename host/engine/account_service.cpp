@@ -72,16 +72,18 @@ Result<User> AccountService::create(const NewUser& input, Rol rol, const std::op
   if (!email) return email.error();
   if (auto ok = check_telefono(input.telefono); !ok) return ok.error();
   std::optional<std::string> birth;
+  std::optional<CivilDate> birth_date;
   if (input.fecha_nacimiento) {
     auto date = check_birth_date(*input.fecha_nacimiento, clock_.now());
     if (!date) return date.error();
     birth = format_civil_date(*date);
+    birth_date = *date;
   }
   std::optional<std::string> documento;
   if (input.documento_tipo || input.documento_numero) {
     if (!input.documento_tipo) return invalid_field("documento_tipo", "is required with documento_numero");
     if (!input.documento_numero) return invalid_field("documento_numero", "is required with documento_tipo");
-    auto numero = check_document(*input.documento_tipo, *input.documento_numero);
+    auto numero = check_player_document(*input.documento_tipo, *input.documento_numero, birth_date, clock_.now());
     if (!numero) return numero.error();
     documento = std::move(*numero);
   }
@@ -209,15 +211,29 @@ Result<User> AccountService::update(const Actor& actor, const std::string& id, c
     }
   }
   std::optional<std::string> birth;
+  std::optional<CivilDate> birth_date;
   if (patch.fecha_nacimiento) {
     auto date = check_birth_date(*patch.fecha_nacimiento, clock_.now());
     if (!date) return date.error();
     birth = format_civil_date(*date);
+    birth_date = *date;
+  }
+  if ((patch.documento_tipo || patch.documento_numero) && !(patch.documento_tipo && patch.documento_numero)) {
+    if (!patch.documento_tipo) return invalid_field("documento_tipo", "is required with documento_numero");
+    return invalid_field("documento_numero", "is required with documento_tipo");
   }
   auto found = users_.find_by_id(id);
   if (!found) return found.error();
   if (!*found) return make_error(ErrorCode::kNotFound, "user " + id + " does not exist");
   const User& current = **found;
+  std::optional<std::string> documento;
+  if (patch.documento_tipo) {
+    // A TI is judged on the birth date sent with it, else the one on file.
+    if (!birth_date && current.fecha_nacimiento) birth_date = parse_civil_date(*current.fecha_nacimiento);
+    auto numero = check_player_document(*patch.documento_tipo, *patch.documento_numero, birth_date, clock_.now());
+    if (!numero) return numero.error();
+    documento = std::move(*numero);
+  }
 
   UserChanges changes;
   std::vector<AuditEntry> audit;
@@ -231,6 +247,17 @@ Result<User> AccountService::update(const Actor& actor, const std::string& id, c
       audit.push_back({actor.user_id, "user.birth_date_corrected", "users", id, nlohmann::json::object()});
     }
     changes.fecha_nacimiento = birth;
+  }
+  if (documento && (documento != current.documento_numero || patch.documento_tipo != current.documento_tipo)) {
+    if (current.documento_numero) {
+      if (!actor.is_admin()) {
+        return field_error(ErrorCode::kConflict, "documento_numero", "is already set; only an admin may correct it");
+      }
+      // Like the birth date: audited, the document itself kept out of the hashed payload.
+      audit.push_back({actor.user_id, "user.document_corrected", "users", id, nlohmann::json::object()});
+    }
+    changes.documento_tipo = patch.documento_tipo;
+    changes.documento_numero = documento;
   }
   changes.nombre = patch.nombre;
   changes.telefono = patch.telefono;

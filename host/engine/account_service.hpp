@@ -48,6 +48,11 @@ struct UserPatch {
   // YYYY-MM-DD. The player may set it once (accounts made before it was asked for); after that only
   // an admin corrects it, audited as user.birth_date_corrected (without the date itself).
   std::optional<std::string> fecha_nacimiento;
+  // The identity document, both or neither, checked as at sign-up (player_rules.hpp's
+  // check_document). The player may give it once (accounts made before sign-up asked for it); after
+  // that only an admin corrects it, audited as user.document_corrected (without the document).
+  std::optional<std::string> documento_tipo;
+  std::optional<std::string> documento_numero;
 };
 
 // What a sign-up did. The public reply is the same for both, so it never tells which emails have

@@ -113,6 +113,24 @@ Result<std::string> check_document(std::string_view tipo, std::string_view numer
   return invalid_field("documento_tipo", "must be one of CC, CE, PP, TI");
 }
 
+Result<std::string> check_player_document(std::string_view tipo, std::string_view numero,
+                                          const std::optional<CivilDate>& birth, TimePoint now) {
+  if (tipo != "TI") return check_document(tipo, numero);
+  if (!birth || age_on(*birth, bogota_date(now)) < kAdultAge) {
+    return invalid_field("documento_tipo",
+                         "a tarjeta de identidad is accepted only from an adult: give fecha_nacimiento (18 or more "
+                         "on the Bogotá calendar) with it, or register with your cédula (CC), cédula de extranjería "
+                         "(CE) or passport (PP)");
+  }
+  std::string n;
+  for (char c : numero) {
+    if (c != ' ' && c != '.' && c != '-') n.push_back(c);
+  }
+  if (!all_digits(n) || n.size() < 10 || n.size() > 11)
+    return invalid_field("documento_numero", "must be 10 or 11 digits");
+  return n;
+}
+
 bool is_exclusion_period(std::string_view periodo) {
   for (const char* p : kExclusionPeriods) {
     if (periodo == p) return true;

@@ -47,6 +47,13 @@ Result<CivilDate> check_birth_date(std::string_view text, TimePoint now, std::st
 // Answers the number as stored (upper-cased, no spaces).
 Result<std::string> check_document(std::string_view tipo, std::string_view numero);
 
+// A player's own document (sign-up, PATCH /users/{id}): as check_document, except that a TI is
+// accepted when the holder's `birth` date shows 18 or more on today's Bogotá date (a TI stays in
+// the holder's hands for a while after 18, until the cédula is issued); its number is 10 or 11
+// digits. Without a birth date, or under 18, TI is 422 on documento_tipo.
+Result<std::string> check_player_document(std::string_view tipo, std::string_view numero,
+                                          const std::optional<CivilDate>& birth, TimePoint now);
+
 // Self-exclusion periods: 30d, 6m, 1y, indefinida. The end of a fixed one (30 days; 6 and 12
 // calendar months on the Bogotá calendar, same time of day); nullopt for indefinida.
 inline constexpr const char* kExclusionPeriods[] = {"30d", "6m", "1y", "indefinida"};

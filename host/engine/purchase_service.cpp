@@ -231,16 +231,21 @@ Result<PurchaseResult> PurchaseService::purchase(const Actor& actor, const Purch
     }
   }
 
-  // Spending limits: only a buyer who has some pays for this (two statements on PostgreSQL, one on
-  // SQLite). Checked after the reservation, under the buyer's lock, against every purchase of theirs
-  // committed before it plus this one; over a limit, nothing is kept (rolled back).
-  if (effective_limits(facts->buyer.limites, facts->buyer.limites_pendientes, now).any()) {
+  // The buyer's protections again, under the lock that serialises their purchases: the first
+  // step's snapshot may predate a self-exclusion or a first limit committed while this purchase
+  // ran (PostgreSQL), and both bind from their commit. One that commits later waits for this
+  // purchase to end. Refused here, nothing is kept (rolled back).
+  auto locked = tx.lock_buyer(buyer);
+  if (!locked) return locked.error();
+  if (auto allowed = check_buyer(*locked, buyer, now); !allowed) return allowed.error();
+  // Spending limits: only a buyer who has some pays for the sums (one more statement), against
+  // every purchase of theirs committed before the lock plus this one.
+  if (const SpendingLimits limits = effective_limits(locked->limites, locked->limites_pendientes, now); limits.any()) {
     int64_t amount = 0;
     for (const auto& ticket : tickets) amount += ticket.precio;
-    auto spending = tx.spending(buyer, spending_windows(now));
-    if (!spending) return spending.error();
-    const SpendingLimits limits = effective_limits(spending->limites, spending->limites_pendientes, now);
-    if (auto within = check_limits(limits, spending->spent, amount); !within) return within.error();
+    auto spent = tx.spending(buyer, spending_windows(now));
+    if (!spent) return spent.error();
+    if (auto within = check_limits(limits, *spent, amount); !within) return within.error();
   }
 
   Sale sale;

@@ -82,9 +82,10 @@ struct WithholdingRow {
   std::string dia;    // its Bogotá day
   RifaKey rifa;
   std::optional<std::string> usuario_id;
+  // The beneficiary as of the withholding (ganadores.beneficiario_*, migration 0026), which the
+  // erasure of the account leaves in place; no email: the declaration does not need it.
   std::string nombre;
-  std::string email;
-  std::string documento_tipo;    // CC, CE, PP (users.documento_tipo); empty for accounts without one
+  std::string documento_tipo;    // CC, CE, PP, TI; empty for accounts without one
   std::string documento_numero;  // what the operator declares to the DIAN per beneficiary
   std::string tipo;              // cash | in_kind
   int tier = 0;

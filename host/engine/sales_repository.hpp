@@ -78,15 +78,6 @@ struct PurchaseFacts {
   Buyer buyer;
 };
 
-// A limited buyer's spending, read under the lock that serialises their purchases (PostgreSQL: the
-// buyer's users row FOR UPDATE, so two hosts on one database take turns; SQLite: the single
-// writer), with the limits as they are under that lock.
-struct BuyerSpending {
-  Spent spent;  // pending and succeeded transacciones per window, this transaction's included
-  std::optional<std::string> limites;
-  std::optional<std::string> limites_pendientes;
-};
-
 // Reserve `quantity` free numbers in `order`, insert the pending transaccion and point the key at
 // it, all or nothing: nothing is written when fewer numbers are free (or unlocked) than asked, or
 // when the buyer would then hold more than max_held_per_buyer.
@@ -186,8 +177,14 @@ class PurchaseTransaction {
   // The reserved tickets (ordered by numero), or none when nothing was written.
   virtual Result<std::vector<Ticket>> reserve(const Reservation& reservation) = 0;
   virtual Result<Availability> availability(const std::string& rifa_id, const std::string& user_id) = 0;
-  // Locks the buyer (see BuyerSpending) and sums their spending in each window.
-  virtual Result<BuyerSpending> spending(const std::string& user_id, const SpendingWindows& windows) = 0;
+  // Takes the lock that serialises the buyer's purchases (PostgreSQL: their users row, FOR NO KEY
+  // UPDATE, so two hosts on one database take turns and a self-exclusion or limit being written
+  // waits for this purchase, or this purchase for it; SQLite: the single writer, held already) and
+  // reads their protections as they are under it, newer than the first step's snapshot.
+  virtual Result<PurchaseFacts::Buyer> lock_buyer(const std::string& user_id) = 0;
+  // The buyer's pending and succeeded transacciones per window, this transaction's included; read
+  // after lock_buyer, so every purchase of theirs committed before the lock came is counted.
+  virtual Result<Spent> spending(const std::string& user_id, const SpendingWindows& windows) = 0;
   virtual Result<ConfirmOutcome> confirm_sale(const SaleConfirmation& confirmation) = 0;
   virtual Result<SettleOutcome> settle(const SettlePayment& change) = 0;
   virtual Result<void> complete_key(const std::string& user_id, const std::string& key,

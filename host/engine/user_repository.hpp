@@ -28,6 +28,8 @@ struct UserChanges {
   // atomically, so every token issued so far is refused even when two changes share a second.
   std::optional<int64_t> revoke_tokens_at_s;
   std::optional<std::string> fecha_nacimiento;  // YYYY-MM-DD
+  std::optional<std::string> documento_tipo;    // set together with documento_numero
+  std::optional<std::string> documento_numero;
 };
 
 // Persistence of users. Implementations translate storage failures into kDatabase and a duplicate

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "engine/settlement/payout_account.hpp"
+#include "engine/settlement/prize_tax.hpp"
 
 // What the payout side knows of a ganador's prize (storage/repositories/payout_records reads it).
 namespace rifa::settlement {
@@ -54,6 +55,9 @@ struct PrizeContext {
   bool in_kind = false;  // from the rifa's reglas: the tier's prize is {"type": "in_kind"}
   std::string in_kind_description;
   std::string user_nombre, user_email;
+  // The winner has an identity document: the account's, or the one the withholding record kept
+  // (ganadores.beneficiario_documento_*, migration 0026) when the account was erased since.
+  bool beneficiario_documentado = false;
   std::optional<std::string> user_telefono;
   // Where the winner asked to be paid (migration 0021); whole, for the plugin only.
   std::optional<PayoutAccount> cuenta;
@@ -61,5 +65,13 @@ struct PrizeContext {
   std::optional<std::string> aprobado_por;
   std::optional<std::string> aprobado_en;  // ISO-8601 UTC
 };
+
+// The prize's figures after withholding_at_payment decided them again (prize_tax.hpp).
+inline void apply_withholding(PrizeContext& prize, const Withholding& w) {
+  prize.bruto_cents = w.gross_cents;
+  prize.retencion_cents = w.withheld_cents;
+  prize.neto_cents = w.net_cents;
+  prize.uvt_anio = w.year;
+}
 
 }  // namespace rifa::settlement

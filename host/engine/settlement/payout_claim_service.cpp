@@ -21,6 +21,18 @@ Result<void> check_payable(const PrizeContext& p) {
   return {};
 }
 
+Result<void> check_withholding_beneficiary(const PrizeContext& p) {
+  if (p.retencion_cents <= 0 || p.beneficiario_documentado) return {};
+  return engine::field_error(
+      ErrorCode::kConflict, "documento_numero",
+      "ganador " + p.ganador_id + ": " + std::to_string(p.retencion_cents) + " cents are withheld from this prize of " +
+          std::to_string(p.bruto_cents) +
+          " cents and the withholding must name the winner's identity document, which the account " +
+          p.usuario_id.value_or("(none)") +
+          " has not given: the winner adds documento_tipo and documento_numero (PATCH /api/v1/users/" +
+          p.usuario_id.value_or("{id}") + "), then the prize is paid");
+}
+
 Result<PrizeContext> PayoutClaimService::locked_cash_prize(PayoutClaimTx& tx, const std::string& ganador_id) {
   auto prize = tx.lock_prize(ganador_id);
   if (!prize) return prize.error();
@@ -146,6 +158,18 @@ Result<PayoutClaimView> PayoutClaimService::record_manual_payment(const engine::
                                                 (*row)->referencia.value_or("") + ")");
   }
   if (auto payable = check_payable(*prize); !payable) return payable.error();
+  const engine::TimePoint now = clock_.now();
+  if (!*row) {
+    // Nothing pinned for a provider yet: the year of payment decides the withholding, as in the
+    // payout job.
+    auto w = withholding_at_payment(tax_, prize->bruto_cents, prize->uvt_anio, now);
+    if (!w) return make_error(w.error().code, "payment of ganador " + ganador_id + ": " + w.error().message);
+    if (*w) {
+      if (auto stored = (*tx)->set_withholding(ganador_id, **w); !stored) return stored.error();
+      apply_withholding(*prize, **w);
+    }
+  }
+  if (auto named = check_withholding_beneficiary(*prize); !named) return named.error();
   if (needs_approval(prize->bruto_cents, threshold_) && !prize->aprobado_por) {
     return engine::field_error(ErrorCode::kConflict, "aprobacion",
                                "ganador " + ganador_id + ": a prize of " + std::to_string(prize->bruto_cents) +

@@ -3,6 +3,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -20,6 +21,13 @@ namespace rifa::settlement {
 // that never came in), and its rifa is resuelta (a cancelled one refunds every ticket instead).
 // The payout job's pin and the manual payment ask it inside their transaction.
 Result<void> check_payable(const PrizeContext& prize);
+
+// kConflict (field documento_numero) when something is withheld from the prize (above 48 UVT,
+// prize_tax.hpp) and the winner has no identity document: the withholding is declared to the DIAN
+// per beneficiary document, so it is neither paid nor recorded until the winner adds one (PATCH
+// /users/{id} with documento_tipo and documento_numero). The payout job's pin, the manual payment
+// and the in-kind withholding record ask it inside their transaction, on the figures they store.
+Result<void> check_withholding_beneficiary(const PrizeContext& prize);
 
 // One transaction over a ganador, held open while PayoutClaimService decides (the shape of
 // PayoutAttempt): lock_prize locks the ganador's row first, so the payout job's pin, an approval,
@@ -56,6 +64,8 @@ class PayoutClaimTx {
                                       engine::TimePoint now) = 0;
   // The admin's approval is voided (ganadores.aprobado_por / aprobado_en back to NULL).
   virtual Result<void> void_approval(const std::string& ganador_id) = 0;
+  // The withholding decided again for the year of payment (withholding_at_payment), stored.
+  virtual Result<void> set_withholding(const std::string& ganador_id, const Withholding& w) = 0;
   virtual Result<void> audit(const engine::AuditEntry& entry, engine::TimePoint now) = 0;
   // A notification of the rifa's notifiers, committed with the change.
   virtual Result<void> notify(const std::string& type, const std::string& rifa_id, const std::string& entity_id,
@@ -103,9 +113,15 @@ struct PayoutClaimView {
 // Accounts appear masked in every reply and audit row (masked_json).
 class PayoutClaimService {
  public:
+  // `tax`: a manual payment in another year than the settlement's decides the withholding again
+  // with the year of payment's UVT (prize_tax.hpp's withholding_at_payment), like the payout job.
   PayoutClaimService(PayoutClaimRepository& repo, const engine::Clock& clock,
-                     std::optional<int64_t> approval_threshold_cents, int job_max_attempts)
-      : repo_(repo), clock_(clock), threshold_(approval_threshold_cents), job_max_attempts_(job_max_attempts) {}
+                     std::optional<int64_t> approval_threshold_cents, int job_max_attempts, TaxRules tax = {})
+      : repo_(repo),
+        clock_(clock),
+        threshold_(approval_threshold_cents),
+        job_max_attempts_(job_max_attempts),
+        tax_(std::move(tax)) {}
 
   Result<PayoutClaimView> set_account(const engine::Actor& actor, const std::string& ganador_id,
                                       const PayoutAccountInput& input);
@@ -128,6 +144,7 @@ class PayoutClaimService {
   const engine::Clock& clock_;
   std::optional<int64_t> threshold_;
   int job_max_attempts_;
+  TaxRules tax_;
 };
 
 }  // namespace rifa::settlement

@@ -145,20 +145,15 @@ Result<PayoutService::Pinned> PayoutService::pin(const std::string& ganador_id) 
     // The year of payment picks the UVT: settlement computed the withholding for its own year; a
     // first attempt in another year computes it again, and that is what is stored and paid.
     int64_t neto = p.neto_cents;
-    if (tax_.enabled) {
-      const int year = bogota_year(now);
-      if (p.uvt_anio != year) {
-        auto w = withhold(tax_, p.bruto_cents, year);
-        if (!w) return make_error(w.error().code, "payout of ganador " + ganador_id + ": " + w.error().message);
-        if (auto stored = tx.set_withholding(ganador_id, *w); !stored) return stored.error();
-        neto = w->net_cents;
-        out.prize.bruto_cents = w->gross_cents;
-        out.prize.retencion_cents = w->withheld_cents;
-        out.prize.neto_cents = w->net_cents;
-        out.prize.uvt_anio = w->year;
-      }
+    auto w = withholding_at_payment(tax_, p.bruto_cents, p.uvt_anio, now);
+    if (!w) return make_error(w.error().code, "payout of ganador " + ganador_id + ": " + w.error().message);
+    if (*w) {
+      if (auto stored = tx.set_withholding(ganador_id, **w); !stored) return stored.error();
+      neto = (*w)->net_cents;
+      apply_withholding(out.prize, **w);
     }
     if (neto <= 0) return make_error(ErrorCode::kInvalidArgument, "ganador " + ganador_id + ": nothing left to pay");
+    if (auto named = check_withholding_beneficiary(out.prize); !named) return named.error();
     const std::string provider =
         p.payment_instance ? *p.payment_instance : payments_.instance_for(p.rifa_id, p.categoria_nombre);
     if (auto opened = tx.open_cash(ganador_id, neto, "COP", provider, now); !opened) return opened.error();

@@ -33,6 +33,16 @@ int64_t withheld_on(int64_t gross_cents, int64_t threshold_cents, int rate_bp) {
   return gross_cents / 10000 * rate + (gross_cents % 10000 * rate + 5000) / 10000;
 }
 
+Result<std::optional<Withholding>> withholding_at_payment(const TaxRules& rules, int64_t gross_cents, int decided_year,
+                                                          engine::TimePoint paid_at) {
+  if (!rules.enabled) return std::optional<Withholding>();
+  const int year = bogota_year(paid_at);
+  if (year == decided_year) return std::optional<Withholding>();
+  auto w = withhold(rules, gross_cents, year);
+  if (!w) return w.error();
+  return std::optional<Withholding>(*w);
+}
+
 int bogota_year(engine::TimePoint t) { return std::stoi(bogota_date(t).substr(0, 4)); }
 
 }  // namespace rifa::settlement

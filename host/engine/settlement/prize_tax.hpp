@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "common/result.hpp"
@@ -23,10 +24,13 @@
 // withholding before delivery (net is what the goods are worth after it).
 //
 // Which year's UVT: the year of payment, in Bogotá time. Settlement computes the withholding for
-// the year it runs in (the payout job normally pays minutes later); when the first payout attempt
-// of a cash prize falls in a later year (a rifa settled on 31 December and paid on 2 January),
-// PayoutService recomputes it with that year's UVT before the amount is pinned and stores the new
-// figures; once a payout attempt pinned an amount, it no longer changes (the provider knows it).
+// the year it runs in (the payout job normally pays minutes later); when the prize is paid in a
+// later year (a rifa settled on 31 December and paid on 2 January) withholding_at_payment decides
+// it again with that year's UVT, and the new figures are stored and paid. One rule for every way a
+// prize is paid: the payout job before it pins the amount (PayoutService), a manual payment
+// (PayoutClaimService), and a prize in kind when its withholding is recorded paid or it is
+// delivered (SqlPrizeDeliveryRepository). Once an amount was pinned for the provider or the
+// withholding recorded paid, it no longer changes.
 namespace rifa::settlement {
 
 struct TaxRules {
@@ -54,6 +58,14 @@ int64_t withheld_on(int64_t gross_cents, int64_t threshold_cents, int rate_bp);
 // The withholding on one winner's `gross_cents` paid in `year`. kConfigInvalid naming the year
 // when the rules have no UVT for it; kInvalidArgument for a negative gross.
 Result<Withholding> withhold(const TaxRules& rules, int64_t gross_cents, int year);
+
+// The withholding on `gross_cents` as paid at `paid_at`: settlement decided it with the UVT of
+// `decided_year` (0: before the withholding existed, or tax disabled then); paid in that same
+// Bogotá year it stands (nullopt), paid in another it is decided again with the year of payment's
+// UVT. nullopt as well when tax is disabled. kConfigInvalid naming the year when the rules have no
+// UVT for it.
+Result<std::optional<Withholding>> withholding_at_payment(const TaxRules& rules, int64_t gross_cents, int decided_year,
+                                                          engine::TimePoint paid_at);
 
 // The calendar year of `t` in Bogotá (UTC−5, no DST): the year of payment.
 int bogota_year(engine::TimePoint t);

@@ -19,6 +19,35 @@ bool lock_ganador(soci::session& sql, Backend backend, const std::string& ganado
   return sql.got_data();
 }
 
+void snapshot_beneficiary(soci::session& sql, const std::string& where, const std::string& id) {
+  const auto live = [](const char* column) {
+    return std::string("(SELECT u.") + column +
+           " FROM tickets t JOIN users u ON u.id = t.usuario_id WHERE t.id = ganadores.ticket_id)";
+  };
+  sql << "UPDATE ganadores SET beneficiario_nombre = " + live("nombre") +
+             ", beneficiario_documento_tipo = " + live("documento_tipo") +
+             ", beneficiario_documento_numero = " + live("documento_numero") + " WHERE (" + where +
+             ") AND NOT EXISTS (SELECT 1 FROM tickets t JOIN users u ON u.id = t.usuario_id "
+             "WHERE t.id = ganadores.ticket_id AND u.anonimizado_en IS NOT NULL)",
+      soci::use(id);
+}
+
+void snapshot_beneficiary(soci::session& sql, const std::string& ganador_id) {
+  snapshot_beneficiary(sql, "id = :id", ganador_id);
+}
+
+void write_withholding(soci::session& sql, const std::string& ganador_id, const settlement::Withholding& w) {
+  const long long bruto = w.gross_cents, retencion = w.withheld_cents, neto = w.net_cents;
+  const long long umbral = w.threshold_cents;
+  const int anio = w.year, tarifa = w.rate_bp;
+  soci::indicator anio_ind = anio > 0 ? soci::i_ok : soci::i_null, tarifa_ind = anio_ind, umbral_ind = anio_ind;
+  sql << "UPDATE ganadores SET monto_bruto = :bruto, retencion = :retencion, monto_neto = :neto, "
+         "uvt_anio = :anio, retencion_tarifa_bp = :tarifa, retencion_umbral = :umbral WHERE id = :id",
+      soci::use(bruto), soci::use(retencion), soci::use(neto), soci::use(anio, anio_ind), soci::use(tarifa, tarifa_ind),
+      soci::use(umbral, umbral_ind), soci::use(ganador_id);
+  snapshot_beneficiary(sql, ganador_id);
+}
+
 std::optional<PrizeContext> load_prize(soci::session& sql, Backend backend, const std::string& ganador_id) {
   // json columns come back as text only when asked for on PostgreSQL.
   const std::string reglas_col = backend == Backend::kPostgresql ? "r.reglas::text" : "r.reglas";
@@ -26,7 +55,7 @@ std::optional<PrizeContext> load_prize(soci::session& sql, Backend backend, cons
   std::string referencia, usuario, nombre, email, telefono, reglas, tx_status;
   soci::indicator referencia_ind, usuario_ind, nombre_ind, email_ind, telefono_ind, tx_ind;
   long long monto = 0, bruto = 0, retencion = 0, neto = 0;
-  int total_boletas = 0, anio = 0;
+  int total_boletas = 0, anio = 0, documentado = 0;
   std::string ret_fecha, ret_ref, aprobado_por, aprobado_en, payment_instance;
   soci::indicator anio_ind = soci::i_null, ret_fecha_ind = soci::i_null, ret_ref_ind = soci::i_null;
   soci::indicator aprobado_por_ind = soci::i_null, aprobado_en_ind = soci::i_null, payment_ind = soci::i_null;
@@ -35,7 +64,8 @@ std::optional<PrizeContext> load_prize(soci::session& sql, Backend backend, cons
              ", r.total_boletas, c.nombre, u.nombre, u.email, u.telefono, t.estado, x.status, "
              "CAST(COALESCE(g.monto_bruto, g.monto_ganado) AS BIGINT), CAST(g.retencion AS BIGINT), "
              "CAST(COALESCE(g.monto_neto, g.monto_ganado) AS BIGINT), g.uvt_anio, g.retencion_pagada_en, "
-             "g.retencion_referencia, g.aprobado_por, g.aprobado_en, r.payment_instance "
+             "g.retencion_referencia, g.aprobado_por, g.aprobado_en, r.payment_instance, "
+             "CASE WHEN COALESCE(u.documento_numero, g.beneficiario_documento_numero) IS NULL THEN 0 ELSE 1 END "
              "FROM ganadores g JOIN tickets t ON t.id = g.ticket_id JOIN rifas r ON r.id = t.rifa_id "
              "JOIN categoria_rifa c ON c.id = r.categoria_id LEFT JOIN users u ON u.id = t.usuario_id "
              "LEFT JOIN transacciones x ON x.id = t.transaccion_id WHERE g.id = :id",
@@ -47,7 +77,7 @@ std::optional<PrizeContext> load_prize(soci::session& sql, Backend backend, cons
       soci::into(tx_status, tx_ind), soci::into(bruto), soci::into(retencion), soci::into(neto),
       soci::into(anio, anio_ind), soci::into(ret_fecha, ret_fecha_ind), soci::into(ret_ref, ret_ref_ind),
       soci::into(aprobado_por, aprobado_por_ind), soci::into(aprobado_en, aprobado_en_ind),
-      soci::into(payment_instance, payment_ind);
+      soci::into(payment_instance, payment_ind), soci::into(documentado);
   if (!sql.got_data()) return std::nullopt;
   p.payment_instance = optional_text(payment_instance, payment_ind);
   p.aprobado_por = optional_text(aprobado_por, aprobado_por_ind);
@@ -55,6 +85,7 @@ std::optional<PrizeContext> load_prize(soci::session& sql, Backend backend, cons
     if (auto parsed = parse_timestamp(aprobado_en)) p.aprobado_en = format_timestamp(*parsed);
   }
   p.cuenta = read_account(sql, ganador_id);
+  p.beneficiario_documentado = documentado != 0;
   p.bruto_cents = bruto;
   p.retencion_cents = retencion;
   p.neto_cents = neto;

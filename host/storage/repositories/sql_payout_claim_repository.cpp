@@ -117,6 +117,14 @@ class SqlPayoutClaimTx final : public settlement::PayoutClaimTx {
       }
       sql << "UPDATE ganadores SET fecha_pago = :now, referencia_pago = :ref WHERE id = :id", soci::use(at),
           soci::use(referencia), soci::use(ganador_id);
+      snapshot_beneficiary(sql, ganador_id);
+      return {};
+    });
+  }
+
+  Result<void> set_withholding(const std::string& ganador_id, const settlement::Withholding& w) override {
+    return guarded([&]() -> Result<void> {
+      write_withholding(tx_.session(), ganador_id, w);
       return {};
     });
   }

@@ -56,14 +56,7 @@ class SqlPayoutAttempt final : public settlement::PayoutAttempt {
 
   Result<void> set_withholding(const std::string& ganador_id, const settlement::Withholding& w) override {
     return guarded([&]() -> Result<void> {
-      const long long bruto = w.gross_cents, retencion = w.withheld_cents, neto = w.net_cents;
-      const long long umbral = w.threshold_cents;
-      const int anio = w.year, tarifa = w.rate_bp;
-      soci::indicator anio_ind = anio > 0 ? soci::i_ok : soci::i_null, tarifa_ind = anio_ind, umbral_ind = anio_ind;
-      tx_.session() << "UPDATE ganadores SET monto_bruto = :bruto, retencion = :retencion, monto_neto = :neto, "
-                       "uvt_anio = :anio, retencion_tarifa_bp = :tarifa, retencion_umbral = :umbral WHERE id = :id",
-          soci::use(bruto), soci::use(retencion), soci::use(neto), soci::use(anio, anio_ind),
-          soci::use(tarifa, tarifa_ind), soci::use(umbral, umbral_ind), soci::use(ganador_id);
+      write_withholding(tx_.session(), ganador_id, w);
       return {};
     });
   }
@@ -119,6 +112,7 @@ Result<PayoutStatus> SqlPayoutRepository::record_sent(const settlement::PayoutSe
       sql << "UPDATE ganadores SET fecha_pago = :now, referencia_pago = :ref WHERE id = :id AND referencia_pago IS "
              "NULL",
           soci::use(at), soci::use(sent.reference), soci::use(sent.ganador_id);
+      snapshot_beneficiary(sql, sent.ganador_id);
       append_audit(sql, backend, audit_record(sent.audit, sent.now));
       notifications_.publish(sql, settlement::NotificationEvent{sent.event_type, sent.rifa_id, sent.ganador_id,
                                                                 sent.event_data, sent.now});

@@ -1,6 +1,7 @@
 #include "storage/repositories/sql_player_repository.hpp"
 
 #include "storage/one_time_statement.hpp"
+#include "storage/repositories/payout_records.hpp"
 #include "storage/repositories/sql_support.hpp"
 #include "storage/timestamps.hpp"
 
@@ -183,7 +184,29 @@ Result<nlohmann::json> SqlPlayerRepository::export_data(const std::string& user_
                                       user_id);
         tables["reembolsos"] = dump(sql, db_, "reembolsos",
                                     "transaccion_id IN (SELECT id FROM transacciones WHERE user_id = :id)", user_id);
-        tables["audit_log"] = dump(sql, db_, "audit_log", "actor = :id OR entity_id = :id2", user_id, 2);
+        // Audit rows by or about the player, or about their tickets, transacciones and ganadores
+        // (a payment confirmed by the provider, a prize paid), or naming them in their data.
+        static const std::string kMine =
+            "SELECT id FROM transacciones WHERE user_id = :o1 UNION ALL SELECT id FROM tickets WHERE usuario_id = "
+            ":o2 UNION ALL SELECT g.id FROM ganadores g JOIN tickets t ON t.id = g.ticket_id WHERE t.usuario_id = :o3";
+        tables["audit_log"] = dump(sql, db_, "audit_log",
+                                   "actor = :id OR entity_id = :id2 OR entity_id IN (" + kMine +
+                                       ") OR CAST(data AS TEXT) LIKE '%' || CAST(:id3 AS TEXT) || '%'",
+                                   user_id, 6);
+        // Jobs naming the player, their transacciones or their ganadores in the payload (a payout,
+        // a notification of their prize): work about them, with their data in it.
+        tables["jobs"] =
+            dump(sql, db_, "jobs",
+                 "CAST(payload AS TEXT) LIKE '%' || CAST(:id AS TEXT) || '%' OR EXISTS (SELECT 1 FROM transacciones x "
+                 "WHERE x.user_id = :id2 AND CAST(jobs.payload AS TEXT) LIKE '%' || x.id || '%') OR EXISTS (SELECT 1 "
+                 "FROM ganadores g JOIN tickets t ON t.id = g.ticket_id WHERE t.usuario_id = :id3 AND "
+                 "CAST(jobs.payload AS TEXT) LIKE '%' || g.id || '%')",
+                 user_id, 3);
+        // The live feed's outbox (PostgreSQL, migration 0025): events not relayed yet name the buyer.
+        if (!table_columns(sql, db_.backend(), "live_outbox").empty()) {
+          tables["live_outbox"] =
+              dump(sql, db_, "live_outbox", "payload LIKE '%' || CAST(:id AS TEXT) || '%'", user_id);
+        }
         std::string email;
         sql << "SELECT email FROM users WHERE id = :id", soci::use(user_id), soci::into(email);
         tables["login_throttle"] = dump(sql, db_, "login_throttle", "throttle_key = :k", "account:" + email);
@@ -200,6 +223,9 @@ Result<bool> SqlPlayerRepository::erase(const engine::Erasure& e) {
     if (old.empty()) return false;
     // The failed log-in counter is keyed by the email.
     st.execute("DELETE FROM login_throttle WHERE throttle_key = :k", {"account:" + old[0][0].value_or("")});
+    // The withholding records keep their beneficiary (the law makes the operator keep them): a
+    // prize not yet paid takes its snapshot now, while the users row still has it.
+    snapshot_beneficiary(sql, "ticket_id IN (SELECT id FROM tickets WHERE usuario_id = :id)", e.user_id);
     // Personal fields go; the row, its id (the pseudonym) and everything financial pointing to it
     // stay. No password can match '!' (not a hash), is_active is off, and every token is refused.
     st.execute(

@@ -1,5 +1,6 @@
 #include "storage/repositories/sql_prize_delivery_repository.hpp"
 
+#include "engine/settlement/payout_claim_service.hpp"
 #include "storage/repositories/audit_writer.hpp"
 #include "storage/repositories/payout_records.hpp"
 #include "storage/timestamps.hpp"
@@ -7,6 +8,25 @@
 namespace rifa::storage {
 
 using settlement::DeliveredPrize;
+
+namespace {
+
+// The year of payment decides the withholding of a prize in kind still owed (not recorded paid,
+// not delivered), as it does a cash prize's (settlement::withholding_at_payment).
+Result<void> decide_for_payment_year(soci::session& sql, const settlement::TaxRules& tax,
+                                     settlement::PrizeContext& prize, engine::TimePoint now) {
+  if (prize.retencion_pagada_en) return {};
+  if (auto row = read_payout(sql, prize.ganador_id); row && row->estado == "entregado") return {};
+  auto w = settlement::withholding_at_payment(tax, prize.bruto_cents, prize.uvt_anio, now);
+  if (!w) return make_error(w.error().code, "ganador " + prize.ganador_id + ": " + w.error().message);
+  if (*w) {
+    write_withholding(sql, prize.ganador_id, **w);
+    settlement::apply_withholding(prize, **w);
+  }
+  return {};
+}
+
+}  // namespace
 
 Result<settlement::DeliveredPrize> SqlPrizeDeliveryRepository::mark_delivered(const std::string& actor_id,
                                                                               const std::string& ganador_id,
@@ -21,6 +41,7 @@ Result<settlement::DeliveredPrize> SqlPrizeDeliveryRepository::mark_delivered(co
                                                   " won a cash prize: it is paid through the payment plugin, not "
                                                   "marked delivered");
     }
+    if (auto decided = decide_for_payment_year(sql, tax_, *prize, now); !decided) return decided.error();
     if (prize->retencion_cents > 0 && !prize->retencion_pagada_en) {
       return make_field_error(ErrorCode::kConflict, "retencion",
                               "ganador " + ganador_id +
@@ -40,6 +61,7 @@ Result<settlement::DeliveredPrize> SqlPrizeDeliveryRepository::mark_delivered(co
     if (st.get_affected_rows() == 1) {
       sql << "UPDATE ganadores SET fecha_pago = :now WHERE id = :id AND fecha_pago IS NULL", soci::use(now_text),
           soci::use(ganador_id);
+      storage::snapshot_beneficiary(sql, ganador_id);
       storage::append_audit(sql, backend,
                             storage::AuditRecord{actor_id,
                                                  "prize.delivered",
@@ -98,15 +120,18 @@ Result<DeliveredPrize> SqlPrizeDeliveryRepository::record_withholding_paid(const
       return make_error(ErrorCode::kConflict,
                         "ganador " + ganador_id + " won a cash prize: its withholding was kept from the payout");
     }
+    if (auto decided = decide_for_payment_year(sql, tax_, *prize, now); !decided) return decided.error();
     if (prize->retencion_cents <= 0) {
       return make_error(ErrorCode::kConflict, "ganador " + ganador_id + ": this prize owes no withholding");
     }
+    if (auto named = settlement::check_withholding_beneficiary(*prize); !named) return named.error();
     soci::statement st =
         (sql.prepare << "UPDATE ganadores SET retencion_pagada_en = :now, retencion_referencia = :ref, "
                         "retencion_registrada_por = :actor WHERE id = :id AND retencion_pagada_en IS NULL",
          soci::use(now_text), soci::use(referencia), soci::use(actor_id), soci::use(ganador_id));
     st.execute(true);
     if (st.get_affected_rows() == 1) {
+      storage::snapshot_beneficiary(sql, ganador_id);
       storage::append_audit(sql, backend,
                             storage::AuditRecord{actor_id,
                                                  "prize.withholding_paid",

@@ -145,34 +145,33 @@ Result<std::vector<engine::WithholdingRow>> SqlReportRepository::withholdings(co
       [&](soci::session& sql) {
         std::vector<engine::WithholdingRow> out;
         engine::WithholdingRow row;
-        std::string at, usuario, nombre, email, tipo, doc_tipo, doc_numero;
-        soci::indicator usuario_ind, nombre_ind, email_ind, anio_ind, tipo_ind, doc_tipo_ind, doc_numero_ind;
+        std::string at, usuario, nombre, tipo, doc_tipo, doc_numero;
+        soci::indicator usuario_ind, nombre_ind, anio_ind, tipo_ind, doc_tipo_ind, doc_numero_ind;
         long long bruto = 0, retencion = 0, neto = 0;
         int anio = 0;
         soci::statement st =
-            (sql.prepare << "SELECT g.id, " + fecha + ", " + bogota_day(pg, fecha) +
-                                ", r.id, r.nombre, c.id, c.nombre, tk.usuario_id, u.nombre, u.email, p.tipo, g.tier, "
-                                "tk.numero, CAST(COALESCE(g.monto_bruto, g.monto_ganado) AS BIGINT), "
-                                "CAST(g.retencion AS BIGINT), CAST(COALESCE(g.monto_neto, g.monto_ganado) AS BIGINT), "
-                                "g.uvt_anio, u.documento_tipo, u.documento_numero "
-                                "FROM ganadores g JOIN tickets tk ON tk.id = g.ticket_id "
-                                "JOIN rifas r ON r.id = tk.rifa_id " +
-                                kRifaJoin +
-                                "LEFT JOIN users u ON u.id = tk.usuario_id "
-                                "LEFT JOIN payouts p ON p.ganador_id = g.id "
-                                "WHERE " +
-                                fecha + " >= :from AND " + fecha + " < :to ORDER BY 2, 1",
+            (sql.prepare
+                 << "SELECT g.id, " + fecha + ", " + bogota_day(pg, fecha) +
+                        ", r.id, r.nombre, c.id, c.nombre, tk.usuario_id, g.beneficiario_nombre, p.tipo, g.tier, "
+                        "tk.numero, CAST(COALESCE(g.monto_bruto, g.monto_ganado) AS BIGINT), "
+                        "CAST(g.retencion AS BIGINT), CAST(COALESCE(g.monto_neto, g.monto_ganado) AS BIGINT), "
+                        "g.uvt_anio, g.beneficiario_documento_tipo, g.beneficiario_documento_numero "
+                        "FROM ganadores g JOIN tickets tk ON tk.id = g.ticket_id "
+                        "JOIN rifas r ON r.id = tk.rifa_id " +
+                        kRifaJoin +
+                        "LEFT JOIN payouts p ON p.ganador_id = g.id "
+                        "WHERE " +
+                        fecha + " >= :from AND " + fecha + " < :to ORDER BY 2, 1",
              soci::use(from, "from"), soci::use(to, "to"), soci::into(row.ganador_id), soci::into(at),
              soci::into(row.dia), soci::into(row.rifa.rifa_id), soci::into(row.rifa.rifa_nombre),
              soci::into(row.rifa.categoria_id), soci::into(row.rifa.categoria_nombre), soci::into(usuario, usuario_ind),
-             soci::into(nombre, nombre_ind), soci::into(email, email_ind), soci::into(tipo, tipo_ind),
-             soci::into(row.tier), soci::into(row.numero), soci::into(bruto), soci::into(retencion), soci::into(neto),
-             soci::into(anio, anio_ind), soci::into(doc_tipo, doc_tipo_ind), soci::into(doc_numero, doc_numero_ind));
+             soci::into(nombre, nombre_ind), soci::into(tipo, tipo_ind), soci::into(row.tier), soci::into(row.numero),
+             soci::into(bruto), soci::into(retencion), soci::into(neto), soci::into(anio, anio_ind),
+             soci::into(doc_tipo, doc_tipo_ind), soci::into(doc_numero, doc_numero_ind));
         for_each_row(st, [&] {
           if (auto parsed = parse_timestamp(at)) row.fecha = format_timestamp(*parsed);
           row.usuario_id = usuario_ind == soci::i_ok ? std::optional<std::string>(usuario) : std::nullopt;
           row.nombre = nombre_ind == soci::i_ok ? nombre : "";
-          row.email = email_ind == soci::i_ok ? email : "";
           row.documento_tipo = doc_tipo_ind == soci::i_ok ? doc_tipo : "";
           row.documento_numero = doc_numero_ind == soci::i_ok ? doc_numero : "";
           // A prize in kind has no cash payouts row unless opened; a paid cash prize always has one.

@@ -420,10 +420,29 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
     });
   }
 
-  Result<engine::BuyerSpending> spending(const std::string& user_id, const engine::SpendingWindows& w) override {
-    return guarded([&]() -> Result<engine::BuyerSpending> {
-      StatementCache& st = tx_.statements();
-      engine::BuyerSpending out;
+  Result<engine::PurchaseFacts::Buyer> lock_buyer(const std::string& user_id) override {
+    return guarded([&]() -> Result<engine::PurchaseFacts::Buyer> {
+      // NO KEY UPDATE, not UPDATE: this transaction already holds KEY SHARE on the row (the
+      // foreign keys of the key and the transaccion it inserted), and so may a concurrent purchase
+      // of the same buyer; FOR UPDATE conflicts with KEY SHARE and the two deadlock. Under READ
+      // COMMITTED the locked row is the latest committed version. SQLite: this transaction holds
+      // the write lock already.
+      static const std::string kRead =
+          "SELECT fecha_nacimiento, autoexcluido_hasta, limites, limites_pendientes FROM users WHERE id = :u";
+      static const std::string kLock = kRead + " FOR NO KEY UPDATE";
+      auto rows = tx_.statements().query(pg_ ? kLock : kRead, {user_id}, 4);
+      engine::PurchaseFacts::Buyer out;
+      if (rows.empty()) return out;
+      out.fecha_nacimiento = rows[0][0];
+      if (rows[0][1]) out.autoexcluido_hasta = read_timestamp(*rows[0][1]);
+      out.limites = rows[0][2];
+      out.limites_pendientes = rows[0][3];
+      return out;
+    });
+  }
+
+  Result<engine::Spent> spending(const std::string& user_id, const engine::SpendingWindows& w) override {
+    return guarded([&]() -> Result<engine::Spent> {
       const auto sums_sql = [](bool pg) {
         const auto as_ts = [pg](const char* p) {
           return pg ? "CAST(" + std::string(p) + " AS TIMESTAMPTZ)" : std::string(p);
@@ -445,34 +464,11 @@ class SqlPurchaseTransaction final : public engine::PurchaseTransaction {
       static const std::string kSumsPg = sums_sql(true), kSums = sums_sql(false);
       const std::vector<SqlText> sums = {format_timestamp(w.day), format_timestamp(w.week), format_timestamp(w.month),
                                          user_id, format_timestamp(w.earliest())};
-      std::vector<Row> rows;
-      if (pg_) {
-        // The buyer's row lock serialises their purchases across hosts; the sums are then read by
-        // the next statement, whose snapshot sees every purchase committed before the lock came.
-        // NO KEY UPDATE, not UPDATE: this transaction already holds KEY SHARE on the row (the
-        // foreign keys of the key and the transaccion it inserted), and so may a concurrent
-        // purchase of the same buyer; FOR UPDATE conflicts with KEY SHARE and the two deadlock.
-        auto limits =
-            st.query("SELECT limites, limites_pendientes FROM users WHERE id = :u FOR NO KEY UPDATE", {user_id}, 2);
-        if (!limits.empty()) {
-          out.limites = limits[0][0];
-          out.limites_pendientes = limits[0][1];
-        }
-        rows = st.query(kSumsPg, sums, 3);
-      } else {
-        // SQLite: this transaction holds the write lock already; one statement.
-        static const std::string kRead =
-            "SELECT s.*, u.limites, u.limites_pendientes FROM (" + kSums + ") s LEFT JOIN users u ON u.id = :lu";
-        std::vector<SqlText> params = sums;
-        params.push_back(user_id);
-        rows = st.query(kRead, params, 5);
-        out.limites = rows[0][3];
-        out.limites_pendientes = rows[0][4];
-      }
-      out.spent =
-          engine::Spent{static_cast<int64_t>(integer_of(rows[0][0])), static_cast<int64_t>(integer_of(rows[0][1])),
-                        static_cast<int64_t>(integer_of(rows[0][2]))};
-      return out;
+      // A statement of its own after lock_buyer's: its snapshot sees every purchase of the buyer
+      // committed before the lock came.
+      auto rows = tx_.statements().query(pg_ ? kSumsPg : kSums, sums, 3);
+      return engine::Spent{static_cast<int64_t>(integer_of(rows[0][0])), static_cast<int64_t>(integer_of(rows[0][1])),
+                           static_cast<int64_t>(integer_of(rows[0][2]))};
     });
   }
 

@@ -3,6 +3,7 @@
 #include "engine/jobs/job_kinds.hpp"
 #include "storage/job_outbox.hpp"
 #include "storage/one_time_statement.hpp"
+#include "storage/repositories/payout_records.hpp"
 #include "storage/repositories/sql_support.hpp"
 #include "storage/sha256.hpp"
 #include "storage/sql_estados.hpp"
@@ -46,6 +47,7 @@ void write_ganadores(soci::session& sql, Backend backend, const settlement::Sett
         soci::use(g.id), soci::use(g.ticket_id), soci::use(tier), soci::use(monto), soci::use(bruto),
         soci::use(retencion), soci::use(neto), soci::use(anio, anio_ind), soci::use(tarifa, tarifa_ind),
         soci::use(umbral, umbral_ind);
+    snapshot_beneficiary(sql, g.id);
     sql << "UPDATE tickets SET estado = " + sql_literal(engine::TicketEstado::kGanador) +
                " WHERE id = :id AND estado IN " + sql_sold_tickets(),
         soci::use(g.ticket_id);

@@ -212,6 +212,11 @@ Result<engine::User> SqlUserRepository::update(const std::string& id, const engi
       assign("fecha_nacimiento = :birth");
       st.exchange(soci::use(*changes.fecha_nacimiento));
     }
+    if (changes.documento_numero && changes.documento_tipo) {
+      assign("documento_tipo = :doc_tipo, documento_numero = :doc_numero");
+      st.exchange(soci::use(*changes.documento_tipo));
+      st.exchange(soci::use(*changes.documento_numero));
+    }
     if (changes.revoke_tokens_at_s) {
       // max(old + 1, now + 1) in one statement, so two changes in one second still move it.
       assign(

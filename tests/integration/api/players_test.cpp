@@ -20,6 +20,7 @@
 #include "storage/repositories/audit_chain_verifier.hpp"
 #include "storage/repositories/audit_sealer.hpp"
 #include "storage/repositories/sql_player_repository.hpp"
+#include "storage/timestamps.hpp"
 
 namespace rifa::testing {
 namespace {
@@ -78,9 +79,17 @@ TEST_F(PlayersTest, AgeIsCountedOnTheBogotaCalendarAroundMidnightUtc) {
 }
 
 TEST_F(PlayersTest, SignUpRequiresADocumentAndTheDataPolicyConsent) {
-  json b = registration("doc@rifa.test");
-  b["documento_tipo"] = "TI";  // a minor's document
-  expect_problem(sign_up(b), 422, "documento_tipo");
+  json b = registration("ti@rifa.test");
+  // A TI (a minor's document) is accepted from an adult, who may still hold one after 18.
+  b["documento_tipo"] = "TI";
+  b["documento_numero"] = "12345";
+  expect_problem(sign_up(b), 422, "documento_numero");  // a TI has 10 or 11 digits
+  b["documento_numero"] = "1020304050";
+  b["fecha_nacimiento"] = "2011-03-14";
+  move_to("2029-03-15T04:00:00Z");  // 14 March in Bogotá: 18 today
+  ASSERT_EQ(sign_up(b).status, 202);
+  EXPECT_EQ(count("SELECT count(*) FROM users WHERE email = 'ti@rifa.test' AND documento_tipo = 'TI'"), 1);
+  b = registration("doc@rifa.test");
   b["documento_tipo"] = "CC";
   b["documento_numero"] = "12AB";
   expect_problem(sign_up(b), 422, "documento_numero");
@@ -258,6 +267,45 @@ TEST_F(PlayersTest, WeeksStartOnMondayAndMonthsOnTheFirstInBogota) {
   EXPECT_EQ(buy(ana, rifa, 1, "w2").status, 201);
 }
 
+TEST_F(PlayersTest, MonthsStartOnTheFirstInBogota) {
+  // Saturday 30 June 2029, 23:30 in Bogotá (04:30 UTC on 1 July): still June there.
+  move_to("2029-07-01T04:30:00Z");
+  const auto rifa = active_rifa("Oro", 5000, 100);
+  const auto ana = register_jugador("ana@rifa.test");
+  ASSERT_EQ(call("PUT", "/api/v1/users/" + ana.id + "/limites", json{{"mensual", 5000}}, ana.token).status, 200);
+  EXPECT_EQ(buy(ana, rifa, 1, "m1").status, 201);
+  auto over = buy(ana, rifa, 1, "m2");
+  EXPECT_EQ(over.status, 403) << over.body;
+  EXPECT_EQ(over.json().value("field", ""), "limites.mensual");
+  // 1 July 00:00:01 in Bogotá: a new month.
+  clock_.advance(std::chrono::ceil<std::chrono::seconds>(at("2029-07-01T05:00:01Z") - clock_.now()));
+  EXPECT_EQ(buy(ana, rifa, 1, "m2").status, 201);
+}
+
+// Removing a limit loosens it like a raise: it waits 24 h, and the limit holds meanwhile.
+TEST_F(PlayersTest, RemovingALimitIsARaiseAndWaitsADay) {
+  move_to("2029-06-13T15:00:00Z");  // mid-month: the month does not turn over in the test
+  const auto rifa = active_rifa("Oro", 5000, 100);
+  const auto ana = register_jugador("ana@rifa.test");
+  const std::string path = "/api/v1/users/" + ana.id + "/limites";
+  ASSERT_EQ(call("PUT", path, json{{"mensual", 5000}}, ana.token).status, 200);
+  EXPECT_EQ(buy(ana, rifa, 1, "r1").status, 201);
+  EXPECT_EQ(buy(ana, rifa, 1, "r2").status, 403);
+
+  auto removed = call("PUT", path, json::object(), ana.token);
+  ASSERT_EQ(removed.status, 200) << removed.body;
+  EXPECT_EQ(removed.json()["limites"]["mensual"], 5000) << removed.body;
+  EXPECT_FALSE(removed.json()["pendientes"].is_null()) << removed.body;
+  EXPECT_TRUE(removed.json()["pendientes"]["limites"]["mensual"].is_null()) << removed.body;
+  later(std::chrono::hours(23));
+  auto still = login_as("ana@rifa.test");
+  EXPECT_EQ(buy(still, rifa, 1, "r2").status, 403);
+  later(std::chrono::hours(1) + std::chrono::seconds(1));
+  auto free = login_as("ana@rifa.test");
+  EXPECT_EQ(buy(free, rifa, 1, "r2").status, 201);
+  EXPECT_TRUE(call("GET", path, "", free.token).json()["limites"]["mensual"].is_null());
+}
+
 // 32 concurrent purchases by one player never take them over their limit; on PostgreSQL half of
 // them go through a second host (its own wiring, server and connection pool on the same database).
 TEST_F(PlayersTest, ThirtyTwoConcurrentPurchasesNeverExceedTheLimitAcrossTwoHosts) {
@@ -323,6 +371,81 @@ TEST_F(PlayersTest, ThirtyTwoConcurrentPurchasesNeverExceedTheLimitAcrossTwoHost
   EXPECT_EQ(created + limited, kPurchases);
   EXPECT_GT(limited.load(), 0);
   wiring.reset();
+}
+
+// A self-exclusion committed while 32 purchases of the same player are under way binds from its
+// commit: no purchase commits after it. The test's own transaction stands in for the exclusion's,
+// so that purchases are caught mid-way: on PostgreSQL it takes the player's users row FOR UPDATE,
+// which every purchase then waits for (at the first step's foreign-key check, its snapshot already
+// taken, or at the buyer's lock), sets autoexcluido_hasta, counts the player's purchases and
+// commits while they wait; on SQLite it holds the write lock and they wait for it at BEGIN.
+TEST_F(PlayersTest, AnExclusionCommittedMidPurchaseRefusesEveryPurchaseCommittingAfterIt) {
+  const std::string rifas[] = {active_rifa("Oro", 5000, 100), active_rifa("Oro", 5000, 100),
+                               active_rifa("Oro", 5000, 100), active_rifa("Oro", 5000, 100)};
+  const auto ana = register_jugador("ana@rifa.test");
+  const bool pg = test_db_->db().backend() == storage::Backend::kPostgresql;
+
+  constexpr int kPurchases = 32;
+  std::atomic<int> created{0}, excluded{0};
+  std::mutex mutex;
+  std::vector<std::string> unexpected;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kPurchases; ++i) {
+    threads.emplace_back([&, i] {
+      const json body = {{"quantity", 1}, {"idempotency_key", "e" + std::to_string(i)}};
+      ApiReply r = http_call("POST", url("/api/v1/rifas/" + rifas[i % 4] + "/tickets"), body.dump(), ana.token);
+      if (r.status == 201) {
+        ++created;
+      } else if (r.status == 403 && r.json().value("type", "") == std::string(kProblems) + "autoexcluido") {
+        ++excluded;
+      } else {
+        std::lock_guard lock(mutex);
+        unexpected.push_back(std::to_string(r.status) + " " + r.body);
+      }
+    });
+  }
+  // Mid-way: some purchases went through first.
+  for (int i = 0; i < 3000 && created.load() < 4; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+
+  auto own = test_db_->open(1);
+  long long at_commit = -1;
+  {
+    auto lease = own->lease();
+    soci::session& sql = lease.session();
+    sql << (pg ? "BEGIN" : "BEGIN IMMEDIATE");
+    if (pg) {
+      std::string id;
+      sql << "SELECT id FROM users WHERE id = :id FOR UPDATE", soci::use(ana.id), soci::into(id);
+      // Until purchases wait on it (each holds its snapshot of before the exclusion). Asked on a
+      // connection of its own: the waiting purchases may hold every session of the server's pool.
+      auto watch = test_db_->open(1);
+      auto watching = watch->lease();
+      for (int i = 0; i < 1000; ++i) {
+        long long waiting = 0;
+        watching.session() << "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+                              "wait_event_type = 'Lock'",
+            soci::into(waiting);
+        if (waiting >= 2) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    const std::string hasta = storage::format_timestamp(clock_.now() + std::chrono::hours(24 * 30));
+    sql << std::string("UPDATE users SET autoexcluido_hasta = ") + (pg ? "CAST(:h AS TIMESTAMPTZ)" : ":h") +
+               " WHERE id = :id",
+        soci::use(hasta), soci::use(ana.id);
+    sql << "SELECT count(*) FROM transacciones WHERE user_id = :id", soci::use(ana.id), soci::into(at_commit);
+    sql << "COMMIT";
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_TRUE(unexpected.empty()) << unexpected.front();
+  EXPECT_EQ(created + excluded, kPurchases);
+  EXPECT_GT(excluded.load(), 0);
+  EXPECT_GE(created.load(), 4);
+  // Nothing sold after the exclusion's commit.
+  EXPECT_EQ(count("SELECT count(*) FROM transacciones WHERE user_id = '" + ana.id + "'"), at_commit);
+  EXPECT_EQ(created.load(), at_commit);
 }
 
 // ---- habeas data -------------------------------------------------------------------------------

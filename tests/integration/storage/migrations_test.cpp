@@ -254,5 +254,58 @@ TEST(Migrations, RefusesAmbiguousOrBadlyNamedFiles) {
   EXPECT_EQ(r.error().message, "migrations folder /nonexistent/migrations does not exist");
 }
 
+// 0026 backfills the withholding records written before it: each ganador takes its winner's name
+// and document from users, except a winner already erased (nothing left to take).
+TEST(Migrations, TheBeneficiaryOfEarlierWithholdingsIsBackfilled) {
+  RIFA_TEST_DATABASE_OR_SKIP(test_db);
+  TempDir dir;
+  const auto copy_up_to = [&](int last) {
+    for (const auto& entry : fs::directory_iterator(migrations_dir())) {
+      const std::string file = entry.path().filename().string();
+      if (file.size() < 5 || std::stoi(file.substr(0, 4)) > last || fs::exists(dir.path() / file)) continue;
+      fs::copy_file(entry.path(), dir.path() / file);
+    }
+  };
+  copy_up_to(25);
+  MigrationRunner before(test_db->db(), dir.path());
+  ASSERT_TRUE(before.apply_all().ok());
+  auto loaded = test_db->db().transaction([&](soci::session& sql) {
+    sql << "INSERT INTO users (id, nombre, email, hashed_password, documento_tipo, documento_numero) VALUES "
+           "('u1', 'Ana Antes', 'ana@example.com', 'x', 'CC', '1020304050')";
+    sql << "INSERT INTO users (id, nombre, email, hashed_password, anonimizado_en) VALUES "
+           "('u2', 'Titular anonimizado', 'anonimo@anonimizado.invalid', '!', '2026-01-01T00:00:00.000Z')";
+    sql << "INSERT INTO categoria_rifa (id, nombre, valor_boleta, rake_bp) VALUES ('c', 'C', 1000, 2000)";
+    sql << "INSERT INTO loterias (id, nombre, frecuencia, plugin_instance) VALUES ('l', 'L', 'diaria', 'mock')";
+    sql << "INSERT INTO rifas (id, nombre, categoria_id, loteria_id, fecha_inicio, fecha_fin, estado, reglas, "
+           "total_boletas, fecha_sorteo) VALUES ('r', 'R', 'c', 'l', '2026-01-01T00:00:00.000Z', "
+           "'2026-01-10T05:00:00.000Z', 'resuelta', '{}', 100, '2026-01-10')";
+    sql << "INSERT INTO tickets (id, rifa_id, numero, precio, estado, usuario_id) VALUES "
+           "('t1', 'r', 1, 1000, 'ganador', 'u1'), ('t2', 'r', 2, 1000, 'ganador', 'u2')";
+    sql << "INSERT INTO ganadores (id, ticket_id, tier, monto_ganado) VALUES ('g1', 't1', 0, 500), "
+           "('g2', 't2', 1, 300)";
+  });
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+
+  copy_up_to(26);
+  MigrationRunner after(test_db->db(), dir.path());
+  auto applied = after.apply_all();
+  ASSERT_TRUE(applied.ok()) << applied.error().message;
+  ASSERT_EQ(applied->size(), 1u);
+  EXPECT_EQ(applied->front(), "0026_withholding_beneficiary");
+  auto lease = test_db->db().lease();
+  std::string nombre, tipo, numero;
+  lease.session() << "SELECT beneficiario_nombre, beneficiario_documento_tipo, beneficiario_documento_numero FROM "
+                     "ganadores WHERE id = 'g1'",
+      soci::into(nombre), soci::into(tipo), soci::into(numero);
+  EXPECT_EQ(nombre, "Ana Antes");
+  EXPECT_EQ(tipo, "CC");
+  EXPECT_EQ(numero, "1020304050");
+  int erased_left = -1;
+  lease.session() << "SELECT count(*) FROM ganadores WHERE id = 'g2' AND beneficiario_nombre IS NULL AND "
+                     "beneficiario_documento_numero IS NULL",
+      soci::into(erased_left);
+  EXPECT_EQ(erased_left, 1);
+}
+
 }  // namespace
 }  // namespace rifa::testing

@@ -34,6 +34,20 @@ TEST(PlayerRules, Documents) {
   EXPECT_EQ(check_document("RC", "1020304050").error().field, "documento_tipo");
 }
 
+// A player's own TI: accepted from an adult (the age on today's Bogotá date), never without the
+// birth date; other types as check_document.
+TEST(PlayerRules, APlayersTarjetaDeIdentidadIsAcceptedFromEighteen) {
+  const auto now = t("2029-03-15T04:00:00Z");  // 14 March in Bogotá
+  const CivilDate adult{2011, 3, 14}, minor{2011, 3, 15};
+  EXPECT_EQ(*check_player_document("TI", "1.020.304.050", adult, now), "1020304050");
+  EXPECT_EQ(check_player_document("TI", "1020304050", minor, now).error().field, "documento_tipo");
+  EXPECT_TRUE(check_player_document("TI", "1020304050", minor, t("2029-03-15T05:00:00Z")).ok());  // the birthday
+  EXPECT_EQ(check_player_document("TI", "1020304050", std::nullopt, now).error().field, "documento_tipo");
+  EXPECT_EQ(check_player_document("TI", "123456789", adult, now).error().field, "documento_numero");
+  EXPECT_EQ(*check_player_document("CC", "1.020.304.050", std::nullopt, now), "1020304050");
+  EXPECT_EQ(check_player_document("RC", "1020304050", adult, now).error().field, "documento_tipo");
+}
+
 TEST(PlayerRules, WindowsStartAtBogotaMidnightMondayAndTheFirst) {
   // Wednesday 13 June 2029, 10:00 in Bogotá.
   const auto w = spending_windows(t("2029-06-13T15:00:00Z"));
