@@ -16,10 +16,12 @@
 // Where the live feed's changes come from (engine/live/live_feed.hpp's ChangeSource), per backend,
 // and the rifa as the feed starts from (SnapshotReader).
 //
-// PostgreSQL: migration 0018 adds triggers that pg_notify('rifa_live', …) inside the transaction
-// that changes tickets, a rifa's estado, its draw or its winners: one small JSON payload per
-// statement and (rifa, estado, owner), delivered by PostgreSQL only at commit and in commit order,
-// to every host LISTENing on that database (PgLiveListener, one libpq connection per host).
+// PostgreSQL: triggers (migration 0018, rewritten by 0025) write one small JSON row per statement
+// and (rifa, estado, owner) into live_outbox inside the transaction that changes tickets, a rifa's
+// estado, its draw or its winners; one host at a time relays the committed rows in order with
+// pg_notify('rifa_live', …) (storage/live_outbox_relay: a NOTIFY in the buyer's own commit held a
+// cluster-wide lock through its fsync), and every host LISTENing on that database gets them
+// (PgLiveListener, one libpq connection per host).
 // SQLite (one host): the same rows are captured on each pooled connection by TEMP triggers calling
 // a function of this process, and handed to the feed from the connection's WAL hook, which SQLite
 // calls only after a commit (SqliteLiveCapture); a rollback drops them.
