@@ -445,13 +445,15 @@ try {
   await page.waitForSelector('#f-estado');
   await page.select('#f-estado', 'cancelada');
   await page.click('#contenido form[aria-label=Filtros] button[type=submit]');
-  await page.waitForFunction((id) => location.hash.includes('estado=cancelada') && document.querySelector(`tr[data-rifa="${id}"]`), {}, toCancel.id);
-  assert.ok(await page.$$eval('#contenido tbody tr', (rs) => rs.every((r) => /Cancelada/.test(r.children[1].textContent))));
+  // (the unfiltered rows may still be there for a moment: wait until every row is a cancelled one)
+  await page.waitForFunction((id) => location.hash.includes('estado=cancelada') && document.querySelector(`tr[data-rifa="${id}"]`) &&
+    [...document.querySelectorAll('#contenido tbody tr')].every((r) => /Cancelada/.test(r.children[1].textContent)), {}, toCancel.id);
   await page.select('#f-estado', 'resuelta');
   await page.select('#f-categoria', cat0.id);
   await page.click('#contenido form[aria-label=Filtros] button[type=submit]');
   await page.waitForFunction((id) => location.hash.includes('estado=resuelta') && location.hash.includes('categoria=') &&
-    document.querySelector(`tr[data-rifa="${id}"]`) && !document.querySelector('.alert'), {}, rifaId);
+    document.querySelector(`tr[data-rifa="${id}"]`) && !document.querySelector('.alert') &&
+    [...document.querySelectorAll('#contenido tbody tr')].every((r) => /Resuelta/.test(r.children[1].textContent)), {}, rifaId);
   const today = bogota(new Date()).slice(0, 10);
   const setDate = (sel, v) => page.$eval(sel, (e, val) => { e.value = val; }, v);
   await page.select('#f-estado', '');
