@@ -58,7 +58,7 @@ class StreamSubscriber final : public engine::live::Subscriber {
   explicit StreamSubscriber(std::weak_ptr<LiveStream> stream) : stream_(std::move(stream)) {}
   bool offer(const engine::live::Frame& frame) override {
     auto stream = stream_.lock();
-    return stream && stream->push(frame.seq, frame.type, frame.json);
+    return stream && stream->push(frame.seq, frame.sub, frame.type, frame.json);
   }
 
  private:
@@ -88,12 +88,20 @@ std::vector<std::string> split_commas(const std::string& s) {
   return out;
 }
 
-std::optional<uint64_t> parse_seq(const std::string& text) {
+// "N" (a public frame's seq) or "N.k" (the k-th private frame after it): see engine::live::EventId.
+std::optional<engine::live::EventId> parse_event_id(const std::string& text) {
   const std::string t = trim(text);
-  uint64_t v = 0;
-  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (t.empty() || ec != std::errc() || p != t.data() + t.size()) return std::nullopt;
-  return v;
+  const char* end = t.data() + t.size();
+  engine::live::EventId id;
+  auto [p, ec] = std::from_chars(t.data(), end, id.seq);
+  if (t.empty() || ec != std::errc()) return std::nullopt;
+  if (p != end && *p == '.') {
+    auto [q, ec2] = std::from_chars(p + 1, end, id.sub);
+    if (ec2 != std::errc() || q == p + 1) return std::nullopt;
+    p = q;
+  }
+  if (p != end) return std::nullopt;
+  return id;
 }
 
 constexpr const char* kSubprotocol = "rifa-live";
@@ -151,9 +159,10 @@ Response live(const std::shared_ptr<LiveRoutes::State>& shared, Request& req) {
   engine::live::SubscribeRequest sub;
   sub.rifa_id = rifa_id;
   sub.user_id = user_id;
-  // SSE reconnects send Last-Event-ID; a WebSocket client passes the last seq it saw as ?resume=.
-  if (auto it = req.query.find("resume"); it != req.query.end()) sub.resume_after = parse_seq(it->second);
-  if (auto last = req.header("last-event-id"); !last.empty()) sub.resume_after = parse_seq(last);
+  // SSE reconnects send Last-Event-ID; a WebSocket client passes the last seq (or private frame's
+  // id) it saw as ?resume=.
+  if (auto it = req.query.find("resume"); it != req.query.end()) sub.resume_after = parse_event_id(it->second);
+  if (auto last = req.header("last-event-id"); !last.empty()) sub.resume_after = parse_event_id(last);
 
   auto subscribed = state.feed.subscribe(sub, std::make_shared<StreamSubscriber>(stream));
   if (!subscribed) {

@@ -24,7 +24,7 @@ class LiveStreamImpl final : public LiveStream, public std::enable_shared_from_t
  public:
   LiveStreamImpl(LiveTransport transport, LiveStreamOptions options) : transport_(transport), options_(options) {}
 
-  bool push(uint64_t seq, std::string_view type, std::shared_ptr<const std::string> data) override {
+  bool push(uint64_t seq, uint32_t sub, std::string_view type, std::shared_ptr<const std::string> data) override {
     const size_t bytes = data ? data->size() : 0;
     std::lock_guard lock(mutex_);
     if (closing_) return false;
@@ -38,7 +38,7 @@ class LiveStreamImpl final : public LiveStream, public std::enable_shared_from_t
       return false;
     }
     queued_bytes_ += bytes;
-    queue_.push_back(Item{seq, type, std::move(data)});
+    queue_.push_back(Item{seq, sub, type, std::move(data)});
     kick_locked();
     return true;
   }
@@ -107,6 +107,7 @@ class LiveStreamImpl final : public LiveStream, public std::enable_shared_from_t
  private:
   struct Item {
     uint64_t seq = 0;
+    uint32_t sub = 0;
     std::string_view type;  // "" = an SSE keep-alive comment
     std::shared_ptr<const std::string> data;
   };
@@ -170,7 +171,9 @@ class LiveStreamImpl final : public LiveStream, public std::enable_shared_from_t
         out += ": keep-alive\n\n";
         continue;
       }
-      out += "id: " + std::to_string(item.seq) + "\nevent: ";
+      out += "id: " + std::to_string(item.seq);
+      if (item.sub) out += "." + std::to_string(item.sub);
+      out += "\nevent: ";
       out.append(item.type);
       out += "\ndata: ";
       out += *item.data;
@@ -218,7 +221,7 @@ class LiveStreamImpl final : public LiveStream, public std::enable_shared_from_t
     ping_timer_->expires_after(std::chrono::seconds(std::max(1, options_.ping_interval_s)));
     ping_timer_->async_wait([self = shared_from_this(), executor](beast::error_code ec) {
       if (ec || self->finished_) return;
-      self->push(0, "", nullptr);
+      self->push(0, 0, "", nullptr);
       self->schedule_sse_ping(executor);
     });
   }

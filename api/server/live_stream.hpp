@@ -42,8 +42,9 @@ class LiveStream {
   static std::shared_ptr<LiveStream> create(LiveTransport transport, LiveStreamOptions options);
 
   // Thread-safe, never blocks. false once the stream is closed, or when this frame overflowed its
-  // queue (the stream then closes itself with kCloseTooSlow).
-  virtual bool push(uint64_t seq, std::string_view type, std::shared_ptr<const std::string> data) = 0;
+  // queue (the stream then closes itself with kCloseTooSlow). `seq` and `sub` make the SSE id:
+  // "seq" for a public frame (sub 0), "seq.sub" for a private one.
+  virtual bool push(uint64_t seq, uint32_t sub, std::string_view type, std::shared_ptr<const std::string> data) = 0;
   // Closes with `code` (WebSocket) once queued frames are written; thread-safe, idempotent.
   virtual void close(uint16_t code, const std::string& reason) = 0;
   // Runs once when the connection has ended, however it ended (any thread). Set it before the

@@ -12,7 +12,7 @@ namespace rifa::api {
 // The pages' Content-Security-Policy: scripts, styles, images and connections only from this
 // origin (so no inline script or style attribute runs), nothing framed, no <base>, forms post here.
 inline constexpr const char* kPageCsp =
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
     "font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 // Files under one folder (the operator console and the public pages, `server.web_root`), read from

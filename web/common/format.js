@@ -40,6 +40,17 @@ export function dia(isoDate) {
   return Number.isNaN(d.getTime()) ? isoDate : dateOnly.format(d);
 }
 
+// Chart axis labels: a civil date "2026-12-07" as "7 dic", an hour bucket as "7 dic 14 h".
+const dayMonth = new Intl.DateTimeFormat('es-CO', { timeZone: ZONE, day: 'numeric', month: 'short' });
+export function diaCorto(isoDate) {
+  const d = new Date(`${isoDate}T12:00:00-05:00`);
+  return Number.isNaN(d.getTime()) ? String(isoDate) : dayMonth.format(d).replace('.', '');
+}
+const hourOnly = new Intl.DateTimeFormat('es-CO', { timeZone: ZONE, hour: '2-digit', hourCycle: 'h23' });
+export function horaCorta(date) {
+  return `${dayMonth.format(date).replace('.', '')} ${hourOnly.format(date)} h`;
+}
+
 // <input type="datetime-local"> value, read as Bogota time (UTC-5, no daylight saving), to ISO UTC.
 export function bogotaLocalToIso(value) {
   if (!value) return '';
@@ -61,6 +72,12 @@ export const ESTADOS_JOB = {
 };
 export const ESTADOS_PAGO = {
   pendiente: 'Pendiente', enviado: 'Enviado', fallido: 'Fallido', entregado: 'Entregado', no_pagable: 'No pagable',
+  por_entregar: 'Por entregar',
+};
+// /health: the host's, the database's, the audit chain's and each plugin's status.
+export const ESTADOS_SALUD = {
+  up: 'En servicio', down: 'Caído', degraded: 'Degradado', warn: 'Con advertencias', ok: 'En servicio',
+  unknown: 'Desconocido',
 };
 
 // Element helper: h('p', {class: 'x', text: 'hola'}, child, ...). No innerHTML anywhere.

@@ -2,7 +2,10 @@
 // (GET /api/v1/rifas/{id}/live upgraded to a WebSocket: a snapshot, then deltas) when the server
 // offers it, else polling the REST endpoints (the rifa, its /verificacion for the sold numbers and
 // the winners, and, for staff, its reserved tickets). The socket is retried now and then while
-// polling; a gap in `seq` or a closed socket falls back to polling until a new snapshot arrives.
+// polling. Public frames count one by one (`seq` N, then N+1); a private `mine` frame has no
+// `seq` (only an `id` "N.k") and never makes a gap. A gap in the public `seq` means a frame was
+// lost: the socket reconnects with ?resume=<last seq> (the host replays what was missed, or sends
+// a fresh snapshot); a closed socket falls back to polling until a new snapshot arrives.
 //
 //   const feed = watchRifa(id, { staff, onState(state), onSource(source) });  feed.stop();
 //   state = { rifa_id, estado, total, vendido: Set, reservado: Set, ganadores: Set,
@@ -24,6 +27,8 @@ export function watchRifa(rifaId, { staff = false, onState = () => {}, onSource 
   let stopped = false;
   let socket = null;
   let lastSeq = null;
+  let resumeFrom = null;  // the last public seq of a socket that closed on a gap
+  let gapsInRow = 0;      // resumes that brought no frame: after 3, poll instead
   let pollTimer = null;
   let retryTimer = null;
   let source = '';
@@ -42,16 +47,20 @@ export function watchRifa(rifaId, { staff = false, onState = () => {}, onSource 
   function openSocket() {
     if (stopped || typeof WebSocket === 'undefined') return;
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const resume = resumeFrom === null ? '' : `?resume=${resumeFrom}`;
+    resumeFrom = null;
     let ws;
     try {
-      ws = new WebSocket(`${scheme}//${location.host}/api/v1/rifas/${encodeURIComponent(rifaId)}/live`);
+      ws = new WebSocket(`${scheme}//${location.host}/api/v1/rifas/${encodeURIComponent(rifaId)}/live${resume}`);
     } catch { scheduleSocketRetry(); return; }
     socket = ws;
+    let gap = false;
     ws.onmessage = (event) => {
       let msg;
       try { msg = JSON.parse(event.data); } catch { return; }
       if (msg.type === 'snapshot') {
         lastSeq = msg.seq;
+        gapsInRow = 0;
         state = {
           rifa_id: msg.rifa_id, estado: msg.estado, total: msg.total,
           vendido: expand(msg.vendido), reservado: expand(msg.reservado), ganadores: new Set(msg.ganadores || []),
@@ -62,8 +71,16 @@ export function watchRifa(rifaId, { staff = false, onState = () => {}, onSource 
         return;
       }
       if (!state || lastSeq === null) return;
-      if (typeof msg.seq === 'number' && msg.seq !== lastSeq + 1) { ws.close(); return; }  // a gap: start over
+      if (typeof msg.seq !== 'number') return;  // a private frame: nothing of the public grid
+      if (msg.seq <= lastSeq) return;  // already applied (a replay overlapping what was seen)
+      if (msg.seq !== lastSeq + 1) {  // a public frame was lost: resume from the last one applied
+        gap = ++gapsInRow <= 3;
+        resumeFrom = gap ? lastSeq : null;
+        ws.close();
+        return;
+      }
       lastSeq = msg.seq;
+      gapsInRow = 0;
       if (msg.type === 'tickets') {
         for (const n of msg.numeros || []) {
           state.vendido.delete(n); state.reservado.delete(n);
@@ -79,8 +96,13 @@ export function watchRifa(rifaId, { staff = false, onState = () => {}, onSource 
     };
     ws.onclose = () => {
       if (socket === ws) socket = null;
-      lastSeq = null;
       if (stopped) return;
+      if (gap) {  // at once, keeping the grid: the host replays from resumeFrom or sends a snapshot
+        lastSeq = resumeFrom;
+        openSocket();
+        return;
+      }
+      lastSeq = null;
       startPolling();
       scheduleSocketRetry();
     };

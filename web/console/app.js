@@ -1,14 +1,15 @@
 // The operator console: a hash-routed page over the REST API (every datum comes from the API, with
 // the API's authorization; the token lives in sessionStorage, never in a cookie).
 import { ApiError, call, claims, get, getAll, patch, post, query, setToken, token } from '/web/common/api.js';
-import { ESTADOS_JOB, ESTADOS_PAGO, ESTADOS_RIFA, bogotaLocalToIso, cop, dia, fecha, fechaCorta, h, integer, isoToBogotaLocal } from '/web/common/format.js';
+import { ESTADOS_JOB, ESTADOS_PAGO, ESTADOS_RIFA, ESTADOS_SALUD, bogotaLocalToIso, cop, dia, diaCorto, fecha, fechaCorta, h, horaCorta, integer, isoToBogotaLocal } from '/web/common/format.js';
 import { watchRifa } from '/web/common/live.js';
 import { createGrid } from '/web/common/grid.js';
 import { barChart } from '/web/common/chart.js';
-import { verifyCommitment } from '/web/common/verify.js';
+import { fetchVerification, verifyCommitment } from '/web/common/verify.js';
+import { errorDeCampo, problemaEs } from '/web/common/mensajes.js';
 
 const main = document.getElementById('contenido');
-let access = null;       // 'ok' | 'forbidden' (the API's answer to an admin read), per token
+let access = null;       // 'admin' | 'operador' | 'forbidden' (from the API's answers), per token
 let feed = null;         // the open rifa's live feed
 let cache = { categorias: null, loterias: null };
 let renderId = 0;        // each route() call; a screen that finishes loading after a newer one started is dropped
@@ -16,20 +17,16 @@ let renderId = 0;        // each route() call; a screen that finishes loading af
 // ---------------------------------------------------------------- shared pieces
 function badge(kind, text) { return h('span', { class: `badge b-${kind}` }, text || kind); }
 
-function problemText(e) {
-  if (e instanceof ApiError) {
-    if (e.status === 403) return 'La API respondió 403: su cuenta no tiene permiso para esta acción.';
-    if (e.status === 401) return 'La sesión no es válida o expiró (401). Inicie sesión de nuevo.';
-    return `${e.title || 'Error'} (${e.status}): ${e.detail || e.message}`;
-  }
-  return `No se pudo completar: ${e.message}`;
+function alertBox(e) {
+  // The sentence in Spanish; the API's own words (English, for whoever reports the problem) folded away.
+  const technical = e instanceof ApiError && e.detail
+    ? h('details', {}, h('summary', {}, 'Detalle técnico'), h('code', { lang: 'en' }, e.detail)) : null;
+  return h('div', { class: 'alert', role: 'alert' }, problemaEs(e), technical);
 }
-
-function alertBox(e) { return h('div', { class: 'alert', role: 'alert' }, problemText(e)); }
 
 function screen(title, ...children) {
   document.title = `${title} · Consola Rifa1122`;
-  main.replaceChildren(h('h2', { id: 'titulo' }, title), ...children);
+  main.replaceChildren(h('h2', { id: 'titulo' }, title), ...children.filter((c) => c !== null && c !== undefined));
   main.focus({ preventScroll: true });
 }
 
@@ -74,6 +71,26 @@ function options(items, selected, blank) {
   return out;
 }
 
+// Paging of a list screen: ?pagina=N&por_pagina=M in the hash (the API's page and per_page).
+const PER_PAGE = 25;
+function paging(params) {
+  const page = Math.max(1, Number.parseInt(params.get('pagina') || '1', 10) || 1);
+  const perPage = Math.min(100, Math.max(1, Number.parseInt(params.get('por_pagina') || String(PER_PAGE), 10) || PER_PAGE));
+  return { page, per_page: perPage };
+}
+function pager(base, params, { page, per_page: perPage }, total) {
+  const pages = Math.max(1, Math.ceil(total / perPage));
+  const link = (n, label, rel) => {
+    const q = new URLSearchParams(params);
+    q.set('pagina', String(n));
+    return h('a', { href: `${base}?${q}`, rel, class: `pager-${rel}` }, label);
+  };
+  return h('nav', { class: 'pager', 'aria-label': 'Páginas' },
+    page > 1 ? link(page - 1, '← Anterior', 'prev') : null,
+    h('span', { id: 'pagina-actual' }, ` Página ${integer(page)} de ${integer(pages)} (${integer(total)} en total) `),
+    page < pages ? link(page + 1, 'Siguiente →', 'next') : null);
+}
+
 async function categorias() { return (cache.categorias ??= await getAll('/categorias')); }
 async function loterias() { return (cache.loterias ??= await getAll('/loterias')); }
 
@@ -96,29 +113,50 @@ function loginScreen(message) {
       if (!location.hash || location.hash === '#/login') location.hash = '#/rifas'; else route();
     } catch (e) {
       status.replaceChildren(h('div', { class: 'alert', role: 'alert' },
-        e instanceof ApiError && e.status === 401 ? 'Correo o contraseña incorrectos.' : problemText(e)));
+        e instanceof ApiError && e.status === 401 ? 'Correo o contraseña incorrectos.' : problemaEs(e)));
     }
   });
   screen('Iniciar sesión', message ? h('div', { class: 'notice', role: 'status' }, message) : null, status, form);
 }
 
+// What the account may use, asked of the API (the token's claims are only a hint): an admin reads
+// the jobs; an operador may not, but may read another user's tickets (staff only), so the rifas,
+// closing and payouts are theirs; anybody else gets 403 from both.
 async function checkAccess() {
   if (access) return access;
+  const refused = (e) => e instanceof ApiError && e.status === 403;
   try {
     await get('/admin/jobs?per_page=1');
-    access = 'ok';
+    access = 'admin';
   } catch (e) {
-    if (e instanceof ApiError && e.status === 403) access = 'forbidden';
-    else throw e;
+    if (!refused(e)) throw e;
+    try {
+      await get('/users/-/tickets?per_page=1');
+      access = 'operador';
+    } catch (e2) {
+      if (refused(e2)) access = 'forbidden';
+      else if (e2 instanceof ApiError && e2.status < 500) access = 'operador';  // let in; no such user
+      else throw e2;
+    }
   }
   return access;
 }
 
-function forbiddenScreen() {
+// The screens each role can use; the navigation shows only those.
+const ADMIN_ONLY = new Set(['trabajos', 'auditoria', 'reportes', 'plugins']);
+
+function forbiddenScreen(adminOnly) {
+  if (adminOnly) {
+    screen('Sin permiso',
+      h('div', { class: 'alert', role: 'alert', id: 'sin-permiso' },
+        'Esta pantalla es solo para administradores: su cuenta de operador no tiene permiso para verla.'),
+      h('p', {}, h('a', { href: '#/rifas' }, 'Ir a las rifas')));
+    return;
+  }
   screen('Sin permiso',
     h('div', { class: 'alert', role: 'alert', id: 'sin-permiso' },
-      'Su cuenta no tiene permiso para la consola de operación: la API respondió 403 (prohibido) a la consulta de administración. ',
-      'Inicie sesión con una cuenta de administrador.'),
+      'Su cuenta no tiene permiso para la consola de operación: la API respondió 403 (prohibido) a las consultas de personal. ',
+      'Inicie sesión con una cuenta de operador o de administrador.'),
     h('button', { type: 'button', onclick: logout }, 'Cerrar sesión e ingresar con otra cuenta'));
 }
 
@@ -142,8 +180,17 @@ async function rifasScreen(params) {
     field('f-estado', 'Estado', estado), field('f-categoria', 'Categoría', categoria),
     field('f-desde', 'Terminan desde', desde), field('f-hasta', 'Empiezan hasta', hasta),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Filtrar')));
+  // A range that ends before it starts is said next to the field, before asking the API.
+  const badRange = (a, b) => a && b && a > b;
+  const rangeError = () => {
+    document.getElementById('f-hasta-error').textContent = 'La fecha «hasta» no puede ser anterior a la fecha «desde».';
+    hasta.setAttribute('aria-invalid', 'true');
+  };
   filters.addEventListener('submit', (ev) => {
     ev.preventDefault();
+    filters.querySelectorAll('.field-error').forEach((p) => { p.textContent = ''; });
+    hasta.removeAttribute('aria-invalid');
+    if (badRange(desde.value, hasta.value)) { rangeError(); hasta.focus(); return; }
     const q = new URLSearchParams();
     if (estado.value) q.set('estado', estado.value);
     if (categoria.value) q.set('categoria', categoria.value);
@@ -151,11 +198,31 @@ async function rifasScreen(params) {
     if (hasta.value) q.set('hasta', hasta.value);
     location.hash = `#/rifas?${q}`;
   });
-  const list = await get(`/rifas${query({
-    estado: params.get('estado'), categoria: params.get('categoria'),
-    fecha_inicio: params.get('desde') ? `${params.get('desde')}T00:00:00-05:00` : '',
-    fecha_fin: params.get('hasta') ? `${params.get('hasta')}T23:59:59-05:00` : '', per_page: 100,
-  })}`);
+  const pg = paging(params);
+  const newLink = h('p', {}, h('a', { href: '#/rifas/nueva', id: 'nueva-rifa' }, 'Crear una rifa'));
+  if (badRange(params.get('desde'), params.get('hasta'))) {
+    if (mine !== renderId) return;
+    screen('Rifas', newLink, filters);
+    rangeError();
+    return;
+  }
+  let list;
+  try {
+    list = await get(`/rifas${query({
+      estado: params.get('estado'), categoria: params.get('categoria'),
+      fecha_inicio: params.get('desde') ? `${params.get('desde')}T00:00:00-05:00` : '',
+      fecha_fin: params.get('hasta') ? `${params.get('hasta')}T23:59:59-05:00` : '', ...pg,
+    })}`);
+  } catch (e) {
+    // A filter the API refuses (typed into the address): said next to its field, the form stays.
+    const ids = { estado: 'f-estado', categoria: 'f-categoria', fecha_inicio: 'f-desde', fecha_fin: 'f-hasta', page: 'f-estado', per_page: 'f-estado' };
+    if (!(e instanceof ApiError) || e.status !== 422 || !ids[e.field]) throw e;
+    if (mine !== renderId) return;
+    screen('Rifas', newLink, filters);
+    document.getElementById(`${ids[e.field]}-error`).textContent = errorDeCampo(e);
+    document.getElementById(ids[e.field]).setAttribute('aria-invalid', 'true');
+    return;
+  }
   const rows = list.items.map((r) => {
     const sold = r.vendidas ?? 0;
     return h('tr', { 'data-rifa': r.id },
@@ -168,11 +235,10 @@ async function rifasScreen(params) {
         h('span', {}, `${integer(sold)} vendidas · ${integer(r.disponibles)} disponibles de ${integer(r.total_boletas)}`)));
   });
   if (mine !== renderId) return;  // a newer route replaced this one meanwhile
-  screen('Rifas',
-    h('p', {}, h('a', { href: '#/rifas/nueva', id: 'nueva-rifa' }, 'Crear una rifa')),
-    filters,
+  screen('Rifas', newLink, filters,
     list.items.length ? table(['Nombre', 'Estado', 'Categoría', 'Inicio / fin (hora de Bogotá)', 'Ventas'], rows, `${list.total} rifas`)
-      : h('p', {}, 'No hay rifas con esos filtros.'));
+      : h('p', { id: 'sin-rifas' }, 'No hay rifas con esos filtros.'),
+    list.total > pg.per_page ? pager('#/rifas', params, pg, list.total) : null);
 }
 
 const DEFAULT_REGLAS = {
@@ -258,7 +324,7 @@ async function nuevaRifaScreen() {
       // Rules written with the form: their errors go next to the form's rule fields.
       const id = name === 'reglas' && !usarJson.checked ? 'f-cifras' : fields[name];
       if (id) {
-        document.getElementById(`${id}-error`).textContent = e.detail || e.message;
+        document.getElementById(`${id}-error`).textContent = errorDeCampo(e);
         const input = document.getElementById(id);
         input.setAttribute('aria-invalid', 'true');
         input.focus();
@@ -271,6 +337,31 @@ async function nuevaRifaScreen() {
 }
 
 // ---------------------------------------------------------------- One rifa
+// Sales over time: by day from the report; by hour (from the sold tickets' comprado_en) when the
+// rifa sold within two days and few enough numbers to read them in a handful of pages.
+async function salesChart(rifaId, report) {
+  const days = report.por_dia || [];
+  if (days.length <= 2 && report.vendidas > 0 && report.vendidas <= 2000) {
+    const sold = await getAll(`/rifas/${encodeURIComponent(rifaId)}/tickets`, { estado: 'vendido' }, 2000);
+    const hourMs = 3600e3;
+    const buckets = new Map();
+    for (const t of sold) {
+      const at = t.comprado_en ? Date.parse(t.comprado_en) : NaN;
+      if (Number.isNaN(at)) continue;
+      const hour = Math.floor(at / hourMs) * hourMs;
+      buckets.set(hour, (buckets.get(hour) || 0) + 1);
+    }
+    if (buckets.size) {
+      const first = Math.min(...buckets.keys());
+      const last = Math.max(...buckets.keys());
+      const items = [];
+      for (let t = first; t <= last && items.length < 48; t += hourMs) items.push({ label: horaCorta(new Date(t)), value: buckets.get(t) || 0 });
+      return barChart(items, { title: 'Boletas vendidas por hora (hora de Bogotá)', format: integer });
+    }
+  }
+  return barChart(days.map((d) => ({ label: diaCorto(d.dia), value: d.boletas })), { title: 'Boletas vendidas por día (hora de Bogotá)', format: integer });
+}
+
 function rifaActions(rifa, reload) {
   const out = [];
   const sold = rifa.vendidas ?? 0;
@@ -294,6 +385,17 @@ function rifaActions(rifa, reload) {
     } }, 'Cancelar rifa'));
   }
   return out;
+}
+
+// POST /ganadores/{id}/aprobar (admin): offered while a cash prize waits to be paid and the API
+// says (its last error or reason) that it waits for an admin's approval.
+function approveButton(g, reload) {
+  const waiting = /aprob/i.test(`${g.pago?.ultimo_error || ''} ${g.pago?.motivo || ''}`);
+  if (access !== 'admin' || g.tipo !== 'cash' || !['pendiente', 'fallido'].includes(g.pago?.estado) || !waiting) return '—';
+  return h('button', { type: 'button', class: 'secondary aprobar', onclick: async () => {
+    if (!await confirmAction('Aprobar el pago', `El premio del número ${g.numero} (${cop(g.monto_ganado)}, retención ${cop(g.retencion ?? 0)}) se pagará al ganador.`, 'Aprobar el pago')) return;
+    await act(() => post(`/ganadores/${encodeURIComponent(g.id)}/aprobar`, {}), reload);
+  } }, 'Aprobar el pago');
 }
 
 async function act(fn, reload) {
@@ -336,7 +438,7 @@ async function rifaScreen(id) {
         h('dt', {}, 'Página pública'), h('dd', {}, h('a', { href: `/rifas/${rifa.id}` }, `/rifas/${rifa.id}`))),
       h('div', { class: 'actions' }, ...rifaActions(rifa, reload))),
     h('section', { class: 'card', 'aria-labelledby': 'h-tablero' }, h('h3', { id: 'h-tablero' }, 'Números'), sourceNote, gridBox),
-    h('section', { class: 'card', 'aria-labelledby': 'h-ventas' }, h('h3', { id: 'h-ventas' }, 'Ventas por día'), ventasBox),
+    h('section', { class: 'card', 'aria-labelledby': 'h-ventas' }, h('h3', { id: 'h-ventas' }, 'Ventas en el tiempo'), ventasBox),
     h('section', { class: 'card', 'aria-labelledby': 'h-resultados' }, h('h3', { id: 'h-resultados' }, 'Sorteo, ganadores y pagos'), resultadosBox),
     h('section', { class: 'card', 'aria-labelledby': 'h-verif' }, h('h3', { id: 'h-verif' }, 'Verificación'), verifBox));
 
@@ -346,11 +448,15 @@ async function rifaScreen(id) {
   let lastWinners = '';
   let resultsTimer = null;
   const refreshSales = async () => {
+    if (access !== 'admin') {  // the sales report is the admins'
+      ventasBox.replaceChildren(h('p', { class: 'muted' }, 'Las ventas por día están en los reportes, que solo ven los administradores.'));
+      return;
+    }
     try {
       const p = await get(`/admin/reportes/participacion${query({ rifa_id: id })}`);
       ventasBox.replaceChildren(
         h('p', {}, `${integer(p.vendidas)} boletas vendidas a ${integer(p.jugadores)} jugadores · ${cop(p.ventas)} · ocupación ${(Number(p.ocupacion) * 100).toFixed(1).replace('.', ',')} %`),
-        barChart((p.por_dia || []).map((d) => ({ label: d.dia.slice(5), value: d.boletas })), { title: 'Boletas vendidas por día (hora de Bogotá)', format: integer }));
+        await salesChart(id, p));
     } catch (e) { ventasBox.replaceChildren(alertBox(e)); }
   };
   const refreshResults = async () => {
@@ -367,12 +473,16 @@ async function rifaScreen(id) {
         parts.push(h('p', {}, `Sin sorteo todavía (día del sorteo: ${dia(r.fecha_sorteo)}).`));
       }
       if (r.ganadores?.length) {
-        parts.push(table(['Número', 'Premio', { label: 'Monto', num: true }, 'Pago', 'Referencia'],
-          r.ganadores.map((g) => h('tr', { class: 'ganador' },
-            h('td', {}, String(g.numero)), h('td', {}, `${g.premio} (${g.tipo === 'cash' ? 'dinero' : g.tipo})`),
+        parts.push(table(['Número', 'Premio', { label: 'Monto', num: true }, { label: 'Retención', num: true }, 'Pago', 'Referencia / último error', 'Acción'],
+          r.ganadores.map((g) => h('tr', { class: 'ganador', 'data-ganador': g.id },
+            h('td', {}, String(g.numero)), h('td', {}, `${g.premio} (${g.tipo === 'cash' ? 'dinero' : 'en especie'})`),
             h('td', { class: 'num' }, cop(g.monto_ganado)),
+            h('td', { class: 'num retencion' }, cop(g.retencion ?? 0)),
             h('td', { class: 'pago' }, badge(g.pago?.estado || 'pendiente', ESTADOS_PAGO[g.pago?.estado] || g.pago?.estado)),
-            h('td', {}, g.pago?.referencia || g.pago?.motivo || '—'))), `Premios: ${cop(r.total_premios)}`));
+            h('td', { class: 'pago-detalle' }, g.pago?.referencia || g.pago?.motivo || '—',
+              g.pago?.ultimo_error ? h('span', { class: 'ultimo-error' }, h('br'), `Último error: ${g.pago.ultimo_error}`) : null),
+            h('td', {}, approveButton(g, refreshResults)))),
+          `Premios: ${cop(r.total_premios)} · retención en la fuente: ${cop(r.total_retencion ?? 0)}`));
       } else if (r.sorteo) {
         parts.push(h('p', {}, 'Ningún número vendido acertó.'));
       }
@@ -385,20 +495,37 @@ async function rifaScreen(id) {
   };
   const refreshVerification = async () => {
     try {
-      const v = await get(`/rifas/${enc}/verificacion`, { auth: false });
-      const out = h('p', { 'aria-live': 'polite', id: 'verif-resultado' });
+      const { doc: v, text } = await fetchVerification(id);
+      const out = h('div', { 'aria-live': 'polite', id: 'verif-resultado' });
       const btn = h('button', { type: 'button', class: 'secondary', onclick: async () => {
         try {
-          const r = await verifyCommitment(v);
-          out.className = r.ok ? 'verify-ok' : 'verify-bad';
-          out.textContent = r.ok ? `El hash coincide: ${r.computed}` : `El hash no coincide: calculado ${r.computed}, publicado ${r.published}`;
-        } catch (e) { out.className = 'muted'; out.textContent = e.message; }
+          const r = await verifyCommitment(v, text);
+          out.replaceChildren(
+            h('p', { class: r.ok ? 'verify-ok' : 'verify-bad', id: 'verif-hash' },
+              r.ok ? `El hash coincide: ${r.computed}` : `El hash no coincide: calculado ${r.computed}, publicado ${r.published}`),
+            r.seed ? h('p', { class: r.seed.ok ? 'verify-ok' : 'verify-bad', id: 'verif-semilla' },
+              r.seed.ok ? `La semilla coincide con su hash comprometido (${r.seed.computed}).`
+                : `La semilla no coincide: su hash es ${r.seed.computed}, el comprometido ${r.seed.published}.`)
+              : h('p', { class: 'muted', id: 'verif-semilla' }, v.commitment?.seed_sha256
+                ? 'La semilla de la asignación al azar se muestra cuando terminan las ventas.'
+                : 'Asignación en orden: no hay semilla que comprobar.'));
+        } catch (e) { out.replaceChildren(h('p', { class: 'muted' }, e.message)); }
       } }, 'Verificar el compromiso');
-      verifBox.replaceChildren(
+      const sorteo = v.sorteo;
+      verifBox.replaceChildren(...[
         v.commitment_hash ? h('p', {}, 'Hash del compromiso: ', h('code', {}, v.commitment_hash), ` (activada ${fecha(v.activada_en)})`)
           : h('p', {}, 'La rifa aún no está activa: no hay compromiso publicado.'),
         v.commitment_hash ? btn : null, out,
-        h('p', {}, h('a', { href: `/api/v1/rifas/${rifa.id}/verificacion` }, 'Documento de verificación (JSON)')));
+        sorteo ? h('dl', { class: 'facts', id: 'verif-sorteo' },
+          h('dt', {}, 'Sorteo'), h('dd', {}, `${dia(sorteo.fecha_sorteo)} · ${sorteo.plugin_instance}`),
+          h('dt', {}, 'Resultado'), h('dd', {}, (sorteo.resultado?.numbers || []).join(', ') || '—'),
+          h('dt', {}, 'Hash de la página fuente (raw_sha256)'), h('dd', { id: 'verif-raw' }, h('code', {}, sorteo.raw_sha256 || '—')),
+          h('dt', {}, 'Semilla'), h('dd', {}, v.assignment_seed ? h('code', {}, v.assignment_seed) : '—')) : null,
+        (v.ganadores || []).length ? table(['Número', 'Premio n.º', { label: 'Bruto', num: true }, { label: 'Retención', num: true }, { label: 'Neto', num: true }],
+          v.ganadores.map((g) => h('tr', { class: 'verif-ganador' }, h('td', {}, String(g.numero)), h('td', {}, String(g.tier + 1)),
+            h('td', { class: 'num' }, cop(g.monto_bruto)), h('td', { class: 'num' }, cop(g.retencion)), h('td', { class: 'num' }, cop(g.monto_neto)))),
+          'Ganadores según el documento de verificación') : null,
+        h('p', {}, h('a', { href: `/api/v1/rifas/${rifa.id}/verificacion` }, 'Documento de verificación (JSON)'))].filter(Boolean));
     } catch (e) { verifBox.replaceChildren(alertBox(e)); }
   };
 
@@ -417,6 +544,7 @@ async function rifaScreen(id) {
           document.getElementById('estado-rifa')?.replaceChildren(badge(state.estado, ESTADOS_RIFA[state.estado]));
         }
         refreshResults();
+        refreshVerification();  // the draw and the winners join the proof
       }
     },
   });
@@ -432,7 +560,8 @@ async function trabajosScreen(params) {
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Filtrar')));
   filters.addEventListener('submit', (ev) => { ev.preventDefault(); location.hash = `#/trabajos${status.value ? `?status=${status.value}` : ''}`; });
   const msg = h('div', { 'aria-live': 'polite', id: 'trabajo-estado' });
-  const list = await get(`/admin/jobs${query({ status: params.get('status'), per_page: 100 })}`);
+  const pg = paging(params);
+  const list = await get(`/admin/jobs${query({ status: params.get('status'), ...pg })}`);
   const rows = list.items.map((j) => h('tr', { 'data-job': j.id, 'data-status': j.status },
     h('td', {}, j.id), h('td', {}, h('code', {}, j.kind)), h('td', {}, badge(j.status, ESTADOS_JOB[j.status])),
     h('td', { class: 'num' }, `${j.attempts} de ${j.max_attempts}`), h('td', {}, fechaCorta(j.run_at)),
@@ -452,7 +581,8 @@ async function trabajosScreen(params) {
   if (mine !== renderId) return;  // a newer route replaced this one meanwhile
   screen('Trabajos en segundo plano', filters, msg,
     list.items.length ? table(['Id', 'Tipo', 'Estado', { label: 'Intentos', num: true }, 'Próxima ejecución (hora de Bogotá)', 'Último error', 'Datos', 'Acción'], rows, `${list.total} trabajos`)
-      : h('p', {}, 'No hay trabajos con ese estado.'));
+      : h('p', {}, 'No hay trabajos con ese estado.'),
+    list.total > pg.per_page ? pager('#/trabajos', params, pg, list.total) : null);
 }
 
 async function auditoriaScreen(params) {
@@ -471,7 +601,8 @@ async function auditoriaScreen(params) {
     for (const [k, el] of [['entity', entity], ['entity_id', entityId], ['action', action], ['actor', actor]]) if (el.value.trim()) q.set(k, el.value.trim());
     location.hash = `#/auditoria?${q}`;
   });
-  const r = await get(`/admin/audit${query({ entity: params.get('entity'), entity_id: params.get('entity_id'), action: params.get('action'), actor: params.get('actor'), per_page: 100 })}`);
+  const pg = paging(params);
+  const r = await get(`/admin/audit${query({ entity: params.get('entity'), entity_id: params.get('entity_id'), action: params.get('action'), actor: params.get('actor'), ...pg })}`);
   const items = r.items;
   const chain = r.chain || {};
   const chainBox = h('div', { class: chain.pending ? 'notice' : 'success', role: 'status', id: 'cadena' },
@@ -486,7 +617,8 @@ async function auditoriaScreen(params) {
   if (mine !== renderId) return;  // a newer route replaced this one meanwhile
   screen('Auditoría', filters, chainBox,
     items.length ? table([{ label: 'Id', num: true }, 'Cuándo (hora de Bogotá)', 'Acción', 'Entidad', 'Actor', 'Sello', 'Datos'], rows, `${items.length} de ${r.total} entradas`)
-      : h('p', { id: 'sin-entradas' }, 'Ninguna entrada coincide.'));
+      : h('p', { id: 'sin-entradas' }, 'Ninguna entrada coincide.'),
+    r.total > pg.per_page ? pager('#/auditoria', params, pg, r.total) : null);
 }
 
 async function reportesScreen(params) {
@@ -514,7 +646,7 @@ async function reportesScreen(params) {
         h('dt', {}, 'Fondo de premios'), h('dd', {}, cop(t.fondo_premios)), h('dt', {}, 'Premios'), h('dd', {}, cop(t.premios)),
         h('dt', {}, 'Reembolsos'), h('dd', {}, cop(t.reembolsos))),
       h('h4', {}, 'Ventas por día'),
-      barChart((ing.por_dia || []).map((d) => ({ label: d.dia.slice(5), value: d.ventas / 100 })), { title: 'Ventas por día en pesos', format: (v) => cop(v * 100) }),
+      barChart((ing.por_dia || []).map((d) => ({ label: diaCorto(d.dia), value: d.ventas / 100 })), { title: 'Ventas por día en pesos', format: (v) => cop(v * 100) }),
       h('h4', {}, 'Ventas por categoría'),
       barChart((ing.por_categoria || []).map((d) => ({ label: d.categoria, value: d.ventas / 100 })), { title: 'Ventas por categoría en pesos', format: (v) => cop(v * 100) }))];
   if (rifaSel.value) {
@@ -522,7 +654,7 @@ async function reportesScreen(params) {
       const p = await get(`/admin/reportes/participacion${query({ rifa_id: rifaSel.value })}`);
       parts.push(h('section', { class: 'card', 'aria-labelledby': 'h-part' }, h('h3', { id: 'h-part' }, `Participación: ${p.rifa}`),
         h('p', {}, `${integer(p.vendidas)} de ${integer(p.total_boletas)} boletas, ${integer(p.jugadores)} jugadores, ${cop(p.ventas)}.`),
-        barChart((p.por_dia || []).map((d) => ({ label: d.dia.slice(5), value: d.boletas })), { title: 'Boletas por día', format: integer })));
+        barChart((p.por_dia || []).map((d) => ({ label: diaCorto(d.dia), value: d.boletas })), { title: 'Boletas por día', format: integer })));
     } catch (e) { parts.push(alertBox(e)); }
   }
   if (mine !== renderId) return;  // a newer route replaced this one meanwhile
@@ -534,13 +666,14 @@ async function pluginsScreen() {
   const res = await fetch('/api/v1/health', { cache: 'no-store' });
   const health = await res.json();
   const rows = (health.plugins || []).map((p) => h('tr', {}, h('td', {}, h('code', {}, p.id)), h('td', {}, p.kind),
-    h('td', {}, badge(p.status, p.status === 'up' ? 'en servicio' : p.status)), h('td', {}, p.detail || '—')));
+    h('td', {}, badge(p.status, ESTADOS_SALUD[p.status] || p.status)), h('td', {}, p.detail || '—')));
+  const salud = (s) => ESTADOS_SALUD[s] || s || '—';
   if (mine !== renderId) return;  // a newer route replaced this one meanwhile
   screen('Plugins y salud',
-    h('div', { class: health.status === 'up' ? 'success' : 'notice', role: 'status' }, `Estado general: ${health.status} · versión ${health.version}`),
+    h('div', { class: health.status === 'up' ? 'success' : 'notice', role: 'status' }, `Estado general: ${salud(health.status)} · versión ${health.version}`),
     h('dl', { class: 'facts card' },
-      h('dt', {}, 'Base de datos'), h('dd', {}, `${health.database?.status} (${health.database?.detail || ''}, ${health.database?.latency_ms ?? '—'} ms)`),
-      h('dt', {}, 'Auditoría'), h('dd', {}, `${health.audit?.status} (${health.audit?.detail || ''})`)),
+      h('dt', {}, 'Base de datos'), h('dd', { id: 'salud-db' }, `${salud(health.database?.status)} (${health.database?.detail || ''}, ${health.database?.latency_ms ?? '—'} ms)`),
+      h('dt', {}, 'Auditoría'), h('dd', {}, `${salud(health.audit?.status)} (${health.audit?.detail || ''})`)),
     table(['Instancia', 'Tipo', 'Estado', 'Detalle'], rows, 'Instancias de plugins cargadas'));
 }
 
@@ -562,12 +695,16 @@ async function route() {
   const c = claims();
   document.getElementById('who-name').textContent = c?.email || c?.sub || 'Sesión iniciada';
   try {
-    if (await checkAccess() === 'forbidden') { nav.classList.add('hidden'); forbiddenScreen(); return; }
+    const role = await checkAccess();
+    if (role === 'forbidden') { nav.classList.add('hidden'); forbiddenScreen(); return; }
     nav.classList.remove('hidden');
     for (const a of nav.querySelectorAll('a')) {
+      const section = a.getAttribute('href').slice(2);
+      a.parentElement.classList.toggle('hidden', role !== 'admin' && ADMIN_ONLY.has(section));
       if (path.startsWith(a.getAttribute('href').slice(1))) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
     }
     const parts = path.split('/').filter(Boolean);
+    if (role !== 'admin' && ADMIN_ONLY.has(parts[0])) { forbiddenScreen(true); return; }
     if (parts[0] === 'rifas' && parts[1] === 'nueva') await nuevaRifaScreen();
     else if (parts[0] === 'rifas' && parts[1]) await rifaScreen(decodeURIComponent(parts[1]));
     else if (parts[0] === 'trabajos') await trabajosScreen(params);

@@ -78,8 +78,9 @@ struct LiveFeed::RifaFeed {
   std::vector<int64_t> ganadores;
   std::string resultado_json;
   std::deque<Event> ring;
-  uint64_t seq = 0;        // the last seq of this rifa
-  uint64_t floor_seq = 0;  // every event after this one is still in the ring
+  uint64_t seq = 0;  // the last public seq of this rifa
+  uint32_t sub = 0;  // private frames sent since public frame `seq`
+  EventId floor;     // every event after this one is still in the ring
   std::map<uint64_t, Sub> subs;
   std::shared_ptr<const std::string> snapshot;  // cached for `seq`
   uint64_t snapshot_seq = 0;
@@ -134,11 +135,10 @@ struct LiveFeed::RifaFeed {
 };
 
 LiveFeed::LiveFeed(SnapshotReader& reader, LiveFeedOptions options) : reader_(reader), options_(options) {
-  // Sequence numbers start at this process's start time in µs: a Last-Event-ID from another host
-  // or an earlier run of this one falls outside every window here and gets a snapshot.
-  next_seq_ = static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count());
+  // A rifa's feed numbers its public frames 1 by 1 from the time it was loaded in µs (and never
+  // below where a forgotten feed of this process ended): a Last-Event-ID from another host, an
+  // earlier run or an earlier load of the same rifa falls outside its window and gets a snapshot.
+  next_base_ = 0;
 }
 
 LiveFeed::~LiveFeed() = default;
@@ -162,7 +162,7 @@ std::vector<Emitted> apply(LiveFeed::RifaFeed& f, const Change& c);
 }  // namespace
 
 // Applies a change and, when `publish`, numbers and fans out the events it makes.
-static void apply_and_publish(LiveFeed::RifaFeed& f, const Change& c, bool publish, uint64_t& next_seq, size_t window,
+static void apply_and_publish(LiveFeed::RifaFeed& f, const Change& c, bool publish, size_t window,
                               size_t& subscriber_count);
 
 void LiveFeed::on_changes(std::vector<Change> batch) {
@@ -186,7 +186,7 @@ void LiveFeed::on_changes(std::vector<Change> batch) {
         f.pending.push_back(std::move(c));
         continue;
       }
-      apply_and_publish(f, c, true, next_seq_, options_.replay_window, subscriber_count_);
+      apply_and_publish(f, c, true, options_.replay_window, subscriber_count_);
     }
     if (resync_all) {
       resync.clear();
@@ -203,10 +203,11 @@ void LiveFeed::on_changes(std::vector<Change> batch) {
     auto& f = *it->second;
     if (f.state != RifaFeed::State::kReady) continue;  // its own load reads the newest state
     f.reset(std::move(**state));
-    f.seq = next_seq_++;
-    f.floor_seq = f.seq;  // nothing before the fresh snapshot can be replayed
+    f.seq += 1;  // the snapshot is the next public frame; nothing before it can be replayed
+    f.sub = 0;
+    f.floor = {f.seq, 0};
     f.ring.clear();
-    Frame frame{f.seq, "snapshot", f.snapshot_json()};
+    Frame frame{f.seq, "snapshot", f.snapshot_json(), 0};
     for (auto s = f.subs.begin(); s != f.subs.end();) {
       if (s->second.subscriber->offer(frame)) {
         ++s;
@@ -254,10 +255,14 @@ Result<std::shared_ptr<LiveFeed::RifaFeed>> LiveFeed::loaded(const std::string& 
   // Changes committed while it was read: some are in what was read, all of them in commit order;
   // applying each again ends in the newest state (every change sets absolute estados).
   size_t unused = 0;
-  for (const auto& c : feed->pending) apply_and_publish(*feed, c, false, next_seq_, options_.replay_window, unused);
+  for (const auto& c : feed->pending) apply_and_publish(*feed, c, false, options_.replay_window, unused);
   feed->pending.clear();
-  feed->seq = next_seq_++;
-  feed->floor_seq = feed->seq;
+  const auto now_us = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  feed->seq = std::max(now_us, next_base_);
+  next_base_ = feed->seq + 1;
+  feed->floor = {feed->seq, 0};
   feed->state = RifaFeed::State::kReady;
   loaded_cv_.notify_all();
   return feed;
@@ -273,15 +278,15 @@ Result<Subscription> LiveFeed::subscribe(const SubscribeRequest& request, std::s
   out.id = next_subscriber_++;
   const auto& after = request.resume_after;
   bool ok = true;
-  if (after && *after >= f.floor_seq && *after <= f.seq) {
+  if (after && *after >= f.floor && *after <= EventId{f.seq, f.sub}) {
     out.resumed = true;
     for (const auto& e : f.ring) {
-      if (e.frame.seq <= *after) continue;
+      if (e.frame.id() <= *after) continue;
       if (!e.only_user.empty() && e.only_user != request.user_id) continue;
       if (!(ok = subscriber->offer(e.frame))) break;
     }
   } else {
-    ok = subscriber->offer(Frame{f.seq, "snapshot", f.snapshot_json()});
+    ok = subscriber->offer(Frame{f.seq, "snapshot", f.snapshot_json(), 0});
   }
   if (!ok) return make_error(ErrorCode::kUnavailable, "the subscriber closed before its first frames");
   f.subs.emplace(out.id, RifaFeed::Sub{std::move(subscriber), request.user_id});
@@ -312,6 +317,7 @@ void LiveFeed::sweep_locked(Clock::time_point now) {
   for (auto it = rifas_.begin(); it != rifas_.end();) {
     const auto& f = *it->second;
     if (f.state == RifaFeed::State::kReady && f.subs.empty() && now - f.idle_since > options_.keep_idle) {
+      next_base_ = std::max(next_base_, f.seq + 1);
       it = rifas_.erase(it);
     } else {
       ++it;
@@ -386,18 +392,23 @@ std::vector<Emitted> apply(LiveFeed::RifaFeed& f, const Change& c) {
 
 }  // namespace
 
-static void apply_and_publish(LiveFeed::RifaFeed& f, const Change& c, bool publish, uint64_t& next_seq, size_t window,
+static void apply_and_publish(LiveFeed::RifaFeed& f, const Change& c, bool publish, size_t window,
                               size_t& subscriber_count) {
   auto emitted = apply(f, c);
   if (!publish) return;
   for (auto& e : emitted) {
-    const uint64_t seq = next_seq++;
-    e.json["seq"] = seq;
-    f.seq = seq;
-    Frame frame{seq, e.type, std::make_shared<const std::string>(e.json.dump())};
+    if (e.only_user.empty()) {
+      f.seq += 1;
+      f.sub = 0;
+      e.json["seq"] = f.seq;
+    } else {
+      f.sub += 1;
+      e.json["id"] = std::to_string(f.seq) + "." + std::to_string(f.sub);
+    }
+    Frame frame{f.seq, e.type, std::make_shared<const std::string>(e.json.dump()), f.sub};
     f.ring.push_back({frame, e.only_user});
     while (f.ring.size() > window) {
-      f.floor_seq = f.ring.front().frame.seq;
+      f.floor = f.ring.front().frame.id();
       f.ring.pop_front();
     }
     for (auto s = f.subs.begin(); s != f.subs.end();) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <compare>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -79,11 +80,25 @@ class SnapshotReader {
   virtual Result<std::optional<RifaState>> load(const std::string& rifa_id) = 0;
 };
 
+// Where a frame stands in its rifa's feed. Public frames are numbered 1 by 1 (`seq`, `sub` 0), so
+// a subscriber that sees a seq other than the last + 1 lost a public frame. A private frame (`mine`,
+// sent to one user only) takes no public number: it is the `sub`-th private frame after public
+// frame `seq` (written "seq.sub"), so it leaves no gap in anybody else's sequence and can still be
+// resumed after.
+struct EventId {
+  uint64_t seq = 0;
+  uint32_t sub = 0;  // 0 = a public frame
+  auto operator<=>(const EventId&) const = default;
+};
+
 // One message of the feed: shared by every subscriber it goes to (never copied per subscriber).
 struct Frame {
   uint64_t seq = 0;
   std::string_view type;  // a static literal: snapshot, tickets, rifa, resultado, ganadores, mine
   std::shared_ptr<const std::string> json;
+  uint32_t sub = 0;  // see EventId
+
+  EventId id() const { return {seq, sub}; }
 };
 
 // A subscriber's connection, seen from the feed. offer() is called under the feed's lock and must
@@ -103,8 +118,8 @@ struct LiveFeedOptions {
 
 struct SubscribeRequest {
   std::string rifa_id;
-  std::string user_id;                   // "" = anonymous: public events only
-  std::optional<uint64_t> resume_after;  // the last seq the client saw
+  std::string user_id;                  // "" = anonymous: public events only
+  std::optional<EventId> resume_after;  // the last frame the client saw
 };
 
 struct Subscription {
@@ -145,7 +160,7 @@ class LiveFeed {
   mutable std::mutex mutex_;
   std::condition_variable loaded_cv_;
   std::map<std::string, std::shared_ptr<RifaFeed>> rifas_;
-  uint64_t next_seq_;
+  uint64_t next_base_;  // the lowest seq a rifa's feed may start from (see the constructor)
   uint64_t next_subscriber_ = 1;
   size_t subscriber_count_ = 0;
 };

@@ -314,7 +314,9 @@ TEST_F(LiveFeedTest, SseSendsTheSnapshotThenTheDeltasOfEveryPurchase) {
   ASSERT_EQ(buy(buyer, id, 4, "k-2").status, 201);
   uint64_t last_seq = first->data["seq"];
   auto sold = sse.until([&](const SseEvent& e) {
-    EXPECT_GT(e.data["seq"].get<uint64_t>(), last_seq);  // strictly increasing
+    // Public frames count one by one: the buyer's private frames leave no gap here.
+    EXPECT_EQ(e.data["seq"].get<uint64_t>(), last_seq + 1) << e.data.dump();
+    EXPECT_EQ(e.id, std::to_string(e.data["seq"].get<uint64_t>()));
     last_seq = e.data["seq"];
     grid.apply(e.data);
     return e.event == "tickets" && e.data["vendidos"] == 9;
@@ -411,10 +413,79 @@ TEST_F(LiveFeedTest, ATokenAddsTheCallersOwnEventsAndNobodyElses) {
   for (const auto& e : ana_feed.seen) {
     if (e.event == "mine") EXPECT_EQ(e.data["numeros"], json::parse("[0,1]")) << e.data.dump();
   }
+  // Every subscriber sees the same public frames with the same seq, one by one, whoever's private
+  // frames came between; a private frame has no seq, only its id "N.k" after public frame N.
+  auto public_seqs = [](const SseClient& c) {
+    std::vector<uint64_t> out;
+    for (const auto& e : c.seen) {
+      if (e.event == "mine") continue;
+      out.push_back(e.data["seq"].get<uint64_t>());
+      EXPECT_EQ(e.id, std::to_string(out.back()));
+    }
+    return out;
+  };
+  for (const auto* c : {&ana_feed, &beto_feed, &anon}) {
+    const auto seqs = public_seqs(*c);
+    ASSERT_GE(seqs.size(), 5u);  // the snapshot, two holds and two sales
+    for (size_t i = 1; i < seqs.size(); ++i) EXPECT_EQ(seqs[i], seqs[i - 1] + 1) << "a gap at " << i;
+  }
+  EXPECT_EQ(public_seqs(ana_feed).back(), public_seqs(anon).back());
+  uint64_t last_public = 0;
+  for (const auto& e : ana_feed.seen) {
+    if (e.event != "mine") {
+      last_public = e.data["seq"];
+      continue;
+    }
+    EXPECT_FALSE(e.data.contains("seq")) << e.data.dump();
+    const std::string id = e.data["id"];
+    EXPECT_EQ(e.id, id);
+    EXPECT_EQ(id.substr(0, id.find('.')), std::to_string(last_public))
+        << "a private frame names the public one before it";
+  }
 
   // A token that does not verify is refused, not taken as anonymous.
   SseClient forged(port(), live_path(id), {"Authorization: Bearer not-a-token"});
   EXPECT_EQ(forged.status(), 401);
+}
+
+TEST_F(LiveFeedTest, APrivateFrameIdResumesWithTheCallersMissedOwnEvents) {
+  const std::string id = open_rifa(100);
+  auto ana = register_jugador("ana-resume@example.com");
+  auto beto = register_jugador("beto-resume@example.com");
+  const std::string bearer = "Authorization: Bearer " + ana.token;
+  std::string last_id;
+  {
+    SseClient feed(port(), live_path(id), {bearer});
+    ASSERT_EQ(feed.status(), 200);
+    ASSERT_EQ(buy(ana, id, 2, "k-a1").status, 201);
+    auto sold = feed.until([](const SseEvent& e) { return e.event == "mine" && e.data["estado"] == "vendido"; });
+    ASSERT_TRUE(sold);
+    last_id = sold->id;
+    ASSERT_NE(last_id.find('.'), std::string::npos) << "a private frame's SSE id is N.k: " << last_id;
+  }
+  // Missed while away: her own sale and somebody else's.
+  ASSERT_EQ(buy(ana, id, 1, "k-a2").status, 201);
+  ASSERT_EQ(buy(beto, id, 1, "k-b1").status, 201);
+  std::this_thread::sleep_for(300ms);
+
+  SseClient again(port(), live_path(id), {bearer, "Last-Event-ID: " + last_id});
+  ASSERT_EQ(again.status(), 200);
+  auto done = again.until([](const SseEvent& e) { return e.data.value("vendidos", 0) == 4; });
+  ASSERT_TRUE(done);
+  std::vector<json> mine;
+  for (const auto& e : again.seen) {
+    EXPECT_NE(e.event, "snapshot") << "a private id within the window resumes without a snapshot";
+    if (e.event == "mine") mine.push_back(e.data["numeros"]);
+  }
+  // Her missed sale (number 2) is replayed, her earlier one (0, 1) is not, and beto's stays his.
+  ASSERT_FALSE(mine.empty());
+  for (const auto& n : mine) EXPECT_EQ(n, json::parse("[2]"));
+
+  // A malformed id is taken as none: a snapshot.
+  SseClient odd(port(), live_path(id), {bearer, "Last-Event-ID: 12.x"});
+  auto snap = odd.next();
+  ASSERT_TRUE(snap);
+  EXPECT_EQ(snap->event, "snapshot");
 }
 
 TEST_F(LiveFeedTest, UnknownRifaIs404AndAPlainGetAnswersTheSnapshot) {
