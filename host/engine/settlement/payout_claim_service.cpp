@@ -185,7 +185,6 @@ Result<PayoutClaimView> PayoutClaimService::record_manual_payment(const engine::
                                                 " time(s) without a definite answer; ask the provider before paying "
                                                 "by hand");
   }
-  const engine::TimePoint now = clock_.now();
   // A failed attempt is retried by its job with the same key: while that job runs, the provider
   // may be paying.
   if (auto idle = no_job_running(**tx, ganador_id, now); !idle) return idle.error();

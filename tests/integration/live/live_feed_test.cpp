@@ -250,6 +250,20 @@ class LiveFeedTest : public SalesApiTest {
   std::string live_path(const std::string& rifa) const { return "/api/v1/rifas/" + rifa + "/live"; }
   uint16_t port() const { return server_->port(); }
 
+  // 40 changes of 50,000 numbers each (too many to list: each is a fresh snapshot of 50,000
+  // ranges, ~600 kB), each seen through `reader` before the next; `grid` ends as the server's.
+  void churn(const std::string& id, SseClient& reader, Grid& grid) {
+    for (int round = 0; round < 40; ++round) {
+      exec("UPDATE tickets SET estado = '" + std::string(round % 2 ? "disponible" : "vendido") + "' WHERE rifa_id = '" +
+           id + "' AND numero % 2 = 0");
+      auto e = reader.until([&](const SseEvent& ev) {
+        grid.apply(ev.data);
+        return ev.data.value("vendidos", -1) == (round % 2 ? 0 : 50000);
+      });
+      ASSERT_TRUE(e) << "round " << round << ": the reading subscriber fell behind";
+    }
+    EXPECT_EQ(grid.cells, db_grid(id));
+  }
   // numero → estado of the rifa's taken tickets, from the database (ganador counts as vendido).
   std::map<int64_t, std::string> db_grid(const std::string& rifa) {
     std::map<int64_t, std::string> out;
@@ -582,18 +596,9 @@ TEST_F(LiveFeedSlowTest, ASubscriberThatStopsReadingIsCutOffAndOthersKeepUp) {
   for (int i = 0; i < 100 && wiring_->live().feed().subscribers() < 2; ++i) std::this_thread::sleep_for(10ms);
   ASSERT_EQ(wiring_->live().feed().subscribers(), 2u);
 
-  // 40 changes of 50,000 numbers each (too many to list: each is a fresh snapshot of 50,000
-  // ranges, ~600 kB): far more than the slow socket and its kernel buffers hold.
-  for (int round = 0; round < 40; ++round) {
-    exec("UPDATE tickets SET estado = '" + std::string(round % 2 ? "disponible" : "vendido") + "' WHERE rifa_id = '" +
-         id + "' AND numero % 2 = 0");
-    auto e = reader.until([&](const SseEvent& ev) {
-      grid.apply(ev.data);
-      return ev.data.value("vendidos", -1) == (round % 2 ? 0 : 50000);
-    });
-    ASSERT_TRUE(e) << "round " << round << ": the reading subscriber fell behind";
-  }
-  EXPECT_EQ(grid.cells, db_grid(id));
+  // Far more than the slow socket and its kernel buffers hold.
+  churn(id, reader, grid);
+  if (HasFatalFailure()) return;
   for (int i = 0; i < 200 && wiring_->live().feed().subscribers() > 1; ++i) std::this_thread::sleep_for(10ms);
   EXPECT_EQ(wiring_->live().feed().subscribers(), 1u) << "the slow subscriber is still queued to";
   // Its connection is cut within the close grace (5 s) even though it never reads the close frame.
@@ -878,19 +883,6 @@ class LiveFeedSlowBytesTest : public LiveFeedTest {
     max_queued_bytes_ = size_t{2} << 20;  // the frame cap stays at its default, 512
     LiveFeedTest::SetUp();
   }
-  // 40 changes of 50,000 numbers each (each a fresh snapshot of ~600 kB), seen through `reader`.
-  void churn(const std::string& id, SseClient& reader, Grid& grid) {
-    for (int round = 0; round < 40; ++round) {
-      exec("UPDATE tickets SET estado = '" + std::string(round % 2 ? "disponible" : "vendido") + "' WHERE rifa_id = '" +
-           id + "' AND numero % 2 = 0");
-      auto e = reader.until([&](const SseEvent& ev) {
-        grid.apply(ev.data);
-        return ev.data.value("vendidos", -1) == (round % 2 ? 0 : 50000);
-      });
-      ASSERT_TRUE(e) << "round " << round << ": the reading subscriber fell behind";
-    }
-    EXPECT_EQ(grid.cells, db_grid(id));
-  }
 };
 
 TEST_F(LiveFeedSlowBytesTest, AnSseClientThatStopsReadingIsCutOffByTheBytesItHolds) {
@@ -908,6 +900,7 @@ TEST_F(LiveFeedSlowBytesTest, AnSseClientThatStopsReadingIsCutOffByTheBytesItHol
   ASSERT_EQ(wiring_->live().feed().subscribers(), 2u);
 
   churn(id, reader, grid);
+  if (HasFatalFailure()) return;
   for (int i = 0; i < 200 && wiring_->live().feed().subscribers() > 1; ++i) std::this_thread::sleep_for(10ms);
   EXPECT_EQ(wiring_->live().feed().subscribers(), 1u) << "the slow SSE client is still queued to";
   for (int i = 0; i < 800 && wiring_->live().routes().open() > 1; ++i) std::this_thread::sleep_for(10ms);
@@ -932,6 +925,7 @@ TEST_F(LiveFeedSlowBytesTest, AWebSocketThatFellBehindIsClosedWith4008) {
   }));
 
   churn(id, reader, grid);
+  if (HasFatalFailure()) return;
   for (int i = 0; i < 200 && wiring_->live().feed().subscribers() > 1; ++i) std::this_thread::sleep_for(10ms);
   ASSERT_EQ(wiring_->live().feed().subscribers(), 1u) << "the paused WebSocket is still queued to";
   std::ofstream(go_on) << "go";  // it reads again, within the close's grace period
