@@ -249,14 +249,17 @@ TEST_F(PurchaseTest, MalformedInputIsA4xxProblemNamingTheField) {
 }
 
 TEST_F(PurchaseTest, WithoutAPaymentInstanceThePurchaseFailsCleanlyAndReleases) {
-  // A rifa whose binding names an instance that is not loaded.
+  // A rifa activated with the sandbox (its payment instance frozen as "sandbox"), sold by a host
+  // that has not loaded that instance: one still on an older config during a rolling reload. Its
+  // own binding names another instance, which must not stand in for the frozen one.
+  const auto rifa = active_rifa("Oro", 5000, 10);
+  plugin_runtime::PluginRegistry none_loaded;
   app::ApiWiringOptions options;
   options.jwt_secret = kTestJwtSecret;
   options.clock = &clock_;
-  options.plugins = plugins_.get();
+  options.plugins = &none_loaded;
   options.bindings.defaults.payment = "not-loaded";
   app::ApiWiring wiring(test_db_->db(), options);
-  const auto rifa = active_rifa("Oro", 5000, 10);
   const auto jugador = register_jugador("nopay@rifa.test");
   engine::PurchaseInput in;
   in.rifa_id = rifa;
@@ -265,7 +268,7 @@ TEST_F(PurchaseTest, WithoutAPaymentInstanceThePurchaseFailsCleanlyAndReleases) 
   auto r = wiring.sales().purchases().purchase(engine::Actor{jugador.id, engine::Rol::kJugador}, in);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
-  EXPECT_NE(r.error().message.find("no payment plugin instance 'not-loaded'"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("no payment plugin instance 'sandbox'"), std::string::npos) << r.error().message;
   EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE estado <> 'disponible'"), 0);
   EXPECT_EQ(count("SELECT count(*) FROM transacciones WHERE status = 'failed'"), 1);
 }

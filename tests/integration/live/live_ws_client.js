@@ -6,14 +6,12 @@
 //   {"conn":i,"close":code,"reason":"..."}      then, once, the grid it ended with:
 //   {"conn":i,"final":{"vendido":[...],"reservado":[...],"disponibles":d,"ganadores":[...],"estado":"..."}}
 // It exits when every connection has closed (or after `deadline_ms`).
-// With PAUSE_FILE, each connection stops reading its socket right after the snapshot (a client that
-// stopped reading, as far as the server can tell) and reads again once that file exists.
 // With QUIT_FILE, each connection closes (1000) once that file exists.
-// Usage: node live_ws_client.js WS_DIR URL COUNT [TOKEN] [DEADLINE_MS] [PAUSE_FILE] [QUIT_FILE]
+// Usage: node live_ws_client.js WS_DIR URL COUNT [TOKEN] [DEADLINE_MS] [QUIT_FILE]
 'use strict';
 const path = require('path');
 const fs = require('fs');
-const [wsDir, url, countText, token, deadlineText, pauseFile, quitFile] = process.argv.slice(2);
+const [wsDir, url, countText, token, deadlineText, quitFile] = process.argv.slice(2);
 const WebSocket = require(path.resolve(wsDir, 'node_modules', 'ws'));
 const count = Number(countText || 1);
 const deadline = Number(deadlineText || 60000);
@@ -40,15 +38,6 @@ for (let i = 0; i < count; i++) {
   ws.on('message', (data) => {
     const msg = JSON.parse(data.toString());
     out({conn: i, msg});
-    if (msg.type === 'snapshot' && pauseFile) {
-      ws._socket.pause();
-      const poll = setInterval(() => {
-        if (!fs.existsSync(pauseFile)) return;
-        clearInterval(poll);
-        out({conn: i, resumed: true});
-        ws._socket.resume();
-      }, 50);
-    }
     if (msg.type === 'snapshot') {
       grid.clear();
       total = msg.total;
