@@ -240,7 +240,9 @@ ReloadOutcome ConfigReloader::reload(const std::string& actor) {
   if (next.logging.level != running_.logging.level) { spdlog::set_level(spdlog::level::from_str(next.logging.level)); }
   outcome.applied = true;
   running_ = std::move(next);
-  running_raw_ = next_raw;
+  // running_raw_ stays the file as the process started: restart_needed compares with what it runs
+  // on, so a value moved back to the started one needs no restart, and one still pending is named
+  // again by the next reload.
 
   nlohmann::json audit = outcome.to_json();
   audit.erase("applied");

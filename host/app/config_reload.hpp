@@ -64,7 +64,7 @@ class ConfigReloader {
  private:
   std::filesystem::path config_file_;
   settings::Settings running_;
-  nlohmann::json running_raw_;  // the file as last applied, untyped: what "restart needed" compares
+  nlohmann::json running_raw_;  // the file as the process started, untyped: what "restart needed" compares
   plugin_runtime::PluginRegistry& plugins_;
   std::shared_ptr<settings::LiveBindings> bindings_;
   storage::Database& db_;

@@ -357,7 +357,8 @@ TEST_F(ConfigReloadTest, TheLotteryDecidingAnActivaRifaCannotChangeAndRestartOnl
   write(moved);
   auto restart = reload_over_http();
   ASSERT_EQ(restart.status, 200) << restart.body;
-  EXPECT_EQ(json::parse(restart.body)["restart_needed"], json::array({"database.url", "server.listen"}))
+  // (sales is still pending from the reload before: the host runs on what it started with.)
+  EXPECT_EQ(json::parse(restart.body)["restart_needed"], json::array({"database.url", "sales", "server.listen"}))
       << restart.body;
   EXPECT_EQ(http_get(base_ + "/api/v1/health").status, 200) << "the host left its database after a reload";
 
@@ -367,7 +368,8 @@ TEST_F(ConfigReloadTest, TheLotteryDecidingAnActivaRifaCannotChangeAndRestartOnl
   write(http_change);
   auto http = reload_over_http();
   ASSERT_EQ(http.status, 200) << http.body;
-  EXPECT_EQ(json::parse(http.body)["restart_needed"], json::array()) << http.body;
+  // The listen address and the database URL are back to what the host runs on: no restart for them.
+  EXPECT_EQ(json::parse(http.body)["restart_needed"], json::array({"sales"})) << http.body;
 }
 
 // `rifa-host reload` finds the serving host of the file and sends it SIGHUP; without one it says so.
