@@ -29,9 +29,12 @@ class LiveStreamImpl final : public LiveStream, public std::enable_shared_from_t
     std::lock_guard lock(mutex_);
     if (closing_) return false;
     const bool too_many = queue_.size() >= options_.max_queued_frames;
-    if (too_many || queued_bytes_ + writing_bytes_ + bytes > options_.max_queued_bytes) {
-      const std::string held = too_many ? std::to_string(options_.max_queued_frames) + " frames"
-                                        : std::to_string(queued_bytes_ + writing_bytes_) + " bytes";
+    // One frame alone always fits (a snapshot of a huge rifa may be bigger than the cap: refusing
+    // it would cut every subscriber off at each reconnect).
+    const size_t held_bytes = queued_bytes_ + writing_bytes_;
+    if (too_many || (held_bytes > 0 && held_bytes + bytes > options_.max_queued_bytes)) {
+      const std::string held =
+          too_many ? std::to_string(options_.max_queued_frames) + " frames" : std::to_string(held_bytes) + " bytes";
       queue_.clear();
       queued_bytes_ = 0;
       begin_close_locked(kCloseTooSlow, "too slow: " + held + " were waiting; reconnect for a fresh snapshot");
