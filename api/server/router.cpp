@@ -58,8 +58,8 @@ Response json_response(int status, std::string body) {
 }
 
 void Router::add(const std::string& method, const std::string& pattern, Handler handler, std::string route_name) {
-  routes_.push_back(Route{method, pattern, split_path(pattern), std::move(handler),
-                          route_name.empty() ? pattern : std::move(route_name)});
+  if (route_name.empty()) route_name = pattern;
+  routes_.push_back(Route{method, pattern, split_path(pattern), std::move(handler), std::move(route_name)});
 }
 
 Router::Match Router::match(Request& request) const {
